@@ -1,0 +1,4 @@
+//! One file per command.
+
+pub mod debug_parse;
+pub mod stacks;

@@ -1,0 +1,51 @@
+//! The goguard command line. Only argument parsing and dispatch live here; each command is
+//! a file in `commands/` that turns its arguments into calls on the library crates.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Finds the failures that take Go services down slowly: goroutine leaks, deadlocks,
+/// leaked resources. Reads Go source and what running programs print.
+#[derive(Parser)]
+#[command(name = "goguard", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose goroutine dumps and profiles: leak suspects, deadlocks, growth.
+    Stacks(commands::stacks::StacksArgs),
+    /// Tools for looking inside goguard itself.
+    Debug {
+        #[command(subcommand)]
+        command: DebugCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DebugCommand {
+    /// Parse every .go file under the paths and report syntax errors and throughput.
+    Parse(commands::debug_parse::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Stacks(args) => commands::stacks::run(args),
+        Command::Debug {
+            command: DebugCommand::Parse(args),
+        } => commands::debug_parse::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("goguard: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

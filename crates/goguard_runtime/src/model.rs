@@ -1,0 +1,114 @@
+//! The model every dump format is parsed into, and every analysis reads.
+//!
+//! One `Snapshot` is one dump (one point in time). A file may hold several snapshots
+//! (a log with two SIGQUIT dumps). Aggregated formats (debug=1 text, protobuf profiles)
+//! do not list goroutines one by one: they become `Goroutine`s with `count > 1` and no id.
+
+use serde::Serialize;
+
+/// Where a piece of parsed data came from: 1-based line in the input file (0 when the
+/// format has no lines, as in protobuf).
+pub type LineNo = u32;
+
+/// What format a snapshot was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DumpFormat {
+    /// `goroutine N [state]:` blocks: debug=2, panic/SIGQUIT traceback, runtime.Stack(all).
+    Traceback,
+    /// `goroutine profile: total N` with `N @ 0x...` records and `#\t` frame lines.
+    Debug1,
+    /// gzipped (or plain) profile.proto goroutine profile (debug=0).
+    Protobuf,
+}
+
+/// One stack frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Frame {
+    /// Fully qualified function as printed, e.g. `net/http.(*conn).serve` or
+    /// `main.worker[...]` or `main.main.func1`.
+    pub func: String,
+    /// Source file path as printed (may be a Windows path).
+    pub file: String,
+    /// Line in `file`; 0 if unknown (truncated input).
+    pub line: u32,
+    /// The `+0x..` program-counter offset if printed; `None` for inlined frames.
+    pub pc_offset: Option<u64>,
+    /// The argument list text between the parentheses, as printed (`0xc000010000, 0x1`,
+    /// `...`, `{...}`, `?`), without the parentheses. Empty when none.
+    pub args: String,
+}
+
+/// A goroutine's scheduling state and wait details from its header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Goroutine {
+    /// Goroutine id; `None` for aggregated records (debug=1, protobuf).
+    pub id: Option<u64>,
+    /// How many goroutines this record stands for (1 for a traceback entry).
+    pub count: u64,
+    /// The state/wait reason as printed: `chan receive`, `select`, `running`,
+    /// `semacquire`, `sync.Mutex.Lock`, `IO wait`, `chan send (nil chan)`, ...
+    /// Empty for aggregated formats, which do not print it.
+    pub state: String,
+    /// Minutes the goroutine has been waiting (`[select, 5 minutes]`), if printed.
+    pub wait_minutes: Option<u64>,
+    /// `locked to thread` was printed.
+    pub locked_to_thread: bool,
+    /// Other header flags as printed, e.g. `durable`, `leaked`, `synctest bubble 3`,
+    /// `scan`; kept verbatim so newer runtimes' additions are not lost.
+    pub flags: Vec<String>,
+    /// pprof labels (`{"k":"v"}` in newer tracebacks, `# labels:` in debug=1, profile labels).
+    pub labels: Vec<(String, String)>,
+    /// Innermost frame first.
+    pub frames: Vec<Frame>,
+    /// Frames the runtime elided (`...N frames elided...`: N; `...additional frames
+    /// elided...`: counted as 1 with `frames_elided_unknown`).
+    pub frames_elided: u32,
+    /// The elision marker gave no count.
+    pub frames_elided_unknown: bool,
+    /// The `created by` frame, if printed.
+    pub created_by: Option<Frame>,
+    /// `created by X in goroutine N`: N.
+    pub creator_id: Option<u64>,
+    /// tracebackancestors blocks: `[originating from goroutine N]:`, nearest first.
+    pub ancestors: Vec<Ancestor>,
+    /// Line in the input where this goroutine's header starts (0 for protobuf).
+    pub line: LineNo,
+}
+
+/// One `[originating from goroutine N]:` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ancestor {
+    pub id: u64,
+    pub frames: Vec<Frame>,
+    pub created_by: Option<Frame>,
+    pub creator_id: Option<u64>,
+}
+
+/// One dump: a point in time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub format: DumpFormat,
+    /// Total goroutines as the dump states it (debug=1 `total N`) or as counted.
+    pub total: u64,
+    pub goroutines: Vec<Goroutine>,
+    /// Line where this snapshot starts in the input (0 for protobuf).
+    pub line: LineNo,
+}
+
+/// A line the parser did not understand inside a dump. Never silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownLine {
+    pub line: LineNo,
+    pub text: String,
+}
+
+/// Everything read from one input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ParsedDump {
+    pub snapshots: Vec<Snapshot>,
+    /// Lines inside dumps that matched no known form.
+    pub unknown_lines: Vec<UnknownLine>,
+    /// Problems worth telling the user: truncated input, unknown format, bad gzip...
+    pub warnings: Vec<String>,
+}
