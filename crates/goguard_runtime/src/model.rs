@@ -4,6 +4,8 @@
 //! (a log with two SIGQUIT dumps). Aggregated formats (debug=1 text, protobuf profiles)
 //! do not list goroutines one by one: they become `Goroutine`s with `count > 1` and no id.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Where a piece of parsed data came from: 1-based line in the input file (0 when the
@@ -22,14 +24,15 @@ pub enum DumpFormat {
     Protobuf,
 }
 
-/// One stack frame.
+/// One stack frame. Function and file names repeat across thousands of goroutines, so
+/// parsers intern them (`Arc<str>`) instead of allocating each copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Frame {
     /// Fully qualified function as printed, e.g. `net/http.(*conn).serve` or
     /// `main.worker[...]` or `main.main.func1`.
-    pub func: String,
+    pub func: Arc<str>,
     /// Source file path as printed (may be a Windows path).
-    pub file: String,
+    pub file: Arc<str>,
     /// Line in `file`; 0 if unknown (truncated input).
     pub line: u32,
     /// The `+0x..` program-counter offset if printed; `None` for inlined frames.
