@@ -1,0 +1,150 @@
+//! The finding itself, as rules produce it and renderers consume it.
+
+use crate::source::Span;
+
+/// How serious a finding is. Rules map their category to a severity; this
+/// crate only carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// Lowercase name, as used in JSON output and human frames.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A secondary location that explains the finding, such as
+/// "goroutine started here" or "cancel is lost here".
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// Whether a fix can be applied without a person reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Applicability {
+    /// Keeps the program's meaning apart from removing the problem.
+    Safe,
+    /// May change behaviour; shown as a suggestion only.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the text of `span` with `replacement` (empty span: insert).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A suggested change. Edits must not overlap; they may span files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    /// What the fix does, e.g. "defer the cancel call".
+    pub message: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(message: impl Into<String>, applicability: Applicability) -> Self {
+        Fix {
+            message: message.into(),
+            applicability,
+            edits: Vec::new(),
+        }
+    }
+
+    pub fn with_edit(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.edits.push(Edit {
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+}
+
+/// One finding.
+///
+/// `message` says what is wrong: lowercase, no final period
+/// ("context cancel function is never called"). `help` says what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    /// Kebab-case rule name, e.g. `context-cancel-not-called`.
+    pub rule: String,
+    /// Stable rule code, e.g. `CX001`.
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Where the problem is; the first thing every format reports.
+    pub span: Span,
+    /// Short text under the primary span, e.g. "cancel is never called".
+    pub label: Option<String>,
+    /// Secondary locations, in the order the rule gives them.
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: impl Into<String>,
+        rule: impl Into<String>,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule: rule.into(),
+            code: code.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            span,
+            label: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}

@@ -1,0 +1,113 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
+//! line per finding, which the runner turns into an annotation on the file
+//! and line in the pull request.
+//!
+//! ```text
+//! ::warning file=svc/run.go,line=4,col=7,endLine=4,endColumn=13,title=CX001 context-cancel-not-called::context cancel function is never called
+//! ```
+//!
+//! Columns are character columns (1-based, end exclusive), as a person
+//! reading the annotation counts them. The help and related locations go
+//! into the message on their own lines, since annotations have no other
+//! place for them.
+
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::resolve;
+use crate::source::Files;
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+/// Escapes the message part of a workflow command (after `::`).
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value (`file=...`, `title=...`): the data escapes
+/// plus `:` and `,`, which would otherwise end the value.
+pub fn escape_property(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders one workflow command line per diagnostic.
+pub fn render_github(diagnostics: &[Diagnostic], files: &Files) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let r = resolve(files, d.span);
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        for rel in &d.related {
+            let p = resolve(files, rel.span);
+            let _ = write!(
+                message,
+                "\n{}:{}:{}: {}",
+                p.path, p.start.line, p.start.char_column, rel.label
+            );
+        }
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            command(d.severity),
+            escape_property(&r.path.replace('\\', "/")),
+            r.start.line,
+            r.start.char_column,
+            r.end.line,
+            r.end.char_column,
+            escape_property(&format!("{} {}", d.code, d.rule)),
+            escape_data(&message),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escaping() {
+        assert_eq!(
+            escape_data("100% sure\r\nnext: a,b"),
+            "100%25 sure%0D%0Anext: a,b"
+        );
+        // Escaping '%' first matters: "%0A" typed by a user must survive.
+        assert_eq!(escape_data("literal %0A"), "literal %250A");
+    }
+
+    #[test]
+    fn property_escaping() {
+        assert_eq!(
+            escape_property("C:\\src\\a,b.go\n%"),
+            "C%3A\\src\\a%2Cb.go%0A%25"
+        );
+    }
+}
