@@ -111,3 +111,34 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn one_escaped_line_per_finding_with_severity_commands() {
+        let mut files = Files::new();
+        let f = files.add("odd,dir/a:b.go", "package a\nvar x = 1\n");
+        let d =
+            |sev, msg: &str| Diagnostic::new("X001", "some-rule", sev, Span::new(f, 14..15), msg);
+        let out = render_github(
+            &[
+                d(Severity::Error, "e").with_help("50% of\npaths"),
+                d(Severity::Warning, "w"),
+                d(Severity::Info, "i"),
+            ],
+            &files,
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "::error file=odd%2Cdir/a%3Ab.go,line=2,col=5,endLine=2,endColumn=6,title=X001 some-rule::e%0Ahelp: 50%25 of%0Apaths",
+                "::warning file=odd%2Cdir/a%3Ab.go,line=2,col=5,endLine=2,endColumn=6,title=X001 some-rule::w",
+                "::notice file=odd%2Cdir/a%3Ab.go,line=2,col=5,endLine=2,endColumn=6,title=X001 some-rule::i",
+            ]
+        );
+    }
+}

@@ -276,3 +276,109 @@ pub fn render_sarif(
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+
+    #[test]
+    fn hash_ignores_line_numbers_and_indentation() {
+        let a = finding_hash(
+            "CX001",
+            "svc/w.go",
+            "\tctx, cancel := context.WithCancel(ctx)",
+        );
+        let b = finding_hash(
+            "CX001",
+            "svc/w.go",
+            "        ctx,   cancel := context.WithCancel(ctx)  ",
+        );
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 16);
+        assert_ne!(
+            a,
+            finding_hash(
+                "CX002",
+                "svc/w.go",
+                "ctx, cancel := context.WithCancel(ctx)"
+            )
+        );
+        assert_ne!(
+            a,
+            finding_hash(
+                "CX001",
+                "svc/x.go",
+                "ctx, cancel := context.WithCancel(ctx)"
+            )
+        );
+        assert_ne!(
+            a,
+            finding_hash("CX001", "svc/w.go", "ctx, stop := context.WithCancel(ctx)")
+        );
+        // Part boundaries are part of the input.
+        assert_ne!(finding_hash("ab", "c", ""), finding_hash("a", "bc", ""));
+    }
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        // Published FNV-1a 64 test vectors: the hash is fixed for good.
+        assert_eq!(fnv1a64(&[""]), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(&["a"]), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(&["foobar"]), 0x8594_4171_f739_67e8);
+    }
+
+    /// Fingerprints of findings at the `nth` occurrence of each needle.
+    fn fingerprints(text: &str, needles: &[(&str, usize)]) -> Vec<String> {
+        let mut files = Files::new();
+        let f = files.add("a.go", text);
+        let diags: Vec<Diagnostic> = needles
+            .iter()
+            .map(|&(needle, nth)| {
+                let (i, _) = text.match_indices(needle).nth(nth).unwrap();
+                Diagnostic::new("CX001", "r", Severity::Warning, Span::new(f, i..i + 1), "m")
+            })
+            .collect();
+        let tool = ToolInfo {
+            version: "0".into(),
+            information_uri: "https://example.invalid".into(),
+        };
+        let log: Value = serde_json::from_str(&render_sarif(&diags, &files, &[], &tool)).unwrap();
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"][FINGERPRINT_KEY]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_survive_inserted_lines_and_count_repeats() {
+        let before = fingerprints("package a\n\tf()\n\tf()\n", &[("f()", 0), ("f()", 1)]);
+        let after = fingerprints(
+            "package a\n\n// comment\n\tf()\n\tf()\n",
+            &[("f()", 0), ("f()", 1)],
+        );
+        assert_eq!(before, after);
+        // Identical lines: same hash, distinct occurrence numbers.
+        let (h1, n1) = before[0].split_once(':').unwrap();
+        let (h2, n2) = before[1].split_once(':').unwrap();
+        assert_eq!((h1, n1, n2), (h2, "1", "2"));
+    }
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(
+            pascal_case("context-cancel-not-called"),
+            "ContextCancelNotCalled"
+        );
+        assert_eq!(pascal_case("x"), "X");
+        assert_eq!(path_to_uri("./svc\\run.go"), "svc/run.go");
+        assert_eq!(path_to_uri("a b/ü.go"), "a%20b/%C3%BC.go");
+    }
+}
