@@ -8,6 +8,41 @@
 //! not know Go syntax or any rule: it receives finished diagnostics, the
 //! source text they point into, and (for SARIF) rule metadata as plain
 //! [`RuleInfo`] values from the caller.
+//!
+//! Positions come in three units, each where it belongs: 1-based byte
+//! columns for tools (JSON), character columns for people (the human and
+//! GitHub formats), UTF-16 columns for SARIF. `docs/output-formats.md`
+//! describes every format.
+//!
+//! ```
+//! use goguard_diagnostics::*;
+//!
+//! let mut files = Files::new();
+//! let src = "package a\n\nfunc f(ctx context.Context) {\n\tctx, cancel := context.WithCancel(ctx)\n}\n";
+//! let file = files.add("a/a.go", src);
+//! let at = src.find("cancel").unwrap();
+//! let mut diagnostics = vec![Diagnostic::new(
+//!     "CX001",
+//!     "context-cancel-not-called",
+//!     Severity::Warning,
+//!     Span::new(file, at..at + 6),
+//!     "the cancel function is never called",
+//! )
+//! .with_label("cancel is never called")
+//! .with_help("call `defer cancel()` after creating the context")];
+//!
+//! sort_diagnostics(&mut diagnostics, &files);
+//! let summary = Summary::new(&diagnostics, 1, 1, std::time::Duration::from_millis(20));
+//! let text = render_human(&diagnostics, &files, HumanOptions { color: false }, Some(&summary));
+//! assert!(text.starts_with("a/a.go:4:7: CX001 the cancel function is never called\n"));
+//! assert!(text.ends_with("Found 1 finding (0 errors, 1 warning) in 1 file, 1 package, 0.02s\n"));
+//! assert_eq!(ExitStatus::from_findings(diagnostics.len()), ExitStatus::Findings);
+//!
+//! let json = render_json(&diagnostics, &files);
+//! let github = render_github(&diagnostics, &files);
+//! assert!(github.starts_with("::warning file=a/a.go,line=4,col=7,"));
+//! # let _ = json;
+//! ```
 
 mod diagnostic;
 mod exit;
