@@ -71,6 +71,7 @@ fn level(severity: Severity) -> Level<'static> {
 }
 
 /// One annotation to place: which span, primary or not, and its label.
+#[derive(Clone, Copy)]
 struct Mark<'a> {
     span: Span,
     primary: bool,
@@ -154,19 +155,14 @@ fn frames<'a>(d: &'a Diagnostic, files: &Files) -> Vec<Frame<'a>> {
 
     let mut frames: Vec<Frame<'a>> = Vec::new();
     for file in file_order {
-        let mut in_file: Vec<(u32, u32, Mark<'a>)> = Vec::new();
-        for m in marks.iter().filter(|m| m.span.file == file) {
-            let (s, e) = files.positions(m.span);
-            in_file.push((
-                s.line,
-                e.line,
-                Mark {
-                    span: m.span,
-                    primary: m.primary,
-                    label: m.label,
-                },
-            ));
-        }
+        let mut in_file: Vec<(u32, u32, Mark<'a>)> = marks
+            .iter()
+            .filter(|m| m.span.file == file)
+            .map(|&m| {
+                let (s, e) = files.positions(m.span);
+                (s.line, e.line, m)
+            })
+            .collect();
         in_file.sort_by_key(|&(s, e, ref m)| (s, e, !m.primary));
         for (first, last, mark) in in_file {
             match frames.last_mut() {
