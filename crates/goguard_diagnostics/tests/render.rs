@@ -50,3 +50,25 @@ fn github_snapshot() {
     let (files, diags) = sorted();
     insta::assert_snapshot!("github", render_github(&diags, &files));
 }
+
+#[test]
+fn every_format_is_identical_whatever_the_arrival_order() {
+    let (files, diags) = fixtures::fixture();
+    let render_all = |mut v: Vec<goguard_diagnostics::Diagnostic>| {
+        sort_diagnostics(&mut v, &files);
+        [
+            render_human(&v, &files, HumanOptions { color: true }, None),
+            render_json(&v, &files),
+            render_sarif(&v, &files, &fixtures::rules(), &fixtures::tool()),
+            render_github(&v, &files),
+        ]
+    };
+    let expected = render_all(diags.clone());
+    for k in 1..diags.len() {
+        let mut v = diags.clone();
+        v.rotate_left(k);
+        assert_eq!(render_all(v.clone()), expected, "rotation {k}");
+        v.reverse();
+        assert_eq!(render_all(v), expected, "rotation {k}, reversed");
+    }
+}
