@@ -3,4 +3,5 @@
 //! protobuf goroutine profiles. It parses them into one model, groups goroutines and
 //! diagnoses leaks, deadlocks and growth. It knows nothing of Go source syntax.
 
+pub mod analysis;
 pub mod model;
