@@ -114,4 +114,8 @@ pub struct ParsedDump {
     pub unknown_lines: Vec<UnknownLine>,
     /// Problems worth telling the user: truncated input, unknown format, bad gzip...
     pub warnings: Vec<String>,
+    /// Lines inside dumps recognised as crash-output noise and skipped: register dumps
+    /// (`rax    0x0`), the signal preamble (`SIGQUIT: quit`, `PC=0x.. m=0 sigcode=0`),
+    /// `exit status 2`, `runtime: ...` diagnostics.
+    pub noise_lines: u64,
 }
