@@ -13,13 +13,13 @@ impl<'a> TextParser<'a> {
     pub(super) fn traceback_line(&mut self, line: &'a [u8], line_no: LineNo) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
-                self.pending = Pending::None;
-                let func_file = self.interner.intern(file_line.file);
+                let file = self.interner.intern(file_line.file);
                 if let Some(frame) = self.pending_frame() {
-                    frame.file = func_file;
+                    frame.file = file;
                     frame.line = file_line.line;
                     frame.pc_offset = file_line.pc_offset;
                 }
+                self.pending = Pending::None;
                 return true;
             }
             self.finish_pending(Some(line_no));
@@ -147,11 +147,11 @@ impl<'a> TextParser<'a> {
             Pending::FrameFile { line } => ("frame", line),
             Pending::CreatedByFile { line } => ("created by", line),
         };
-        self.pending = Pending::None;
         let func = self
             .pending_frame()
             .map(|f| f.func.clone())
             .unwrap_or_default();
+        self.pending = Pending::None;
         let place = match next_line {
             Some(next) => format!("line {next} is not its file line"),
             None => "input ends (truncated?)".to_string(),
