@@ -52,6 +52,8 @@ pub(super) struct TextParser<'a> {
     /// Addresses of the open debug=1 record, used as frames if no `#` lines follow.
     pub debug1_addrs: &'a [u8],
     pub suppressed_warnings: usize,
+    /// Past the `-----` separator of a GOTRACEBACK=crash dump (per-M sections).
+    pub in_crash_tail: bool,
     pub saw_heap_profile: bool,
 }
 
@@ -69,6 +71,7 @@ impl<'a> TextParser<'a> {
             depth,
             debug1_addrs: b"",
             suppressed_warnings: 0,
+            in_crash_tail: false,
             saw_heap_profile: false,
         }
     }
@@ -167,6 +170,7 @@ impl<'a> TextParser<'a> {
             line: line_no,
         });
         self.seen_ids.clear();
+        self.in_crash_tail = false;
     }
 
     pub fn close_snapshot(&mut self) {

@@ -32,16 +32,35 @@ impl<'a> TextParser<'a> {
         if line.starts_with(HEADER_START) {
             if let Some(header) = parse_header(line) {
                 if self.seen_ids.contains(&header.id) && header.id != 0 {
-                    // The same goroutine again: the next dump of the same process.
-                    self.close_snapshot();
-                    self.open_snapshot(DumpFormat::Traceback, 0, line_no);
+                    if self.in_crash_tail {
+                        // GOTRACEBACK=crash prints a goroutine running on another M
+                        // twice: first as "stack unavailable", then in that M's section
+                        // with its stack. Keep the later, complete one.
+                        self.drop_goroutine(header.id);
+                    } else {
+                        // The same goroutine again: the next dump of the same process.
+                        self.close_snapshot();
+                        self.open_snapshot(DumpFormat::Traceback, 0, line_no);
+                    }
                 }
                 self.start_goroutine(header, line_no);
                 return true;
             }
         }
         if is_known_noise(line) {
+            if line.starts_with(b"-----") {
+                // Per-M sections of a GOTRACEBACK=crash dump follow.
+                self.in_crash_tail = true;
+            }
             self.out.noise_lines += 1;
+            return true;
+        }
+        if trim_start(line) == b"goroutine running on other thread; stack unavailable" {
+            // A header with no stack, by design (the goroutine runs on another M).
+            self.out.noise_lines += 1;
+            return true;
+        }
+        if self.start_debug1(line, line_no) {
             return true;
         }
         if self.mode == Mode::BetweenGoroutines {
@@ -111,6 +130,12 @@ impl<'a> TextParser<'a> {
             self.unknown(line, line_no);
         }
         true
+    }
+
+    fn drop_goroutine(&mut self, id: u64) {
+        if let Some(snapshot) = self.snapshot.as_mut() {
+            snapshot.goroutines.retain(|g| g.id != Some(id));
+        }
     }
 
     pub(super) fn start_goroutine(&mut self, header: Header, line_no: LineNo) {
@@ -192,6 +217,13 @@ impl<'a> TextParser<'a> {
             args: args_text(args),
         }
     }
+}
+
+fn trim_start(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', tail @ ..] = s {
+        s = tail;
+    }
+    s
 }
 
 fn args_text(args: &[u8]) -> String {
