@@ -10,7 +10,12 @@ use crate::model::{Ancestor, DumpFormat, Frame, Goroutine, LineNo};
 impl<'a> TextParser<'a> {
     /// Handles one line inside a traceback dump. `false`: the line is not part of the
     /// dump, which ends before it.
-    pub(super) fn traceback_line(&mut self, line: &'a [u8], line_no: LineNo) -> bool {
+    pub(super) fn traceback_line(
+        &mut self,
+        raw: &'a [u8],
+        line: &'a [u8],
+        line_no: LineNo,
+    ) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
                 let file = self.interner.intern(file_line.file);
@@ -126,10 +131,17 @@ impl<'a> TextParser<'a> {
                     args: String::new(),
                 });
             }
+        } else if self.pending == Pending::None && self.has_complete_frame() {
+            self.suspect = Some((raw, line, line_no));
         } else {
             self.unknown(line, line_no);
         }
         true
+    }
+
+    fn has_complete_frame(&mut self) -> bool {
+        self.current_goroutine()
+            .is_some_and(|g| !g.frames.is_empty() || g.created_by.is_some())
     }
 
     fn drop_goroutine(&mut self, id: u64) {
