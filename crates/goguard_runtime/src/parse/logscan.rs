@@ -26,12 +26,12 @@ impl LogPrefix {
     /// The line without its prefix, or `None` if the line does not carry it.
     pub fn strip<'l>(&self, line: &'l [u8]) -> Option<&'l [u8]> {
         let n = self.text.len();
-        if line.len() >= n
-            && line[..n]
-                .iter()
-                .zip(&self.text)
-                .all(|(a, b)| a == b || (a.is_ascii_digit() && b.is_ascii_digit()))
-        {
+        // A blank dump line whose trailing blank the logger trimmed: `... app[123]:`.
+        let trimmed = super::header::trim_end(&self.text);
+        if line.len() == trimmed.len() && line.len() < n && same_shape(line, trimmed) {
+            return Some(&line[line.len()..]);
+        }
+        if line.len() >= n && same_shape(&line[..n], &self.text) {
             return Some(&line[n..]);
         }
         // A prefix of another length: accept it if the distinctive tail appears close to
@@ -43,9 +43,26 @@ impl LogPrefix {
                     return Some(&line[at + self.tail.len()..]);
                 }
             }
+            // The same, for a blank line whose trailing blank was trimmed.
+            let tail = super::header::trim_end(&self.tail);
+            if !tail.is_empty()
+                && line.ends_with(tail)
+                && line.len() <= n + 16
+                && line.len() + 16 >= n
+            {
+                return Some(&line[line.len()..]);
+            }
         }
         None
     }
+}
+
+/// Equal, except that any digit matches any digit.
+fn same_shape(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
 }
 
 /// Lines that crash and SIGQUIT output prints between or around goroutines and that are

@@ -152,7 +152,10 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         let mut frames = Vec::with_capacity(location.line.len().max(1));
         for line in &location.line {
             let (func, file) = match functions.get(&line.function_id) {
-                Some(function) => (intern(function.name), intern(function.filename)),
+                Some(function) => (
+                    print_name(&mut intern, function.name),
+                    intern(function.filename),
+                ),
                 None => (Arc::from(format!("{:#x}", location.address)), intern(0)),
             };
             frames.push(Frame {
@@ -222,4 +225,21 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         ));
     }
     out.snapshots.push(snapshot);
+}
+
+/// Profiles keep generic instantiations (`main.(*Queue[go.shape.string]).Pop`) where
+/// tracebacks and debug=1 print `main.(*Queue[...]).Pop`; print them the same way, as
+/// `funcNamePiecesForPrint` in runtime/traceback.go does, so stacks match across formats.
+fn print_name(intern: &mut impl FnMut(i64) -> Arc<str>, index: i64) -> Arc<str> {
+    let name = intern(index);
+    let Some(open) = name.find('[') else {
+        return name;
+    };
+    let Some(close) = name.rfind(']') else {
+        return name;
+    };
+    if close <= open {
+        return name;
+    }
+    Arc::from(format!("{}[...]{}", &name[..open], &name[close + 1..]))
 }

@@ -52,6 +52,10 @@ pub(super) struct TextParser<'a> {
     /// Addresses of the open debug=1 record, used as frames if no `#` lines follow.
     pub debug1_addrs: &'a [u8],
     pub suppressed_warnings: usize,
+    /// Past the `-----` separator of a GOTRACEBACK=crash dump (per-M sections).
+    pub in_crash_tail: bool,
+    /// See `resolve_suspect`: (raw line, line without log prefix, line number).
+    pub suspect: Option<(&'a [u8], &'a [u8], LineNo)>,
     pub saw_heap_profile: bool,
 }
 
@@ -69,7 +73,25 @@ impl<'a> TextParser<'a> {
             depth,
             debug1_addrs: b"",
             suppressed_warnings: 0,
+            in_crash_tail: false,
+            suspect: None,
             saw_heap_profile: false,
+        }
+    }
+
+    /// A line that matched nothing after a complete frame may be the first line of text
+    /// that follows the dump (a log message after `runtime.Stack` output) or a damaged
+    /// line inside it. The next line decides: if it continues a stack, the suspect was
+    /// inside the dump and is unknown; otherwise the dump ended before it.
+    fn resolve_suspect(&mut self, next: Option<&'a [u8]>) {
+        let Some((raw, line, line_no)) = self.suspect.take() else {
+            return;
+        };
+        if next.is_some_and(continues_stack) {
+            self.unknown(line, line_no);
+        } else {
+            self.end_dump();
+            self.outside_line(raw, line_no);
         }
     }
 
@@ -99,9 +121,16 @@ impl<'a> TextParser<'a> {
             Some(prefix) => prefix.strip(raw).unwrap_or(raw),
             None => raw,
         };
+        if self.suspect.is_some() {
+            self.resolve_suspect(Some(line));
+            if self.mode == Mode::Outside {
+                self.outside_line(raw, line_no);
+                return;
+            }
+        }
         let handled = match self.mode {
             Mode::Debug1 { after_blank } => self.debug1_line(line, line_no, after_blank),
-            _ => self.traceback_line(line, line_no),
+            _ => self.traceback_line(raw, line, line_no),
         };
         if !handled {
             self.end_dump();
@@ -167,6 +196,7 @@ impl<'a> TextParser<'a> {
             line: line_no,
         });
         self.seen_ids.clear();
+        self.in_crash_tail = false;
     }
 
     pub fn close_snapshot(&mut self) {
@@ -195,6 +225,7 @@ impl<'a> TextParser<'a> {
     }
 
     fn finish(&mut self) {
+        self.resolve_suspect(None);
         if self.mode == Mode::InGoroutine {
             if let Some(g) = self.current_goroutine() {
                 if g.frames.is_empty() && g.created_by.is_none() && g.ancestors.is_empty() {
@@ -236,6 +267,15 @@ impl<'a> TextParser<'a> {
             text,
         });
     }
+}
+
+/// Lines that can only be the continuation of a goroutine's stack.
+fn continues_stack(line: &[u8]) -> bool {
+    super::frame::parse_file_line(line).is_some()
+        || super::frame::parse_func_line(line).is_some()
+        || super::frame::parse_created_by(line).is_some()
+        || super::frame::parse_elided(line).is_some()
+        || super::header::parse_ancestor_line(line).is_some()
 }
 
 #[inline]

@@ -10,16 +10,21 @@ use crate::model::{Ancestor, DumpFormat, Frame, Goroutine, LineNo};
 impl<'a> TextParser<'a> {
     /// Handles one line inside a traceback dump. `false`: the line is not part of the
     /// dump, which ends before it.
-    pub(super) fn traceback_line(&mut self, line: &'a [u8], line_no: LineNo) -> bool {
+    pub(super) fn traceback_line(
+        &mut self,
+        raw: &'a [u8],
+        line: &'a [u8],
+        line_no: LineNo,
+    ) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
-                self.pending = Pending::None;
-                let func_file = self.interner.intern(file_line.file);
+                let file = self.interner.intern(file_line.file);
                 if let Some(frame) = self.pending_frame() {
-                    frame.file = func_file;
+                    frame.file = file;
                     frame.line = file_line.line;
                     frame.pc_offset = file_line.pc_offset;
                 }
+                self.pending = Pending::None;
                 return true;
             }
             self.finish_pending(Some(line_no));
@@ -32,16 +37,35 @@ impl<'a> TextParser<'a> {
         if line.starts_with(HEADER_START) {
             if let Some(header) = parse_header(line) {
                 if self.seen_ids.contains(&header.id) && header.id != 0 {
-                    // The same goroutine again: the next dump of the same process.
-                    self.close_snapshot();
-                    self.open_snapshot(DumpFormat::Traceback, 0, line_no);
+                    if self.in_crash_tail {
+                        // GOTRACEBACK=crash prints a goroutine running on another M
+                        // twice: first as "stack unavailable", then in that M's section
+                        // with its stack. Keep the later, complete one.
+                        self.drop_goroutine(header.id);
+                    } else {
+                        // The same goroutine again: the next dump of the same process.
+                        self.close_snapshot();
+                        self.open_snapshot(DumpFormat::Traceback, 0, line_no);
+                    }
                 }
                 self.start_goroutine(header, line_no);
                 return true;
             }
         }
         if is_known_noise(line) {
+            if line.starts_with(b"-----") {
+                // Per-M sections of a GOTRACEBACK=crash dump follow.
+                self.in_crash_tail = true;
+            }
             self.out.noise_lines += 1;
+            return true;
+        }
+        if trim_start(line) == b"goroutine running on other thread; stack unavailable" {
+            // A header with no stack, by design (the goroutine runs on another M).
+            self.out.noise_lines += 1;
+            return true;
+        }
+        if self.start_debug1(line, line_no) {
             return true;
         }
         if self.mode == Mode::BetweenGoroutines {
@@ -107,10 +131,23 @@ impl<'a> TextParser<'a> {
                     args: String::new(),
                 });
             }
+        } else if self.pending == Pending::None && self.has_complete_frame() {
+            self.suspect = Some((raw, line, line_no));
         } else {
             self.unknown(line, line_no);
         }
         true
+    }
+
+    fn has_complete_frame(&mut self) -> bool {
+        self.current_goroutine()
+            .is_some_and(|g| !g.frames.is_empty() || g.created_by.is_some())
+    }
+
+    fn drop_goroutine(&mut self, id: u64) {
+        if let Some(snapshot) = self.snapshot.as_mut() {
+            snapshot.goroutines.retain(|g| g.id != Some(id));
+        }
     }
 
     pub(super) fn start_goroutine(&mut self, header: Header, line_no: LineNo) {
@@ -147,11 +184,11 @@ impl<'a> TextParser<'a> {
             Pending::FrameFile { line } => ("frame", line),
             Pending::CreatedByFile { line } => ("created by", line),
         };
-        self.pending = Pending::None;
         let func = self
             .pending_frame()
             .map(|f| f.func.clone())
             .unwrap_or_default();
+        self.pending = Pending::None;
         let place = match next_line {
             Some(next) => format!("line {next} is not its file line"),
             None => "input ends (truncated?)".to_string(),
@@ -192,6 +229,13 @@ impl<'a> TextParser<'a> {
             args: args_text(args),
         }
     }
+}
+
+fn trim_start(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', tail @ ..] = s {
+        s = tail;
+    }
+    s
 }
 
 fn args_text(args: &[u8]) -> String {
