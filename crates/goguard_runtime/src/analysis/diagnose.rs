@@ -116,8 +116,9 @@ pub fn diagnose(snapshot: &Snapshot, opts: &Options, whole_program_deadlock: boo
 
     // Stable: deadlocks first, then by score, ties in group order (already deterministic).
     findings.sort_by(|a, b| {
-        let deadlock = |f: &Finding| f.rule != Rule::LeakedGoroutineGroup;
-        deadlock(b).cmp(&deadlock(a)).then(b.score.cmp(&a.score))
+        rule_rank(a.rule)
+            .cmp(&rule_rank(b.rule))
+            .then(b.score.cmp(&a.score))
     });
     let suspects: HashSet<usize> = findings_groups(&findings);
     let others = foreground
@@ -134,13 +135,37 @@ pub fn diagnose(snapshot: &Snapshot, opts: &Options, whole_program_deadlock: boo
     }
 }
 
-/// Groups that some finding covers (RT004 covers all groups but they stay listed).
+fn rule_rank(rule: Rule) -> u8 {
+    match rule {
+        Rule::WholeProgramDeadlock => 0,
+        Rule::LockDeadlock => 1,
+        _ => 2,
+    }
+}
+
+/// Groups that some finding covers.
 fn findings_groups(findings: &[Finding]) -> HashSet<usize> {
     findings
         .iter()
-        .filter(|f| f.rule != Rule::WholeProgramDeadlock)
         .flat_map(|f| f.group_indices.iter().copied())
         .collect()
+}
+
+/// A finding covering several groups, with merged facts.
+fn multi_group_finding(
+    rule: Rule,
+    groups: &[SiteGroup],
+    members: &[usize],
+    why: String,
+    evidence: Vec<String>,
+) -> Finding {
+    let mut f = Finding::new(rule, groups, members[0], why, evidence);
+    let refs: Vec<&SiteGroup> = members.iter().map(|&i| &groups[i]).collect();
+    f.facts = GroupFacts::merged(&refs);
+    f.involved = refs.iter().map(|g| GroupFacts::of(g)).collect();
+    f.group_indices = members.to_vec();
+    f.score = members.iter().map(|&i| score(&groups[i])).sum();
+    f
 }
 
 fn whole_program_finding(groups: &[SiteGroup], foreground: &[usize]) -> Finding {
@@ -149,19 +174,13 @@ fn whole_program_finding(groups: &[SiteGroup], foreground: &[usize]) -> Finding 
         "the runtime found all goroutines asleep: {} blocked, none can run",
         goroutines(total)
     );
-    let mut f = Finding::new(
+    multi_group_finding(
         Rule::WholeProgramDeadlock,
         groups,
-        foreground[0],
+        foreground,
         why,
         vec!["input contains `fatal error: all goroutines are asleep - deadlock!`".into()],
-    );
-    f.involved = foreground
-        .iter()
-        .map(|&i| GroupFacts::of(&groups[i]))
-        .collect();
-    f.score = u64::MAX;
-    f
+    )
 }
 
 fn lock_deadlocks(
@@ -186,11 +205,13 @@ fn lock_deadlocks(
         .sum();
     if progressing == 0 {
         let total: u64 = waiters.iter().map(|&i| groups[i].count).sum();
-        let sites: Vec<String> = waiters
+        let mut sites: Vec<String> = waiters
             .iter()
             .filter_map(|&i| groups[i].key.blocking_frame.as_ref())
             .map(FrameRef::short_location)
             .collect();
+        sites.sort();
+        sites.dedup();
         let why = format!(
             "{} waiting for locks at {} and no goroutine can run to release them",
             goroutines(total),
@@ -205,14 +226,13 @@ fn lock_deadlocks(
              (background goroutines and the dump writer excluded)"
                 .into(),
         ];
-        let mut f = Finding::new(Rule::LockDeadlock, groups, waiters[0], why, evidence);
-        f.involved = waiters
-            .iter()
-            .map(|&i| GroupFacts::of(&groups[i]))
-            .collect();
-        f.group_indices = waiters.clone();
-        f.score = waiters.iter().map(|&i| score(&groups[i])).sum();
-        findings.push(f);
+        findings.push(multi_group_finding(
+            Rule::LockDeadlock,
+            groups,
+            &waiters,
+            why,
+            evidence,
+        ));
         claimed.extend(waiters);
         return;
     }

@@ -75,8 +75,32 @@ impl GroupFacts {
     }
 }
 
-/// A diagnosed problem. The top-level group facts are those of the largest group
-/// involved; deadlock findings list every group involved in `involved`.
+impl GroupFacts {
+    /// Facts of several groups together (deadlock findings): counts and ids add up, waits
+    /// span all; state, kind and frames are those of the first (largest) group.
+    pub fn merged(groups: &[&SiteGroup]) -> Self {
+        let mut facts = GroupFacts::of(groups[0]);
+        for g in &groups[1..] {
+            facts.count += g.count;
+            facts.id_list.extend(&g.ids);
+            if let Some((lo, hi)) = g.wait_minutes {
+                facts.wait_minutes = Some(match facts.wait_minutes {
+                    None => WaitRange { min: lo, max: hi },
+                    Some(w) => WaitRange {
+                        min: w.min.min(lo),
+                        max: w.max.max(hi),
+                    },
+                });
+            }
+        }
+        facts.id_list.sort_unstable();
+        facts.ids = crate::analysis::ids::format_id_ranges(&facts.id_list);
+        facts
+    }
+}
+
+/// A diagnosed problem. Deadlock findings cover several groups: their top-level facts
+/// are the merged facts (`GroupFacts::merged`) and `involved` lists each group.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub code: &'static str,
