@@ -23,8 +23,9 @@ pub struct StacksArgs {
     /// Goroutine dumps or profiles (debug=2/panic/SIGQUIT tracebacks, debug=1, protobuf).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    // Boxed: the flags would make `StacksArgs` the largest variant of the CLI's command enum.
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub common: Box<CommonArgs>,
     /// Show the code at blocking lines and `go` statements, mapping dump paths onto DIR.
     #[arg(long, value_name = "DIR")]
     pub source: Option<PathBuf>,
@@ -37,7 +38,7 @@ pub struct StacksArgs {
 #[derive(clap::Subcommand)]
 pub enum StacksCommand {
     /// Compare snapshots in order (OLD NEW [MORE...]): groups that appeared or grew (RT003).
-    Diff(DiffArgs),
+    Diff(Box<DiffArgs>),
 }
 
 #[derive(clap::Args)]
@@ -82,7 +83,7 @@ pub struct CommonArgs {
 
 pub fn run(args: StacksArgs) -> anyhow::Result<ExitCode> {
     if let Some(StacksCommand::Diff(diff_args)) = args.command {
-        return run_diff(diff_args);
+        return run_diff(*diff_args);
     }
     let options = input::options(&args.common)?;
     let inputs = input::load_all(&args.files)?;

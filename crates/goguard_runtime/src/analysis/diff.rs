@@ -147,7 +147,7 @@ pub fn diff(
         });
     }
     // Largest growth first; ties by key order (BTreeMap iteration) thanks to a stable sort.
-    grown.sort_by(|a, b| b.change.cmp(&a.change));
+    grown.sort_by_key(|g| std::cmp::Reverse(g.change));
     DiffReport {
         snapshots: snapshots
             .iter()

@@ -145,7 +145,7 @@ pub fn group_members(snapshot: &Snapshot, indices: Vec<usize>, level: Level) -> 
         group.ids.extend(g.id);
     }
     // Creation order is dump order, so a stable sort by count keeps ties deterministic.
-    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.count));
     groups
 }
 

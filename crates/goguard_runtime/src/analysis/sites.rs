@@ -137,7 +137,7 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
                 .filter_map(|&i| snapshot.goroutines[i].wait_minutes),
         );
     }
-    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.count));
     groups
 }
 
