@@ -62,26 +62,47 @@ impl Hasher for FxHasher {
 
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 
+/// A name as a hash key. Hashing every byte of a 60-byte path for each of millions of
+/// frames is the parser's largest cost; names of one dump differ in their length and in
+/// their first and last bytes, so only those are hashed (equality still compares all).
+#[derive(PartialEq, Eq)]
+struct NameKey<'a>(&'a [u8]);
+
+impl std::hash::Hash for NameKey<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let name = self.0;
+        state.write_usize(name.len());
+        if name.len() <= 24 {
+            state.write(name);
+        } else {
+            state.write(&name[..8]);
+            state.write(&name[name.len() / 2..name.len() / 2 + 8]);
+            state.write(&name[name.len() - 16..]);
+        }
+    }
+}
+
 /// Maps name bytes borrowed from the input to one shared `Arc<str>`.
 #[derive(Default)]
 pub struct Interner<'a> {
-    names: HashMap<&'a [u8], Arc<str>, FxBuild>,
+    names: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
     empty: Option<Arc<str>>,
 }
 
 impl<'a> Interner<'a> {
     pub fn intern(&mut self, name: &'a [u8]) -> Arc<str> {
-        if let Some(found) = self.names.get(name) {
+        if let Some(found) = self.names.get(&NameKey(name)) {
             return found.clone();
         }
         let owned: Arc<str> = Arc::from(String::from_utf8_lossy(name).as_ref());
-        self.names.insert(name, owned.clone());
+        self.names.insert(NameKey(name), owned.clone());
         owned
     }
 
     /// Interns a name that does not live in the input (built while parsing).
     pub fn intern_owned(&mut self, name: &str) -> Arc<str> {
-        if let Some(found) = self.names.get(name.as_bytes()) {
+        if let Some(found) = self.names.get(&NameKey(name.as_bytes())) {
             return found.clone();
         }
         Arc::from(name)

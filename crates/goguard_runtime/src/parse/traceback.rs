@@ -52,6 +52,17 @@ impl<'a> TextParser<'a> {
                 return true;
             }
         }
+        // Function lines are most of a dump: try them before the rarer forms.
+        if self.mode == Mode::InGoroutine {
+            if let Some((func, args)) = parse_func_line(line) {
+                let frame = self.new_frame(func, args);
+                if let Some(frames) = self.frames_target() {
+                    frames.push(frame);
+                }
+                self.pending = Pending::FrameFile { line: line_no };
+                return true;
+            }
+        }
         if is_known_noise(line) {
             if line.starts_with(b"-----") {
                 // Per-M sections of a GOTRACEBACK=crash dump follow.
@@ -73,13 +84,7 @@ impl<'a> TextParser<'a> {
             return false;
         }
 
-        if let Some((func, args)) = parse_func_line(line) {
-            let frame = self.new_frame(func, args);
-            if let Some(frames) = self.frames_target() {
-                frames.push(frame);
-            }
-            self.pending = Pending::FrameFile { line: line_no };
-        } else if let Some((func, creator)) = parse_created_by(line) {
+        if let Some((func, creator)) = parse_created_by(line) {
             let frame = self.new_frame(func, b"");
             if let Some(g) = self.current_goroutine() {
                 match g.ancestors.last_mut() {
@@ -161,7 +166,8 @@ impl<'a> TextParser<'a> {
             locked_to_thread: header.locked_to_thread,
             flags: header.flags,
             labels: header.labels,
-            frames: Vec::new(),
+            // Most stacks are short; avoid the first few regrowths.
+            frames: Vec::with_capacity(8),
             frames_elided: 0,
             frames_elided_unknown: false,
             created_by: None,
