@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use crate::model::{Args, ARGS_INLINE};
+
 /// FxHash (as in rustc): a multiply-rotate hash that is several times faster than the
 /// default SipHash on short keys. Inputs are names from a dump, not attacker-chosen keys
 /// for a long-lived table, so HashDoS resistance is not needed here.
@@ -88,7 +90,13 @@ impl std::hash::Hash for NameKey<'_> {
 pub struct Interner<'a> {
     names: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
     empty: Option<Arc<str>>,
+    /// Long argument texts, shared when they repeat (`0x0?, 0x0?, 0x0?, 0x0?`).
+    long_args: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
 }
+
+/// Distinct long argument texts shared at most; beyond that (texts with pointers are
+/// mostly unique) each gets its own allocation instead of growing the table.
+const MAX_SHARED_ARGS: usize = 1 << 16;
 
 impl<'a> Interner<'a> {
     pub fn intern(&mut self, name: &'a [u8]) -> Arc<str> {
@@ -106,6 +114,24 @@ impl<'a> Interner<'a> {
             return found.clone();
         }
         Arc::from(name)
+    }
+
+    /// A frame's argument text: inline when short, shared when long.
+    pub fn args(&mut self, text: &'a [u8]) -> Args {
+        if text.len() <= ARGS_INLINE {
+            return match std::str::from_utf8(text) {
+                Ok(text) => Args::new(text),
+                Err(_) => Args::new(&String::from_utf8_lossy(text)),
+            };
+        }
+        if let Some(found) = self.long_args.get(&NameKey(text)) {
+            return Args::Shared(found.clone());
+        }
+        let owned: Arc<str> = Arc::from(String::from_utf8_lossy(text).as_ref());
+        if self.long_args.len() < MAX_SHARED_ARGS {
+            self.long_args.insert(NameKey(text), owned.clone());
+        }
+        Args::Shared(owned)
     }
 
     pub fn empty(&mut self) -> Arc<str> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use prost::Message;
 
-use crate::model::{DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
+use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Profile {
@@ -163,7 +163,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 file,
                 line: u32::try_from(line.line).unwrap_or(0),
                 pc_offset: None,
-                args: String::new(),
+                args: Args::default(),
             });
         }
         if frames.is_empty() {
@@ -173,7 +173,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 file: intern(0),
                 line: 0,
                 pc_offset: None,
-                args: String::new(),
+                args: Args::default(),
             });
         }
         locations.insert(location.id, frames);

@@ -5,7 +5,7 @@ use super::frame::{parse_created_by, parse_elided, parse_file_line, parse_func_l
 use super::header::{parse_ancestor_line, parse_header, Header, HEADER_START};
 use super::logscan::is_known_noise;
 use super::text::{Mode, Pending, TextParser};
-use crate::model::{Ancestor, DumpFormat, Frame, Goroutine, LineNo};
+use crate::model::{Ancestor, Args, DumpFormat, Frame, Goroutine, LineNo};
 
 impl<'a> TextParser<'a> {
     /// Handles one line inside a traceback dump. `false`: the line is not part of the
@@ -133,7 +133,7 @@ impl<'a> TextParser<'a> {
                     file,
                     line: 0,
                     pc_offset: pc.map(|_| 0),
-                    args: String::new(),
+                    args: Args::default(),
                 });
             }
         } else if self.pending == Pending::None && self.has_complete_frame() {
@@ -226,13 +226,13 @@ impl<'a> TextParser<'a> {
         })
     }
 
-    fn new_frame(&mut self, func: &'a [u8], args: &[u8]) -> Frame {
+    fn new_frame(&mut self, func: &'a [u8], args: &'a [u8]) -> Frame {
         Frame {
             func: self.interner.intern(func),
             file: self.interner.empty(),
             line: 0,
             pc_offset: None,
-            args: args_text(args),
+            args: self.interner.args(args),
         }
     }
 }
@@ -242,11 +242,4 @@ fn trim_start(mut s: &[u8]) -> &[u8] {
         s = tail;
     }
     s
-}
-
-fn args_text(args: &[u8]) -> String {
-    match std::str::from_utf8(args) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(args).into_owned(),
-    }
 }
