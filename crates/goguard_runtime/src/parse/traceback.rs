@@ -37,7 +37,7 @@ impl<'a> TextParser<'a> {
         if line.starts_with(HEADER_START) {
             if let Some(header) = parse_header(line) {
                 if self.seen_ids.contains(&header.id) && header.id != 0 {
-                    if self.in_crash_tail {
+                    if self.in_crash_tail && self.stack_unavailable.remove(&header.id) {
                         // GOTRACEBACK=crash prints a goroutine running on another M
                         // twice: first as "stack unavailable", then in that M's section
                         // with its stack. Keep the later, complete one.
@@ -73,6 +73,13 @@ impl<'a> TextParser<'a> {
         }
         if trim_start(line) == b"goroutine running on other thread; stack unavailable" {
             // A header with no stack, by design (the goroutine runs on another M).
+            // Remember a few: their stacks may follow in the crash's per-M sections.
+            // (Bounded: each replacement scans the snapshot.)
+            if self.stack_unavailable.len() < 64 {
+                if let Some(id) = self.current_goroutine().and_then(|g| g.id) {
+                    self.stack_unavailable.insert(id);
+                }
+            }
             self.out.noise_lines += 1;
             return true;
         }
