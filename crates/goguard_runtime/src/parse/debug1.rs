@@ -14,7 +14,7 @@
 
 use super::header::{leading_u64, parse_hex, trim_end};
 use super::text::{Mode, TextParser};
-use crate::model::{DumpFormat, Frame, Goroutine, LineNo};
+use crate::model::{Args, DumpFormat, Frame, Goroutine, LineNo};
 
 impl<'a> TextParser<'a> {
     /// `<name> profile: total N` starts a debug=1 snapshot.
@@ -140,7 +140,7 @@ impl<'a> TextParser<'a> {
             file: self.interner.intern(file),
             line,
             pc_offset,
-            args: String::new(),
+            args: Args::default(),
         })
     }
 
@@ -151,7 +151,7 @@ impl<'a> TextParser<'a> {
             file: self.interner.empty(),
             line: 0,
             pc_offset: None,
-            args: String::new(),
+            args: Args::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::io::Read;
 
 /// Decompressed profiles larger than this are cut off: a goroutine profile of a million
 /// goroutines is tens of MB; this only stops decompression bombs.
-const MAX_DECOMPRESSED: u64 = 2 << 30;
+const MAX_DECOMPRESSED: u64 = 1 << 30;
 
 pub enum Input {
     Gzip,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use prost::Message;
 
-use crate::model::{DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
+use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Profile {
@@ -101,6 +101,10 @@ pub struct Function {
     pub filename: i64,
 }
 
+/// Most frames expanded from one profile (a goroutine profile of a million goroutines
+/// has far fewer distinct stacks).
+const MAX_FRAMES: usize = 50_000_000;
+
 /// Decodes a profile; `Err` if the bytes are not one.
 pub fn decode(data: &[u8]) -> Result<Profile, prost::DecodeError> {
     Profile::decode(data)
@@ -163,7 +167,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 file,
                 line: u32::try_from(line.line).unwrap_or(0),
                 pc_offset: None,
-                args: String::new(),
+                args: Args::default(),
             });
         }
         if frames.is_empty() {
@@ -173,7 +177,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 file: intern(0),
                 line: 0,
                 pc_offset: None,
-                args: String::new(),
+                args: Args::default(),
             });
         }
         locations.insert(location.id, frames);
@@ -186,12 +190,23 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         line: 0,
     };
     let mut missing_locations = 0usize;
+    // A small profile can reference a location with many lines millions of times; stop
+    // expanding frames well before that exhausts memory.
+    let mut frame_budget: usize = MAX_FRAMES;
+    let mut cut_samples = 0usize;
     for sample in &profile.sample {
         let count = sample.value.first().copied().unwrap_or(0).max(0) as u64;
         let mut frames = Vec::new();
         for id in &sample.location_id {
             match locations.get(id) {
-                Some(location_frames) => frames.extend(location_frames.iter().cloned()),
+                Some(location_frames) if location_frames.len() <= frame_budget => {
+                    frame_budget -= location_frames.len();
+                    frames.extend(location_frames.iter().cloned());
+                }
+                Some(_) => {
+                    cut_samples += 1;
+                    break;
+                }
                 None => missing_locations += 1,
             }
         }
@@ -218,6 +233,11 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
             ancestors: Vec::new(),
             line: 0,
         });
+    }
+    if cut_samples > 0 {
+        out.warnings.push(format!(
+            "protobuf profile: more than {MAX_FRAMES} frames in all; the stacks of {cut_samples} samples are cut"
+        ));
     }
     if missing_locations > 0 {
         out.warnings.push(format!(

@@ -54,6 +54,8 @@ pub(super) struct TextParser<'a> {
     pub suppressed_warnings: usize,
     /// Past the `-----` separator of a GOTRACEBACK=crash dump (per-M sections).
     pub in_crash_tail: bool,
+    /// Goroutines printed as "stack unavailable" (running on another M).
+    pub stack_unavailable: HashSet<u64, FxBuild>,
     /// See `resolve_suspect`: (raw line, line without log prefix, line number).
     pub suspect: Option<(&'a [u8], &'a [u8], LineNo)>,
     pub saw_heap_profile: bool,
@@ -74,6 +76,7 @@ impl<'a> TextParser<'a> {
             debug1_addrs: b"",
             suppressed_warnings: 0,
             in_crash_tail: false,
+            stack_unavailable: HashSet::default(),
             suspect: None,
             saw_heap_profile: false,
         }
@@ -197,6 +200,7 @@ impl<'a> TextParser<'a> {
         });
         self.seen_ids.clear();
         self.in_crash_tail = false;
+        self.stack_unavailable.clear();
     }
 
     pub fn close_snapshot(&mut self) {

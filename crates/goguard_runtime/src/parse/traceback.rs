@@ -5,7 +5,7 @@ use super::frame::{parse_created_by, parse_elided, parse_file_line, parse_func_l
 use super::header::{parse_ancestor_line, parse_header, Header, HEADER_START};
 use super::logscan::is_known_noise;
 use super::text::{Mode, Pending, TextParser};
-use crate::model::{Ancestor, DumpFormat, Frame, Goroutine, LineNo};
+use crate::model::{Ancestor, Args, DumpFormat, Frame, Goroutine, LineNo};
 
 impl<'a> TextParser<'a> {
     /// Handles one line inside a traceback dump. `false`: the line is not part of the
@@ -37,7 +37,7 @@ impl<'a> TextParser<'a> {
         if line.starts_with(HEADER_START) {
             if let Some(header) = parse_header(line) {
                 if self.seen_ids.contains(&header.id) && header.id != 0 {
-                    if self.in_crash_tail {
+                    if self.in_crash_tail && self.stack_unavailable.remove(&header.id) {
                         // GOTRACEBACK=crash prints a goroutine running on another M
                         // twice: first as "stack unavailable", then in that M's section
                         // with its stack. Keep the later, complete one.
@@ -52,6 +52,17 @@ impl<'a> TextParser<'a> {
                 return true;
             }
         }
+        // Function lines are most of a dump: try them before the rarer forms.
+        if self.mode == Mode::InGoroutine {
+            if let Some((func, args)) = parse_func_line(line) {
+                let frame = self.new_frame(func, args);
+                if let Some(frames) = self.frames_target() {
+                    frames.push(frame);
+                }
+                self.pending = Pending::FrameFile { line: line_no };
+                return true;
+            }
+        }
         if is_known_noise(line) {
             if line.starts_with(b"-----") {
                 // Per-M sections of a GOTRACEBACK=crash dump follow.
@@ -62,6 +73,13 @@ impl<'a> TextParser<'a> {
         }
         if trim_start(line) == b"goroutine running on other thread; stack unavailable" {
             // A header with no stack, by design (the goroutine runs on another M).
+            // Remember a few: their stacks may follow in the crash's per-M sections.
+            // (Bounded: each replacement scans the snapshot.)
+            if self.stack_unavailable.len() < 64 {
+                if let Some(id) = self.current_goroutine().and_then(|g| g.id) {
+                    self.stack_unavailable.insert(id);
+                }
+            }
             self.out.noise_lines += 1;
             return true;
         }
@@ -73,13 +91,7 @@ impl<'a> TextParser<'a> {
             return false;
         }
 
-        if let Some((func, args)) = parse_func_line(line) {
-            let frame = self.new_frame(func, args);
-            if let Some(frames) = self.frames_target() {
-                frames.push(frame);
-            }
-            self.pending = Pending::FrameFile { line: line_no };
-        } else if let Some((func, creator)) = parse_created_by(line) {
+        if let Some((func, creator)) = parse_created_by(line) {
             let frame = self.new_frame(func, b"");
             if let Some(g) = self.current_goroutine() {
                 match g.ancestors.last_mut() {
@@ -128,7 +140,7 @@ impl<'a> TextParser<'a> {
                     file,
                     line: 0,
                     pc_offset: pc.map(|_| 0),
-                    args: String::new(),
+                    args: Args::default(),
                 });
             }
         } else if self.pending == Pending::None && self.has_complete_frame() {
@@ -161,7 +173,8 @@ impl<'a> TextParser<'a> {
             locked_to_thread: header.locked_to_thread,
             flags: header.flags,
             labels: header.labels,
-            frames: Vec::new(),
+            // Most stacks are short; avoid the first few regrowths.
+            frames: Vec::with_capacity(8),
             frames_elided: 0,
             frames_elided_unknown: false,
             created_by: None,
@@ -220,13 +233,13 @@ impl<'a> TextParser<'a> {
         })
     }
 
-    fn new_frame(&mut self, func: &'a [u8], args: &[u8]) -> Frame {
+    fn new_frame(&mut self, func: &'a [u8], args: &'a [u8]) -> Frame {
         Frame {
             func: self.interner.intern(func),
             file: self.interner.empty(),
             line: 0,
             pc_offset: None,
-            args: args_text(args),
+            args: self.interner.args(args),
         }
     }
 }
@@ -236,11 +249,4 @@ fn trim_start(mut s: &[u8]) -> &[u8] {
         s = tail;
     }
     s
-}
-
-fn args_text(args: &[u8]) -> String {
-    match std::str::from_utf8(args) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(args).into_owned(),
-    }
 }
