@@ -10,7 +10,7 @@ pub fn frame(func: &str, file: &str, line: u32) -> Frame {
         file: Arc::from(file),
         line,
         pc_offset: Some(0x10),
-        args: String::new(),
+        args: Default::default(),
     }
 }
 
