@@ -6,10 +6,12 @@
 //! Aggregated records (`count > 1`) add their count. Groups come out in a deterministic
 //! order: most goroutines first, then by where the group first appears in the dump.
 
-use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::analysis::fasthash::{FxHashMap, FxHasher};
 use crate::analysis::ids::format_id_ranges;
 use crate::model::{Frame, Goroutine, Snapshot};
 
@@ -69,76 +71,92 @@ pub fn min_max(values: impl Iterator<Item = u64>) -> Option<(u64, u64)> {
     })
 }
 
-/// A frame as a grouping key; which fields count depends on the level.
-#[derive(PartialEq, Eq, Hash)]
-struct FrameKey<'a> {
-    func: &'a str,
-    file: &'a str,
-    line: u32,
-    args: &'a str,
-}
-
-#[derive(PartialEq, Eq, Hash)]
-struct GroupKey<'a> {
-    state: &'a str,
-    frames: Vec<FrameKey<'a>>,
-    creator: Option<FrameKey<'a>>,
-}
-
-fn frame_key(f: &Frame, level: Level) -> FrameKey<'_> {
-    match level {
-        Level::Identical => FrameKey {
-            func: &f.func,
-            file: &f.file,
-            line: f.line,
-            args: &f.args,
-        },
-        Level::Lines => FrameKey {
-            func: &f.func,
-            file: &f.file,
-            line: f.line,
-            args: "",
-        },
-        Level::Functions => FrameKey {
-            func: &f.func,
-            file: "",
-            line: 0,
-            args: "",
-        },
+fn hash_frame(h: &mut FxHasher, f: &Frame, level: Level) {
+    h.write(f.func.as_bytes());
+    h.write_u8(0xff);
+    if level != Level::Functions {
+        h.write(f.file.as_bytes());
+        h.write_u32(f.line);
+    }
+    if level == Level::Identical {
+        h.write(f.args.as_str().as_bytes());
+        h.write_u8(0xfe);
     }
 }
 
-fn group_key(g: &Goroutine, level: Level) -> GroupKey<'_> {
-    GroupKey {
-        state: if level == Level::Functions {
-            ""
-        } else {
-            &g.state
-        },
-        frames: g.frames.iter().map(|f| frame_key(f, level)).collect(),
-        creator: g.created_by.as_ref().map(|f| frame_key(f, level)),
+/// Hash of everything `same_at_level` compares.
+fn stack_hash(g: &Goroutine, level: Level) -> u64 {
+    let mut h = FxHasher::default();
+    if level != Level::Functions {
+        h.write(g.state.as_bytes());
     }
+    h.write_usize(g.frames.len());
+    for f in &g.frames {
+        hash_frame(&mut h, f, level);
+    }
+    if let Some(c) = &g.created_by {
+        hash_frame(&mut h, c, level);
+    }
+    h.finish()
+}
+
+fn same_frame(a: &Frame, b: &Frame, level: Level) -> bool {
+    // Names are interned, so pointer equality settles most comparisons.
+    let same_str = |x: &Arc<str>, y: &Arc<str>| Arc::ptr_eq(x, y) || x == y;
+    same_str(&a.func, &b.func)
+        && (level == Level::Functions || (a.line == b.line && same_str(&a.file, &b.file)))
+        && (level != Level::Identical || a.args.as_str() == b.args.as_str())
+}
+
+fn same_at_level(a: &Goroutine, b: &Goroutine, level: Level) -> bool {
+    (level == Level::Functions || a.state == b.state)
+        && a.frames.len() == b.frames.len()
+        && a.frames
+            .iter()
+            .zip(&b.frames)
+            .all(|(x, y)| same_frame(x, y, level))
+        && match (&a.created_by, &b.created_by) {
+            (None, None) => true,
+            (Some(x), Some(y)) => same_frame(x, y, level),
+            _ => false,
+        }
 }
 
 /// Groups a snapshot's goroutines at `level`.
 pub fn group(snapshot: &Snapshot, level: Level) -> Vec<StackGroup> {
-    group_members(snapshot, (0..snapshot.goroutines.len()).collect(), level)
+    group_members(snapshot, 0..snapshot.goroutines.len(), level)
 }
 
-/// Groups the given goroutines (indices into the snapshot) at `level`.
-pub fn group_members(snapshot: &Snapshot, indices: Vec<usize>, level: Level) -> Vec<StackGroup> {
-    let mut by_key: HashMap<GroupKey<'_>, usize> = HashMap::new();
+/// Groups the given goroutines (indices into the snapshot) at `level`. Goroutines are
+/// bucketed by a hash of what the level compares, then compared with each bucket's
+/// groups, so no key is allocated per goroutine.
+pub fn group_members(
+    snapshot: &Snapshot,
+    indices: impl IntoIterator<Item = usize>,
+    level: Level,
+) -> Vec<StackGroup> {
+    let gs = &snapshot.goroutines;
+    let mut buckets: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     let mut groups: Vec<StackGroup> = Vec::new();
     for i in indices {
-        let g = &snapshot.goroutines[i];
-        let slot = *by_key.entry(group_key(g, level)).or_insert_with(|| {
-            groups.push(StackGroup {
-                members: Vec::new(),
-                count: 0,
-                ids: Vec::new(),
-            });
-            groups.len() - 1
-        });
+        let g = &gs[i];
+        let bucket = buckets.entry(stack_hash(g, level)).or_default();
+        let slot = match bucket
+            .iter()
+            .copied()
+            .find(|&s| same_at_level(&gs[groups[s].members[0]], g, level))
+        {
+            Some(slot) => slot,
+            None => {
+                groups.push(StackGroup {
+                    members: Vec::new(),
+                    count: 0,
+                    ids: Vec::new(),
+                });
+                bucket.push(groups.len() - 1);
+                groups.len() - 1
+            }
+        };
         let group = &mut groups[slot];
         group.members.push(i);
         group.count += g.count;

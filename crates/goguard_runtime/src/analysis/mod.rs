@@ -4,6 +4,7 @@ pub mod background;
 pub mod classify;
 pub mod diagnose;
 pub mod diff;
+pub mod fasthash;
 pub mod finding;
 pub mod group;
 pub mod ids;

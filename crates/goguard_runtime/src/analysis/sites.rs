@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::analysis::background::background_reason;
 use crate::analysis::classify::{blocking_frame, classify, BlockKind};
-use crate::analysis::group::min_max;
+use crate::analysis::group::{group, min_max, Level};
 use crate::analysis::ids::format_id_ranges;
 use crate::analysis::ignore::{matching_pattern, IgnorePattern};
 use crate::model::{Frame, Snapshot};
@@ -84,14 +84,23 @@ fn loc(f: &Frame) -> (&str, &str, u32) {
 
 /// Groups a snapshot by site. User ignore patterns are checked before the built-in
 /// background patterns. Most goroutines first; ties in dump order.
+///
+/// Goroutines with the same state, functions, lines and creator (a `Lines` stack group)
+/// always share kind, blocking frame, creator and background status, so classification
+/// runs once per stack group rather than once per goroutine.
 pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGroup> {
+    let mut stacks = group(snapshot, Level::Lines);
+    // Back to dump order, so site groups are created (and tie-broken) in dump order.
+    stacks.sort_by_key(|s| s.members[0]);
     let mut by_key: HashMap<Key<'_>, usize> = HashMap::new();
     let mut groups: Vec<SiteGroup> = Vec::new();
     let mut states: Vec<HashMap<&str, u64>> = Vec::new();
-    for (i, g) in snapshot.goroutines.iter().enumerate() {
+    for stack in stacks {
+        let g = stack.representative(snapshot);
         let kind = classify(g);
         let blocking = blocking_frame(g);
-        let background = matching_pattern(ignore, g).or_else(|| background_reason(g));
+        let user_pattern = matching_pattern(ignore, g);
+        let background = user_pattern.or_else(|| background_reason(g));
         let key = Key {
             kind,
             blocking: blocking.map(loc),
@@ -99,7 +108,6 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
             background,
         };
         let slot = *by_key.entry(key).or_insert_with(|| {
-            let is_user_pattern = matching_pattern(ignore, g).is_some();
             groups.push(SiteGroup {
                 key: SiteKey {
                     blocking_frame: blocking.map(FrameRef::from_frame),
@@ -110,12 +118,9 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
                 count: 0,
                 ids: Vec::new(),
                 wait_minutes: None,
-                background: background.map(|b| {
-                    if is_user_pattern {
-                        format!("ignored by pattern {b}")
-                    } else {
-                        b.to_string()
-                    }
+                background: background.map(|b| match user_pattern {
+                    Some(_) => format!("ignored by pattern {b}"),
+                    None => b.to_string(),
                 }),
                 members: Vec::new(),
             });
@@ -123,12 +128,13 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
             groups.len() - 1
         });
         let group = &mut groups[slot];
-        group.members.push(i);
-        group.count += g.count;
-        group.ids.extend(g.id);
-        *states[slot].entry(g.state.as_str()).or_default() += g.count;
+        group.count += stack.count;
+        group.ids.extend(&stack.ids);
+        group.members.extend(&stack.members);
+        *states[slot].entry(g.state.as_str()).or_default() += stack.count;
     }
     for (group, states) in groups.iter_mut().zip(states) {
+        group.members.sort_unstable();
         group.state = most_common_state(&states).unwrap_or_else(|| group.kind.label().into());
         group.wait_minutes = min_max(
             group
