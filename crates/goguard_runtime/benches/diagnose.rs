@@ -4,6 +4,9 @@
 //! connections, sleeping and running goroutines, stacks 4 to 24 frames deep.
 //!
 //! `cargo bench -p goguard_runtime --bench diagnose`
+//!
+//! With `GOGUARD_BENCH_DUMP=FILE` it also measures a real dump, e.g. the one written by
+//! `bench/bigdump` (`go run ./bench/bigdump -n 100000 -o /tmp/bigdump.txt`).
 
 use std::fmt::Write;
 use std::hint::black_box;
@@ -118,6 +121,22 @@ fn bench(c: &mut Criterion) {
             black_box((groups.len(), d.findings.len()))
         })
     });
+    if let Some(path) = std::env::var_os("GOGUARD_BENCH_DUMP") {
+        let real = std::fs::read(&path).expect("read GOGUARD_BENCH_DUMP");
+        g.bench_function("file:parse+group+diagnose", |b| {
+            b.iter(|| {
+                let parsed = goguard_runtime::parse_bytes(black_box(&real));
+                let found: usize = parsed
+                    .snapshots
+                    .iter()
+                    .map(|s| {
+                        group(s, Level::Lines).len() + diagnose(s, &opts, false).findings.len()
+                    })
+                    .sum();
+                black_box(found)
+            })
+        });
+    }
     g.finish();
 }
 
