@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use goguard_runtime::analysis::diff::{diff, parse_duration};
+use goguard_runtime::analysis::group::Level;
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -88,8 +89,8 @@ pub fn run(args: StacksArgs) -> anyhow::Result<ExitCode> {
     let options = input::options(&args.common)?;
     let inputs = input::load_all(&args.files)?;
     let sources = input::source_tree(args.source.as_deref())?;
-    let level = goguard_runtime::analysis::group::Level::parse(&args.group_by)
-        .unwrap_or(goguard_runtime::analysis::group::Level::Lines);
+    // Stack groups appear in JSON only; the other formats skip computing them.
+    let level = Level::parse(&args.group_by).filter(|_| args.common.format == "json");
     let reports: Vec<report::FileReport> = inputs
         .iter()
         .map(|i| report::FileReport::build(i, &options, sources.as_ref(), level))

@@ -299,8 +299,13 @@ fn leaked_groups(
             evidence.push("operations on a nil channel block forever".to_string());
         }
         if g.count >= opts.min_count {
+            let from = if g.key.created_by.is_some() {
+                " from one creation site"
+            } else {
+                ""
+            };
             evidence.push(format!(
-                "{} from one creation site blocked at one line (threshold {})",
+                "{}{from} blocked at one line (threshold {})",
                 goroutines(g.count),
                 opts.min_count
             ));

@@ -3,11 +3,11 @@
 
 use goguard_runtime::analysis::diagnose::{diagnose, BackgroundSummary, Options};
 use goguard_runtime::analysis::finding::{Finding, GroupFacts};
-use goguard_runtime::analysis::group::{group, Level};
+use goguard_runtime::analysis::group::{group, Level, StackGroup};
 use goguard_runtime::analysis::ids::format_id_ranges;
 use goguard_runtime::analysis::sites::FrameRef;
 use goguard_runtime::analysis::source::SourceTree;
-use goguard_runtime::model::{DumpFormat, UnknownLine};
+use goguard_runtime::model::{DumpFormat, Snapshot, UnknownLine};
 use serde::Serialize;
 
 use super::input::Input;
@@ -37,7 +37,9 @@ pub struct SnapshotReport {
     /// Site groups (blocking frame + creation site), most goroutines first.
     pub groups: Vec<GroupOut>,
     pub background: Vec<BackgroundSummary>,
-    pub stack_groups: StackGroupsOut,
+    /// Computed for JSON output only (the text and HTML reports do not show it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_groups: Option<StackGroupsOut>,
 }
 
 #[derive(Serialize)]
@@ -101,7 +103,7 @@ impl FileReport {
         input: &Input,
         opts: &Options,
         sources: Option<&SourceTree>,
-        level: Level,
+        level: Option<Level>,
     ) -> Self {
         let snapshots = input
             .parsed
@@ -125,22 +127,13 @@ impl FileReport {
                         suspect: suspect_groups.contains(&i),
                     })
                     .collect();
-                let stack_groups = StackGroupsOut {
+                let stack_groups = level.map(|level| StackGroupsOut {
                     level,
                     groups: group(snapshot, level)
                         .iter()
-                        .map(|g| {
-                            let r = g.representative(snapshot);
-                            StackGroupOut {
-                                count: g.count,
-                                ids: format_id_ranges(&g.ids),
-                                state: r.state.clone(),
-                                functions: r.frames.iter().map(|f| f.func.to_string()).collect(),
-                                created_by: r.created_by.as_ref().map(FrameRef::from_frame),
-                            }
-                        })
+                        .map(|g| stack_group_out(snapshot, g))
                         .collect(),
-                };
+                });
                 SnapshotReport {
                     index,
                     format: snapshot.format,
@@ -170,6 +163,17 @@ impl FileReport {
 
     pub fn suspects(&self) -> usize {
         self.snapshots.iter().map(|s| s.findings.len()).sum()
+    }
+}
+
+fn stack_group_out(snapshot: &Snapshot, g: &StackGroup) -> StackGroupOut {
+    let r = g.representative(snapshot);
+    StackGroupOut {
+        count: g.count,
+        ids: format_id_ranges(&g.ids),
+        state: r.state.clone(),
+        functions: r.frames.iter().map(|f| f.func.to_string()).collect(),
+        created_by: r.created_by.as_ref().map(FrameRef::from_frame),
     }
 }
 
