@@ -45,7 +45,7 @@ pub enum StacksCommand {
 #[derive(clap::Args)]
 pub struct DiffArgs {
     /// Dumps in time order; a file holding several snapshots contributes each of them.
-    #[arg(required = true, num_args = 2..)]
+    #[arg(required = true, num_args = 2.., value_name = "DUMP")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
