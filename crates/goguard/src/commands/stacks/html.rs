@@ -135,10 +135,26 @@ fn finding(body: &mut String, n: usize, f: &FindingOut) {
     for e in &fi.evidence {
         let _ = write!(body, "<li>{}</li>", esc(e));
     }
+    for g in fi.involved.iter().skip(1) {
+        let _ = write!(
+            body,
+            "<li>also: {} in {} at <code>{}</code>, created at <code>{}</code></li>",
+            g.count,
+            esc(&g.state),
+            esc(&frame_short(&g.blocking_frame)),
+            esc(&frame_short(&g.created_by))
+        );
+    }
     body.push_str("</ul>");
     if let Some(src) = &f.source {
-        for s in [&src.blocking, &src.creation].into_iter().flatten() {
-            snippet(body, s);
+        let labelled = [
+            ("blocking line", &src.blocking),
+            ("go statement", &src.creation),
+        ];
+        for (what, s) in labelled {
+            if let Some(s) = s {
+                snippet(body, what, s);
+            }
         }
         for m in &src.not_found {
             let _ = write!(body, "<p class=\"dim\">source not found: {}</p>", esc(m));
@@ -147,10 +163,10 @@ fn finding(body: &mut String, n: usize, f: &FindingOut) {
     body.push_str("</div>\n");
 }
 
-fn snippet(body: &mut String, s: &SnippetOut) {
+fn snippet(body: &mut String, what: &str, s: &SnippetOut) {
     let _ = write!(
         body,
-        "<p class=\"dim\">{}:{}</p><pre>",
+        "<p class=\"dim\">{what}, {}:{}</p><pre>",
         esc(&s.path),
         s.line
     );

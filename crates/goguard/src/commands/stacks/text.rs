@@ -168,10 +168,11 @@ fn finding(out: &mut String, n: usize, f: &FindingOut, p: Paint) {
     for g in fi.involved.iter().skip(1) {
         let _ = writeln!(
             out,
-            "     also: {} in {} at {}",
+            "     also: {} in {} at {}, created at {}",
             g.count,
             g.state,
-            frame_long(&g.blocking_frame)
+            frame_short(&g.blocking_frame),
+            frame_short(&g.created_by)
         );
     }
     if let Some(src) = &f.source {
