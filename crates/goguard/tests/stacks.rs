@@ -288,3 +288,45 @@ fn unknown_lines_are_reported_with_line_numbers() {
     assert!(text.contains("line 6"), "{text}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Long waits (`[chan send, 25 minutes]`, as long-running services print) make even a
+/// small group a suspect, and Go 1.19's `semacquire` is read through its frames.
+#[test]
+fn wait_minutes_and_old_semacquire_from_text() {
+    let dir = temp_dir("wait");
+    let mut text = String::new();
+    for (id, minutes) in [(21, 25), (22, 40)] {
+        text.push_str(&format!(
+            "goroutine {id} [chan send, {minutes} minutes]:\nmain.publish(0xc000010000)\n\t/home/ci/src/app/pub.go:31 +0x3d\ncreated by main.start\n\t/home/ci/src/app/pub.go:12 +0x4f\n\n"
+        ));
+    }
+    text.push_str("goroutine 30 [semacquire, 15 minutes]:\nsync.runtime_SemacquireMutex(0xc0000b2004, 0x0, 0x1)\n\t/usr/local/go/src/runtime/sema.go:71 +0x47\nsync.(*Mutex).lockSlow(0xc0000b2000)\n\t/usr/local/go/src/sync/mutex.go:138 +0x105\nsync.(*Mutex).Lock(...)\n\t/usr/local/go/src/sync/mutex.go:81\nmain.(*store).get(0xc0000b2000)\n\t/home/ci/src/app/store.go:40 +0x65\ncreated by main.start\n\t/home/ci/src/app/pub.go:14 +0x4f\n\ngoroutine 31 [running]:\nmain.serve()\n\t/home/ci/src/app/main.go:9 +0x1\n");
+    let path = dir.join("old.txt");
+    std::fs::write(&path, text).unwrap();
+    let o = goguard(&["--format", "json", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let findings = v["files"][0]["snapshots"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    assert_eq!(findings[0]["code"], "RT002");
+    assert_eq!(findings[0]["kind"], "mutex");
+    assert_eq!(findings[0]["state"], "semacquire");
+    assert_eq!(
+        findings[0]["blocking_frame"]["function"],
+        "main.(*store).get"
+    );
+    assert_eq!(findings[1]["code"], "RT001");
+    assert_eq!(findings[1]["count"], 2);
+    assert_eq!(
+        findings[1]["wait_minutes"],
+        serde_json::json!({"min": 25, "max": 40})
+    );
+    assert!(findings[1]["why"]
+        .as_str()
+        .unwrap()
+        .contains("for 25-40 minutes"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -8,7 +8,7 @@ use goguard_runtime::analysis::diff::DiffReport;
 
 use super::input::Input;
 use super::report::{FileReport, FindingOut, SnapshotReport, SnippetOut};
-use super::text::{frame_short, wait};
+use super::text::{frame_short, state_label, wait};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
 h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc}\
@@ -95,7 +95,7 @@ fn snapshot(body: &mut String, s: &SnapshotReport) {
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
                 g.facts.count,
-                esc(&g.facts.state),
+                esc(&state_label(&g.facts)),
                 wait(g.facts.wait_minutes),
                 esc(&frame_short(&g.facts.blocking_frame)),
                 esc(&frame_short(&g.facts.created_by))
@@ -126,7 +126,7 @@ fn finding(body: &mut String, n: usize, f: &FindingOut) {
         fi.score,
         esc(&fi.why),
         facts.count,
-        esc(&facts.state),
+        esc(&state_label(facts)),
         wait(facts.wait_minutes),
         esc(&facts.ids),
         esc(&frame_short(&facts.blocking_frame)),

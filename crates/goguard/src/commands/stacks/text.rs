@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use goguard_runtime::analysis::classify::BlockKind;
 use goguard_runtime::analysis::finding::{GroupFacts, WaitRange};
 use goguard_runtime::analysis::sites::FrameRef;
 
@@ -101,15 +102,15 @@ fn snapshot(out: &mut String, s: &SnapshotReport, numbered: bool, p: Paint) {
         let _ = writeln!(out, "\n{}", p.bold("Other groups"));
         let _ = writeln!(
             out,
-            "  {:>6}  {:<24} {:<9} {:<48} created at",
+            "  {:>6}  {:<32} {:<9} {:<48} created at",
             "count", "state", "wait", "blocking frame"
         );
         for g in others {
             let _ = writeln!(
                 out,
-                "  {:>6}  {:<24} {:<9} {:<48} {}",
+                "  {:>6}  {:<32} {:<9} {:<48} {}",
                 g.count,
-                truncate(&g.state, 24),
+                truncate(&state_label(g), 32),
                 wait(g.wait_minutes),
                 truncate(&frame_short(&g.blocking_frame), 48),
                 frame_short(&g.created_by)
@@ -152,7 +153,7 @@ fn finding(out: &mut String, n: usize, f: &FindingOut, p: Paint) {
         out,
         "     count {}  state {}  wait {}  ids {}",
         facts.count,
-        facts.state,
+        state_label(facts),
         wait(facts.wait_minutes),
         truncate(ids, 60)
     );
@@ -210,6 +211,17 @@ fn snippet(out: &mut String, what: &str, s: &SnippetOut, p: Paint) {
                 text
             }
         );
+    }
+}
+
+/// The printed state, with what it means when the state is generic (Go ≤1.19
+/// `semacquire`): `semacquire (sync.WaitGroup.Wait)`.
+pub fn state_label(facts: &GroupFacts) -> String {
+    let meaning = facts.kind.label();
+    if facts.state == "semacquire" && facts.kind != BlockKind::Semacquire {
+        format!("{} ({meaning})", facts.state)
+    } else {
+        facts.state.clone()
     }
 }
 
