@@ -49,6 +49,13 @@ pub fn render(reports: &[FileReport]) -> String {
         for s in &r.snapshots {
             snapshot(&mut body, s);
         }
+        if r.noise_lines > 0 {
+            let _ = writeln!(
+                body,
+                "<p class=\"dim\">{} lines of crash output skipped (registers, signal preamble)</p>",
+                r.noise_lines
+            );
+        }
         if !r.warnings.is_empty() || !r.unknown_lines.is_empty() {
             body.push_str("<h3>Parse problems</h3><ul>");
             for w in &r.warnings {

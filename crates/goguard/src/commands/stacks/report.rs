@@ -24,6 +24,8 @@ pub struct FileReport {
     pub snapshots: Vec<SnapshotReport>,
     pub unknown_lines: Vec<UnknownLine>,
     pub warnings: Vec<String>,
+    /// Lines recognised as crash-output noise (register dumps, signal preamble) and skipped.
+    pub noise_lines: u64,
 }
 
 #[derive(Serialize)]
@@ -158,6 +160,7 @@ impl FileReport {
             snapshots,
             unknown_lines: input.parsed.unknown_lines.clone(),
             warnings: input.parsed.warnings.clone(),
+            noise_lines: input.parsed.noise_lines,
         }
     }
 

@@ -57,6 +57,16 @@ fn file(out: &mut String, r: &FileReport, p: Paint) {
     for s in &r.snapshots {
         snapshot(out, s, r.snapshots.len() > 1, p);
     }
+    if r.noise_lines > 0 {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.dim(&format!(
+                "{} lines of crash output skipped (registers, signal preamble)",
+                r.noise_lines
+            ))
+        );
+    }
     if !r.warnings.is_empty() || !r.unknown_lines.is_empty() {
         let _ = writeln!(out, "\n{}", p.bold("Parse problems"));
         for w in &r.warnings {
