@@ -2,6 +2,7 @@
 
 pub mod background;
 pub mod classify;
+pub mod deadlock;
 pub mod diagnose;
 pub mod diff;
 pub mod fasthash;
