@@ -39,7 +39,115 @@ pub struct Frame {
     pub pc_offset: Option<u64>,
     /// The argument list text between the parentheses, as printed (`0xc000010000, 0x1`,
     /// `...`, `{...}`, `?`), without the parentheses. Empty when none.
-    pub args: String,
+    pub args: Args,
+}
+
+/// A frame's argument text. Dumps hold millions of frames and most argument lists are
+/// short (`...`, `0x0?, 0x1?`): those are stored inline, longer ones in a shared
+/// `Arc<str>` (repeated texts are shared by the parser). Reads as a `&str` (`Deref`),
+/// compares with strings, serializes as a string.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Args {
+    Inline { len: u8, bytes: [u8; ARGS_INLINE] },
+    Shared(Arc<str>),
+}
+
+/// Longest argument text stored inline (keeps `Args` as small as a `String`).
+pub const ARGS_INLINE: usize = 22;
+
+impl Args {
+    pub fn new(text: &str) -> Args {
+        if text.len() <= ARGS_INLINE {
+            let mut bytes = [0u8; ARGS_INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            Args::Inline {
+                len: text.len() as u8,
+                bytes,
+            }
+        } else {
+            Args::Shared(Arc::from(text))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Built only from a `&str` cut at its end, so always valid UTF-8.
+            Args::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or("")
+            }
+            Args::Shared(text) => text,
+        }
+    }
+}
+
+impl Default for Args {
+    fn default() -> Args {
+        Args::Inline {
+            len: 0,
+            bytes: [0u8; ARGS_INLINE],
+        }
+    }
+}
+
+impl std::ops::Deref for Args {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Args {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Args {
+    fn from(text: &str) -> Args {
+        Args::new(text)
+    }
+}
+
+impl From<String> for Args {
+    fn from(text: String) -> Args {
+        Args::new(&text)
+    }
+}
+
+impl PartialEq<str> for Args {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Args {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Args {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Serialize for Args {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A goroutine's scheduling state and wait details from its header.
@@ -114,4 +222,8 @@ pub struct ParsedDump {
     pub unknown_lines: Vec<UnknownLine>,
     /// Problems worth telling the user: truncated input, unknown format, bad gzip...
     pub warnings: Vec<String>,
+    /// Lines inside dumps recognised as crash-output noise and skipped: register dumps
+    /// (`rax    0x0`), the signal preamble (`SIGQUIT: quit`, `PC=0x.. m=0 sigcode=0`),
+    /// `exit status 2`, `runtime: ...` diagnostics.
+    pub noise_lines: u64,
 }

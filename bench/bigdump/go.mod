@@ -1,0 +1,3 @@
+module goguard.bench/bigdump
+
+go 1.22

@@ -1,0 +1,53 @@
+//! Parser throughput (bytes per second) on a large real dump.
+//!
+//! The dump is made by `bench/bigdump` (100,000 goroutines by default) and not committed:
+//! `bench/stacks-speed.sh` generates it, or point `GOGUARD_BENCH_DUMP` at any dump.
+//! Without one, the committed samples are concatenated as a small stand-in.
+//!
+//! `cargo bench -p goguard_runtime --bench parse`
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+fn load(name: &str) -> Vec<u8> {
+    std::fs::read(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let mut inputs = Vec::new();
+    if let Ok(path) = std::env::var("GOGUARD_BENCH_DUMP") {
+        inputs.push(("bigdump".to_string(), load(&path)));
+    } else {
+        eprintln!("GOGUARD_BENCH_DUMP not set: using the committed samples (small)");
+        let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/samples");
+        let text: Vec<u8> = [
+            "go126_stack.txt",
+            "go126_panic_system.txt",
+            "go126_sigquit_crash.txt",
+        ]
+        .iter()
+        .flat_map(|name| load(&samples.join(name).display().to_string()))
+        .collect();
+        inputs.push(("samples".to_string(), text));
+    }
+    if let Ok(path) = std::env::var("GOGUARD_BENCH_DEBUG1") {
+        inputs.push(("bigdump-debug1".to_string(), load(&path)));
+    }
+    inputs
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse_bytes");
+    group.sample_size(10);
+    for (name, data) in inputs() {
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(&name, |b| {
+            b.iter(|| goguard_runtime::parse_bytes(std::hint::black_box(&data)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse);
+criterion_main!(benches);

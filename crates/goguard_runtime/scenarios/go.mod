@@ -1,0 +1,3 @@
+module example.com/goguard/scenarios
+
+go 1.22

@@ -1,0 +1,45 @@
+//! Builders for model values in unit tests.
+
+use std::sync::Arc;
+
+use crate::model::{Frame, Goroutine};
+
+pub fn frame(func: &str, file: &str, line: u32) -> Frame {
+    Frame {
+        func: Arc::from(func),
+        file: Arc::from(file),
+        line,
+        pc_offset: Some(0x10),
+        args: Default::default(),
+    }
+}
+
+/// A goroutine with the given frames (innermost first), each at `/src/app/main.go:<n>`.
+pub fn goroutine(id: u64, state: &str, funcs: &[&str]) -> Goroutine {
+    Goroutine {
+        id: Some(id),
+        count: 1,
+        state: state.to_string(),
+        wait_minutes: None,
+        locked_to_thread: false,
+        flags: Vec::new(),
+        labels: Vec::new(),
+        frames: funcs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| frame(f, "/src/app/main.go", 10 + i as u32))
+            .collect(),
+        frames_elided: 0,
+        frames_elided_unknown: false,
+        created_by: None,
+        creator_id: None,
+        ancestors: Vec::new(),
+        line: 0,
+    }
+}
+
+/// Sets the `created by` frame.
+pub fn created_by(mut g: Goroutine, func: &str, file: &str, line: u32) -> Goroutine {
+    g.created_by = Some(frame(func, file, line));
+    g
+}

@@ -1,0 +1,140 @@
+//! Interning of function and file names: a dump of 100,000 goroutines repeats the same
+//! few hundred names millions of times, so each distinct name is allocated once.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use crate::model::{Args, ARGS_INLINE};
+
+/// FxHash (as in rustc): a multiply-rotate hash that is several times faster than the
+/// default SipHash on short keys. Inputs are names from a dump, not attacker-chosen keys
+/// for a long-lived table, so HashDoS resistance is not needed here.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// A name as a hash key. Hashing every byte of a 60-byte path for each of millions of
+/// frames is the parser's largest cost; names of one dump differ in their length and in
+/// their first and last bytes, so only those are hashed (equality still compares all).
+#[derive(PartialEq, Eq)]
+struct NameKey<'a>(&'a [u8]);
+
+impl std::hash::Hash for NameKey<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let name = self.0;
+        state.write_usize(name.len());
+        if name.len() <= 24 {
+            state.write(name);
+        } else {
+            state.write(&name[..8]);
+            state.write(&name[name.len() / 2..name.len() / 2 + 8]);
+            state.write(&name[name.len() - 16..]);
+        }
+    }
+}
+
+/// Maps name bytes borrowed from the input to one shared `Arc<str>`.
+#[derive(Default)]
+pub struct Interner<'a> {
+    names: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
+    empty: Option<Arc<str>>,
+    /// Long argument texts, shared when they repeat (`0x0?, 0x0?, 0x0?, 0x0?`).
+    long_args: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
+}
+
+/// Distinct long argument texts shared at most; beyond that (texts with pointers are
+/// mostly unique) each gets its own allocation instead of growing the table.
+const MAX_SHARED_ARGS: usize = 1 << 16;
+
+impl<'a> Interner<'a> {
+    pub fn intern(&mut self, name: &'a [u8]) -> Arc<str> {
+        if let Some(found) = self.names.get(&NameKey(name)) {
+            return found.clone();
+        }
+        let owned: Arc<str> = Arc::from(String::from_utf8_lossy(name).as_ref());
+        self.names.insert(NameKey(name), owned.clone());
+        owned
+    }
+
+    /// Interns a name that does not live in the input (built while parsing).
+    pub fn intern_owned(&mut self, name: &str) -> Arc<str> {
+        if let Some(found) = self.names.get(&NameKey(name.as_bytes())) {
+            return found.clone();
+        }
+        Arc::from(name)
+    }
+
+    /// A frame's argument text: inline when short, shared when long.
+    pub fn args(&mut self, text: &'a [u8]) -> Args {
+        if text.len() <= ARGS_INLINE {
+            return match std::str::from_utf8(text) {
+                Ok(text) => Args::new(text),
+                Err(_) => Args::new(&String::from_utf8_lossy(text)),
+            };
+        }
+        if let Some(found) = self.long_args.get(&NameKey(text)) {
+            return Args::Shared(found.clone());
+        }
+        let owned: Arc<str> = Arc::from(String::from_utf8_lossy(text).as_ref());
+        if self.long_args.len() < MAX_SHARED_ARGS {
+            self.long_args.insert(NameKey(text), owned.clone());
+        }
+        Args::Shared(owned)
+    }
+
+    pub fn empty(&mut self) -> Arc<str> {
+        self.empty.get_or_insert_with(|| Arc::from("")).clone()
+    }
+}

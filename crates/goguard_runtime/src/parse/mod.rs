@@ -1,0 +1,96 @@
+//! Parsers for every form in which Go prints its goroutines. `parse_bytes` detects the
+//! form and never panics; whatever it cannot understand inside a dump is reported in
+//! `ParsedDump::unknown_lines` or `ParsedDump::warnings`.
+
+mod debug1;
+mod detect;
+mod frame;
+mod header;
+mod intern;
+mod labels;
+mod logscan;
+mod protobuf;
+mod text;
+mod traceback;
+
+use std::path::Path;
+
+use crate::model::ParsedDump;
+
+/// Parses a dump or profile in any supported form (see the crate docs).
+pub fn parse_bytes(data: &[u8]) -> ParsedDump {
+    parse_named(data, "input")
+}
+
+/// Reads and parses a file. Only reading can fail; parse problems become warnings.
+pub fn parse_file(path: &Path) -> std::io::Result<ParsedDump> {
+    let data = std::fs::read(path)?;
+    Ok(parse_named(&data, &path.display().to_string()))
+}
+
+/// `parse_bytes` with the input's name for the warnings.
+pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
+    let mut dump = match detect::detect(data) {
+        detect::Input::Gzip => {
+            let (plain, error) = detect::gunzip(data);
+            let mut dump = match detect::detect(&plain) {
+                detect::Input::Gzip => {
+                    let mut dump = ParsedDump::default();
+                    dump.warnings
+                        .push(format!("{name}: gzip inside gzip; not read"));
+                    dump
+                }
+                detect::Input::Protobuf => parse_protobuf(&plain, name),
+                // A gzipped goroutine profile is protobuf, but gzipped text also happens
+                // (compressed logs); decide by trying protobuf first when it is not text.
+                detect::Input::Text => {
+                    if plain.is_empty() || looks_like_text(&plain) {
+                        text::TextParser::new(0, None).run(&plain)
+                    } else {
+                        parse_protobuf(&plain, name)
+                    }
+                }
+            };
+            if let Some(error) = error {
+                dump.warnings.insert(
+                    0,
+                    format!("{name}: gzip data is damaged or truncated: {error}"),
+                );
+            }
+            dump
+        }
+        detect::Input::Protobuf => match protobuf::decode(data) {
+            Ok(profile) if !profile.sample_type.is_empty() => {
+                let mut dump = ParsedDump::default();
+                protobuf::profile_to_dump(&profile, &mut dump);
+                dump
+            }
+            _ => text::TextParser::new(0, None).run(data),
+        },
+        detect::Input::Text => text::TextParser::new(0, None).run(data),
+    };
+    if dump.snapshots.is_empty() && !dump.warnings.iter().any(|w| w.contains("not a goroutine")) {
+        dump.warnings
+            .push(format!("no goroutine dump found in {name}"));
+    }
+    dump
+}
+
+fn parse_protobuf(data: &[u8], name: &str) -> ParsedDump {
+    let mut dump = ParsedDump::default();
+    match protobuf::decode(data) {
+        Ok(profile) => protobuf::profile_to_dump(&profile, &mut dump),
+        Err(err) => dump
+            .warnings
+            .push(format!("{name}: not a valid protobuf profile: {err}")),
+    }
+    dump
+}
+
+/// Text dumps are printable ASCII/UTF-8 with tabs and newlines.
+fn looks_like_text(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(4096)];
+    !head
+        .iter()
+        .any(|&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b)
+}

@@ -1,0 +1,3 @@
+module goguard.test/samples
+
+go 1.26

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates the real goroutine dump samples in this directory with the Go toolchain on
+# PATH (see README.md for the version used). Output varies with the machine (addresses,
+# paths, wait times); the tests check structure, not exact bytes.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$here/gen"
+go build -o "$tmp/samples" .
+"$tmp/samples" stack >"$here/go126_stack.txt"
+GODEBUG=tracebacklabels=1 "$tmp/samples" stack >"$here/go126_stack_labels.txt"
+"$tmp/samples" debug1 >"$here/go126_debug1.txt"
+"$tmp/samples" debug0 >"$here/go126_debug0.pb.gz"
+GOTRACEBACK=system "$tmp/samples" panic 2>"$here/go126_panic_system.txt" || true
+GOTRACEBACK=crash "$tmp/samples" sigquit 2>"$here/go126_sigquit_crash.txt" || true
+GOEXPERIMENT=goroutineleakprofile go build -o "$tmp/samples-leak" .
+"$tmp/samples-leak" leak >"$here/go126_goroutineleak.txt"
+SAMPLES_OUT="$here/go126_synctest.txt" go test -count=1 -run TestBubble . >/dev/null
+# Machine-specific home directories would leak into the files; keep GOROOT paths.
+sed -i "s#$here/gen#/samples#g" "$here"/go126_*.txt
