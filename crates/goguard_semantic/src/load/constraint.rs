@@ -495,7 +495,8 @@ mod tests {
         // Invalid words and double negations never match.
         assert!(!pb("!!linux", &["linux"]));
         assert!(!pb("lin-ux", &["lin-ux"]));
-        assert!(pb("!lin-ux", &[]) == !pb("lin-ux", &[]));
+        // A negated invalid word is `!ignore`, which holds.
+        assert!(pb("!lin-ux", &[]));
         // An empty line is `ignore`.
         assert!(!pb("", &["linux"]));
         assert!(pb("", &["ignore"]));
