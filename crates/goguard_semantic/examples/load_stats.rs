@@ -36,6 +36,10 @@ fn main() {
             let e = by_dir.entry(p.dir.clone()).or_default();
             if !p.is_external_test {
                 e.0 = p.name.clone();
+            } else if e.0.is_empty() {
+                // A directory with only external tests: go reports the
+                // name without `_test`.
+                e.0 = p.name.trim_end_matches("_test").to_string();
             }
             for f in &p.files {
                 e.1.push(f.path.file_name().unwrap().to_string_lossy().into_owned());
