@@ -267,7 +267,7 @@ impl Tokens<'_> {
         match self.ident() {
             Some(name) => h.package = Some((name, line)),
             None => {
-                self.ran_out = self.peek().is_none();
+                self.ran_out |= self.peek().is_none();
                 return;
             }
         }
