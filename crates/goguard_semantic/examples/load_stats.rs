@@ -2,7 +2,7 @@
 //! line per directory (`dir<TAB>name<TAB>files…`) for comparing the file
 //! selection with `go list`.
 //!
-//! cargo run -p goguard_semantic --example load_stats -- [--dump] [--generated] [--no-tests] PATHS…
+//! cargo run -p goguard_semantic --example load_stats -- [--dump] [--files] [--generated] [--no-tests] PATHS…
 
 use std::time::Instant;
 
@@ -11,9 +11,11 @@ use goguard_semantic::load::{load, LoadOptions};
 fn main() {
     let mut opts = LoadOptions::default();
     let mut dump = false;
+    let mut files_out = false;
     for a in std::env::args().skip(1) {
         match a.as_str() {
             "--dump" => dump = true,
+            "--files" => files_out = true,
             "--generated" => opts.include_generated = true,
             "--no-tests" => opts.include_tests = false,
             "--no-cgo" => opts.cgo = false,
@@ -48,6 +50,11 @@ fn main() {
         for (dir, (name, mut files)) in by_dir {
             files.sort();
             println!("{}\t{}\t{}", dir.display(), name, files.join(" "));
+        }
+    }
+    if files_out {
+        for f in ws.packages.iter().flat_map(|p| &p.files) {
+            println!("{}\t{}\t{}", f.path.display(), f.go_version, f.generated);
         }
     }
     let files: usize = ws.packages.iter().map(|p| p.files.len()).sum();
