@@ -253,6 +253,8 @@ fn missing_path_is_an_error() {
 fn go_work_loads_used_modules_only() {
     let ws = load_in("work", &["./..."], |_| {});
     assert!(ws.go_work.as_ref().unwrap().ends_with("go.work"));
+    assert_eq!(ws.go_work_version, Some(GoVersion::new(1, 23)));
+    assert_eq!(ws.go_work_toolchain.as_deref(), Some("go1.23.2"));
     assert_eq!(
         import_paths(&ws),
         ["example.com/a", "example.com/b", "example.com/b/internal/x"]

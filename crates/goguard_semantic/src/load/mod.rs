@@ -88,6 +88,11 @@ pub type ModuleId = usize;
 pub struct Workspace {
     /// The go.work used, if any.
     pub go_work: Option<PathBuf>,
+    /// Its `go` line. Informational: each module keeps its own language
+    /// version, as with the go command.
+    pub go_work_version: Option<GoVersion>,
+    /// Its `toolchain` line.
+    pub go_work_toolchain: Option<String>,
     pub modules: Vec<Module>,
     pub packages: Vec<Package>,
     pub skipped: Vec<SkippedFile>,
@@ -701,6 +706,8 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
     // go.work: found by walking up from the first path, as the go command
     // finds it from the current directory.
     let mut go_work = None;
+    let mut go_work_version = None;
+    let mut go_work_toolchain = None;
     if opts.use_go_work {
         let start = match targets.first() {
             Some(walk::Target::Dir(d)) => d.clone(),
@@ -735,6 +742,8 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
                         loader.register_go_mod(&m);
                     }
                     go_work = Some(file);
+                    go_work_version = w.go;
+                    go_work_toolchain = w.toolchain;
                 }
                 Err(e) => loader
                     .warnings
@@ -785,6 +794,8 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
 
     let mut ws = Workspace {
         go_work,
+        go_work_version,
+        go_work_toolchain,
         ..Workspace::default()
     };
     for d in &module_dirs {
