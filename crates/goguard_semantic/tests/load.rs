@@ -226,6 +226,20 @@ fn explicit_dirs_and_files_load_one_package() {
     // An explicitly named directory is loaded even when a walk would skip it.
     let ws = load_in("basic", &["testdata"], |_| {});
     assert_eq!(import_paths(&ws), ["example.com/basic/testdata"]);
+    // Naming a file overrides .gitignore; naming an excluded file warns.
+    let ws = load_in(
+        "basic",
+        &["./...", "sub/ignored_by_git.go", "util_windows.go"],
+        |_| {},
+    );
+    assert_eq!(
+        names(&ws, "example.com/basic/sub", false),
+        ["ignored_by_git.go", "sub.go"]
+    );
+    assert!(ws
+        .warnings
+        .iter()
+        .any(|w| w.path.ends_with("util_windows.go") && w.message.contains("FileNameConstraint")));
     let ws = load_in("basic", &["sub/..."], |_| {});
     assert_eq!(import_paths(&ws), ["example.com/basic/sub"]);
 }

@@ -616,7 +616,16 @@ impl Loader<'_> {
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 let module = self.governing(&dir);
                 let names = self.list_go_files(&dir);
-                self.add_dir(dir, module, names);
+                self.add_dir(dir.clone(), module, names);
+                // A named file is considered even if a walk of the same
+                // directory left it out (.gitignore).
+                if let (Some(name), Some((_, names))) = (file.file_name(), self.dirs.get_mut(&dir))
+                {
+                    let name = name.to_string_lossy().into_owned();
+                    if let Err(at) = names.binary_search(&name) {
+                        names.insert(at, name);
+                    }
+                }
             }
             walk::Target::Tree { root, rest } => self.tree(root, &rest),
         }
@@ -755,21 +764,6 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
     for t in targets.iter().cloned() {
         loader.target(t);
     }
-    for t in &targets {
-        if let walk::Target::File(f) = t {
-            let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
-            let listed = f
-                .parent()
-                .and_then(|d| loader.dirs.get(d))
-                .is_some_and(|(_, names)| name.as_ref().is_some_and(|n| names.contains(n)));
-            if !listed {
-                loader
-                    .warnings
-                    .push(warn(f, None, "named file is not a Go source file"));
-            }
-        }
-    }
-
     let ctx = BuildContext::new(opts);
     let jobs: Vec<(&PathBuf, &PathBuf, &Vec<String>)> =
         loader.dirs.iter().map(|(d, (m, n))| (d, m, n)).collect();
@@ -844,6 +838,17 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
         ))
     });
     ws.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    for t in &targets {
+        if let walk::Target::File(f) = t {
+            if let Some(s) = ws.skipped.iter().find(|s| &s.path == f) {
+                ws.warnings.push(warn(
+                    f,
+                    None,
+                    format!("named file is not checked: {:?}", s.reason),
+                ));
+            }
+        }
+    }
     ws.warnings.sort();
     ws.warnings.dedup();
     Ok(ws)
