@@ -358,7 +358,9 @@ fn min_version(z: &Expr, positive: bool) -> i64 {
             if t == "go1" {
                 return 0;
             }
-            match t.strip_prefix("go1.") {
+            // Go cuts at the first "go1." anywhere in the tag, so `xgo1.21`
+            // counts too; mirrored for identical results.
+            match t.split_once("go1.").map(|(_, n)| n) {
                 Some(n) if !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) => {
                     n.parse::<u32>().map_or(-1, i64::from)
                 }
@@ -524,5 +526,6 @@ mod tests {
         assert_eq!(gv("!(!go1.22 && !go1.23)"), Some("1.22".into()));
         assert_eq!(gv("go1.x"), None);
         assert_eq!(gv("go1.2.3"), None);
+        assert_eq!(gv("xgo1.21"), Some("1.21".into()));
     }
 }
