@@ -2,7 +2,7 @@
 //! line per directory (`dir<TAB>name<TAB>files…`) for comparing the file
 //! selection with `go list`.
 //!
-//! cargo run -p goguard_semantic --example load_stats -- [--dump] [--files] [--generated] [--no-tests] PATHS…
+//! cargo run -p goguard_semantic --example load_stats -- [--dump] [--files] [--skipped] [--generated] [--no-tests] PATHS…
 
 use std::time::Instant;
 
@@ -12,10 +12,12 @@ fn main() {
     let mut opts = LoadOptions::default();
     let mut dump = false;
     let mut files_out = false;
+    let mut skipped_out = false;
     for a in std::env::args().skip(1) {
         match a.as_str() {
             "--dump" => dump = true,
             "--files" => files_out = true,
+            "--skipped" => skipped_out = true,
             "--generated" => opts.include_generated = true,
             "--no-tests" => opts.include_tests = false,
             "--no-cgo" => opts.cgo = false,
@@ -55,6 +57,11 @@ fn main() {
     if files_out {
         for f in ws.packages.iter().flat_map(|p| &p.files) {
             println!("{}\t{}\t{}", f.path.display(), f.go_version, f.generated);
+        }
+    }
+    if skipped_out {
+        for s in &ws.skipped {
+            println!("{}\tskipped {:?}", s.path.display(), s.reason);
         }
     }
     let files: usize = ws.packages.iter().map(|p| p.files.len()).sum();
