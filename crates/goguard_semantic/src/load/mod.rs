@@ -401,7 +401,11 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
     let results: Vec<DirResult> = jobs
         .par_iter()
         .map(|(dir, m, names)| {
-            let go = modules.get(*m).map_or(opts.toolchain, |mi| mi.go_version);
+            // Files get the language version (go1.22.1 compiles as go1.22).
+            let go = modules
+                .get(*m)
+                .map_or(opts.toolchain, |mi| mi.go_version)
+                .lang();
             load_dir(dir, names, go, &ctx, opts)
         })
         .collect();

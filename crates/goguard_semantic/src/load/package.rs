@@ -251,3 +251,53 @@ pub(crate) fn load_dir(
     }
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(goos: &str, goarch: &str, f: impl FnOnce(&mut LoadOptions)) -> BuildContext {
+        let mut o = LoadOptions {
+            goos: goos.into(),
+            goarch: goarch.into(),
+            ..LoadOptions::default()
+        };
+        f(&mut o);
+        BuildContext::new(&o)
+    }
+
+    #[test]
+    fn tags_like_go_build_match_tag() {
+        let c = ctx("linux", "amd64", |_| {});
+        for yes in [
+            "linux", "amd64", "unix", "cgo", "gc", "go1.1", "go1.21", "go1.27", "amd64.v1",
+        ] {
+            assert!(c.matches(yes), "{yes}");
+        }
+        for no in [
+            "windows",
+            "arm64",
+            "gccgo",
+            "go1.28",
+            "go1",
+            "go1.01",
+            "ignore",
+            "boringcrypto",
+        ] {
+            assert!(!c.matches(no), "{no}");
+        }
+        let c = ctx("android", "arm64", |o| o.cgo = false);
+        assert!(c.matches("linux") && c.matches("android") && c.matches("unix"));
+        assert!(c.matches("arm64.v8.0") && !c.matches("cgo"));
+        assert!(ctx("ios", "arm64", |_| {}).matches("darwin"));
+        assert!(ctx("illumos", "amd64", |_| {}).matches("solaris"));
+        let c = ctx("windows", "amd64", |o| {
+            o.tags = vec!["integration".into(), "goexperiment.boringcrypto".into()];
+            o.toolchain = GoVersion::new(1, 21);
+        });
+        assert!(!c.matches("unix") && !c.matches("linux"));
+        assert!(c.matches("integration") && c.matches("boringcrypto"));
+        assert!(c.matches("go1.21") && !c.matches("go1.22"));
+        assert!(!ctx("plan9", "386", |_| {}).matches("unix"));
+    }
+}
