@@ -63,7 +63,7 @@ pub struct GoFile {
     /// The language version the file is compiled with.
     pub go_version: GoVersion,
     /// Carries the generated-code marker (only kept with
-    /// [`LoadOptions::include_generated`]).
+    /// [`LoadOptions::include_generated`](super::LoadOptions::include_generated)).
     pub generated: bool,
     /// Imports "C".
     pub cgo: bool,
