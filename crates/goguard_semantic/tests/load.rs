@@ -177,10 +177,14 @@ fn walk_skips_vendor_testdata_hidden_gitignored_and_nested_modules() {
         [
             "example.com/basic",
             "example.com/basic [xtest]",
+            "example.com/basic/deep",
             "example.com/basic/sub"
         ]
     );
     assert_eq!(names(&ws, "example.com/basic/sub", false), ["sub.go"]);
+    // go.mod `ignore` only affects patterns: a named directory still loads.
+    let ws = load_in("basic", &["sub/skipme"], |_| {});
+    assert_eq!(import_paths(&ws), ["example.com/basic/sub/skipme"]);
     assert_eq!(ws.modules.len(), 1);
 
     let ws = load_in("basic", &["./..."], |o| {
@@ -194,6 +198,7 @@ fn walk_skips_vendor_testdata_hidden_gitignored_and_nested_modules() {
         [
             "example.com/basic",
             "example.com/basic [xtest]",
+            "example.com/basic/deep",
             "example.com/basic/gitignored",
             "example.com/basic/sub",
             "example.com/basic/testdata",

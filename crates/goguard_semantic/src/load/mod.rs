@@ -93,6 +93,8 @@ struct ModInfo {
     ad_hoc: bool,
     toolchain: Option<String>,
     requires: Vec<gomod::Require>,
+    /// go.mod `ignore` directives: directories `...` patterns skip.
+    ignores: Vec<String>,
 }
 
 /// Finds the nearest directory at or above `dir` holding `file`.
@@ -149,6 +151,7 @@ impl Loader<'_> {
                 ad_hoc,
                 toolchain: m.toolchain,
                 requires: m.requires,
+                ignores: m.ignores,
             },
         );
     }
@@ -177,8 +180,22 @@ impl Loader<'_> {
                 ad_hoc: true,
                 toolchain: None,
                 requires: Vec::new(),
+                ignores: Vec::new(),
             },
         );
+    }
+
+    /// Whether the module's go.mod `ignore` directives exclude `dir` from
+    /// `...` patterns (cmd/go `IgnorePatterns`).
+    fn ignored_by_go_mod(&self, dir: &Path, module: &Path) -> bool {
+        let Some(mi) = self.modules.get(module) else {
+            return false;
+        };
+        if mi.ignores.is_empty() {
+            return false;
+        }
+        let rel = dir.strip_prefix(module).unwrap_or(dir);
+        walk::ignored_by_patterns(&rel.to_string_lossy(), &mi.ignores)
     }
 
     /// The registered module root closest above `dir`.
@@ -295,6 +312,7 @@ impl Loader<'_> {
         let mut matched = false;
         for (dir, names) in res.dirs {
             match self.module_of(&dir) {
+                Some(module) if self.ignored_by_go_mod(&dir, &module) => {}
                 Some(module) => {
                     matched = true;
                     self.add_dir(dir, module, names);

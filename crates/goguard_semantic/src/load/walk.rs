@@ -102,6 +102,26 @@ fn wildcard(p: &[u8], s: &[u8]) -> bool {
     pi == p.len()
 }
 
+/// go.mod `ignore` semantics: `./x/y` ignores the directory `x/y` of the
+/// module root and everything below it; `x` (no `./`) ignores any directory
+/// whose module-relative path contains the element sequence `x`.
+pub(crate) fn ignored_by_patterns(rel: &str, patterns: &[String]) -> bool {
+    let norm = |p: &str| {
+        let p = p.replace('\\', "/");
+        let p = p.trim_matches('/');
+        format!("/{p}/")
+    };
+    let dir = norm(rel);
+    if dir == "//" {
+        // The module root itself is never ignored.
+        return false;
+    }
+    patterns.iter().any(|pat| match pat.strip_prefix("./") {
+        Some(r) => dir.starts_with(&norm(r)),
+        None => dir.contains(&norm(pat)),
+    })
+}
+
 /// Walk settings.
 pub(crate) struct WalkPolicy {
     pub include_vendor: bool,
@@ -234,6 +254,19 @@ mod tests {
         for (p, s) in no {
             assert!(!match_pattern(p, s), "{p} !~ {s}");
         }
+    }
+
+    #[test]
+    fn go_mod_ignore_patterns() {
+        let pats = vec!["./web/node_modules".to_string(), "gen".to_string()];
+        assert!(ignored_by_patterns("web/node_modules", &pats));
+        assert!(ignored_by_patterns("web/node_modules/x/y", &pats));
+        assert!(!ignored_by_patterns("a/web/node_modules", &pats));
+        assert!(!ignored_by_patterns("web/node_modules_x", &pats));
+        assert!(ignored_by_patterns("a/gen/b", &pats));
+        assert!(ignored_by_patterns("gen", &pats));
+        assert!(!ignored_by_patterns("generated", &pats));
+        assert!(!ignored_by_patterns("", &pats));
     }
 
     #[test]
