@@ -91,7 +91,7 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             last_error_line: 0,
             tok: Tok::Illegal,
-            pos: 0,
+            pos: NO_POS,
             end: 0,
             implicit: false,
             lead_comment: None,
@@ -156,6 +156,9 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------------- tokens and comments
 
     fn line(&self, pos: Pos) -> u32 {
+        if pos == NO_POS {
+            return 0; // go/token: NoPos has line 0
+        }
         self.lines.line_col(pos).0
     }
 
