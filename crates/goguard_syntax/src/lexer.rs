@@ -30,6 +30,10 @@ pub struct Lexer<'a> {
     nl_pos: Option<u32>,
     /// Scanner errors, in the order found.
     pub errors: Vec<SyntaxError>,
+    /// NUL and misplaced BOM errors, found up front and released once the scan reaches
+    /// them (go/scanner reports them when it reads the character).
+    pending: Vec<SyntaxError>,
+    pending_next: usize,
 }
 
 fn is_letter(b: u8) -> bool {
@@ -45,17 +49,17 @@ impl<'a> Lexer<'a> {
         } else {
             0
         };
-        let mut errors = Vec::new();
+        let mut pending = Vec::new();
         // go/scanner reports NUL bytes and misplaced BOMs wherever they occur, even inside
         // literals and comments, so find them up front.
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == 0 {
-                errors.push(SyntaxError {
+        for i in memchr::memchr2_iter(0, 0xEF, bytes) {
+            if bytes[i] == 0 {
+                pending.push(SyntaxError {
                     offset: i as u32,
                     message: "illegal character NUL".into(),
                 });
-            } else if b == 0xEF && i > 0 && bytes[i..].starts_with(b"\xEF\xBB\xBF") {
-                errors.push(SyntaxError {
+            } else if i > 0 && bytes[i..].starts_with(b"\xEF\xBB\xBF") {
+                pending.push(SyntaxError {
                     offset: i as u32,
                     message: "illegal byte order mark".into(),
                 });
@@ -66,7 +70,9 @@ impl<'a> Lexer<'a> {
             pos,
             insert_semi: false,
             nl_pos: None,
-            errors,
+            errors: Vec::new(),
+            pending,
+            pending_next: 0,
         }
     }
 
@@ -120,6 +126,18 @@ impl<'a> Lexer<'a> {
 
     /// Returns the next token.
     pub fn next_token(&mut self) -> Token {
+        let t = self.scan();
+        while let Some(e) = self.pending.get(self.pending_next) {
+            if e.offset as usize > self.pos {
+                break;
+            }
+            self.errors.push(e.clone());
+            self.pending_next += 1;
+        }
+        t
+    }
+
+    fn scan(&mut self) -> Token {
         if let Some(nl) = self.nl_pos.take() {
             return Token {
                 tok: Tok::Semicolon,
@@ -299,7 +317,7 @@ impl<'a> Lexer<'a> {
                                 ),
                                 None => self.error(start, "illegal UTF-8 encoding"),
                             }
-                        } else if b != 0 {
+                        } else {
                             let msg = if b.is_ascii_graphic() {
                                 format!("illegal character U+{:04X} '{}'", b, b as char)
                             } else {

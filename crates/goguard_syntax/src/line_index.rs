@@ -15,7 +15,11 @@ impl LineIndex {
         starts.push(0);
         // go/token ignores a line start at the very end of the file: a trailing newline
         // does not open a new line, and the EOF position belongs to the last line.
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1).filter(|&s| (s as usize) < bytes.len()));
+        starts.extend(
+            memchr::memchr_iter(b'\n', bytes)
+                .map(|i| i as u32 + 1)
+                .filter(|&s| (s as usize) < bytes.len()),
+        );
         LineIndex { starts }
     }
 
