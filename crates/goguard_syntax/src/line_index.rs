@@ -43,3 +43,33 @@ impl LineIndex {
         self.starts.get(line.checked_sub(1)? as usize).copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_byte_column() {
+        let src = "ab\ncdé\n\nx";
+        let li = LineIndex::new(src);
+        assert_eq!(li.line_col(0), (1, 1));
+        assert_eq!(li.line_col(2), (1, 3)); // the newline itself
+        assert_eq!(li.line_col(3), (2, 1));
+        assert_eq!(li.line_col(7), (2, 5)); // columns count bytes: é is two
+        assert_eq!(li.line_col(8), (3, 1));
+        assert_eq!(li.line_col(9), (4, 1));
+        assert_eq!(li.line_count(), 4);
+        assert_eq!(li.line_start(2), Some(3));
+        assert_eq!(li.line_start(9), None);
+    }
+
+    #[test]
+    fn trailing_newline_opens_no_line() {
+        // As go/token: EOF after a final newline is on the last line.
+        let li = LineIndex::new("a\nbc\n");
+        assert_eq!(li.line_count(), 2);
+        assert_eq!(li.line_col(5), (2, 4));
+        assert_eq!(LineIndex::new("").line_count(), 1);
+        assert_eq!(LineIndex::new("").line_col(0), (1, 1));
+    }
+}

@@ -413,19 +413,17 @@ impl Printer<'_> {
                 let v = without_cr(&self.src[pos as usize..end as usize]);
                 let _ = write!(o, " Kind={} Value={}", kind.as_str(), go_quote(&v));
             }
-            Node::CompositeLit { incomplete, .. }
-            | Node::StructType { incomplete, .. }
-            | Node::InterfaceType { incomplete, .. } => {
-                if incomplete {
-                    o.push_str(" Incomplete=true");
-                }
+            Node::CompositeLit {
+                incomplete: true, ..
             }
+            | Node::StructType {
+                incomplete: true, ..
+            }
+            | Node::InterfaceType {
+                incomplete: true, ..
+            } => o.push_str(" Incomplete=true"),
             Node::ParenExpr { rparen, .. } => absent(o, "Rparen", rparen),
-            Node::SliceExpr { slice3, .. } => {
-                if slice3 {
-                    o.push_str(" Slice3=true");
-                }
-            }
+            Node::SliceExpr { slice3: true, .. } => o.push_str(" Slice3=true"),
             Node::CallExpr { ellipsis, .. } => absent(o, "Ellipsis", ellipsis),
             Node::UnaryExpr { op, .. } | Node::BinaryExpr { op, .. } => {
                 let _ = write!(o, " Op={}", op.as_str());
@@ -441,11 +439,7 @@ impl Printer<'_> {
                 absent(o, "Opening", opening);
                 absent(o, "Closing", closing);
             }
-            Node::EmptyStmt { implicit, .. } => {
-                if implicit {
-                    o.push_str(" Implicit=true");
-                }
-            }
+            Node::EmptyStmt { implicit: true, .. } => o.push_str(" Implicit=true"),
             Node::IncDecStmt { tok, .. }
             | Node::AssignStmt { tok, .. }
             | Node::BranchStmt { tok, .. } => {

@@ -402,20 +402,18 @@ impl Parser<'_> {
                 tok_pos,
                 tok,
                 rhs,
-            } => {
-                if lhs.len == 1 && rhs.len == 1 && self.is_type_switch_assert(self.ast.list(rhs)[0])
-                {
-                    match tok {
-                        Tok::Assign => {
-                            // permit v = x.(type) but complain
-                            self.error(tok_pos, "expected ':=', found '='");
-                            true
-                        }
-                        Tok::Define => true,
-                        _ => false,
+            } if lhs.len == 1
+                && rhs.len == 1
+                && self.is_type_switch_assert(self.ast.list(rhs)[0]) =>
+            {
+                match tok {
+                    Tok::Assign => {
+                        // permit v = x.(type) but complain
+                        self.error(tok_pos, "expected ':=', found '='");
+                        true
                     }
-                } else {
-                    false
+                    Tok::Define => true,
+                    _ => false,
                 }
             }
             _ => false,

@@ -5,7 +5,11 @@ use crate::{parse_file, ParsedFile};
 
 fn parse_ok(src: &str) -> ParsedFile {
     let f = parse_file(src);
-    assert!(f.errors().is_empty(), "unexpected errors for {src:?}: {:?}", f.errors());
+    assert!(
+        f.errors().is_empty(),
+        "unexpected errors for {src:?}: {:?}",
+        f.errors()
+    );
     f
 }
 
@@ -61,12 +65,16 @@ fn every_statement_kind() {
 #[test]
 fn composite_literal_in_control_clause_is_a_block() {
     // `if x == T {}`: exprLev < 0 makes `{` start the body, as go/parser.
-    let f = parse_ok(&body("if x == T {\n}\nfor _, v := range []int{1} { _ = v }"));
+    let f = parse_ok(&body(
+        "if x == T {\n}\nfor _, v := range []int{1} { _ = v }",
+    ));
     assert_eq!(count(&f, NodeKind::CompositeLit), 1); // only the parenthesis-free []int{1}
     let f = parse_ok(&body("if x := (T{}); x.a {\n}"));
     assert_eq!(count(&f, NodeKind::CompositeLit), 1);
     let f = parse_file(&body("if x := T{}; x.a {\n}"));
-    assert!(f.errors()[0].message.contains("missing parentheses around composite literal"));
+    assert!(f.errors()[0]
+        .message
+        .contains("missing parentheses around composite literal"));
 }
 
 #[test]
@@ -77,10 +85,26 @@ fn type_parameters_versus_array_lengths() {
         "package p\ntype A [N]int\ntype B[T any] []T\ntype C [N * M]int\ntype D[P *C,] struct{}\ntype E [len(x)]int\n\
          type F[P *struct{}] int\ntype G[P *C] struct{}\ntype H[P (C)] int\ntype I[P ~int] int\n",
     );
-    let specs: Vec<_> = f.nodes_of_kind(NodeKind::TypeSpec).map(|(_, n)| *n).collect();
-    let has_tparams: Vec<bool> =
-        specs.iter().map(|n| matches!(n, Node::TypeSpec { type_params: Some(_), .. })).collect();
-    assert_eq!(has_tparams, [false, true, false, true, false, true, false, false, true]);
+    let specs: Vec<_> = f
+        .nodes_of_kind(NodeKind::TypeSpec)
+        .map(|(_, n)| *n)
+        .collect();
+    let has_tparams: Vec<bool> = specs
+        .iter()
+        .map(|n| {
+            matches!(
+                n,
+                Node::TypeSpec {
+                    type_params: Some(_),
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(
+        has_tparams,
+        [false, true, false, true, false, true, false, false, true]
+    );
 }
 
 #[test]
@@ -90,8 +114,16 @@ fn generics_and_instantiation() {
     );
     assert_eq!(count(&f, NodeKind::IndexListExpr), 1);
     let alias = f.nodes_of_kind(NodeKind::TypeSpec).next().unwrap().1;
-    assert!(matches!(alias, Node::TypeSpec { type_params: Some(_), assign, .. } if *assign != NO_POS));
-    assert!(f.nodes_of_kind(NodeKind::UnaryExpr).any(|(_, n)| matches!(n, Node::UnaryExpr { op: crate::Tok::Tilde, .. })));
+    assert!(
+        matches!(alias, Node::TypeSpec { type_params: Some(_), assign, .. } if *assign != NO_POS)
+    );
+    assert!(f.nodes_of_kind(NodeKind::UnaryExpr).any(|(_, n)| matches!(
+        n,
+        Node::UnaryExpr {
+            op: crate::Tok::Tilde,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -123,7 +155,9 @@ fn missing_closing_brace_reports_at_eof() {
 fn assert_depth_error(src: &str) {
     let f = parse_file(src);
     assert!(
-        f.errors().iter().any(|e| e.message == "exceeded max nesting depth"),
+        f.errors()
+            .iter()
+            .any(|e| e.message == "exceeded max nesting depth"),
         "no depth error; first errors: {:?}",
         &f.errors()[..f.errors().len().min(3)]
     );
@@ -133,7 +167,11 @@ fn assert_depth_error(src: &str) {
 fn deep_nesting_is_an_error_not_a_crash() {
     const N: usize = 100_000;
     let wrap = |open: &str, mid: &str, close: &str| {
-        format!("package p\nvar x = {}{mid}{}\n", open.repeat(N), close.repeat(N))
+        format!(
+            "package p\nvar x = {}{mid}{}\n",
+            open.repeat(N),
+            close.repeat(N)
+        )
     };
     assert_depth_error(&wrap("(", "1", ")"));
     assert_depth_error(&wrap("[", "", "]int{}"));
@@ -145,8 +183,15 @@ fn deep_nesting_is_an_error_not_a_crash() {
     assert_depth_error(&wrap("map[int]", "int", ""));
     assert_depth_error(&wrap("[]T{", "", "}"));
     assert_depth_error(&wrap("func() {", "", "}"));
-    assert_depth_error(&format!("package p\nfunc f() {}{}\n", "{".repeat(N), "}".repeat(N)));
-    assert_depth_error(&format!("package p\nfunc f() {{ {} }}\n", "if x {".repeat(N)));
+    assert_depth_error(&format!(
+        "package p\nfunc f() {}{}\n",
+        "{".repeat(N),
+        "}".repeat(N)
+    ));
+    assert_depth_error(&format!(
+        "package p\nfunc f() {{ {} }}\n",
+        "if x {".repeat(N)
+    ));
     // Unbalanced input must terminate too.
     assert_depth_error(&format!("package p\nvar x = {}\n", "(".repeat(N)));
     let f = parse_file(&format!("package p\nvar x = {}\n", ")".repeat(N)));
@@ -216,13 +261,31 @@ fn doc_comments_attach_to_declarations() {
     let f = parse_ok(src);
     let ast = f.ast();
     let (_, fdecl) = f.nodes_of_kind(NodeKind::FuncDecl).next().unwrap();
-    let Node::FuncDecl { doc: Some(doc), .. } = *fdecl else { panic!("no doc on F") };
+    let Node::FuncDecl { doc: Some(doc), .. } = *fdecl else {
+        panic!("no doc on F")
+    };
     let c = ast.group_comments(doc)[0];
     assert_eq!(&src[c.pos as usize..c.end as usize], "// Doc of F.");
-    let (_, field) = f.nodes_of_kind(NodeKind::Field).find(|(_, n)| matches!(n, Node::Field { doc: Some(_), .. })).unwrap();
-    let Node::Field { doc: Some(d), comment: Some(lc), .. } = *field else { panic!("field comments") };
-    assert_eq!(&src[ast.group_pos(d) as usize..ast.group_end(d) as usize], "// doc A");
-    assert_eq!(&src[ast.group_pos(lc) as usize..ast.group_end(lc) as usize], "// line A");
+    let (_, field) = f
+        .nodes_of_kind(NodeKind::Field)
+        .find(|(_, n)| matches!(n, Node::Field { doc: Some(_), .. }))
+        .unwrap();
+    let Node::Field {
+        doc: Some(d),
+        comment: Some(lc),
+        ..
+    } = *field
+    else {
+        panic!("field comments")
+    };
+    assert_eq!(
+        &src[ast.group_pos(d) as usize..ast.group_end(d) as usize],
+        "// doc A"
+    );
+    assert_eq!(
+        &src[ast.group_pos(lc) as usize..ast.group_end(lc) as usize],
+        "// line A"
+    );
     assert_eq!(ast.comment_groups.len(), 4);
 }
 
@@ -233,6 +296,9 @@ fn nodes_iteration_is_preorder_and_skips_nothing_reachable() {
     assert_eq!(k[0], NodeKind::File);
     assert_eq!(count(&f, NodeKind::CallExpr), 2);
     assert_eq!(count(&f, NodeKind::BasicLit), 2);
-    let calls: Vec<_> = f.nodes_of_kind(NodeKind::CallExpr).map(|(id, _)| f.ast().pos(id)).collect();
+    let calls: Vec<_> = f
+        .nodes_of_kind(NodeKind::CallExpr)
+        .map(|(id, _)| f.ast().pos(id))
+        .collect();
     assert!(calls[0] < calls[1], "outer call first");
 }

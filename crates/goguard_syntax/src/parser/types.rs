@@ -344,18 +344,14 @@ impl Parser<'_> {
                         f.typ = Some(self.parse_qualified_ident(f.name));
                         f.name = None;
                     }
-                    Tok::Tilde => {
-                        if type_sets_ok {
-                            f.typ = Some(self.embedded_elem(None));
-                            return f;
-                        }
+                    Tok::Tilde if type_sets_ok => {
+                        f.typ = Some(self.embedded_elem(None));
+                        return f;
                     }
-                    Tok::Or => {
-                        if type_sets_ok {
-                            f.typ = Some(self.embedded_elem(f.name));
-                            f.name = None;
-                            return f;
-                        }
+                    Tok::Or if type_sets_ok => {
+                        f.typ = Some(self.embedded_elem(f.name));
+                        f.name = None;
+                        return f;
                     }
                     _ => {}
                 }
