@@ -86,6 +86,8 @@ pub fn parse_file(source: &str) -> ParsedFile {
             std::mem::take(&mut p.errors),
         )
     };
+    let mut ast = ast;
+    ast.compute_spans();
     // go/parser sorts its error list by position.
     errors.sort_by_key(|e| e.offset);
     ParsedFile {

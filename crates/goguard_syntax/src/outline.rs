@@ -470,34 +470,35 @@ impl Printer<'_> {
         }
     }
 
-    fn node(&mut self, field: &str, id: NodeId, depth: usize) {
-        for _ in 0..depth {
-            self.out.push_str("  ");
-        }
-        let (p, e) = (self.ast.pos(id), self.ast.end(id));
-        let _ = write!(
-            self.out,
-            "{field}: {} {}-{}",
-            self.ast.node(id).kind().name(),
-            off(p),
-            off(e)
-        );
-        self.attrs(id);
-        self.out.push('\n');
-        let start = self.buf.len();
-        self.ast.children(id, &mut self.buf);
-        let children: Vec<_> = self.buf.drain(start..).collect();
-        for (name, c) in children {
-            match c {
-                Child::Node(c) => self.node(name, c, depth + 1),
+    /// Prints the subtree under `root` in pre-order with an explicit stack, so trees as
+    /// deep as go/parser accepts (long operator chains) cannot overflow the call stack.
+    fn tree(&mut self, root: NodeId) {
+        let mut stack: Vec<(&'static str, Child, usize)> = vec![("File", Child::Node(root), 0)];
+        while let Some((field, child, depth)) = stack.pop() {
+            for _ in 0..depth {
+                self.out.push_str("  ");
+            }
+            let id = match child {
                 Child::Group(g) => {
                     let (p, e) = self.group_span(g);
-                    for _ in 0..depth + 1 {
-                        self.out.push_str("  ");
-                    }
-                    let _ = writeln!(self.out, "{name}: CommentGroup {p}-{e}");
+                    let _ = writeln!(self.out, "{field}: CommentGroup {p}-{e}");
+                    continue;
                 }
-            }
+                Child::Node(id) => id,
+            };
+            let (p, e) = (self.ast.pos(id), self.ast.end(id));
+            let _ = write!(
+                self.out,
+                "{field}: {} {}-{}",
+                self.ast.node(id).kind().name(),
+                off(p),
+                off(e)
+            );
+            self.attrs(id);
+            self.out.push('\n');
+            self.buf.clear();
+            self.ast.children(id, &mut self.buf);
+            stack.extend(self.buf.iter().rev().map(|&(name, c)| (name, c, depth + 1)));
         }
     }
 }
@@ -517,7 +518,7 @@ pub fn outline(file: &ParsedFile, source: &str) -> String {
         out: String::with_capacity(source.len() * 4),
         buf: Vec::new(),
     };
-    p.node("File", file.root(), 0);
+    p.tree(file.root());
     for gi in 0..ast.comment_groups.len() {
         let g = CommentGroupId(gi as u32);
         let (s, e) = p.group_span(g);

@@ -289,7 +289,12 @@ impl Parser<'_> {
             Some(x) => x,
             None => self.parse_operand(),
         };
+        let mut iterations = 0;
         loop {
+            if iterations > 0 && !self.loop_iteration() {
+                break;
+            }
+            iterations += 1;
             match self.tok {
                 Tok::Period => {
                     self.next();
@@ -344,6 +349,7 @@ impl Parser<'_> {
                 _ => break,
             }
         }
+        self.loop_exit(iterations - 1);
         self.leave();
         x
     }
@@ -445,7 +451,12 @@ impl Parser<'_> {
             Some(x) => x,
             None => self.parse_unary_expr(),
         };
+        let mut iterations = 0;
         loop {
+            if iterations > 0 && !self.loop_iteration() {
+                break;
+            }
+            iterations += 1;
             let (op, oprec) = self.tok_prec();
             if oprec < prec1 {
                 break;
@@ -454,6 +465,7 @@ impl Parser<'_> {
             let y = self.parse_binary_expr(None, oprec + 1);
             x = self.push(Node::BinaryExpr { x, op_pos, op, y });
         }
+        self.loop_exit(iterations - 1);
         self.leave();
         x
     }

@@ -15,8 +15,27 @@ use crate::lexer::{Lexer, Token};
 use crate::token::Tok;
 use crate::{LineIndex, SyntaxError};
 
-/// Maximum nesting of recursive productions before "exceeded max nesting depth".
+/// Maximum nesting of recursive productions before "exceeded max nesting depth". It keeps
+/// the recursion well inside a 2 MiB thread stack even in debug builds.
 pub const MAX_NEST: u32 = 1000;
+
+/// go/parser's own limit (maxNestLev). go/parser also counts each iteration of its
+/// primary- and binary-expression loops, so a flat chain of 100,000 operators is an error
+/// there; we count the same way in `go_nest` so such chains are rejected alike.
+pub const GO_MAX_NEST: u32 = 100_000;
+
+/// Stack bytes the parser may use below its entry point. Nesting limits count productions,
+/// but how many bytes a production takes depends on the build (debug frames are several
+/// times larger), so the parser also measures its stack use and stops well inside the
+/// 2 MiB stack that spawned threads get by default.
+const STACK_BUDGET: usize = 1 << 20;
+
+/// Approximate current stack address: the address of a local (never dereferenced).
+#[inline(always)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
 
 /// Token sets used to resynchronise after an error (go/parser's stmtStart etc.).
 #[derive(Clone, Copy)]
@@ -73,6 +92,9 @@ pub(crate) struct Parser<'a> {
     expr_lev: i32,
     in_rhs: bool,
     nest: u32,
+    go_nest: u32,
+    stack_base: usize,
+    too_deep: bool,
     bailout: bool,
 }
 
@@ -101,6 +123,9 @@ impl<'a> Parser<'a> {
             expr_lev: 0,
             in_rhs: false,
             nest: 0,
+            go_nest: 0,
+            stack_base: stack_addr(),
+            too_deep: false,
             bailout: false,
         };
         p.next();
@@ -383,15 +408,10 @@ impl<'a> Parser<'a> {
     /// Enters a nested production; false (after reporting) when too deep.
     pub(crate) fn enter(&mut self) -> bool {
         self.nest += 1;
-        if self.nest > MAX_NEST {
-            if !self.bailout {
-                // Bypasses the per-line filter: this error must always be reported.
-                self.errors.push(SyntaxError {
-                    offset: self.pos,
-                    message: "exceeded max nesting depth".into(),
-                });
-            }
-            self.bail();
+        self.go_nest += 1;
+        let stack_used = self.stack_base.saturating_sub(stack_addr());
+        if self.nest > MAX_NEST || self.go_nest > GO_MAX_NEST || stack_used > STACK_BUDGET {
+            self.depth_exceeded();
             return false;
         }
         true
@@ -399,6 +419,34 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn leave(&mut self) {
         self.nest -= 1;
+        self.go_nest -= 1;
+    }
+
+    /// Counts one more iteration of an expression loop (go/parser's per-iteration
+    /// incNestLev); the caller subtracts its iterations on exit. False when too deep.
+    pub(crate) fn loop_iteration(&mut self) -> bool {
+        self.go_nest += 1;
+        if self.go_nest > GO_MAX_NEST {
+            self.depth_exceeded();
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn loop_exit(&mut self, iterations: u32) {
+        self.go_nest -= iterations;
+    }
+
+    fn depth_exceeded(&mut self) {
+        self.too_deep = true;
+        if !self.bailout {
+            // Bypasses the per-line filter: this error must always be reported.
+            self.errors.push(SyntaxError {
+                offset: self.pos,
+                message: "exceeded max nesting depth".into(),
+            });
+        }
+        self.bail();
     }
 
     // ---------------------------------------------------------------- file
@@ -451,7 +499,12 @@ impl<'a> Parser<'a> {
             let d = self.parse_decl(Sync::DeclStart);
             self.scratch.push(d);
         }
-        let decls = self.finish_list(mark);
+        let mut decls = self.finish_list(mark);
+        if self.too_deep {
+            // Like go/parser, which returns an empty file when it bails out, drop the
+            // declarations: a tree nested this deep is useless and too deep to walk.
+            decls = List::default();
+        }
         self.push(Node::File {
             doc,
             package_pos,
