@@ -623,6 +623,17 @@ impl Ast {
         self.group_comments(g).last().map_or(NO_POS, |c| c.end)
     }
 
+    /// Source text of a node's span (`source[pos..end]`), e.g. a literal with its quotes.
+    pub fn text<'s>(&self, id: NodeId, source: &'s str) -> &'s str {
+        let (p, e) = (self.pos(id), self.end(id));
+        source.get(p as usize..e as usize).unwrap_or("")
+    }
+
+    /// Text of a comment, as written (including `//` or `/* */`).
+    pub fn comment_text<'s>(&self, c: Comment, source: &'s str) -> &'s str {
+        &source[c.pos as usize..c.end as usize]
+    }
+
     /// Identifier name (`"_"` for a synthetic identifier).
     pub fn ident_name<'s>(&self, id: NodeId, source: &'s str) -> &'s str {
         match *self.node(id) {

@@ -72,6 +72,7 @@ impl Sync {
     }
 }
 
+/// The parser state (crate-internal; use [`crate::parse_file`]).
 pub(crate) struct Parser<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
