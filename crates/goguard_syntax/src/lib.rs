@@ -109,8 +109,8 @@ pub fn parse_file(source: &str) -> ParsedFile {
     };
     let mut ast = ast;
     ast.compute_spans();
-    // go/parser sorts its error list by position.
-    errors.sort_by_key(|e| e.offset);
+    // go/parser sorts its error list by position, then message (scanner.ErrorList.Sort).
+    errors.sort_by(|a, b| (a.offset, &a.message).cmp(&(b.offset, &b.message)));
     ParsedFile {
         ast,
         root,
