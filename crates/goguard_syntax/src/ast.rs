@@ -569,7 +569,9 @@ impl Node {
 /// The node arena plus comments of one file.
 #[derive(Debug, Clone, Default)]
 pub struct Ast {
-    /// All nodes; a node's children always precede it except where error recovery rewrites.
+    /// All nodes, each after its children. May hold a few nodes not reachable from the
+    /// root (left over when go/parser's logic rebuilds an expression, e.g. a `[P *C]` type
+    /// parameter); walk from the root ([`Ast::walk`], `ParsedFile::nodes`) to see the tree.
     pub nodes: Vec<Node>,
     /// Storage of all child lists.
     pub lists: Vec<NodeId>,
@@ -594,7 +596,8 @@ impl Ast {
         &self.lists[l.start as usize..(l.start + l.len) as usize]
     }
 
-    /// All nodes with their ids, in creation order (children before parents).
+    /// All arena nodes with their ids, in creation order (children before parents),
+    /// including unreachable leftovers; prefer `ParsedFile::nodes` for the tree.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> + '_ {
         self.nodes
             .iter()
