@@ -177,8 +177,19 @@ impl<'a> Lexer<'a> {
                 } else {
                     1
                 };
-                while let Some(n) = self.ident_continue() {
-                    self.pos += n;
+                // Fast path over ASCII identifier bytes; fall back per char for Unicode.
+                loop {
+                    while let Some(&b) = self.src.get(self.pos) {
+                        if b.is_ascii_alphanumeric() || b == b'_' {
+                            self.pos += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    match self.ident_continue() {
+                        Some(n) => self.pos += n,
+                        None => break,
+                    }
                 }
                 let word = &self.src[start..self.pos];
                 let tok = if word.len() > 1 {
@@ -623,6 +634,9 @@ impl<'a> Lexer<'a> {
 
     fn scan_string(&mut self, start: usize) {
         loop {
+            // Skip plain bytes up to the next quote, backslash or newline.
+            let rest = &self.src[self.pos..];
+            self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
             if self.at_eof() || self.peek() == b'\n' {
                 self.error(start, "string literal not terminated");
                 break;
