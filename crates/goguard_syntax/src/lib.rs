@@ -11,7 +11,8 @@
 //! - nodes are [`Node`] values (one variant per go/ast type, same field names) addressed by
 //!   [`NodeId`]; child lists are [`List`]s resolved with [`Ast::list`];
 //! - `file.nodes()` walks every reachable node in pre-order, `file.nodes_of_kind(NodeKind::
-//!   GoStmt)` filters it; [`Ast::children`] gives one node's children with go/ast field names;
+//!   GoStmt)` filters it; [`Ast::children`] gives one node's children with go/ast field names
+//!   and [`Ast::parent_map`] every node's parent;
 //! - [`Ast::pos`]/[`Ast::end`] are go/ast's `Pos()`/`End()` (byte offsets, O(1));
 //!   [`LineIndex::line_col`] turns them into 1-based line and byte column;
 //! - identifier and literal text is the source slice of the span ([`Ast::ident_name`],

@@ -276,6 +276,24 @@ impl Ast {
         }
     }
 
+    /// Parent of every node reachable from `root`, indexed by [`NodeId::index`] (None for
+    /// the root and for unreachable arena leftovers). One O(n) pass; build it once per file
+    /// when rules need enclosing statements or functions.
+    pub fn parent_map(&self, root: NodeId) -> Vec<Option<NodeId>> {
+        let mut parents = vec![None; self.nodes.len()];
+        let mut buf = Vec::new();
+        for id in self.walk(root) {
+            buf.clear();
+            self.children(id, &mut buf);
+            for &(_, c) in &buf {
+                if let Child::Node(c) = c {
+                    parents[c.index()] = Some(id);
+                }
+            }
+        }
+        parents
+    }
+
     /// Pre-order walk (go/ast.Inspect order) of the tree under `root`; yields only nodes
     /// reachable from it. Iterative, so deep trees cannot overflow the stack.
     pub fn walk(&self, root: NodeId) -> Walk<'_> {

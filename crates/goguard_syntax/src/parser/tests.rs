@@ -302,3 +302,33 @@ fn nodes_iteration_is_preorder_and_skips_nothing_reachable() {
         .collect();
     assert!(calls[0] < calls[1], "outer call first");
 }
+
+#[test]
+fn parent_map_finds_enclosing_function() {
+    let src = "package p\nfunc f() {\n\tgo func() { g() }()\n}\n";
+    let f = parse_ok(src);
+    let parents = f.ast().parent_map(f.root());
+    let (inner_call, _) = f
+        .nodes_of_kind(NodeKind::CallExpr)
+        .find(|(id, _)| f.ast().text(*id, src) == "g()")
+        .unwrap();
+    let mut cur = inner_call;
+    let mut chain = Vec::new();
+    while let Some(p) = parents[cur.index()] {
+        chain.push(f.ast().node(p).kind());
+        cur = p;
+    }
+    assert_eq!(
+        chain,
+        [
+            NodeKind::ExprStmt,
+            NodeKind::BlockStmt,
+            NodeKind::FuncLit,
+            NodeKind::CallExpr,
+            NodeKind::GoStmt,
+            NodeKind::BlockStmt,
+            NodeKind::FuncDecl,
+            NodeKind::File
+        ]
+    );
+}
