@@ -99,16 +99,10 @@ impl ParsedFile {
 /// partial (with Bad* nodes where recovery skipped input) and `errors()` says where.
 pub fn parse_file(source: &str) -> ParsedFile {
     let lines = LineIndex::new(source);
-    let (ast, root, mut errors) = {
-        let mut p = parser::Parser::new(source, &lines);
-        let root = p.parse_file();
-        (
-            std::mem::take(&mut p.ast),
-            root,
-            std::mem::take(&mut p.errors),
-        )
-    };
-    let mut ast = ast;
+    let mut p = parser::Parser::new(source, &lines);
+    let root = p.parse_file();
+    let (mut ast, mut errors) = (std::mem::take(&mut p.ast), std::mem::take(&mut p.errors));
+    drop(p); // releases the borrow of `lines`
     ast.compute_spans();
     // go/parser sorts its error list by position, then message (scanner.ErrorList.Sort).
     errors.sort_by(|a, b| (a.offset, &a.message).cmp(&(b.offset, &b.message)));

@@ -1,6 +1,6 @@
 //! Declarations and specs (go/parser's import, const, var, type and func productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -29,7 +29,7 @@ impl Parser<'_> {
             self.next();
         } else {
             self.error(pos, "missing import path");
-            self.advance(Sync::ExprEnd);
+            self.advance(SyncSet::ExprEnd);
         }
         let comment = self.expect_semi();
         let path = self.push(Node::BasicLit {
@@ -372,7 +372,7 @@ impl Parser<'_> {
         })
     }
 
-    pub(crate) fn parse_decl(&mut self, sync: Sync) -> NodeId {
+    pub(crate) fn parse_decl(&mut self, sync: SyncSet) -> NodeId {
         match self.tok {
             Tok::Import | Tok::Const | Tok::Var | Tok::Type => self.parse_gen_decl(self.tok),
             Tok::Func => self.parse_func_decl(),

@@ -1,6 +1,6 @@
 //! Expressions (go/parser's operand, primary, unary and binary productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -84,7 +84,7 @@ impl Parser<'_> {
         }
         let pos = self.pos;
         self.error_expected(pos, "operand");
-        self.advance(Sync::StmtStart);
+        self.advance(SyncSet::StmtStart);
         self.push(Node::BadExpr {
             from: pos,
             to: self.pos,

@@ -39,17 +39,17 @@ fn stack_addr() -> usize {
 
 /// Token sets used to resynchronise after an error (go/parser's stmtStart etc.).
 #[derive(Clone, Copy)]
-pub(crate) enum Sync {
+pub(crate) enum SyncSet {
     StmtStart,
     DeclStart,
     ExprEnd,
 }
 
-impl Sync {
+impl SyncSet {
     fn contains(self, t: Tok) -> bool {
         use Tok::*;
         match self {
-            Sync::StmtStart => matches!(
+            SyncSet::StmtStart => matches!(
                 t,
                 Break
                     | Const
@@ -66,8 +66,8 @@ impl Sync {
                     | Type
                     | Var
             ),
-            Sync::DeclStart => matches!(t, Import | Const | Type | Var),
-            Sync::ExprEnd => matches!(t, Comma | Colon | Semicolon | Rparen | Rbrack | Rbrace),
+            SyncSet::DeclStart => matches!(t, Import | Const | Type | Var),
+            SyncSet::ExprEnd => matches!(t, Comma | Colon | Semicolon | Rparen | Rbrack | Rbrace),
         }
     }
 }
@@ -366,7 +366,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 self.error_expected(self.pos, "';'");
-                self.advance(Sync::StmtStart);
+                self.advance(SyncSet::StmtStart);
                 None
             }
         }
@@ -389,7 +389,7 @@ impl<'a> Parser<'a> {
         false
     }
 
-    pub(crate) fn advance(&mut self, to: Sync) {
+    pub(crate) fn advance(&mut self, to: SyncSet) {
         while self.tok != Tok::Eof {
             if to.contains(self.tok) {
                 if self.pos as i64 == self.sync_pos && self.sync_cnt < 10 {
@@ -497,7 +497,7 @@ impl<'a> Parser<'a> {
                 self.error(self.pos, "imports must appear before other declarations");
             }
             prev = self.tok;
-            let d = self.parse_decl(Sync::DeclStart);
+            let d = self.parse_decl(SyncSet::DeclStart);
             self.scratch.push(d);
         }
         let mut decls = self.finish_list(mark);

@@ -1,6 +1,6 @@
 //! Statements (go/parser's statement productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -652,7 +652,7 @@ impl Parser<'_> {
         use Tok::*;
         let s = match self.tok {
             Const | Type | Var => {
-                let d = self.parse_decl(Sync::StmtStart);
+                let d = self.parse_decl(SyncSet::StmtStart);
                 self.push(Node::DeclStmt { decl: d })
             }
             Ident | Int | Float | Imag | Char | String | Func | Lparen | Lbrack | Struct | Map
@@ -697,7 +697,7 @@ impl Parser<'_> {
             _ => {
                 let pos = self.pos;
                 self.error_expected(pos, "statement");
-                self.advance(Sync::StmtStart);
+                self.advance(SyncSet::StmtStart);
                 self.push(Node::BadStmt {
                     from: pos,
                     to: self.pos,

@@ -1,6 +1,6 @@
 //! Types, field lists, parameters and type parameters (go/parser's type productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -38,7 +38,7 @@ impl Parser<'_> {
             None => {
                 let pos = self.pos;
                 self.error_expected(pos, "type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
@@ -237,7 +237,7 @@ impl Parser<'_> {
             _ => {
                 let pos = self.pos;
                 self.error_expected(pos, "field name or embedded type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 typ = self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
@@ -371,7 +371,7 @@ impl Parser<'_> {
             }
             _ => {
                 self.error_expected(self.pos, "')'");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
             }
         }
         if type_sets_ok && self.tok == Tok::Or && f.typ.is_some() {
@@ -745,7 +745,7 @@ impl Parser<'_> {
             None => {
                 let pos = self.pos;
                 self.error_expected(pos, "~ term or type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
