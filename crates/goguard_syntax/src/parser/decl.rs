@@ -286,7 +286,8 @@ impl Parser<'_> {
         if self.tok == Tok::Lparen {
             lparen = self.pos;
             self.next();
-            while self.tok != Tok::Rparen && self.tok != Tok::Eof {
+            let mut g = self.guard();
+            while self.tok != Tok::Rparen && self.tok != Tok::Eof && self.progressing(&mut g) {
                 let doc = self.lead_comment;
                 let s = self.parse_spec(keyword, doc);
                 self.scratch.push(s);

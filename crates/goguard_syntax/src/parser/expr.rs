@@ -204,7 +204,12 @@ impl Parser<'_> {
         self.expr_lev += 1;
         let mark = self.mark();
         let mut ellipsis = NO_POS;
-        while self.tok != Tok::Rparen && self.tok != Tok::Eof && ellipsis == NO_POS {
+        let mut g = self.guard();
+        while self.tok != Tok::Rparen
+            && self.tok != Tok::Eof
+            && ellipsis == NO_POS
+            && self.progressing(&mut g)
+        {
             let a = self.parse_rhs(); // builtins may expect a type: make(some type, ...)
             self.scratch.push(a);
             if self.tok == Tok::Ellipsis {
@@ -256,7 +261,8 @@ impl Parser<'_> {
         self.expr_lev += 1;
         let mark = self.mark();
         if entered && self.tok != Tok::Rbrace {
-            while self.tok != Tok::Rbrace && self.tok != Tok::Eof {
+            let mut g = self.guard();
+            while self.tok != Tok::Rbrace && self.tok != Tok::Eof && self.progressing(&mut g) {
                 let e = self.parse_element();
                 self.scratch.push(e);
                 if !self.at_comma("composite literal", Tok::Rbrace) {

@@ -37,6 +37,12 @@ fn stack_addr() -> usize {
     std::hint::black_box(&marker) as *const u8 as usize
 }
 
+/// State of a loop guard: token count at the last progress and idle iterations since.
+pub(crate) struct Guard {
+    tokens: u64,
+    idle: u32,
+}
+
 /// Token sets used to resynchronise after an error (go/parser's stmtStart etc.).
 #[derive(Clone, Copy)]
 pub(crate) enum SyncSet {
@@ -96,6 +102,9 @@ pub(crate) struct Parser<'a> {
     go_nest: u32,
     stack_base: usize,
     too_deep: bool,
+    /// Tokens consumed so far; loop guards compare it to detect a loop that stopped
+    /// making progress.
+    tokens: u64,
     bailout: bool,
 }
 
@@ -127,6 +136,7 @@ impl<'a> Parser<'a> {
             go_nest: 0,
             stack_base: stack_addr(),
             too_deep: false,
+            tokens: 0,
             bailout: false,
         };
         p.next();
@@ -194,6 +204,7 @@ impl<'a> Parser<'a> {
             self.implicit = false;
             return;
         }
+        self.tokens += 1;
         let t: Token = self.lexer.next_token();
         if !self.lexer.errors.is_empty() {
             // Scanner errors join the list unfiltered, interleaved like go/scanner's handler.
@@ -450,6 +461,32 @@ impl<'a> Parser<'a> {
         self.bail();
     }
 
+    /// Starts a loop guard (see [`Parser::progressing`]).
+    pub(crate) fn guard(&self) -> Guard {
+        Guard {
+            tokens: self.tokens,
+            idle: 0,
+        }
+    }
+
+    /// Loop guard: every parser loop consumes a token per iteration by construction (as in
+    /// go/parser); this is the safety net that ends a loop that has not consumed anything
+    /// for many iterations, reporting an error, instead of spinning forever.
+    pub(crate) fn progressing(&mut self, g: &mut Guard) -> bool {
+        if self.tokens != g.tokens {
+            g.tokens = self.tokens;
+            g.idle = 0;
+            return true;
+        }
+        g.idle += 1;
+        if g.idle > 100 {
+            self.error(self.pos, "parser made no progress");
+            self.bail();
+            return false;
+        }
+        true
+    }
+
     // ---------------------------------------------------------------- file
 
     pub(crate) fn parse_file(&mut self) -> NodeId {
@@ -492,7 +529,8 @@ impl<'a> Parser<'a> {
             self.scratch.push(d);
         }
         let mut prev = Tok::Import;
-        while self.tok != Tok::Eof {
+        let mut g = self.guard();
+        while self.tok != Tok::Eof && self.progressing(&mut g) {
             if self.tok == Tok::Import && prev != Tok::Import {
                 self.error(self.pos, "imports must appear before other declarations");
             }

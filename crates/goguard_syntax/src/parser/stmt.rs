@@ -28,7 +28,10 @@ pub(crate) enum Simple {
 impl Parser<'_> {
     pub(crate) fn parse_stmt_list(&mut self) -> List {
         let mark = self.mark();
-        while !matches!(self.tok, Tok::Case | Tok::Default | Tok::Rbrace | Tok::Eof) {
+        let mut g = self.guard();
+        while !matches!(self.tok, Tok::Case | Tok::Default | Tok::Rbrace | Tok::Eof)
+            && self.progressing(&mut g)
+        {
             let s = self.parse_stmt();
             self.scratch.push(s);
         }

@@ -268,7 +268,8 @@ impl Parser<'_> {
         let struct_pos = self.expect(Tok::Struct);
         let lbrace = self.expect(Tok::Lbrace);
         let mark = self.mark();
-        while matches!(self.tok, Tok::Ident | Tok::Mul | Tok::Lparen) {
+        let mut g = self.guard();
+        while matches!(self.tok, Tok::Ident | Tok::Mul | Tok::Lparen) && self.progressing(&mut g) {
             let f = self.parse_field_decl();
             self.scratch.push(f);
         }
@@ -398,7 +399,10 @@ impl Parser<'_> {
         let mut list: Vec<Param> = Vec::new();
         let mut named = 0;
         let mut typed = 0;
-        while name0.is_some() || (self.tok != closing && self.tok != Tok::Eof) {
+        let mut g = self.guard();
+        while (name0.is_some() || (self.tok != closing && self.tok != Tok::Eof))
+            && self.progressing(&mut g)
+        {
             let par = if let Some(t) = typ0 {
                 let t = if tparams {
                     self.embedded_elem(Some(t))
@@ -758,7 +762,8 @@ impl Parser<'_> {
         let interface_pos = self.expect(Tok::Interface);
         let lbrace = self.expect(Tok::Lbrace);
         let mark = self.mark();
-        loop {
+        let mut g = self.guard();
+        while self.progressing(&mut g) {
             let field = if self.tok == Tok::Ident {
                 let (doc, names, mut typ) = self.parse_method_spec();
                 if names.is_empty() {
