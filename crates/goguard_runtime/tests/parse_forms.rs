@@ -340,3 +340,24 @@ fn no_dump_at_all() {
     );
     assert!(parse_bytes(b"").warnings[0].contains("no goroutine dump"));
 }
+
+#[test]
+fn cgo_frames_without_symbolizer() {
+    let text = "goroutine 1 [syscall]:
+runtime.cgocall(0x4a, 0xc000)
+\t/usr/local/go/src/runtime/cgocall.go:167 +0x4b
+non-Go function at pc=0x7f0a1b2c
+non-Go function at pc=0x7f0a1b3d
+main.main()
+\t/app/main.go:9 +0x1
+";
+    let dump = parse(text);
+    assert!(dump.unknown_lines.is_empty() && dump.warnings.is_empty());
+    let funcs: Vec<&str> = dump.snapshots[0].goroutines[0]
+        .frames
+        .iter()
+        .map(|f| &*f.func)
+        .collect();
+    assert_eq!(funcs[1], "non-Go function at pc=0x7f0a1b2c");
+    assert_eq!(funcs.len(), 4);
+}
