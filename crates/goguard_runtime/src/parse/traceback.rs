@@ -18,7 +18,7 @@ impl<'a> TextParser<'a> {
     ) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
-                let file = self.interner.intern(file_line.file);
+                let file = self.interner.intern_file(file_line.file);
                 if let Some(frame) = self.pending_frame() {
                     frame.file = file;
                     frame.line = file_line.line;
