@@ -361,3 +361,27 @@ main.main()
     assert_eq!(funcs[1], "non-Go function at pc=0x7f0a1b2c");
     assert_eq!(funcs.len(), 4);
 }
+
+#[test]
+fn json_lines_log_one_record_per_output_line() {
+    // Container runtimes log each line of output as its own JSON record.
+    let mut log = String::from(
+        "{\"log\":\"server started\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00Z\"}\n",
+    );
+    for line in TWO_GOROUTINES.lines() {
+        let value = serde_json::to_string(&format!("{line}\n")).unwrap();
+        log.push_str(&format!(
+            "{{\"log\":{value},\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:01Z\"}}\n"
+        ));
+    }
+    let dump = parse(&log);
+    assert_eq!(ids(&dump), vec![vec![1, 7]], "{:?}", dump.warnings);
+    assert!(dump.unknown_lines.is_empty(), "{:?}", dump.unknown_lines);
+    let worker = &dump.snapshots[0].goroutines[1];
+    assert_eq!(
+        (worker.line, worker.frames[0].line),
+        (6, 42),
+        "input line numbers are kept"
+    );
+    assert_eq!(worker.created_by.as_ref().unwrap().line, 8);
+}

@@ -64,7 +64,7 @@ pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
                 // (compressed logs); decide by trying protobuf first when it is not text.
                 detect::Input::Text => {
                     if plain.is_empty() || looks_like_text(&plain) {
-                        text::TextParser::new(0, None).run(&plain)
+                        text::TextParser::parse_text(&plain)
                     } else {
                         parse_protobuf(&plain, name)
                     }
@@ -84,9 +84,9 @@ pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
                 protobuf::profile_to_dump(&profile, &mut dump);
                 dump
             }
-            _ => text::TextParser::new(0, None).run(data),
+            _ => text::TextParser::parse_text(data),
         },
-        detect::Input::Text => text::TextParser::new(0, None).run(data),
+        detect::Input::Text => text::TextParser::parse_text(data),
     };
     if dump.snapshots.is_empty() && !dump.warnings.iter().any(|w| w.contains("not a goroutine")) {
         dump.warnings
