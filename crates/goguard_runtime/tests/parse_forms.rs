@@ -385,3 +385,20 @@ fn json_lines_log_one_record_per_output_line() {
     );
     assert_eq!(worker.created_by.as_ref().unwrap().line, 8);
 }
+
+#[test]
+fn unknown_last_line_of_a_goroutine_stays_in_the_dump() {
+    let text = "goroutine 1 [running]:
+main.main()
+\t/app/main.go:10 +0x1d
+some future runtime note
+
+goroutine 7 [select]:
+main.worker()
+\t/app/worker.go:42 +0x3c
+";
+    let dump = parse(text);
+    assert_eq!(ids(&dump), vec![vec![1, 7]]);
+    assert_eq!(dump.unknown_lines.len(), 1);
+    assert_eq!(dump.unknown_lines[0].line, 4);
+}

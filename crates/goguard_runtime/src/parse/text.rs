@@ -91,13 +91,16 @@ impl<'a> TextParser<'a> {
 
     /// A line that matched nothing after a complete frame may be the first line of text
     /// that follows the dump (a log message after `runtime.Stack` output) or a damaged
-    /// line inside it. The next line decides: if it continues a stack, the suspect was
-    /// inside the dump and is unknown; otherwise the dump ended before it.
+    /// line inside it. The next line decides: if it continues a stack, or is the blank
+    /// line that ends a goroutine, the suspect was inside the dump and is unknown;
+    /// otherwise the dump ended before it. (Text followed by a blank line and a header is
+    /// thus kept in the dump; a new dump after it repeats goroutine ids, which starts a
+    /// new snapshot anyway.)
     fn resolve_suspect(&mut self, next: Option<&'a [u8]>) {
         let Some((raw, line, line_no)) = self.suspect.take() else {
             return;
         };
-        if next.is_some_and(continues_stack) {
+        if next.is_some_and(|next| next.is_empty() || continues_stack(next)) {
             self.unknown(line, line_no);
         } else {
             self.end_dump();
