@@ -340,3 +340,65 @@ fn no_dump_at_all() {
     );
     assert!(parse_bytes(b"").warnings[0].contains("no goroutine dump"));
 }
+
+#[test]
+fn cgo_frames_without_symbolizer() {
+    let text = "goroutine 1 [syscall]:
+runtime.cgocall(0x4a, 0xc000)
+\t/usr/local/go/src/runtime/cgocall.go:167 +0x4b
+non-Go function at pc=0x7f0a1b2c
+non-Go function at pc=0x7f0a1b3d
+main.main()
+\t/app/main.go:9 +0x1
+";
+    let dump = parse(text);
+    assert!(dump.unknown_lines.is_empty() && dump.warnings.is_empty());
+    let funcs: Vec<&str> = dump.snapshots[0].goroutines[0]
+        .frames
+        .iter()
+        .map(|f| &*f.func)
+        .collect();
+    assert_eq!(funcs[1], "non-Go function at pc=0x7f0a1b2c");
+    assert_eq!(funcs.len(), 4);
+}
+
+#[test]
+fn json_lines_log_one_record_per_output_line() {
+    // Container runtimes log each line of output as its own JSON record.
+    let mut log = String::from(
+        "{\"log\":\"server started\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00Z\"}\n",
+    );
+    for line in TWO_GOROUTINES.lines() {
+        let value = serde_json::to_string(&format!("{line}\n")).unwrap();
+        log.push_str(&format!(
+            "{{\"log\":{value},\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:01Z\"}}\n"
+        ));
+    }
+    let dump = parse(&log);
+    assert_eq!(ids(&dump), vec![vec![1, 7]], "{:?}", dump.warnings);
+    assert!(dump.unknown_lines.is_empty(), "{:?}", dump.unknown_lines);
+    let worker = &dump.snapshots[0].goroutines[1];
+    assert_eq!(
+        (worker.line, worker.frames[0].line),
+        (6, 42),
+        "input line numbers are kept"
+    );
+    assert_eq!(worker.created_by.as_ref().unwrap().line, 8);
+}
+
+#[test]
+fn unknown_last_line_of_a_goroutine_stays_in_the_dump() {
+    let text = "goroutine 1 [running]:
+main.main()
+\t/app/main.go:10 +0x1d
+some future runtime note
+
+goroutine 7 [select]:
+main.worker()
+\t/app/worker.go:42 +0x3c
+";
+    let dump = parse(text);
+    assert_eq!(ids(&dump), vec![vec![1, 7]]);
+    assert_eq!(dump.unknown_lines.len(), 1);
+    assert_eq!(dump.unknown_lines[0].line, 4);
+}

@@ -90,6 +90,10 @@ impl std::hash::Hash for NameKey<'_> {
 pub struct Interner<'a> {
     names: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
     empty: Option<Arc<str>>,
+    /// The last file interned: consecutive frames are often in the same file
+    /// (recursion, call chains within a package), and a length check plus one compare
+    /// is cheaper than a table lookup.
+    last_file: Option<(&'a [u8], Arc<str>)>,
     /// Long argument texts, shared when they repeat (`0x0?, 0x0?, 0x0?, 0x0?`).
     long_args: HashMap<NameKey<'a>, Arc<str>, FxBuild>,
 }
@@ -106,6 +110,19 @@ impl<'a> Interner<'a> {
         let owned: Arc<str> = Arc::from(String::from_utf8_lossy(name).as_ref());
         self.names.insert(NameKey(name), owned.clone());
         owned
+    }
+
+    /// `intern` for file names, with a one-entry cache of the previous file.
+    #[inline]
+    pub fn intern_file(&mut self, file: &'a [u8]) -> Arc<str> {
+        if let Some((last, interned)) = &self.last_file {
+            if last.len() == file.len() && *last == file {
+                return interned.clone();
+            }
+        }
+        let interned = self.intern(file);
+        self.last_file = Some((file, interned.clone()));
+        interned
     }
 
     /// Interns a name that does not live in the input (built while parsing).

@@ -1,6 +1,25 @@
 //! Parsers for every form in which Go prints its goroutines. `parse_bytes` detects the
 //! form and never panics; whatever it cannot understand inside a dump is reported in
 //! `ParsedDump::unknown_lines` or `ParsedDump::warnings`.
+//!
+//! Forms (see each module for the line grammar):
+//! - tracebacks (`traceback.rs`, `header.rs`, `frame.rs`): debug=2, panics, SIGQUIT,
+//!   `runtime.Stack(all)`, GOTRACEBACK=system/crash (`gp=`/`m=` headers, `fp=` suffixes,
+//!   per-M sections), Go 1.10 to 1.26 header and frame forms;
+//! - aggregated text (`debug1.rs`): goroutine and goroutineleak debug=1, and legacy count
+//!   profiles (`threadcreate profile: total N`) whose records have only addresses — their
+//!   frames are named by address (`0x44cb3`), no file, line 0, with a warning that the
+//!   profile is not a goroutine profile;
+//! - profile.proto (`protobuf.rs`), gzipped or not; non-goroutine profiles give a warning;
+//! - dumps inside other text (`logscan.rs`): log prefixes detected on the header line,
+//!   headers glued to preceding output, JSON-escaped dumps in log lines, crash noise.
+//!
+//! Snapshots: a file may hold several dumps. A new snapshot starts at a header after text
+//! that is not part of a dump, when a goroutine id repeats within the current one (a
+//! second `runtime.Stack` of the same process; panics list the panicking goroutine first,
+//! so "goroutine 1 comes again" is the reliable sign, not "goroutine 1 appears"), and at
+//! every `... profile: total N` line. Goroutine 0 (an M's g0 stack in signal output) may
+//! repeat; crash output's per-M sections stay in the dump they follow.
 
 mod debug1;
 mod detect;
@@ -45,7 +64,7 @@ pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
                 // (compressed logs); decide by trying protobuf first when it is not text.
                 detect::Input::Text => {
                     if plain.is_empty() || looks_like_text(&plain) {
-                        text::TextParser::new(0, None).run(&plain)
+                        text::TextParser::parse_text(&plain)
                     } else {
                         parse_protobuf(&plain, name)
                     }
@@ -65,9 +84,9 @@ pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
                 protobuf::profile_to_dump(&profile, &mut dump);
                 dump
             }
-            _ => text::TextParser::new(0, None).run(data),
+            _ => text::TextParser::parse_text(data),
         },
-        detect::Input::Text => text::TextParser::new(0, None).run(data),
+        detect::Input::Text => text::TextParser::parse_text(data),
     };
     if dump.snapshots.is_empty() && !dump.warnings.iter().any(|w| w.contains("not a goroutine")) {
         dump.warnings

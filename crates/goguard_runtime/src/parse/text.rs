@@ -52,6 +52,11 @@ pub(super) struct TextParser<'a> {
     /// Addresses of the open debug=1 record, used as frames if no `#` lines follow.
     pub debug1_addrs: &'a [u8],
     pub suppressed_warnings: usize,
+    /// Set when a line is a JSON record holding just a goroutine header: the input is a
+    /// JSON-lines log (one record per output line), to be rewritten and parsed again.
+    pub json_lines_key: Option<Vec<u8>>,
+    /// For rewritten input: the input line of each line (0-based index).
+    pub line_map: Vec<LineNo>,
     /// Past the `-----` separator of a GOTRACEBACK=crash dump (per-M sections).
     pub in_crash_tail: bool,
     /// Goroutines printed as "stack unavailable" (running on another M).
@@ -75,6 +80,8 @@ impl<'a> TextParser<'a> {
             depth,
             debug1_addrs: b"",
             suppressed_warnings: 0,
+            json_lines_key: None,
+            line_map: Vec::new(),
             in_crash_tail: false,
             stack_unavailable: HashSet::default(),
             suspect: None,
@@ -84,13 +91,16 @@ impl<'a> TextParser<'a> {
 
     /// A line that matched nothing after a complete frame may be the first line of text
     /// that follows the dump (a log message after `runtime.Stack` output) or a damaged
-    /// line inside it. The next line decides: if it continues a stack, the suspect was
-    /// inside the dump and is unknown; otherwise the dump ended before it.
+    /// line inside it. The next line decides: if it continues a stack, or is the blank
+    /// line that ends a goroutine, the suspect was inside the dump and is unknown;
+    /// otherwise the dump ended before it. (Text followed by a blank line and a header is
+    /// thus kept in the dump; a new dump after it repeats goroutine ids, which starts a
+    /// new snapshot anyway.)
     fn resolve_suspect(&mut self, next: Option<&'a [u8]>) {
         let Some((raw, line, line_no)) = self.suspect.take() else {
             return;
         };
-        if next.is_some_and(continues_stack) {
+        if next.is_some_and(|next| next.is_empty() || continues_stack(next)) {
             self.unknown(line, line_no);
         } else {
             self.end_dump();
@@ -98,7 +108,26 @@ impl<'a> TextParser<'a> {
         }
     }
 
+    /// Parses text input; a JSON-lines log is rewritten into its text and parsed again.
+    pub fn parse_text(data: &[u8]) -> ParsedDump {
+        let mut parser = TextParser::new(0, None);
+        parser.scan(data);
+        let Some(key) = parser.json_lines_key.take() else {
+            return parser.out;
+        };
+        let rewritten = logscan::json_lines(data, &key);
+        let mut parser = TextParser::new(0, None);
+        parser.line_map = rewritten.line_map;
+        parser.scan(&rewritten.text);
+        parser.out
+    }
+
     pub fn run(mut self, data: &'a [u8]) -> ParsedDump {
+        self.scan(data);
+        self.out
+    }
+
+    fn scan(&mut self, data: &'a [u8]) {
         let mut start = 0;
         let mut line_no: LineNo = 0;
         for end in memchr::memchr_iter(b'\n', data) {
@@ -111,11 +140,19 @@ impl<'a> TextParser<'a> {
             self.line(strip_cr(&data[start..]), line_no);
         }
         self.finish();
-        self.out
     }
 
     fn line(&mut self, raw: &'a [u8], line_no: LineNo) {
-        let line_no = self.fixed_line.unwrap_or(line_no);
+        let line_no = match self.fixed_line {
+            Some(fixed) => fixed,
+            None if !self.line_map.is_empty() => {
+                let index = usize::try_from(line_no)
+                    .unwrap_or(usize::MAX)
+                    .saturating_sub(1);
+                self.line_map.get(index).copied().unwrap_or(line_no)
+            }
+            None => line_no,
+        };
         if self.mode == Mode::Outside {
             self.outside_line(raw, line_no);
             return;
@@ -158,6 +195,9 @@ impl<'a> TextParser<'a> {
             return;
         }
         if self.depth == 0 {
+            if self.json_lines_key.is_none() {
+                self.json_lines_key = logscan::json_lines_key(raw, at);
+            }
             if let Some(text) = logscan::unescape_embedded(raw, at) {
                 self.parse_embedded(&text, line_no);
                 return;

@@ -18,7 +18,7 @@ impl<'a> TextParser<'a> {
     ) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
-                let file = self.interner.intern(file_line.file);
+                let file = self.interner.intern_file(file_line.file);
                 if let Some(frame) = self.pending_frame() {
                     frame.file = file;
                     frame.line = file_line.line;
@@ -129,17 +129,17 @@ impl<'a> TextParser<'a> {
                     creator_id: None,
                 });
             }
-        } else if let Some(rest) = line.strip_prefix(b"non-Go function at pc=") {
-            // cgo frames without a symbolizer: no file line follows.
+        } else if line.starts_with(b"non-Go function at pc=") {
+            // A cgo frame without a symbolizer: the line names it (by address) and no
+            // file line follows.
             let func = self.interner.intern(line);
             let file = self.interner.empty();
-            let pc = super::header::parse_hex(rest);
             if let Some(frames) = self.frames_target() {
                 frames.push(Frame {
                     func,
                     file,
                     line: 0,
-                    pc_offset: pc.map(|_| 0),
+                    pc_offset: None,
                     args: Args::default(),
                 });
             }
