@@ -1,0 +1,3 @@
+module goguard.dev/tools/goast-outline
+
+go 1.26
