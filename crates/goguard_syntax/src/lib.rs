@@ -2,47 +2,43 @@
 //! semicolon insertion), the recursive-descent parser, the arena-based AST with byte spans,
 //! comments and the line index. It knows nothing about types, packages or rules.
 
+//!
+//! Entry point: [`parse_file`] returns a [`ParsedFile`] holding the [`ast::Ast`] arena, the
+//! root [`ast::Node::File`], all comments (grouped as go/ast does, with doc and line
+//! comments attached to declarations, specs and fields), the syntax errors and a
+//! [`LineIndex`]. Trees, positions and errors follow go/parser; [`outline`] prints the tree
+//! in the canonical format shared with `tools/goast-outline` so the two can be compared.
+
+pub mod ast;
+pub mod comments;
+pub mod lexer;
+mod line_index;
+pub mod outline;
+mod parser;
+pub mod token;
+
+pub use ast::{Ast, List, Node, NodeId, NodeKind, Pos, NO_POS};
+pub use comments::Directive;
+pub use line_index::LineIndex;
+pub use outline::{outline, Child};
+pub use token::Tok;
+
 /// A syntax error at a byte offset of the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// Byte offset of the error in the source.
     pub offset: u32,
-    /// Human-readable message, worded like go/parser's where possible.
+    /// Human-readable message, worded as go/parser words it.
     pub message: String,
 }
 
-/// Maps byte offsets to 1-based (line, byte column) pairs as go/token does.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<u32>,
-}
-
-impl LineIndex {
-    /// Builds the index of line starts of `source`.
-    pub fn new(source: &str) -> LineIndex {
-        let mut starts = vec![0];
-        for (i, b) in source.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i as u32 + 1);
-            }
-        }
-        LineIndex { starts }
-    }
-    /// 1-based line and 1-based byte column of `offset`.
-    pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        (line as u32 + 1, offset - self.starts[line] + 1)
-    }
-    /// Number of lines (a trailing newline starts a last, empty line).
-    pub fn line_count(&self) -> u32 {
-        self.starts.len() as u32
-    }
-}
-
-/// Result of parsing one file.
+/// Result of parsing one file: the tree, its comments, errors and line index.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
+    ast: Ast,
+    root: NodeId,
     errors: Vec<SyntaxError>,
+    lines: LineIndex,
 }
 
 impl ParsedFile {
@@ -50,14 +46,52 @@ impl ParsedFile {
     pub fn errors(&self) -> &[SyntaxError] {
         &self.errors
     }
+
+    /// The node arena, comments and comment groups.
+    pub fn ast(&self) -> &Ast {
+        &self.ast
+    }
+
+    /// The root [`Node::File`].
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// The line index of the source.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    /// All nodes reachable from the root, in pre-order (go/ast.Inspect order).
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> + '_ {
+        self.ast.walk(self.root).map(|id| (id, self.ast.node(id)))
+    }
+
+    /// All reachable nodes of one kind, in pre-order.
+    pub fn nodes_of_kind(&self, kind: NodeKind) -> impl Iterator<Item = (NodeId, &Node)> + '_ {
+        self.nodes().filter(move |(_, n)| n.kind() == kind)
+    }
 }
 
-/// Parses one Go source file. Never panics, never hangs.
-pub fn parse_file(_source: &str) -> ParsedFile {
-    ParsedFile { errors: Vec::new() }
-}
-
-/// Canonical outline of the file's syntax tree (same format as tools/goast-outline).
-pub fn outline(_file: &ParsedFile, _source: &str) -> String {
-    String::new()
+/// Parses one Go source file. Never panics, never hangs; on syntax errors the tree is
+/// partial (with Bad* nodes where recovery skipped input) and `errors()` says where.
+pub fn parse_file(source: &str) -> ParsedFile {
+    let lines = LineIndex::new(source);
+    let (ast, root, mut errors) = {
+        let mut p = parser::Parser::new(source, &lines);
+        let root = p.parse_file();
+        (
+            std::mem::take(&mut p.ast),
+            root,
+            std::mem::take(&mut p.errors),
+        )
+    };
+    // go/parser sorts its error list by position.
+    errors.sort_by_key(|e| e.offset);
+    ParsedFile {
+        ast,
+        root,
+        errors,
+        lines,
+    }
 }

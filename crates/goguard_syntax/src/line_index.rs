@@ -1,0 +1,39 @@
+//! Byte offset to line/column mapping, as go/token reports positions.
+
+/// Maps byte offsets to 1-based (line, byte column) pairs as go/token does.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Offset of the first byte of each line.
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Builds the index of line starts of `source`.
+    pub fn new(source: &str) -> LineIndex {
+        let bytes = source.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based byte column of `offset`. Offsets past the end map to the
+    /// last line.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        (
+            line as u32 + 1,
+            offset.saturating_sub(self.starts[line]) + 1,
+        )
+    }
+
+    /// Number of lines (a trailing newline starts a last, empty line, as go/token counts).
+    pub fn line_count(&self) -> u32 {
+        self.starts.len() as u32
+    }
+
+    /// Offset of the first byte of 1-based `line`, if it exists.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.starts.get(line.checked_sub(1)? as usize).copied()
+    }
+}
