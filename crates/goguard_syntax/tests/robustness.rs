@@ -249,3 +249,40 @@ fn deep_composite_literals() {
         "\n",
     );
 }
+
+#[test]
+fn deep_binary_chain() {
+    // Left-associative, so the parser can loop, but the tree is 100,000 deep.
+    assert_deep_nesting_is_an_error("binary operators", "package p\n\nvar x = ", "1+", "1\n");
+}
+
+/// Long but legal chains, as generated code has them: go/parser accepts 10,000 terms,
+/// so they must parse without an error, and walking the tree must not overflow.
+fn assert_long_chain_is_valid(
+    name: &'static str,
+    prefix: &'static str,
+    unit: &'static str,
+    suffix: &'static str,
+) {
+    on_default_stack(move || {
+        let source = format!("{prefix}{}{suffix}", unit.repeat(10_000));
+        let parsed = parse_file(&source);
+        assert_eq!(parsed.errors(), &[], "10,000 {name}");
+        check(&source, &|| format!("10,000 {name}"));
+    });
+}
+
+#[test]
+fn long_string_concatenation() {
+    assert_long_chain_is_valid(
+        "concatenations",
+        "package p\n\nvar s = ",
+        "\"ab\" + ",
+        "\"c\"\n",
+    );
+}
+
+#[test]
+fn long_selector_chain() {
+    assert_long_chain_is_valid("selectors", "package p\n\nvar s = ", "a.", "b\n");
+}
