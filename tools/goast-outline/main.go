@@ -23,7 +23,9 @@
 // FileEnd and File.Comments. After the tree, every comment group of the file is printed at
 // depth 0 as "CommentGroup <start>-<end>", followed by one line per comment at depth 1:
 // "Comment <start>-<end> <strconv.Quote(text)>". Finally one line per go/parser error:
-// "error <line>:<col> <message>" (line and column 1-based, column in bytes).
+// "error <line>:<col> <message>" (line and column 1-based, column in bytes, both taken
+// from the error's byte offset without //line directive adjustment; errors are listed in
+// byte offset order).
 package main
 
 import (
@@ -35,6 +37,7 @@ import (
 	"go/token"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -147,8 +150,12 @@ func main() {
 			}
 		}
 		if list, ok := perr.(scanner.ErrorList); ok {
+			var tf *token.File
+			fset.Iterate(func(f *token.File) bool { tf = f; return false })
+			sort.SliceStable(list, func(i, j int) bool { return list[i].Pos.Offset < list[j].Pos.Offset })
 			for _, e := range list {
-				fmt.Fprintf(out, "error %d:%d %s\n", e.Pos.Line, e.Pos.Column, e.Msg)
+				p := tf.PositionFor(tf.Pos(e.Pos.Offset), false)
+				fmt.Fprintf(out, "error %d:%d %s\n", p.Line, p.Column, e.Msg)
 			}
 		} else if perr != nil {
 			fmt.Fprintf(out, "error 0:0 %s\n", perr)

@@ -13,7 +13,9 @@ impl LineIndex {
         let bytes = source.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+        // go/token ignores a line start at the very end of the file: a trailing newline
+        // does not open a new line, and the EOF position belongs to the last line.
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1).filter(|&s| (s as usize) < bytes.len()));
         LineIndex { starts }
     }
 
@@ -27,7 +29,7 @@ impl LineIndex {
         )
     }
 
-    /// Number of lines (a trailing newline starts a last, empty line, as go/token counts).
+    /// Number of lines as go/token counts them (a trailing newline opens no new line).
     pub fn line_count(&self) -> u32 {
         self.starts.len() as u32
     }
