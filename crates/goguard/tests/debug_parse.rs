@@ -207,3 +207,17 @@ fn output_is_the_same_with_one_or_two_threads() {
     sorted.sort();
     assert_eq!(lines, sorted, "errors are in path order");
 }
+
+#[test]
+fn named_files_are_parsed_whatever_their_name_and_a_vendor_root_is_walked() {
+    let tree = TempTree::new("named");
+    let odd = tree.write("snippet.txt", BROKEN);
+    let out = parse(&[], &[&odd]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with(&format!("{}:", odd.display())));
+
+    // Only vendor/ directories below a root are skipped, not the root itself.
+    tree.write("vendor/dep/dep.go", VALID);
+    let out = parse(&[], &[&tree.path().join("vendor")]);
+    assert!(summary(&out).starts_with("1 files, "), "{}", stdout(&out));
+}
