@@ -2,15 +2,23 @@
 # Compares goguard_syntax's outline with go/parser's (tools/goast-outline) over every .go
 # file under the given directories (vendor/ and testdata/ skipped).
 #
-# Usage: bench/compare-outline.sh [-n N] DIR...
+# Usage: bench/compare-outline.sh [-n N] [-t] DIR...
 #   -n N   list at most N differing files (default 20)
+#   -t     also include testdata/ directories (where most syntax-error files live)
 # Prints: files compared, identical outlines, differing outlines (first differing line of
 # each listed file), and for files with syntax errors whether both parsers report one and
 # whether the first errors are on the same line.
 set -euo pipefail
 shown=20
-if [[ "${1:-}" == "-n" ]]; then shown=$2; shift 2; fi
-[[ $# -gt 0 ]] || { echo "usage: $0 [-n N] DIR..." >&2; exit 2; }
+prune=(-name vendor -o -name testdata)
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -n) shown=$2; shift 2 ;;
+    -t) prune=(-name vendor); shift ;;
+    *) break ;;
+  esac
+done
+[[ $# -gt 0 ]] || { echo "usage: $0 [-n N] [-t] DIR..." >&2; exit 2; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
@@ -21,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 cargo build -q --release -p goguard_syntax --example outline --manifest-path "$root/Cargo.toml"
 rust_bin="$CARGO_TARGET_DIR/release/examples/outline"
 
-find "$@" \( -name vendor -o -name testdata \) -prune -o -type f -name '*.go' -print | sort > "$work/files"
+find "$@" \( "${prune[@]}" \) -prune -o -type f -name '*.go' -print | sort > "$work/files"
 # Both tools take many files per run; split them into per-file outputs afterwards.
 xargs -a "$work/files" -d '\n' "$work/goast-outline" > "$work/go.out"
 xargs -a "$work/files" -d '\n' "$rust_bin" > "$work/rust.out"
@@ -40,7 +48,7 @@ def split(path):
 go, rs, shown = split(sys.argv[1]), split(sys.argv[2]), int(sys.argv[3])
 compared = identical = 0
 differing = []
-err_files = err_both = err_same_line = 0
+err_files = err_both = err_same_line = err_all_same = 0
 err_rows = []
 for name, gl in go.items():
     rl = rs.get(name, [])
@@ -49,6 +57,8 @@ for name, gl in go.items():
     rerr = [l for l in rl if l.startswith("error ")]
     if gerr:
         err_files += 1
+        if rerr == gerr:
+            err_all_same += 1
         if rerr:
             err_both += 1
             if gerr[0].split()[1].split(":")[0] == rerr[0].split()[1].split(":")[0]:
@@ -73,6 +83,7 @@ for name, ln, a, b in differing[:shown]:
 print(f"rejected by go/parser: {err_files}")
 print(f"  we also report an error:       {err_both}")
 print(f"  first error on the same line:  {err_same_line}")
+print(f"  identical error lists:         {err_all_same}")
 for name, a, b in err_rows[:shown]:
     print(f"    {name}\n      go:   {a}\n      rust: {b}")
 PY

@@ -569,7 +569,9 @@ impl Node {
 /// The node arena plus comments of one file.
 #[derive(Debug, Clone, Default)]
 pub struct Ast {
-    /// All nodes; a node's children always precede it except where error recovery rewrites.
+    /// All nodes, each after its children. May hold a few nodes not reachable from the
+    /// root (left over when go/parser's logic rebuilds an expression, e.g. a `[P *C]` type
+    /// parameter); walk from the root ([`Ast::walk`], `ParsedFile::nodes`) to see the tree.
     pub nodes: Vec<Node>,
     /// Storage of all child lists.
     pub lists: Vec<NodeId>,
@@ -577,6 +579,8 @@ pub struct Ast {
     pub comments: Vec<Comment>,
     /// Comment groups, in source order.
     pub comment_groups: Vec<CommentGroup>,
+    /// (pos, end) of every node, filled in when parsing finishes.
+    spans: Vec<(Pos, Pos)>,
 }
 
 impl Ast {
@@ -592,7 +596,8 @@ impl Ast {
         &self.lists[l.start as usize..(l.start + l.len) as usize]
     }
 
-    /// All nodes with their ids, in creation order (children before parents).
+    /// All arena nodes with their ids, in creation order (children before parents),
+    /// including unreachable leftovers; prefer `ParsedFile::nodes` for the tree.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> + '_ {
         self.nodes
             .iter()
@@ -621,6 +626,17 @@ impl Ast {
         self.group_comments(g).last().map_or(NO_POS, |c| c.end)
     }
 
+    /// Source text of a node's span (`source[pos..end]`), e.g. a literal with its quotes.
+    pub fn text<'s>(&self, id: NodeId, source: &'s str) -> &'s str {
+        let (p, e) = (self.pos(id), self.end(id));
+        source.get(p as usize..e as usize).unwrap_or("")
+    }
+
+    /// Text of a comment, as written (including `//` or `/* */`).
+    pub fn comment_text<'s>(&self, c: Comment, source: &'s str) -> &'s str {
+        &source[c.pos as usize..c.end as usize]
+    }
+
     /// Identifier name (`"_"` for a synthetic identifier).
     pub fn ident_name<'s>(&self, id: NodeId, source: &'s str) -> &'s str {
         match *self.node(id) {
@@ -632,24 +648,22 @@ impl Ast {
         }
     }
 
-    /// Start position, exactly as go/ast's `Pos()` computes it.
-    pub fn pos(&self, id: NodeId) -> Pos {
-        let mut id = id;
-        // Follows left-most children iteratively so long operator chains cannot overflow.
-        loop {
-            id = match *self.node(id) {
+    /// One step of go/ast's `Pos()`: the position itself, or the child it delegates to.
+    fn pos_step(&self, id: NodeId) -> Result<NodeId, Pos> {
+        {
+            Ok(match *self.node(id) {
                 Node::BadExpr { from, .. }
                 | Node::BadStmt { from, .. }
-                | Node::BadDecl { from, .. } => return from,
+                | Node::BadDecl { from, .. } => return Err(from),
                 Node::Ident { pos, .. }
                 | Node::Ellipsis { pos, .. }
-                | Node::BasicLit { pos, .. } => return pos,
+                | Node::BasicLit { pos, .. } => return Err(pos),
                 Node::FuncLit { ty, .. } => ty,
                 Node::CompositeLit { ty, lbrace, .. } => match ty {
                     Some(t) => t,
-                    None => return lbrace,
+                    None => return Err(lbrace),
                 },
-                Node::ParenExpr { lparen, .. } => return lparen,
+                Node::ParenExpr { lparen, .. } => return Err(lparen),
                 Node::SelectorExpr { x, .. }
                 | Node::IndexExpr { x, .. }
                 | Node::IndexListExpr { x, .. }
@@ -659,98 +673,99 @@ impl Ast {
                 | Node::ExprStmt { x }
                 | Node::IncDecStmt { x, .. } => x,
                 Node::CallExpr { fun, .. } => fun,
-                Node::StarExpr { star, .. } => return star,
-                Node::UnaryExpr { op_pos, .. } => return op_pos,
+                Node::StarExpr { star, .. } => return Err(star),
+                Node::UnaryExpr { op_pos, .. } => return Err(op_pos),
                 Node::KeyValueExpr { key, .. } => key,
-                Node::ArrayType { lbrack, .. } => return lbrack,
-                Node::StructType { struct_pos, .. } => return struct_pos,
+                Node::ArrayType { lbrack, .. } => return Err(lbrack),
+                Node::StructType { struct_pos, .. } => return Err(struct_pos),
                 Node::FuncType {
                     func_pos, params, ..
                 } => {
                     if func_pos != NO_POS {
-                        return func_pos;
+                        return Err(func_pos);
                     }
                     params
                 }
-                Node::InterfaceType { interface_pos, .. } => return interface_pos,
-                Node::MapType { map_pos, .. } => return map_pos,
-                Node::ChanType { begin, .. } => return begin,
+                Node::InterfaceType { interface_pos, .. } => return Err(interface_pos),
+                Node::MapType { map_pos, .. } => return Err(map_pos),
+                Node::ChanType { begin, .. } => return Err(begin),
                 Node::Field { names, ty, .. } => match (self.list(names).first(), ty) {
                     (Some(&n), _) => n,
                     (None, Some(t)) => t,
-                    _ => return NO_POS,
+                    _ => return Err(NO_POS),
                 },
                 Node::FieldList { opening, list, .. } => {
                     if opening != NO_POS {
-                        return opening;
+                        return Err(opening);
                     }
                     match self.list(list).first() {
                         Some(&f) => f,
-                        None => return NO_POS,
+                        None => return Err(NO_POS),
                     }
                 }
                 Node::DeclStmt { decl } => decl,
-                Node::EmptyStmt { semicolon, .. } => return semicolon,
+                Node::EmptyStmt { semicolon, .. } => return Err(semicolon),
                 Node::LabeledStmt { label, .. } => label,
                 Node::SendStmt { chan, .. } => chan,
                 Node::AssignStmt { lhs, .. } => match self.list(lhs).first() {
                     Some(&x) => x,
-                    None => return NO_POS,
+                    None => return Err(NO_POS),
                 },
-                Node::GoStmt { go_pos, .. } => return go_pos,
-                Node::DeferStmt { defer_pos, .. } => return defer_pos,
-                Node::ReturnStmt { return_pos, .. } => return return_pos,
-                Node::BranchStmt { tok_pos, .. } => return tok_pos,
-                Node::BlockStmt { lbrace, .. } => return lbrace,
-                Node::IfStmt { if_pos, .. } => return if_pos,
+                Node::GoStmt { go_pos, .. } => return Err(go_pos),
+                Node::DeferStmt { defer_pos, .. } => return Err(defer_pos),
+                Node::ReturnStmt { return_pos, .. } => return Err(return_pos),
+                Node::BranchStmt { tok_pos, .. } => return Err(tok_pos),
+                Node::BlockStmt { lbrace, .. } => return Err(lbrace),
+                Node::IfStmt { if_pos, .. } => return Err(if_pos),
                 Node::CaseClause { case_pos, .. } | Node::CommClause { case_pos, .. } => {
-                    return case_pos
+                    return Err(case_pos)
                 }
                 Node::SwitchStmt { switch_pos, .. } | Node::TypeSwitchStmt { switch_pos, .. } => {
-                    return switch_pos
+                    return Err(switch_pos)
                 }
-                Node::SelectStmt { select_pos, .. } => return select_pos,
-                Node::ForStmt { for_pos, .. } | Node::RangeStmt { for_pos, .. } => return for_pos,
+                Node::SelectStmt { select_pos, .. } => return Err(select_pos),
+                Node::ForStmt { for_pos, .. } | Node::RangeStmt { for_pos, .. } => {
+                    return Err(for_pos)
+                }
                 Node::ImportSpec { name, path, .. } => name.unwrap_or(path),
                 Node::ValueSpec { names, .. } => match self.list(names).first() {
                     Some(&n) => n,
-                    None => return NO_POS,
+                    None => return Err(NO_POS),
                 },
                 Node::TypeSpec { name, .. } => name,
-                Node::GenDecl { tok_pos, .. } => return tok_pos,
+                Node::GenDecl { tok_pos, .. } => return Err(tok_pos),
                 Node::FuncDecl { ty, .. } => ty,
-                Node::File { package_pos, .. } => return package_pos,
-            }
+                Node::File { package_pos, .. } => return Err(package_pos),
+            })
         }
     }
 
-    /// End position, exactly as go/ast's `End()` computes it.
-    pub fn end(&self, id: NodeId) -> Pos {
-        let mut id = id;
-        loop {
-            id = match *self.node(id) {
+    /// One step of go/ast's `End()`: the position itself, or the child it delegates to.
+    fn end_step(&self, id: NodeId) -> Result<NodeId, Pos> {
+        {
+            Ok(match *self.node(id) {
                 Node::BadExpr { to, .. } | Node::BadStmt { to, .. } | Node::BadDecl { to, .. } => {
-                    return to
+                    return Err(to)
                 }
                 Node::Ident {
                     end,
                     synthetic,
                     pos,
-                } => return if synthetic { pos + 1 } else { end },
+                } => return Err(if synthetic { pos + 1 } else { end }),
                 Node::Ellipsis { pos, elt } => match elt {
                     Some(e) => e,
-                    None => return pos + 3,
+                    None => return Err(pos + 3),
                 },
-                Node::BasicLit { end, .. } => return end,
+                Node::BasicLit { end, .. } => return Err(end),
                 Node::FuncLit { body, .. } => body,
-                Node::CompositeLit { rbrace, .. } => return rbrace.wrapping_add(1),
-                Node::ParenExpr { rparen, .. } => return rparen.wrapping_add(1),
+                Node::CompositeLit { rbrace, .. } => return Err(rbrace.wrapping_add(1)),
+                Node::ParenExpr { rparen, .. } => return Err(rparen.wrapping_add(1)),
                 Node::SelectorExpr { sel, .. } => sel,
                 Node::IndexExpr { rbrack, .. }
                 | Node::IndexListExpr { rbrack, .. }
-                | Node::SliceExpr { rbrack, .. } => return rbrack.wrapping_add(1),
+                | Node::SliceExpr { rbrack, .. } => return Err(rbrack.wrapping_add(1)),
                 Node::TypeAssertExpr { rparen, .. } | Node::CallExpr { rparen, .. } => {
-                    return rparen.wrapping_add(1)
+                    return Err(rparen.wrapping_add(1))
                 }
                 Node::StarExpr { x, .. } | Node::UnaryExpr { x, .. } | Node::ExprStmt { x } => x,
                 Node::BinaryExpr { y, .. } => y,
@@ -766,28 +781,28 @@ impl Ast {
                     (Some(t), _, _) => t,
                     (None, Some(t), _) => t,
                     (None, None, Some(&n)) => n,
-                    _ => return NO_POS,
+                    _ => return Err(NO_POS),
                 },
                 Node::FieldList { list, closing, .. } => {
                     if closing != NO_POS {
-                        return closing + 1;
+                        return Err(closing + 1);
                     }
                     match self.list(list).last() {
                         Some(&f) => f,
-                        None => return NO_POS,
+                        None => return Err(NO_POS),
                     }
                 }
                 Node::DeclStmt { decl } => decl,
                 Node::EmptyStmt {
                     semicolon,
                     implicit,
-                } => return if implicit { semicolon } else { semicolon + 1 },
+                } => return Err(if implicit { semicolon } else { semicolon + 1 }),
                 Node::LabeledStmt { stmt, .. } => stmt,
                 Node::SendStmt { value, .. } => value,
-                Node::IncDecStmt { tok_pos, .. } => return tok_pos + 2,
+                Node::IncDecStmt { tok_pos, .. } => return Err(tok_pos + 2),
                 Node::AssignStmt { rhs, .. } => match self.list(rhs).last() {
                     Some(&x) => x,
-                    None => return NO_POS,
+                    None => return Err(NO_POS),
                 },
                 Node::GoStmt { call, .. } | Node::DeferStmt { call, .. } => call,
                 Node::ReturnStmt {
@@ -795,7 +810,7 @@ impl Ast {
                     results,
                 } => match self.list(results).last() {
                     Some(&x) => x,
-                    None => return return_pos + 6,
+                    None => return Err(return_pos + 6),
                 },
                 Node::BranchStmt {
                     tok_pos,
@@ -803,7 +818,7 @@ impl Ast {
                     label,
                 } => match label {
                     Some(l) => l,
-                    None => return tok_pos + tok.as_str().len() as u32,
+                    None => return Err(tok_pos + tok.as_str().len() as u32),
                 },
                 Node::BlockStmt {
                     lbrace,
@@ -811,18 +826,18 @@ impl Ast {
                     rbrace,
                 } => {
                     if rbrace != NO_POS {
-                        return rbrace + 1;
+                        return Err(rbrace + 1);
                     }
                     match self.list(list).last() {
                         Some(&s) => s,
-                        None => return lbrace.wrapping_add(1),
+                        None => return Err(lbrace.wrapping_add(1)),
                     }
                 }
                 Node::IfStmt { body, else_, .. } => else_.unwrap_or(body),
                 Node::CaseClause { colon, body, .. } | Node::CommClause { colon, body, .. } => {
                     match self.list(body).last() {
                         Some(&s) => s,
-                        None => return colon.wrapping_add(1),
+                        None => return Err(colon.wrapping_add(1)),
                     }
                 }
                 Node::SwitchStmt { body, .. }
@@ -838,17 +853,17 @@ impl Ast {
                     (None, Some(t)) => t,
                     _ => match self.list(names).last() {
                         Some(&n) => n,
-                        None => return NO_POS,
+                        None => return Err(NO_POS),
                     },
                 },
                 Node::TypeSpec { ty, .. } => ty,
                 Node::GenDecl { rparen, specs, .. } => {
                     if rparen != NO_POS {
-                        return rparen + 1;
+                        return Err(rparen + 1);
                     }
                     match self.list(specs).first() {
                         Some(&s) => s,
-                        None => return NO_POS,
+                        None => return Err(NO_POS),
                     }
                 }
                 Node::FuncDecl { ty, body, .. } => body.unwrap_or(ty),
@@ -856,7 +871,69 @@ impl Ast {
                     Some(&d) => d,
                     None => name,
                 },
+            })
+        }
+    }
+    /// Start position, exactly as go/ast's `Pos()` computes it. O(1) once parsing has
+    /// finished (spans are precomputed); during parsing it follows left-most children.
+    pub fn pos(&self, id: NodeId) -> Pos {
+        if let Some(&(p, _)) = self.spans.get(id.index()) {
+            return p;
+        }
+        let mut id = id;
+        loop {
+            match self.pos_step(id) {
+                Ok(child) => id = child,
+                Err(p) => return p,
             }
         }
+    }
+
+    /// End position, exactly as go/ast's `End()` computes it (O(1) after parsing).
+    pub fn end(&self, id: NodeId) -> Pos {
+        if let Some(&(_, e)) = self.spans.get(id.index()) {
+            return e;
+        }
+        let mut id = id;
+        loop {
+            match self.end_step(id) {
+                Ok(child) => id = child,
+                Err(e) => return e,
+            }
+        }
+    }
+
+    /// Precomputes every node's (pos, end) in one pass. Children are always created
+    /// before their parents, so each step's child span is already known; this keeps
+    /// span queries O(1) even for the deep left-leaning trees of long operator chains.
+    pub(crate) fn compute_spans(&mut self) {
+        let mut spans: Vec<(Pos, Pos)> = Vec::with_capacity(self.nodes.len());
+        for i in 0..self.nodes.len() {
+            let id = NodeId::from_index(i);
+            let resolve = |step: Result<NodeId, Pos>,
+                           first: bool,
+                           spans: &Vec<(Pos, Pos)>,
+                           ast: &Ast| match step {
+                Err(p) => p,
+                Ok(c) if c.index() < spans.len() => {
+                    if first {
+                        spans[c.index()].0
+                    } else {
+                        spans[c.index()].1
+                    }
+                }
+                Ok(c) => {
+                    if first {
+                        ast.pos(c)
+                    } else {
+                        ast.end(c)
+                    }
+                }
+            };
+            let p = resolve(self.pos_step(id), true, &spans, self);
+            let e = resolve(self.end_step(id), false, &spans, self);
+            spans.push((p, e));
+        }
+        self.spans = spans;
     }
 }

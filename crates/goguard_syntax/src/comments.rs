@@ -84,3 +84,54 @@ impl Ast {
             .filter_map(move |c| parse_directive(&source[c.pos as usize..c.end as usize], c.pos))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_file;
+
+    #[test]
+    fn directives_are_recognised() {
+        let src = "//go:build linux\n\n// Package p.\npackage p\n\n//go:embed a.txt b.txt\nvar s string\n\n//go:generate stringer -type=T\n//nolint:errcheck // reason\n//goguard:ignore leak worker exits on ctx\nfunc f() {}\n\n// not:a directive (space after //)\n//  go:build also not\n";
+        let f = parse_file(src);
+        let d: Vec<_> = f
+            .ast()
+            .directives(src)
+            .map(|d| (d.namespace, d.name, d.args))
+            .collect();
+        assert_eq!(
+            d,
+            [
+                ("go", "build", "linux"),
+                ("go", "embed", "a.txt b.txt"),
+                ("go", "generate", "stringer -type=T"),
+                ("nolint", "", "errcheck // reason"),
+                ("goguard", "ignore", "leak worker exits on ctx"),
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_groups_by_position() {
+        let src = "package p\n\n// a\n// b\n\n// c\nfunc f() {} // d\n";
+        let f = parse_file(src);
+        let ast = f.ast();
+        assert_eq!(ast.comment_groups.len(), 3);
+        let g = ast.comment_group_at_or_after(0).unwrap();
+        assert_eq!(ast.group_comments(g).len(), 2);
+        let pos_c = src.find("// c").unwrap() as u32;
+        assert_eq!(
+            ast.group_pos(ast.comment_group_at_or_after(pos_c).unwrap()),
+            pos_c
+        );
+        // Overlapping "// c" (started before) and "// d".
+        assert_eq!(
+            ast.comment_groups_in(pos_c + 1, src.len() as u32).count(),
+            2
+        );
+        assert_eq!(
+            ast.comment_groups_in(pos_c + 5, src.len() as u32).count(),
+            1
+        );
+        assert_eq!(ast.comment_group_at_or_after(src.len() as u32), None);
+    }
+}

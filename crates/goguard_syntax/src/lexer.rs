@@ -30,6 +30,10 @@ pub struct Lexer<'a> {
     nl_pos: Option<u32>,
     /// Scanner errors, in the order found.
     pub errors: Vec<SyntaxError>,
+    /// NUL and misplaced BOM errors, found up front and released once the scan reaches
+    /// them (go/scanner reports them when it reads the character).
+    pending: Vec<SyntaxError>,
+    pending_next: usize,
 }
 
 fn is_letter(b: u8) -> bool {
@@ -45,17 +49,17 @@ impl<'a> Lexer<'a> {
         } else {
             0
         };
-        let mut errors = Vec::new();
+        let mut pending = Vec::new();
         // go/scanner reports NUL bytes and misplaced BOMs wherever they occur, even inside
         // literals and comments, so find them up front.
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == 0 {
-                errors.push(SyntaxError {
+        for i in memchr::memchr2_iter(0, 0xEF, bytes) {
+            if bytes[i] == 0 {
+                pending.push(SyntaxError {
                     offset: i as u32,
                     message: "illegal character NUL".into(),
                 });
-            } else if b == 0xEF && i > 0 && bytes[i..].starts_with(b"\xEF\xBB\xBF") {
-                errors.push(SyntaxError {
+            } else if i > 0 && bytes[i..].starts_with(b"\xEF\xBB\xBF") {
+                pending.push(SyntaxError {
                     offset: i as u32,
                     message: "illegal byte order mark".into(),
                 });
@@ -66,7 +70,9 @@ impl<'a> Lexer<'a> {
             pos,
             insert_semi: false,
             nl_pos: None,
-            errors,
+            errors: Vec::new(),
+            pending,
+            pending_next: 0,
         }
     }
 
@@ -120,6 +126,18 @@ impl<'a> Lexer<'a> {
 
     /// Returns the next token.
     pub fn next_token(&mut self) -> Token {
+        let t = self.scan();
+        while let Some(e) = self.pending.get(self.pending_next) {
+            if e.offset as usize > self.pos {
+                break;
+            }
+            self.errors.push(e.clone());
+            self.pending_next += 1;
+        }
+        t
+    }
+
+    fn scan(&mut self) -> Token {
         if let Some(nl) = self.nl_pos.take() {
             return Token {
                 tok: Tok::Semicolon,
@@ -159,8 +177,19 @@ impl<'a> Lexer<'a> {
                 } else {
                     1
                 };
-                while let Some(n) = self.ident_continue() {
-                    self.pos += n;
+                // Fast path over ASCII identifier bytes; fall back per char for Unicode.
+                loop {
+                    while let Some(&b) = self.src.get(self.pos) {
+                        if b.is_ascii_alphanumeric() || b == b'_' {
+                            self.pos += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    match self.ident_continue() {
+                        Some(n) => self.pos += n,
+                        None => break,
+                    }
                 }
                 let word = &self.src[start..self.pos];
                 let tok = if word.len() > 1 {
@@ -299,7 +328,7 @@ impl<'a> Lexer<'a> {
                                 ),
                                 None => self.error(start, "illegal UTF-8 encoding"),
                             }
-                        } else if b != 0 {
+                        } else {
                             let msg = if b.is_ascii_graphic() {
                                 format!("illegal character U+{:04X} '{}'", b, b as char)
                             } else {
@@ -605,6 +634,9 @@ impl<'a> Lexer<'a> {
 
     fn scan_string(&mut self, start: usize) {
         loop {
+            // Skip plain bytes up to the next quote, backslash or newline.
+            let rest = &self.src[self.pos..];
+            self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
             if self.at_eof() || self.peek() == b'\n' {
                 self.error(start, "string literal not terminated");
                 break;
@@ -673,4 +705,288 @@ fn memchr_byte(needle: u8, hay: &[u8]) -> Option<usize> {
 /// Offset of the "*/" closing a block comment body.
 fn find_comment_end(body: &[u8]) -> Option<usize> {
     memchr::memmem::find(body, b"*/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (token, text) pairs; inserted semicolons show as ";\n".
+    fn lex(src: &str) -> Vec<(Tok, String)> {
+        let mut l = Lexer::new(src);
+        let mut out = Vec::new();
+        loop {
+            let t = l.next_token();
+            if t.tok == Tok::Eof {
+                return out;
+            }
+            let text = if t.implicit {
+                ";\n".to_string()
+            } else {
+                src[t.pos as usize..t.end as usize].to_string()
+            };
+            out.push((t.tok, text));
+            assert!(out.len() < 10_000, "lexer does not terminate");
+        }
+    }
+
+    fn toks(src: &str) -> Vec<Tok> {
+        lex(src).into_iter().map(|(t, _)| t).collect()
+    }
+
+    fn errors(src: &str) -> Vec<(u32, String)> {
+        let mut l = Lexer::new(src);
+        while l.next_token().tok != Tok::Eof {}
+        l.errors
+            .into_iter()
+            .map(|e| (e.offset, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn semicolons_are_inserted_after_line_final_tokens() {
+        use Tok::*;
+        assert_eq!(toks("x\n"), [Ident, Semicolon]);
+        assert_eq!(
+            toks("return\nbreak\ncontinue\nfallthrough\n"),
+            [
+                Return,
+                Semicolon,
+                Break,
+                Semicolon,
+                Continue,
+                Semicolon,
+                Fallthrough,
+                Semicolon
+            ]
+        );
+        assert_eq!(
+            toks("1\n2.0\n3i\n'a'\n\"s\"\n`r`\n"),
+            [
+                Int, Semicolon, Float, Semicolon, Imag, Semicolon, Char, Semicolon, String,
+                Semicolon, String, Semicolon
+            ]
+        );
+        assert_eq!(
+            toks(")\n]\n}\nx++\nx--\n"),
+            [
+                Rparen, Semicolon, Rbrack, Semicolon, Rbrace, Semicolon, Ident, Inc, Semicolon,
+                Ident, Dec, Semicolon
+            ]
+        );
+        // No insertion after operators, keywords like `func`, or opening brackets.
+        assert_eq!(toks("x +\ny"), [Ident, Add, Ident, Semicolon]);
+        assert_eq!(toks("func\n(\n"), [Func, Lparen]);
+        // At EOF without newline.
+        assert_eq!(toks("x"), [Ident, Semicolon]);
+    }
+
+    #[test]
+    fn comments_and_semicolons() {
+        use Tok::*;
+        // A line comment comes before the inserted semicolon, which sits at the newline.
+        let src = "x // c\ny";
+        let mut l = Lexer::new(src);
+        assert_eq!(l.next_token().tok, Ident);
+        assert_eq!(l.next_token().tok, Comment);
+        let semi = l.next_token();
+        assert_eq!((semi.tok, semi.pos, semi.implicit), (Semicolon, 6, true));
+        // A multi-line block comment ends the statement at its first newline.
+        let src = "x /* a\nb */ y";
+        let mut l = Lexer::new(src);
+        l.next_token();
+        assert_eq!(l.next_token().tok, Comment);
+        let semi = l.next_token();
+        assert_eq!((semi.tok, semi.pos), (Semicolon, 6));
+        // A single-line block comment does not.
+        assert_eq!(
+            toks("x /* a */ + y"),
+            [Ident, Comment, Add, Ident, Semicolon]
+        );
+    }
+
+    #[test]
+    fn number_literals() {
+        use Tok::*;
+        let cases = [
+            ("0", Int),
+            ("42", Int),
+            ("0x1F", Int),
+            ("0X_1f", Int),
+            ("0o17", Int),
+            ("0O17", Int),
+            ("017", Int),
+            ("0b1010", Int),
+            ("1_000_000", Int),
+            ("1.5", Float),
+            (".5", Float),
+            ("1.", Float),
+            ("1e10", Float),
+            ("1E-3", Float),
+            ("0x1p-2", Float),
+            ("0x1.8P+3", Float),
+            ("0x.8p0", Float),
+            ("2i", Imag),
+            ("1.5i", Imag),
+            ("0x10i", Imag),
+            ("089i", Imag),
+            ("1_0.2_5e1_0", Float),
+        ];
+        for (src, want) in cases {
+            assert_eq!(lex(src)[0], (want, src.to_string()), "{src}");
+            assert!(errors(src).is_empty(), "{src}: {:?}", errors(src));
+        }
+    }
+
+    #[test]
+    fn number_literal_errors() {
+        assert_eq!(
+            errors("0x"),
+            [(2, "hexadecimal literal has no digits".to_string())]
+        );
+        assert_eq!(
+            errors("1__0"),
+            [(2, "'_' must separate successive digits".to_string())]
+        );
+        assert_eq!(
+            errors("0b102"),
+            [(4, "invalid digit '2' in binary literal".to_string())]
+        );
+        assert_eq!(
+            errors("09"),
+            [(1, "invalid digit '9' in octal literal".to_string())]
+        );
+        assert_eq!(
+            errors("0x1.0"),
+            [(
+                5,
+                "hexadecimal mantissa requires a 'p' exponent".to_string()
+            )]
+        );
+        assert_eq!(errors("1e"), [(2, "exponent has no digits".to_string())]);
+    }
+
+    #[test]
+    fn string_and_rune_literals() {
+        use Tok::*;
+        for src in [
+            r#""a\tb\"c\\""#,
+            r#""\u00e9\U0001F600\x41\101""#,
+            "\"é\"",
+            "`raw\\n\nline`",
+        ] {
+            assert_eq!(lex(src)[0], (String, src.to_string()));
+            assert!(errors(src).is_empty(), "{src}");
+        }
+        for src in [
+            "'a'",
+            r"'\n'",
+            r"'\''",
+            r"'\x41'",
+            r"'\u00e9'",
+            "'é'",
+            r"'\377'",
+        ] {
+            assert_eq!(lex(src)[0], (Char, src.to_string()));
+            assert!(errors(src).is_empty(), "{src}");
+        }
+        assert_eq!(errors("'ab'"), [(0, "illegal rune literal".to_string())]);
+        assert_eq!(errors("''"), [(0, "illegal rune literal".to_string())]);
+        assert_eq!(
+            errors("'a"),
+            [(0, "rune literal not terminated".to_string())]
+        );
+        assert_eq!(
+            errors(r#""\q""#),
+            [(2, "unknown escape sequence".to_string())]
+        );
+        assert_eq!(
+            errors(r#""\uD800""#),
+            [(
+                2,
+                "escape sequence is invalid Unicode code point".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn unterminated_tokens_end_at_eof_or_line() {
+        assert_eq!(
+            errors("\"abc\nx"),
+            [(0, "string literal not terminated".to_string())]
+        );
+        assert_eq!(lex("\"abc\nx")[0].1, "\"abc");
+        assert_eq!(
+            errors("`abc\nx"),
+            [(0, "raw string literal not terminated".to_string())]
+        );
+        assert_eq!(
+            errors("/* abc"),
+            [(0, "comment not terminated".to_string())]
+        );
+        assert_eq!(lex("/* abc"), [(Tok::Comment, "/* abc".to_string())]);
+    }
+
+    #[test]
+    fn bom_nul_and_illegal_characters() {
+        // A leading BOM is skipped; later ones and NUL bytes are errors.
+        assert_eq!(lex("\u{feff}x")[0], (Tok::Ident, "x".to_string()));
+        assert!(errors("\u{feff}x").is_empty());
+        assert_eq!(
+            errors("x\u{feff}"),
+            [(1, "illegal byte order mark".to_string())]
+        );
+        assert_eq!(
+            errors("x\0"),
+            [
+                (1, "illegal character NUL".to_string()),
+                (1, "illegal character U+0000".to_string())
+            ]
+        );
+        assert_eq!(
+            errors("@"),
+            [(0, "illegal character U+0040 '@'".to_string())]
+        );
+        assert_eq!(
+            errors("\u{201c}"),
+            [(
+                0,
+                "curly quotation mark '\u{201c}' (use neutral '\"')".to_string()
+            )]
+        );
+        // Stray carriage returns are whitespace.
+        assert_eq!(
+            toks("x\r\ny\r"),
+            [Tok::Ident, Tok::Semicolon, Tok::Ident, Tok::Semicolon]
+        );
+    }
+
+    #[test]
+    fn operators_and_unicode_identifiers() {
+        use Tok::*;
+        assert_eq!(
+            toks("&^= &^ <<= >>= <- ... ~ := != && || |="),
+            [
+                AndNotAssign,
+                AndNot,
+                ShlAssign,
+                ShrAssign,
+                Arrow,
+                Ellipsis,
+                Tilde,
+                Define,
+                Neq,
+                Land,
+                Lor,
+                OrAssign
+            ]
+        );
+        assert_eq!(
+            lex("héllo 日本 x1")[..3]
+                .iter()
+                .map(|t| t.1.as_str())
+                .collect::<Vec<_>>(),
+            ["héllo", "日本", "x1"]
+        );
+    }
 }

@@ -1,20 +1,37 @@
 //! goguard_syntax: how Go source text becomes a tree. It owns the lexer (with automatic
 //! semicolon insertion), the recursive-descent parser, the arena-based AST with byte spans,
 //! comments and the line index. It knows nothing about types, packages or rules.
-
 //!
-//! Entry point: [`parse_file`] returns a [`ParsedFile`] holding the [`ast::Ast`] arena, the
-//! root [`ast::Node::File`], all comments (grouped as go/ast does, with doc and line
-//! comments attached to declarations, specs and fields), the syntax errors and a
-//! [`LineIndex`]. Trees, positions and errors follow go/parser; [`outline`] prints the tree
-//! in the canonical format shared with `tools/goast-outline` so the two can be compared.
+//! Entry point: [`parse_file`] returns a [`ParsedFile`] holding the [`Ast`] arena, the root
+//! [`Node::File`], all comments, the syntax errors and a [`LineIndex`]. Trees, positions,
+//! comment attachment and error recovery follow go/parser; [`outline()`] prints the tree in
+//! the canonical format shared with `tools/goast-outline` so the two can be compared.
+//!
+//! Using the tree:
+//! - nodes are [`Node`] values (one variant per go/ast type, same field names) addressed by
+//!   [`NodeId`]; child lists are [`List`]s resolved with [`Ast::list`];
+//! - `file.nodes()` walks every reachable node in pre-order, `file.nodes_of_kind(NodeKind::
+//!   GoStmt)` filters it; [`Ast::children`] gives one node's children with go/ast field names
+//!   and [`Ast::parent_map`] every node's parent;
+//! - [`Ast::pos`]/[`Ast::end`] are go/ast's `Pos()`/`End()` (byte offsets, O(1));
+//!   [`LineIndex::line_col`] turns them into 1-based line and byte column;
+//! - identifier and literal text is the source slice of the span ([`Ast::ident_name`],
+//!   [`Ast::text`]);
+//! - comments: [`Ast::comments`] and [`Ast::comment_groups`] in source order, doc and line
+//!   comments on `FuncDecl`/`GenDecl`/specs/`Field` nodes (`doc`, `comment`), lookup by
+//!   position with [`Ast::comment_group_at_or_after`] / [`Ast::comment_groups_in`], and
+//!   directives (`//go:build`, `//go:embed`, `//nolint`, `//goguard:ignore ...`) with
+//!   [`Ast::directives`].
+//!
+//! Robustness: `parse_file` never panics or loops; nesting deeper than
+//! [`parser::MAX_NEST`] productions (or than a fixed stack budget) is a syntax error.
 
 pub mod ast;
 pub mod comments;
 pub mod lexer;
 mod line_index;
 pub mod outline;
-mod parser;
+pub mod parser;
 pub mod token;
 
 pub use ast::{Ast, List, Node, NodeId, NodeKind, Pos, NO_POS};
@@ -67,6 +84,11 @@ impl ParsedFile {
         self.ast.walk(self.root).map(|id| (id, self.ast.node(id)))
     }
 
+    /// Directives of the file (see [`comments::parse_directive`]), in source order.
+    pub fn directives<'s>(&'s self, source: &'s str) -> impl Iterator<Item = Directive<'s>> + 's {
+        self.ast.directives(source)
+    }
+
     /// All reachable nodes of one kind, in pre-order.
     pub fn nodes_of_kind(&self, kind: NodeKind) -> impl Iterator<Item = (NodeId, &Node)> + '_ {
         self.nodes().filter(move |(_, n)| n.kind() == kind)
@@ -77,17 +99,13 @@ impl ParsedFile {
 /// partial (with Bad* nodes where recovery skipped input) and `errors()` says where.
 pub fn parse_file(source: &str) -> ParsedFile {
     let lines = LineIndex::new(source);
-    let (ast, root, mut errors) = {
-        let mut p = parser::Parser::new(source, &lines);
-        let root = p.parse_file();
-        (
-            std::mem::take(&mut p.ast),
-            root,
-            std::mem::take(&mut p.errors),
-        )
-    };
-    // go/parser sorts its error list by position.
-    errors.sort_by_key(|e| e.offset);
+    let mut p = parser::Parser::new(source, &lines);
+    let root = p.parse_file();
+    let (mut ast, mut errors) = (std::mem::take(&mut p.ast), std::mem::take(&mut p.errors));
+    drop(p); // releases the borrow of `lines`
+    ast.compute_spans();
+    // go/parser sorts its error list by position, then message (scanner.ErrorList.Sort).
+    errors.sort_by(|a, b| (a.offset, &a.message).cmp(&(b.offset, &b.message)));
     ParsedFile {
         ast,
         root,

@@ -17,6 +17,12 @@
 //! every comment group prints at depth 0 as `CommentGroup <start>-<end>` followed by its
 //! comments at depth 1 as `Comment <start>-<end> <Go-quoted text>`. Comment and raw string
 //! texts drop '\r' as go/scanner does (and ends follow from the shortened text).
+//!
+//! Known, intended difference on files go/parser rejects: when the package clause is
+//! broken, or after more than 10 errors (its bailout), go/parser returns an empty File
+//! without comments, while we keep the comments and the partial tree for analysis (only a
+//! nesting-depth error empties our tree). The reference test therefore compares only
+//! errors for rejected files.
 
 use crate::ast::*;
 use crate::ParsedFile;
@@ -276,6 +282,24 @@ impl Ast {
         }
     }
 
+    /// Parent of every node reachable from `root`, indexed by [`NodeId::index`] (None for
+    /// the root and for unreachable arena leftovers). One O(n) pass; build it once per file
+    /// when rules need enclosing statements or functions.
+    pub fn parent_map(&self, root: NodeId) -> Vec<Option<NodeId>> {
+        let mut parents = vec![None; self.nodes.len()];
+        let mut buf = Vec::new();
+        for id in self.walk(root) {
+            buf.clear();
+            self.children(id, &mut buf);
+            for &(_, c) in &buf {
+                if let Child::Node(c) = c {
+                    parents[c.index()] = Some(id);
+                }
+            }
+        }
+        parents
+    }
+
     /// Pre-order walk (go/ast.Inspect order) of the tree under `root`; yields only nodes
     /// reachable from it. Iterative, so deep trees cannot overflow the stack.
     pub fn walk(&self, root: NodeId) -> Walk<'_> {
@@ -413,19 +437,17 @@ impl Printer<'_> {
                 let v = without_cr(&self.src[pos as usize..end as usize]);
                 let _ = write!(o, " Kind={} Value={}", kind.as_str(), go_quote(&v));
             }
-            Node::CompositeLit { incomplete, .. }
-            | Node::StructType { incomplete, .. }
-            | Node::InterfaceType { incomplete, .. } => {
-                if incomplete {
-                    o.push_str(" Incomplete=true");
-                }
+            Node::CompositeLit {
+                incomplete: true, ..
             }
+            | Node::StructType {
+                incomplete: true, ..
+            }
+            | Node::InterfaceType {
+                incomplete: true, ..
+            } => o.push_str(" Incomplete=true"),
             Node::ParenExpr { rparen, .. } => absent(o, "Rparen", rparen),
-            Node::SliceExpr { slice3, .. } => {
-                if slice3 {
-                    o.push_str(" Slice3=true");
-                }
-            }
+            Node::SliceExpr { slice3: true, .. } => o.push_str(" Slice3=true"),
             Node::CallExpr { ellipsis, .. } => absent(o, "Ellipsis", ellipsis),
             Node::UnaryExpr { op, .. } | Node::BinaryExpr { op, .. } => {
                 let _ = write!(o, " Op={}", op.as_str());
@@ -441,11 +463,7 @@ impl Printer<'_> {
                 absent(o, "Opening", opening);
                 absent(o, "Closing", closing);
             }
-            Node::EmptyStmt { implicit, .. } => {
-                if implicit {
-                    o.push_str(" Implicit=true");
-                }
-            }
+            Node::EmptyStmt { implicit: true, .. } => o.push_str(" Implicit=true"),
             Node::IncDecStmt { tok, .. }
             | Node::AssignStmt { tok, .. }
             | Node::BranchStmt { tok, .. } => {
@@ -476,34 +494,35 @@ impl Printer<'_> {
         }
     }
 
-    fn node(&mut self, field: &str, id: NodeId, depth: usize) {
-        for _ in 0..depth {
-            self.out.push_str("  ");
-        }
-        let (p, e) = (self.ast.pos(id), self.ast.end(id));
-        let _ = write!(
-            self.out,
-            "{field}: {} {}-{}",
-            self.ast.node(id).kind().name(),
-            off(p),
-            off(e)
-        );
-        self.attrs(id);
-        self.out.push('\n');
-        let start = self.buf.len();
-        self.ast.children(id, &mut self.buf);
-        let children: Vec<_> = self.buf.drain(start..).collect();
-        for (name, c) in children {
-            match c {
-                Child::Node(c) => self.node(name, c, depth + 1),
+    /// Prints the subtree under `root` in pre-order with an explicit stack, so trees as
+    /// deep as go/parser accepts (long operator chains) cannot overflow the call stack.
+    fn tree(&mut self, root: NodeId) {
+        let mut stack: Vec<(&'static str, Child, usize)> = vec![("File", Child::Node(root), 0)];
+        while let Some((field, child, depth)) = stack.pop() {
+            for _ in 0..depth {
+                self.out.push_str("  ");
+            }
+            let id = match child {
                 Child::Group(g) => {
                     let (p, e) = self.group_span(g);
-                    for _ in 0..depth + 1 {
-                        self.out.push_str("  ");
-                    }
-                    let _ = writeln!(self.out, "{name}: CommentGroup {p}-{e}");
+                    let _ = writeln!(self.out, "{field}: CommentGroup {p}-{e}");
+                    continue;
                 }
-            }
+                Child::Node(id) => id,
+            };
+            let (p, e) = (self.ast.pos(id), self.ast.end(id));
+            let _ = write!(
+                self.out,
+                "{field}: {} {}-{}",
+                self.ast.node(id).kind().name(),
+                off(p),
+                off(e)
+            );
+            self.attrs(id);
+            self.out.push('\n');
+            self.buf.clear();
+            self.ast.children(id, &mut self.buf);
+            stack.extend(self.buf.iter().rev().map(|&(name, c)| (name, c, depth + 1)));
         }
     }
 }
@@ -523,7 +542,7 @@ pub fn outline(file: &ParsedFile, source: &str) -> String {
         out: String::with_capacity(source.len() * 4),
         buf: Vec::new(),
     };
-    p.node("File", file.root(), 0);
+    p.tree(file.root());
     for gi in 0..ast.comment_groups.len() {
         let g = CommentGroupId(gi as u32);
         let (s, e) = p.group_span(g);

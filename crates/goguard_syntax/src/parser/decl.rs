@@ -1,6 +1,6 @@
 //! Declarations and specs (go/parser's import, const, var, type and func productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -29,7 +29,7 @@ impl Parser<'_> {
             self.next();
         } else {
             self.error(pos, "missing import path");
-            self.advance(Sync::ExprEnd);
+            self.advance(SyncSet::ExprEnd);
         }
         let comment = self.expect_semi();
         let path = self.push(Node::BasicLit {
@@ -175,83 +175,99 @@ impl Parser<'_> {
 
     /// Splits x into a type parameter name and, if any, its constraint, as go/parser's
     /// extractName: `P *C`, `P *C|D`, `P (C)` parse as binary or call expressions first.
+    /// The `|` case recurses down the left spine in go/parser; here it is a loop.
     fn extract_name(&mut self, x: NodeId, force: bool) -> (Option<NodeId>, Option<NodeId>) {
-        match self.node(x) {
-            Node::Ident { .. } => (Some(x), None),
+        // Walk down the left operands of `|` operators, computing each level's `force`.
+        let mut spine = Vec::new();
+        let (mut cur, mut f) = (x, force);
+        while let Node::BinaryExpr {
+            x: bx,
+            op: Tok::Or,
+            y,
+            ..
+        } = self.node(cur)
+        {
+            spine.push(cur);
+            f = f || self.is_type_elem(y);
+            cur = bx;
+        }
+        let (mut name, mut typ) = match self.node(cur) {
+            Node::Ident { .. } => (Some(cur), None),
             Node::BinaryExpr {
                 x: bx,
                 op_pos,
-                op,
+                op: Tok::Mul,
                 y,
-            } => match op {
-                Tok::Mul => {
-                    if matches!(self.node(bx), Node::Ident { .. })
-                        && (force || self.is_type_elem(y))
-                    {
-                        // x = name *x.Y
-                        let star = self.push(Node::StarExpr { star: op_pos, x: y });
-                        return (Some(bx), Some(star));
-                    }
-                    (None, Some(x))
-                }
-                Tok::Or => {
-                    let f = force || self.is_type_elem(y);
-                    if let (Some(name), Some(lhs)) = self.extract_name(bx, f) {
-                        // x = name lhs|x.Y
-                        let op = self.push(Node::BinaryExpr {
-                            x: lhs,
-                            op_pos,
-                            op: Tok::Or,
-                            y,
-                        });
-                        return (Some(name), Some(op));
-                    }
-                    (None, Some(x))
-                }
-                _ => (None, Some(x)),
-            },
+            } if matches!(self.node(bx), Node::Ident { .. }) && (f || self.is_type_elem(y)) => {
+                // x = name *x.Y
+                let star = self.push(Node::StarExpr { star: op_pos, x: y });
+                (Some(bx), Some(star))
+            }
             Node::CallExpr {
                 fun,
                 lparen,
                 args,
                 ellipsis,
                 rparen,
-            } => {
-                if matches!(self.node(fun), Node::Ident { .. })
-                    && args.len == 1
-                    && ellipsis == NO_POS
-                {
-                    let a = self.ast.list(args)[0];
-                    if force || self.is_type_elem(a) {
-                        // x = name (x.Arg)
-                        let p = self.push(Node::ParenExpr {
-                            lparen,
-                            x: a,
-                            rparen,
-                        });
-                        return (Some(fun), Some(p));
-                    }
-                }
-                (None, Some(x))
+            } if matches!(self.node(fun), Node::Ident { .. })
+                && args.len == 1
+                && ellipsis == NO_POS
+                && (f || self.is_type_elem(self.ast.list(args)[0])) =>
+            {
+                // x = name (x.Arg)
+                let a = self.ast.list(args)[0];
+                let p = self.push(Node::ParenExpr {
+                    lparen,
+                    x: a,
+                    rparen,
+                });
+                (Some(fun), Some(p))
             }
-            _ => (None, Some(x)),
+            _ => (None, Some(cur)),
+        };
+        // Back up the spine: x = name lhs|x.Y while the split succeeds.
+        for &node in spine.iter().rev() {
+            let Node::BinaryExpr { op_pos, y, .. } = self.node(node) else {
+                unreachable!()
+            };
+            (name, typ) = match (name, typ) {
+                (Some(n), Some(lhs)) => (
+                    Some(n),
+                    Some(self.push(Node::BinaryExpr {
+                        x: lhs,
+                        op_pos,
+                        op: Tok::Or,
+                        y,
+                    })),
+                ),
+                _ => (None, Some(node)),
+            };
         }
+        (name, typ)
     }
 
-    /// Reports whether x is a (possibly parenthesized) type element expression.
+    /// Reports whether x is a (possibly parenthesized) type element expression
+    /// (iterative: operands of binary expressions are visited with a work list).
     fn is_type_elem(&self, x: NodeId) -> bool {
-        match self.node(x) {
-            Node::ArrayType { .. }
-            | Node::StructType { .. }
-            | Node::FuncType { .. }
-            | Node::InterfaceType { .. }
-            | Node::MapType { .. }
-            | Node::ChanType { .. } => true,
-            Node::BinaryExpr { x, y, .. } => self.is_type_elem(x) || self.is_type_elem(y),
-            Node::UnaryExpr { op, .. } => op == Tok::Tilde,
-            Node::ParenExpr { x, .. } => self.is_type_elem(x),
-            _ => false,
+        let mut work = vec![x];
+        while let Some(x) = work.pop() {
+            match self.node(x) {
+                Node::ArrayType { .. }
+                | Node::StructType { .. }
+                | Node::FuncType { .. }
+                | Node::InterfaceType { .. }
+                | Node::MapType { .. }
+                | Node::ChanType { .. } => return true,
+                Node::BinaryExpr { x, y, .. } => {
+                    work.push(y);
+                    work.push(x);
+                }
+                Node::UnaryExpr { op: Tok::Tilde, .. } => return true,
+                Node::ParenExpr { x, .. } => work.push(x),
+                _ => {}
+            }
         }
+        false
     }
 
     fn parse_spec(&mut self, keyword: Tok, doc: Option<CommentGroupId>) -> NodeId {
@@ -270,7 +286,8 @@ impl Parser<'_> {
         if self.tok == Tok::Lparen {
             lparen = self.pos;
             self.next();
-            while self.tok != Tok::Rparen && self.tok != Tok::Eof {
+            let mut g = self.guard();
+            while self.tok != Tok::Rparen && self.tok != Tok::Eof && self.progressing(&mut g) {
                 let doc = self.lead_comment;
                 let s = self.parse_spec(keyword, doc);
                 self.scratch.push(s);
@@ -356,7 +373,7 @@ impl Parser<'_> {
         })
     }
 
-    pub(crate) fn parse_decl(&mut self, sync: Sync) -> NodeId {
+    pub(crate) fn parse_decl(&mut self, sync: SyncSet) -> NodeId {
         match self.tok {
             Tok::Import | Tok::Const | Tok::Var | Tok::Type => self.parse_gen_decl(self.tok),
             Tok::Func => self.parse_func_decl(),

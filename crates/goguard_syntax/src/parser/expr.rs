@@ -1,6 +1,6 @@
 //! Expressions (go/parser's operand, primary, unary and binary productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -84,7 +84,7 @@ impl Parser<'_> {
         }
         let pos = self.pos;
         self.error_expected(pos, "operand");
-        self.advance(Sync::StmtStart);
+        self.advance(SyncSet::StmtStart);
         self.push(Node::BadExpr {
             from: pos,
             to: self.pos,
@@ -204,7 +204,12 @@ impl Parser<'_> {
         self.expr_lev += 1;
         let mark = self.mark();
         let mut ellipsis = NO_POS;
-        while self.tok != Tok::Rparen && self.tok != Tok::Eof && ellipsis == NO_POS {
+        let mut g = self.guard();
+        while self.tok != Tok::Rparen
+            && self.tok != Tok::Eof
+            && ellipsis == NO_POS
+            && self.progressing(&mut g)
+        {
             let a = self.parse_rhs(); // builtins may expect a type: make(some type, ...)
             self.scratch.push(a);
             if self.tok == Tok::Ellipsis {
@@ -256,7 +261,8 @@ impl Parser<'_> {
         self.expr_lev += 1;
         let mark = self.mark();
         if entered && self.tok != Tok::Rbrace {
-            while self.tok != Tok::Rbrace && self.tok != Tok::Eof {
+            let mut g = self.guard();
+            while self.tok != Tok::Rbrace && self.tok != Tok::Eof && self.progressing(&mut g) {
                 let e = self.parse_element();
                 self.scratch.push(e);
                 if !self.at_comma("composite literal", Tok::Rbrace) {
@@ -289,7 +295,12 @@ impl Parser<'_> {
             Some(x) => x,
             None => self.parse_operand(),
         };
+        let mut iterations = 0;
         loop {
+            if iterations > 0 && !self.loop_iteration() {
+                break;
+            }
+            iterations += 1;
             match self.tok {
                 Tok::Period => {
                     self.next();
@@ -344,6 +355,7 @@ impl Parser<'_> {
                 _ => break,
             }
         }
+        self.loop_exit(iterations - 1);
         self.leave();
         x
     }
@@ -445,7 +457,12 @@ impl Parser<'_> {
             Some(x) => x,
             None => self.parse_unary_expr(),
         };
+        let mut iterations = 0;
         loop {
+            if iterations > 0 && !self.loop_iteration() {
+                break;
+            }
+            iterations += 1;
             let (op, oprec) = self.tok_prec();
             if oprec < prec1 {
                 break;
@@ -454,6 +471,7 @@ impl Parser<'_> {
             let y = self.parse_binary_expr(None, oprec + 1);
             x = self.push(Node::BinaryExpr { x, op_pos, op, y });
         }
+        self.loop_exit(iterations - 1);
         self.leave();
         x
     }

@@ -15,22 +15,47 @@ use crate::lexer::{Lexer, Token};
 use crate::token::Tok;
 use crate::{LineIndex, SyntaxError};
 
-/// Maximum nesting of recursive productions before "exceeded max nesting depth".
+/// Maximum nesting of recursive productions before "exceeded max nesting depth". It keeps
+/// the recursion well inside a 2 MiB thread stack even in debug builds.
 pub const MAX_NEST: u32 = 1000;
+
+/// go/parser's own limit (maxNestLev). go/parser also counts each iteration of its
+/// primary- and binary-expression loops, so a flat chain of 100,000 operators is an error
+/// there; we count the same way in `go_nest` so such chains are rejected alike.
+pub const GO_MAX_NEST: u32 = 100_000;
+
+/// Stack bytes the parser may use below its entry point. Nesting limits count productions,
+/// but how many bytes a production takes depends on the build (debug frames are several
+/// times larger), so the parser also measures its stack use and stops well inside the
+/// 2 MiB stack that spawned threads get by default.
+const STACK_BUDGET: usize = 1 << 20;
+
+/// Approximate current stack address: the address of a local (never dereferenced).
+#[inline(always)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// State of a loop guard: token count at the last progress and idle iterations since.
+pub(crate) struct Guard {
+    tokens: u64,
+    idle: u32,
+}
 
 /// Token sets used to resynchronise after an error (go/parser's stmtStart etc.).
 #[derive(Clone, Copy)]
-pub(crate) enum Sync {
+pub(crate) enum SyncSet {
     StmtStart,
     DeclStart,
     ExprEnd,
 }
 
-impl Sync {
+impl SyncSet {
     fn contains(self, t: Tok) -> bool {
         use Tok::*;
         match self {
-            Sync::StmtStart => matches!(
+            SyncSet::StmtStart => matches!(
                 t,
                 Break
                     | Const
@@ -47,12 +72,13 @@ impl Sync {
                     | Type
                     | Var
             ),
-            Sync::DeclStart => matches!(t, Import | Const | Type | Var),
-            Sync::ExprEnd => matches!(t, Comma | Colon | Semicolon | Rparen | Rbrack | Rbrace),
+            SyncSet::DeclStart => matches!(t, Import | Const | Type | Var),
+            SyncSet::ExprEnd => matches!(t, Comma | Colon | Semicolon | Rparen | Rbrack | Rbrace),
         }
     }
 }
 
+/// The parser state (crate-internal; use [`crate::parse_file`]).
 pub(crate) struct Parser<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
@@ -73,6 +99,12 @@ pub(crate) struct Parser<'a> {
     expr_lev: i32,
     in_rhs: bool,
     nest: u32,
+    go_nest: u32,
+    stack_base: usize,
+    too_deep: bool,
+    /// Tokens consumed so far; loop guards compare it to detect a loop that stopped
+    /// making progress.
+    tokens: u64,
     bailout: bool,
 }
 
@@ -101,6 +133,10 @@ impl<'a> Parser<'a> {
             expr_lev: 0,
             in_rhs: false,
             nest: 0,
+            go_nest: 0,
+            stack_base: stack_addr(),
+            too_deep: false,
+            tokens: 0,
             bailout: false,
         };
         p.next();
@@ -168,6 +204,7 @@ impl<'a> Parser<'a> {
             self.implicit = false;
             return;
         }
+        self.tokens += 1;
         let t: Token = self.lexer.next_token();
         if !self.lexer.errors.is_empty() {
             // Scanner errors join the list unfiltered, interleaved like go/scanner's handler.
@@ -340,7 +377,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 self.error_expected(self.pos, "';'");
-                self.advance(Sync::StmtStart);
+                self.advance(SyncSet::StmtStart);
                 None
             }
         }
@@ -363,7 +400,7 @@ impl<'a> Parser<'a> {
         false
     }
 
-    pub(crate) fn advance(&mut self, to: Sync) {
+    pub(crate) fn advance(&mut self, to: SyncSet) {
         while self.tok != Tok::Eof {
             if to.contains(self.tok) {
                 if self.pos as i64 == self.sync_pos && self.sync_cnt < 10 {
@@ -383,15 +420,10 @@ impl<'a> Parser<'a> {
     /// Enters a nested production; false (after reporting) when too deep.
     pub(crate) fn enter(&mut self) -> bool {
         self.nest += 1;
-        if self.nest > MAX_NEST {
-            if !self.bailout {
-                // Bypasses the per-line filter: this error must always be reported.
-                self.errors.push(SyntaxError {
-                    offset: self.pos,
-                    message: "exceeded max nesting depth".into(),
-                });
-            }
-            self.bail();
+        self.go_nest += 1;
+        let stack_used = self.stack_base.saturating_sub(stack_addr());
+        if self.nest > MAX_NEST || self.go_nest > GO_MAX_NEST || stack_used > STACK_BUDGET {
+            self.depth_exceeded();
             return false;
         }
         true
@@ -399,6 +431,60 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn leave(&mut self) {
         self.nest -= 1;
+        self.go_nest -= 1;
+    }
+
+    /// Counts one more iteration of an expression loop (go/parser's per-iteration
+    /// incNestLev); the caller subtracts its iterations on exit. False when too deep.
+    pub(crate) fn loop_iteration(&mut self) -> bool {
+        self.go_nest += 1;
+        if self.go_nest > GO_MAX_NEST {
+            self.depth_exceeded();
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn loop_exit(&mut self, iterations: u32) {
+        self.go_nest -= iterations;
+    }
+
+    fn depth_exceeded(&mut self) {
+        self.too_deep = true;
+        if !self.bailout {
+            // Bypasses the per-line filter: this error must always be reported.
+            self.errors.push(SyntaxError {
+                offset: self.pos,
+                message: "exceeded max nesting depth".into(),
+            });
+        }
+        self.bail();
+    }
+
+    /// Starts a loop guard (see [`Parser::progressing`]).
+    pub(crate) fn guard(&self) -> Guard {
+        Guard {
+            tokens: self.tokens,
+            idle: 0,
+        }
+    }
+
+    /// Loop guard: every parser loop consumes a token per iteration by construction (as in
+    /// go/parser); this is the safety net that ends a loop that has not consumed anything
+    /// for many iterations, reporting an error, instead of spinning forever.
+    pub(crate) fn progressing(&mut self, g: &mut Guard) -> bool {
+        if self.tokens != g.tokens {
+            g.tokens = self.tokens;
+            g.idle = 0;
+            return true;
+        }
+        g.idle += 1;
+        if g.idle > 100 {
+            self.error(self.pos, "parser made no progress");
+            self.bail();
+            return false;
+        }
+        true
     }
 
     // ---------------------------------------------------------------- file
@@ -443,15 +529,21 @@ impl<'a> Parser<'a> {
             self.scratch.push(d);
         }
         let mut prev = Tok::Import;
-        while self.tok != Tok::Eof {
+        let mut g = self.guard();
+        while self.tok != Tok::Eof && self.progressing(&mut g) {
             if self.tok == Tok::Import && prev != Tok::Import {
                 self.error(self.pos, "imports must appear before other declarations");
             }
             prev = self.tok;
-            let d = self.parse_decl(Sync::DeclStart);
+            let d = self.parse_decl(SyncSet::DeclStart);
             self.scratch.push(d);
         }
-        let decls = self.finish_list(mark);
+        let mut decls = self.finish_list(mark);
+        if self.too_deep {
+            // Like go/parser, which returns an empty file when it bails out, drop the
+            // declarations: a tree nested this deep is useless and too deep to walk.
+            decls = List::default();
+        }
         self.push(Node::File {
             doc,
             package_pos,
@@ -460,3 +552,6 @@ impl<'a> Parser<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

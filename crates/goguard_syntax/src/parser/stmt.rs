@@ -1,6 +1,6 @@
 //! Statements (go/parser's statement productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -28,7 +28,10 @@ pub(crate) enum Simple {
 impl Parser<'_> {
     pub(crate) fn parse_stmt_list(&mut self) -> List {
         let mark = self.mark();
-        while !matches!(self.tok, Tok::Case | Tok::Default | Tok::Rbrace | Tok::Eof) {
+        let mut g = self.guard();
+        while !matches!(self.tok, Tok::Case | Tok::Default | Tok::Rbrace | Tok::Eof)
+            && self.progressing(&mut g)
+        {
             let s = self.parse_stmt();
             self.scratch.push(s);
         }
@@ -402,20 +405,18 @@ impl Parser<'_> {
                 tok_pos,
                 tok,
                 rhs,
-            } => {
-                if lhs.len == 1 && rhs.len == 1 && self.is_type_switch_assert(self.ast.list(rhs)[0])
-                {
-                    match tok {
-                        Tok::Assign => {
-                            // permit v = x.(type) but complain
-                            self.error(tok_pos, "expected ':=', found '='");
-                            true
-                        }
-                        Tok::Define => true,
-                        _ => false,
+            } if lhs.len == 1
+                && rhs.len == 1
+                && self.is_type_switch_assert(self.ast.list(rhs)[0]) =>
+            {
+                match tok {
+                    Tok::Assign => {
+                        // permit v = x.(type) but complain
+                        self.error(tok_pos, "expected ':=', found '='");
+                        true
                     }
-                } else {
-                    false
+                    Tok::Define => true,
+                    _ => false,
                 }
             }
             _ => false,
@@ -654,7 +655,7 @@ impl Parser<'_> {
         use Tok::*;
         let s = match self.tok {
             Const | Type | Var => {
-                let d = self.parse_decl(Sync::StmtStart);
+                let d = self.parse_decl(SyncSet::StmtStart);
                 self.push(Node::DeclStmt { decl: d })
             }
             Ident | Int | Float | Imag | Char | String | Func | Lparen | Lbrack | Struct | Map
@@ -699,7 +700,7 @@ impl Parser<'_> {
             _ => {
                 let pos = self.pos;
                 self.error_expected(pos, "statement");
-                self.advance(Sync::StmtStart);
+                self.advance(SyncSet::StmtStart);
                 self.push(Node::BadStmt {
                     from: pos,
                     to: self.pos,

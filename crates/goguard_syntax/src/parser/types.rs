@@ -1,6 +1,6 @@
 //! Types, field lists, parameters and type parameters (go/parser's type productions).
 
-use super::{Parser, Sync};
+use super::{Parser, SyncSet};
 use crate::ast::*;
 use crate::token::Tok;
 
@@ -38,7 +38,7 @@ impl Parser<'_> {
             None => {
                 let pos = self.pos;
                 self.error_expected(pos, "type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
@@ -237,7 +237,7 @@ impl Parser<'_> {
             _ => {
                 let pos = self.pos;
                 self.error_expected(pos, "field name or embedded type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 typ = self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
@@ -268,7 +268,8 @@ impl Parser<'_> {
         let struct_pos = self.expect(Tok::Struct);
         let lbrace = self.expect(Tok::Lbrace);
         let mark = self.mark();
-        while matches!(self.tok, Tok::Ident | Tok::Mul | Tok::Lparen) {
+        let mut g = self.guard();
+        while matches!(self.tok, Tok::Ident | Tok::Mul | Tok::Lparen) && self.progressing(&mut g) {
             let f = self.parse_field_decl();
             self.scratch.push(f);
         }
@@ -344,18 +345,14 @@ impl Parser<'_> {
                         f.typ = Some(self.parse_qualified_ident(f.name));
                         f.name = None;
                     }
-                    Tok::Tilde => {
-                        if type_sets_ok {
-                            f.typ = Some(self.embedded_elem(None));
-                            return f;
-                        }
+                    Tok::Tilde if type_sets_ok => {
+                        f.typ = Some(self.embedded_elem(None));
+                        return f;
                     }
-                    Tok::Or => {
-                        if type_sets_ok {
-                            f.typ = Some(self.embedded_elem(f.name));
-                            f.name = None;
-                            return f;
-                        }
+                    Tok::Or if type_sets_ok => {
+                        f.typ = Some(self.embedded_elem(f.name));
+                        f.name = None;
+                        return f;
                     }
                     _ => {}
                 }
@@ -375,7 +372,7 @@ impl Parser<'_> {
             }
             _ => {
                 self.error_expected(self.pos, "')'");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
             }
         }
         if type_sets_ok && self.tok == Tok::Or && f.typ.is_some() {
@@ -402,7 +399,10 @@ impl Parser<'_> {
         let mut list: Vec<Param> = Vec::new();
         let mut named = 0;
         let mut typed = 0;
-        while name0.is_some() || (self.tok != closing && self.tok != Tok::Eof) {
+        let mut g = self.guard();
+        while (name0.is_some() || (self.tok != closing && self.tok != Tok::Eof))
+            && self.progressing(&mut g)
+        {
             let par = if let Some(t) = typ0 {
                 let t = if tparams {
                     self.embedded_elem(Some(t))
@@ -749,7 +749,7 @@ impl Parser<'_> {
             None => {
                 let pos = self.pos;
                 self.error_expected(pos, "~ term or type");
-                self.advance(Sync::ExprEnd);
+                self.advance(SyncSet::ExprEnd);
                 self.push(Node::BadExpr {
                     from: pos,
                     to: self.pos,
@@ -762,7 +762,8 @@ impl Parser<'_> {
         let interface_pos = self.expect(Tok::Interface);
         let lbrace = self.expect(Tok::Lbrace);
         let mark = self.mark();
-        loop {
+        let mut g = self.guard();
+        while self.progressing(&mut g) {
             let field = if self.tok == Tok::Ident {
                 let (doc, names, mut typ) = self.parse_method_spec();
                 if names.is_empty() {

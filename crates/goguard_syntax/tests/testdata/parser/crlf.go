@@ -1,0 +1,5 @@
+package p
+
+// crlf comment
+var x = `a
+b`

@@ -1,0 +1,4 @@
+package p
+
+var t = 1 /* never closed
+func f() {}
