@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/parse
-cp ../tests/testdata/valid/*.go ../tests/testdata/errors/*.go corpus/parse/
+find ../tests/testdata -name "*.go" -exec cp {} corpus/parse/ \;
