@@ -286,3 +286,16 @@ fn long_string_concatenation() {
 fn long_selector_chain() {
     assert_long_chain_is_valid("selectors", "package p\n\nvar s = ", "a.", "b\n");
 }
+
+/// Inputs the fuzz target found, minimised. Each once broke a check above.
+#[test]
+fn fuzz_regressions() {
+    let inputs = [
+        // "expression in defer must be function call" one byte past the end.
+        "package r\nfunc}\n){defer(-\n(",
+        "package p\nfunc f(){defer(-\n(",
+    ];
+    for source in inputs {
+        check(source, &|| format!("{source:?}"));
+    }
+}
