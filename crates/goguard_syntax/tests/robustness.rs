@@ -294,6 +294,7 @@ fn fuzz_regressions() {
         // "expression in defer must be function call" one byte past the end.
         "package r\nfunc}\n){defer(-\n(",
         "package p\nfunc f(){defer(-\n(",
+        "package p\nfunc f(){go(-\n(",
     ];
     for source in inputs {
         check(source, &|| format!("{source:?}"));
