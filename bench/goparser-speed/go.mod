@@ -1,0 +1,3 @@
+module goguard.dev/bench/goparser-speed
+
+go 1.26

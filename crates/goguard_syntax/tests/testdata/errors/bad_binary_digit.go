@@ -1,0 +1,3 @@
+package p
+
+const bits = 0b102

@@ -1,0 +1,3 @@
+package p
+
+const big = 1e

@@ -1,0 +1,6 @@
+package p
+
+type T struct {
+	a, b
+	c int
+}

@@ -1,0 +1,6 @@
+package p
+
+func f(x int) {
+	case 1:
+		return
+}

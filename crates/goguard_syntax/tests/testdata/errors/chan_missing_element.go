@@ -1,0 +1,5 @@
+package p
+
+var ch chan
+
+func f() {}

@@ -1,0 +1,8 @@
+package p
+
+type T struct{ X int }
+
+func f(t T) {
+	if t == T{} {
+	}
+}

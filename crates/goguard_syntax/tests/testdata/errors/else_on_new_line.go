@@ -1,0 +1,10 @@
+package p
+
+func f(x int) int {
+	if x > 0 {
+		return 1
+	}
+	else {
+		return 0
+	}
+}

@@ -1,0 +1,7 @@
+package p
+
+func spawn(ch chan int) {
+	go func() {
+		ch <- 1
+	}
+}

@@ -1,0 +1,3 @@
+package p
+
+const f = 0x1.8

@@ -1,0 +1,5 @@
+package p
+
+type I interface {
+	M() {}
+}

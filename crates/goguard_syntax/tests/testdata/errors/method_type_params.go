@@ -1,0 +1,5 @@
+package p
+
+type T struct{}
+
+func (T) M[U any](u U) {}

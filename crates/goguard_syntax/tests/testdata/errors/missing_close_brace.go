@@ -1,0 +1,6 @@
+package p
+
+func run(ch chan int) {
+	for v := range ch {
+		_ = v
+	}

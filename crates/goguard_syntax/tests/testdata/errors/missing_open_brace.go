@@ -1,0 +1,5 @@
+package p
+
+func run() int
+	return 1
+}

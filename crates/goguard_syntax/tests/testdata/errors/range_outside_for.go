@@ -1,0 +1,6 @@
+package p
+
+func f(xs []int) {
+	v := range xs
+	_ = v
+}

@@ -1,0 +1,3 @@
+package p
+
+const n = 1000_

@@ -1,0 +1,9 @@
+package server
+
+import "net/http"
+
+type Server struct {
+	mux *http.ServeMux
+}
+
+func (s *Server) Handle(w http.ResponseWriter, r *

@@ -1,0 +1,5 @@
+package p
+
+/* this comment never ends
+
+func f() {}

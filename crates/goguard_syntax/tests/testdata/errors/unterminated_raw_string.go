@@ -1,0 +1,6 @@
+package p
+
+const query = `SELECT *
+FROM users
+
+func f() {}

@@ -1,0 +1,5 @@
+package p
+
+var r = 'a
+
+func f() {}

@@ -1,0 +1,5 @@
+package p
+
+var greeting = "hello
+
+func f() {}
