@@ -290,6 +290,10 @@ impl<'a> Parser<'a> {
         if self.bailout {
             return;
         }
+        // An End() position can lie one past the source (a node closed by an implied
+        // token at EOF); go/token clamps such offsets to the end of the file, and so do we,
+        // so every reported offset is inside the source.
+        let pos = pos.min(self.src.len() as Pos);
         let line = self.line(pos);
         if !self.errors.is_empty() && self.last_error_line == line {
             return; // likely a spurious follow-on error, as go/parser
