@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analysis::fasthash::{FxHashMap, FxHasher};
 use crate::analysis::ids::format_id_ranges;
 use crate::model::{Frame, Goroutine, Snapshot};
+use rustc_hash::{FxHashMap, FxHasher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

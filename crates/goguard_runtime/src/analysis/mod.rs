@@ -5,7 +5,6 @@ pub mod classify;
 pub mod deadlock;
 pub mod diagnose;
 pub mod diff;
-pub mod fasthash;
 pub mod finding;
 pub mod group;
 pub mod ids;
