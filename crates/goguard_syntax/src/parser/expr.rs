@@ -286,10 +286,7 @@ impl Parser<'_> {
 
     pub(crate) fn parse_primary_expr(&mut self, x: Option<NodeId>) -> NodeId {
         if !self.enter() {
-            return self.push(Node::BadExpr {
-                from: self.pos,
-                to: self.pos,
-            });
+            return self.bad_expr_here();
         }
         let mut x = match x {
             Some(x) => x,
@@ -362,10 +359,7 @@ impl Parser<'_> {
 
     pub(crate) fn parse_unary_expr(&mut self) -> NodeId {
         if !self.enter() {
-            return self.push(Node::BadExpr {
-                from: self.pos,
-                to: self.pos,
-            });
+            return self.bad_expr_here();
         }
         let r = match self.tok {
             Tok::Add | Tok::Sub | Tok::Not | Tok::Xor | Tok::And | Tok::Tilde => {
@@ -448,10 +442,7 @@ impl Parser<'_> {
 
     pub(crate) fn parse_binary_expr(&mut self, x: Option<NodeId>, prec1: u8) -> NodeId {
         if !self.enter() {
-            return self.push(Node::BadExpr {
-                from: self.pos,
-                to: self.pos,
-            });
+            return self.bad_expr_here();
         }
         let mut x = match x {
             Some(x) => x,

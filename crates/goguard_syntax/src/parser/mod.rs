@@ -286,6 +286,30 @@ impl<'a> Parser<'a> {
 
     // ---------------------------------------------------------------- errors
 
+    /// The empty File go/parser returns when it gives up at the package clause.
+    fn empty_file(&mut self) -> NodeId {
+        let name = self.push(Node::Ident {
+            pos: NO_POS,
+            end: NO_POS,
+            synthetic: false,
+        });
+        self.push(Node::File {
+            doc: None,
+            package_pos: NO_POS,
+            name,
+            decls: List::default(),
+        })
+    }
+
+    /// An empty BadExpr at the current token: where an expression was needed but none can
+    /// be parsed (nesting too deep, nothing to parse).
+    pub(crate) fn bad_expr_here(&mut self) -> NodeId {
+        self.push(Node::BadExpr {
+            from: self.pos,
+            to: self.pos,
+        })
+    }
+
     pub(crate) fn error(&mut self, pos: Pos, msg: impl Into<String>) {
         if self.bailout {
             return;
@@ -495,37 +519,16 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn parse_file(&mut self) -> NodeId {
         let doc = self.lead_comment;
-        let had_errors = !self.errors.is_empty();
-        let package_pos = if had_errors { NO_POS } else { self.pos };
-        if had_errors {
+        if !self.errors.is_empty() {
             // go/parser gives up before the package clause if the scanner already failed.
-            let name = self.push(Node::Ident {
-                pos: NO_POS,
-                end: NO_POS,
-                synthetic: false,
-            });
-            return self.push(Node::File {
-                doc: None,
-                package_pos: NO_POS,
-                name,
-                decls: List::default(),
-            });
+            return self.empty_file();
         }
+        let package_pos = self.pos;
         self.expect(Tok::Package);
         let name = self.parse_ident();
         self.expect_semi();
         if !self.errors.is_empty() {
-            let name = self.push(Node::Ident {
-                pos: NO_POS,
-                end: NO_POS,
-                synthetic: false,
-            });
-            return self.push(Node::File {
-                doc: None,
-                package_pos: NO_POS,
-                name,
-                decls: List::default(),
-            });
+            return self.empty_file();
         }
         let mark = self.mark();
         while self.tok == Tok::Import {

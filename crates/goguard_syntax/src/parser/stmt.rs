@@ -273,10 +273,7 @@ impl Parser<'_> {
     fn parse_if_header(&mut self) -> (Option<NodeId>, NodeId) {
         if self.tok == Tok::Lbrace {
             self.error(self.pos, "missing condition in if statement");
-            let b = self.push(Node::BadExpr {
-                from: self.pos,
-                to: self.pos,
-            });
+            let b = self.bad_expr_here();
             return (None, b);
         }
         let prev_lev = self.expr_lev;
@@ -319,10 +316,7 @@ impl Parser<'_> {
         }
         let cond = match cond {
             Some(c) => c,
-            None => self.push(Node::BadExpr {
-                from: self.pos,
-                to: self.pos,
-            }),
+            None => self.bad_expr_here(),
         };
         self.expr_lev = prev_lev;
         (init, cond)
@@ -334,13 +328,7 @@ impl Parser<'_> {
         let (init, cond) = if entered {
             self.parse_if_header()
         } else {
-            (
-                None,
-                self.push(Node::BadExpr {
-                    from: self.pos,
-                    to: self.pos,
-                }),
-            )
+            (None, self.bad_expr_here())
         };
         let body = self.parse_block_stmt();
         let mut else_ = None;
