@@ -187,6 +187,29 @@ pub struct Goroutine {
     pub line: LineNo,
 }
 
+impl Goroutine {
+    /// A record of an aggregated format (debug=1, protobuf): `count` goroutines sharing
+    /// one stack, without id, state or creator, which those formats do not print.
+    pub fn aggregated(count: u64, line: LineNo) -> Goroutine {
+        Goroutine {
+            id: None,
+            count,
+            state: String::new(),
+            wait_minutes: None,
+            locked_to_thread: false,
+            flags: Vec::new(),
+            labels: Vec::new(),
+            frames: Vec::new(),
+            frames_elided: 0,
+            frames_elided_unknown: false,
+            created_by: None,
+            creator_id: None,
+            ancestors: Vec::new(),
+            line,
+        }
+    }
+}
+
 /// One `[originating from goroutine N]:` block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ancestor {

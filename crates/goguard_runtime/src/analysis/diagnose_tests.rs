@@ -1,17 +1,8 @@
 //! Unit tests of the diagnosis on constructed models.
 
 use super::*;
-use crate::analysis::testutil::{created_by, goroutine};
-use crate::model::{DumpFormat, Goroutine};
-
-fn snapshot(goroutines: Vec<Goroutine>) -> Snapshot {
-    Snapshot {
-        format: DumpFormat::Traceback,
-        total: goroutines.len() as u64,
-        goroutines,
-        line: 1,
-    }
-}
+use crate::analysis::testutil::{created_by, goroutine, snapshot};
+use crate::model::Goroutine;
 
 fn copies(n: u64, first_id: u64, state: &str, func: &str, creator_line: u32) -> Vec<Goroutine> {
     (0..n)

@@ -195,8 +195,8 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testutil::{created_by, goroutine};
-    use crate::model::{DumpFormat, Goroutine};
+    use crate::analysis::testutil::{self, created_by, goroutine};
+    use crate::model::Goroutine;
 
     fn leak(id: u64) -> Goroutine {
         created_by(
@@ -210,12 +210,7 @@ mod tests {
     fn snapshot(n: u64, extra: Vec<Goroutine>) -> Snapshot {
         let mut goroutines: Vec<Goroutine> = (0..n).map(|i| leak(i + 10)).collect();
         goroutines.extend(extra);
-        Snapshot {
-            format: DumpFormat::Traceback,
-            total: goroutines.len() as u64,
-            goroutines,
-            line: 1,
-        }
+        testutil::snapshot(goroutines)
     }
 
     #[test]

@@ -170,17 +170,7 @@ pub fn group_members(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testutil::goroutine;
-    use crate::model::DumpFormat;
-
-    fn snapshot(goroutines: Vec<Goroutine>) -> Snapshot {
-        Snapshot {
-            format: DumpFormat::Traceback,
-            total: goroutines.len() as u64,
-            goroutines,
-            line: 1,
-        }
-    }
+    use crate::analysis::testutil::{goroutine, snapshot};
 
     #[test]
     fn three_levels_split_differently() {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{Frame, Goroutine};
+use crate::model::{DumpFormat, Frame, Goroutine, Snapshot};
 
 pub fn frame(func: &str, file: &str, line: u32) -> Frame {
     Frame {
@@ -42,4 +42,14 @@ pub fn goroutine(id: u64, state: &str, funcs: &[&str]) -> Goroutine {
 pub fn created_by(mut g: Goroutine, func: &str, file: &str, line: u32) -> Goroutine {
     g.created_by = Some(frame(func, file, line));
     g
+}
+
+/// A traceback snapshot holding these goroutines.
+pub fn snapshot(goroutines: Vec<Goroutine>) -> Snapshot {
+    Snapshot {
+        format: DumpFormat::Traceback,
+        total: goroutines.len() as u64,
+        goroutines,
+        line: 1,
+    }
 }

@@ -56,22 +56,7 @@ impl<'a> TextParser<'a> {
         if let Some((count, addrs)) = parse_record_line(line) {
             self.finish_debug1_record();
             self.debug1_addrs = addrs;
-            let goroutine = Goroutine {
-                id: None,
-                count,
-                state: String::new(),
-                wait_minutes: None,
-                locked_to_thread: false,
-                flags: Vec::new(),
-                labels: Vec::new(),
-                frames: Vec::new(),
-                frames_elided: 0,
-                frames_elided_unknown: false,
-                created_by: None,
-                creator_id: None,
-                ancestors: Vec::new(),
-                line: line_no,
-            };
+            let goroutine = Goroutine::aggregated(count, line_no);
             if let Some(snapshot) = self.snapshot.as_mut() {
                 snapshot.goroutines.push(goroutine);
             }

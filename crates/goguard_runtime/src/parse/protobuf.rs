@@ -218,20 +218,9 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
             .collect();
         snapshot.total += count;
         snapshot.goroutines.push(Goroutine {
-            id: None,
-            count,
-            state: String::new(),
-            wait_minutes: None,
-            locked_to_thread: false,
-            flags: Vec::new(),
             labels,
             frames,
-            frames_elided: 0,
-            frames_elided_unknown: false,
-            created_by: None,
-            creator_id: None,
-            ancestors: Vec::new(),
-            line: 0,
+            ..Goroutine::aggregated(count, 0)
         });
     }
     if cut_samples > 0 {
