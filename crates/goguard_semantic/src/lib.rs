@@ -1,11 +1,17 @@
 //! Go semantics for goguard: the generic facts about a Go program that the
-//! rules build on — modules and packages, and later scopes, bindings, light
-//! types and control-flow graphs. Nothing here is specific to one rule.
+//! rules build on. Nothing here is specific to one rule.
 //!
-//! Loading is here now ([`load`]): it turns paths on disk into modules,
-//! packages and the files to check, deciding file selection (build
-//! constraints, file-name suffixes, generated code, test files) the way the
-//! go command does, without needing a Go toolchain. The parts that follow
-//! (scopes, bindings, types, CFG) will consume its [`load::Workspace`].
+//! - [`load`] turns paths on disk into modules, packages and the files to
+//!   check, deciding file selection (build constraints, file-name suffixes,
+//!   generated code, test files) the way the go command does, without
+//!   needing a Go toolchain.
+//! - [`model`] is the per-package semantic model: scopes, bindings,
+//!   resolution, light [`types`], callees and member lookup, with package
+//!   summaries of the workspace and of the standard library ([`stdlib`]).
+//! - [`cfg`] builds control-flow graphs of function bodies on demand.
 
+pub mod cfg;
 pub mod load;
+pub mod model;
+pub mod stdlib;
+pub mod types;

@@ -1,0 +1,1 @@
+//! Derived analyses shared by two or more rules.

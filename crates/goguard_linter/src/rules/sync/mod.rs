@@ -1,0 +1,6 @@
+//! Rules of the sync domain.
+
+use crate::engine::Rule;
+
+/// The rules of this domain, in code order.
+pub const RULES: &[&dyn Rule] = &[];
