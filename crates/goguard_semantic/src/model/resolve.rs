@@ -34,6 +34,15 @@ pub(super) fn build<'a>(
             _ => None,
         })
         .unwrap_or("");
+    // An external test package shares its directory's import path but is
+    // another package (importing the first): it is `path_test`, as go list names it.
+    let xtest;
+    let import_path = if name.ends_with("_test") && !import_path.ends_with("_test") {
+        xtest = format!("{import_path}_test");
+        &xtest
+    } else {
+        import_path
+    };
     let own = summary::summarize(import_path, name, files, universe);
     let model = PackageModel {
         import_path: import_path.into(),
