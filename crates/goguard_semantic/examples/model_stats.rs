@@ -288,7 +288,7 @@ fn file_stats(m: &PackageModel<'_>, fi: usize) -> Stats {
                 }
             }
             Node::Ident { .. } => {
-                if skip[id.index()] || ast.ident_name(id, f.source) == "_" {
+                if skip[id.index()] || ast.text(id, f.source) == "_" {
                     continue;
                 }
                 s.idents += 1;
@@ -297,7 +297,7 @@ fn file_stats(m: &PackageModel<'_>, fi: usize) -> Stats {
                 } else {
                     let (line, _) = f.parsed.lines().line_col(ast.pos(id));
                     s.unresolved.push((
-                        ast.ident_name(id, f.source).to_string(),
+                        ast.text(id, f.source).to_string(),
                         format!("{}:{line}", f.path.display()),
                     ));
                 }

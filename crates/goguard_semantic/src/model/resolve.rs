@@ -30,7 +30,7 @@ pub(super) fn build<'a>(
     let name = files
         .iter()
         .find_map(|f| match *f.parsed.ast().node(f.parsed.root()) {
-            Node::File { name, .. } => Some(f.parsed.ast().ident_name(name, f.source)),
+            Node::File { name, .. } => Some(typeexpr::ident_text(f.parsed.ast(), name, f.source)),
             _ => None,
         })
         .unwrap_or("");

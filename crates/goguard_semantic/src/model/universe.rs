@@ -56,7 +56,9 @@ fn stdlib_summaries() -> &'static [Arc<PackageSummary>] {
                 let parsed = goguard_syntax::parse_file(source);
                 let ast = parsed.ast();
                 let name = match *ast.node(parsed.root()) {
-                    Node::File { name, .. } => ast.ident_name(name, source).to_string(),
+                    Node::File { name, .. } => {
+                        super::typeexpr::ident_text(ast, name, source).to_string()
+                    }
                     _ => guess_package_name(path).to_string(),
                 };
                 let file = FileInput {
