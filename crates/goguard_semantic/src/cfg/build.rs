@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use goguard_syntax::{Ast, Node, NodeId, Tok};
+use goguard_syntax::{Ast, Node, NodeId, Tok, NO_POS};
 
 use super::query::NodeIndex;
 use super::{Block, BlockId, BlockKind, Cfg, Exit};
@@ -87,8 +87,10 @@ pub(super) fn build(
     mark_live(&mut blocks);
     let last = b.current;
     if blocks[last.0 as usize].live {
+        // A body cut short by a syntax error has no closing brace: use the
+        // end of its last statement instead.
         let rbrace = match *ast.node(body) {
-            Node::BlockStmt { rbrace, .. } => rbrace,
+            Node::BlockStmt { rbrace, .. } if rbrace != NO_POS => rbrace,
             _ => ast.end(body).saturating_sub(1),
         };
         let block = &mut blocks[last.0 as usize];
