@@ -277,3 +277,22 @@ fn stop_is_not_asked_about_the_starting_node() {
     assert!(got.is_some());
     assert!(!asked.contains(&lock));
 }
+
+#[test]
+fn loop_of_names_the_innermost_loop() {
+    let fx = fixture();
+    let cfg = fx.cfg("loopOf");
+    let header = fx.marked(&cfg, "range20");
+    assert!(matches!(fx.ast().node(header), Node::RangeStmt { .. }));
+    assert_eq!(cfg.loop_of(header), Some(header));
+    assert_eq!(cfg.loop_of(fx.marked(&cfg, "inner20")), Some(header));
+    let outer = cfg.loop_of(fx.marked(&cfg, "outer20")).unwrap();
+    assert!(matches!(fx.ast().node(outer), Node::ForStmt { .. }));
+    // The range operand is evaluated once per iteration of the outer loop.
+    let Node::RangeStmt { x, .. } = *fx.ast().node(header) else {
+        unreachable!()
+    };
+    assert_eq!(cfg.loop_of(x), Some(outer));
+    assert_eq!(cfg.loop_of(fx.marked(&cfg, "outside20")), None);
+    assert_eq!(cfg.loop_of(fx.marked(&cfg, "after20")), None);
+}

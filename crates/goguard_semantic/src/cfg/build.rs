@@ -53,6 +53,8 @@ struct Builder<'a> {
     targets: Vec<Targets>,
     labels: Vec<LabelTargets>,
     label_names: HashMap<&'a str, usize>,
+    /// The enclosing ForStmt/RangeStmt nodes, innermost last.
+    loops: Vec<NodeId>,
     depth: u32,
     stack_base: usize,
 }
@@ -75,6 +77,7 @@ pub(super) fn build(
         targets: Vec::new(),
         labels: Vec::new(),
         label_names: HashMap::new(),
+        loops: Vec::new(),
         depth: 0,
         stack_base: stack_addr(),
     };
@@ -200,7 +203,15 @@ impl<'a> Builder<'a> {
             stmt,
             live: false,
             exit: None,
+            loop_stmt: self.loops.last().copied(),
         });
+        id
+    }
+
+    /// A block that runs on every iteration of `lp`.
+    fn new_loop_block(&mut self, kind: BlockKind, lp: NodeId) -> BlockId {
+        let id = self.new_block(kind, Some(lp));
+        self.blocks[id.0 as usize].loop_stmt = Some(lp);
         id
     }
 
@@ -628,14 +639,14 @@ impl<'a> Builder<'a> {
         if let Some(init) = init {
             self.stmt(init, None);
         }
-        let body_block = self.new_block(BlockKind::ForBody, Some(s));
+        let body_block = self.new_loop_block(BlockKind::ForBody, s);
         let done = self.new_block(BlockKind::ForDone, Some(s));
         let head = match cond {
-            Some(_) => self.new_block(BlockKind::ForLoop, Some(s)),
+            Some(_) => self.new_loop_block(BlockKind::ForLoop, s),
             None => body_block,
         };
         let cont = match post {
-            Some(_) => self.new_block(BlockKind::ForPost, Some(s)),
+            Some(_) => self.new_loop_block(BlockKind::ForPost, s),
             None => head,
         };
         if let Some(l) = label {
@@ -654,6 +665,7 @@ impl<'a> Builder<'a> {
             cont: Some(cont),
             fall: None,
         });
+        self.loops.push(s);
         self.stmt(body, None);
         self.targets.pop();
         self.jump(cont);
@@ -662,16 +674,17 @@ impl<'a> Builder<'a> {
             self.stmt(post, None);
             self.jump(head);
         }
+        self.loops.pop();
         self.current = done;
     }
 
     fn range(&mut self, s: NodeId, x: NodeId, body: NodeId, label: Option<usize>) {
         self.add(x);
-        let head = self.new_block(BlockKind::RangeLoop, Some(s));
+        let head = self.new_loop_block(BlockKind::RangeLoop, s);
         self.jump(head);
         self.current = head;
         self.add(s);
-        let body_block = self.new_block(BlockKind::RangeBody, Some(s));
+        let body_block = self.new_loop_block(BlockKind::RangeBody, s);
         let done = self.new_block(BlockKind::RangeDone, Some(s));
         self.ifelse(body_block, done);
         self.current = body_block;
@@ -684,7 +697,9 @@ impl<'a> Builder<'a> {
             cont: Some(head),
             fall: None,
         });
+        self.loops.push(s);
         self.stmt(body, None);
+        self.loops.pop();
         self.targets.pop();
         self.jump(head);
         self.current = done;

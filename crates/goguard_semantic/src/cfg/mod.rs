@@ -108,6 +108,10 @@ pub struct Block {
     /// How the function is left from this block, when its (only) successor
     /// is the exit block.
     pub exit: Option<Exit>,
+    /// The innermost ForStmt or RangeStmt whose iterations run this block
+    /// (its condition, body, post statement or range header); None outside
+    /// loops. Loops made with goto are not counted (see [`Cfg::in_cycle`]).
+    pub loop_stmt: Option<NodeId>,
 }
 
 /// How a path leaves the function.
@@ -196,7 +200,10 @@ impl Cfg {
     /// Returns how that path leaves the function, or None when every path
     /// meets a stopping node (or never leaves: infinite loops), or when
     /// `from` is not a node of this graph. Of several such paths, the one
-    /// through the fewest blocks is reported (ties: successor order).
+    /// through the fewest blocks is reported (ties: the lowest block index).
+    /// `stop` is asked about each node at most twice (the nodes after `from`
+    /// in its block can be met again through a loop), never about `from`
+    /// before the search comes back to it.
     pub fn path_to_exit_avoiding(
         &self,
         from: NodeId,
@@ -223,6 +230,13 @@ impl Cfg {
     /// (a loop, or a backward goto).
     pub fn in_cycle(&self, node: NodeId) -> bool {
         self.reaches(node, node)
+    }
+
+    /// The innermost ForStmt or RangeStmt whose iterations run `node` (a
+    /// node of some block): see [`Block::loop_stmt`].
+    pub fn loop_of(&self, node: NodeId) -> Option<NodeId> {
+        let (b, _) = self.locate(node)?;
+        self.block(b).loop_stmt
     }
 
     /// Every way the function can be left, from live blocks, in block order.

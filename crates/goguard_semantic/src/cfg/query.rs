@@ -5,7 +5,7 @@
 //! (the starting block at most twice: its tail, then whole if a loop brings
 //! the search back to it).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use goguard_syntax::NodeId;
@@ -83,24 +83,31 @@ fn walk<T>(
     let exit = cfg.exit();
     let mut seen = vec![false; cfg.blocks.len()];
     seen[exit.0 as usize] = true;
-    let mut queue = VecDeque::new();
+    // Level by level: all blocks at distance d, in index order, before d+1.
+    let mut level = Vec::new();
+    let mut next = Vec::new();
     for &s in &block.succs {
         if !std::mem::replace(&mut seen[s.0 as usize], true) {
-            queue.push_back(s);
+            level.push(s);
         }
     }
-    while let Some(id) = queue.pop_front() {
-        let block = cfg.block(id);
-        match enter(id, block) {
-            Visit::Stop => continue,
-            Visit::Found(t) => return Some(t),
-            Visit::Continue => {}
-        }
-        for &s in &block.succs {
-            if !std::mem::replace(&mut seen[s.0 as usize], true) {
-                queue.push_back(s);
+    while !level.is_empty() {
+        level.sort_unstable();
+        for &id in &level {
+            let block = cfg.block(id);
+            match enter(id, block) {
+                Visit::Stop => continue,
+                Visit::Found(t) => return Some(t),
+                Visit::Continue => {}
+            }
+            for &s in &block.succs {
+                if !std::mem::replace(&mut seen[s.0 as usize], true) {
+                    next.push(s);
+                }
             }
         }
+        std::mem::swap(&mut level, &mut next);
+        next.clear();
     }
     None
 }

@@ -70,6 +70,35 @@ func rangeNoVars(xs []int) {
 	}
 }
 
+func continueLabeledWithPost(n int) {
+outer:
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			if j == i {
+				continue outer
+			}
+		}
+	}
+}
+
+func switchInLoop(xs []int) {
+	for _, x := range xs {
+		switch x {
+		case 0:
+			continue
+		case 1:
+			break
+		}
+		work()
+	}
+}
+
+func forCondNoPost(n int) {
+	for i := 0; i < n; {
+		i += 2
+	}
+}
+
 func work()      {}
 func done() bool { return true }
 func use(int)    {}

@@ -197,6 +197,17 @@ func fallOff(mu *sync.Mutex, ok bool) {
 	}
 }
 
+func loopOf(xs []int, n int) {
+	work() // @outside20
+	for i := 0; i < n; i++ {
+		for _, x := range xs { // @range20
+			use(x) // @inner20
+		}
+		use(i) // @outer20
+	}
+	done() // @after20
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}

@@ -38,3 +38,17 @@ func loopSelect(ch chan int, quit chan struct{}) {
 		}
 	}
 }
+
+func labeledSelect(ch chan int) {
+loop:
+	for {
+		select {
+		case v, ok := <-ch:
+			if !ok {
+				break loop
+			}
+			println(v)
+		}
+	}
+	println("out")
+}
