@@ -296,3 +296,54 @@ fn loop_of_names_the_innermost_loop() {
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "outside20")), None);
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "after20")), None);
 }
+
+#[test]
+fn first_reachable_finds_a_second_lock_before_any_unlock() {
+    let fx = fixture();
+    let cfg = fx.cfg("doubleLock");
+    let is_lock = |n: NodeId| fx.text(n) == "mu.Lock()";
+    let lock = fx.marked(&cfg, "lock21");
+    let got = cfg.first_reachable(lock, &mut |n| is_lock(n), &mut |n| unlocks(&fx, n));
+    assert_eq!(got, Some(fx.marked(&cfg, "relock21")));
+    // After the re-lock, the next Lock is only reachable through an Unlock.
+    let relock = fx.marked(&cfg, "relock21");
+    let got = cfg.first_reachable(relock, &mut |n| is_lock(n), &mut |n| unlocks(&fx, n));
+    assert_eq!(got, None);
+    let got = cfg.first_reachable(relock, &mut |n| is_lock(n), &mut |_| false);
+    assert_eq!(got, Some(fx.marked(&cfg, "later21")));
+}
+
+#[test]
+fn enclosing_node_walks_up_to_the_statement_but_not_out_of_literals() {
+    let fx = fixture();
+    let cfg = fx.cfg("nested");
+    let parents = fx.ast().parent_map(fx.parsed.root());
+    let parent = |n: NodeId| parents[n.index()];
+    // The earliest node on the marked line is the if's init statement.
+    let init_marked = fx.marked(&cfg, "cond22");
+    let cond = cfg
+        .blocks
+        .iter()
+        .flat_map(|b| b.nodes.iter().copied())
+        .find(|&n| fx.text(n) == "err != nil")
+        .unwrap();
+    // `mu.TryLock()` sits inside the if's init statement.
+    let (call, _) = fx
+        .parsed
+        .nodes_of_kind(goguard_syntax::NodeKind::CallExpr)
+        .find(|&(id, _)| fx.text(id) == "mu.TryLock()")
+        .unwrap();
+    let init = cfg.enclosing_node(call, fx.ast(), &parent).unwrap();
+    assert!(matches!(fx.ast().node(init), Node::AssignStmt { .. }));
+    assert_eq!(init, init_marked);
+    assert!(cfg.reaches(init, cond));
+    assert!(!cfg.reaches(cond, init));
+    assert_eq!(cfg.enclosing_node(cond, fx.ast(), &parent), Some(cond));
+    // The Unlock inside the goroutine's literal belongs to another graph.
+    let (inlit, _) = fx
+        .parsed
+        .nodes_of_kind(goguard_syntax::NodeKind::CallExpr)
+        .find(|&(id, _)| fx.text(id) == "mu.Unlock()")
+        .unwrap();
+    assert_eq!(cfg.enclosing_node(inlit, fx.ast(), &parent), None);
+}

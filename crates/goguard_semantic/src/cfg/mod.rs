@@ -220,6 +220,33 @@ impl Cfg {
         query::exits_from(self, from, filter)
     }
 
+    /// The nearest node (in blocks, then in block order) reachable from just
+    /// after `from` that satisfies `target`, on a path where no earlier node
+    /// satisfies `stop`; `target` is asked first. E.g. a second Lock of the
+    /// same mutex with no Unlock between: `first_reachable(lock, is_lock,
+    /// is_unlock)`. None when `from` is not a node of this graph.
+    pub fn first_reachable(
+        &self,
+        from: NodeId,
+        target: &mut dyn FnMut(NodeId) -> bool,
+        stop: &mut dyn FnMut(NodeId) -> bool,
+    ) -> Option<NodeId> {
+        query::first_reachable(self, from, target, stop)
+    }
+
+    /// The node of some block that is or contains `node` (an expression
+    /// inside a statement, say), walking up with `parent`; None when the walk
+    /// leaves through a function literal (its body has a graph of its own)
+    /// or finds nothing.
+    pub fn enclosing_node(
+        &self,
+        node: NodeId,
+        ast: &Ast,
+        parent: &dyn Fn(NodeId) -> Option<NodeId>,
+    ) -> Option<NodeId> {
+        query::enclosing_node(self, node, ast, parent)
+    }
+
     /// True when some path leads from just after `from` to `to` (both nodes
     /// of blocks), including through loop back edges.
     pub fn reaches(&self, from: NodeId, to: NodeId) -> bool {

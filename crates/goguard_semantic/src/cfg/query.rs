@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use goguard_syntax::NodeId;
+use goguard_syntax::{Ast, Node, NodeId};
 
 use super::{Block, BlockId, Cfg, Exit, ExitFilter};
 
@@ -180,4 +180,52 @@ pub(super) fn reaches(cfg: &Cfg, from: NodeId, to: NodeId) -> bool {
         },
     )
     .is_some()
+}
+
+pub(super) fn first_reachable(
+    cfg: &Cfg,
+    from: NodeId,
+    target: &mut dyn FnMut(NodeId) -> bool,
+    stop: &mut dyn FnMut(NodeId) -> bool,
+) -> Option<NodeId> {
+    let preds = std::cell::RefCell::new((target, stop));
+    let scan = |nodes: &[NodeId]| -> Visit<NodeId> {
+        let (target, stop) = &mut *preds.borrow_mut();
+        for &n in nodes {
+            if target(n) {
+                return Visit::Found(n);
+            }
+            if stop(n) {
+                return Visit::Stop;
+            }
+        }
+        Visit::Continue
+    };
+    walk(
+        cfg,
+        from,
+        &mut |b, start| scan(&b.nodes[start.min(b.nodes.len())..]),
+        &mut |_, b| scan(&b.nodes),
+    )
+}
+
+pub(super) fn enclosing_node(
+    cfg: &Cfg,
+    node: NodeId,
+    ast: &Ast,
+    parent: &dyn Fn(NodeId) -> Option<NodeId>,
+) -> Option<NodeId> {
+    let mut n = node;
+    // Trees are far shallower than this; the bound guards against a bad
+    // parent function looping.
+    for _ in 0..1_000_000 {
+        if cfg.locate(n).is_some() {
+            return Some(n);
+        }
+        if matches!(ast.node(n), Node::FuncLit { .. } | Node::FuncDecl { .. }) {
+            return None;
+        }
+        n = parent(n)?;
+    }
+    None
 }

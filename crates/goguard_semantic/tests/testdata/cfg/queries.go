@@ -208,6 +208,28 @@ func loopOf(xs []int, n int) {
 	done() // @after20
 }
 
+func doubleLock(mu *sync.Mutex, again bool) {
+	mu.Lock() // @lock21
+	if again {
+		mu.Lock() // @relock21
+	}
+	mu.Unlock()
+	mu.Lock() // @later21
+	mu.Unlock()
+}
+
+func nested(mu *sync.Mutex) error {
+	if err := try(mu.TryLock()); err != nil { // @cond22
+		go func() {
+			mu.Unlock() // @inlit22
+		}()
+		return err
+	}
+	return nil
+}
+
+func try(bool) error { return nil }
+
 func work()    {}
 func done()    {}
 func use(int)  {}
