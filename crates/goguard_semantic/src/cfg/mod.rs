@@ -23,7 +23,7 @@
 //! - `fallthrough` and `continue` only target the innermost construct that
 //!   accepts them.
 //!
-//! Files: `build.rs` constructs the graph, `query.rs` answers path
+//! Files: `build/` constructs the graph, `query.rs` answers path
 //! questions, `format.rs` prints it, `noreturn.rs` lists the library calls
 //! that never return.
 

@@ -1,6 +1,15 @@
 //! Construction of a [`Cfg`] from a function body: one walk over the
 //! statements, keeping a "current" block that nodes are appended to, a stack
 //! of break/continue/fallthrough targets and the function's labels.
+//!
+//! This file holds the walk and the simple statements, branches and labels;
+//! `choices.rs` the switch, type switch and select; `loops.rs` for and
+//! range; `tidy.rs` what is done once the walk is over (liveness, removal of
+//! empty unreachable placeholders).
+
+mod choices;
+mod loops;
+mod tidy;
 
 use std::collections::HashMap;
 
@@ -87,7 +96,7 @@ pub(super) fn build(
     b.stmt(body, None);
 
     let mut blocks = b.blocks;
-    mark_live(&mut blocks);
+    tidy::mark_live(&mut blocks);
     let last = b.current;
     if blocks[last.0 as usize].live {
         // A body cut short by a syntax error has no closing brace: use the
@@ -101,78 +110,9 @@ pub(super) fn build(
         block.exit = Some(Exit::FallOff(rbrace));
     }
     blocks[EXIT.0 as usize].live = blocks.iter().any(|b| b.live && b.exit.is_some());
-    let blocks = drop_dead_placeholders(blocks);
+    let blocks = tidy::drop_dead_placeholders(blocks);
     let index = NodeIndex::new(&blocks);
     Cfg { blocks, index }
-}
-
-/// Marks the blocks reachable from the entry (the exit block is settled by
-/// the caller, after the fall-off edge is known).
-fn mark_live(blocks: &mut [Block]) {
-    let mut stack = vec![ENTRY];
-    while let Some(id) = stack.pop() {
-        let block = &mut blocks[id.0 as usize];
-        if block.live {
-            continue;
-        }
-        block.live = true;
-        stack.extend(block.succs.iter().copied());
-    }
-}
-
-/// Removes the unreachable blocks that hold no node and that either nothing
-/// jumps to or that lead nowhere (the placeholders left after a return or a
-/// branch), renumbering the rest. No query can tell the difference: such a
-/// block has no node to start from and adds no path.
-fn drop_dead_placeholders(mut blocks: Vec<Block>) -> Vec<Block> {
-    let removable = |i: usize, b: &Block| {
-        i > EXIT.0 as usize && !b.live && b.nodes.is_empty() && b.exit.is_none()
-    };
-    let mut preds = vec![0u32; blocks.len()];
-    for b in &blocks {
-        for s in &b.succs {
-            preds[s.0 as usize] += 1;
-        }
-    }
-    let mut removed = vec![false; blocks.len()];
-    let mut work: Vec<usize> = (0..blocks.len())
-        .filter(|&i| removable(i, &blocks[i]) && (preds[i] == 0 || blocks[i].succs.is_empty()))
-        .collect();
-    while let Some(i) = work.pop() {
-        if std::mem::replace(&mut removed[i], true) {
-            continue;
-        }
-        for s in &blocks[i].succs {
-            let s = s.0 as usize;
-            preds[s] -= 1;
-            if preds[s] == 0 && !removed[s] && removable(s, &blocks[s]) {
-                work.push(s);
-            }
-        }
-    }
-    if !removed.contains(&true) {
-        return blocks;
-    }
-    let mut new_id = vec![u32::MAX; blocks.len()];
-    let mut next = 0;
-    for (i, r) in removed.iter().enumerate() {
-        if !r {
-            new_id[i] = next;
-            next += 1;
-        }
-    }
-    let mut i = 0;
-    blocks.retain(|_| {
-        i += 1;
-        !removed[i - 1]
-    });
-    for b in &mut blocks {
-        b.succs.retain(|s| !removed[s.0 as usize]);
-        for s in &mut b.succs {
-            *s = BlockId(new_id[s.0 as usize]);
-        }
-    }
-    blocks
 }
 
 /// The expression inside any parentheses.
@@ -448,260 +388,5 @@ impl<'a> Builder<'a> {
         let target = target.unwrap_or_else(|| self.new_block(BlockKind::Unreachable, Some(s)));
         self.jump(target);
         self.current = self.new_block(BlockKind::Unreachable, Some(s));
-    }
-
-    /// The CaseClauses or CommClauses of a switch/select body.
-    fn clauses(&self, body: NodeId) -> &'a [NodeId] {
-        let ast = self.ast;
-        match *ast.node(body) {
-            Node::BlockStmt { list, .. } => ast.list(list),
-            _ => &[],
-        }
-    }
-
-    fn with_targets(&mut self, t: Targets, body: &[NodeId]) {
-        self.targets.push(t);
-        self.stmt_list(body);
-        self.targets.pop();
-    }
-
-    fn switch(
-        &mut self,
-        s: NodeId,
-        init: Option<NodeId>,
-        tag: Option<NodeId>,
-        body: NodeId,
-        label: Option<usize>,
-    ) {
-        let ast = self.ast;
-        if let Some(init) = init {
-            self.stmt(init, None);
-        }
-        if let Some(tag) = tag {
-            self.add(tag);
-        }
-        let done = self.new_block(BlockKind::SwitchDone, Some(s));
-        if let Some(l) = label {
-            self.labels[l].brk = Some(done);
-        }
-        let clauses = self.clauses(body);
-        // Each case's body block is created one case early, so that a
-        // `fallthrough` can name the next body in source order; the default
-        // case is tested last wherever it is written.
-        let mut next_body: Option<BlockId> = None;
-        let mut default: Option<(&'a [NodeId], BlockId, BlockId)> = None;
-        for (i, &clause) in clauses.iter().enumerate() {
-            let Node::CaseClause {
-                list, body: stmts, ..
-            } = *ast.node(clause)
-            else {
-                continue;
-            };
-            let body_block = match next_body {
-                Some(b) => b,
-                None => self.new_block(BlockKind::SwitchCaseBody, Some(clause)),
-            };
-            let fall = match clauses.get(i + 1) {
-                Some(&next) => self.new_block(BlockKind::SwitchCaseBody, Some(next)),
-                None => done,
-            };
-            next_body = Some(fall);
-            if list.is_empty() {
-                default = Some((ast.list(stmts), body_block, fall));
-                continue;
-            }
-            for &expr in ast.list(list) {
-                let next_case = self.new_block(BlockKind::SwitchNextCase, Some(clause));
-                self.add(expr);
-                self.ifelse(body_block, next_case);
-                self.current = next_case;
-            }
-            let after_tests = self.current;
-            self.current = body_block;
-            let t = Targets {
-                brk: Some(done),
-                cont: None,
-                fall: Some(fall),
-            };
-            self.with_targets(t, ast.list(stmts));
-            self.jump(done);
-            self.current = after_tests;
-        }
-        if let Some((stmts, body_block, fall)) = default {
-            self.jump(body_block);
-            self.current = body_block;
-            let t = Targets {
-                brk: Some(done),
-                cont: None,
-                fall: Some(fall),
-            };
-            self.with_targets(t, stmts);
-        }
-        self.jump(done);
-        self.current = done;
-    }
-
-    fn type_switch(
-        &mut self,
-        s: NodeId,
-        init: Option<NodeId>,
-        assign: NodeId,
-        body: NodeId,
-        label: Option<usize>,
-    ) {
-        let ast = self.ast;
-        if let Some(init) = init {
-            self.stmt(init, None);
-        }
-        self.add(assign);
-        let done = self.new_block(BlockKind::SwitchDone, Some(s));
-        if let Some(l) = label {
-            self.labels[l].brk = Some(done);
-        }
-        let head = self.current;
-        let mut default = None;
-        let mut cases = Vec::new();
-        for &clause in self.clauses(body) {
-            let Node::CaseClause {
-                list, body: stmts, ..
-            } = *ast.node(clause)
-            else {
-                continue;
-            };
-            let block = self.new_block(BlockKind::SwitchCaseBody, Some(clause));
-            if list.is_empty() {
-                default = Some(block);
-            } else {
-                self.blocks[head.0 as usize].succs.push(block);
-            }
-            cases.push((block, stmts));
-        }
-        let otherwise = default.unwrap_or(done);
-        self.blocks[head.0 as usize].succs.push(otherwise);
-        for (block, stmts) in cases {
-            self.current = block;
-            let t = Targets {
-                brk: Some(done),
-                cont: None,
-                fall: None,
-            };
-            self.with_targets(t, ast.list(stmts));
-            self.jump(done);
-        }
-        self.current = done;
-    }
-
-    fn select(&mut self, s: NodeId, body: NodeId, label: Option<usize>) {
-        let ast = self.ast;
-        let done = self.new_block(BlockKind::SelectDone, Some(s));
-        if let Some(l) = label {
-            self.labels[l].brk = Some(done);
-        }
-        let head = self.current;
-        let mut cases = Vec::new();
-        for &clause in self.clauses(body) {
-            let Node::CommClause {
-                comm, body: stmts, ..
-            } = *ast.node(clause)
-            else {
-                continue;
-            };
-            let block = self.new_block(BlockKind::SelectCaseBody, Some(clause));
-            self.blocks[head.0 as usize].succs.push(block);
-            if let Some(comm) = comm {
-                self.blocks[block.0 as usize].nodes.push(comm);
-            }
-            cases.push((block, stmts));
-        }
-        // `select {}` has no successor: it blocks forever.
-        for (block, stmts) in cases {
-            self.current = block;
-            let t = Targets {
-                brk: Some(done),
-                cont: None,
-                fall: None,
-            };
-            self.with_targets(t, ast.list(stmts));
-            self.jump(done);
-        }
-        self.current = done;
-    }
-
-    fn for_stmt(
-        &mut self,
-        s: NodeId,
-        init: Option<NodeId>,
-        cond: Option<NodeId>,
-        post: Option<NodeId>,
-        body: NodeId,
-        label: Option<usize>,
-    ) {
-        if let Some(init) = init {
-            self.stmt(init, None);
-        }
-        let body_block = self.new_loop_block(BlockKind::ForBody, s);
-        let done = self.new_block(BlockKind::ForDone, Some(s));
-        let head = match cond {
-            Some(_) => self.new_loop_block(BlockKind::ForLoop, s),
-            None => body_block,
-        };
-        let cont = match post {
-            Some(_) => self.new_loop_block(BlockKind::ForPost, s),
-            None => head,
-        };
-        if let Some(l) = label {
-            self.labels[l].brk = Some(done);
-            self.labels[l].cont = Some(cont);
-        }
-        self.jump(head);
-        self.current = head;
-        if let Some(cond) = cond {
-            self.add(cond);
-            self.ifelse(body_block, done);
-            self.current = body_block;
-        }
-        self.targets.push(Targets {
-            brk: Some(done),
-            cont: Some(cont),
-            fall: None,
-        });
-        self.loops.push(s);
-        self.stmt(body, None);
-        self.targets.pop();
-        self.jump(cont);
-        if let Some(post) = post {
-            self.current = cont;
-            self.stmt(post, None);
-            self.jump(head);
-        }
-        self.loops.pop();
-        self.current = done;
-    }
-
-    fn range(&mut self, s: NodeId, x: NodeId, body: NodeId, label: Option<usize>) {
-        self.add(x);
-        let head = self.new_loop_block(BlockKind::RangeLoop, s);
-        self.jump(head);
-        self.current = head;
-        self.add(s);
-        let body_block = self.new_loop_block(BlockKind::RangeBody, s);
-        let done = self.new_block(BlockKind::RangeDone, Some(s));
-        self.ifelse(body_block, done);
-        self.current = body_block;
-        if let Some(l) = label {
-            self.labels[l].brk = Some(done);
-            self.labels[l].cont = Some(head);
-        }
-        self.targets.push(Targets {
-            brk: Some(done),
-            cont: Some(head),
-            fall: None,
-        });
-        self.loops.push(s);
-        self.stmt(body, None);
-        self.loops.pop();
-        self.targets.pop();
-        self.jump(head);
-        self.current = done;
     }
 }
