@@ -21,8 +21,14 @@ pub const GO_VERSION: &str = "go1.26";
 pub const STUBS: &[(&str, &str)] = &[
     ("bufio", include_str!("../stdlib/bufio.go")),
     ("bytes", include_str!("../stdlib/bytes.go")),
+    ("compress/gzip", include_str!("../stdlib/compress_gzip.go")),
     ("context", include_str!("../stdlib/context.go")),
+    ("crypto/tls", include_str!("../stdlib/crypto_tls.go")),
     ("database/sql", include_str!("../stdlib/database_sql.go")),
+    (
+        "encoding/binary",
+        include_str!("../stdlib/encoding_binary.go"),
+    ),
     ("encoding/json", include_str!("../stdlib/encoding_json.go")),
     ("errors", include_str!("../stdlib/errors.go")),
     ("fmt", include_str!("../stdlib/fmt.go")),
@@ -30,12 +36,22 @@ pub const STUBS: &[(&str, &str)] = &[
     ("io/fs", include_str!("../stdlib/io_fs.go")),
     ("log", include_str!("../stdlib/log.go")),
     ("log/slog", include_str!("../stdlib/log_slog.go")),
+    ("maps", include_str!("../stdlib/maps.go")),
+    (
+        "mime/multipart",
+        include_str!("../stdlib/mime_multipart.go"),
+    ),
     ("net", include_str!("../stdlib/net.go")),
     ("net/http", include_str!("../stdlib/net_http.go")),
     (
         "net/http/httptest",
         include_str!("../stdlib/net_http_httptest.go"),
     ),
+    (
+        "net/http/httputil",
+        include_str!("../stdlib/net_http_httputil.go"),
+    ),
+    ("net/textproto", include_str!("../stdlib/net_textproto.go")),
     ("net/url", include_str!("../stdlib/net_url.go")),
     ("os", include_str!("../stdlib/os.go")),
     ("os/exec", include_str!("../stdlib/os_exec.go")),
@@ -44,12 +60,16 @@ pub const STUBS: &[(&str, &str)] = &[
     ("regexp", include_str!("../stdlib/regexp.go")),
     ("runtime", include_str!("../stdlib/runtime.go")),
     ("runtime/debug", include_str!("../stdlib/runtime_debug.go")),
+    ("slices", include_str!("../stdlib/slices.go")),
+    ("sort", include_str!("../stdlib/sort.go")),
     ("strconv", include_str!("../stdlib/strconv.go")),
     ("strings", include_str!("../stdlib/strings.go")),
     ("sync", include_str!("../stdlib/sync.go")),
     ("sync/atomic", include_str!("../stdlib/sync_atomic.go")),
+    ("syscall", include_str!("../stdlib/syscall.go")),
     ("testing", include_str!("../stdlib/testing.go")),
     ("time", include_str!("../stdlib/time.go")),
+    ("unicode/utf8", include_str!("../stdlib/unicode_utf8.go")),
 ];
 
 /// The stub source of a standard-library package, if it is stubbed.
