@@ -119,6 +119,8 @@ fn build_checker() -> PathBuf {
         .arg(".")
         .current_dir(&tool_dir)
         .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .env("GOWORK", "off")
         .status()
         .expect("running `go build` for tools/stdlib-check");
     assert!(status.success(), "go build of tools/stdlib-check failed");
