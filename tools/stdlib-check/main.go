@@ -17,9 +17,10 @@
 //     the type that declares it in the real package (not on a type that only
 //     gets it through embedding);
 //   - types: alias or defined, type parameters, the kind of the underlying type;
-//     for structs each stub field (name, type, embedded or not) and every real
-//     embedded field that promotes exported methods or fields; for interfaces
-//     the complete method set; for other types the whole underlying type;
+//     for structs each stub field (name, type, embedded or not; unexported
+//     fields only when embedded) and every real embedded field that promotes
+//     exported methods or fields; for interfaces the complete method set;
+//     for other types the whole underlying type;
 //   - vars: the type; consts: the type and the value.
 //
 // One line is printed per mismatch, missing object, stub type error or stub
@@ -389,6 +390,10 @@ func (c *checker) structFields(what string, mine, real *types.Struct) {
 		f := mine.Field(i)
 		rf := realFields[f.Name()]
 		fw := what + " field " + f.Name()
+		if !f.Exported() && !f.Embedded() {
+			report("%s: %s: stubs leave unexported fields out (embedded ones excepted)", c.path, fw)
+			continue
+		}
 		if rf == nil || f.Name() == "_" {
 			report("%s: %s: not in the real struct", c.path, fw)
 			continue
