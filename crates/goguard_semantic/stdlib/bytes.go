@@ -11,10 +11,6 @@ const MinRead = 512
 
 var ErrTooLarge error
 
-type Buffer struct{}
-
-type Reader struct{}
-
 func Clone(b []byte) []byte
 func Compare(a, b []byte) int
 func Contains(b, subslice []byte) bool
@@ -67,6 +63,9 @@ func TrimRight(s []byte, cutset string) []byte
 func TrimRightFunc(s []byte, f func(r rune) bool) []byte
 func TrimSpace(s []byte) []byte
 func TrimSuffix(s, suffix []byte) []byte
+
+type Buffer struct{}
+
 func NewBuffer(buf []byte) *Buffer
 func NewBufferString(s string) *Buffer
 func (b *Buffer) Available() int
@@ -93,6 +92,9 @@ func (b *Buffer) WriteByte(c byte) error
 func (b *Buffer) WriteRune(r rune) (n int, err error)
 func (b *Buffer) WriteString(s string) (n int, err error)
 func (b *Buffer) WriteTo(w io.Writer) (n int64, err error)
+
+type Reader struct{}
+
 func NewReader(b []byte) *Reader
 func (r *Reader) Len() int
 func (r *Reader) Read(b []byte) (n int, err error)

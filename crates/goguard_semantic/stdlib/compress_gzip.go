@@ -32,15 +32,16 @@ type Reader struct {
 	Header
 }
 
-type Writer struct {
-	Header
-}
-
 func NewReader(r io.Reader) (*Reader, error)
 func (z *Reader) Close() error
 func (z *Reader) Multistream(ok bool)
 func (z *Reader) Read(p []byte) (n int, err error)
 func (z *Reader) Reset(r io.Reader) error
+
+type Writer struct {
+	Header
+}
+
 func NewWriter(w io.Writer) *Writer
 func NewWriterLevel(w io.Writer, level int) (*Writer, error)
 func (z *Writer) Close() error

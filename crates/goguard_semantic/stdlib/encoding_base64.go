@@ -17,13 +17,15 @@ var RawStdEncoding *Encoding
 
 var RawURLEncoding *Encoding
 
+func NewDecoder(enc *Encoding, r io.Reader) io.Reader
+func NewEncoder(enc *Encoding, w io.Writer) io.WriteCloser
+
 type CorruptInputError int64
+
+func (e CorruptInputError) Error() string
 
 type Encoding struct{}
 
-func NewDecoder(enc *Encoding, r io.Reader) io.Reader
-func NewEncoder(enc *Encoding, w io.Writer) io.WriteCloser
-func (e CorruptInputError) Error() string
 func NewEncoding(encoder string) *Encoding
 func (enc *Encoding) AppendDecode(dst, src []byte) ([]byte, error)
 func (enc *Encoding) AppendEncode(dst, src []byte) []byte

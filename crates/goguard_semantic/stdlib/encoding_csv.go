@@ -17,6 +17,9 @@ type ParseError struct {
 	Err       error
 }
 
+func (e *ParseError) Error() string
+func (e *ParseError) Unwrap() error
+
 type Reader struct {
 	Comma            rune
 	Comment          rune
@@ -26,18 +29,17 @@ type Reader struct {
 	ReuseRecord      bool
 }
 
-type Writer struct {
-	Comma   rune
-	UseCRLF bool
-}
-
-func (e *ParseError) Error() string
-func (e *ParseError) Unwrap() error
 func NewReader(r io.Reader) *Reader
 func (r *Reader) FieldPos(field int) (line, column int)
 func (r *Reader) InputOffset() int64
 func (r *Reader) Read() (record []string, err error)
 func (r *Reader) ReadAll() (records [][]string, err error)
+
+type Writer struct {
+	Comma   rune
+	UseCRLF bool
+}
+
 func NewWriter(w io.Writer) *Writer
 func (w *Writer) Error() error
 func (w *Writer) Flush()

@@ -6,8 +6,6 @@ import "io"
 
 var ErrLength error
 
-type InvalidByteError byte
-
 func AppendDecode(dst, src []byte) ([]byte, error)
 func AppendEncode(dst, src []byte) []byte
 func Decode(dst, src []byte) (int, error)
@@ -20,4 +18,7 @@ func EncodeToString(src []byte) string
 func EncodedLen(n int) int
 func NewDecoder(r io.Reader) io.Reader
 func NewEncoder(w io.Writer) io.Writer
+
+type InvalidByteError byte
+
 func (e InvalidByteError) Error() string

@@ -4,38 +4,6 @@ package fmt
 
 import "io"
 
-type Stringer interface {
-	String() string
-}
-
-type GoStringer interface {
-	GoString() string
-}
-
-type Formatter interface {
-	Format(f State, verb rune)
-}
-
-type State interface {
-	Write(b []byte) (n int, err error)
-	Width() (wid int, ok bool)
-	Precision() (prec int, ok bool)
-	Flag(c int) bool
-}
-
-type Scanner interface {
-	Scan(state ScanState, verb rune) error
-}
-
-type ScanState interface {
-	ReadRune() (r rune, size int, err error)
-	UnreadRune() error
-	SkipSpace()
-	Token(skipSpace bool, f func(rune) bool) (token []byte, err error)
-	Width() (wid int, ok bool)
-	Read(buf []byte) (n int, err error)
-}
-
 func Append(b []byte, a ...any) []byte
 func Appendf(b []byte, format string, a ...any) []byte
 func Appendln(b []byte, a ...any) []byte
@@ -59,3 +27,35 @@ func Sprintln(a ...any) string
 func Sscan(str string, a ...any) (n int, err error)
 func Sscanf(str string, format string, a ...any) (n int, err error)
 func Sscanln(str string, a ...any) (n int, err error)
+
+type Formatter interface {
+	Format(f State, verb rune)
+}
+
+type GoStringer interface {
+	GoString() string
+}
+
+type ScanState interface {
+	ReadRune() (r rune, size int, err error)
+	UnreadRune() error
+	SkipSpace()
+	Token(skipSpace bool, f func(rune) bool) (token []byte, err error)
+	Width() (wid int, ok bool)
+	Read(buf []byte) (n int, err error)
+}
+
+type Scanner interface {
+	Scan(state ScanState, verb rune) error
+}
+
+type State interface {
+	Write(b []byte) (n int, err error)
+	Width() (wid int, ok bool)
+	Precision() (prec int, ok bool)
+	Flag(c int) bool
+}
+
+type Stringer interface {
+	String() string
+}

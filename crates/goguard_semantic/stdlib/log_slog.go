@@ -16,8 +16,6 @@ const (
 	SourceKey  = "source"
 )
 
-type Level int
-
 const (
 	LevelDebug Level = -4
 	LevelInfo  Level = 0
@@ -25,60 +23,7 @@ const (
 	LevelError Level = 8
 )
 
-type Kind int
-
-type Leveler interface {
-	Level() Level
-}
-
-type LogValuer interface {
-	LogValue() Value
-}
-
-type Handler interface {
-	Enabled(context.Context, Level) bool
-	Handle(context.Context, Record) error
-	WithAttrs(attrs []Attr) Handler
-	WithGroup(name string) Handler
-}
-
 var DiscardHandler Handler
-
-type HandlerOptions struct {
-	AddSource   bool
-	Level       Leveler
-	ReplaceAttr func(groups []string, a Attr) Attr
-}
-
-type Attr struct {
-	Key   string
-	Value Value
-}
-
-type Source struct {
-	Function string
-	File     string
-	Line     int
-}
-
-type Value struct{}
-
-type Record struct {
-	Time    time.Time
-	Message string
-	Level   Level
-	PC      uintptr
-}
-
-type Logger struct{}
-
-type LevelVar struct{}
-
-type JSONHandler struct{}
-
-type TextHandler struct{}
-
-type MultiHandler struct{}
 
 func Debug(msg string, args ...any)
 func DebugContext(ctx context.Context, msg string, args ...any)
@@ -92,6 +37,12 @@ func NewLogLogger(h Handler, level Level) *log.Logger
 func SetDefault(l *Logger)
 func Warn(msg string, args ...any)
 func WarnContext(ctx context.Context, msg string, args ...any)
+
+type Attr struct {
+	Key   string
+	Value Value
+}
+
 func Any(key string, value any) Attr
 func Bool(key string, v bool) Attr
 func Duration(key string, v time.Duration) Attr
@@ -105,12 +56,34 @@ func Time(key string, v time.Time) Attr
 func Uint64(key string, v uint64) Attr
 func (a Attr) Equal(b Attr) bool
 func (a Attr) String() string
+
+type Handler interface {
+	Enabled(context.Context, Level) bool
+	Handle(context.Context, Record) error
+	WithAttrs(attrs []Attr) Handler
+	WithGroup(name string) Handler
+}
+
+type HandlerOptions struct {
+	AddSource   bool
+	Level       Leveler
+	ReplaceAttr func(groups []string, a Attr) Attr
+}
+
+type JSONHandler struct{}
+
 func NewJSONHandler(w io.Writer, opts *HandlerOptions) *JSONHandler
 func (h *JSONHandler) Enabled(_ context.Context, level Level) bool
 func (h *JSONHandler) Handle(_ context.Context, r Record) error
 func (h *JSONHandler) WithAttrs(attrs []Attr) Handler
 func (h *JSONHandler) WithGroup(name string) Handler
+
+type Kind int
+
 func (k Kind) String() string
+
+type Level int
+
 func SetLogLoggerLevel(level Level) (oldLevel Level)
 func (l Level) AppendText(b []byte) ([]byte, error)
 func (l Level) Level() Level
@@ -119,12 +92,26 @@ func (l Level) MarshalText() ([]byte, error)
 func (l Level) String() string
 func (l *Level) UnmarshalJSON(data []byte) error
 func (l *Level) UnmarshalText(data []byte) error
+
+type LevelVar struct{}
+
 func (v *LevelVar) AppendText(b []byte) ([]byte, error)
 func (v *LevelVar) Level() Level
 func (v *LevelVar) MarshalText() ([]byte, error)
 func (v *LevelVar) Set(l Level)
 func (v *LevelVar) String() string
 func (v *LevelVar) UnmarshalText(data []byte) error
+
+type Leveler interface {
+	Level() Level
+}
+
+type LogValuer interface {
+	LogValue() Value
+}
+
+type Logger struct{}
+
 func Default() *Logger
 func New(h Handler) *Logger
 func With(args ...any) *Logger
@@ -142,11 +129,22 @@ func (l *Logger) Warn(msg string, args ...any)
 func (l *Logger) WarnContext(ctx context.Context, msg string, args ...any)
 func (l *Logger) With(args ...any) *Logger
 func (l *Logger) WithGroup(name string) *Logger
+
+type MultiHandler struct{}
+
 func NewMultiHandler(handlers ...Handler) *MultiHandler
 func (h *MultiHandler) Enabled(ctx context.Context, l Level) bool
 func (h *MultiHandler) Handle(ctx context.Context, r Record) error
 func (h *MultiHandler) WithAttrs(attrs []Attr) Handler
 func (h *MultiHandler) WithGroup(name string) Handler
+
+type Record struct {
+	Time    time.Time
+	Message string
+	Level   Level
+	PC      uintptr
+}
+
 func NewRecord(t time.Time, level Level, msg string, pc uintptr) Record
 func (r *Record) Add(args ...any)
 func (r *Record) AddAttrs(attrs ...Attr)
@@ -154,11 +152,23 @@ func (r Record) Attrs(f func(Attr) bool)
 func (r Record) Clone() Record
 func (r Record) NumAttrs() int
 func (r Record) Source() *Source
+
+type Source struct {
+	Function string
+	File     string
+	Line     int
+}
+
+type TextHandler struct{}
+
 func NewTextHandler(w io.Writer, opts *HandlerOptions) *TextHandler
 func (h *TextHandler) Enabled(_ context.Context, level Level) bool
 func (h *TextHandler) Handle(_ context.Context, r Record) error
 func (h *TextHandler) WithAttrs(attrs []Attr) Handler
 func (h *TextHandler) WithGroup(name string) Handler
+
+type Value struct{}
+
 func AnyValue(v any) Value
 func BoolValue(v bool) Value
 func DurationValue(v time.Duration) Value

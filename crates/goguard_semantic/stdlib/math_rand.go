@@ -2,18 +2,6 @@
 
 package rand
 
-type Source interface {
-	Int63() int64
-	Seed(seed int64)
-}
-
-type Source64 interface {
-	Source
-	Uint64() uint64
-}
-
-type Rand struct{}
-
 func ExpFloat64() float64
 func Float32() float32
 func Float64() float64
@@ -30,6 +18,9 @@ func Seed(seed int64)
 func Shuffle(n int, swap func(i, j int))
 func Uint32() uint32
 func Uint64() uint64
+
+type Rand struct{}
+
 func New(src Source) *Rand
 func (r *Rand) ExpFloat64() float64
 func (r *Rand) Float32() float32
@@ -47,4 +38,15 @@ func (r *Rand) Seed(seed int64)
 func (r *Rand) Shuffle(n int, swap func(i, j int))
 func (r *Rand) Uint32() uint32
 func (r *Rand) Uint64() uint64
+
+type Source interface {
+	Int63() int64
+	Seed(seed int64)
+}
+
 func NewSource(seed int64) Source
+
+type Source64 interface {
+	Source
+	Uint64() uint64
+}

@@ -9,6 +9,8 @@ import (
 
 var ErrMessageTooLarge error
 
+func FileContentDisposition(fieldname, filename string) string
+
 type File interface {
 	io.Reader
 	io.ReaderAt
@@ -22,30 +24,33 @@ type FileHeader struct {
 	Size     int64
 }
 
+func (fh *FileHeader) Open() (File, error)
+
 type Form struct {
 	Value map[string][]string
 	File  map[string][]*FileHeader
 }
 
+func (f *Form) RemoveAll() error
+
 type Part struct {
 	Header textproto.MIMEHeader
 }
 
-type Reader struct{}
-
-type Writer struct{}
-
-func FileContentDisposition(fieldname, filename string) string
-func (fh *FileHeader) Open() (File, error)
-func (f *Form) RemoveAll() error
 func (p *Part) Close() error
 func (p *Part) FileName() string
 func (p *Part) FormName() string
 func (p *Part) Read(d []byte) (n int, err error)
+
+type Reader struct{}
+
 func NewReader(r io.Reader, boundary string) *Reader
 func (r *Reader) NextPart() (*Part, error)
 func (r *Reader) NextRawPart() (*Part, error)
 func (r *Reader) ReadForm(maxMemory int64) (*Form, error)
+
+type Writer struct{}
+
 func NewWriter(w io.Writer) *Writer
 func (w *Writer) Boundary() string
 func (w *Writer) Close() error

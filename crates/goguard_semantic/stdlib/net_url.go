@@ -2,6 +2,31 @@
 
 package url
 
+func JoinPath(base string, elem ...string) (result string, err error)
+func PathEscape(s string) string
+func PathUnescape(s string) (string, error)
+func QueryEscape(s string) string
+func QueryUnescape(s string) (string, error)
+
+type Error struct {
+	Op  string
+	URL string
+	Err error
+}
+
+func (e *Error) Error() string
+func (e *Error) Temporary() bool
+func (e *Error) Timeout() bool
+func (e *Error) Unwrap() error
+
+type EscapeError string
+
+func (e EscapeError) Error() string
+
+type InvalidHostError string
+
+func (e InvalidHostError) Error() string
+
 type URL struct {
 	Scheme      string
 	Opaque      string
@@ -16,31 +41,6 @@ type URL struct {
 	OmitHost    bool
 }
 
-type Userinfo struct{}
-
-type Values map[string][]string
-
-type Error struct {
-	Op  string
-	URL string
-	Err error
-}
-
-type EscapeError string
-
-type InvalidHostError string
-
-func JoinPath(base string, elem ...string) (result string, err error)
-func PathEscape(s string) string
-func PathUnescape(s string) (string, error)
-func QueryEscape(s string) string
-func QueryUnescape(s string) (string, error)
-func (e *Error) Error() string
-func (e *Error) Temporary() bool
-func (e *Error) Timeout() bool
-func (e *Error) Unwrap() error
-func (e EscapeError) Error() string
-func (e InvalidHostError) Error() string
 func Parse(rawURL string) (*URL, error)
 func ParseRequestURI(rawURL string) (*URL, error)
 func (u *URL) EscapedFragment() string
@@ -55,11 +55,17 @@ func (u *URL) Redacted() string
 func (u *URL) RequestURI() string
 func (u *URL) ResolveReference(ref *URL) *URL
 func (u *URL) String() string
+
+type Userinfo struct{}
+
 func User(username string) *Userinfo
 func UserPassword(username, password string) *Userinfo
 func (u *Userinfo) Password() (string, bool)
 func (u *Userinfo) String() string
 func (u *Userinfo) Username() string
+
+type Values map[string][]string
+
 func ParseQuery(query string) (Values, error)
 func (v Values) Add(key, value string)
 func (v Values) Del(key string)

@@ -15,8 +15,6 @@ var SkipAll error
 
 var SkipDir error
 
-type WalkFunc func(path string, info fs.FileInfo, err error) error
-
 func Abs(path string) (string, error)
 func Base(path string) string
 func Clean(path string) string
@@ -38,3 +36,5 @@ func ToSlash(path string) string
 func VolumeName(path string) string
 func Walk(root string, fn WalkFunc) error
 func WalkDir(root string, fn fs.WalkDirFunc) error
+
+type WalkFunc func(path string, info fs.FileInfo, err error) error

@@ -4,12 +4,13 @@ package regexp
 
 import "io"
 
-type Regexp struct{}
-
 func Match(pattern string, b []byte) (matched bool, err error)
 func MatchReader(pattern string, r io.RuneReader) (matched bool, err error)
 func MatchString(pattern string, s string) (matched bool, err error)
 func QuoteMeta(s string) string
+
+type Regexp struct{}
+
 func Compile(expr string) (*Regexp, error)
 func CompilePOSIX(expr string) (*Regexp, error)
 func MustCompile(str string) *Regexp

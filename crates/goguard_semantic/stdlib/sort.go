@@ -2,18 +2,6 @@
 
 package sort
 
-type Interface interface {
-	Len() int
-	Less(i, j int) bool
-	Swap(i, j int)
-}
-
-type IntSlice []int
-
-type Float64Slice []float64
-
-type StringSlice []string
-
 func Find(n int, cmp func(int) int) (i int, found bool)
 func Float64s(x []float64)
 func Float64sAreSorted(x []float64) bool
@@ -31,17 +19,33 @@ func Sort(data Interface)
 func Stable(data Interface)
 func Strings(x []string)
 func StringsAreSorted(x []string) bool
+
+type Float64Slice []float64
+
 func (x Float64Slice) Len() int
 func (x Float64Slice) Less(i, j int) bool
 func (p Float64Slice) Search(x float64) int
 func (x Float64Slice) Sort()
 func (x Float64Slice) Swap(i, j int)
+
+type IntSlice []int
+
 func (x IntSlice) Len() int
 func (x IntSlice) Less(i, j int) bool
 func (p IntSlice) Search(x int) int
 func (x IntSlice) Sort()
 func (x IntSlice) Swap(i, j int)
+
+type Interface interface {
+	Len() int
+	Less(i, j int) bool
+	Swap(i, j int)
+}
+
 func Reverse(data Interface) Interface
+
+type StringSlice []string
+
 func (x StringSlice) Len() int
 func (x StringSlice) Less(i, j int) bool
 func (p StringSlice) Search(x string) int

@@ -8,12 +8,6 @@ var ErrRange error
 
 var ErrSyntax error
 
-type NumError struct {
-	Func string
-	Num  string
-	Err  error
-}
-
 func AppendBool(dst []byte, b bool) []byte
 func AppendFloat(dst []byte, f float64, fmt byte, prec, bitSize int) []byte
 func AppendInt(dst []byte, i int64, base int) []byte
@@ -38,5 +32,12 @@ func QuoteRune(r rune) string
 func QuotedPrefix(s string) (string, error)
 func Unquote(s string) (string, error)
 func UnquoteChar(s string, quote byte) (value rune, multibyte bool, tail string, err error)
+
+type NumError struct {
+	Func string
+	Num  string
+	Err  error
+}
+
 func (e *NumError) Error() string
 func (e *NumError) Unwrap() error

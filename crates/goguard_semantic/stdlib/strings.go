@@ -7,12 +7,6 @@ import (
 	"iter"
 )
 
-type Builder struct{}
-
-type Reader struct{}
-
-type Replacer struct{}
-
 func Clone(s string) string
 func Compare(a, b string) int
 func Contains(s, substr string) bool
@@ -63,6 +57,9 @@ func TrimRight(s, cutset string) string
 func TrimRightFunc(s string, f func(rune) bool) string
 func TrimSpace(s string) string
 func TrimSuffix(s, suffix string) string
+
+type Builder struct{}
+
 func (b *Builder) Cap() int
 func (b *Builder) Grow(n int)
 func (b *Builder) Len() int
@@ -72,6 +69,9 @@ func (b *Builder) Write(p []byte) (int, error)
 func (b *Builder) WriteByte(c byte) error
 func (b *Builder) WriteRune(r rune) (int, error)
 func (b *Builder) WriteString(s string) (int, error)
+
+type Reader struct{}
+
 func NewReader(s string) *Reader
 func (r *Reader) Len() int
 func (r *Reader) Read(b []byte) (n int, err error)
@@ -84,6 +84,9 @@ func (r *Reader) Size() int64
 func (r *Reader) UnreadByte() error
 func (r *Reader) UnreadRune() error
 func (r *Reader) WriteTo(w io.Writer) (n int64, err error)
+
+type Replacer struct{}
+
 func NewReplacer(oldnew ...string) *Replacer
 func (r *Replacer) Replace(s string) string
 func (r *Replacer) WriteString(w io.Writer, s string) (n int, err error)

@@ -4,22 +4,6 @@ package atomic
 
 import "unsafe"
 
-type Bool struct{}
-
-type Int32 struct{}
-
-type Int64 struct{}
-
-type Uint32 struct{}
-
-type Uint64 struct{}
-
-type Uintptr struct{}
-
-type Pointer[T any] struct{}
-
-type Value struct{}
-
 func AddInt32(addr *int32, delta int32) (new int32)
 func AddInt64(addr *int64, delta int64) (new int64)
 func AddUint32(addr *uint32, delta uint32) (new uint32)
@@ -59,10 +43,16 @@ func SwapPointer(addr *unsafe.Pointer, new unsafe.Pointer) (old unsafe.Pointer)
 func SwapUint32(addr *uint32, new uint32) (old uint32)
 func SwapUint64(addr *uint64, new uint64) (old uint64)
 func SwapUintptr(addr *uintptr, new uintptr) (old uintptr)
+
+type Bool struct{}
+
 func (x *Bool) CompareAndSwap(old, new bool) (swapped bool)
 func (x *Bool) Load() bool
 func (x *Bool) Store(val bool)
 func (x *Bool) Swap(new bool) (old bool)
+
+type Int32 struct{}
+
 func (x *Int32) Add(delta int32) (new int32)
 func (x *Int32) And(mask int32) (old int32)
 func (x *Int32) CompareAndSwap(old, new int32) (swapped bool)
@@ -70,6 +60,9 @@ func (x *Int32) Load() int32
 func (x *Int32) Or(mask int32) (old int32)
 func (x *Int32) Store(val int32)
 func (x *Int32) Swap(new int32) (old int32)
+
+type Int64 struct{}
+
 func (x *Int64) Add(delta int64) (new int64)
 func (x *Int64) And(mask int64) (old int64)
 func (x *Int64) CompareAndSwap(old, new int64) (swapped bool)
@@ -77,10 +70,16 @@ func (x *Int64) Load() int64
 func (x *Int64) Or(mask int64) (old int64)
 func (x *Int64) Store(val int64)
 func (x *Int64) Swap(new int64) (old int64)
+
+type Pointer[T any] struct{}
+
 func (x *Pointer[T]) CompareAndSwap(old, new *T) (swapped bool)
 func (x *Pointer[T]) Load() *T
 func (x *Pointer[T]) Store(val *T)
 func (x *Pointer[T]) Swap(new *T) (old *T)
+
+type Uint32 struct{}
+
 func (x *Uint32) Add(delta uint32) (new uint32)
 func (x *Uint32) And(mask uint32) (old uint32)
 func (x *Uint32) CompareAndSwap(old, new uint32) (swapped bool)
@@ -88,6 +87,9 @@ func (x *Uint32) Load() uint32
 func (x *Uint32) Or(mask uint32) (old uint32)
 func (x *Uint32) Store(val uint32)
 func (x *Uint32) Swap(new uint32) (old uint32)
+
+type Uint64 struct{}
+
 func (x *Uint64) Add(delta uint64) (new uint64)
 func (x *Uint64) And(mask uint64) (old uint64)
 func (x *Uint64) CompareAndSwap(old, new uint64) (swapped bool)
@@ -95,6 +97,9 @@ func (x *Uint64) Load() uint64
 func (x *Uint64) Or(mask uint64) (old uint64)
 func (x *Uint64) Store(val uint64)
 func (x *Uint64) Swap(new uint64) (old uint64)
+
+type Uintptr struct{}
+
 func (x *Uintptr) Add(delta uintptr) (new uintptr)
 func (x *Uintptr) And(mask uintptr) (old uintptr)
 func (x *Uintptr) CompareAndSwap(old, new uintptr) (swapped bool)
@@ -102,6 +107,9 @@ func (x *Uintptr) Load() uintptr
 func (x *Uintptr) Or(mask uintptr) (old uintptr)
 func (x *Uintptr) Store(val uintptr)
 func (x *Uintptr) Swap(new uintptr) (old uintptr)
+
+type Value struct{}
+
 func (v *Value) CompareAndSwap(old, new any) (swapped bool)
 func (v *Value) Load() (val any)
 func (v *Value) Store(val any)
