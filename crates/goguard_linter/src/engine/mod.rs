@@ -14,6 +14,7 @@ pub mod runner;
 pub mod selection;
 pub mod settings;
 pub mod suppression;
+pub mod testing;
 
 pub use context::Context;
 pub use rule::{Category, Domain, OptionDefault, OptionValue, Rule, RuleMeta, RuleOption, Status};
