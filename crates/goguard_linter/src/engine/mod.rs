@@ -2,6 +2,7 @@
 //! read, settings (goguard.toml) and rule selection, the runner, suppression
 //! comments, baselines, and the engine's own finding kinds.
 
+pub mod baseline;
 pub mod builtin;
 pub mod context;
 pub mod file_facts;

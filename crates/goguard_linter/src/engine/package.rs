@@ -100,9 +100,29 @@ pub fn check_package(
     let all = entries(rules);
     let mut out = Vec::new();
 
-    let model = guarded(|| PackageModel::build(&pkg.import_path, &inputs, universe));
-    if let Err(msg) = &model {
-        if let Some(&first) = ids.first() {
+    // Which rules run on each file; the model is built only if some do.
+    let plans: Vec<Vec<&'static dyn Rule>> = pkg
+        .files
+        .iter()
+        .map(|file| {
+            let overrides = settings.overrides_for(&file.path);
+            rules
+                .iter()
+                .copied()
+                .filter(|r| {
+                    let m = r.meta();
+                    settings.enabled(Entry::Rule(*r), &overrides)
+                        && (m.in_tests || !file.is_test)
+                        && m.go_below.is_none_or(|v| file.go_version < v)
+                })
+                .collect()
+        })
+        .collect();
+    let model = if plans.iter().all(Vec::is_empty) {
+        None
+    } else {
+        let built = guarded(|| PackageModel::build(&pkg.import_path, &inputs, universe));
+        if let (Err(msg), Some(&first)) = (&built, ids.first()) {
             out.push(builtin_diagnostic(
                 &INTERNAL_ERROR,
                 Span::new(first, 0..0),
@@ -112,18 +132,13 @@ pub fn check_package(
                 ),
             ));
         }
-    }
+        built.ok()
+    };
 
     for (i, file) in pkg.files.iter().enumerate() {
         let overrides = settings.overrides_for(&file.path);
         let on = |e: Entry| settings.enabled(e, &overrides);
-        let applies = |r: &&'static dyn Rule| {
-            let m = r.meta();
-            on(Entry::Rule(*r))
-                && (m.in_tests || !file.is_test)
-                && m.go_below.is_none_or(|v| file.go_version < v)
-        };
-        let to_run: Vec<&'static dyn Rule> = rules.iter().copied().filter(applies).collect();
+        let to_run = &plans[i];
         let mut found = Vec::new();
 
         if let Some(err) = parsed[i].errors().first() {
@@ -145,7 +160,7 @@ pub fn check_package(
             }
         }
 
-        if let Ok(model) = &model {
+        if let Some(model) = &model {
             let facts = FileFacts::new(parsed[i].ast(), parsed[i].root());
             let scope = FileScope {
                 model,
@@ -154,7 +169,7 @@ pub fn check_package(
                 file_id: ids[i],
                 main_module_go: pkg.main_module_go,
             };
-            for rule in &to_run {
+            for rule in to_run {
                 let meta = rule.meta();
                 let options = settings.rule_options(meta.code);
                 match guarded(|| {

@@ -114,7 +114,15 @@ pub fn check_workspace(
 ) -> CheckOutput {
     let mut universe = guarded(Universe::with_stdlib).unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
-    for s in summaries(ws, settings) {
+    let any_rule = rules
+        .iter()
+        .any(|&r| settings.may_enable(super::registry::Entry::Rule(r)));
+    let summaries = if any_rule {
+        summaries(ws, settings)
+    } else {
+        Vec::new()
+    };
+    for s in summaries {
         // Packages are in import-path order: the first of a path wins.
         if seen.insert(s.import_path.clone()) {
             universe.insert(s);

@@ -324,7 +324,17 @@ impl Settings {
             .is_some_and(|s| s.is_match(self.relative(path)))
     }
 
-    /// Whether an entry runs on a file at `path`.
+    /// Whether an entry may run on some file (in the base layer or an
+    /// override).
+    pub fn may_enable(&self, e: Entry) -> bool {
+        self.enabled(e, &[])
+            || self
+                .overrides
+                .iter()
+                .any(|o| o.layer.decide(e, self.preview) == Some(true))
+    }
+
+    /// Whether an entry runs on a file the given override layers apply to.
     pub fn enabled(&self, e: Entry, overrides: &[&Layer]) -> bool {
         super::selection::enabled(e, &self.base, overrides, self.preview)
     }
