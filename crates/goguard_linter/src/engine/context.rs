@@ -155,7 +155,7 @@ impl<'a> Context<'a> {
     pub fn cfg(&self, func: NodeId) -> Option<&'a Cfg> {
         let (model, file) = (self.model, self.file);
         let no_return = move |call: NodeId| never_returns(&model.callee(file, call));
-        self.facts.cfg(func, &no_return)
+        self.facts.cfg(func, self.source(), &no_return)
     }
 
     /// The span of a node in this file.

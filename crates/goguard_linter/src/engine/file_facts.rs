@@ -59,7 +59,7 @@ impl<'a> FileFacts<'a> {
 
     /// The CFG of a FuncDecl's or FuncLit's body, built on first request;
     /// None for other nodes and for declarations without a body.
-    pub fn cfg(&self, func: NodeId, no_return: &NoReturn<'_>) -> Option<&Cfg> {
+    pub fn cfg(&self, func: NodeId, source: &str, no_return: &NoReturn<'_>) -> Option<&Cfg> {
         let (ids, slots) = self.funcs.get_or_init(|| {
             let mut ids: Vec<NodeId> = self
                 .nodes_of_kind(NodeKind::FuncDecl)
@@ -78,7 +78,7 @@ impl<'a> FileFacts<'a> {
                 Node::FuncLit { body, .. } => body,
                 _ => return None,
             };
-            Some(Cfg::build(self.ast, body, no_return))
+            Some(Cfg::build(self.ast, source, body, no_return))
         })
         .as_ref()
     }
@@ -122,7 +122,7 @@ mod tests {
         let facts = FileFacts::new(file.ast(), file.root());
         let f = facts.nodes_of_kind(NodeKind::FuncDecl)[0];
         // A declaration without a body has no CFG; the root is no function.
-        assert!(facts.cfg(f, &|_| false).is_none());
-        assert!(facts.cfg(file.root(), &|_| false).is_none());
+        assert!(facts.cfg(f, "", &|_| false).is_none());
+        assert!(facts.cfg(file.root(), "", &|_| false).is_none());
     }
 }
