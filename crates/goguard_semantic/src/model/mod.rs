@@ -195,7 +195,7 @@ pub fn summarize_with(
 /// standard-library stubs, keyed by import path.
 #[derive(Debug, Default)]
 pub struct Universe {
-    packages: std::collections::HashMap<Arc<str>, Arc<PackageSummary>>,
+    packages: FxHashMap<Arc<str>, Arc<PackageSummary>>,
 }
 
 impl Universe {
@@ -221,7 +221,7 @@ pub struct PackageModel<'a> {
     files: &'a [FileInput<'a>],
     universe: &'a Universe,
     /// This package's own summary (package-level declarations).
-    own: PackageSummary,
+    own: Arc<PackageSummary>,
     bindings: Vec<Binding>,
     /// Per file, per node index: the binding an identifier resolves to.
     res: Vec<Vec<u32>>,

@@ -43,7 +43,11 @@ pub(super) fn build<'a>(
     } else {
         import_path
     };
-    let own = summary::summarize(import_path, name, files, universe);
+    // The universe usually holds this package's summary already.
+    let own = match universe.packages.get(import_path) {
+        Some(s) if *s.name == *name && s.fingerprint() == summary::fingerprint(files) => s.clone(),
+        _ => Arc::new(summary::summarize(import_path, name, files, universe)),
+    };
     let model = PackageModel {
         import_path: import_path.into(),
         files,
@@ -92,11 +96,20 @@ pub(super) fn build<'a>(
     b.finish()
 }
 
+/// The labels of one function body.
+#[derive(Default)]
+struct Labels<'a> {
+    func: Option<NodeId>,
+    names: FxHashMap<&'a str, BindingId>,
+    /// Branch statements naming a label not met yet (`goto` forward).
+    pending: Vec<NodeId>,
+}
+
 struct Builder<'a> {
     m: PackageModel<'a>,
     scopes: Scopes<'a>,
     /// Labels of the enclosing function bodies, innermost last.
-    labels: Vec<FxHashMap<&'a str, BindingId>>,
+    labels: Vec<Labels<'a>>,
     file: FileIdx,
     src: Option<Src<'a>>,
     universe_names: FxHashMap<&'static str, BindingId>,
@@ -587,62 +600,48 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A function body: labels first (they have function scope), then the
-    /// statements, in the function's own scope.
+    /// A function body, in the function's own scope. Labels have function
+    /// scope: declared when met, a `goto` to a later label resolves at the end.
     fn body(&mut self, body: NodeId) {
         let Node::BlockStmt { list, .. } = self.node(body) else {
             return;
         };
-        let mut labels = FxHashMap::default();
-        self.collect_labels(list, &mut labels, 0);
-        self.labels.push(labels);
+        let func = self.scopes.current();
+        self.labels.push(Labels {
+            func,
+            ..Labels::default()
+        });
         for &s in self.list(list) {
             self.stmt(s);
         }
-        self.labels.pop();
-    }
-
-    fn collect_labels(&mut self, list: List, out: &mut FxHashMap<&'a str, BindingId>, depth: u32) {
-        for &s in self.list(list) {
-            self.collect_label(s, out, depth + 1);
+        if let Some(labels) = self.labels.pop() {
+            for ident in labels.pending {
+                if let Some(&b) = labels.names.get(self.name(ident)) {
+                    self.record_use(ident, b);
+                }
+            }
         }
     }
 
-    fn collect_label(&mut self, s: NodeId, out: &mut FxHashMap<&'a str, BindingId>, depth: u32) {
-        if depth > MAX_WALK_DEPTH {
+    fn declare_label(&mut self, label: NodeId) {
+        let name = self.name(label);
+        let Some(labels) = self.labels.last() else {
+            return;
+        };
+        if name == "_" || labels.names.contains_key(name) {
             return;
         }
-        match self.node(s) {
-            Node::LabeledStmt { label, stmt, .. } => {
-                let name = self.name(label);
-                if name != "_" && !out.contains_key(name) {
-                    let id = self.add_binding(Binding {
-                        name: name.into(),
-                        kind: BindingKind::Label,
-                        decl: Some((self.file, label)),
-                        ty: Type::Unknown,
-                        scope: self.scopes.current(),
-                    });
-                    self.set_res(label, id);
-                    out.insert(name, id);
-                }
-                self.collect_label(stmt, out, depth + 1);
-            }
-            Node::BlockStmt { list, .. }
-            | Node::CaseClause { body: list, .. }
-            | Node::CommClause { body: list, .. } => self.collect_labels(list, out, depth),
-            Node::IfStmt { body, else_, .. } => {
-                self.collect_label(body, out, depth + 1);
-                if let Some(e) = else_ {
-                    self.collect_label(e, out, depth + 1);
-                }
-            }
-            Node::ForStmt { body, .. }
-            | Node::RangeStmt { body, .. }
-            | Node::SwitchStmt { body, .. }
-            | Node::TypeSwitchStmt { body, .. }
-            | Node::SelectStmt { body, .. } => self.collect_label(body, out, depth + 1),
-            _ => {}
+        let scope = labels.func;
+        let id = self.add_binding(Binding {
+            name: name.into(),
+            kind: BindingKind::Label,
+            decl: Some((self.file, label)),
+            ty: Type::Unknown,
+            scope,
+        });
+        self.set_res(label, id);
+        if let Some(labels) = self.labels.last_mut() {
+            labels.names.insert(name, id);
         }
     }
 
@@ -680,7 +679,10 @@ impl<'a> Builder<'a> {
     fn stmt_inner(&mut self, s: NodeId) {
         match self.node(s) {
             Node::DeclStmt { decl } => self.local_decl(decl),
-            Node::LabeledStmt { stmt, .. } => self.stmt(stmt),
+            Node::LabeledStmt { label, stmt, .. } => {
+                self.declare_label(label);
+                self.stmt(stmt);
+            }
             Node::ExprStmt { x } | Node::IncDecStmt { x, .. } => self.expr(x),
             Node::SendStmt { chan, value, .. } => {
                 self.expr(chan);
@@ -697,8 +699,11 @@ impl<'a> Builder<'a> {
                 label: Some(label), ..
             } => {
                 let name = self.name(label);
-                if let Some(&b) = self.labels.last().and_then(|l| l.get(name)) {
-                    self.record_use(label, b);
+                if let Some(l) = self.labels.last_mut() {
+                    match l.names.get(name) {
+                        Some(&b) => self.record_use(label, b),
+                        None => l.pending.push(label),
+                    }
                 }
             }
             Node::BlockStmt { list, .. } => {
@@ -1193,26 +1198,42 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Groups uses by binding (counting sort), each group in file and
+    /// source order (the walk's order, nearly sorted already).
     fn finish(mut self) -> PackageModel<'a> {
-        self.uses.sort_unstable_by_key(|&(b, f, p, _)| (b, f, p));
         let n = self.m.bindings.len();
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut uses = Vec::with_capacity(self.uses.len());
-        let mut i = 0;
-        for b in 0..n as u32 {
-            starts.push(uses.len() as u32);
-            while i < self.uses.len() && self.uses[i].0 == b {
-                let (_, f, _, ident) = self.uses[i];
-                uses.push(Use {
-                    file: f as usize,
-                    ident,
-                });
-                i += 1;
+        let mut starts = vec![0u32; n + 1];
+        for &(b, ..) in &self.uses {
+            starts[b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut slots: Vec<(u32, u32, NodeId)> =
+            self.uses.iter().map(|&(_, f, p, id)| (f, p, id)).collect();
+        for &(b, f, p, ident) in &self.uses {
+            let at = &mut next[b as usize];
+            slots[*at as usize] = (f, p, ident);
+            *at += 1;
+        }
+        for b in 0..n {
+            let group = &mut slots[starts[b] as usize..starts[b + 1] as usize];
+            if group
+                .windows(2)
+                .any(|w| (w[0].0, w[0].1) > (w[1].0, w[1].1))
+            {
+                group.sort_by_key(|&(f, p, _)| (f, p));
             }
         }
-        starts.push(uses.len() as u32);
+        self.m.uses = slots
+            .into_iter()
+            .map(|(f, _, ident)| Use {
+                file: f as usize,
+                ident,
+            })
+            .collect();
         self.m.use_starts = starts;
-        self.m.uses = uses;
         self.m
     }
 }

@@ -69,6 +69,8 @@ pub(crate) struct Inner {
     pub types: FxHashMap<Arc<str>, TypeDecl>,
     pub vars: FxHashMap<Arc<str>, VarDecl>,
     pub consts: FxHashMap<Arc<str>, Type>,
+    /// Identifies the files summarized (see [`fingerprint`]).
+    pub fingerprint: u64,
 }
 
 impl PackageSummary {
@@ -390,10 +392,30 @@ pub(crate) fn summarize<'s>(
             t.methods.push(m);
         }
     }
+    inner.fingerprint = fingerprint(files);
     PackageSummary {
         import_path: import_path.into(),
         name: name.into(),
         inner,
+    }
+}
+
+/// A cheap identity of a file set (paths and source lengths), so a model
+/// can reuse the universe's summary of its own package when it was built
+/// from the same files.
+pub(crate) fn fingerprint(files: &[FileInput<'_>]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for f in files {
+        f.path.hash(&mut h);
+        f.source.len().hash(&mut h);
+    }
+    h.finish()
+}
+
+impl PackageSummary {
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.inner.fingerprint
     }
 }
 
@@ -574,8 +596,8 @@ fn init_type(src: Src<'_>, names: &FileNames<'_>, inner: &Inner, e: NodeId, dept
     match *src.ast.node(e) {
         Node::BasicLit { kind, .. } => typeexpr::literal_type(kind),
         Node::Ident { .. } => match src.name(e) {
-            "true" | "false" => Type::Basic("bool".into()),
-            "iota" => Type::Basic("int".into()),
+            "true" | "false" => typeexpr::basic("bool"),
+            "iota" => typeexpr::basic("int"),
             _ => Type::Unknown,
         },
         Node::CompositeLit { ty: Some(t), .. } => typeexpr::convert(src, names, t),
@@ -587,7 +609,7 @@ fn init_type(src: Src<'_>, names: &FileNames<'_>, inner: &Inner, e: NodeId, dept
             Type::Unknown => Type::Unknown,
             t => Type::pointer_to(t),
         },
-        Node::UnaryExpr { op: Tok::Not, .. } => Type::Basic("bool".into()),
+        Node::UnaryExpr { op: Tok::Not, .. } => typeexpr::basic("bool"),
         Node::UnaryExpr { x, .. } => init_type(src, names, inner, x, depth + 1),
         Node::BinaryExpr { x, op, y, .. } => match op {
             Tok::Eql
@@ -597,7 +619,7 @@ fn init_type(src: Src<'_>, names: &FileNames<'_>, inner: &Inner, e: NodeId, dept
             | Tok::Gtr
             | Tok::Geq
             | Tok::Land
-            | Tok::Lor => Type::Basic("bool".into()),
+            | Tok::Lor => typeexpr::basic("bool"),
             _ => {
                 let (tx, ty) = (
                     init_type(src, names, inner, x, depth + 1),
