@@ -295,6 +295,10 @@ fn loop_of_names_the_innermost_loop() {
     assert_eq!(cfg.loop_of(x), Some(outer));
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "outside20")), None);
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "after20")), None);
+
+    // A label reached by a goto from inside a loop is still outside it.
+    let cfg = fx.cfg("gotoOutOfLoop");
+    assert_eq!(cfg.loop_of(fx.marked(&cfg, "out23")), None);
 }
 
 #[test]

@@ -359,7 +359,12 @@ impl<'a> Builder<'a> {
         }
         self.labels[l].defined = true;
         let goto = self.labels[l].goto;
-        self.blocks[goto.0 as usize].stmt = Some(stmt);
+        // A forward goto created the block where the goto is; it belongs
+        // where the label is.
+        let lp = self.loops.last().copied();
+        let block = &mut self.blocks[goto.0 as usize];
+        block.stmt = Some(stmt);
+        block.loop_stmt = lp;
         l
     }
 

@@ -230,6 +230,17 @@ func nested(mu *sync.Mutex) error {
 
 func try(bool) error { return nil }
 
+func gotoOutOfLoop(xs []int) {
+	for _, x := range xs {
+		if x < 0 {
+			goto out
+		}
+	}
+	return
+out:
+	done() // @out23
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}
