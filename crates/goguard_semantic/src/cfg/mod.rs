@@ -231,7 +231,35 @@ impl Cfg {
         target: &mut dyn FnMut(NodeId) -> bool,
         stop: &mut dyn FnMut(NodeId) -> bool,
     ) -> Option<NodeId> {
-        query::first_reachable(self, from, target, stop)
+        query::first_reachable(self, Some(from), target, stop)
+    }
+
+    /// [`Cfg::first_reachable`] from the function's entry: the nearest node
+    /// satisfying `target` on a path from the start of the body where no
+    /// earlier node satisfies `stop`.
+    pub fn first_reachable_from_entry(
+        &self,
+        target: &mut dyn FnMut(NodeId) -> bool,
+        stop: &mut dyn FnMut(NodeId) -> bool,
+    ) -> Option<NodeId> {
+        query::first_reachable(self, None, target, stop)
+    }
+
+    /// True when every path from the function's entry to `b` runs `a` first
+    /// (`a` dominates `b`; a node dominates itself): e.g. a `wg.Add` that
+    /// precedes a `go` statement whatever the branches. False when either is
+    /// not a node of this graph or `b` is unreachable.
+    pub fn dominates(&self, a: NodeId, b: NodeId) -> bool {
+        let (Some(_), Some((bb, _))) = (self.locate(a), self.locate(b)) else {
+            return false;
+        };
+        if !self.block(bb).live {
+            return false;
+        }
+        a == b
+            || self
+                .first_reachable_from_entry(&mut |n| n == b, &mut |n| n == a)
+                .is_none()
     }
 
     /// The node of some block that is or contains `node` (an expression

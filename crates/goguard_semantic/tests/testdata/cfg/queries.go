@@ -241,6 +241,19 @@ out:
 	done() // @out23
 }
 
+func dominance(wg *sync.WaitGroup, early bool, xs []int) {
+	if early {
+		wg.Add(1) // @add24
+	}
+	wg.Add(len(xs)) // @add24b
+	for range xs {
+		go func() { // @go24
+			defer wg.Done()
+		}()
+	}
+	wg.Wait() // @wait24
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}
