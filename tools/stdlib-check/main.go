@@ -21,7 +21,9 @@
 //     fields only when embedded) and every real embedded field that promotes
 //     exported methods or fields; for interfaces the complete method set;
 //     for other types the whole underlying type;
-//   - vars: the type; consts: the type and the value.
+//   - vars: the type; consts: the type and the value (only the type for a
+//     constant marked with the line comment "// value differs by platform",
+//     whose stub value is the linux/amd64 one).
 //
 // One line is printed per mismatch, missing object, stub type error or stub
 // whose package does not exist; the exit status is 1 if any line was printed.
@@ -209,7 +211,7 @@ func checkStub(fset *token.FileSet, imp types.Importer, s stub) {
 					c.typeSpec(sp)
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
-						c.value(n)
+						c.value(n, platformValue(sp))
 					}
 				}
 			}
@@ -457,7 +459,16 @@ func (c *checker) iface(what string, mine, real *types.Interface) {
 	}
 }
 
-func (c *checker) value(n *ast.Ident) {
+// platformMarker, as the line comment of a constant, says that its value
+// depends on GOOS/GOARCH: the stub holds the linux/amd64 value and only the
+// type is compared.
+const platformMarker = "// value differs by platform"
+
+func platformValue(sp *ast.ValueSpec) bool {
+	return sp.Comment != nil && len(sp.Comment.List) == 1 && sp.Comment.List[0].Text == platformMarker
+}
+
+func (c *checker) value(n *ast.Ident, platform bool) {
 	obj := c.info.Defs[n]
 	if obj == nil || n.Name == "_" {
 		return
@@ -480,7 +491,7 @@ func (c *checker) value(n *ast.Ident) {
 			return
 		}
 		c.compare(what, c.str(obj.Type()), c.str(rc.Type()))
-		if !constant.Compare(obj.Val(), token.EQL, rc.Val()) {
+		if !platform && !constant.Compare(obj.Val(), token.EQL, rc.Val()) {
 			report("%s: %s: stub value %s != real %s", c.path, what, obj.Val().ExactString(), rc.Val().ExactString())
 		}
 	}

@@ -4,6 +4,10 @@ package runtime
 
 const Compiler = "gc"
 
+const GOARCH string = "amd64" // value differs by platform
+
+const GOOS string = "linux" // value differs by platform
+
 var MemProfileRate int
 
 func Gosched()
