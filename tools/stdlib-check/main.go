@@ -30,8 +30,8 @@
 //
 // Real packages are type-checked from GOROOT sources by default (exported API
 // only: function bodies skipped, cgo off, files parsed in parallel). That
-// needs no build cache and costs about 1.2 s of CPU (3 s wall on a loaded
-// 2-core machine) for the 49 stubbed packages and their dependencies. With
+// needs no build cache and costs about 1.4 s of CPU (4 s wall on a loaded
+// 2-core machine) for the 67 stubbed packages and their dependencies. With
 // -export they are read from compiler
 // export data located with `go list -export -deps`: 0.15 s of CPU with a warm
 // build cache, but about 35 s of CPU to compile the dependencies of net/http
