@@ -177,7 +177,7 @@ func exportImporter(fset *token.FileSet, need map[string]bool) types.Importer {
 func checkStub(fset *token.FileSet, imp types.Importer, s stub) {
 	real, err := imp.Import(s.path)
 	if err != nil {
-		report("%s: package does not exist: %v", s.path, err)
+		report("%s: cannot load the real package: %v", s.path, err)
 		return
 	}
 	if s.ast.Name.Name != real.Name() {

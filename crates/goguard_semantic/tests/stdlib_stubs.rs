@@ -198,7 +198,9 @@ fn stubs_match_the_real_standard_library() {
         "method declared on the embedding type not reported:\n{bad_report}"
     );
     assert!(
-        bad_report.contains("no/such/pkg: package does not exist"),
+        bad_report.contains(
+            "no/such/pkg: cannot load the real package: package no/such/pkg does not exist"
+        ),
         "missing package not reported:\n{bad_report}"
     );
 
