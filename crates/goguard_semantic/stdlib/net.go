@@ -5,6 +5,7 @@ package net
 import (
 	"context"
 	"io"
+	"net/netip"
 	"os"
 	"syscall"
 	"time"
@@ -64,7 +65,10 @@ func LookupIP(host string) ([]IP, error)
 func LookupAddr(addr string) (names []string, err error)
 func LookupPort(network, service string) (port int, err error)
 func LookupSRV(service, proto, name string) (cname string, addrs []*SRV, err error)
+func LookupCNAME(host string) (cname string, err error)
+func LookupTXT(name string) ([]string, error)
 func FileConn(f *os.File) (c Conn, err error)
+func FileListener(f *os.File) (ln Listener, err error)
 func InterfaceAddrs() ([]Addr, error)
 func Interfaces() ([]Interface, error)
 func InterfaceByName(name string) (*Interface, error)
@@ -92,6 +96,7 @@ func (r *Resolver) LookupCNAME(ctx context.Context, host string) (string, error)
 func (r *Resolver) LookupPort(ctx context.Context, network, service string) (port int, err error)
 func (r *Resolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*SRV, error)
 func (r *Resolver) LookupTXT(ctx context.Context, name string) ([]string, error)
+func (r *Resolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
 
 type SRV struct {
 	Target   string
@@ -220,6 +225,7 @@ type TCPAddr struct {
 func ResolveTCPAddr(network, address string) (*TCPAddr, error)
 func (a *TCPAddr) Network() string
 func (a *TCPAddr) String() string
+func (a *TCPAddr) AddrPort() netip.AddrPort
 
 type UDPAddr struct {
 	IP   IP
@@ -230,6 +236,7 @@ type UDPAddr struct {
 func ResolveUDPAddr(network, address string) (*UDPAddr, error)
 func (a *UDPAddr) Network() string
 func (a *UDPAddr) String() string
+func (a *UDPAddr) AddrPort() netip.AddrPort
 
 // conn carries the methods TCPConn, UDPConn and UnixConn share through embedding, as
 // in the real package.
@@ -260,6 +267,7 @@ func (c *TCPConn) SetKeepAlive(keepalive bool) error
 func (c *TCPConn) SetKeepAlivePeriod(d time.Duration) error
 func (c *TCPConn) SetLinger(sec int) error
 func (c *TCPConn) SetNoDelay(noDelay bool) error
+func (c *TCPConn) SetKeepAliveConfig(config KeepAliveConfig) error
 func (c *TCPConn) SyscallConn() (syscall.RawConn, error)
 
 type TCPListener struct{}
@@ -270,6 +278,7 @@ func (l *TCPListener) AcceptTCP() (*TCPConn, error)
 func (l *TCPListener) Addr() Addr
 func (l *TCPListener) Close() error
 func (l *TCPListener) SetDeadline(t time.Time) error
+func (l *TCPListener) SyscallConn() (syscall.RawConn, error)
 
 type UDPConn struct {
 	conn
@@ -281,6 +290,7 @@ func (c *UDPConn) ReadFrom(b []byte) (int, Addr, error)
 func (c *UDPConn) ReadFromUDP(b []byte) (n int, addr *UDPAddr, err error)
 func (c *UDPConn) WriteTo(b []byte, addr Addr) (int, error)
 func (c *UDPConn) WriteToUDP(b []byte, addr *UDPAddr) (int, error)
+func (c *UDPConn) SyscallConn() (syscall.RawConn, error)
 
 type OpError struct {
 	Op     string

@@ -179,6 +179,13 @@ func (r *Root) MkdirAll(name string, perm FileMode) error
 func (r *Root) Remove(name string) error
 func (r *Root) RemoveAll(name string) error
 func (r *Root) Rename(oldname, newname string) error
+func (r *Root) Chmod(name string, mode FileMode) error
+func (r *Root) Chown(name string, uid, gid int) error
+func (r *Root) Lchown(name string, uid, gid int) error
+func (r *Root) Chtimes(name string, atime time.Time, mtime time.Time) error
+func (r *Root) Link(oldname, newname string) error
+func (r *Root) Symlink(oldname, newname string) error
+func (r *Root) Readlink(name string) (string, error)
 
 func IsExist(err error) bool
 func IsNotExist(err error) bool
