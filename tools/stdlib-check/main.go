@@ -19,7 +19,9 @@
 //   - types: alias or defined, type parameters, the kind of the underlying type;
 //     for structs each stub field (name, type, embedded or not; unexported
 //     fields only when embedded) and every real embedded field that promotes
-//     exported methods or fields; for interfaces the complete method set;
+//     exported methods or fields; for interfaces the complete method set,
+//     each method declared in the interface itself or coming through the
+//     same embedded interfaces as in the real one;
 //     for other types the whole underlying type;
 //   - vars: the type; consts: the type and the value (only the type for a
 //     constant marked with the line comment "// value differs by platform",
@@ -407,6 +409,23 @@ func (c *checker) structFields(what string, mine, real *types.Struct) {
 	}
 }
 
+func (c *checker) embeddeds(t *types.Interface) string {
+	var l []string
+	for i := 0; i < t.NumEmbeddeds(); i++ {
+		l = append(l, c.str(t.EmbeddedType(i)))
+	}
+	return "[" + strings.Join(l, ", ") + "]"
+}
+
+func explicitMethods(t *types.Interface) string {
+	var l []string
+	for i := 0; i < t.NumExplicitMethods(); i++ {
+		l = append(l, t.ExplicitMethod(i).Name())
+	}
+	sort.Strings(l)
+	return "[" + strings.Join(l, " ") + "]"
+}
+
 // promotesExported reports whether embedding t brings exported methods or
 // fields into the embedding struct.
 func promotesExported(t types.Type) bool {
@@ -435,6 +454,10 @@ func (c *checker) iface(what string, mine, real *types.Interface) {
 		c.compare(what, c.str(mine), c.str(real))
 		return
 	}
+	// The same methods must come from the same places: declared in the
+	// interface itself or through the same embedded interfaces.
+	c.compare(what+" embedded interfaces", c.embeddeds(mine), c.embeddeds(real))
+	c.compare(what+" own methods", explicitMethods(mine), explicitMethods(real))
 	ms := map[string]*types.Func{}
 	for i := 0; i < mine.NumMethods(); i++ {
 		ms[mine.Method(i).Name()] = mine.Method(i)

@@ -163,7 +163,8 @@ fn stubs_match_the_real_standard_library() {
         format!(
             "{HEADER_PREFIX}io{HEADER_SUFFIX}\n\npackage io\n\n\
              type Reader interface {{\n\tRead(p []byte) (n int, err error)\n}}\n\n\
-             func ReadAll(r Reader) (string, error)\n"
+             func ReadAll(r Reader) (string, error)\n\n\
+             type ReadCloser interface {{\n\tReader\n\tClose() error\n}}\n"
         ),
     )
     .unwrap();
@@ -188,6 +189,12 @@ fn stubs_match_the_real_standard_library() {
             "io: func ReadAll: stub (Reader) (string, error) != real (Reader) ([]byte, error)"
         ),
         "unexpected report for the wrong stub:\n{bad_report}"
+    );
+    assert!(
+        bad_report.contains(
+            "io: type ReadCloser embedded interfaces: stub [Reader] != real [Reader, Closer]"
+        ),
+        "method declared in the interface instead of through embedding not reported:\n{bad_report}"
     );
     assert!(
         bad_report.contains("testing: type T: stub lacks embedded field common"),
