@@ -7,7 +7,7 @@
 //! (the branch where the call's error is non-nil has nothing to release), and
 //! nodes on the path can end that fact (the error variable reassigned).
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use goguard_diagnostics::Span;
 use goguard_semantic::cfg::{BlockId, BlockKind, Cfg, ExitFilter};
@@ -72,9 +72,11 @@ pub fn leak_path(
 ) -> Option<LeakExit> {
     let (first_block, index) = cfg.locate(from)?;
     let exit = cfg.exit();
-    let mut stack: Vec<(BlockId, usize, bool)> = vec![(first_block, index + 1, true)];
+    // Breadth-first, so the exit reported is one through the fewest blocks.
+    let mut queue: VecDeque<(BlockId, usize, bool)> =
+        VecDeque::from([(first_block, index + 1, true)]);
     let mut seen: HashSet<(BlockId, bool)> = HashSet::new();
-    while let Some((b, start, mut facts)) = stack.pop() {
+    while let Some((b, start, mut facts)) = queue.pop_front() {
         let block = cfg.block(b);
         let mut stopped = false;
         for &n in block.nodes.iter().skip(start) {
@@ -108,7 +110,7 @@ pub fn leak_path(
                 }
             }
             if seen.insert((s, facts)) {
-                stack.push((s, 0, facts));
+                queue.push_back((s, 0, facts));
             }
         }
     }
