@@ -41,8 +41,9 @@ pub struct Search<'q> {
     /// Nodes that end a path: the value is released, handed off or replaced.
     pub stop: &'q dyn Fn(NodeId) -> bool,
     /// `prune(cond, taken, facts)`: true when the path may not leave the
-    /// `if` condition `cond` by its `taken` branch; `facts` says whether the
-    /// path has not met a `kill_facts` node since its start.
+    /// condition `cond` (of an `if` or a tagless switch case) by its `taken`
+    /// branch; `facts` says whether the path has not met a `kill_facts` node
+    /// since its start.
     pub prune: &'q dyn Fn(NodeId, bool, bool) -> bool,
     /// Nodes after which `facts` is false on the path.
     pub kill_facts: &'q dyn Fn(NodeId) -> bool,
@@ -92,8 +93,8 @@ pub fn leak_path(
             continue;
         }
         let last = block.nodes.last().copied();
-        let branch = last.and_then(|n| if_of_condition(cx, n).map(|s| (n, s)));
-        let then_block = branch.and_then(|(_, s)| then_successor(cfg, block.succs.as_slice(), s));
+        let branch = last.and_then(|n| condition_target(cx, n).map(|t| (n, t)));
+        let then_block = branch.and_then(|(_, t)| true_successor(cfg, block.succs.as_slice(), t));
         for &s in &block.succs {
             if s == exit {
                 if let Some(e) = exit_of(cx, func, cfg, last) {
@@ -117,20 +118,29 @@ pub fn leak_path(
     None
 }
 
-/// The IfStmt whose condition is `node`.
-fn if_of_condition(cx: &Context<'_>, node: NodeId) -> Option<NodeId> {
+/// For a node that is a condition — of an `if`, or a case of a switch
+/// without tag — the block kind and statement of the block entered when it
+/// is true.
+fn condition_target(cx: &Context<'_>, node: NodeId) -> Option<(BlockKind, NodeId)> {
     let parent = cx.parent(node)?;
     match *cx.node(parent) {
-        Node::IfStmt { cond, .. } if cond == node => Some(parent),
+        Node::IfStmt { cond, .. } if cond == node => Some((BlockKind::IfThen, parent)),
+        Node::CaseClause { list, .. } if cx.ast().list(list).contains(&node) => {
+            let switch = cx.parent(parent).and_then(|body| cx.parent(body))?;
+            match *cx.node(switch) {
+                Node::SwitchStmt { tag: None, .. } => Some((BlockKind::SwitchCaseBody, parent)),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
 
-/// The successor that enters the `then` body of `if_stmt`.
-fn then_successor(cfg: &Cfg, succs: &[BlockId], if_stmt: NodeId) -> Option<BlockId> {
+/// The successor entered when the condition holds.
+fn true_successor(cfg: &Cfg, succs: &[BlockId], target: (BlockKind, NodeId)) -> Option<BlockId> {
     succs.iter().copied().find(|&s| {
         let b = cfg.block(s);
-        b.kind == BlockKind::IfThen && b.stmt == Some(if_stmt)
+        b.kind == target.0 && b.stmt == Some(target.1)
     })
 }
 
