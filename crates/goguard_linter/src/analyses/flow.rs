@@ -41,7 +41,7 @@ pub struct Search<'q> {
     /// Nodes that end a path: the value is released, handed off or replaced.
     pub stop: &'q dyn Fn(NodeId) -> bool,
     /// `prune(cond, taken, facts)`: true when the path may not leave the
-    /// condition `cond` (of an `if` or a tagless switch case) by its `taken`
+    /// condition `cond` (of an `if`, a tagless switch case or a `range`) by its `taken`
     /// branch; `facts` says whether the path has not met a `kill_facts` node
     /// since its start.
     pub prune: &'q dyn Fn(NodeId, bool, bool) -> bool,
@@ -118,10 +118,13 @@ pub fn leak_path(
     None
 }
 
-/// For a node that is a condition — of an `if`, or a case of a switch
-/// without tag — the block kind and statement of the block entered when it
-/// is true.
+/// For a node that is a condition — of an `if`, a case of a switch without
+/// tag, or a `range` statement (true: one more iteration) — the block kind
+/// and statement of the block entered when it is true.
 fn condition_target(cx: &Context<'_>, node: NodeId) -> Option<(BlockKind, NodeId)> {
+    if matches!(cx.node(node), Node::RangeStmt { .. }) {
+        return Some((BlockKind::RangeBody, node));
+    }
     let parent = cx.parent(node)?;
     match *cx.node(parent) {
         Node::IfStmt { cond, .. } if cond == node => Some((BlockKind::IfThen, parent)),

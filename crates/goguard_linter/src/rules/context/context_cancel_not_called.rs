@@ -162,6 +162,12 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         return None;
     }
     let name = cx.text(cancel_expr);
+    // WithCancelCause returns a CancelCauseFunc, called with a cause.
+    let call_text = if ctor.ends_with("CancelCause") {
+        format!("{name}(nil)")
+    } else {
+        format!("{name}()")
+    };
     let ob = Obligation {
         func,
         creation: stmt,
@@ -181,7 +187,7 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
             format!("the {what} function returned by {ctor} is not called on every path"),
         )
         .with_help(format!(
-            "call {name} on every path, usually with `defer {name}()` right after the call"
+            "call {name} on every path, usually with `defer {call_text}` right after the call"
         ))
         .with_related(exit.span(cx), label),
     )

@@ -233,8 +233,19 @@ fn check_unreferenced(
     }
     let cfg = cx.cfg(func)?;
     let at = anchor(cx, func, cfg, call)?;
-    let never = |_: NodeId| false;
-    let exit = leak_path(cx, func, cfg, at, &Search::stopping_at(&never))?;
+    // `for range time.Tick(d)` only ends by break or return: the channel
+    // is never closed.
+    let ranged = match cx.parent(outer_paren(cx, call)).map(|p| (p, cx.node(p))) {
+        Some((p, &Node::RangeStmt { x, .. })) if x == outer_paren(cx, call) => Some(p),
+        _ => None,
+    };
+    let prune = |cond: NodeId, taken: bool, _facts: bool| !taken && Some(cond) == ranged;
+    let search = Search {
+        stop: &|_| false,
+        prune: &prune,
+        kill_facts: &|_| false,
+    };
+    let exit = leak_path(cx, func, cfg, at, &search)?;
     let what = match kind {
         Kind::Tick => "time.Tick",
         _ => "time.NewTicker(...).C",
