@@ -405,11 +405,19 @@ impl<'a> Builder<'a> {
             let Node::GenDecl { tok, specs, .. } = self.node(d) else {
                 continue;
             };
+            // A const spec without values repeats the previous one's.
+            let mut prev_values = List::default();
             for &s in self.list(specs) {
                 match self.node(s) {
                     Node::ValueSpec {
                         names, ty, values, ..
                     } => {
+                        let repeated = if tok == Tok::Const && values.is_empty() && ty.is_none() {
+                            prev_values
+                        } else {
+                            prev_values = values;
+                            values
+                        };
                         let expected = ty.map(|t| {
                             self.expr(t);
                             self.m.type_of(self.file, t)
@@ -418,10 +426,10 @@ impl<'a> Builder<'a> {
                         for &v in self.list(values) {
                             self.value(v, &expected);
                         }
-                        if tok != Tok::Var || ty.is_some() {
+                        if ty.is_some() {
                             continue;
                         }
-                        let (names, values) = (self.list(names), self.list(values));
+                        let (names, values) = (self.list(names), self.list(repeated));
                         for (i, &n) in names.iter().enumerate() {
                             let Some(b) = self.m.resolve(self.file, n) else {
                                 continue;
@@ -446,8 +454,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Types package-level vars from their initializers (twice, so a var
-    /// initialized from another var declared later gets a type too).
+    /// Types package-level vars and consts from their initializers (twice,
+    /// so one initialized from another declared later gets a type too).
     fn infer_package_vars(&mut self) {
         for _ in 0..2 {
             for i in 0..self.pkg_vars.len() {

@@ -274,6 +274,7 @@ pub(crate) fn summarize<'s>(
     let alias_depth = Cell::new(0);
     let mut inner = Inner::default();
     let mut methods: Vec<(&str, MethodDecl)> = Vec::new();
+    let mut retry: Vec<(usize, bool, &str, NodeId)> = Vec::new();
     for (fi, f) in files.iter().enumerate() {
         let names = |type_params| FileNames {
             pkg: info,
@@ -370,6 +371,7 @@ pub(crate) fn summarize<'s>(
                                         var.ty = init_type(src, &fnames, &inner, v, 0);
                                         if var.ty.is_unknown() {
                                             var.init_call = init_call(src, &fnames, v, 0);
+                                            retry.push((fi, tok == Tok::Const, vname, v));
                                         }
                                     }
                                     if tok == Tok::Const {
@@ -384,6 +386,31 @@ pub(crate) fn summarize<'s>(
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+    // Initializers naming consts and vars declared later (or in another file).
+    for _ in 0..2 {
+        for &(fi, is_const, vname, v) in &retry {
+            let f = &files[fi];
+            let src = Src {
+                ast: f.parsed.ast(),
+                text: f.source,
+            };
+            let fnames = FileNames {
+                pkg: info,
+                file: fi,
+                type_params: Vec::new(),
+                alias_depth: &alias_depth,
+            };
+            let t = init_type(src, &fnames, &inner, v, 0);
+            if t.is_unknown() {
+                continue;
+            }
+            if is_const {
+                inner.consts.insert(vname.into(), t);
+            } else if let Some(var) = inner.vars.get_mut(vname) {
+                var.ty = t;
             }
         }
     }
@@ -598,7 +625,12 @@ fn init_type(src: Src<'_>, names: &FileNames<'_>, inner: &Inner, e: NodeId, dept
         Node::Ident { .. } => match src.name(e) {
             "true" | "false" => typeexpr::basic("bool"),
             "iota" => typeexpr::basic("int"),
-            _ => Type::Unknown,
+            // Another package-level const or var summarized already.
+            n => match (inner.consts.get(n), inner.vars.get(n)) {
+                (Some(t), _) => t.clone(),
+                (None, Some(v)) => v.ty.clone(),
+                _ => Type::Unknown,
+            },
         },
         Node::CompositeLit { ty: Some(t), .. } => typeexpr::convert(src, names, t),
         Node::FuncLit { ty, .. } => Type::Func(Arc::new(typeexpr::signature(src, names, ty))),
@@ -657,7 +689,7 @@ fn init_type(src: Src<'_>, names: &FileNames<'_>, inner: &Inner, e: NodeId, dept
     }
 }
 
-/// `pkg.F(...)` as (the function, result index), for later resolution.
+/// `pkg.F(...)` or `F(...)` as (the function, result index), for later resolution.
 fn init_call(
     src: Src<'_>,
     names: &FileNames<'_>,
@@ -667,8 +699,13 @@ fn init_call(
     let Node::CallExpr { fun, .. } = *src.ast.node(e) else {
         return None;
     };
-    let Node::SelectorExpr { x, sel } = *src.ast.node(fun) else {
-        return None;
+    let (x, sel) = match *src.ast.node(fun) {
+        Node::SelectorExpr { x, sel } => (x, sel),
+        // A function of this package.
+        Node::Ident { .. } => {
+            return Some((NamedRef::new(names.pkg.import_path, src.name(fun)), i));
+        }
+        _ => return None,
     };
     if !matches!(src.ast.node(x), Node::Ident { .. }) {
         return None;

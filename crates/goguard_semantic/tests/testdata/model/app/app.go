@@ -49,3 +49,12 @@ func unknownpkgcall() {
 	(func() {})() // callee: lit
 	(New)()       // callee: func example.com/app.New
 }
+
+func packageVars() {
+	_ = shapes.ErrBad // typeof: shapes.ErrBad => error
+	_ = shapes.Big    // typeof: shapes.Big => example.com/shapes.Celsius
+	_ = shapes.Origin // typeof: shapes.Origin => example.com/shapes.Point
+	for i := range shapes.Many { // type: i example.com/shapes.Count
+		_ = i
+	}
+}
