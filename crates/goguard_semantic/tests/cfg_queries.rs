@@ -375,3 +375,9 @@ fn dominance_and_search_from_the_entry() {
     let dead = fx.marked(&cfg, "dead16");
     assert!(!cfg.dominates(fx.marked(&cfg, "panic16"), dead));
 }
+
+#[test]
+fn graphs_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone>() {}
+    shareable::<Cfg>();
+}
