@@ -394,6 +394,15 @@ impl<'a> Builder<'a> {
                     self.set_res(decl, id);
                 }
                 self.file_names[self.file].insert(bound, id);
+                // `k8s.io/api/core/v1` guessed as `core` may well be named `v1`.
+                if let Some(alt) = name
+                    .is_none()
+                    .then(|| version_element(path_text))
+                    .flatten()
+                    .filter(|_| self.m.universe.package(path_text).is_none())
+                {
+                    self.file_names[self.file].entry(alt).or_insert(id);
+                }
             }
         }
     }
@@ -1244,6 +1253,13 @@ impl<'a> Builder<'a> {
         self.m.use_starts = starts;
         self.m
     }
+}
+
+/// The last element of an import path when it is a major version (`v1`).
+fn version_element(path: &str) -> Option<&str> {
+    let last = path.rsplit('/').next()?;
+    let digits = last.strip_prefix('v')?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(last)
 }
 
 /// The type a variable gets from a value of type `t` (nil has none).

@@ -219,6 +219,7 @@ fn file_imports<'s>(
                 continue;
             };
             let path = import_path_text(ast.text(path, f.source));
+            let explicit = name.is_some();
             let name = match name {
                 Some(n) => typeexpr::ident_text(ast, n, f.source),
                 None => match package_name_of(known, path) {
@@ -231,6 +232,14 @@ fn file_imports<'s>(
                 "." => dots.push(path),
                 _ => {
                     out.insert(name, path);
+                    // An unknown `.../core/v1` may be named `v1` rather than `core`.
+                    let last = path.rsplit('/').next().unwrap_or(path);
+                    let is_version = last.len() > 1
+                        && last.starts_with('v')
+                        && last[1..].bytes().all(|b| b.is_ascii_digit());
+                    if is_version && !explicit && known.package(path).is_none() {
+                        out.entry(last).or_insert(path);
+                    }
                 }
             }
         }
