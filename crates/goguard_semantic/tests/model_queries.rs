@@ -1,5 +1,6 @@
-//! The model over the real standard-library stubs (`Universe::with_stdlib`):
-//! calls, fields and methods of stubbed packages are typed and named.
+//! Model queries outside the fixtures: calls, fields and methods of the real
+//! standard-library stubs (`Universe::with_stdlib`) are typed and named, and
+//! uses come in file and source order.
 
 use std::path::Path;
 
@@ -88,4 +89,57 @@ fn stdlib_calls_are_typed_and_named() {
 
     let lock = find_call(&parsed, "s.mu.Lock()");
     assert!(model.callee(0, lock).is_method("sync", "Mutex", "Lock"));
+}
+
+/// Uses are listed in file order, then source order, including uses inside
+/// closures and uses recorded before the declaration they follow in source
+/// (`a, err := f(err)`).
+#[test]
+fn uses_are_in_file_and_source_order() {
+    let a = "package p\n\nvar shared int\n\nfunc f(err error) (int, error) {\n\tn, err := g(err)\n\tgo func() { shared++ }()\n\treturn n + shared, err\n}\n";
+    let b = "package p\n\nfunc g(e error) (int, error) { shared = 2; return shared, e }\n";
+    let (pa, pb) = (parse_file(a), parse_file(b));
+    let input = |path: &'static str, source: &'static str, parsed| FileInput {
+        path: Path::new(path),
+        source,
+        parsed,
+        go_version: GoVersion::new(1, 23),
+        is_test: false,
+    };
+    let files = [input("a.go", a, &pa), input("b.go", b, &pb)];
+    let universe = Universe::new();
+    let model = PackageModel::build("example.com/p", &files, &universe);
+    let (shared, _) = model
+        .bindings()
+        .find(|(_, b)| &*b.name == "shared")
+        .expect("shared declared");
+    let places: Vec<(usize, u32)> = model
+        .uses(shared)
+        .iter()
+        .map(|u| {
+            let parsed = files[u.file].parsed;
+            (u.file, parsed.lines().line_col(parsed.ast().pos(u.ident)).0)
+        })
+        .collect();
+    assert_eq!(places, vec![(0, 7), (0, 8), (1, 3), (1, 3)]);
+    let (err, _) = model
+        .bindings()
+        .find(|(_, b)| &*b.name == "err")
+        .expect("err declared");
+    let lines: Vec<u32> = model
+        .uses(err)
+        .iter()
+        .map(|u| pa.lines().line_col(pa.ast().pos(u.ident)).0)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![6, 6, 8],
+        "err: redeclared by :=, read by g(err), returned"
+    );
+    let cols: Vec<u32> = model
+        .uses(err)
+        .iter()
+        .map(|u| pa.ast().pos(u.ident))
+        .collect();
+    assert!(cols.windows(2).all(|w| w[0] < w[1]), "{cols:?}");
 }
