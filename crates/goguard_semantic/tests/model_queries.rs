@@ -55,6 +55,8 @@ fn stdlib_calls_are_typed_and_named() {
     );
     assert_eq!(universe.package_name("net/http"), "http");
     assert_eq!(universe.package_name("github.com/x/go-yaml/v3"), "yaml");
+    let unsafe_pkg = universe.package("unsafe").expect("unsafe declared");
+    assert!(unsafe_pkg.type_decl("Pointer").is_some());
     let parsed = parse_file(SOURCE);
     let files = [FileInput {
         path: Path::new("p.go"),
