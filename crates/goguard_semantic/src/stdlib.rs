@@ -20,7 +20,10 @@
 //! repository root, `cd tools/stdlib-check && go run . ../../crates/goguard_semantic/stdlib`)
 //! until it reports nothing. Prefer explicit types on vars and on constants whose
 //! value is not a literal: the light-type summarizer reads declared types and
-//! does not evaluate constant expressions across packages.
+//! does not evaluate constant expressions across packages. A constant whose
+//! value depends on GOOS/GOARCH (`runtime.GOOS`, `os.PathSeparator`) holds
+//! the linux/amd64 value and carries the line comment
+//! `// value differs by platform`, so the checker compares only its type.
 
 /// The Go release whose standard library the stubs describe.
 pub const GO_VERSION: &str = "go1.26";
