@@ -63,7 +63,6 @@ const headerPrefix = "// Declarations of package "
 const headerSuffix = " used by goguard's light types; signatures only."
 
 type stub struct {
-	file string
 	path string // import path named by the header
 	ast  *ast.File
 }
@@ -119,6 +118,7 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 	}
 	sort.Strings(files)
 	var stubs []stub
+	seen := map[string]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
@@ -136,7 +136,12 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 			report("%s: missing header %q", f, headerPrefix+"<import path>"+headerSuffix)
 			continue
 		}
-		stubs = append(stubs, stub{file: f, path: path, ast: file})
+		if prev, ok := seen[path]; ok {
+			report("%s: %s describes the same package as %s", path, f, prev)
+			continue
+		}
+		seen[path] = f
+		stubs = append(stubs, stub{path: path, ast: file})
 	}
 	return stubs
 }
