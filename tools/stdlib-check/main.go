@@ -33,7 +33,7 @@
 // Real packages are type-checked from GOROOT sources by default (exported API
 // only: function bodies skipped, cgo off, files parsed in parallel). That
 // needs no build cache and costs about 1 s of CPU (1.5 to 4 s wall on a
-// shared 2-core machine) for the 76 stubbed packages and their dependencies.
+// shared 2-core machine) for the 80 stubbed packages and their dependencies.
 // With -export they are read from compiler export data located with
 // `go list -export -deps`: 0.15 s of CPU with a warm build cache, but about
 // 35 s of CPU (65 s wall) to compile the dependencies of net/http into a cold
