@@ -82,6 +82,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files: a body left open by a test costs a
+    ///   connection until the test binary exits.
     /// - Only responses held in a local variable are followed; the receiver
     ///   of `Do` must have a known type (`*http.Client`, `http.RoundTripper`,
     ///   `*http.Transport`).
@@ -98,6 +100,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        in_tests: false,
     }
 }
 

@@ -78,6 +78,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files, whose tickers end with the test binary.
     /// - The version that matters is the main module's `go` line; the rule
     ///   is silent from go 1.23 on, including for tickers kept alive by a
     ///   goroutine that never ends (a goroutine problem, not a ticker one).
@@ -93,6 +94,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        in_tests: false,
     }
 }
 
