@@ -143,6 +143,8 @@ type CookieJar interface {
 }
 
 func SetCookie(w ResponseWriter, cookie *Cookie)
+func ParseCookie(line string) ([]*Cookie, error)
+func ParseSetCookie(line string) (*Cookie, error)
 
 type RoundTripper interface {
 	RoundTrip(*Request) (*Response, error)
@@ -330,6 +332,9 @@ func MaxBytesReader(w ResponseWriter, r io.ReadCloser, n int64) io.ReadCloser
 func StatusText(code int) string
 func DetectContentType(data []byte) string
 func ServeFile(w ResponseWriter, r *Request, name string)
+func ServeFileFS(w ResponseWriter, r *Request, fsys fs.FS, name string)
+func AllowQuerySemicolons(h Handler) Handler
+func ParseHTTPVersion(vers string) (major, minor int, ok bool)
 func ServeContent(w ResponseWriter, req *Request, name string, modtime time.Time, content io.ReadSeeker)
 func ParseTime(text string) (t time.Time, err error)
 

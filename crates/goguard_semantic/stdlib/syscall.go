@@ -35,5 +35,6 @@ type SysProcAttr struct {
 	Pgid    int
 }
 
+func Exit(code int)
 func Getpid() int
 func Kill(pid int, sig Signal) (err error)

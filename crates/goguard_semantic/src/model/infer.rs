@@ -305,7 +305,17 @@ impl<'a> PackageModel<'a> {
     fn binary_type(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
         let ast = self.src(f).ast;
         let mut cur = e;
-        loop {
+        for step in 0..4096 {
+            if step > 32 {
+                // A long chain (`"a" + b + ...`): the operands share a type,
+                // so the right operand answers in O(1).
+                if let Node::BinaryExpr { y, .. } = *ast.node(cur) {
+                    let t = self.type_of_depth(f, y, depth);
+                    if !t.is_unknown() {
+                        return t;
+                    }
+                }
+            }
             match *ast.node(cur) {
                 Node::BinaryExpr { x, op, y, .. } => match op {
                     Tok::Eql
@@ -335,6 +345,7 @@ impl<'a> PackageModel<'a> {
                 _ => return self.type_of_depth(f, cur, depth),
             }
         }
+        Type::Unknown
     }
 
     fn selector_type(&self, f: FileIdx, x: NodeId, name: &str, depth: u32) -> Type {

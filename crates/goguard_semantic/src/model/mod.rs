@@ -204,9 +204,10 @@ impl Universe {
         Universe::default()
     }
 
+    /// Adds a package. An external test package (`name_test`) never
+    /// replaces the package of the same import path: it cannot be imported.
     pub fn insert(&mut self, summary: PackageSummary) {
-        self.packages
-            .insert(summary.import_path.clone(), Arc::new(summary));
+        self.insert_arc(Arc::new(summary));
     }
 
     pub fn package(&self, import_path: &str) -> Option<&PackageSummary> {
@@ -239,6 +240,9 @@ pub struct PackageModel<'a> {
 const NO_BINDING: u32 = u32::MAX;
 
 impl<'a> PackageModel<'a> {
+    /// Builds the model. For an external test package (package clause
+    /// `x_test`) given its directory's import path `p`, the model's import
+    /// path is `p_test`, so that `p` still names the package under test.
     pub fn build(
         import_path: &str,
         files: &'a [FileInput<'a>],

@@ -30,10 +30,19 @@ pub(super) fn build<'a>(
     let name = files
         .iter()
         .find_map(|f| match *f.parsed.ast().node(f.parsed.root()) {
-            Node::File { name, .. } => Some(f.parsed.ast().ident_name(name, f.source)),
+            Node::File { name, .. } => Some(typeexpr::ident_text(f.parsed.ast(), name, f.source)),
             _ => None,
         })
         .unwrap_or("");
+    // An external test package shares its directory's import path but is
+    // another package (importing the first): it is `path_test`, as go list names it.
+    let xtest;
+    let import_path = if name.ends_with("_test") && !import_path.ends_with("_test") {
+        xtest = format!("{import_path}_test");
+        &xtest
+    } else {
+        import_path
+    };
     let own = summary::summarize(import_path, name, files, universe);
     let model = PackageModel {
         import_path: import_path.into(),

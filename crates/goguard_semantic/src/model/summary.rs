@@ -119,8 +119,11 @@ struct PkgInfo<'s> {
     files: &'s [FileInput<'s>],
     /// Per file: import name -> path (dot and blank imports left out).
     imports: Vec<FxHashMap<&'s str, &'s str>>,
+    /// Per file: dot-imported paths.
+    dot_imports: Vec<Vec<&'s str>>,
     /// Type name -> (file, TypeSpec).
     types: FxHashMap<&'s str, (usize, NodeId)>,
+    known: &'s Universe,
 }
 
 impl<'s> FileNames<'s> {
@@ -160,7 +163,25 @@ impl TypeNames for FileNames<'_> {
             }
             return Type::named(self.pkg.import_path, name);
         }
-        typeexpr::predeclared_type(name).unwrap_or_default()
+        if let Some(t) = typeexpr::predeclared_type(name) {
+            return t;
+        }
+        // A dot-imported type: the package that declares it when known,
+        // else the only dot import.
+        let dots = &self.pkg.dot_imports[self.file];
+        let from = dots
+            .iter()
+            .find(|p| {
+                self.pkg
+                    .known
+                    .package(p)
+                    .is_some_and(|s| s.type_decl(name).is_some())
+            })
+            .or_else(|| (dots.len() == 1).then(|| &dots[0]));
+        match from {
+            Some(path) => Type::named(path, name),
+            None => Type::Unknown,
+        }
     }
 
     fn qualified(&self, _: NodeId, pkg_name: &str, name: &str) -> Option<Type> {
@@ -172,11 +193,15 @@ impl TypeNames for FileNames<'_> {
 /// Import name -> path for one file: explicit names, else the universe's
 /// package name, else a guess from the path. When a qualifier matches no
 /// import name, [`fallback_import`] is tried.
-fn file_imports<'s>(f: &FileInput<'s>, known: &'s Universe) -> FxHashMap<&'s str, &'s str> {
+fn file_imports<'s>(
+    f: &FileInput<'s>,
+    known: &'s Universe,
+) -> (FxHashMap<&'s str, &'s str>, Vec<&'s str>) {
     let mut out = FxHashMap::default();
+    let mut dots = Vec::new();
     let ast = f.parsed.ast();
     let Node::File { decls, .. } = *ast.node(f.parsed.root()) else {
-        return out;
+        return (out, dots);
     };
     for &d in ast.list(decls) {
         let Node::GenDecl {
@@ -193,18 +218,22 @@ fn file_imports<'s>(f: &FileInput<'s>, known: &'s Universe) -> FxHashMap<&'s str
             };
             let path = import_path_text(ast.text(path, f.source));
             let name = match name {
-                Some(n) => ast.ident_name(n, f.source),
+                Some(n) => typeexpr::ident_text(ast, n, f.source),
                 None => match package_name_of(known, path) {
                     Some(n) => n,
                     None => continue,
                 },
             };
-            if name != "_" && name != "." {
-                out.insert(name, path);
+            match name {
+                "_" => {}
+                "." => dots.push(path),
+                _ => {
+                    out.insert(name, path);
+                }
             }
         }
     }
-    out
+    (out, dots)
 }
 
 /// The path of an import spec's literal, without quotes.
@@ -220,16 +249,19 @@ pub(crate) fn summarize<'s>(
     files: &'s [FileInput<'s>],
     known: &'s Universe,
 ) -> PackageSummary {
+    let (imports, dot_imports) = files.iter().map(|f| file_imports(f, known)).unzip();
     let mut info = PkgInfo {
         import_path,
         files,
-        imports: files.iter().map(|f| file_imports(f, known)).collect(),
+        imports,
+        dot_imports,
         types: FxHashMap::default(),
+        known,
     };
     for (fi, f) in files.iter().enumerate() {
         for_each_spec(f, Tok::Type, |spec| {
             if let Node::TypeSpec { name, .. } = *f.parsed.ast().node(spec) {
-                let n = f.parsed.ast().ident_name(name, f.source);
+                let n = typeexpr::ident_text(f.parsed.ast(), name, f.source);
                 if n != "_" {
                     info.types.entry(n).or_insert((fi, spec));
                 }

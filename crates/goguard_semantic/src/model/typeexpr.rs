@@ -29,7 +29,19 @@ pub(crate) struct Src<'a> {
 
 impl<'a> Src<'a> {
     pub fn name(&self, id: NodeId) -> &'a str {
-        self.ast.ident_name(id, self.text)
+        ident_text(self.ast, id, self.text)
+    }
+}
+
+/// An identifier's name; `_` for synthetic identifiers and for spans that
+/// are not in the source (a missing package name), "" for other nodes.
+pub(crate) fn ident_text<'s>(ast: &Ast, id: NodeId, source: &'s str) -> &'s str {
+    match *ast.node(id) {
+        Node::Ident {
+            synthetic: true, ..
+        } => "_",
+        Node::Ident { pos, end, .. } => source.get(pos as usize..end as usize).unwrap_or("_"),
+        _ => "",
     }
 }
 

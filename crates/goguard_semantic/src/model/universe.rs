@@ -56,7 +56,9 @@ fn stdlib_summaries() -> &'static [Arc<PackageSummary>] {
                 let parsed = goguard_syntax::parse_file(source);
                 let ast = parsed.ast();
                 let name = match *ast.node(parsed.root()) {
-                    Node::File { name, .. } => ast.ident_name(name, source).to_string(),
+                    Node::File { name, .. } => {
+                        super::typeexpr::ident_text(ast, name, source).to_string()
+                    }
                     _ => guess_package_name(path).to_string(),
                 };
                 let file = FileInput {
@@ -85,6 +87,9 @@ impl Universe {
 
     /// Adds a summary shared with other universes.
     pub fn insert_arc(&mut self, summary: Arc<PackageSummary>) {
+        if summary.name.ends_with("_test") && self.packages.contains_key(&summary.import_path) {
+            return;
+        }
         self.packages.insert(summary.import_path.clone(), summary);
     }
 
@@ -107,7 +112,7 @@ impl Universe {
 /// The default name for an import of `path` (None for "C", which binds nothing usable).
 pub(crate) fn package_name_of<'s>(u: &'s Universe, path: &'s str) -> Option<&'s str> {
     match u.package(path) {
-        Some(p) if !p.name.is_empty() => Some(&p.name),
+        Some(p) if !p.name.is_empty() => Some(p.name.strip_suffix("_test").unwrap_or(&p.name)),
         _ => Some(guess_package_name(path)),
     }
 }

@@ -230,6 +230,30 @@ func nested(mu *sync.Mutex) error {
 
 func try(bool) error { return nil }
 
+func gotoOutOfLoop(xs []int) {
+	for _, x := range xs {
+		if x < 0 {
+			goto out
+		}
+	}
+	return
+out:
+	done() // @out23
+}
+
+func dominance(wg *sync.WaitGroup, early bool, xs []int) {
+	if early {
+		wg.Add(1) // @add24
+	}
+	wg.Add(len(xs)) // @add24b
+	for range xs {
+		go func() { // @go24
+			defer wg.Done()
+		}()
+	}
+	wg.Wait() // @wait24
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}
