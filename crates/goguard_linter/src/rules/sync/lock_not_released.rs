@@ -8,7 +8,7 @@ use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::expr::{normalized_text, outer_paren, place_of, unparen, Place};
 use crate::analyses::flow::{entry_reaches, leak_path, LeakExit, Search};
-use crate::analyses::locks::{calls_that_may_unlock, mutex_ops, owners, same_mutex, MutexOp};
+use crate::analyses::locks::{mutex_ops, owner_handoffs, owners, same_mutex, MutexOp};
 use crate::declare_rule;
 use crate::engine::Context;
 
@@ -85,8 +85,11 @@ declare_rule! {
     ///   reached through two different expressions is two mutexes, and the
     ///   rule stays silent when the expression could denote another mutex.
     /// - A function that is given the mutex or its owner (`s.unlockAll()`,
-    ///   `release(s)`) counts as unlocking it when its body (in this package)
-    ///   unlocks anything, or when goguard cannot see its body.
+    ///   `release(s)`, a method value `return s.release`) counts as unlocking
+    ///   it when its body (in this package) unlocks anything, or when
+    ///   goguard cannot see its body. Assigning a field of the owner whose
+    ///   name speaks of the lock (`s.locked = true`, `rs.scanHold = true`)
+    ///   counts as recording that the lock is still held on purpose.
     /// - Locks taken and released under the same condition
     ///   (`if lock { mu.Lock() } ... if lock { mu.Unlock() }`) are not
     ///   reported, whatever happens in between.
@@ -201,7 +204,7 @@ fn check_call(
         return None;
     }
     let escapes = mentions_handing_off(cx, func, &key);
-    let helpers = calls_that_may_unlock(cx, func, cfg, &owners(cx, receiver), cache);
+    let helpers = owner_handoffs(cx, func, cfg, &owners(cx, receiver), cache);
     let stop = |n: NodeId| {
         releases.contains(&n) || locks.contains(&n) || escapes.contains(&n) || helpers.contains(&n)
     };
