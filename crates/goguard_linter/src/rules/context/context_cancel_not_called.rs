@@ -176,7 +176,7 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         creation: stmt,
         binding,
         error: None,
-        nil_exempt: false,
+        nil_exempt: true,
     };
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, func, ident);
     let exit = find_leak(cx, &ob, &classify)?;
