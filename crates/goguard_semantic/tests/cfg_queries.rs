@@ -375,3 +375,41 @@ fn dominance_and_search_from_the_entry() {
     let dead = fx.marked(&cfg, "dead16");
     assert!(!cfg.dominates(fx.marked(&cfg, "panic16"), dead));
 }
+
+#[test]
+fn graphs_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone>() {}
+    shareable::<Cfg>();
+}
+
+#[test]
+fn avoiding_blocks_leaves_out_a_branch() {
+    let fx = fixture();
+    let cfg = fx.cfg("errBranch");
+    let get = fx.marked(&cfg, "get25");
+    let closes = |n: NodeId| fx.text(n) == "resp.Close()";
+    let nearest = cfg.path_to_exit_avoiding(get, ExitFilter::Normal, &mut |n| closes(n));
+    assert_eq!(nearest, Some(ret(&fx, &cfg, "errret25")));
+    // The error branch: the IfThen of the `if` whose condition is `err != nil`.
+    let mut err_branch = |_, b: &goguard_semantic::cfg::Block| {
+        b.kind == BlockKind::IfThen
+            && b.stmt.is_some_and(|s| match *fx.ast().node(s) {
+                Node::IfStmt { cond, .. } => fx.text(cond) == "err != nil",
+                _ => false,
+            })
+    };
+    let got = cfg.path_to_exit_avoiding_blocks(
+        get,
+        ExitFilter::Normal,
+        &mut |n| closes(n),
+        &mut err_branch,
+    );
+    assert_eq!(got, Some(ret(&fx, &cfg, "leak25")));
+    let none = cfg.path_to_exit_avoiding_blocks(
+        get,
+        ExitFilter::Normal,
+        &mut |n| closes(n) || fx.line(n) == fx.line(fx.marked(&cfg, "leak25")),
+        &mut err_branch,
+    );
+    assert_eq!(none, None);
+}

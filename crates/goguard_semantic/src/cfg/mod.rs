@@ -29,7 +29,8 @@
 //! Statement-to-statement reachability, liveness and fall-off agree with
 //! go/cfg on every function of moby and GOROOT/src (`cfg_stats --liveness`).
 //!
-//! Queries: [`Cfg::locate`] (O(1)), [`Cfg::path_to_exit_avoiding`],
+//! Queries: [`Cfg::locate`] (O(1)), [`Cfg::path_to_exit_avoiding`] (and
+//! [`Cfg::path_to_exit_avoiding_blocks`]),
 //! [`Cfg::exits_from`], [`Cfg::reaches`], [`Cfg::first_reachable`] (and
 //! from the entry), [`Cfg::dominates`], [`Cfg::in_cycle`], [`Cfg::loop_of`],
 //! [`Cfg::enclosing_node`], [`Cfg::exits`], [`Cfg::can_return`].
@@ -221,7 +222,23 @@ impl Cfg {
         filter: ExitFilter,
         stop: &mut dyn FnMut(NodeId) -> bool,
     ) -> Option<Exit> {
-        query::path_to_exit_avoiding(self, from, filter, stop)
+        query::path_to_exit_avoiding(self, from, filter, stop, &mut |_, _| false)
+    }
+
+    /// [`Cfg::path_to_exit_avoiding`] where, in addition, the path may not
+    /// enter a block for which `avoid_block` holds. This is how a rule leaves
+    /// out a branch it knows is not taken with its value, e.g. the IfThen
+    /// block of `if err != nil` after `resp, err := http.Get(url)`
+    /// (`block.kind == BlockKind::IfThen` and `block.stmt` is that IfStmt).
+    /// The block holding `from` is never asked about.
+    pub fn path_to_exit_avoiding_blocks(
+        &self,
+        from: NodeId,
+        filter: ExitFilter,
+        stop: &mut dyn FnMut(NodeId) -> bool,
+        avoid_block: &mut dyn FnMut(BlockId, &Block) -> bool,
+    ) -> Option<Exit> {
+        query::path_to_exit_avoiding(self, from, filter, stop, avoid_block)
     }
 
     /// Every exit accepted by `filter` that some path from just after

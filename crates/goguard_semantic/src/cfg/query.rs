@@ -128,6 +128,7 @@ pub(super) fn path_to_exit_avoiding(
     from: NodeId,
     filter: ExitFilter,
     stop: &mut dyn FnMut(NodeId) -> bool,
+    avoid_block: &mut dyn FnMut(BlockId, &Block) -> bool,
 ) -> Option<Exit> {
     // Shared by both closures below, which `walk` never runs at once.
     let stop = std::cell::RefCell::new(stop);
@@ -145,7 +146,13 @@ pub(super) fn path_to_exit_avoiding(
             None => Visit::Continue,
         }
     };
-    walk(cfg, from, &mut |b, i| judge(b, i), &mut |_, b| judge(b, 0))
+    walk(cfg, from, &mut |b, i| judge(b, i), &mut |id, b| {
+        if avoid_block(id, b) {
+            Visit::Stop
+        } else {
+            judge(b, 0)
+        }
+    })
 }
 
 pub(super) fn exits_from(cfg: &Cfg, from: NodeId, filter: ExitFilter) -> Vec<Exit> {

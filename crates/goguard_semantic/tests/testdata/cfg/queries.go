@@ -254,6 +254,24 @@ func dominance(wg *sync.WaitGroup, early bool, xs []int) {
 	wg.Wait() // @wait24
 }
 
+type response struct{ code int }
+
+func (r *response) Close() {}
+
+func get(string) (*response, error) { return nil, nil }
+
+func errBranch(url string) error {
+	resp, err := get(url) // @get25
+	if err != nil {
+		return err // @errret25
+	}
+	if resp.code != 200 {
+		return nil // @leak25
+	}
+	resp.Close()
+	return nil
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}
