@@ -32,12 +32,12 @@
 //
 // Real packages are type-checked from GOROOT sources by default (exported API
 // only: function bodies skipped, cgo off, files parsed in parallel). That
-// needs no build cache and costs about 1.4 s of CPU (4 s wall on a loaded
-// 2-core machine) for the 67 stubbed packages and their dependencies. With
-// -export they are read from compiler
-// export data located with `go list -export -deps`: 0.15 s of CPU with a warm
-// build cache, but about 35 s of CPU to compile the dependencies of net/http
-// into a cold one (go1.26.8, linux/amd64), which is why it is not the default.
+// needs no build cache and costs about 1 s of CPU (1.5 to 4 s wall on a
+// shared 2-core machine) for the 80 stubbed packages and their dependencies.
+// With -export they are read from compiler export data located with
+// `go list -export -deps`: 0.15 s of CPU with a warm build cache, but about
+// 35 s of CPU (65 s wall) to compile the dependencies of net/http into a cold
+// one (go1.26.8, linux/amd64), which is why it is not the default.
 package main
 
 import (
@@ -63,7 +63,6 @@ const headerPrefix = "// Declarations of package "
 const headerSuffix = " used by goguard's light types; signatures only."
 
 type stub struct {
-	file string
 	path string // import path named by the header
 	ast  *ast.File
 }
@@ -119,6 +118,7 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 	}
 	sort.Strings(files)
 	var stubs []stub
+	seen := map[string]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
@@ -136,7 +136,12 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 			report("%s: missing header %q", f, headerPrefix+"<import path>"+headerSuffix)
 			continue
 		}
-		stubs = append(stubs, stub{file: f, path: path, ast: file})
+		if prev, ok := seen[path]; ok {
+			report("%s: %s describes the same package as %s", path, f, prev)
+			continue
+		}
+		seen[path] = f
+		stubs = append(stubs, stub{path: path, ast: file})
 	}
 	return stubs
 }

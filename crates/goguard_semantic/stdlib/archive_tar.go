@@ -16,6 +16,16 @@ var (
 	ErrInsecurePath    error
 )
 
+const (
+	TypeReg     = '0'
+	TypeLink    = '1'
+	TypeSymlink = '2'
+	TypeChar    = '3'
+	TypeBlock   = '4'
+	TypeDir     = '5'
+	TypeFifo    = '6'
+)
+
 type Format int
 
 func (f Format) String() string

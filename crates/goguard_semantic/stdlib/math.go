@@ -26,10 +26,8 @@ const (
 )
 
 const (
-	intSize = 32 << (^uint(0) >> 63)
-
-	MaxInt    = 1<<(intSize-1) - 1
-	MinInt    = -1 << (intSize - 1)
+	MaxInt    = 1<<63 - 1 // value differs by platform
+	MinInt    = -1 << 63  // value differs by platform
 	MaxInt8   = 1<<7 - 1
 	MinInt8   = -1 << 7
 	MaxInt16  = 1<<15 - 1
@@ -38,7 +36,7 @@ const (
 	MinInt32  = -1 << 31
 	MaxInt64  = 1<<63 - 1
 	MinInt64  = -1 << 63
-	MaxUint   = 1<<intSize - 1
+	MaxUint   = 1<<64 - 1 // value differs by platform
 	MaxUint8  = 1<<8 - 1
 	MaxUint16 = 1<<16 - 1
 	MaxUint32 = 1<<32 - 1

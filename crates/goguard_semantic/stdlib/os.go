@@ -21,11 +21,11 @@ const (
 )
 
 const (
-	PathSeparator     = '/'
-	PathListSeparator = ':'
+	PathSeparator     = '/' // value differs by platform
+	PathListSeparator = ':' // value differs by platform
 )
 
-const DevNull = "/dev/null"
+const DevNull = "/dev/null" // value differs by platform
 
 const (
 	ModeDir        fs.FileMode = fs.ModeDir

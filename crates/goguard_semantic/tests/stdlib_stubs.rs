@@ -11,7 +11,7 @@ use std::process::Command;
 
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileInput, Member, PackageModel, Universe};
-use goguard_semantic::stdlib::{stub, STUBS};
+use goguard_semantic::stdlib::{stub, GO_VERSION, STUBS};
 use goguard_semantic::types::{NamedRef, Type};
 use goguard_syntax::{parse_file, Ast, Node, NodeId, ParsedFile};
 
@@ -213,9 +213,15 @@ fn stubs_match_the_real_standard_library() {
 
     let (ok, report) = run_checker(&tool, &stub_dir());
     let _ = std::fs::remove_file(&tool);
+    let go_version = Command::new("go")
+        .arg("version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     assert!(
         ok,
-        "the stubs disagree with the standard library:\n{report}"
+        "the stubs (which describe {GO_VERSION}) disagree with the standard library of \
+         `{go_version}`:\n{report}"
     );
 }
 
