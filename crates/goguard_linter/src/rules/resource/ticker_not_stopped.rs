@@ -39,7 +39,6 @@ declare_rule! {
     ///
     /// ## Example
     /// ```go
-    /// // fixture: go=1.21
     /// package poll
     ///
     /// import "time"
@@ -59,7 +58,6 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```go
-    /// // fixture: go=1.21
     /// package poll
     ///
     /// import "time"
@@ -82,6 +80,8 @@ declare_rule! {
     /// - The version that matters is the main module's `go` line; the rule
     ///   is silent from go 1.23 on, including for tickers kept alive by a
     ///   goroutine that never ends (a goroutine problem, not a ticker one).
+    ///   Files whose own version is 1.23 or later (`//go:build go1.23`) are
+    ///   skipped too.
     /// - Any function literal using the ticker, other than one called on the
     ///   spot, counts as taking it over.
     /// - `time.Tick` is not reported in `func main` of package main, nor in
@@ -94,6 +94,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        go_below: (1, 23),
         in_tests: false,
     }
 }
