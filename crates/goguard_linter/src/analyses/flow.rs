@@ -10,7 +10,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use goguard_diagnostics::Span;
-use goguard_semantic::cfg::{BlockId, BlockKind, Cfg, ExitFilter};
+use goguard_semantic::cfg::{Block, BlockId, BlockKind, Cfg, Exit, ExitFilter};
 use goguard_syntax::{Node, NodeId, Pos, Tok};
 
 use crate::engine::Context;
@@ -97,7 +97,7 @@ pub fn leak_path(
         let then_block = branch.and_then(|(_, t)| true_successor(cfg, block.succs.as_slice(), t));
         for &s in &block.succs {
             if s == exit {
-                if let Some(e) = exit_of(cx, func, cfg, last) {
+                if let Some(e) = exit_of(cx, func, cfg, block, last) {
                     return Some(e);
                 }
                 continue;
@@ -147,15 +147,27 @@ fn true_successor(cfg: &Cfg, succs: &[BlockId], target: (BlockKind, NodeId)) -> 
     })
 }
 
-/// How the edge from a block ending with `last` into the exit block leaves
-/// the function; None for panics and calls that never return.
-fn exit_of(cx: &Context<'_>, func: NodeId, cfg: &Cfg, last: Option<NodeId>) -> Option<LeakExit> {
+/// How the edge out of `block` into the exit block leaves the function;
+/// None for panics and calls that never return.
+fn exit_of(
+    cx: &Context<'_>,
+    func: NodeId,
+    cfg: &Cfg,
+    block: &Block,
+    last: Option<NodeId>,
+) -> Option<LeakExit> {
+    match block.exit {
+        Some(Exit::Return(n)) => return Some(LeakExit::Return(n)),
+        Some(Exit::FallOff(pos)) if pos != goguard_syntax::NO_POS => {
+            return Some(LeakExit::FallOff(pos))
+        }
+        Some(Exit::Panic(_) | Exit::NoReturn(_)) => return None,
+        _ => {}
+    }
     if let Some(n) = last {
         if matches!(cx.node(n), Node::ReturnStmt { .. }) {
             return Some(LeakExit::Return(n));
         }
-        // The CFG marks edges out of panics and no-return calls: ask it
-        // whether leaving after `n` counts as a normal exit.
         cfg.path_to_exit_avoiding(n, ExitFilter::Normal, &mut |_| true)?;
     }
     Some(LeakExit::FallOff(body_end(cx, func)))
