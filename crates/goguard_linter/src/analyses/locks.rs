@@ -253,3 +253,25 @@ fn subtree_unlocks(ast: &Ast, source: &str, root: NodeId) -> bool {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{names_lock_state, same_mutex};
+
+    #[test]
+    fn an_embedded_mutex_spelled_out_is_the_same_mutex() {
+        assert!(same_mutex("s.mu", "s.mu"));
+        assert!(same_mutex("s", "s.Mutex"));
+        assert!(same_mutex("s.RWMutex", "s"));
+        assert!(!same_mutex("s.mu", "s"));
+        assert!(!same_mutex("a.mu", "b.mu"));
+    }
+
+    #[test]
+    fn lock_state_fields_are_recognised_by_name() {
+        assert!(names_lock_state("closemuScanHold"));
+        assert!(names_lock_state("locked"));
+        assert!(names_lock_state("muHeld"));
+        assert!(!names_lock_state("dirty"));
+    }
+}
