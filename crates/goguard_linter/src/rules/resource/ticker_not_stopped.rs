@@ -196,20 +196,17 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     };
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, ident, kind);
     let exit = find_leak(cx, &ob, &classify)?;
-    let (what, verb) = match kind {
-        Kind::NewTicker => ("the ticker from time.NewTicker", "stopping"),
-        Kind::NewTimer => ("the timer from time.NewTimer", "stopping"),
-        Kind::Tick => ("the ticker behind time.Tick", "being able to stop"),
+    let what = match kind {
+        Kind::NewTicker => "the ticker from time.NewTicker",
+        Kind::NewTimer => "the timer from time.NewTimer",
+        Kind::Tick => return Some(unstoppable(cx, call, kind, exit)),
     };
     let label = match exit {
-        LeakExit::Return(_) => format!("returns here without {verb} {name}"),
-        LeakExit::FallOff(_) => format!("the function ends here without {verb} {name}"),
+        LeakExit::Return(_) => format!("returns here without stopping {name}"),
+        LeakExit::FallOff(_) => format!("the function ends here without stopping {name}"),
     };
-    let help = if kind == Kind::Tick {
-        "use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod".to_string()
-    } else {
-        format!("stop it on every path, usually with `defer {name}.Stop()` right after the call")
-    };
+    let help =
+        format!("stop it on every path, usually with `defer {name}.Stop()` right after the call");
     Some(
         cx.diagnostic(
             call,
@@ -249,6 +246,12 @@ fn check_unreferenced(
         kill_facts: &|_| false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
+    Some(unstoppable(cx, call, kind, exit))
+}
+
+/// The finding for a ticker nothing can stop (`time.Tick`,
+/// `time.NewTicker(d).C`) in a function that can return.
+fn unstoppable(cx: &Context<'_>, call: NodeId, kind: Kind, exit: LeakExit) -> Diagnostic {
     let what = match kind {
         Kind::Tick => "time.Tick",
         _ => "time.NewTicker(...).C",
@@ -257,17 +260,15 @@ fn check_unreferenced(
         LeakExit::Return(_) => "returns here, leaving the ticker running",
         LeakExit::FallOff(_) => "the function ends here, leaving the ticker running",
     };
-    Some(
-        cx.diagnostic(
-            call,
-            format!(
-                "{what} starts a ticker that nothing can stop and this function can return; {}",
-                consequence(cx, Kind::Tick)
-            ),
-        )
-        .with_help("use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod")
-        .with_related(exit.span(cx), label),
+    cx.diagnostic(
+        call,
+        format!(
+            "{what} starts a ticker that nothing can stop and this function can return; {}",
+            consequence(cx, Kind::Tick)
+        ),
     )
+    .with_help("use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod")
+    .with_related(exit.span(cx), label)
 }
 
 /// False for `func main` of package main, which ends the process.
