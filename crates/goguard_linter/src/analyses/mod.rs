@@ -1,1 +1,3 @@
 //! Derived analyses shared by two or more rules.
+
+pub mod loops;

@@ -2,5 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod defer_in_loop;
+
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[&defer_in_loop::DeferInLoop];
