@@ -2,6 +2,7 @@
 //! WaitGroup (`wg.Add` inside it, before its `wg.Done`) while the function
 //! that started it waits on that WaitGroup.
 
+use goguard_semantic::model::BindingKind;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::loops::{
@@ -67,8 +68,9 @@ declare_rule! {
     /// ## Known limitations
     /// Only goroutines started with `go func() { ... }()` are examined, and
     /// only when the `Wait` is in the same function as the `go` statement
-    /// (directly or in a closure it starts): a WaitGroup held in a struct
-    /// field and waited on by another method is not followed. The receiver
+    /// (directly or in a closure it starts) or, for a WaitGroup in a field
+    /// of the receiver, in another method of the same type in the same
+    /// file. The receiver
     /// of `Add`, `Done` and `Wait` must be typed `sync.WaitGroup`.
     pub struct WaitGroupAddInGoroutine {
         name: "wait-group-add-in-goroutine",
@@ -117,7 +119,9 @@ impl WaitGroupAddInGoroutine {
                 if !counts_itself || done_before {
                     continue;
                 }
-                let Some(wait) = wait_after(cx, parent_func, go, lit, &add.path) else {
+                let Some(wait) = wait_after(cx, parent_func, go, lit, &add.path)
+                    .or_else(|| wait_in_sibling_method(cx, parent_func, &add.path))
+                else {
                     continue;
                 };
                 if parent_adds_before(cx, parent_func, go, lit, &add.path) {
@@ -196,6 +200,49 @@ fn wait_after(
             None => cx.ast().pos(w.call) > cx.ast().pos(go),
         })
         .map(|w| w.call)
+}
+
+/// For a WaitGroup in a field of the method's receiver (`s.wg`), a `Wait`
+/// on the same field in another method of the same type in this file
+/// (`Close`, `Stop`): it can run as soon as the spawning method returns.
+fn wait_in_sibling_method(
+    cx: &Context<'_>,
+    func: NodeId,
+    path: &AccessPath<'_>,
+) -> Option<NodeId> {
+    if path.fields.is_empty() {
+        return None;
+    }
+    let Node::FuncDecl { recv: Some(_), .. } = *cx.node(func) else {
+        return None;
+    };
+    let recv_binding = cx.model().binding(path.root);
+    if recv_binding.kind != BindingKind::Receiver {
+        return None;
+    }
+    let recv_type = recv_binding.ty.named_ref()?.clone();
+    cx.nodes_of_kind(NodeKind::FuncDecl)
+        .iter()
+        .copied()
+        .filter(|&f| f != func)
+        .find_map(|f| {
+            let Node::FuncDecl {
+                recv: Some(_),
+                body: Some(body),
+                ..
+            } = *cx.node(f)
+            else {
+                return None;
+            };
+            wg_calls(cx, body, "Wait").into_iter().find_map(|w| {
+                let b = cx.model().binding(w.path.root);
+                (w.own
+                    && b.kind == BindingKind::Receiver
+                    && b.ty.named_ref() == Some(&recv_type)
+                    && w.path.fields == path.fields)
+                    .then_some(w.call)
+            })
+        })
 }
 
 /// True when the spawning function calls `Add` on `path` (outside the
