@@ -103,7 +103,7 @@ impl TimeAfterInLoop {
             let Some(func) = cx.enclosing_func(loop_stmt) else {
                 continue;
             };
-            if runs_again(cx, func, select) == Some(false) {
+            if runs_again(cx, func, call) == Some(false) {
                 continue;
             }
             let before_collection = cx.main_module_go_version() < GoVersion::new(1, 23);
