@@ -108,10 +108,15 @@ impl ChannelClosedTwice {
                     .find(|first| closed_before(cx, func, first, second))
                 {
                     reported.push(second.call);
+                    let label = if second.deferred && !first.deferred {
+                        "first closed here, before the deferred close runs at return"
+                    } else {
+                        "first closed here"
+                    };
                     let d = cx
                         .diagnostic(second.call, message(cx, second))
                         .with_help(HELP)
-                        .with_related(cx.span(first.call), "first closed here");
+                        .with_related(cx.span(first.call), label);
                     cx.report(d);
                 } else if let Some(loop_stmt) = repeated_by_loop(cx, func, second) {
                     reported.push(second.call);

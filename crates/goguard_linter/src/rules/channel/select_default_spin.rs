@@ -7,7 +7,8 @@ use goguard_semantic::model::{BindingId, Callee};
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
 use crate::analyses::loops::{
-    enclosing_loop, ends_leaving_loop, is_panic_call, loop_header_span, unparen, visit,
+    enclosing_loop, ends_leaving_loop, is_panic_call, loop_header_span, method_call_parts, unparen,
+    visit,
 };
 use crate::declare_rule;
 use crate::engine::Context;
@@ -381,11 +382,25 @@ fn is_nonblocking_call(cx: &Context<'_>, call: NodeId) -> bool {
             "fmt" => matches!(&*f.name, "Sprintf" | "Sprint" | "Sprintln" | "Errorf"),
             _ => false,
         },
-        Callee::Method { recv, .. } => match &*recv.pkg {
-            "sync/atomic" => true,
-            "time" => matches!(&*recv.name, "Time" | "Duration"),
-            _ => false,
-        },
+        Callee::Method { recv, .. } => nonblocking_type(&recv.pkg, &recv.name),
+        _ => {
+            // A method the model could not resolve, on a receiver whose type
+            // it knows (`stop.Load()` on an `*atomic.Bool` parameter).
+            let Some((recv, _)) = method_call_parts(cx, call) else {
+                return false;
+            };
+            let ty = cx.model().type_of(cx.file(), recv);
+            ty.named_ref()
+                .is_some_and(|n| nonblocking_type(&n.pkg, &n.name))
+        }
+    }
+}
+
+/// Types whose every method returns promptly.
+fn nonblocking_type(pkg: &str, name: &str) -> bool {
+    match pkg {
+        "sync/atomic" => true,
+        "time" => matches!(name, "Time" | "Duration"),
         _ => false,
     }
 }

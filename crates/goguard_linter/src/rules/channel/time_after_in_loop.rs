@@ -5,7 +5,8 @@ use goguard_semantic::load::GoVersion;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
 use crate::analyses::loops::{
-    calls_func, enclosing_loop_in_place, ends_leaving_loop, loop_header_span, runs_again, unparen,
+    calls_func, cfg_anchor, enclosing_loop_in_place, ends_leaving_loop, loop_header_span,
+    runs_again, unparen,
 };
 use crate::declare_rule;
 use crate::engine::Context;
@@ -103,7 +104,7 @@ impl TimeAfterInLoop {
             let Some(func) = cx.enclosing_func(loop_stmt) else {
                 continue;
             };
-            if runs_again(cx, func, call) == Some(false) {
+            if !can_go_round(cx, func, call, clause, other) {
                 continue;
             }
             let before_collection = cx.main_module_go_version() < GoVersion::new(1, 23);
@@ -221,5 +222,38 @@ fn clause_header_span(cx: &Context<'_>, clause: NodeId) -> goguard_diagnostics::
             case_pos, colon, ..
         } => cx.span_between(case_pos, colon.saturating_add(1)),
         _ => cx.span(clause),
+    }
+}
+
+/// Whether the timer's creation can run again after `other` was chosen.
+/// The CFG holds each case's communication in that case's block, while Go
+/// evaluates every case's operands on entry to the select: for a call
+/// written in the case, ask whether the other case leads back to it; for a
+/// call stored earlier, whether its statement runs again. Without a CFG
+/// (or a node to anchor the question), assume it can.
+fn can_go_round(
+    cx: &Context<'_>,
+    func: NodeId,
+    call: NodeId,
+    after_clause: NodeId,
+    other: NodeId,
+) -> bool {
+    let in_case = crate::analyses::loops::contains(cx, after_clause, call);
+    if !in_case {
+        return runs_again(cx, func, call) != Some(false);
+    }
+    let Some(cfg) = cx.cfg(func) else {
+        return true;
+    };
+    let Node::CommClause { comm, body, .. } = *cx.node(other) else {
+        return true;
+    };
+    let from = comm.or_else(|| cx.ast().list(body).first().copied());
+    let (Some(from), Some(to)) = (from, cfg_anchor(cx, cfg, func, call)) else {
+        return true;
+    };
+    match cfg_anchor(cx, cfg, func, from) {
+        Some(from) => cfg.reaches(from, to),
+        None => true,
     }
 }

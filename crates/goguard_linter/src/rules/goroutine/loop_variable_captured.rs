@@ -32,7 +32,6 @@ declare_rule! {
     ///
     /// ## Example
     /// ```go
-    /// // fixture: go=1.21
     /// package fanout
     ///
     /// import "sync"
@@ -52,7 +51,6 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```go
-    /// // fixture: go=1.21
     /// package fanout
     ///
     /// import "sync"

@@ -133,7 +133,7 @@ impl WaitGroupAddInGoroutine {
                         "WaitGroup.Add inside the goroutine it counts races with Wait",
                     )
                     .with_help("call Add before the go statement that starts the goroutine")
-                    .with_related(cx.span(go), "goroutine started here")
+                    .with_related(go_header_span(cx, go, lit), "goroutine started here")
                     .with_related(cx.span(wait), "Wait may return before the Add runs");
                 cx.report(diagnostic);
             }
@@ -205,11 +205,7 @@ fn wait_after(
 /// For a WaitGroup in a field of the method's receiver (`s.wg`), a `Wait`
 /// on the same field in another method of the same type in this file
 /// (`Close`, `Stop`): it can run as soon as the spawning method returns.
-fn wait_in_sibling_method(
-    cx: &Context<'_>,
-    func: NodeId,
-    path: &AccessPath<'_>,
-) -> Option<NodeId> {
+fn wait_in_sibling_method(cx: &Context<'_>, func: NodeId, path: &AccessPath<'_>) -> Option<NodeId> {
     if path.fields.is_empty() {
         return None;
     }
@@ -288,5 +284,14 @@ fn func_body(cx: &Context<'_>, func: NodeId) -> Option<NodeId> {
         Node::FuncDecl { body, .. } => body,
         Node::FuncLit { body, .. } => Some(body),
         _ => None,
+    }
+}
+
+/// The span of `go func(...) {`.
+fn go_header_span(cx: &Context<'_>, go: NodeId, lit: NodeId) -> goguard_diagnostics::Span {
+    let ast = cx.ast();
+    match *cx.node(lit) {
+        Node::FuncLit { body, .. } => cx.span_between(ast.pos(go), ast.pos(body).saturating_add(1)),
+        _ => cx.span(go),
     }
 }
