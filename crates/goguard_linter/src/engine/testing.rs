@@ -502,6 +502,122 @@ pub fn check_fixture(
     problems
 }
 
+// ---- meta checks ----
+
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Names unique and kebab-case; codes unique, with the domain's prefix and
+/// three digits.
+pub fn check_names_and_codes(rules: &[&'static dyn Rule]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut names = std::collections::HashMap::new();
+    let mut codes = std::collections::HashMap::new();
+    for r in rules {
+        let m = r.meta();
+        if !is_kebab(m.name) {
+            problems.push(format!("{}: name is not kebab-case", m.name));
+        }
+        let digits = m.code.strip_prefix(m.domain.code_prefix());
+        if !digits.is_some_and(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit())) {
+            problems.push(format!(
+                "{}: code {} is not {} followed by three digits",
+                m.name,
+                m.code,
+                m.domain.code_prefix()
+            ));
+        }
+        if let Some(other) = names.insert(m.name, m.code) {
+            problems.push(format!(
+                "{}: name used twice ({other} and {})",
+                m.name, m.code
+            ));
+        }
+        if let Some(other) = codes.insert(m.code, m.name) {
+            problems.push(format!(
+                "{}: code used twice ({other} and {})",
+                m.code, m.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Each rule lives in `rules_dir/<domain>/<snake_case name>.rs`.
+pub fn check_rule_files(rules: &[&'static dyn Rule], rules_dir: &Path) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|r| {
+            let m = r.meta();
+            let file = rules_dir
+                .join(m.domain.name())
+                .join(format!("{}.rs", m.name.replace('-', "_")));
+            (!file.is_file()).then(|| format!("{}: no file {}", m.name, file.display()))
+        })
+        .collect()
+}
+
+/// Each rule has a fixture folder `fixtures_dir/<domain>/<snake_case
+/// name>/` with at least one `// want:` expectation and one file marked
+/// `// fixture: clean`.
+pub fn check_fixture_folders(rules: &[&'static dyn Rule], fixtures_dir: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for r in rules {
+        let m = r.meta();
+        let dir = fixtures_dir
+            .join(m.domain.name())
+            .join(m.name.replace('-', "_"));
+        let mut texts = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for p in sorted_entries(&d) {
+                if p.is_dir() && name_of(&p).ends_with(".pkg") {
+                    stack.push(p);
+                } else if p.is_file() && name_of(&p).ends_with(".go") {
+                    texts.push(std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+        if texts.is_empty() {
+            problems.push(format!("{}: no fixtures in {}", m.name, dir.display()));
+            continue;
+        }
+        let specs: Vec<FixtureSpec> = texts.iter().filter_map(|t| parse_fixture(t).ok()).collect();
+        if !specs.iter().any(|s| !s.wants.is_empty()) {
+            problems.push(format!(
+                "{}: no fixture has a `// want:` expectation",
+                m.name
+            ));
+        }
+        if !specs.iter().any(|s| s.clean) {
+            problems.push(format!(
+                "{}: no fixture is marked `// fixture: clean`",
+                m.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Documentation of every rule (see [`check_rule_doc`]).
+pub fn check_docs(rules: &[&'static dyn Rule]) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|r| {
+            check_rule_doc(*r)
+                .err()
+                .map(|e| format!("{}: {e}", r.meta().name))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
