@@ -69,6 +69,9 @@ fn broken_fixtures_are_all_reported() {
         "package p\n\nfunc f() {\n\tgo f() // want: sample-rule \"other message\"\n\tgo f()\n\tf() // want: sample-rule\n}\n",
     );
     write("nothing.go", "package p\n");
+    std::fs::create_dir_all(rule.join("snapshots")).unwrap();
+    write("snapshots/gone.snap", "");
+    std::fs::create_dir_all(rule.join("empty.pkg")).unwrap();
     write("bad_header.go", "// fixture: go=one\npackage p\n");
     write(
         "clean_but_fires.go",
@@ -88,12 +91,14 @@ fn broken_fixtures_are_all_reported() {
             "context/sample_rule/bad_header.go: bad_header.go: line 1: bad Go version `one`",
             "context/sample_rule/clean_but_fires.go: clean_but_fires.go:line 5: unexpected finding: CX901 sample-rule \"go statement\"",
             "context/sample_rule/clean_but_fires.go: snapshot differs",
+            "context/sample_rule/empty.pkg: no .go files",
             "context/sample_rule/mismatch.go: mismatch.go:line 4: expected finding not reported: sample-rule \"other message\"",
             "context/sample_rule/mismatch.go: mismatch.go:line 4: unexpected finding: CX901 sample-rule \"go statement\"",
             "context/sample_rule/mismatch.go: mismatch.go:line 5: unexpected finding: CX901 sample-rule \"go statement\"",
             "context/sample_rule/mismatch.go: mismatch.go:line 6: expected finding not reported: sample-rule \"\"",
             "context/sample_rule/mismatch.go: snapshot differs",
             "context/sample_rule/nothing.go: nothing.go: no `// want:` expectation and no `// fixture: clean` header",
+            "context/sample_rule/snapshots/gone.snap: stale snapshot: its fixture has no findings or no longer exists; delete it",
             "context/sample_rule/syntax.go: snapshot differs",
             "context/sample_rule/syntax.go: syntax.go:line 6: unexpected finding: E001 syntax-error \"expected operand, found '}'\"",
         ]

@@ -376,9 +376,36 @@ pub fn check_fixture_tree(
             .failures
             .push(format!("filter `{f}` matches no fixture"));
     }
+    let mut snapshotted = std::collections::BTreeSet::new();
+    let mut folders = std::collections::BTreeSet::new();
     for (rule, fx) in &fixtures {
-        for p in check_fixture(*rule, fx, snapshot) {
+        let (problems, has_findings) = check_fixture_inner(*rule, fx, snapshot);
+        for p in problems {
             report.failures.push(format!("{}: {p}", fx.id));
+        }
+        folders.insert(fx.snapshots.clone());
+        if has_findings {
+            snapshotted.insert(fx.snapshots.join(format!("{}.snap", fx.stem)));
+        }
+    }
+    // Snapshots of fixtures that no longer have findings (or no longer
+    // exist) would otherwise linger unnoticed.
+    if filter.is_none() {
+        for folder in folders {
+            for f in sorted_entries(&folder) {
+                let name = name_of(&f);
+                if name.ends_with(".snap") && !snapshotted.contains(&f) {
+                    report.failures.push(format!(
+                        "{}: stale snapshot: its fixture has no findings or no longer exists; delete it",
+                        f.strip_prefix(dir).unwrap_or(&f).display()
+                    ));
+                } else if name.ends_with(".snap.new") {
+                    eprintln!(
+                        "note: pending snapshot {} (accept with `cargo insta review`, or delete it)",
+                        f.strip_prefix(dir).unwrap_or(&f).display()
+                    );
+                }
+            }
         }
     }
     report
@@ -451,6 +478,16 @@ pub fn check_fixture(
     fx: &Fixture,
     snapshot: &SnapshotCheck<'_>,
 ) -> Vec<String> {
+    check_fixture_inner(rule, fx, snapshot).0
+}
+
+/// The problems of a fixture, and whether it has findings (and so a
+/// snapshot).
+fn check_fixture_inner(
+    rule: &'static dyn Rule,
+    fx: &Fixture,
+    snapshot: &SnapshotCheck<'_>,
+) -> (Vec<String>, bool) {
     let mut problems = Vec::new();
     let mut specs = Vec::new();
     for (name, text) in &fx.files {
@@ -458,11 +495,14 @@ pub fn check_fixture(
             Ok(s) => specs.push(s),
             Err(e) => {
                 problems.push(format!("{name}: {e}"));
-                return problems;
+                // Not checked: its snapshot is not stale.
+                return (problems, true);
             }
         }
     }
-    let go = specs[0].go;
+    let Some(go) = specs.first().map(|s| s.go) else {
+        return (vec!["no .go files".to_string()], false);
+    };
     let is_test = specs.iter().any(|s| s.is_test);
     let named: Vec<(&str, &str)> = fx
         .files
@@ -499,7 +539,8 @@ pub fn check_fixture(
             problems.push(e);
         }
     }
-    problems
+    let has_findings = !diagnostics.is_empty();
+    (problems, has_findings)
 }
 
 // ---- meta checks ----
