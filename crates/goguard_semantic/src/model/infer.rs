@@ -364,7 +364,11 @@ impl<'a> PackageModel<'a> {
             };
         }
         let tx = self.type_of_depth(f, x, depth);
-        match self.lookup_member(&tx, name) {
+        let member = match tx.deref() {
+            Type::Struct => self.anon_member(f, x, name),
+            _ => self.lookup_member(&tx, name),
+        };
+        match member {
             Some(super::Member::Field { ty }) => ty,
             Some(super::Member::Method { sig, .. }) => Type::Func(sig),
             None => Type::Unknown,

@@ -169,6 +169,7 @@ pub struct PackageSummary {
     inner: summary::Inner,
 }
 
+mod anon;
 mod callee;
 mod infer;
 mod members;
@@ -241,6 +242,9 @@ pub struct PackageModel<'a> {
     elided: FxHashMap<(FileIdx, NodeId), Type>,
     /// Bindings of dot-imported names -> the import path they come from.
     dot_origin: FxHashMap<BindingId, Arc<str>>,
+    /// Bindings whose type mentions an unnamed struct -> the type
+    /// expression giving it (see `anon`).
+    type_nodes: FxHashMap<BindingId, (FileIdx, NodeId)>,
 }
 
 /// No binding, in [`PackageModel::res`].

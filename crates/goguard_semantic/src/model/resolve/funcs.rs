@@ -105,12 +105,13 @@ impl<'a> Builder<'a> {
                     None => Type::Unknown,
                 };
                 for &n in self.list(names) {
-                    declared.push((n, kind.clone(), t.clone()));
+                    declared.push((n, kind.clone(), t.clone(), ty));
                 }
             }
         }
-        for (n, kind, t) in declared {
-            self.declare_local(n, kind, t);
+        for (n, kind, t, ty) in declared {
+            let b = self.declare_local(n, kind, t);
+            self.m.remember_type_node(b, self.file, ty, None);
         }
     }
 

@@ -72,6 +72,7 @@ pub(super) fn build<'a>(
         local_types: FxHashMap::default(),
         elided: FxHashMap::default(),
         dot_origin: FxHashMap::default(),
+        type_nodes: FxHashMap::default(),
     };
     let mut b = Builder {
         m: model,

@@ -165,10 +165,15 @@ impl<'a> Builder<'a> {
                         for &v in self.list(values) {
                             self.value(v, &expected);
                         }
+                        let (names, values) = (self.list(names), self.list(repeated));
+                        for (i, &n) in names.iter().enumerate() {
+                            let b = self.m.resolve(self.file, n);
+                            let value = values.get(i).filter(|_| values.len() == names.len());
+                            self.m.remember_type_node(b, self.file, ty, value.copied());
+                        }
                         if ty.is_some() {
                             continue;
                         }
-                        let (names, values) = (self.list(names), self.list(repeated));
                         for (i, &n) in names.iter().enumerate() {
                             let Some(b) = self.m.resolve(self.file, n) else {
                                 continue;
