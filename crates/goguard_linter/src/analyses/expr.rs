@@ -209,3 +209,18 @@ pub fn is_standard_package(pkg: &str, own: &str) -> bool {
     let first = pkg.split('/').next().unwrap_or("");
     !pkg.is_empty() && !first.contains('.') && Some(first) != own.split('/').next()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_standard_package;
+
+    #[test]
+    fn standard_packages_have_no_dot_and_are_not_the_checked_module() {
+        assert!(is_standard_package("net/http", "example.com/app"));
+        assert!(is_standard_package("io", "github.com/x/y"));
+        assert!(!is_standard_package("github.com/x/y/z", "github.com/x/y"));
+        // A module path without a dot is not mistaken for the standard library.
+        assert!(!is_standard_package("app/internal/client", "app/cmd"));
+        assert!(!is_standard_package("", "app"));
+    }
+}

@@ -10,8 +10,8 @@
 use std::collections::{HashSet, VecDeque};
 
 use goguard_diagnostics::Span;
-use goguard_semantic::cfg::{BlockId, BlockKind, Cfg, ExitFilter};
-use goguard_syntax::{Node, NodeId, Pos};
+use goguard_semantic::cfg::{Block, BlockId, BlockKind, Cfg, Exit, ExitFilter};
+use goguard_syntax::{Node, NodeId, Pos, Tok};
 
 use crate::engine::Context;
 
@@ -97,7 +97,7 @@ pub fn leak_path(
         let then_block = branch.and_then(|(_, t)| true_successor(cfg, block.succs.as_slice(), t));
         for &s in &block.succs {
             if s == exit {
-                if let Some(e) = exit_of(cx, func, cfg, last) {
+                if let Some(e) = exit_of(cx, func, cfg, block, last) {
                     return Some(e);
                 }
                 continue;
@@ -147,15 +147,27 @@ fn true_successor(cfg: &Cfg, succs: &[BlockId], target: (BlockKind, NodeId)) -> 
     })
 }
 
-/// How the edge from a block ending with `last` into the exit block leaves
-/// the function; None for panics and calls that never return.
-fn exit_of(cx: &Context<'_>, func: NodeId, cfg: &Cfg, last: Option<NodeId>) -> Option<LeakExit> {
+/// How the edge out of `block` into the exit block leaves the function;
+/// None for panics and calls that never return.
+fn exit_of(
+    cx: &Context<'_>,
+    func: NodeId,
+    cfg: &Cfg,
+    block: &Block,
+    last: Option<NodeId>,
+) -> Option<LeakExit> {
+    match block.exit {
+        Some(Exit::Return(n)) => return Some(LeakExit::Return(n)),
+        Some(Exit::FallOff(pos)) if pos != goguard_syntax::NO_POS => {
+            return Some(LeakExit::FallOff(pos))
+        }
+        Some(Exit::Panic(_) | Exit::NoReturn(_)) => return None,
+        _ => {}
+    }
     if let Some(n) = last {
         if matches!(cx.node(n), Node::ReturnStmt { .. }) {
             return Some(LeakExit::Return(n));
         }
-        // The CFG marks edges out of panics and no-return calls: ask it
-        // whether leaving after `n` counts as a normal exit.
         cfg.path_to_exit_avoiding(n, ExitFilter::Normal, &mut |_| true)?;
     }
     Some(LeakExit::FallOff(body_end(cx, func)))
@@ -192,61 +204,80 @@ pub fn anchor(cx: &Context<'_>, func: NodeId, cfg: &Cfg, node: NodeId) -> Option
     None
 }
 
-/// What a branch of a condition says about `x == nil`, for the identifier
-/// test `is_x`: Some(true) when `x` is non-nil on that branch, Some(false)
-/// when it is nil, None when the condition does not tell.
+/// What to look for in a condition: comparisons of `x` with nil, and for an
+/// error, calls given it (`errors.Is(err, io.EOF)`, `isTimeout(err)`), which
+/// are false for a nil error.
+pub struct NilTest<'a> {
+    /// True for an expression that stands for `x` (the identifier, or for a
+    /// response also `resp.Body`).
+    pub is_x: &'a dyn Fn(NodeId) -> bool,
+    /// A call given `x` that returns true means `x` is non-nil.
+    pub predicates_imply_non_nil: bool,
+}
+
+/// What a branch of a condition says about `x`: Some(true) when `x` is
+/// non-nil on that branch, Some(false) when it is nil, None when the
+/// condition does not tell.
 pub fn branch_says_non_nil(
     cx: &Context<'_>,
     cond: NodeId,
     taken: bool,
-    is_x: &dyn Fn(NodeId) -> bool,
+    test: &NilTest<'_>,
 ) -> Option<bool> {
-    says(cx, cond, taken, is_x, 0)
+    says(cx, cond, taken, test, 0)
 }
 
 fn says(
     cx: &Context<'_>,
     cond: NodeId,
     taken: bool,
-    is_x: &dyn Fn(NodeId) -> bool,
+    test: &NilTest<'_>,
     depth: u32,
 ) -> Option<bool> {
     if depth > 32 {
         return None;
     }
     let cond = unparen(cx, cond);
+    let both = |x: NodeId, y: NodeId, t: bool| {
+        let a = says(cx, x, t, test, depth + 1);
+        (a.is_some() && a == says(cx, y, t, test, depth + 1)).then_some(a?)
+    };
+    let either = |x: NodeId, y: NodeId, t: bool| {
+        says(cx, x, t, test, depth + 1).or_else(|| says(cx, y, t, test, depth + 1))
+    };
     match *cx.node(cond) {
         Node::UnaryExpr {
-            op: goguard_syntax::Tok::Not,
-            x,
-            ..
-        } => says(cx, x, !taken, is_x, depth + 1),
-        Node::BinaryExpr { x, op, y, .. } => {
-            match op {
-                // `a && b` true: both hold; false: nothing known.
-                goguard_syntax::Tok::Land if taken => says(cx, x, true, is_x, depth + 1)
-                    .or_else(|| says(cx, y, true, is_x, depth + 1)),
-                // `a || b` false: both are false.
-                goguard_syntax::Tok::Lor if !taken => says(cx, x, false, is_x, depth + 1)
-                    .or_else(|| says(cx, y, false, is_x, depth + 1)),
-                goguard_syntax::Tok::Eql | goguard_syntax::Tok::Neq => {
-                    let (x, y) = (unparen(cx, x), unparen(cx, y));
-                    let tested = if super::expr::is_nil(cx, y) {
-                        x
-                    } else if super::expr::is_nil(cx, x) {
-                        y
-                    } else {
-                        return None;
-                    };
-                    if !is_x(tested) {
-                        return None;
-                    }
-                    let neq = op == goguard_syntax::Tok::Neq;
-                    Some(neq == taken)
+            op: Tok::Not, x, ..
+        } => says(cx, x, !taken, test, depth + 1),
+        Node::BinaryExpr { x, op, y, .. } => match op {
+            // `a && b` true: both hold; false: one of them is false.
+            Tok::Land if taken => either(x, y, true),
+            Tok::Land => both(x, y, false),
+            // `a || b` false: both are false; true: one of them holds.
+            Tok::Lor if !taken => either(x, y, false),
+            Tok::Lor => both(x, y, true),
+            Tok::Eql | Tok::Neq => {
+                let (x, y) = (unparen(cx, x), unparen(cx, y));
+                let tested = if super::expr::is_nil(cx, y) {
+                    x
+                } else if super::expr::is_nil(cx, x) {
+                    y
+                } else {
+                    return None;
+                };
+                if !(test.is_x)(tested) {
+                    return None;
                 }
-                _ => None,
+                Some((op == Tok::Neq) == taken)
             }
-        }
+            _ => None,
+        },
+        Node::CallExpr { args, .. } if test.predicates_imply_non_nil && taken => cx
+            .ast()
+            .list(args)
+            .iter()
+            .any(|&a| (test.is_x)(unparen(cx, a)))
+            .then_some(true),
         _ => None,
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use goguard_semantic::cfg::Cfg;
-use goguard_semantic::model::Callee;
+use goguard_semantic::model::{Callee, Member};
 use goguard_syntax::{Ast, Node, NodeId};
 
 use crate::engine::Context;
@@ -75,11 +75,16 @@ pub fn owners(cx: &Context<'_>, receiver: NodeId) -> Vec<String> {
     out
 }
 
-/// The CFG nodes of `func` holding a call that is given one of `owners`
-/// (as receiver or argument, possibly by address) and might unlock a mutex
-/// through it: a function of this package whose body unlocks something, or
-/// a function goguard cannot see into. Standard-library calls do not count.
-pub fn calls_that_may_unlock(
+/// The CFG nodes of `func` where one of `owners` is given to code that
+/// might unlock a mutex through it, or where the lock is recorded in the
+/// owner for later:
+/// - a call given the owner (as receiver or argument, possibly by address):
+///   a function of this package whose body unlocks something, or one
+///   goguard cannot see into (standard-library calls do not count);
+/// - a method value of the owner whose body unlocks (`return tx.release`);
+/// - a field of the owner whose name speaks of the lock (`rs.scanHold =
+///   true`, `c.locked = true`) assigned.
+pub fn owner_handoffs(
     cx: &Context<'_>,
     func: NodeId,
     cfg: &Cfg,
@@ -100,36 +105,62 @@ pub fn calls_that_may_unlock(
         if !owners.contains(&text) {
             continue;
         }
-        let call = match place_of(cx, id) {
-            Place::Argument { call, .. } => call,
+        let hands_off = match place_of(cx, id) {
+            Place::Argument { call, .. } => may_unlock(cx, call, cache),
             Place::AddressTaken => {
                 let addr = outer_paren(cx, cx.parent(outer_paren(cx, id)).unwrap_or(id));
                 match place_of(cx, addr) {
-                    Place::Argument { call, .. } => call,
-                    _ => continue,
+                    Place::Argument { call, .. } => may_unlock(cx, call, cache),
+                    _ => false,
                 }
             }
             Place::Selected { sel_expr } => {
                 let Node::SelectorExpr { sel, .. } = *cx.node(sel_expr) else {
                     continue;
                 };
-                if LOCK_METHODS.contains(&cx.text(sel)) {
+                let name = cx.text(sel);
+                if LOCK_METHODS.contains(&name) {
                     continue;
                 }
                 match place_of(cx, sel_expr) {
-                    Place::Called { call } => call,
-                    _ => continue,
+                    Place::Called { call } => may_unlock(cx, call, cache),
+                    Place::AssignedTo { .. } => names_lock_state(name),
+                    _ => method_value_unlocks(cx, id, name),
                 }
             }
-            _ => continue,
+            _ => false,
         };
-        if may_unlock(cx, call, cache) {
-            if let Some(a) = anchor(cx, func, cfg, call) {
+        if hands_off {
+            if let Some(a) = anchor(cx, func, cfg, id) {
                 out.push(a);
             }
         }
     }
     out
+}
+
+/// A field name that records lock state: `locked`, `scanHold`, `muHeld`.
+fn names_lock_state(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["lock", "hold", "held"].iter().any(|w| lower.contains(w))
+}
+
+/// `x.name` used as a value where `name` is a method whose body unlocks
+/// (or cannot be seen); false for fields.
+fn method_value_unlocks(cx: &Context<'_>, x: NodeId, name: &str) -> bool {
+    let ty = cx.model().type_of(cx.file(), x);
+    match cx.model().lookup_member(&ty, name) {
+        Some(Member::Method { recv, .. }) => {
+            let own = cx.model().import_path();
+            if &*recv.pkg == own {
+                body_unlocks(cx, Some(&recv.name), name).unwrap_or(true)
+            } else {
+                !is_standard_package(&recv.pkg, own)
+            }
+        }
+        Some(Member::Field { .. }) => false,
+        None => false,
+    }
 }
 
 /// Whether a call might unlock a mutex reachable from what it is given.
@@ -221,4 +252,26 @@ fn subtree_unlocks(ast: &Ast, source: &str, root: NodeId) -> bool {
         }
         _ => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{names_lock_state, same_mutex};
+
+    #[test]
+    fn an_embedded_mutex_spelled_out_is_the_same_mutex() {
+        assert!(same_mutex("s.mu", "s.mu"));
+        assert!(same_mutex("s", "s.Mutex"));
+        assert!(same_mutex("s.RWMutex", "s"));
+        assert!(!same_mutex("s.mu", "s"));
+        assert!(!same_mutex("a.mu", "b.mu"));
+    }
+
+    #[test]
+    fn lock_state_fields_are_recognised_by_name() {
+        assert!(names_lock_state("closemuScanHold"));
+        assert!(names_lock_state("locked"));
+        assert!(names_lock_state("muHeld"));
+        assert!(!names_lock_state("dirty"));
+    }
 }

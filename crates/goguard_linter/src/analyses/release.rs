@@ -18,8 +18,8 @@ use goguard_syntax::{Node, NodeId};
 
 use crate::engine::Context;
 
-use super::expr::{closure_between, is_immediately_called, place_of, Place};
-use super::flow::{anchor, branch_says_non_nil, leak_path, LeakExit, Search};
+use super::expr::{closure_between, is_immediately_called, place_of, unparen, Place};
+use super::flow::{anchor, branch_says_non_nil, leak_path, LeakExit, NilTest, Search};
 
 /// What one use of the tracked variable does to its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,15 +103,28 @@ pub fn find_leak(
         None => HashSet::new(),
     };
     let is_err = |id: NodeId| ident_is(cx, id, ob.error);
-    let is_value = |id: NodeId| ident_is(cx, id, Some(ob.binding));
+    let err_test = NilTest {
+        is_x: &is_err,
+        predicates_imply_non_nil: true,
+    };
+    // `resp.Body == nil` tells as much as `resp == nil`: nothing to close.
+    let is_value = |id: NodeId| {
+        ident_is(cx, id, Some(ob.binding))
+            || matches!(*cx.node(id), Node::SelectorExpr { x, sel }
+                if cx.text(sel) == "Body" && ident_is(cx, unparen(cx, x), Some(ob.binding)))
+    };
+    let value_test = NilTest {
+        is_x: &is_value,
+        predicates_imply_non_nil: false,
+    };
     let prune = |cond: NodeId, taken: bool, facts: bool| {
         if facts
             && ob.error.is_some()
-            && branch_says_non_nil(cx, cond, taken, &is_err) == Some(true)
+            && branch_says_non_nil(cx, cond, taken, &err_test) == Some(true)
         {
             return true;
         }
-        ob.nil_exempt && branch_says_non_nil(cx, cond, taken, &is_value) == Some(false)
+        ob.nil_exempt && branch_says_non_nil(cx, cond, taken, &value_test) == Some(false)
     };
     let stop = |n: NodeId| stops.contains(&n);
     let kill = |n: NodeId| kills.contains(&n);

@@ -74,6 +74,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files, where a context lives no longer than
+    ///   the test.
     /// - Any mention of the cancel function inside a function literal counts
     ///   as calling it, even when the literal calls it only on some paths.
     /// - Passing the function to any call counts as a hand-off, whatever the
@@ -88,6 +90,7 @@ declare_rule! {
         domain: Context,
         category: Correctness,
         status: Stable,
+        in_tests: false,
     }
 }
 
@@ -173,7 +176,7 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         creation: stmt,
         binding,
         error: None,
-        nil_exempt: false,
+        nil_exempt: true,
     };
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, func, ident);
     let exit = find_leak(cx, &ob, &classify)?;

@@ -2,9 +2,12 @@
 
 use goguard_diagnostics::Diagnostic;
 use goguard_semantic::model::Callee;
+use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::expr::{is_standard_package, outer_paren, place_of, selector, Place};
+use crate::analyses::expr::{
+    call_parts, is_standard_package, outer_paren, place_of, selector, Place,
+};
 use crate::analyses::flow::LeakExit;
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
@@ -15,7 +18,9 @@ use crate::engine::Context;
 declare_rule! {
     /// ## What it does
     /// Finds HTTP responses (from `http.Get`, `Post`, `Head`, `PostForm`, the
-    /// same methods of `*http.Client` and its `Do`, and `RoundTrip`) whose
+    /// same methods of `*http.Client` and its `Do`, `RoundTrip`, and any
+    /// `Do(req)`/`RoundTrip(req)` method returning `(*http.Response, error)`,
+    /// such as a client interface) whose
     /// body is not closed on some path from the call to a return, after the
     /// error check, and responses that are discarded.
     ///
@@ -82,6 +87,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files: a body left open by a test costs a
+    ///   connection until the test binary exits.
     /// - Only responses held in a local variable are followed; the receiver
     ///   of `Do` must have a known type (`*http.Client`, `http.RoundTripper`,
     ///   `*http.Transport`).
@@ -98,6 +105,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        in_tests: false,
     }
 }
 
@@ -128,15 +136,23 @@ impl ResponseBodyNotClosed {
     }
 }
 
-/// True when the call returns an `*http.Response` that the caller owns.
+/// True when the call returns an `*http.Response` that the caller owns: a
+/// net/http request function, or a `Do`/`RoundTrip` method of any type
+/// taking one argument and returning `(*http.Response, error)` (a client
+/// interface or wrapper standing in for `*http.Client`).
 fn is_response_call(cx: &Context<'_>, call: NodeId) -> bool {
     match cx.model().callee(cx.file(), call) {
         Callee::Func(n) => &*n.pkg == "net/http" && FUNCS.contains(&&*n.name),
-        Callee::Method { recv, name } => {
-            &*recv.pkg == "net/http"
-                && METHODS
-                    .iter()
-                    .any(|(ty, m)| &*recv.name == *ty && &*name == *m)
+        Callee::Method { recv, name } if &*recv.pkg == "net/http" => METHODS
+            .iter()
+            .any(|(ty, m)| &*recv.name == *ty && &*name == *m),
+        Callee::Method { name, .. } if matches!(&*name, "Do" | "RoundTrip") => {
+            let one_arg = call_parts(cx, call).is_some_and(|(_, args)| args.len() == 1);
+            let ty = cx.model().type_of(cx.file(), call);
+            one_arg
+                && matches!(&ty, Type::Tuple(items) if items.len() == 2)
+                && ty.tuple_item(0).is_pointer_to("net/http", "Response")
+                && ty.tuple_item(1).is_named("", "error")
         }
         _ => false,
     }

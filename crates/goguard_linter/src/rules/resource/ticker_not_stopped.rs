@@ -39,7 +39,6 @@ declare_rule! {
     ///
     /// ## Example
     /// ```go
-    /// // fixture: go=1.21
     /// package poll
     ///
     /// import "time"
@@ -59,7 +58,6 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```go
-    /// // fixture: go=1.21
     /// package poll
     ///
     /// import "time"
@@ -78,9 +76,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files, whose tickers end with the test binary.
     /// - The version that matters is the main module's `go` line; the rule
     ///   is silent from go 1.23 on, including for tickers kept alive by a
     ///   goroutine that never ends (a goroutine problem, not a ticker one).
+    ///   Files whose own version is 1.23 or later (`//go:build go1.23`) are
+    ///   skipped too.
     /// - Any function literal using the ticker, other than one called on the
     ///   spot, counts as taking it over.
     /// - `time.Tick` is not reported in `func main` of package main, nor in
@@ -93,6 +94,8 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        go_below: (1, 23),
+        in_tests: false,
     }
 }
 
@@ -189,24 +192,21 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         creation: stmt,
         binding,
         error: None,
-        nil_exempt: false,
+        nil_exempt: true,
     };
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, ident, kind);
     let exit = find_leak(cx, &ob, &classify)?;
-    let (what, verb) = match kind {
-        Kind::NewTicker => ("the ticker from time.NewTicker", "stopping"),
-        Kind::NewTimer => ("the timer from time.NewTimer", "stopping"),
-        Kind::Tick => ("the ticker behind time.Tick", "being able to stop"),
+    let what = match kind {
+        Kind::NewTicker => "the ticker from time.NewTicker",
+        Kind::NewTimer => "the timer from time.NewTimer",
+        Kind::Tick => return Some(unstoppable(cx, call, kind, exit)),
     };
     let label = match exit {
-        LeakExit::Return(_) => format!("returns here without {verb} {name}"),
-        LeakExit::FallOff(_) => format!("the function ends here without {verb} {name}"),
+        LeakExit::Return(_) => format!("returns here without stopping {name}"),
+        LeakExit::FallOff(_) => format!("the function ends here without stopping {name}"),
     };
-    let help = if kind == Kind::Tick {
-        "use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod".to_string()
-    } else {
-        format!("stop it on every path, usually with `defer {name}.Stop()` right after the call")
-    };
+    let help =
+        format!("stop it on every path, usually with `defer {name}.Stop()` right after the call");
     Some(
         cx.diagnostic(
             call,
@@ -246,6 +246,12 @@ fn check_unreferenced(
         kill_facts: &|_| false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
+    Some(unstoppable(cx, call, kind, exit))
+}
+
+/// The finding for a ticker nothing can stop (`time.Tick`,
+/// `time.NewTicker(d).C`) in a function that can return.
+fn unstoppable(cx: &Context<'_>, call: NodeId, kind: Kind, exit: LeakExit) -> Diagnostic {
     let what = match kind {
         Kind::Tick => "time.Tick",
         _ => "time.NewTicker(...).C",
@@ -254,17 +260,15 @@ fn check_unreferenced(
         LeakExit::Return(_) => "returns here, leaving the ticker running",
         LeakExit::FallOff(_) => "the function ends here, leaving the ticker running",
     };
-    Some(
-        cx.diagnostic(
-            call,
-            format!(
-                "{what} starts a ticker that nothing can stop and this function can return; {}",
-                consequence(cx, Kind::Tick)
-            ),
-        )
-        .with_help("use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod")
-        .with_related(exit.span(cx), label),
+    cx.diagnostic(
+        call,
+        format!(
+            "{what} starts a ticker that nothing can stop and this function can return; {}",
+            consequence(cx, Kind::Tick)
+        ),
     )
+    .with_help("use time.NewTicker and `defer t.Stop()`, or declare go 1.23 or later in go.mod")
+    .with_related(exit.span(cx), label)
 }
 
 /// False for `func main` of package main, which ends the process.

@@ -8,7 +8,7 @@ use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::expr::{normalized_text, outer_paren, place_of, unparen, Place};
 use crate::analyses::flow::{entry_reaches, leak_path, LeakExit, Search};
-use crate::analyses::locks::{calls_that_may_unlock, mutex_ops, owners, same_mutex, MutexOp};
+use crate::analyses::locks::{mutex_ops, owner_handoffs, owners, same_mutex, MutexOp};
 use crate::declare_rule;
 use crate::engine::Context;
 
@@ -85,8 +85,11 @@ declare_rule! {
     ///   reached through two different expressions is two mutexes, and the
     ///   rule stays silent when the expression could denote another mutex.
     /// - A function that is given the mutex or its owner (`s.unlockAll()`,
-    ///   `release(s)`) counts as unlocking it when its body (in this package)
-    ///   unlocks anything, or when goguard cannot see its body.
+    ///   `release(s)`, a method value `return s.release`) counts as unlocking
+    ///   it when its body (in this package) unlocks anything, or when
+    ///   goguard cannot see its body. Assigning a field of the owner whose
+    ///   name speaks of the lock (`s.locked = true`, `rs.scanHold = true`)
+    ///   counts as recording that the lock is still held on purpose.
     /// - Locks taken and released under the same condition
     ///   (`if lock { mu.Lock() } ... if lock { mu.Unlock() }`) are not
     ///   reported, whatever happens in between.
@@ -176,6 +179,18 @@ fn check_call(
     if !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r)) {
         return None;
     }
+    // An unlock deferred (or wrapped in a closure) before this lock runs at
+    // exit: the function unlocks, relocks, and leaves the rest to it.
+    let installed_before = ops.iter().any(|op| {
+        op.method == unlock
+            && op.anchor.is_some_and(|a| {
+                (op.in_closure || matches!(cx.node(a), Node::DeferStmt { .. }))
+                    && cfg.reaches(a, stmt)
+            })
+    });
+    if installed_before {
+        return None;
+    }
     // Called with the lock held: it unlocks before it ever locks.
     let any_unlock: HashSet<NodeId> = ops
         .iter()
@@ -189,11 +204,19 @@ fn check_call(
         return None;
     }
     let escapes = mentions_handing_off(cx, func, &key);
-    let helpers = calls_that_may_unlock(cx, func, cfg, &owners(cx, receiver), cache);
+    let helpers = owner_handoffs(cx, func, cfg, &owners(cx, receiver), cache);
     let stop = |n: NodeId| {
         releases.contains(&n) || locks.contains(&n) || escapes.contains(&n) || helpers.contains(&n)
     };
-    let exit = leak_path(cx, func, cfg, stmt, &Search::stopping_at(&stop))?;
+    let prune = |cond: NodeId, taken: bool, _facts: bool| {
+        guarded_by_flag(cx, cond, taken, ops.as_slice(), unlock)
+    };
+    let search = Search {
+        stop: &stop,
+        prune: &prune,
+        kill_facts: &|_| false,
+    };
+    let exit = leak_path(cx, func, cfg, stmt, &search)?;
     let shown = cx.text(receiver);
     let label = match exit {
         LeakExit::Return(_) => format!("returns here with {shown} still locked"),
@@ -237,6 +260,45 @@ fn locked_under_same_condition(
         conditions(op.selector)
             .iter()
             .any(|c| around_lock.contains(c))
+    })
+}
+
+/// `if held { mu.Unlock() }`: leaving an `if` on a flag (`held`, `!held`,
+/// `s.locked`) by the branch that skips an unlock of this mutex. Whether the
+/// flag tracks the lock is beyond this rule, so such paths are not followed.
+fn guarded_by_flag(
+    cx: &Context<'_>,
+    cond: NodeId,
+    taken: bool,
+    ops: &[&MutexOp],
+    unlock: &str,
+) -> bool {
+    let Some(parent) = cx.parent(cond) else {
+        return false;
+    };
+    let Node::IfStmt { body, else_, .. } = *cx.node(parent) else {
+        return false;
+    };
+    let mut flag = unparen(cx, cond);
+    if let Node::UnaryExpr {
+        op: goguard_syntax::Tok::Not,
+        x,
+        ..
+    } = *cx.node(flag)
+    {
+        flag = unparen(cx, x);
+    }
+    if !matches!(
+        cx.node(flag),
+        Node::Ident { .. } | Node::SelectorExpr { .. }
+    ) {
+        return false;
+    }
+    let skipped = if taken { else_ } else { Some(body) };
+    skipped.is_some_and(|branch| {
+        ops.iter().any(|op| {
+            op.method == unlock && crate::analyses::expr::is_within(cx, op.selector, branch)
+        })
     })
 }
 
