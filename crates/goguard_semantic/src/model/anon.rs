@@ -40,7 +40,7 @@ impl PackageModel<'_> {
         value: Option<NodeId>,
     ) {
         let Some(b) = b else { return };
-        if !mentions_struct(&self.binding(b).ty) {
+        if !mentions_struct(&self.binding(b).ty) && !self.is_generic(&self.binding(b).ty) {
             return;
         }
         let node = match (ty, value) {
@@ -51,6 +51,46 @@ impl PackageModel<'_> {
         if let Some(n) = node {
             self.type_nodes.insert(b, n);
         }
+    }
+
+    /// True for a generic named type (through one pointer).
+    fn is_generic(&self, t: &Type) -> bool {
+        t.named_ref()
+            .and_then(|n| self.type_decl(n))
+            .is_some_and(|d| !d.type_params.is_empty())
+    }
+
+    /// Replaces the type parameters of the generic type of `x` in `t` (a
+    /// field or method type read through `x`) by the type arguments written
+    /// where `x`'s type is declared, or by Unknown when they are not known.
+    pub(super) fn instantiate(&self, f: FileIdx, x: NodeId, recv: &Type, t: Type) -> Type {
+        let Some(decl) = recv.named_ref().and_then(|n| self.type_decl(n)) else {
+            return t;
+        };
+        if decl.type_params.is_empty() {
+            return t;
+        }
+        let args: Vec<Type> = match self.type_node_of(f, x).map(|n| self.strip(n)) {
+            Some((tf, n)) => {
+                let ast = self.src(tf).ast;
+                let ids: Vec<NodeId> = match *ast.node(n) {
+                    Node::IndexExpr { index, .. } => vec![index],
+                    Node::IndexListExpr { indices, .. } => ast.list(indices).to_vec(),
+                    _ => Vec::new(),
+                };
+                ids.into_iter()
+                    .map(|i| self.type_of_type_expr(tf, i))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let subst: Vec<(std::sync::Arc<str>, Type)> = decl
+            .type_params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), args.get(i).cloned().unwrap_or_default()))
+            .collect();
+        super::infer::substitute(&t, &subst, 0)
     }
 
     /// Remembers the element type of the container `x` ranged over for `b`.

@@ -368,10 +368,15 @@ impl<'a> PackageModel<'a> {
             Type::Struct => self.anon_member(f, x, name),
             _ => self.lookup_member(&tx, name),
         };
-        match member {
+        let t = match member {
             Some(super::Member::Field { ty }) => ty,
             Some(super::Member::Method { sig, .. }) => Type::Func(sig),
-            None => Type::Unknown,
+            None => return Type::Unknown,
+        };
+        if has_type_param(&t) {
+            self.instantiate(f, x, &tx, t)
+        } else {
+            t
         }
     }
 
@@ -564,7 +569,7 @@ fn unify(p: &Type, a: &Type, out: &mut Vec<(Arc<str>, Type)>, depth: u32) {
     }
 }
 
-fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
+pub(super) fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
     if depth > 8 {
         return t.clone();
     }

@@ -58,7 +58,8 @@ impl<'a> Builder<'a> {
             self.expr(e);
             let t = self.m.type_of_type_expr(self.file, ty);
             for &n in self.list(names) {
-                self.declare_local(n, BindingKind::Receiver, t.clone());
+                let b = self.declare_local(n, BindingKind::Receiver, t.clone());
+                self.m.remember_type_node(b, self.file, Some(ty), None);
             }
         }
     }
