@@ -127,8 +127,23 @@ impl PackageModel<'_> {
             Node::CompositeLit { ty: None, .. } => None,
             Node::IndexExpr { x, .. } => self.elem_node(self.type_node_depth(f, x, d)?),
             Node::SelectorExpr { x, sel } => {
-                let st = self.struct_node(self.type_node_depth(f, x, d)?)?;
                 let name = self.src(f).name(sel);
+                // A field of an unnamed struct, or of a struct type declared here.
+                let st = match self
+                    .type_node_depth(f, x, d)
+                    .and_then(|t| self.struct_node(t))
+                {
+                    Some(st) => st,
+                    None => {
+                        // A small budget: type_of may come back here for generic fields.
+                        let budget = super::infer::MAX_INFER_DEPTH - 6;
+                        let n = self.type_of_depth(f, x, budget).named_ref().cloned()?;
+                        if *n.pkg != *self.import_path {
+                            return None;
+                        }
+                        self.struct_node(*self.type_specs.get(&n.name)?)?
+                    }
+                };
                 self.anon_field(st, name).map(|(ty, _)| (st.0, ty))
             }
             _ => None,

@@ -15,7 +15,7 @@ use super::{BindingKind, FileIdx, PackageModel, PackageSummary};
 use crate::types::{NamedRef, Signature, Type};
 
 /// Deepest expression followed by `type_of`.
-const MAX_INFER_DEPTH: u32 = 48;
+pub(super) const MAX_INFER_DEPTH: u32 = 48;
 
 /// Names in type expressions, resolved through the model's bindings.
 pub(super) struct ModelNames<'m, 'a> {
@@ -198,7 +198,7 @@ impl<'a> PackageModel<'a> {
         self.type_of_depth(file, expr, 0)
     }
 
-    fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
+    pub(super) fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
         if depth > MAX_INFER_DEPTH {
             return Type::Unknown;
         }

@@ -245,6 +245,8 @@ pub struct PackageModel<'a> {
     /// Bindings whose type mentions an unnamed struct -> the type
     /// expression giving it (see `anon`).
     type_nodes: FxHashMap<BindingId, (FileIdx, NodeId)>,
+    /// This package's type declarations: name -> right-hand side.
+    type_specs: FxHashMap<Arc<str>, (FileIdx, NodeId)>,
 }
 
 /// No binding, in [`PackageModel::res`].

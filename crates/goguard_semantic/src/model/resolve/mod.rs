@@ -73,6 +73,7 @@ pub(super) fn build<'a>(
         elided: FxHashMap::default(),
         dot_origin: FxHashMap::default(),
         type_nodes: FxHashMap::default(),
+        type_specs: FxHashMap::default(),
     };
     let mut b = Builder {
         m: model,

@@ -42,11 +42,15 @@ impl<'a> Builder<'a> {
                                     self.declare_package(n, kind, ty);
                                 }
                             }
-                            Node::TypeSpec { name, .. } => {
+                            Node::TypeSpec { name, ty: rhs, .. } => {
                                 let tname = self.name(name);
                                 let ip = self.m.import_path.clone();
                                 let ty = self.m.qualified_type(&ip, tname);
                                 self.declare_package(name, BindingKind::TypeName, ty);
+                                self.m
+                                    .type_specs
+                                    .entry(tname.into())
+                                    .or_insert((self.file, rhs));
                             }
                             _ => {}
                         }
