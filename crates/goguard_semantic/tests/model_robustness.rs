@@ -188,6 +188,24 @@ var p, q = q, p
     exercise(&deep, &universe);
     let chain = format!("package x\nvar s = \"a\"{}\n", " + \"b\"".repeat(20000));
     exercise(&chain, &universe);
+    let calls = format!(
+        "package x\nvar c = {}x{}\n",
+        "f(".repeat(900),
+        ")".repeat(900)
+    );
+    exercise(&calls, &universe);
+    let lits = format!(
+        "package x\nfunc f() {{ _ = {}1{} }}\n",
+        "func() int { return ".repeat(300),
+        " }()".repeat(300)
+    );
+    exercise(&lits, &universe);
+    let comps = format!(
+        "package x\nvar v = {}{}\n",
+        "[]any{".repeat(900),
+        "}".repeat(900)
+    );
+    exercise(&comps, &universe);
     let blocks = format!(
         "package x\nfunc f() {{{}}}\n",
         "{".repeat(3000) + &"}".repeat(3000)

@@ -3,4 +3,5 @@
 pub mod expr;
 pub mod flow;
 pub mod locks;
+pub mod loops;
 pub mod release;

@@ -39,9 +39,7 @@ impl TypeNames for ModelNames<'_, '_> {
     }
 }
 
-fn basic(name: &str) -> Type {
-    Type::Basic(name.into())
-}
+use typeexpr::basic;
 
 impl<'a> PackageModel<'a> {
     pub(super) fn names(&self, file: FileIdx) -> ModelNames<'_, 'a> {

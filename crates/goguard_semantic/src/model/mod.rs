@@ -54,7 +54,10 @@ pub enum BindingKind {
     Const,
     TypeName,
     Func,
-    /// An imported package name (`http` in `http.Get`).
+    /// An imported package name (`http` in `http.Get`). Its `decl` is the
+    /// import's name identifier, or the path literal when it has no name.
+    /// Names bound by dot imports are bindings of the imported kind with
+    /// `decl` None.
     Import {
         path: Arc<str>,
     },
@@ -70,11 +73,14 @@ pub struct Binding {
     pub kind: BindingKind,
     /// The file and declaring identifier; None for builtins.
     pub decl: Option<(FileIdx, NodeId)>,
-    /// The declared or inferred type; Unknown when not known.
+    /// The declared or inferred type; Unknown when not known. For a
+    /// TypeName, the type it denotes; for a Func, its Func type.
     pub ty: Type,
     /// The node that opens the scope holding the binding (FuncDecl, FuncLit,
     /// BlockStmt, IfStmt, ForStmt, RangeStmt, SwitchStmt, TypeSwitchStmt,
-    /// CaseClause, CommClause); None for package-level and universe names.
+    /// CaseClause, CommClause, or the TypeSpec of a generic type for its
+    /// type parameters); labels have their function's node. None for
+    /// package-level and universe names, methods and `init` functions.
     pub scope: Option<NodeId>,
 }
 
@@ -94,7 +100,8 @@ pub enum Callee {
     /// import path; the package may be unknown to the universe).
     Func(NamedRef),
     /// A method, named by the type that declares it (through embedding and
-    /// pointers; for interfaces, the interface type).
+    /// pointers; for interfaces, the interface that declares it, possibly an
+    /// embedded one: `resp.Body.Close()` is `io.Closer.Close`).
     Method {
         recv: NamedRef,
         name: Arc<str>,
@@ -195,7 +202,7 @@ pub fn summarize_with(
 /// standard-library stubs, keyed by import path.
 #[derive(Debug, Default)]
 pub struct Universe {
-    packages: std::collections::HashMap<Arc<str>, Arc<PackageSummary>>,
+    packages: FxHashMap<Arc<str>, Arc<PackageSummary>>,
 }
 
 impl Universe {
@@ -221,7 +228,7 @@ pub struct PackageModel<'a> {
     files: &'a [FileInput<'a>],
     universe: &'a Universe,
     /// This package's own summary (package-level declarations).
-    own: PackageSummary,
+    own: Arc<PackageSummary>,
     bindings: Vec<Binding>,
     /// Per file, per node index: the binding an identifier resolves to.
     res: Vec<Vec<u32>>,
@@ -270,7 +277,8 @@ impl<'a> PackageModel<'a> {
 
     /// The binding an identifier refers to or declares. None for field and
     /// method names after a dot, struct literal keys, blank `_`, and names
-    /// that resolve nowhere.
+    /// that resolve nowhere. `v` in `switch v := x.(type)` declares one
+    /// binding per clause (typed by the clause); it resolves to the first.
     pub fn resolve(&self, file: FileIdx, ident: NodeId) -> Option<BindingId> {
         match self.res.get(file)?.get(ident.index()) {
             Some(&b) if b != NO_BINDING => Some(BindingId(b)),

@@ -45,14 +45,36 @@ pub(crate) const BUILTIN_TYPES: &[&str] = &[
     "uintptr",
 ];
 
+/// Package `unsafe`, as go/types declares it.
+const UNSAFE: &str = "package unsafe
+
+type ArbitraryType int
+type IntegerType int
+type Pointer *ArbitraryType
+
+func Sizeof(x ArbitraryType) uintptr
+func Offsetof(x ArbitraryType) uintptr
+func Alignof(x ArbitraryType) uintptr
+func Add(ptr Pointer, len IntegerType) Pointer
+func Slice(ptr *ArbitraryType, len IntegerType) []ArbitraryType
+func SliceData(slice []ArbitraryType) *ArbitraryType
+func String(ptr *byte, len IntegerType) string
+func StringData(str string) *byte
+";
+
 /// The standard-library summaries, built on first use.
 fn stdlib_summaries() -> &'static [Arc<PackageSummary>] {
     static STDLIB: OnceLock<Vec<Arc<PackageSummary>>> = OnceLock::new();
     STDLIB.get_or_init(|| {
         let empty = Universe::new();
+        // `unsafe` is built into the compiler; declared here unless stubbed.
+        let unsafe_pkg =
+            (!crate::stdlib::STUBS.iter().any(|s| s.0 == "unsafe")).then_some(("unsafe", UNSAFE));
         crate::stdlib::STUBS
             .iter()
-            .map(|&(path, source)| {
+            .copied()
+            .chain(unsafe_pkg)
+            .map(|(path, source)| {
                 let parsed = goguard_syntax::parse_file(source);
                 let ast = parsed.ast();
                 let name = match *ast.node(parsed.root()) {

@@ -2,6 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod defer_in_loop;
 pub mod response_body_not_closed;
 pub mod ticker_not_stopped;
 
@@ -9,4 +10,5 @@ pub mod ticker_not_stopped;
 pub const RULES: &[&dyn Rule] = &[
     &response_body_not_closed::ResponseBodyNotClosed,
     &ticker_not_stopped::TickerNotStopped,
+    &defer_in_loop::DeferInLoop,
 ];

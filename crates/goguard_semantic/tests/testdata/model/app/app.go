@@ -7,6 +7,7 @@ import (
 	_ "sync"
 
 	"example.com/shapes"
+	"example.com/unknown/api/v2"
 )
 
 type Server struct {
@@ -19,7 +20,7 @@ type Server struct {
 
 func New() *Server { // uses: New 2
 	ctx, cancel := context.WithCancel(context.Background()) // callee: func context.WithCancel
-	return &Server{ctx: ctx, cancel: cancel} // ref: ctx@21 ; ref: cancel@21
+	return &Server{ctx: ctx, cancel: cancel} // ref: ctx@22 ; ref: cancel@22
 }
 
 func (s *Server) Stop() {
@@ -48,4 +49,17 @@ func unknownpkgcall() {
 	_ = t
 	(func() {})() // callee: lit
 	(New)()       // callee: func example.com/app.New
+}
+
+func packageVars() {
+	_ = shapes.ErrBad // typeof: shapes.ErrBad => error
+	_ = shapes.Big    // typeof: shapes.Big => example.com/shapes.Celsius
+	_ = shapes.Origin // typeof: shapes.Origin => example.com/shapes.Point
+	for i := range shapes.Many { // type: i example.com/shapes.Count
+		_ = i
+	}
+}
+
+func versioned() {
+	v2.Start() // callee: func example.com/unknown/api/v2.Start ; ref: v2@import
 }
