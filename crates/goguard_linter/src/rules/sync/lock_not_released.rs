@@ -20,7 +20,7 @@ declare_rule! {
     /// without unlocking it, directly or by a deferred call.
     ///
     /// Functions that never unlock the mutex, or whose name says they take a
-    /// lock (`lockIfOpen`, `acquireSlot`), are taken to hand the lock to
+    /// lock (`lockIfOpen`, `tryRLock`), are taken to hand the lock to
     /// their caller on purpose (`func (c *C) lock() { c.mu.Lock() }`), and
     /// functions that unlock it before locking it to be called with the lock
     /// held; neither is reported.
@@ -177,8 +177,7 @@ fn check_call(
         .filter_map(|op| op.anchor)
         .collect();
     // A lock-acquiring helper: nothing here unlocks what it locks, or its
-    // name says it acquires (`lockIfOpen`, `acquire`), unlocking only when
-    // it fails.
+    // name says it locks (`lockIfOpen`), unlocking only when it fails.
     if !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r)) || named_as_acquiring(cx, func)
     {
         return None;
@@ -239,15 +238,16 @@ fn check_call(
 }
 
 /// A function whose name says it takes a lock for its caller: one of its
-/// words is "lock", "rlock" or "acquire..." (`lockIfOpen`, `tryRLock`,
-/// `acquireSlot`; not `handleBlock`, `deleteUnlocked` or `unlockAll`).
+/// words is "lock" or "rlock" (`lockIfOpen`, `tryRLock`; not `handleBlock`,
+/// `deleteUnlocked` or `unlockAll`). "acquire" alone is not enough: it
+/// names taking a connection or a slot as often as a lock.
 fn named_as_acquiring(cx: &Context<'_>, func: NodeId) -> bool {
     let Node::FuncDecl { name, .. } = *cx.node(func) else {
         return false;
     };
     name_words(cx.text(name))
         .iter()
-        .any(|w| w == "lock" || w == "rlock" || w.starts_with("acquire"))
+        .any(|w| w == "lock" || w == "rlock")
 }
 
 /// The lower-cased words of a camelCase or snake_case name.
