@@ -34,11 +34,11 @@ impl LeakExit {
     pub fn span(self, cx: &Context<'_>) -> Span {
         match self {
             LeakExit::Return(node) => cx.span(node),
-            LeakExit::FallOff(pos) => cx.span_between(pos, pos + 1),
+            LeakExit::FallOff(pos) => cx.span_between(pos, pos.saturating_add(1)),
             // The `for` keyword.
             LeakExit::LoopBack(stmt) => {
                 let pos = cx.ast().pos(stmt);
-                cx.span_between(pos, pos + 3)
+                cx.span_between(pos, pos.saturating_add(3))
             }
         }
     }
