@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use goguard_semantic::load::GoVersion;
-use goguard_semantic::model::{Callee, FileInput, PackageModel, Universe};
+use goguard_semantic::model::{Callee, FileInput, Member, PackageModel, Universe};
 use goguard_syntax::{parse_file, Node, NodeId};
 
 const SOURCE: &str = r#"package p
@@ -144,4 +144,37 @@ fn uses_are_in_file_and_source_order() {
         .map(|u| pa.ast().pos(u.ident))
         .collect();
     assert!(cols.windows(2).all(|w| w[0] < w[1]), "{cols:?}");
+}
+
+/// Member lookup reports the declaring type and the receiver kind.
+#[test]
+fn members_report_declaring_type_and_receiver_kind() {
+    let src = "package p\n\nimport \"sync\"\n\ntype T struct{ sync.Mutex; n int }\n\nfunc (t *T) Inc() { t.n++ }\n\nfunc (t T) Get() int { return t.n }\n";
+    let parsed = parse_file(src);
+    let files = [FileInput {
+        path: Path::new("p.go"),
+        source: src,
+        parsed: &parsed,
+        go_version: GoVersion::new(1, 23),
+        is_test: false,
+    }];
+    let universe = Universe::with_stdlib();
+    let model = PackageModel::build("example.com/p", &files, &universe);
+    let t = goguard_semantic::types::Type::named("example.com/p", "T");
+    let method = |name: &str| match model.lookup_member(&t, name) {
+        Some(Member::Method {
+            recv, pointer_recv, ..
+        }) => Some((recv.to_string(), pointer_recv)),
+        _ => None,
+    };
+    assert_eq!(method("Inc"), Some(("example.com/p.T".into(), true)));
+    assert_eq!(method("Get"), Some(("example.com/p.T".into(), false)));
+    assert_eq!(method("Lock"), Some(("sync.Mutex".into(), true)));
+    assert_eq!(
+        model.lookup_member(&goguard_semantic::types::Type::pointer_to(t.clone()), "n"),
+        Some(Member::Field {
+            ty: goguard_semantic::types::Type::Basic("int".into())
+        })
+    );
+    assert_eq!(model.lookup_member(&t, "missing"), None);
 }

@@ -206,6 +206,12 @@ var p, q = q, p
         "}".repeat(900)
     );
     exercise(&comps, &universe);
+    // Generic fields at every step of a long selector chain.
+    let generic = format!(
+        "package x\ntype G[T any] struct{{ f *G[T]; v T }}\nfunc h(g *G[int]) {{ _ = g{}.v }}\n",
+        ".f".repeat(60)
+    );
+    exercise(&generic, &universe);
     let blocks = format!(
         "package x\nfunc f() {{{}}}\n",
         "{".repeat(3000) + &"}".repeat(3000)

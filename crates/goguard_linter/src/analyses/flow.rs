@@ -24,6 +24,9 @@ pub enum LeakExit {
     Return(NodeId),
     /// By falling off the end of the body: the closing brace.
     FallOff(Pos),
+    /// By going round the loop (this statement) back to the creation, which
+    /// replaces the value still held.
+    LoopBack(NodeId),
 }
 
 impl LeakExit {
@@ -31,7 +34,12 @@ impl LeakExit {
     pub fn span(self, cx: &Context<'_>) -> Span {
         match self {
             LeakExit::Return(node) => cx.span(node),
-            LeakExit::FallOff(pos) => cx.span_between(pos, pos + 1),
+            LeakExit::FallOff(pos) => cx.span_between(pos, pos.saturating_add(1)),
+            // The `for` keyword.
+            LeakExit::LoopBack(stmt) => {
+                let pos = cx.ast().pos(stmt);
+                cx.span_between(pos, pos.saturating_add(3))
+            }
         }
     }
 }
@@ -47,6 +55,9 @@ pub struct Search<'q> {
     pub prune: &'q dyn Fn(NodeId, bool, bool) -> bool,
     /// Nodes after which `facts` is false on the path.
     pub kill_facts: &'q dyn Fn(NodeId) -> bool,
+    /// Whether coming back to the starting node (round a loop) is a leak:
+    /// the value made there replaces the one still held.
+    pub loop_back_leaks: bool,
 }
 
 impl Search<'_> {
@@ -56,14 +67,16 @@ impl Search<'_> {
             stop,
             prune: &|_, _, _| false,
             kill_facts: &|_| false,
+            loop_back_leaks: false,
         }
     }
 }
 
 /// A path from just after `from` (a node of `cfg`, the CFG of `func`) to a
 /// normal exit avoiding the search's stop nodes, as the exit it reaches.
-/// Reaching `from` again ends a path too (the value is made anew). None when
-/// every path is stopped, panics or never ends, or `from` is not in `cfg`.
+/// Reaching `from` again ends a path: as a leak when the search says so,
+/// else silently. None when every path is stopped, panics or never ends, or
+/// `from` is not in `cfg`.
 pub fn leak_path(
     cx: &Context<'_>,
     func: NodeId,
@@ -81,6 +94,11 @@ pub fn leak_path(
         let block = cfg.block(b);
         let mut stopped = false;
         for &n in block.nodes.iter().skip(start) {
+            if n == from && search.loop_back_leaks {
+                return Some(LeakExit::LoopBack(
+                    enclosing_loop(cx, func, from).unwrap_or(from),
+                ));
+            }
             if n == from || (search.stop)(n) {
                 stopped = true;
                 break;
@@ -171,6 +189,13 @@ fn exit_of(
         cfg.path_to_exit_avoiding(n, ExitFilter::Normal, &mut |_| true)?;
     }
     Some(LeakExit::FallOff(body_end(cx, func)))
+}
+
+/// The innermost `for` or `range` statement of `func` holding `node`.
+fn enclosing_loop(cx: &Context<'_>, func: NodeId, node: NodeId) -> Option<NodeId> {
+    cx.ancestors(node)
+        .take_while(|&a| a != func)
+        .find(|&a| matches!(cx.node(a), Node::ForStmt { .. } | Node::RangeStmt { .. }))
 }
 
 /// The position of the closing brace of a function's body.

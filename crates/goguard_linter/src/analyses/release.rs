@@ -132,6 +132,7 @@ pub fn find_leak(
         stop: &stop,
         prune: &prune,
         kill_facts: &kill,
+        loop_back_leaks: true,
     };
     leak_path(cx, ob.func, cfg, ob.creation, &search)
 }

@@ -15,7 +15,7 @@ use super::{BindingKind, FileIdx, PackageModel, PackageSummary};
 use crate::types::{NamedRef, Signature, Type};
 
 /// Deepest expression followed by `type_of`.
-const MAX_INFER_DEPTH: u32 = 48;
+pub(super) const MAX_INFER_DEPTH: u32 = 48;
 
 /// Names in type expressions, resolved through the model's bindings.
 pub(super) struct ModelNames<'m, 'a> {
@@ -198,7 +198,7 @@ impl<'a> PackageModel<'a> {
         self.type_of_depth(file, expr, 0)
     }
 
-    fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
+    pub(super) fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
         if depth > MAX_INFER_DEPTH {
             return Type::Unknown;
         }
@@ -364,10 +364,19 @@ impl<'a> PackageModel<'a> {
             };
         }
         let tx = self.type_of_depth(f, x, depth);
-        match self.lookup_member(&tx, name) {
+        let member = match tx.deref() {
+            Type::Struct => self.anon_member(f, x, name),
+            _ => self.lookup_member(&tx, name),
+        };
+        let t = match member {
             Some(super::Member::Field { ty }) => ty,
             Some(super::Member::Method { sig, .. }) => Type::Func(sig),
-            None => Type::Unknown,
+            None => return Type::Unknown,
+        };
+        if has_type_param(&t) {
+            self.instantiate(f, x, &tx, t)
+        } else {
+            t
         }
     }
 
@@ -560,7 +569,7 @@ fn unify(p: &Type, a: &Type, out: &mut Vec<(Arc<str>, Type)>, depth: u32) {
     }
 }
 
-fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
+pub(super) fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
     if depth > 8 {
         return t.clone();
     }

@@ -3,18 +3,23 @@
 //! from its parsed files and a [`Universe`] of package summaries (the other
 //! packages of the workspace and the standard-library stubs), immutable after.
 //!
-//! - [`summarize`] ([`summary`]) reads a package's package-level declarations;
-//! - [`Universe`] ([`universe`]) holds summaries and predeclared names;
-//! - [`PackageModel::build`] ([`resolve`], [`scope`]) binds every identifier
+//! - [`summarize`] (`summary`) reads a package's package-level declarations;
+//! - [`Universe`] (`universe`) holds summaries and predeclared names;
+//! - [`PackageModel::build`] (`resolve`, `scope`) binds every identifier
 //!   following the Go spec's scoping rules in one pass per file;
-//! - [`PackageModel::type_of`] ([`infer`]), [`PackageModel::callee`]
-//!   ([`callee`]) and [`PackageModel::lookup_member`] ([`members`]) answer
-//!   queries on demand from the bindings and the summaries.
+//! - [`PackageModel::type_of`] (`infer`), [`PackageModel::callee`]
+//!   (`callee`) and [`PackageModel::lookup_member`] (`members`) answer
+//!   queries on demand from the bindings and the summaries; `anon` follows
+//!   values back to the type expressions written for them (fields of
+//!   unnamed structs, type arguments of generic types).
 //!
 //! Choices: `any` and `comparable` are the unnamed [`Type::Interface`];
-//! aliases are replaced by their target; type arguments are not kept
-//! (`List[int]` is `List`); a method's callee names the type that declares
-//! it (through embedding, pointers and embedded interfaces).
+//! aliases are replaced by their target; type arguments are not part of
+//! [`Type`] (`List[int]` is `List`; a field or method read through a value
+//! whose written type is `List[int]` is instantiated, else its type
+//! parameters are Unknown); a method's callee names the type that declares
+//! it (through embedding, pointers and embedded interfaces); an external
+//! test package's model has import path `path_test`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -169,6 +174,7 @@ pub struct PackageSummary {
     inner: summary::Inner,
 }
 
+mod anon;
 mod callee;
 mod infer;
 mod members;
@@ -241,6 +247,11 @@ pub struct PackageModel<'a> {
     elided: FxHashMap<(FileIdx, NodeId), Type>,
     /// Bindings of dot-imported names -> the import path they come from.
     dot_origin: FxHashMap<BindingId, Arc<str>>,
+    /// Bindings whose type mentions an unnamed struct -> the type
+    /// expression giving it (see `anon`).
+    type_nodes: FxHashMap<BindingId, (FileIdx, NodeId)>,
+    /// This package's type declarations: name -> right-hand side.
+    type_specs: FxHashMap<Arc<str>, (FileIdx, NodeId)>,
 }
 
 /// No binding, in [`PackageModel::res`].

@@ -80,8 +80,9 @@ declare_rule! {
     ///   as calling it, even when the literal calls it only on some paths.
     /// - Passing the function to any call counts as a hand-off, whatever the
     ///   callee does with it.
-    /// - A path that goes round a loop back to the `WithX` call is not
-    ///   followed further: a cancel leaked by `continue` is not reported.
+    /// - Going round a loop back to the call while the previous value is
+    ///   still held is reported as a leak of that value; the path is not
+    ///   followed further.
     /// - Panics and calls that never return (`os.Exit`, `log.Fatal`) are not
     ///   paths that need the cancel.
     pub struct ContextCancelNotCalled {
@@ -183,15 +184,23 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     let label = match exit {
         LeakExit::Return(_) => format!("returns here without calling {name}"),
         LeakExit::FallOff(_) => format!("the function ends here without calling {name}"),
+        LeakExit::LoopBack(_) => {
+            format!("the loop comes back to the call without calling {name}")
+        }
     };
     Some(
         cx.diagnostic(
             call,
             format!("the {what} function returned by {ctor} is not called on every path"),
         )
-        .with_help(format!(
-            "call {name} on every path, usually with `defer {call_text}` right after the call"
-        ))
+        .with_help(match exit {
+            LeakExit::LoopBack(_) => format!(
+                "call {call_text} before each iteration ends, `continue` included (a `defer` in a loop waits for the function to return)"
+            ),
+            _ => format!(
+                "call {name} on every path, usually with `defer {call_text}` right after the call"
+            ),
+        })
         .with_related(exit.span(cx), label),
     )
 }

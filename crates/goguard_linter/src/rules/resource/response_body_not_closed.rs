@@ -97,8 +97,9 @@ declare_rule! {
     ///   closes it.
     /// - Any function literal that closes the body counts, even if it runs
     ///   only on some paths.
-    /// - A path that goes round a loop back to the request is not followed
-    ///   further.
+    /// - Going round a loop back to the call while the previous value is
+    ///   still held is reported as a leak of that value; the path is not
+    ///   followed further.
     pub struct ResponseBodyNotClosed {
         name: "response-body-not-closed",
         code: "RS001",
@@ -213,15 +214,23 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     let label = match exit {
         LeakExit::Return(_) => format!("returns here without closing {resp}.Body"),
         LeakExit::FallOff(_) => format!("the function ends here without closing {resp}.Body"),
+        LeakExit::LoopBack(_) => {
+            format!("the loop makes the next request without closing {resp}.Body")
+        }
     };
     Some(
         cx.diagnostic(
             call,
             format!("the body of the response from {name} is not closed on every path"),
         )
-        .with_help(format!(
-            "close the body on every path after the error check, usually with `defer {resp}.Body.Close()`"
-        ))
+        .with_help(match exit {
+            LeakExit::LoopBack(_) => format!(
+                "close {resp}.Body before the next request, `continue` included (a `defer` in a loop waits for the function to return)"
+            ),
+            _ => format!(
+                "close the body on every path after the error check, usually with `defer {resp}.Body.Close()`"
+            ),
+        })
         .with_related(exit.span(cx), label),
     )
 }

@@ -86,8 +86,9 @@ declare_rule! {
     ///   spot, counts as taking it over.
     /// - `time.Tick` is not reported in `func main` of package main, nor in
     ///   functions that never return (an endless loop).
-    /// - A path that goes round a loop back to the creation is not followed
-    ///   further.
+    /// - Going round a loop back to the call while the previous value is
+    ///   still held is reported as a leak of that value; the path is not
+    ///   followed further.
     pub struct TickerNotStopped {
         name: "ticker-not-stopped",
         code: "RS006",
@@ -204,9 +205,16 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     let label = match exit {
         LeakExit::Return(_) => format!("returns here without stopping {name}"),
         LeakExit::FallOff(_) => format!("the function ends here without stopping {name}"),
+        LeakExit::LoopBack(_) => {
+            format!("the loop comes back to the call without stopping {name}")
+        }
     };
-    let help =
-        format!("stop it on every path, usually with `defer {name}.Stop()` right after the call");
+    let help = match exit {
+        LeakExit::LoopBack(_) => format!(
+            "stop {name} before the loop makes the next one (a `defer` in a loop waits for the function to return)"
+        ),
+        _ => format!("stop it on every path, usually with `defer {name}.Stop()` right after the call"),
+    };
     Some(
         cx.diagnostic(
             call,
@@ -244,6 +252,7 @@ fn check_unreferenced(
         stop: &|_| false,
         prune: &prune,
         kill_facts: &|_| false,
+        loop_back_leaks: false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
     Some(unstoppable(cx, call, kind, exit))
@@ -258,7 +267,9 @@ fn unstoppable(cx: &Context<'_>, call: NodeId, kind: Kind, exit: LeakExit) -> Di
     };
     let label = match exit {
         LeakExit::Return(_) => "returns here, leaving the ticker running",
-        LeakExit::FallOff(_) => "the function ends here, leaving the ticker running",
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+            "the function ends here, leaving the ticker running"
+        }
     };
     cx.diagnostic(
         call,

@@ -19,7 +19,8 @@ declare_rule! {
     /// unlocks the same mutex on some paths but can return on another path
     /// without unlocking it, directly or by a deferred call.
     ///
-    /// Functions that never unlock the mutex are taken to hand the lock to
+    /// Functions that never unlock the mutex, or whose name says they take a
+    /// lock (`lockIfOpen`, `tryRLock`), are taken to hand the lock to
     /// their caller on purpose (`func (c *C) lock() { c.mu.Lock() }`), and
     /// functions that unlock it before locking it to be called with the lock
     /// held; neither is reported.
@@ -175,8 +176,10 @@ fn check_call(
         .filter(|op| matches!(op.method, "Lock" | "RLock") && !op.in_closure)
         .filter_map(|op| op.anchor)
         .collect();
-    // A lock-acquiring helper: nothing here unlocks what it locks.
-    if !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r)) {
+    // A lock-acquiring helper: nothing here unlocks what it locks, or its
+    // name says it locks (`lockIfOpen`), unlocking only when it fails.
+    if !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r)) || named_as_acquiring(cx, func)
+    {
         return None;
     }
     // An unlock deferred (or wrapped in a closure) before this lock runs at
@@ -215,12 +218,15 @@ fn check_call(
         stop: &stop,
         prune: &prune,
         kill_facts: &|_| false,
+        loop_back_leaks: false,
     };
     let exit = leak_path(cx, func, cfg, stmt, &search)?;
     let shown = cx.text(receiver);
     let label = match exit {
         LeakExit::Return(_) => format!("returns here with {shown} still locked"),
-        LeakExit::FallOff(_) => format!("the function ends here with {shown} still locked"),
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+            format!("the function ends here with {shown} still locked")
+        }
     };
     Some(
         cx.diagnostic(
@@ -232,6 +238,41 @@ fn check_call(
         ))
         .with_related(exit.span(cx), label),
     )
+}
+
+/// A function whose name says it takes a lock for its caller: one of its
+/// words is "lock" or "rlock" (`lockIfOpen`, `tryRLock`; not `handleBlock`,
+/// `deleteUnlocked` or `unlockAll`). "acquire" alone is not enough: it
+/// names taking a connection or a slot as often as a lock.
+fn named_as_acquiring(cx: &Context<'_>, func: NodeId) -> bool {
+    let Node::FuncDecl { name, .. } = *cx.node(func) else {
+        return false;
+    };
+    name_words(cx.text(name))
+        .iter()
+        .any(|w| w == "lock" || w == "rlock")
+}
+
+/// The lower-cased words of a camelCase or snake_case name.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' {
+            prev_lower = false;
+            words.push(String::new());
+            continue;
+        }
+        if c.is_uppercase() && prev_lower || words.is_empty() {
+            words.push(String::new());
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        if let Some(w) = words.last_mut() {
+            w.extend(c.to_lowercase());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
 }
 
 /// `if cond { mu.Lock() } ... if cond { mu.Unlock() }`: the lock and an
@@ -332,4 +373,18 @@ fn mentions_handing_off(cx: &Context<'_>, func: NodeId, key: &str) -> HashSet<No
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_words;
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(name_words("lockIfOpen"), ["lock", "if", "open"]);
+        assert_eq!(name_words("tryRLock"), ["try", "rlock"]);
+        assert_eq!(name_words("handleBlock"), ["handle", "block"]);
+        assert_eq!(name_words("delete_unlocked"), ["delete", "unlocked"]);
+        assert_eq!(name_words("HTTPLock"), ["httplock"]);
+    }
 }

@@ -58,7 +58,8 @@ impl<'a> Builder<'a> {
             self.expr(e);
             let t = self.m.type_of_type_expr(self.file, ty);
             for &n in self.list(names) {
-                self.declare_local(n, BindingKind::Receiver, t.clone());
+                let b = self.declare_local(n, BindingKind::Receiver, t.clone());
+                self.m.remember_type_node(b, self.file, Some(ty), None);
             }
         }
     }
@@ -105,12 +106,13 @@ impl<'a> Builder<'a> {
                     None => Type::Unknown,
                 };
                 for &n in self.list(names) {
-                    declared.push((n, kind.clone(), t.clone()));
+                    declared.push((n, kind.clone(), t.clone(), ty));
                 }
             }
         }
-        for (n, kind, t) in declared {
-            self.declare_local(n, kind, t);
+        for (n, kind, t, ty) in declared {
+            let b = self.declare_local(n, kind, t);
+            self.m.remember_type_node(b, self.file, ty, None);
         }
     }
 

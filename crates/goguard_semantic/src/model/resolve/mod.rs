@@ -72,6 +72,8 @@ pub(super) fn build<'a>(
         local_types: FxHashMap::default(),
         elided: FxHashMap::default(),
         dot_origin: FxHashMap::default(),
+        type_nodes: FxHashMap::default(),
+        type_specs: FxHashMap::default(),
     };
     let mut b = Builder {
         m: model,

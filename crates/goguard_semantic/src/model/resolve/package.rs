@@ -42,11 +42,15 @@ impl<'a> Builder<'a> {
                                     self.declare_package(n, kind, ty);
                                 }
                             }
-                            Node::TypeSpec { name, .. } => {
+                            Node::TypeSpec { name, ty: rhs, .. } => {
                                 let tname = self.name(name);
                                 let ip = self.m.import_path.clone();
                                 let ty = self.m.qualified_type(&ip, tname);
                                 self.declare_package(name, BindingKind::TypeName, ty);
+                                self.m
+                                    .type_specs
+                                    .entry(tname.into())
+                                    .or_insert((self.file, rhs));
                             }
                             _ => {}
                         }
@@ -165,10 +169,15 @@ impl<'a> Builder<'a> {
                         for &v in self.list(values) {
                             self.value(v, &expected);
                         }
+                        let (names, values) = (self.list(names), self.list(repeated));
+                        for (i, &n) in names.iter().enumerate() {
+                            let b = self.m.resolve(self.file, n);
+                            let value = values.get(i).filter(|_| values.len() == names.len());
+                            self.m.remember_type_node(b, self.file, ty, value.copied());
+                        }
                         if ty.is_some() {
                             continue;
                         }
-                        let (names, values) = (self.list(names), self.list(repeated));
                         for (i, &n) in names.iter().enumerate() {
                             let Some(b) = self.m.resolve(self.file, n) else {
                                 continue;

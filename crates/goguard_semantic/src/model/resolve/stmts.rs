@@ -139,7 +139,8 @@ impl<'a> Builder<'a> {
                         self.declare_local(k, BindingKind::Var, kt);
                     }
                     if let Some(v) = value {
-                        self.declare_local(v, BindingKind::Var, vt);
+                        let b = self.declare_local(v, BindingKind::Var, vt);
+                        self.m.remember_elem_node(b, self.file, x);
                     }
                 } else {
                     if let Some(k) = key {
@@ -269,8 +270,8 @@ impl<'a> Builder<'a> {
         for &r in self.list(rhs) {
             self.expr(r);
         }
-        let lhs = self.list(lhs);
-        let types = self.m.rhs_types(self.file, lhs.len(), self.list(rhs));
+        let (lhs, rhs) = (self.list(lhs), self.list(rhs));
+        let types = self.m.rhs_types(self.file, lhs.len(), rhs);
         for (i, &l) in lhs.iter().enumerate() {
             if !matches!(self.node(l), Node::Ident { .. }) {
                 self.expr(l);
@@ -284,7 +285,10 @@ impl<'a> Builder<'a> {
                 Some(b) => self.record_use(l, b),
                 None => {
                     let t = types.get(i).cloned().unwrap_or_default();
-                    self.declare_local(l, BindingKind::Var, t);
+                    let b = self.declare_local(l, BindingKind::Var, t);
+                    let value = rhs.get(i).filter(|_| rhs.len() == lhs.len());
+                    self.m
+                        .remember_type_node(b, self.file, None, value.copied());
                 }
             }
         }
@@ -330,9 +334,12 @@ impl<'a> Builder<'a> {
                     } else {
                         BindingKind::Var
                     };
+                    let values = self.list(values);
                     for (i, &n) in names.iter().enumerate() {
                         let t = types.get(i).cloned().unwrap_or_default();
-                        self.declare_local(n, kind.clone(), t);
+                        let b = self.declare_local(n, kind.clone(), t);
+                        let value = values.get(i).filter(|_| values.len() == names.len());
+                        self.m.remember_type_node(b, self.file, ty, value.copied());
                     }
                 }
                 Node::TypeSpec { .. } => self.type_spec(s, true),

@@ -38,6 +38,8 @@ pub struct TypeDecl {
     pub methods: Vec<MethodDecl>,
     /// Interfaces embedded in an interface.
     pub embeds: Vec<Type>,
+    /// Type parameter names of a generic type, in order.
+    pub type_params: Vec<Arc<str>>,
 }
 
 impl TypeDecl {
@@ -207,7 +209,9 @@ pub(crate) fn summarize<'s>(
                                     continue;
                                 }
                                 let tps = field_list_names(src, type_params);
-                                let decl = type_decl(src, &names(tps), ty, assign);
+                                let params = tps.iter().map(|&n| n.into()).collect();
+                                let mut decl = type_decl(src, &names(tps), ty, assign);
+                                decl.type_params = params;
                                 inner.types.insert(tname.into(), decl);
                             }
                             Node::ValueSpec {

@@ -107,7 +107,13 @@ func use(c *Circle, s Shape, n Named, a A, l Loop) {
 	one := First([]float64{1})                               // type: one float64
 	_, _ = strs, one
 	var lst List[int]
-	lst.Push(1) // callee: method example.com/shapes.List.Push
+	lst.Push(1)                        // callee: method example.com/shapes.List.Push
+	_ = lst.Push                       // typeof: lst.Push => func(int)
+	kv := Pair[string, *Circle]{}      // type: kv example.com/shapes.Pair
+	_ = kv.Val                         // typeof: kv.Val => *example.com/shapes.Circle
+	_ = kv.Swap().Key                  // typeof: kv.Swap().Key => ?
+	var ptrPair *Pair[int, string] // type: ptrPair *example.com/shapes.Pair
+	_ = ptrPair.Key                // typeof: ptrPair.Key => int
 	pp := &Pair[string, int]{Key: "a"} // type: pp *example.com/shapes.Pair
 	_ = pp.Swap()                       // callee: method example.com/shapes.Pair.Swap
 	pts := []*Point{{X: 1}, {Y: 2}}     // type: pts []*example.com/shapes.Point
