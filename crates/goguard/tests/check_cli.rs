@@ -258,6 +258,28 @@ fn baseline_records_then_reports_only_new_findings() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["line"], 17);
 
+    // Accepting the new finding: nothing is reported afterwards.
+    let o = goguard(
+        dir.path(),
+        &[
+            "check",
+            "./...",
+            "--baseline",
+            "goguard-baseline.json",
+            "--baseline-update",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "goguard: recorded 2 findings in goguard-baseline.json\n"
+    );
+    let o = goguard(
+        dir.path(),
+        &["check", "./...", "--baseline", "goguard-baseline.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
     std::fs::write(dir.path().join("goguard-baseline.json"), "not json").unwrap();
     let o = goguard(
         dir.path(),

@@ -48,6 +48,10 @@ pub struct CheckArgs {
     /// with the current findings.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// With --baseline: rewrite FILE with the current findings (after fixing
+    /// some, or to accept new ones) and report nothing.
+    #[arg(long, requires = "baseline")]
+    pub baseline_update: bool,
     /// Threads to use (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -150,7 +154,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let path = cwd.join(path);
         let base_dir = path.parent().unwrap_or(&cwd).to_path_buf();
         let current = baseline::entries(&diagnostics, &files, &absolute_paths, &base_dir);
-        if !path.exists() {
+        if args.baseline_update || !path.exists() {
             let n = current.len();
             baseline::write(&path, current)
                 .with_context(|| format!("{}: cannot write the baseline", path.display()))?;

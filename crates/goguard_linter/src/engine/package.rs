@@ -140,6 +140,8 @@ pub fn check_package(
         let on = |e: Entry| settings.enabled(e, &overrides);
         let to_run = &plans[i];
         let mut found = Vec::new();
+        // Rules that ran to completion: only their suppressions can be unused.
+        let mut completed: Vec<&'static str> = Vec::new();
 
         if let Some(err) = parsed[i].errors().first() {
             if on(Entry::Builtin(&SYNTAX_ERROR)) {
@@ -177,7 +179,10 @@ pub fn check_package(
                     rule.check(&mut cx);
                     cx.into_diagnostics()
                 }) {
-                    Ok(ds) => found.extend(ds),
+                    Ok(ds) => {
+                        completed.push(meta.code);
+                        found.extend(ds);
+                    }
                     Err(msg) => found.push(builtin_diagnostic(
                         &INTERNAL_ERROR,
                         Span::new(ids[i], 0..0),
@@ -189,7 +194,7 @@ pub fn check_package(
 
         let suppressions = parse_suppressions(&file.source, &parsed[i], &all);
         let ran = |code: &str| {
-            to_run.iter().any(|r| r.meta().code == code)
+            completed.contains(&code)
                 || all
                     .iter()
                     .any(|&e| matches!(e, Entry::Builtin(_)) && e.code() == code && on(e))
