@@ -275,3 +275,46 @@ fn a_crashing_rule_becomes_an_internal_error() {
         "rule crashing-rule failed on this file: index out of bounds"
     );
 }
+
+goguard_linter::declare_rule! {
+    /// ## What it does
+    /// Reports its options, to test that settings reach rules.
+    pub struct OptionRule {
+        name: "option-rule",
+        code: "SY997",
+        domain: Sync,
+        category: Style,
+        status: Stable,
+        options: &[
+            goguard_linter::engine::RuleOption::usize("limit", 3, "A limit."),
+            goguard_linter::engine::RuleOption::bool("strict", false, "Strictness."),
+        ],
+    }
+}
+
+impl OptionRule {
+    fn run(&self, cx: &mut Context<'_>) {
+        let msg = format!(
+            "limit {} strict {}",
+            cx.option_usize("limit"),
+            cx.option_bool("strict")
+        );
+        let d = cx.diagnostic(cx.root(), msg);
+        cx.report(d);
+    }
+}
+
+#[test]
+fn rule_options_come_from_settings_or_defaults() {
+    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", "package svc\n")]);
+    let rules: &[&'static dyn Rule] = &[&OptionRule];
+    let message = |settings: &Settings| {
+        let out = run_with(dir.path(), settings, rules);
+        out.diagnostics[0].message.clone()
+    };
+    assert_eq!(message(&Settings::new(dir.path())), "limit 3 strict false");
+    let path = dir.path().join("goguard.toml");
+    std::fs::write(&path, "[rules.option-rule]\nlimit = 7\n").unwrap();
+    let settings = Settings::load(&path, rules).unwrap();
+    assert_eq!(message(&settings), "limit 7 strict false");
+}
