@@ -327,13 +327,11 @@ pub fn rule_infos(rules: &[&'static dyn Rule]) -> Vec<RuleInfo> {
         .collect()
 }
 
-/// Where SARIF viewers send people to learn about the tool. The project
-/// has no published home yet; update this when it does.
-const INFORMATION_URI: &str = "https://github.com/goguard/goguard";
-
 fn tool_info() -> ToolInfo {
     ToolInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        information_uri: INFORMATION_URI.to_string(),
+        // The project has no published home to link to yet, so the optional
+        // informationUri is left out rather than pointing somewhere made up.
+        information_uri: None,
     }
 }
