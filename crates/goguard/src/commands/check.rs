@@ -25,7 +25,8 @@ use goguard_semantic::load::{load, LoadError, LoadOptions};
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `.`.
+    /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `./...`,
+    /// every package below the current directory.
     pub paths: Vec<String>,
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "human",
@@ -94,7 +95,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
     let rules = goguard_linter::rules::all();
     let paths = if args.paths.is_empty() {
-        vec![".".to_string()]
+        vec!["./...".to_string()]
     } else {
         args.paths.clone()
     };
@@ -104,7 +105,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             bail!("{p}: no such file or directory");
         }
     }
-    let settings = settings(&args, &paths[0], &cwd, &rules)?;
+    let mut settings = settings(&args, &paths[0], &cwd, &rules)?;
+    settings.files.include_generated |= args.include_generated;
     let opts = load_options(&args, &settings, paths, &cwd);
 
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -279,7 +281,10 @@ fn load_options(
     }
     opts.tags = b.tags.iter().chain(&args.tags).cloned().collect();
     let f = &settings.files;
-    opts.include_generated = args.include_generated || f.include_generated;
+    // Generated files are always read: the names they declare (protobuf
+    // types, mocks) must resolve in the files that are checked. Whether
+    // they are checked themselves is `settings.files.include_generated`.
+    opts.include_generated = true;
     opts.include_vendor = args.include_vendor || f.include_vendor;
     opts.include_testdata = args.include_testdata || f.include_testdata;
     opts

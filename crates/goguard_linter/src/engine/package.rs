@@ -34,6 +34,9 @@ pub struct SourceInput {
     /// The file's effective Go language version.
     pub go_version: GoVersion,
     pub is_test: bool,
+    /// False for a generated file read only so that the names it declares
+    /// resolve: no rule runs on it and it has no findings.
+    pub report: bool,
 }
 
 /// One package to check.
@@ -106,6 +109,9 @@ pub fn check_package(
         .iter()
         .map(|file| {
             let overrides = settings.overrides_for(&file.path);
+            if !file.report {
+                return Vec::new();
+            }
             rules
                 .iter()
                 .copied()
@@ -144,7 +150,7 @@ pub fn check_package(
         let mut completed: Vec<&'static str> = Vec::new();
 
         if let Some(err) = parsed[i].errors().first() {
-            if on(Entry::Builtin(&SYNTAX_ERROR)) {
+            if file.report && on(Entry::Builtin(&SYNTAX_ERROR)) {
                 let at = (err.offset as usize).min(file.source.len());
                 let more = parsed[i].errors().len() - 1;
                 let mut d = builtin_diagnostic(

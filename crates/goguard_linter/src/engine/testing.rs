@@ -52,6 +52,7 @@ pub fn run_rule(
                 source: src.to_string(),
                 go_version: go,
                 is_test: is_test || name.ends_with("_test.go"),
+                report: true,
             })
             .collect(),
         main_module_go: go,
