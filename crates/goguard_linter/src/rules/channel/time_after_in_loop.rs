@@ -25,7 +25,8 @@ declare_rule! {
     /// and its channel stay in memory until the timer fires: a loop
     /// receiving thousands of messages per second with a one-minute timeout
     /// holds millions of live timers. Since Go 1.23 unreferenced timers are
-    /// collected, but every iteration still allocates one.
+    /// collected and every iteration only allocates one, which is not worth a
+    /// finding: in modules declaring go 1.23 or later the rule is silent.
     ///
     /// ## Example
     /// ```go
@@ -71,19 +72,27 @@ declare_rule! {
     /// variable in the loop body and then used as a case, is followed. A
     /// select whose other cases all leave the loop (return, break out of
     /// it) behaves like `time.Sleep` and is not reported, nor is a plain
-    /// `<-time.After(d)`. A loop that only ever runs once because of its
-    /// data is not recognised.
+    /// `<-time.After(d)`. A timer kept in a variable declared outside the
+    /// loop (the debounce idiom `if t == nil { t = time.After(d) }`) lives
+    /// across iterations and is not reported. A loop that only ever runs
+    /// once because of its data is not recognised.
     pub struct TimeAfterInLoop {
         name: "time-after-in-loop",
         code: "CH007",
         domain: Channel,
         category: Perf,
         status: Stable,
+        go_below: (1, 23),
     }
 }
 
 impl TimeAfterInLoop {
     fn run(&self, cx: &mut Context<'_>) {
+        // The timers leak only when the main module is below go 1.23; the
+        // file's version (go_below) is checked by the engine.
+        if cx.main_module_go_version() >= GoVersion::new(1, 23) {
+            return;
+        }
         let calls = cx.nodes_of_kind(NodeKind::CallExpr).to_vec();
         for call in calls {
             if !calls_func(cx, call, "time", "After") {
@@ -107,12 +116,7 @@ impl TimeAfterInLoop {
             if !can_go_round(cx, func, call, clause, other) {
                 continue;
             }
-            let before_collection = cx.main_module_go_version() < GoVersion::new(1, 23);
-            let message = if before_collection {
-                "time.After in a loop leaves a timer behind on every iteration; each timer stays alive until it fires"
-            } else {
-                "time.After in a loop allocates a new timer on every iteration"
-            };
+            let message = "time.After in a loop leaves a timer behind on every iteration; each timer stays alive until it fires";
             let diagnostic = cx
                 .diagnostic(call, message)
                 .with_help(
@@ -154,6 +158,12 @@ fn select_clause_of(cx: &Context<'_>, call: NodeId, loop_stmt: NodeId) -> Option
             }
             let var = cx.model().resolve(cx.file(), unparen(cx, lhs[0]))?;
             let body = crate::analyses::loops::loop_body(cx, loop_stmt)?;
+            // A variable declared outside the loop keeps its timer from one
+            // iteration to the next (debouncing): nothing is abandoned.
+            let (decl_file, decl) = cx.model().binding(var).decl?;
+            if decl_file != cx.file() || !crate::analyses::loops::contains(cx, body, decl) {
+                return None;
+            }
             cx.model().uses(var).iter().find_map(|u| {
                 if u.file != cx.file() || !crate::analyses::loops::contains(cx, body, u.ident) {
                     return None;
