@@ -80,13 +80,16 @@ declare_rule! {
     /// A loop whose every path after the `defer` leaves the function or the
     /// loop is recognised (the `defer` cannot run twice), but a loop that
     /// runs once because of its data (`for range oneElementSlice`) is not.
-    /// `goto` loops are not loops to this rule.
+    /// `goto` loops are not loops to this rule. Test files are not checked:
+    /// a test's loops are short and its deferred cleanups of each
+    /// iteration's containers, servers or files are usually deliberate.
     pub struct DeferInLoop {
         name: "defer-in-loop",
         code: "RS007",
         domain: Resource,
         category: Suspicious,
         status: Stable,
+        in_tests: false,
     }
 }
 
