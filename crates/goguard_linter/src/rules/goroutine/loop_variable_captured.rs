@@ -118,6 +118,9 @@ impl LoopVariableCaptured {
                 continue;
             };
             for (lit, late, start) in late_closures(cx, body) {
+                if joined_in_iteration(cx, body, start) {
+                    continue;
+                }
                 for &(var, decl) in &vars {
                     let Some(use_ident) = first_use_in(cx, var, lit) else {
                         continue;
@@ -198,6 +201,9 @@ fn late_closures(cx: &Context<'_>, body: NodeId) -> Vec<(NodeId, Late, NodeId)> 
     let mut out = Vec::new();
     visit(cx, body, |id| {
         match *cx.node(id) {
+            // A defer inside a function literal runs when that literal
+            // returns: within the iteration when it is called in place.
+            Node::DeferStmt { .. } if inside_func_lit(cx, body, id) => {}
             Node::GoStmt { .. } | Node::DeferStmt { .. } => {
                 if let Some(lit) = started_lit(cx, id) {
                     let late = if matches!(cx.node(id), Node::GoStmt { .. }) {
@@ -230,6 +236,71 @@ fn late_closures(cx: &Context<'_>, body: NodeId) -> Vec<(NodeId, Late, NodeId)> 
         true
     });
     out
+}
+
+/// True when a function literal lies between `body` and `node`.
+fn inside_func_lit(cx: &Context<'_>, body: NodeId, node: NodeId) -> bool {
+    cx.ancestors(node)
+        .take_while(|&p| p != body)
+        .any(|p| matches!(cx.node(p), Node::FuncLit { .. }))
+}
+
+/// True when the loop body waits for the closure started by `start` before
+/// the iteration ends: after `start`, and outside function literals, it
+/// receives from a channel the closure sends on or closes, or calls `Wait`
+/// on a WaitGroup or errgroup the closure (or its start) mentions. The loop
+/// variable cannot change while the closure runs.
+fn joined_in_iteration(cx: &Context<'_>, body: NodeId, start: NodeId) -> bool {
+    let ast = cx.ast();
+    // Bindings the closure or its start could signal through.
+    let mut signals: HashSet<BindingId> = HashSet::new();
+    visit(cx, start, |id| {
+        if matches!(cx.node(id), Node::Ident { .. }) {
+            if let Some(b) = cx.model().resolve(cx.file(), id) {
+                if matches!(
+                    cx.model().binding(b).kind,
+                    BindingKind::Var | BindingKind::Param
+                ) {
+                    signals.insert(b);
+                }
+            }
+        }
+        true
+    });
+    if signals.is_empty() {
+        return false;
+    }
+    let after = ast.end(start);
+    let mut joined = false;
+    visit(cx, body, |id| {
+        if joined || ast.end(id) <= after && !contains(cx, id, start) {
+            return false;
+        }
+        match *cx.node(id) {
+            Node::FuncLit { .. } => return false,
+            Node::UnaryExpr {
+                op: Tok::Arrow, x, ..
+            } if ast.pos(id) >= after => {
+                let x = unparen(cx, x);
+                joined |= cx
+                    .model()
+                    .resolve(cx.file(), x)
+                    .is_some_and(|b| signals.contains(&b));
+            }
+            Node::CallExpr { .. } if ast.pos(id) >= after => {
+                if let Some((recv, "Wait")) = method_call_parts(cx, id) {
+                    let recv = unparen(cx, recv);
+                    joined |= cx
+                        .model()
+                        .resolve(cx.file(), recv)
+                        .is_some_and(|b| signals.contains(&b));
+                }
+            }
+            _ => {}
+        }
+        !joined
+    });
+    joined
 }
 
 /// The first identifier inside `lit` that refers to `var`.
