@@ -121,8 +121,14 @@ impl LoopVariableCaptured {
                 if joined_in_iteration(cx, body, start) {
                     continue;
                 }
+                // A parallel subtest runs in place until `t.Parallel()`:
+                // uses before it (`tt := tt`) see this iteration's value.
+                let from = match late {
+                    Late::ParallelSubtest => parallel_call_end(cx, lit),
+                    _ => 0,
+                };
                 for &(var, decl) in &vars {
-                    let Some(use_ident) = first_use_in(cx, var, lit) else {
+                    let Some(use_ident) = first_use_in(cx, var, lit, from) else {
                         continue;
                     };
                     if !reported.insert((lit, var)) {
@@ -271,13 +277,20 @@ fn joined_in_iteration(cx: &Context<'_>, body: NodeId, start: NodeId) -> bool {
         return false;
     }
     let after = ast.end(start);
+    // The join must happen in the function that runs the start statement:
+    // the loop body, or a literal inside it called in place (a subtest).
+    let scope = cx
+        .ancestors(start)
+        .take_while(|&p| p != body)
+        .find(|&p| matches!(cx.node(p), Node::FuncLit { .. }))
+        .unwrap_or(body);
     let mut joined = false;
-    visit(cx, body, |id| {
+    visit(cx, scope, |id| {
         if joined || ast.end(id) <= after && !contains(cx, id, start) {
             return false;
         }
         match *cx.node(id) {
-            Node::FuncLit { .. } => return false,
+            Node::FuncLit { .. } if id != scope => return false,
             Node::UnaryExpr {
                 op: Tok::Arrow, x, ..
             } if ast.pos(id) >= after => {
@@ -303,13 +316,42 @@ fn joined_in_iteration(cx: &Context<'_>, body: NodeId, start: NodeId) -> bool {
     joined
 }
 
-/// The first identifier inside `lit` that refers to `var`.
-fn first_use_in(cx: &Context<'_>, var: BindingId, lit: NodeId) -> Option<NodeId> {
+/// The first identifier inside `lit`, at or after offset `from`, that
+/// refers to `var`.
+fn first_use_in(cx: &Context<'_>, var: BindingId, lit: NodeId, from: u32) -> Option<NodeId> {
     cx.model()
         .uses(var)
         .iter()
-        .find(|u| u.file == cx.file() && contains(cx, lit, u.ident))
+        .find(|u| {
+            u.file == cx.file() && contains(cx, lit, u.ident) && cx.ast().pos(u.ident) >= from
+        })
         .map(|u| u.ident)
+}
+
+/// The end of the `t.Parallel()` statement in a subtest's literal (0 when
+/// there is none).
+fn parallel_call_end(cx: &Context<'_>, lit: NodeId) -> u32 {
+    let Node::FuncLit { body, .. } = *cx.node(lit) else {
+        return 0;
+    };
+    let Node::BlockStmt { list, .. } = *cx.node(body) else {
+        return 0;
+    };
+    cx.ast()
+        .list(list)
+        .iter()
+        .find(|&&s| match *cx.node(s) {
+            Node::ExprStmt { x } => {
+                let x = unparen(cx, x);
+                matches!(cx.node(x), Node::CallExpr { .. })
+                    && cx
+                        .model()
+                        .callee(cx.file(), x)
+                        .is_method("testing", "T", "Parallel")
+            }
+            _ => false,
+        })
+        .map_or(0, |&s| cx.ast().end(s))
 }
 
 /// `g.Go(func() error { ... })` on a `golang.org/x/sync/errgroup` Group.
