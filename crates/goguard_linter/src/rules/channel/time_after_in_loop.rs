@@ -74,7 +74,9 @@ declare_rule! {
     /// it) behaves like `time.Sleep` and is not reported, nor is a plain
     /// `<-time.After(d)`. A timer kept in a variable declared outside the
     /// loop (the debounce idiom `if t == nil { t = time.After(d) }`) lives
-    /// across iterations and is not reported. A loop that only ever runs
+    /// across iterations and is not reported, nor is a select whose other
+    /// cases only wait for `ctx.Done()` (a cancellable sleep: cancellation
+    /// happens once). A loop that only ever runs
     /// once because of its data is not recognised.
     pub struct TimeAfterInLoop {
         name: "time-after-in-loop",
@@ -219,10 +221,41 @@ fn clause_continuing_loop(
             return false;
         }
         match *cx.node(clause) {
-            Node::CommClause { body, .. } => !ends_leaving_loop(cx, cx.ast().list(body), loop_stmt),
+            Node::CommClause { comm, body, .. } => {
+                !ends_leaving_loop(cx, cx.ast().list(body), loop_stmt)
+                    && !comm.is_some_and(|c| receives_done(cx, c))
+            }
             _ => false,
         }
     })
+}
+
+/// `case <-ctx.Done():` (also `case _, ok := <-x.Done():`): cancellation
+/// happens once, so the select behaves as a cancellable sleep and at most
+/// one timer is left behind.
+fn receives_done(cx: &Context<'_>, comm: NodeId) -> bool {
+    let recv = match *cx.node(comm) {
+        Node::ExprStmt { x } => x,
+        Node::AssignStmt { rhs, .. } => match cx.ast().list(rhs) {
+            [r] => *r,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let Node::UnaryExpr {
+        op: Tok::Arrow, x, ..
+    } = *cx.node(unparen(cx, recv))
+    else {
+        return false;
+    };
+    let x = unparen(cx, x);
+    match *cx.node(x) {
+        Node::CallExpr { fun, args, .. } if args.is_empty() => matches!(
+            *cx.node(unparen(cx, fun)),
+            Node::SelectorExpr { sel, .. } if cx.text(sel) == "Done"
+        ),
+        _ => false,
+    }
 }
 
 /// The span of `case ...:` or `default:`.
