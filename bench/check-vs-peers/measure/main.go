@@ -15,7 +15,8 @@
 // Why not only GNU time: its peak RSS is the largest *single* process. go vet
 // runs one vet process per package, two at a time on two cores, next to the go
 // command itself, so the memory the machine needs is the sum over the tree.
-// The tree is sampled from /proc every -interval; measure makes itself a child
+// The tree is walked from /proc every -interval (50 ms: a few milliseconds of CPU
+// per second for a go vet tree); measure makes itself a child
 // subreaper so processes whose parent exits first stay in the tree. Resident
 // sets are summed as the kernel reports them, so pages shared between processes
 // (the same executable run twice) are counted once per process: an upper bound.
@@ -37,7 +38,7 @@ const prSetChildSubreaper = 36
 
 func main() {
 	out := flag.String("o", "", "file that receives the result line (default: stderr)")
-	interval := flag.Duration("interval", 20*time.Millisecond, "how often the process tree is sampled")
+	interval := flag.Duration("interval", 50*time.Millisecond, "how often the process tree is sampled")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: measure [-o RESULT] [-interval D] -- COMMAND [ARGS...]")
@@ -126,63 +127,47 @@ func reapOrphans() {
 	}
 }
 
-// treeRSS sums the resident sets (in KiB) of every descendant of root.
+// treeRSS sums the resident sets (in KiB) of every descendant of root. It walks
+// down from root through /proc/PID/task/TID/children (every thread: the go
+// command starts processes from any of its threads), so its cost grows with the
+// tree, not with the number of processes on the machine.
 func treeRSS(root int) int64 {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return 0
-	}
-	parent := make(map[int]int, len(entries))
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
+	var total int64
+	seen := map[int]bool{root: true}
+	queue := children(root)
+	for steps := 0; len(queue) > 0 && steps < 100000; steps++ { // bounded: pids can be reused mid-walk
+		pid := queue[0]
+		queue = queue[1:]
+		if seen[pid] {
 			continue
 		}
-		if ppid, ok := readPPID(pid); ok {
-			parent[pid] = ppid
-		}
-	}
-	var total int64
-	for pid := range parent {
-		if isDescendant(pid, root, parent) {
-			total += readRSS(pid)
-		}
+		seen[pid] = true
+		total += readRSS(pid)
+		queue = append(queue, children(pid)...)
 	}
 	return total
 }
 
-func isDescendant(pid, root int, parent map[int]int) bool {
-	for steps := 0; steps < 64 && pid > 1; steps++ { // depth-bounded: pids can be reused mid-scan
-		p, ok := parent[pid]
-		if !ok {
-			return false
-		}
-		if p == root {
-			return true
-		}
-		pid = p
-	}
-	return false
-}
-
-// readPPID reads the parent pid from /proc/PID/stat; the command name in
-// parentheses may itself contain spaces or parentheses, so fields are counted
-// from the last ')'.
-func readPPID(pid int) (int, bool) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+// children lists the pids of pid's child processes.
+func children(pid int) []int {
+	dir := filepath.Join("/proc", strconv.Itoa(pid), "task")
+	tasks, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, false
+		return nil
 	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, false
+	var kids []int
+	for _, t := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "children"))
+		if err != nil {
+			continue
+		}
+		for _, f := range bytes.Fields(b) {
+			if kid, err := strconv.Atoi(string(f)); err == nil {
+				kids = append(kids, kid)
+			}
+		}
 	}
-	f := bytes.Fields(b[i+1:]) // state ppid ...
-	if len(f) < 2 {
-		return 0, false
-	}
-	ppid, err := strconv.Atoi(string(f[1]))
-	return ppid, err == nil
+	return kids
 }
 
 var pageKB = int64(os.Getpagesize() / 1024)
