@@ -1,0 +1,3 @@
+module goguard.dev/tools/stdlib-check
+
+go 1.26
