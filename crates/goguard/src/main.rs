@@ -18,6 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check Go source for goroutine leaks, deadlocks and leaked resources.
+    Check(Box<commands::check::CheckArgs>),
+    /// List the rules.
+    Rules(commands::rules::RulesArgs),
+    /// Show a rule's documentation.
+    Explain(commands::explain::ExplainArgs),
     /// Diagnose goroutine dumps and profiles: leak suspects, deadlocks, growth.
     Stacks(commands::stacks::StacksArgs),
     /// Tools for looking inside goguard itself.
@@ -36,6 +42,9 @@ enum DebugCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => commands::check::run(*args),
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Explain(args) => commands::explain::run(args),
         Command::Stacks(args) => commands::stacks::run(args),
         Command::Debug {
             command: DebugCommand::Parse(args),

@@ -91,6 +91,7 @@ impl Type {
     }
 
     /// The pointed-to type for a pointer, else the type itself.
+    #[allow(clippy::should_implement_trait)]
     pub fn deref(&self) -> &Type {
         match self {
             Type::Pointer(t) => t,
@@ -129,4 +130,81 @@ impl Type {
             _ => Type::Unknown,
         }
     }
+}
+
+/// go/types style: `*net/http.Response`, `[]int`, `map[string]int`,
+/// `chan<- int`, `func(int) (string, error)`; `?` for Unknown. Array lengths
+/// are not kept (`[N]T`), unnamed struct and interface literals print as
+/// `struct{...}` and `interface{...}`.
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::Unknown => f.write_str("?"),
+            Type::Basic(name) => f.write_str(name),
+            Type::Nil => f.write_str("untyped nil"),
+            Type::Named(n) => write!(f, "{n}"),
+            Type::TypeParam(name) => f.write_str(name),
+            Type::Pointer(t) => write!(f, "*{t}"),
+            Type::Slice(t) => write!(f, "[]{t}"),
+            Type::Array(t) => write!(f, "[N]{t}"),
+            Type::Map(k, v) => write!(f, "map[{k}]{v}"),
+            Type::Chan(ChanDir::Both, t) => match &**t {
+                // `chan (<-chan int)` needs the parentheses, as go/types prints it.
+                Type::Chan(ChanDir::Recv, _) => write!(f, "chan ({t})"),
+                _ => write!(f, "chan {t}"),
+            },
+            Type::Chan(ChanDir::Send, t) => write!(f, "chan<- {t}"),
+            Type::Chan(ChanDir::Recv, t) => write!(f, "<-chan {t}"),
+            Type::Func(sig) => write!(f, "func{sig}"),
+            Type::Struct => f.write_str("struct{...}"),
+            Type::Interface => f.write_str("interface{...}"),
+            Type::Tuple(items) => {
+                f.write_str("(")?;
+                write_list(f, items, false)?;
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for NamedRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.pkg.is_empty() {
+            f.write_str(&self.name)
+        } else {
+            write!(f, "{}.{}", self.pkg, self.name)
+        }
+    }
+}
+
+/// `(int, ...string) (string, error)`: the signature after `func`.
+impl std::fmt::Display for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(")?;
+        write_list(f, &self.params, self.variadic)?;
+        f.write_str(")")?;
+        match self.results.as_slice() {
+            [] => Ok(()),
+            [one] if !matches!(one, Type::Func(_)) => write!(f, " {one}"),
+            many => {
+                f.write_str(" (")?;
+                write_list(f, many, false)?;
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// Comma-separated types; with `variadic`, the last `[]T` prints as `...T`.
+fn write_list(f: &mut std::fmt::Formatter<'_>, items: &[Type], variadic: bool) -> std::fmt::Result {
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        match t {
+            Type::Slice(elem) if variadic && i + 1 == items.len() => write!(f, "...{elem}")?,
+            t => write!(f, "{t}")?,
+        }
+    }
+    Ok(())
 }

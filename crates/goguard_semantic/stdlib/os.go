@@ -28,23 +28,23 @@ const (
 const DevNull = "/dev/null"
 
 const (
-	ModeDir        = fs.ModeDir
-	ModeAppend     = fs.ModeAppend
-	ModeSymlink    = fs.ModeSymlink
-	ModeNamedPipe  = fs.ModeNamedPipe
-	ModeSocket     = fs.ModeSocket
-	ModeType       = fs.ModeType
-	ModePerm       = fs.ModePerm
-	ModeIrregular  = fs.ModeIrregular
-	ModeCharDevice = fs.ModeCharDevice
+	ModeDir        fs.FileMode = fs.ModeDir
+	ModeAppend     fs.FileMode = fs.ModeAppend
+	ModeSymlink    fs.FileMode = fs.ModeSymlink
+	ModeNamedPipe  fs.FileMode = fs.ModeNamedPipe
+	ModeSocket     fs.FileMode = fs.ModeSocket
+	ModeType       fs.FileMode = fs.ModeType
+	ModePerm       fs.FileMode = fs.ModePerm
+	ModeIrregular  fs.FileMode = fs.ModeIrregular
+	ModeCharDevice fs.FileMode = fs.ModeCharDevice
 )
 
 var (
-	ErrInvalid          = fs.ErrInvalid
-	ErrPermission       = fs.ErrPermission
-	ErrExist            = fs.ErrExist
-	ErrNotExist         = fs.ErrNotExist
-	ErrClosed           = fs.ErrClosed
+	ErrInvalid          error
+	ErrPermission       error
+	ErrExist            error
+	ErrNotExist         error
+	ErrClosed           error
 	ErrNoDeadline       error
 	ErrDeadlineExceeded error
 	ErrProcessDone      error

@@ -119,6 +119,8 @@ fn build_checker() -> PathBuf {
         .arg(".")
         .current_dir(&tool_dir)
         .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .env("GOWORK", "off")
         .status()
         .expect("running `go build` for tools/stdlib-check");
     assert!(status.success(), "go build of tools/stdlib-check failed");
@@ -160,6 +162,14 @@ fn stubs_match_the_real_standard_library() {
     )
     .unwrap();
     std::fs::write(
+        bad_dir.join("testing.go"),
+        format!(
+            "{HEADER_PREFIX}testing{HEADER_SUFFIX}\n\npackage testing\n\n\
+             type T struct{{}}\n\nfunc (t *T) Fatal(args ...any)\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
         bad_dir.join("nosuch.go"),
         format!("{HEADER_PREFIX}no/such/pkg{HEADER_SUFFIX}\n\npackage pkg\n"),
     )
@@ -172,6 +182,14 @@ fn stubs_match_the_real_standard_library() {
             "io: func ReadAll: stub (Reader) (string, error) != real (Reader) ([]byte, error)"
         ),
         "unexpected report for the wrong stub:\n{bad_report}"
+    );
+    assert!(
+        bad_report.contains("testing: type T: stub lacks embedded field common"),
+        "missing embedded field not reported:\n{bad_report}"
+    );
+    assert!(
+        bad_report.contains("testing: method T.Fatal: the real type T declares no such method"),
+        "method declared on the embedding type not reported:\n{bad_report}"
     );
     assert!(
         bad_report.contains("no/such/pkg: package does not exist"),

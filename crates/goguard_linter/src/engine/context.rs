@@ -1,15 +1,18 @@
 //! What a rule sees of one file: the package's semantic model, the file's
 //! syntax tree and source, its Go version, memoized CFGs and parent links,
-//! and where findings go.
+//! its settings, and where findings go.
 
 use std::path::Path;
 
-use goguard_diagnostics::{Diagnostic, Span};
+use goguard_diagnostics::{Diagnostic, FileId, Severity, Span};
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileIdx, PackageModel};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Pos};
 
+use super::file_facts::FileFacts;
+use super::no_return::never_returns;
+use super::rule::{Category, OptionValue};
 use super::RuleMeta;
 
 /// The per-file context handed to [`Rule::check`](super::Rule::check).
@@ -17,10 +20,61 @@ pub struct Context<'a> {
     model: &'a PackageModel<'a>,
     file: FileIdx,
     rule: &'static RuleMeta,
+    facts: &'a FileFacts<'a>,
+    file_id: FileId,
+    main_module_go: GoVersion,
+    /// The rule's option values, aligned with `rule.options`; empty means
+    /// every option has its default.
+    options: &'a [OptionValue],
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Where a [`Context`] reports and what it knows beyond the model: built
+/// by the runner once per file.
+#[derive(Clone, Copy)]
+pub struct FileScope<'a> {
+    pub model: &'a PackageModel<'a>,
+    pub file: FileIdx,
+    pub facts: &'a FileFacts<'a>,
+    /// The id spans of this file carry.
+    pub file_id: FileId,
+    pub main_module_go: GoVersion,
+}
+
+/// The severity of a rule's findings: correctness problems are errors,
+/// every other category is a warning.
+pub fn severity_of(category: Category) -> Severity {
+    match category {
+        Category::Correctness => Severity::Error,
+        _ => Severity::Warning,
+    }
+}
+
 impl<'a> Context<'a> {
+    /// A context for running `rule` on one file; `options` as in
+    /// [`Settings::rule_options`](super::settings::Settings::rule_options).
+    pub fn new(
+        scope: FileScope<'a>,
+        rule: &'static RuleMeta,
+        options: &'a [OptionValue],
+    ) -> Context<'a> {
+        Context {
+            model: scope.model,
+            file: scope.file,
+            rule,
+            facts: scope.facts,
+            file_id: scope.file_id,
+            main_module_go: scope.main_module_go,
+            options,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The findings reported so far.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
     pub fn model(&self) -> &'a PackageModel<'a> {
         self.model
     }
@@ -58,7 +112,7 @@ impl<'a> Context<'a> {
     /// The main module's Go version (the module being checked): it decides
     /// whether unstopped timers are collected (Go 1.23).
     pub fn main_module_go_version(&self) -> GoVersion {
-        todo!()
+        self.main_module_go
     }
 
     /// The rule being run.
@@ -68,9 +122,8 @@ impl<'a> Context<'a> {
 
     /// The nodes of one kind in this file, in source order (from an index
     /// built once per file for all rules).
-    pub fn nodes_of_kind(&self, kind: NodeKind) -> &[NodeId] {
-        let _ = kind;
-        todo!()
+    pub fn nodes_of_kind(&self, kind: NodeKind) -> &'a [NodeId] {
+        self.facts.nodes_of_kind(kind)
     }
 
     pub fn node(&self, id: NodeId) -> &'a Node {
@@ -83,8 +136,7 @@ impl<'a> Context<'a> {
     }
 
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
-        let _ = id;
-        todo!()
+        self.facts.parent(id)
     }
 
     /// The parents of a node, innermost first.
@@ -100,9 +152,10 @@ impl<'a> Context<'a> {
 
     /// The CFG of a FuncDecl's or FuncLit's body, built on first use and
     /// shared by all rules; None for a declaration without a body.
-    pub fn cfg(&self, func: NodeId) -> Option<&Cfg> {
-        let _ = func;
-        todo!()
+    pub fn cfg(&self, func: NodeId) -> Option<&'a Cfg> {
+        let (model, file) = (self.model, self.file);
+        let no_return = move |call: NodeId| never_returns(&model.callee(file, call));
+        self.facts.cfg(func, self.source(), &no_return)
     }
 
     /// The span of a node in this file.
@@ -110,20 +163,89 @@ impl<'a> Context<'a> {
         self.span_between(self.ast().pos(id), self.ast().end(id))
     }
 
-    /// The span of a byte range in this file.
+    /// The span of a byte range in this file (clamped to the source, so a
+    /// missing position never points past the end).
     pub fn span_between(&self, start: Pos, end: Pos) -> Span {
-        let _ = (start, end);
-        todo!()
+        let len = self.source().len();
+        let clamp = |p: Pos| (p as usize).min(len);
+        Span::new(self.file_id, clamp(start)..clamp(end))
     }
 
     /// A diagnostic of the running rule at `node`, with its code, name and
     /// severity filled in. Add help and related spans, then `report` it.
     pub fn diagnostic(&self, node: NodeId, message: impl Into<String>) -> Diagnostic {
-        let _ = (node, message);
-        todo!()
+        self.diagnostic_at(self.span(node), message)
+    }
+
+    /// A diagnostic of the running rule at a span.
+    pub fn diagnostic_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            self.rule.code,
+            self.rule.name,
+            severity_of(self.rule.category),
+            span,
+            message,
+        )
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    fn option(&self, name: &str) -> OptionValue {
+        let Some(i) = self.rule.options.iter().position(|o| o.name == name) else {
+            panic!(
+                "rule {} reads option `{name}`, which it does not declare",
+                self.rule.name
+            );
+        };
+        match self.options.get(i) {
+            Some(v) => v.clone(),
+            None => self.rule.options[i].default.to_value(),
+        }
+    }
+
+    /// A boolean option of the running rule (its setting or its default).
+    ///
+    /// # Panics
+    /// If the rule does not declare a boolean option `name`.
+    pub fn option_bool(&self, name: &str) -> bool {
+        match self.option(name) {
+            OptionValue::Bool(b) => b,
+            other => panic!("option `{name}` is {}, not a boolean", other.type_name()),
+        }
+    }
+
+    /// A non-negative integer option of the running rule.
+    ///
+    /// # Panics
+    /// If the rule does not declare an integer option `name`.
+    pub fn option_usize(&self, name: &str) -> usize {
+        match self.option(name) {
+            OptionValue::Usize(n) => n,
+            other => panic!("option `{name}` is {}, not an integer", other.type_name()),
+        }
+    }
+
+    /// A string option of the running rule.
+    ///
+    /// # Panics
+    /// If the rule does not declare a string option `name`.
+    pub fn option_str(&self, name: &str) -> String {
+        match self.option(name) {
+            OptionValue::Str(s) => s,
+            other => panic!("option `{name}` is {}, not a string", other.type_name()),
+        }
+    }
+
+    /// A list-of-strings option of the running rule.
+    ///
+    /// # Panics
+    /// If the rule does not declare a list option `name`.
+    pub fn option_str_list(&self, name: &str) -> Vec<String> {
+        match self.option(name) {
+            OptionValue::StrList(l) => l,
+            other => panic!("option `{name}` is {}, not a list", other.type_name()),
+        }
     }
 }

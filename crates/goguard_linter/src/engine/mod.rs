@@ -1,8 +1,21 @@
 //! The rule engine: the rule trait and metadata, the per-file context rules
-//! read, and (to come) the runner, settings, suppressions and baseline.
+//! read, settings (goguard.toml) and rule selection, the runner, suppression
+//! comments, baselines, and the engine's own finding kinds.
 
+pub mod baseline;
+pub mod builtin;
 pub mod context;
+pub mod file_facts;
+pub mod no_return;
+pub mod package;
+pub mod panics;
+pub mod registry;
 pub mod rule;
+pub mod runner;
+pub mod selection;
+pub mod settings;
+pub mod suppression;
+pub mod testing;
 
 pub use context::Context;
-pub use rule::{Category, Domain, Rule, RuleMeta, Status};
+pub use rule::{Category, Domain, OptionDefault, OptionValue, Rule, RuleMeta, RuleOption, Status};

@@ -89,6 +89,157 @@ pub struct RuleMeta {
     /// The user documentation: markdown with the sections What it does /
     /// Why is this bad? / Example / Use instead / Known limitations.
     pub doc: &'static str,
+    /// Settings the rule reads (`[rules.<name>]` in goguard.toml), with
+    /// their defaults.
+    pub options: &'static [RuleOption],
+}
+
+impl RuleMeta {
+    /// The documentation with the one leading space of each `///` line
+    /// removed: plain markdown.
+    pub fn doc_markdown(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first sentence of "What it does": one line for `goguard rules`.
+    pub fn summary(&self) -> String {
+        doc_summary(&self.doc_markdown())
+    }
+
+    /// The declared option called `name`.
+    pub fn option(&self, name: &str) -> Option<&'static RuleOption> {
+        self.options.iter().find(|o| o.name == name)
+    }
+}
+
+/// The first sentence of a rule's "What it does" section, on one line.
+pub fn doc_summary(markdown: &str) -> String {
+    let mut text = String::new();
+    let mut in_section = false;
+    for line in markdown.lines() {
+        let line = line.trim();
+        if line.starts_with("## ") {
+            if in_section {
+                break;
+            }
+            in_section = line == "## What it does";
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        if line.is_empty() {
+            if !text.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(line);
+    }
+    match text.find(". ") {
+        Some(i) => text[..=i].to_string(),
+        None => text,
+    }
+}
+
+/// The value of a rule option: its default in [`RuleOption`], or what
+/// goguard.toml sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionValue {
+    Bool(bool),
+    Usize(usize),
+    Str(String),
+    StrList(Vec<String>),
+}
+
+impl OptionValue {
+    /// The type's name, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            OptionValue::Bool(_) => "a boolean",
+            OptionValue::Usize(_) => "a non-negative integer",
+            OptionValue::Str(_) => "a string",
+            OptionValue::StrList(_) => "a list of strings",
+        }
+    }
+}
+
+/// The default of a rule option, as a rule declares it (const-friendly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionDefault {
+    Bool(bool),
+    Usize(usize),
+    Str(&'static str),
+    StrList(&'static [&'static str]),
+}
+
+impl OptionDefault {
+    pub fn to_value(self) -> OptionValue {
+        match self {
+            OptionDefault::Bool(b) => OptionValue::Bool(b),
+            OptionDefault::Usize(n) => OptionValue::Usize(n),
+            OptionDefault::Str(s) => OptionValue::Str(s.to_string()),
+            OptionDefault::StrList(l) => {
+                OptionValue::StrList(l.iter().map(|s| s.to_string()).collect())
+            }
+        }
+    }
+}
+
+/// A setting of a rule: `[rules.<rule-name>] <name> = value` in goguard.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleOption {
+    /// kebab-case, e.g. "max-depth".
+    pub name: &'static str,
+    pub default: OptionDefault,
+    /// One sentence for `goguard explain`.
+    pub doc: &'static str,
+}
+
+impl RuleOption {
+    pub const fn bool(name: &'static str, default: bool, doc: &'static str) -> RuleOption {
+        RuleOption {
+            name,
+            default: OptionDefault::Bool(default),
+            doc,
+        }
+    }
+
+    pub const fn usize(name: &'static str, default: usize, doc: &'static str) -> RuleOption {
+        RuleOption {
+            name,
+            default: OptionDefault::Usize(default),
+            doc,
+        }
+    }
+
+    pub const fn str(name: &'static str, default: &'static str, doc: &'static str) -> RuleOption {
+        RuleOption {
+            name,
+            default: OptionDefault::Str(default),
+            doc,
+        }
+    }
+
+    pub const fn str_list(
+        name: &'static str,
+        default: &'static [&'static str],
+        doc: &'static str,
+    ) -> RuleOption {
+        RuleOption {
+            name,
+            default: OptionDefault::StrList(default),
+            doc,
+        }
+    }
 }
 
 /// A rule: metadata and a check over one file of a package.
@@ -115,7 +266,9 @@ pub trait Rule: Send + Sync + 'static {
 ///     }
 /// }
 /// ```
-/// Optional trailing fields: `go_below: (1, 22),` and `in_tests: false,`.
+/// Optional trailing fields, in this order: `go_below: (1, 22),`,
+/// `in_tests: false,` and `options: &[RuleOption::usize("max-depth", 3,
+/// "doc")],` (read with `cx.option_usize("max-depth")`).
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -128,6 +281,7 @@ macro_rules! declare_rule {
             status: $status:ident,
             $(go_below: ($major:literal, $minor:literal),)?
             $(in_tests: $in_tests:literal,)?
+            $(options: $options:expr,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -144,6 +298,7 @@ macro_rules! declare_rule {
                 go_below: $crate::declare_rule!(@go_below $(($major, $minor))?),
                 in_tests: $crate::declare_rule!(@in_tests $($in_tests)?),
                 doc: concat!($($doc, "\n"),*),
+                options: $crate::declare_rule!(@options $($options)?),
             };
         }
 
@@ -162,6 +317,8 @@ macro_rules! declare_rule {
     };
     (@in_tests) => { true };
     (@in_tests $v:literal) => { $v };
+    (@options) => { &[] };
+    (@options $v:expr) => { $v };
 }
 
 #[cfg(test)]
@@ -179,6 +336,7 @@ mod tests {
             status: Preview,
             go_below: (1, 22),
             in_tests: false,
+            options: &[RuleOption::usize("max-depth", 3, "How deep to look.")],
         }
     }
 
@@ -195,5 +353,18 @@ mod tests {
         assert_eq!(meta.go_below, Some(GoVersion::new(1, 22)));
         assert!(!meta.in_tests);
         assert_eq!(meta.doc, " ## What it does\n Nothing.\n");
+        assert_eq!(meta.doc_markdown(), "## What it does\nNothing.\n");
+        assert_eq!(meta.summary(), "Nothing.");
+        assert_eq!(
+            meta.option("max-depth").map(|o| o.default),
+            Some(OptionDefault::Usize(3))
+        );
+    }
+
+    #[test]
+    fn summary_is_the_first_sentence_of_what_it_does() {
+        let doc = "## What it does\nFinds a\nthing. Then more.\n\nOther.\n## Why is this bad?\nx\n";
+        assert_eq!(doc_summary(doc), "Finds a thing.");
+        assert_eq!(doc_summary("no sections"), "");
     }
 }

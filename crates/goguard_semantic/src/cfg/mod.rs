@@ -10,8 +10,31 @@
 //! log.Fatal*, t.Fatal*, ...) end their block with an edge to the exit
 //! block marked as a panic edge. Deferred calls are not expanded: a rule that
 //! sees a DeferStmt on a path knows that the call runs at every exit after it.
+//!
+//! Where this differs from go/cfg, on purpose:
+//! - there is one explicit [`BlockKind::Exit`] block, and every block with an
+//!   edge into it records how it leaves ([`Block::exit`]);
+//! - the RangeStmt node itself is the only node of its loop header block (it
+//!   stands for "take the next element and assign key/value"); the range
+//!   operand `x` is evaluated once, before the loop;
+//! - a select branches from one block straight to each clause body, whose
+//!   first node is the clause's communication (the one that happened); a
+//!   type switch likewise branches straight to each case body;
+//! - `fallthrough` and `continue` only target the innermost construct that
+//!   accepts them.
+//!
+//! Files: `build/` constructs the graph, `query.rs` answers path
+//! questions, `format.rs` prints it, `noreturn.rs` lists the library calls
+//! that never return.
 
 use goguard_syntax::{Ast, NodeId, Pos};
+
+mod build;
+mod format;
+mod noreturn;
+mod query;
+
+pub use noreturn::never_returns;
 
 /// Index of a block in [`Cfg::blocks`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,6 +66,34 @@ pub enum BlockKind {
     Other,
 }
 
+impl BlockKind {
+    /// The kind's name as printed by [`Cfg::format`].
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Entry => "Entry",
+            BlockKind::Exit => "Exit",
+            BlockKind::IfThen => "IfThen",
+            BlockKind::IfElse => "IfElse",
+            BlockKind::IfDone => "IfDone",
+            BlockKind::ForLoop => "ForLoop",
+            BlockKind::ForBody => "ForBody",
+            BlockKind::ForPost => "ForPost",
+            BlockKind::ForDone => "ForDone",
+            BlockKind::RangeLoop => "RangeLoop",
+            BlockKind::RangeBody => "RangeBody",
+            BlockKind::RangeDone => "RangeDone",
+            BlockKind::SwitchCaseBody => "SwitchCaseBody",
+            BlockKind::SwitchNextCase => "SwitchNextCase",
+            BlockKind::SwitchDone => "SwitchDone",
+            BlockKind::SelectCaseBody => "SelectCaseBody",
+            BlockKind::SelectDone => "SelectDone",
+            BlockKind::Label => "Label",
+            BlockKind::Unreachable => "Unreachable",
+            BlockKind::Other => "Other",
+        }
+    }
+}
+
 /// One basic block.
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -54,6 +105,13 @@ pub struct Block {
     pub stmt: Option<NodeId>,
     /// False when no path from the entry reaches it.
     pub live: bool,
+    /// How the function is left from this block, when its (only) successor
+    /// is the exit block.
+    pub exit: Option<Exit>,
+    /// The innermost ForStmt or RangeStmt whose iterations run this block
+    /// (its condition, body, post statement or range header); None outside
+    /// loops. Loops made with goto are not counted (see [`Cfg::in_cycle`]).
+    pub loop_stmt: Option<NodeId>,
 }
 
 /// How a path leaves the function.
@@ -63,10 +121,17 @@ pub enum Exit {
     Return(NodeId),
     /// Falling off the end of the body; the position of its closing brace.
     FallOff(Pos),
-    /// A call to panic.
+    /// A call to panic (the CallExpr).
     Panic(NodeId),
-    /// A call that never returns (os.Exit, log.Fatal, t.Fatal...).
+    /// A call that never returns (os.Exit, log.Fatal, t.Fatal...): the CallExpr.
     NoReturn(NodeId),
+}
+
+impl Exit {
+    /// True for a return or falling off the end.
+    pub fn is_normal(self) -> bool {
+        matches!(self, Exit::Return(_) | Exit::FallOff(_))
+    }
 }
 
 /// Which exits a path query counts.
@@ -78,26 +143,47 @@ pub enum ExitFilter {
     All,
 }
 
+impl ExitFilter {
+    /// True when this filter counts `exit`.
+    pub fn accepts(self, exit: Exit) -> bool {
+        match self {
+            ExitFilter::Normal => exit.is_normal(),
+            ExitFilter::All => true,
+        }
+    }
+}
+
 /// The control-flow graph of one function body.
 #[derive(Debug, Clone)]
 pub struct Cfg {
     pub blocks: Vec<Block>,
+    /// Where each node of a block sits: built once, for O(1) [`Cfg::locate`].
+    index: query::NodeIndex,
 }
 
 impl Cfg {
     /// Builds the CFG of a function body (the BlockStmt of a FuncDecl or
-    /// FuncLit). `no_return` says whether a CallExpr never returns.
-    pub fn build(ast: &Ast, body: NodeId, no_return: &dyn Fn(NodeId) -> bool) -> Cfg {
-        let _ = (ast, body, no_return);
-        todo!()
+    /// FuncLit). `source` is the file's text: labels are matched by name and
+    /// a call to an identifier named `panic` is recognised as a panic without
+    /// asking `no_return` (shadowing the builtin `panic` is too rare to
+    /// matter). `no_return` says whether any other CallExpr of an expression
+    /// statement never returns (see [`never_returns`]).
+    ///
+    /// Never panics; on malformed trees (BadStmt, branches outside loops,
+    /// goto to a missing label, nesting too deep) it builds a best-effort
+    /// graph in which the odd statement is an opaque node or a dead end.
+    pub fn build(ast: &Ast, source: &str, body: NodeId, no_return: &dyn Fn(NodeId) -> bool) -> Cfg {
+        build::build(ast, source, body, no_return)
     }
 
     pub fn entry(&self) -> BlockId {
         BlockId(0)
     }
 
+    /// The single exit block: every return, fall-off, panic and no-return
+    /// call has an edge to it.
     pub fn exit(&self) -> BlockId {
-        todo!()
+        BlockId(1)
     }
 
     pub fn block(&self, id: BlockId) -> &Block {
@@ -106,34 +192,109 @@ impl Cfg {
 
     /// The block and index holding a node of some block's `nodes`.
     pub fn locate(&self, node: NodeId) -> Option<(BlockId, usize)> {
-        let _ = node;
-        todo!()
+        self.index.get(node)
     }
 
     /// Searches for a path from just after `from` (a node of some block) to
     /// an exit accepted by `filter` on which no node satisfies `stop`.
     /// Returns how that path leaves the function, or None when every path
-    /// meets a stopping node (or never leaves: infinite loops).
+    /// meets a stopping node (or never leaves: infinite loops), or when
+    /// `from` is not a node of this graph. Of several such paths, the one
+    /// through the fewest blocks is reported (ties: the lowest block index).
+    /// `stop` is asked about each node at most twice (the nodes after `from`
+    /// in its block can be met again through a loop), never about `from`
+    /// before the search comes back to it.
     pub fn path_to_exit_avoiding(
         &self,
         from: NodeId,
         filter: ExitFilter,
         stop: &mut dyn FnMut(NodeId) -> bool,
     ) -> Option<Exit> {
-        let _ = (from, filter, stop);
-        todo!()
+        query::path_to_exit_avoiding(self, from, filter, stop)
+    }
+
+    /// Every exit accepted by `filter` that some path from just after
+    /// `from` reaches, nearest first (in blocks); empty when `from` is not a
+    /// node of this graph.
+    pub fn exits_from(&self, from: NodeId, filter: ExitFilter) -> Vec<Exit> {
+        query::exits_from(self, from, filter)
+    }
+
+    /// The nearest node (in blocks, then in block order) reachable from just
+    /// after `from` that satisfies `target`, on a path where no earlier node
+    /// satisfies `stop`; `target` is asked first. E.g. a second Lock of the
+    /// same mutex with no Unlock between: `first_reachable(lock, is_lock,
+    /// is_unlock)`. None when `from` is not a node of this graph.
+    pub fn first_reachable(
+        &self,
+        from: NodeId,
+        target: &mut dyn FnMut(NodeId) -> bool,
+        stop: &mut dyn FnMut(NodeId) -> bool,
+    ) -> Option<NodeId> {
+        query::first_reachable(self, from, target, stop)
+    }
+
+    /// The node of some block that is or contains `node` (an expression
+    /// inside a statement, say), walking up with `parent`; None when the walk
+    /// leaves through a function literal (its body has a graph of its own)
+    /// or finds nothing.
+    pub fn enclosing_node(
+        &self,
+        node: NodeId,
+        ast: &Ast,
+        parent: &dyn Fn(NodeId) -> Option<NodeId>,
+    ) -> Option<NodeId> {
+        query::enclosing_node(self, node, ast, parent)
     }
 
     /// True when some path leads from just after `from` to `to` (both nodes
     /// of blocks), including through loop back edges.
     pub fn reaches(&self, from: NodeId, to: NodeId) -> bool {
-        let _ = (from, to);
-        todo!()
+        query::reaches(self, from, to)
+    }
+
+    /// True when `node` can execute again after itself: it sits on a cycle
+    /// (a loop, or a backward goto).
+    pub fn in_cycle(&self, node: NodeId) -> bool {
+        self.reaches(node, node)
+    }
+
+    /// The innermost ForStmt or RangeStmt whose iterations run `node` (a
+    /// node of some block): see [`Block::loop_stmt`].
+    pub fn loop_of(&self, node: NodeId) -> Option<NodeId> {
+        let (b, _) = self.locate(node)?;
+        self.block(b).loop_stmt
+    }
+
+    /// Every way the function can be left, from live blocks, in block order.
+    pub fn exits(&self) -> Vec<Exit> {
+        self.blocks
+            .iter()
+            .filter(|b| b.live)
+            .filter_map(|b| b.exit)
+            .collect()
+    }
+
+    /// True when some live path returns normally (a return statement or
+    /// falling off the end); false for a body that always panics, exits or
+    /// loops forever.
+    pub fn can_return(&self) -> bool {
+        self.exits().into_iter().any(Exit::is_normal)
+    }
+
+    /// The predecessors of every block, indexed like [`Cfg::blocks`].
+    pub fn predecessors(&self) -> Vec<Vec<BlockId>> {
+        let mut preds = vec![Vec::new(); self.blocks.len()];
+        for (i, b) in self.blocks.iter().enumerate() {
+            for s in &b.succs {
+                preds[s.0 as usize].push(BlockId(i as u32));
+            }
+        }
+        preds
     }
 
     /// A readable dump of the graph, for tests and `goguard debug cfg`.
     pub fn format(&self, ast: &Ast, source: &str) -> String {
-        let _ = (ast, source);
-        todo!()
+        format::format(self, ast, source)
     }
 }

@@ -2,11 +2,25 @@
 //! identifier, light types, callees and member lookup. Built once per package
 //! from its parsed files and a [`Universe`] of package summaries (the other
 //! packages of the workspace and the standard-library stubs), immutable after.
+//!
+//! - [`summarize`] ([`summary`]) reads a package's package-level declarations;
+//! - [`Universe`] ([`universe`]) holds summaries and predeclared names;
+//! - [`PackageModel::build`] ([`resolve`], [`scope`]) binds every identifier
+//!   following the Go spec's scoping rules in one pass per file;
+//! - [`PackageModel::type_of`] ([`infer`]), [`PackageModel::callee`]
+//!   ([`callee`]) and [`PackageModel::lookup_member`] ([`members`]) answer
+//!   queries on demand from the bindings and the summaries.
+//!
+//! Choices: `any` and `comparable` are the unnamed [`Type::Interface`];
+//! aliases are replaced by their target; type arguments are not kept
+//! (`List[int]` is `List`); a method's callee names the type that declares
+//! it (through embedding, pointers and embedded interfaces).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use goguard_syntax::{NodeId, ParsedFile};
+use rustc_hash::FxHashMap;
 
 use crate::load::GoVersion;
 use crate::types::{NamedRef, Signature, Type};
@@ -109,6 +123,19 @@ impl Callee {
     pub fn is_builtin(&self, name: &str) -> bool {
         matches!(self, Callee::Builtin(n) if &**n == name)
     }
+
+    /// True for a method called `name`, whatever type declares it.
+    pub fn is_method_named(&self, name: &str) -> bool {
+        matches!(self, Callee::Method { name: n, .. } if &**n == name)
+    }
+
+    /// The type declaring the called method.
+    pub fn recv(&self) -> Option<&NamedRef> {
+        match self {
+            Callee::Method { recv, .. } => Some(recv),
+            _ => None,
+        }
+    }
 }
 
 /// A field or method found by [`PackageModel::lookup_member`].
@@ -135,11 +162,33 @@ pub struct PackageSummary {
     inner: summary::Inner,
 }
 
+mod callee;
+mod infer;
+mod members;
+mod resolve;
+mod scope;
 mod summary;
+mod typeexpr;
+mod universe;
 
-/// Builds the summary of a package from its files.
+pub use summary::{FieldDecl, MethodDecl, TypeDecl, VarDecl};
+pub use universe::guess_package_name;
+
+/// Builds the summary of a package from its files. Imports without a name
+/// bind a name guessed from their path (see [`summarize_with`]).
 pub fn summarize(import_path: &str, name: &str, files: &[FileInput<'_>]) -> PackageSummary {
-    summary::summarize(import_path, name, files)
+    summary::summarize(import_path, name, files, &Universe::new())
+}
+
+/// [`summarize`], taking the names of imported packages from `known` when it
+/// holds them (e.g. [`Universe::with_stdlib`]).
+pub fn summarize_with(
+    import_path: &str,
+    name: &str,
+    files: &[FileInput<'_>],
+    known: &Universe,
+) -> PackageSummary {
+    summary::summarize(import_path, name, files, known)
 }
 
 /// All package summaries a model can see: the workspace's packages and the
@@ -153,11 +202,6 @@ impl Universe {
     /// An empty universe (no standard library).
     pub fn new() -> Universe {
         Universe::default()
-    }
-
-    /// A universe holding the standard-library stubs.
-    pub fn with_stdlib() -> Universe {
-        todo!()
     }
 
     pub fn insert(&mut self, summary: PackageSummary) {
@@ -175,7 +219,24 @@ pub struct PackageModel<'a> {
     import_path: Arc<str>,
     files: &'a [FileInput<'a>],
     universe: &'a Universe,
+    /// This package's own summary (package-level declarations).
+    own: PackageSummary,
+    bindings: Vec<Binding>,
+    /// Per file, per node index: the binding an identifier resolves to.
+    res: Vec<Vec<u32>>,
+    /// `uses[use_starts[b]..use_starts[b + 1]]` are binding b's uses.
+    use_starts: Vec<u32>,
+    uses: Vec<Use>,
+    /// Types declared inside functions (first declaration of a name wins).
+    local_types: FxHashMap<Arc<str>, TypeDecl>,
+    /// Types of composite literals whose type is elided (`[]T{{...}}`).
+    elided: FxHashMap<(FileIdx, NodeId), Type>,
+    /// Bindings of dot-imported names -> the import path they come from.
+    dot_origin: FxHashMap<BindingId, Arc<str>>,
 }
+
+/// No binding, in [`PackageModel::res`].
+const NO_BINDING: u32 = u32::MAX;
 
 impl<'a> PackageModel<'a> {
     pub fn build(
@@ -183,8 +244,7 @@ impl<'a> PackageModel<'a> {
         files: &'a [FileInput<'a>],
         universe: &'a Universe,
     ) -> PackageModel<'a> {
-        let _ = (import_path, files, universe);
-        todo!()
+        resolve::build(import_path, files, universe)
     }
 
     pub fn import_path(&self) -> &str {
@@ -199,42 +259,40 @@ impl<'a> PackageModel<'a> {
         self.universe
     }
 
+    /// This package's summary.
+    pub fn summary(&self) -> &PackageSummary {
+        &self.own
+    }
+
     /// The binding an identifier refers to or declares. None for field and
     /// method names after a dot, struct literal keys, blank `_`, and names
     /// that resolve nowhere.
     pub fn resolve(&self, file: FileIdx, ident: NodeId) -> Option<BindingId> {
-        let _ = (file, ident);
-        todo!()
+        match self.res.get(file)?.get(ident.index()) {
+            Some(&b) if b != NO_BINDING => Some(BindingId(b)),
+            _ => None,
+        }
     }
 
     pub fn binding(&self, id: BindingId) -> &Binding {
-        let _ = id;
-        todo!()
+        &self.bindings[id.0 as usize]
+    }
+
+    /// All bindings, indexed by [`BindingId`].
+    pub fn bindings(&self) -> impl Iterator<Item = (BindingId, &Binding)> + '_ {
+        self.bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (BindingId(i as u32), b))
     }
 
     /// Every occurrence of the binding other than its declaration, in file
     /// and source order.
     pub fn uses(&self, id: BindingId) -> &[Use] {
-        let _ = id;
-        todo!()
-    }
-
-    /// The light type of an expression; Unknown when not known.
-    pub fn type_of(&self, file: FileIdx, expr: NodeId) -> Type {
-        let _ = (file, expr);
-        todo!()
-    }
-
-    /// What a CallExpr calls.
-    pub fn callee(&self, file: FileIdx, call: NodeId) -> Callee {
-        let _ = (file, call);
-        todo!()
-    }
-
-    /// The field or method `name` of a type, through one pointer and
-    /// embedded fields (shallowest depth wins, as in Go).
-    pub fn lookup_member(&self, ty: &Type, name: &str) -> Option<Member> {
-        let _ = (ty, name);
-        todo!()
+        let i = id.0 as usize;
+        match (self.use_starts.get(i), self.use_starts.get(i + 1)) {
+            (Some(&s), Some(&e)) => &self.uses[s as usize..e as usize],
+            _ => &[],
+        }
     }
 }

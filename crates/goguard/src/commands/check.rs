@@ -1,0 +1,335 @@
+//! `goguard check [PATHS]...`: static analysis of Go source.
+//!
+//! Exit codes: 0 no findings, 1 findings, 2 usage, configuration or I/O
+//! error. Findings go to stdout (or `--output`), the summary line and
+//! warnings to stderr.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use goguard_diagnostics::{
+    render_github, render_human, render_json, render_sarif, ExitStatus, HumanOptions, RuleInfo,
+    Summary, ToolInfo,
+};
+use goguard_linter::engine::baseline;
+use goguard_linter::engine::context::severity_of;
+use goguard_linter::engine::panics::quiet_rule_panics;
+use goguard_linter::engine::registry::{entries, Entry};
+use goguard_linter::engine::runner::{check_workspace, CheckOutput};
+use goguard_linter::engine::settings::Settings;
+use goguard_linter::engine::Rule;
+use goguard_semantic::load::{load, LoadError, LoadOptions};
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `.`.
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "human",
+          value_parser = ["human", "json", "sarif", "github"])]
+    pub format: String,
+    /// Rules to run, added to goguard.toml's `select`: names, codes, code
+    /// prefixes (`CX`), domains (`context`), categories or `ALL`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules not to run, added to goguard.toml's `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Also run preview rules matched by broad selectors.
+    #[arg(long)]
+    pub preview: bool,
+    /// Use this goguard.toml instead of the one found above the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report only findings not recorded in FILE; a missing FILE is created
+    /// with the current findings.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Threads to use (default: one per CPU).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Target operating system for build constraints (default: linux).
+    #[arg(long, value_name = "GOOS")]
+    pub goos: Option<String>,
+    /// Target architecture for build constraints (default: amd64).
+    #[arg(long, value_name = "GOARCH")]
+    pub goarch: Option<String>,
+    /// Build tags, comma-separated.
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Check files marked `// Code generated ... DO NOT EDIT.`.
+    #[arg(long)]
+    pub include_generated: bool,
+    /// Walk into vendor directories under `...`.
+    #[arg(long)]
+    pub include_vendor: bool,
+    /// Walk into testdata directories under `...`.
+    #[arg(long)]
+    pub include_testdata: bool,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Colours in human output.
+    #[arg(long, value_name = "WHEN", default_value = "auto",
+          value_parser = ["auto", "always", "never"])]
+    pub color: String,
+    /// Write findings to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Trees with fewer files than this finish before a bar would help.
+const PROGRESS_MIN_FILES: usize = 500;
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    quiet_rule_panics();
+    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
+    let rules = goguard_linter::rules::all();
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths.clone()
+    };
+    for p in &paths {
+        let dir = pattern_root(p);
+        if !cwd.join(dir).exists() {
+            bail!("{p}: no such file or directory");
+        }
+    }
+    let settings = settings(&args, &paths[0], &cwd, &rules)?;
+    let opts = load_options(&args, &settings, paths, &cwd);
+
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = args.jobs {
+        if j == 0 {
+            bail!("--jobs must be at least 1");
+        }
+        pool = pool.num_threads(j);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let (ws, out) = pool.install(|| -> anyhow::Result<_> {
+        let ws = load(&opts).map_err(|e| match e {
+            LoadError::NotFound(p) => anyhow::anyhow!(
+                "{}: no such file or directory",
+                goguard_linter::engine::runner::display_path(&p, &cwd)
+            ),
+            other => anyhow::anyhow!(other),
+        })?;
+        let total: usize = ws.packages.iter().map(|p| p.files.len()).sum();
+        let bar = progress_bar(&args, total);
+        let out = check_workspace(&ws, &settings, &rules, &cwd, &|n| {
+            if let Some(b) = &bar {
+                b.set_position(n as u64);
+            }
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        Ok((ws, out))
+    })?;
+    for w in &ws.warnings {
+        eprintln!("goguard: warning: {w}");
+    }
+    for w in &out.warnings {
+        eprintln!("goguard: warning: {w}");
+    }
+
+    let CheckOutput {
+        mut diagnostics,
+        files,
+        absolute_paths,
+        files_checked,
+        packages_checked,
+        ..
+    } = out;
+    if let Some(path) = &args.baseline {
+        let path = cwd.join(path);
+        let base_dir = path.parent().unwrap_or(&cwd).to_path_buf();
+        let current = baseline::entries(&diagnostics, &files, &absolute_paths, &base_dir);
+        if !path.exists() {
+            let n = current.len();
+            baseline::write(&path, current)
+                .with_context(|| format!("{}: cannot write the baseline", path.display()))?;
+            eprintln!(
+                "goguard: recorded {n} finding{} in {}",
+                if n == 1 { "" } else { "s" },
+                args.baseline
+                    .as_ref()
+                    .map_or(path.clone(), |p| p.clone())
+                    .display()
+            );
+            return Ok(ExitStatus::Clean.into());
+        }
+        let recorded = baseline::read(&path).map_err(anyhow::Error::msg)?;
+        diagnostics = baseline::new_findings(diagnostics, &current, &recorded);
+    }
+
+    let color = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match args.format.as_str() {
+        "json" => render_json(&diagnostics, &files),
+        "sarif" => render_sarif(&diagnostics, &files, &rule_infos(&rules), &tool_info()),
+        "github" => render_github(&diagnostics, &files),
+        _ => render_human(&diagnostics, &files, HumanOptions { color }, None),
+    };
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, &text).with_context(|| format!("{}: cannot write", p.display()))?
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+        }
+    }
+    if args.format == "human" {
+        let summary = Summary::new(
+            &diagnostics,
+            files_checked,
+            packages_checked,
+            start.elapsed(),
+        );
+        eprintln!("{summary}{}", by_code(&diagnostics));
+    }
+    Ok(ExitStatus::from_findings(diagnostics.len()).into())
+}
+
+/// The directory part of a path argument: `./...` → `.`, `a/b/...` → `a/b`.
+fn pattern_root(p: &str) -> &str {
+    match p.find("...") {
+        Some(i) => {
+            let head = p[..i].trim_end_matches('/');
+            if head.is_empty() {
+                "."
+            } else {
+                head
+            }
+        }
+        None => p,
+    }
+}
+
+/// goguard.toml (from `--config` or found above the first path) plus the
+/// command line's selectors.
+fn settings(
+    args: &CheckArgs,
+    first_path: &str,
+    cwd: &Path,
+    rules: &[&'static dyn Rule],
+) -> anyhow::Result<Settings> {
+    let file = match &args.config {
+        Some(c) => {
+            let c = cwd.join(c);
+            if !c.is_file() {
+                bail!("{}: no such file or directory", c.display());
+            }
+            Some(c)
+        }
+        None => Settings::find_config(&cwd.join(pattern_root(first_path))),
+    };
+    let mut settings = match &file {
+        Some(f) => Settings::load(f, rules).map_err(|e| anyhow::anyhow!(e.to_string()))?,
+        None => Settings::new(cwd),
+    };
+    settings
+        .extend(&args.select, &args.ignore, rules)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    settings.preview |= args.preview;
+    Ok(settings)
+}
+
+fn load_options(
+    args: &CheckArgs,
+    settings: &Settings,
+    paths: Vec<String>,
+    cwd: &Path,
+) -> LoadOptions {
+    let mut opts = LoadOptions {
+        paths,
+        dir: Some(cwd.to_path_buf()),
+        ..LoadOptions::default()
+    };
+    let b = &settings.build;
+    if let Some(goos) = args.goos.clone().or_else(|| b.goos.clone()) {
+        opts.goos = goos;
+    }
+    if let Some(goarch) = args.goarch.clone().or_else(|| b.goarch.clone()) {
+        opts.goarch = goarch;
+    }
+    if let Some(cgo) = b.cgo {
+        opts.cgo = cgo;
+    }
+    opts.tags = b.tags.iter().chain(&args.tags).cloned().collect();
+    let f = &settings.files;
+    opts.include_generated = args.include_generated || f.include_generated;
+    opts.include_vendor = args.include_vendor || f.include_vendor;
+    opts.include_testdata = args.include_testdata || f.include_testdata;
+    opts
+}
+
+fn progress_bar(args: &CheckArgs, total: usize) -> Option<indicatif::ProgressBar> {
+    if args.no_progress || total < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `: CX001 3, RS001 9` — findings per code, for the summary line.
+fn by_code(diagnostics: &[goguard_diagnostics::Diagnostic]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in diagnostics {
+        *counts.entry(&d.code).or_insert(0) += 1;
+    }
+    if counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!(": {}", parts.join(", "))
+}
+
+/// SARIF rule descriptors of every rule and engine finding kind.
+pub fn rule_infos(rules: &[&'static dyn Rule]) -> Vec<RuleInfo> {
+    entries(rules)
+        .into_iter()
+        .map(|e: Entry| RuleInfo {
+            code: e.code().to_string(),
+            name: e.name().to_string(),
+            short_description: e.summary(),
+            full_description: e.doc_markdown(),
+            default_severity: severity_of(e.category()),
+            help_uri: None,
+            tags: vec![e.domain_name().to_string(), e.category().name().to_string()],
+        })
+        .collect()
+}
+
+/// Where SARIF viewers send people to learn about the tool. The project
+/// has no published home yet; update this when it does.
+const INFORMATION_URI: &str = "https://github.com/goguard/goguard";
+
+fn tool_info() -> ToolInfo {
+    ToolInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        information_uri: INFORMATION_URI.to_string(),
+    }
+}

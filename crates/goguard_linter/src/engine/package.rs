@@ -1,0 +1,206 @@
+//! Checking one package held in memory: parse its files, build its
+//! semantic model, run the enabled rules on each file, turn syntax errors
+//! and crashes into findings, and apply suppressions.
+//!
+//! Spans of the returned findings carry "local" file ids: the i-th file of
+//! the package has the id [`local_file_ids`] gives at index i. The runner
+//! re-numbers them into its global [`Files`](goguard_diagnostics::Files);
+//! a caller that adds the package's files to a fresh `Files` in order gets
+//! the same ids and can render directly.
+
+use std::path::PathBuf;
+
+use goguard_diagnostics::{Diagnostic, FileId, Files, Span};
+use goguard_semantic::load::GoVersion;
+use goguard_semantic::model::{FileInput, PackageModel, Universe};
+use goguard_syntax::{parse_file, ParsedFile};
+
+use super::builtin::{BuiltinRule, INTERNAL_ERROR, SYNTAX_ERROR};
+use super::context::{severity_of, Context, FileScope};
+use super::file_facts::FileFacts;
+use super::panics::guarded;
+use super::registry::{entries, Entry};
+use super::settings::Settings;
+use super::suppression::{apply, parse_suppressions};
+use super::Rule;
+
+/// One file of a package to check.
+#[derive(Debug, Clone)]
+pub struct SourceInput {
+    /// The path as it is matched against settings (absolute when the
+    /// settings' paths are).
+    pub path: PathBuf,
+    pub source: String,
+    /// The file's effective Go language version.
+    pub go_version: GoVersion,
+    pub is_test: bool,
+}
+
+/// One package to check.
+#[derive(Debug, Clone)]
+pub struct PackageInput {
+    pub import_path: String,
+    pub files: Vec<SourceInput>,
+    /// The Go version of the module the package belongs to.
+    pub main_module_go: GoVersion,
+}
+
+/// The ids the i-th file of a package's findings carry.
+pub fn local_file_ids(n: usize) -> Vec<FileId> {
+    let mut files = Files::new();
+    (0..n).map(|_| files.add("", "")).collect()
+}
+
+/// A finding of an engine finding kind.
+pub fn builtin_diagnostic(
+    kind: &BuiltinRule,
+    span: Span,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(
+        kind.code,
+        kind.name,
+        severity_of(kind.category),
+        span,
+        message,
+    )
+}
+
+/// Parses a package's files.
+pub fn parse_package(files: &[SourceInput]) -> Vec<ParsedFile> {
+    files.iter().map(|f| parse_file(&f.source)).collect()
+}
+
+/// The model's view of parsed files.
+pub fn file_inputs<'a>(files: &'a [SourceInput], parsed: &'a [ParsedFile]) -> Vec<FileInput<'a>> {
+    files
+        .iter()
+        .zip(parsed)
+        .map(|(f, p)| FileInput {
+            path: &f.path,
+            source: &f.source,
+            parsed: p,
+            go_version: f.go_version,
+            is_test: f.is_test,
+        })
+        .collect()
+}
+
+/// Checks one package. `rules` are all registered rules; `settings`
+/// decide which run on each file.
+pub fn check_package(
+    pkg: &PackageInput,
+    universe: &Universe,
+    rules: &[&'static dyn Rule],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let ids = local_file_ids(pkg.files.len());
+    let parsed = parse_package(&pkg.files);
+    let inputs = file_inputs(&pkg.files, &parsed);
+    let all = entries(rules);
+    let mut out = Vec::new();
+
+    // Which rules run on each file; the model is built only if some do.
+    let plans: Vec<Vec<&'static dyn Rule>> = pkg
+        .files
+        .iter()
+        .map(|file| {
+            let overrides = settings.overrides_for(&file.path);
+            rules
+                .iter()
+                .copied()
+                .filter(|r| {
+                    let m = r.meta();
+                    settings.enabled(Entry::Rule(*r), &overrides)
+                        && (m.in_tests || !file.is_test)
+                        && m.go_below.is_none_or(|v| file.go_version < v)
+                })
+                .collect()
+        })
+        .collect();
+    let model = if plans.iter().all(Vec::is_empty) {
+        None
+    } else {
+        let built = guarded(|| PackageModel::build(&pkg.import_path, &inputs, universe));
+        if let (Err(msg), Some(&first)) = (&built, ids.first()) {
+            out.push(builtin_diagnostic(
+                &INTERNAL_ERROR,
+                Span::new(first, 0..0),
+                format!(
+                    "the semantic model of package {} could not be built ({msg}); no rule ran on it",
+                    pkg.import_path
+                ),
+            ));
+        }
+        built.ok()
+    };
+
+    for (i, file) in pkg.files.iter().enumerate() {
+        let overrides = settings.overrides_for(&file.path);
+        let on = |e: Entry| settings.enabled(e, &overrides);
+        let to_run = &plans[i];
+        let mut found = Vec::new();
+
+        if let Some(err) = parsed[i].errors().first() {
+            if on(Entry::Builtin(&SYNTAX_ERROR)) {
+                let at = (err.offset as usize).min(file.source.len());
+                let more = parsed[i].errors().len() - 1;
+                let mut d = builtin_diagnostic(
+                    &SYNTAX_ERROR,
+                    Span::new(ids[i], at..at),
+                    err.message.clone(),
+                );
+                if more > 0 {
+                    d = d.with_help(format!(
+                        "{more} more syntax error{} in this file; findings near them may be missing",
+                        if more == 1 { "" } else { "s" }
+                    ));
+                }
+                found.push(d);
+            }
+        }
+
+        if let Some(model) = &model {
+            let facts = FileFacts::new(parsed[i].ast(), parsed[i].root());
+            let scope = FileScope {
+                model,
+                file: i,
+                facts: &facts,
+                file_id: ids[i],
+                main_module_go: pkg.main_module_go,
+            };
+            for rule in to_run {
+                let meta = rule.meta();
+                let options = settings.rule_options(meta.code);
+                match guarded(|| {
+                    let mut cx = Context::new(scope, meta, options);
+                    rule.check(&mut cx);
+                    cx.into_diagnostics()
+                }) {
+                    Ok(ds) => found.extend(ds),
+                    Err(msg) => found.push(builtin_diagnostic(
+                        &INTERNAL_ERROR,
+                        Span::new(ids[i], 0..0),
+                        format!("rule {} failed on this file: {msg}", meta.name),
+                    )),
+                }
+            }
+        }
+
+        let suppressions = parse_suppressions(&file.source, &parsed[i], &all);
+        let ran = |code: &str| {
+            to_run.iter().any(|r| r.meta().code == code)
+                || all
+                    .iter()
+                    .any(|&e| matches!(e, Entry::Builtin(_)) && e.code() == code && on(e))
+        };
+        let found = apply(&suppressions, parsed[i].lines(), ids[i], found, &ran);
+        out.extend(found.into_iter().filter(|d| {
+            // Engine findings respect selection too (rules only ran when on).
+            all.iter()
+                .find(|e| e.code() == d.code)
+                .is_none_or(|&e| matches!(e, Entry::Rule(_)) || on(e))
+        }));
+    }
+    out
+}

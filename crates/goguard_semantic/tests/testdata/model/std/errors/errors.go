@@ -1,0 +1,7 @@
+package errors
+
+func New(text string) error
+
+func Is(err, target error) bool
+
+func As(err error, target any) bool
