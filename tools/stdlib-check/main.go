@@ -19,21 +19,25 @@
 //   - types: alias or defined, type parameters, the kind of the underlying type;
 //     for structs each stub field (name, type, embedded or not; unexported
 //     fields only when embedded) and every real embedded field that promotes
-//     exported methods or fields; for interfaces the complete method set;
+//     exported methods or fields; for interfaces the complete method set,
+//     each method declared in the interface itself or coming through the
+//     same embedded interfaces as in the real one;
 //     for other types the whole underlying type;
-//   - vars: the type; consts: the type and the value.
+//   - vars: the type; consts: the type and the value (only the type for a
+//     constant marked with the line comment "// value differs by platform",
+//     whose stub value is the linux/amd64 one).
 //
 // One line is printed per mismatch, missing object, stub type error or stub
 // whose package does not exist; the exit status is 1 if any line was printed.
 //
 // Real packages are type-checked from GOROOT sources by default (exported API
 // only: function bodies skipped, cgo off, files parsed in parallel). That
-// needs no build cache and costs about 1.2 s of CPU (3 s wall on a loaded
-// 2-core machine) for the 49 stubbed packages and their dependencies. With
-// -export they are read from compiler
-// export data located with `go list -export -deps`: 0.15 s of CPU with a warm
-// build cache, but about 35 s of CPU to compile the dependencies of net/http
-// into a cold one (go1.26.8, linux/amd64), which is why it is not the default.
+// needs no build cache and costs about 1 s of CPU (1.5 to 4 s wall on a
+// shared 2-core machine) for the 80 stubbed packages and their dependencies.
+// With -export they are read from compiler export data located with
+// `go list -export -deps`: 0.15 s of CPU with a warm build cache, but about
+// 35 s of CPU (65 s wall) to compile the dependencies of net/http into a cold
+// one (go1.26.8, linux/amd64), which is why it is not the default.
 package main
 
 import (
@@ -59,7 +63,6 @@ const headerPrefix = "// Declarations of package "
 const headerSuffix = " used by goguard's light types; signatures only."
 
 type stub struct {
-	file string
 	path string // import path named by the header
 	ast  *ast.File
 }
@@ -115,6 +118,7 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 	}
 	sort.Strings(files)
 	var stubs []stub
+	seen := map[string]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
@@ -132,7 +136,12 @@ func readStubs(fset *token.FileSet, args []string) []stub {
 			report("%s: missing header %q", f, headerPrefix+"<import path>"+headerSuffix)
 			continue
 		}
-		stubs = append(stubs, stub{file: f, path: path, ast: file})
+		if prev, ok := seen[path]; ok {
+			report("%s: %s describes the same package as %s", path, f, prev)
+			continue
+		}
+		seen[path] = f
+		stubs = append(stubs, stub{path: path, ast: file})
 	}
 	return stubs
 }
@@ -175,7 +184,7 @@ func exportImporter(fset *token.FileSet, need map[string]bool) types.Importer {
 func checkStub(fset *token.FileSet, imp types.Importer, s stub) {
 	real, err := imp.Import(s.path)
 	if err != nil {
-		report("%s: package does not exist: %v", s.path, err)
+		report("%s: cannot load the real package: %v", s.path, err)
 		return
 	}
 	if s.ast.Name.Name != real.Name() {
@@ -209,7 +218,7 @@ func checkStub(fset *token.FileSet, imp types.Importer, s stub) {
 					c.typeSpec(sp)
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
-						c.value(n)
+						c.value(n, platformValue(sp))
 					}
 				}
 			}
@@ -405,6 +414,23 @@ func (c *checker) structFields(what string, mine, real *types.Struct) {
 	}
 }
 
+func (c *checker) embeddeds(t *types.Interface) string {
+	var l []string
+	for i := 0; i < t.NumEmbeddeds(); i++ {
+		l = append(l, c.str(t.EmbeddedType(i)))
+	}
+	return "[" + strings.Join(l, ", ") + "]"
+}
+
+func explicitMethods(t *types.Interface) string {
+	var l []string
+	for i := 0; i < t.NumExplicitMethods(); i++ {
+		l = append(l, t.ExplicitMethod(i).Name())
+	}
+	sort.Strings(l)
+	return "[" + strings.Join(l, " ") + "]"
+}
+
 // promotesExported reports whether embedding t brings exported methods or
 // fields into the embedding struct.
 func promotesExported(t types.Type) bool {
@@ -433,6 +459,10 @@ func (c *checker) iface(what string, mine, real *types.Interface) {
 		c.compare(what, c.str(mine), c.str(real))
 		return
 	}
+	// The same methods must come from the same places: declared in the
+	// interface itself or through the same embedded interfaces.
+	c.compare(what+" embedded interfaces", c.embeddeds(mine), c.embeddeds(real))
+	c.compare(what+" own methods", explicitMethods(mine), explicitMethods(real))
 	ms := map[string]*types.Func{}
 	for i := 0; i < mine.NumMethods(); i++ {
 		ms[mine.Method(i).Name()] = mine.Method(i)
@@ -457,7 +487,16 @@ func (c *checker) iface(what string, mine, real *types.Interface) {
 	}
 }
 
-func (c *checker) value(n *ast.Ident) {
+// platformMarker, as the line comment of a constant, says that its value
+// depends on GOOS/GOARCH: the stub holds the linux/amd64 value and only the
+// type is compared.
+const platformMarker = "// value differs by platform"
+
+func platformValue(sp *ast.ValueSpec) bool {
+	return sp.Comment != nil && len(sp.Comment.List) == 1 && sp.Comment.List[0].Text == platformMarker
+}
+
+func (c *checker) value(n *ast.Ident, platform bool) {
 	obj := c.info.Defs[n]
 	if obj == nil || n.Name == "_" {
 		return
@@ -480,7 +519,7 @@ func (c *checker) value(n *ast.Ident) {
 			return
 		}
 		c.compare(what, c.str(obj.Type()), c.str(rc.Type()))
-		if !constant.Compare(obj.Val(), token.EQL, rc.Val()) {
+		if !platform && !constant.Compare(obj.Val(), token.EQL, rc.Val()) {
 			report("%s: %s: stub value %s != real %s", c.path, what, obj.Val().ExactString(), rc.Val().ExactString())
 		}
 	}

@@ -7,7 +7,10 @@
 //! With `--liveness` first, it prints instead, per function of each file
 //! that parses cleanly, whether control can fall off the end and the
 //! offsets of the statements in unreachable blocks: a format easy to
-//! compare with the same facts computed by golang.org/x/tools/go/cfg.
+//! compare with the same facts computed by golang.org/x/tools/go/cfg, plus
+//! a fingerprint of which statements reach which (for bodies of at most 300
+//! statements; select communications left out, as go/cfg places them
+//! differently).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -77,31 +80,73 @@ fn liveness(dir: &str) {
                 .iter()
                 .filter(|b| !b.live)
                 .flat_map(|b| &b.nodes)
-                .filter(|&&n| {
-                    matches!(
-                        ast.node(n),
-                        Node::ReturnStmt { .. }
-                            | Node::ExprStmt { .. }
-                            | Node::AssignStmt { .. }
-                            | Node::IncDecStmt { .. }
-                            | Node::SendStmt { .. }
-                            | Node::DeferStmt { .. }
-                            | Node::GoStmt { .. }
-                    )
-                })
+                .filter(|&&n| is_simple_stmt(ast, n))
                 .map(|&n| ast.pos(n))
                 .collect();
             dead.sort_unstable();
             let dead: Vec<String> = dead.iter().map(u32::to_string).collect();
             println!(
-                "{} {} falloff={} dead=[{}]",
+                "{} {} falloff={} dead=[{}] reach={}",
                 path.display(),
                 ast.pos(body),
                 falloff,
-                dead.join(" ")
+                dead.join(" "),
+                reach_fingerprint(&cfg, ast)
             );
         }
     }
+}
+
+fn is_simple_stmt(ast: &goguard_syntax::Ast, n: goguard_syntax::NodeId) -> bool {
+    matches!(
+        ast.node(n),
+        Node::ReturnStmt { .. }
+            | Node::ExprStmt { .. }
+            | Node::AssignStmt { .. }
+            | Node::IncDecStmt { .. }
+            | Node::SendStmt { .. }
+            | Node::DeferStmt { .. }
+            | Node::GoStmt { .. }
+    )
+}
+
+/// FNV-1a over "from:to,to,...;" for every simple statement (by offset) and
+/// the simple statements reachable just after it; "big" past 300 of them.
+fn reach_fingerprint(cfg: &Cfg, ast: &goguard_syntax::Ast) -> String {
+    let is_comm = |b: &goguard_semantic::cfg::Block, i: usize, n| {
+        i == 0
+            && b.stmt.is_some_and(
+                |c| matches!(*ast.node(c), Node::CommClause { comm: Some(comm), .. } if comm == n),
+            )
+    };
+    let mut stmts: Vec<(u32, goguard_syntax::NodeId)> = Vec::new();
+    for b in &cfg.blocks {
+        for (i, &n) in b.nodes.iter().enumerate() {
+            if is_simple_stmt(ast, n) && !is_comm(b, i, n) {
+                stmts.push((ast.pos(n), n));
+            }
+        }
+    }
+    if stmts.len() > 300 {
+        return "big".to_string();
+    }
+    stmts.sort_unstable();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |text: &str| {
+        for b in text.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for &(p, from) in &stmts {
+        eat(&format!("{p}:"));
+        for &(q, to) in &stmts {
+            if cfg.reaches(from, to) {
+                eat(&format!("{q},"));
+            }
+        }
+        eat(";");
+    }
+    format!("{h:016x}")
 }
 
 fn main() {

@@ -5,6 +5,7 @@ package sql
 import (
 	"context"
 	"database/sql/driver"
+	"reflect"
 	"time"
 )
 
@@ -130,6 +131,10 @@ type ColumnType struct{}
 
 func (ci *ColumnType) DatabaseTypeName() string
 func (ci *ColumnType) Name() string
+func (ci *ColumnType) Length() (length int64, ok bool)
+func (ci *ColumnType) DecimalSize() (precision, scale int64, ok bool)
+func (ci *ColumnType) Nullable() (nullable, ok bool)
+func (ci *ColumnType) ScanType() reflect.Type
 
 type Result interface {
 	LastInsertId() (int64, error)

@@ -150,6 +150,14 @@ func (s *SectionReader) Read(p []byte) (n int, err error)
 func (s *SectionReader) ReadAt(p []byte, off int64) (n int, err error)
 func (s *SectionReader) Seek(offset int64, whence int) (int64, error)
 func (s *SectionReader) Size() int64
+func (s *SectionReader) Outer() (r ReaderAt, off int64, n int64)
+
+type OffsetWriter struct{}
+
+func NewOffsetWriter(w WriterAt, off int64) *OffsetWriter
+func (o *OffsetWriter) Write(p []byte) (n int, err error)
+func (o *OffsetWriter) WriteAt(p []byte, off int64) (n int, err error)
+func (o *OffsetWriter) Seek(offset int64, whence int) (int64, error)
 
 func Pipe() (*PipeReader, *PipeWriter)
 

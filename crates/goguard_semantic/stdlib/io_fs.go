@@ -46,6 +46,12 @@ type StatFS interface {
 	Stat(name string) (FileInfo, error)
 }
 
+type ReadLinkFS interface {
+	FS
+	ReadLink(name string) (string, error)
+	Lstat(name string) (FileInfo, error)
+}
+
 type FileInfo interface {
 	Name() string
 	Size() int64
@@ -109,3 +115,7 @@ func Stat(fsys FS, name string) (FileInfo, error)
 func Glob(fsys FS, pattern string) (matches []string, err error)
 func Sub(fsys FS, dir string) (FS, error)
 func ValidPath(name string) bool
+func ReadLink(fsys FS, name string) (string, error)
+func Lstat(fsys FS, name string) (FileInfo, error)
+func FileInfoToDirEntry(info FileInfo) DirEntry
+func FormatFileInfo(info FileInfo) string

@@ -143,6 +143,8 @@ type CookieJar interface {
 }
 
 func SetCookie(w ResponseWriter, cookie *Cookie)
+func ParseCookie(line string) ([]*Cookie, error)
+func ParseSetCookie(line string) (*Cookie, error)
 
 type RoundTripper interface {
 	RoundTrip(*Request) (*Response, error)
@@ -189,6 +191,10 @@ type Transport struct {
 	WriteBufferSize        int
 	ReadBufferSize         int
 	ForceAttemptHTTP2      bool
+	HTTP2                  *HTTP2Config
+	Protocols              *Protocols
+	GetProxyConnectHeader  func(ctx context.Context, proxyURL *url.URL, target string) (Header, error)
+	OnProxyConnectResponse func(ctx context.Context, proxyURL *url.URL, connectReq *Request, connectRes *Response) error
 }
 
 func (t *Transport) RoundTrip(req *Request) (*Response, error)
@@ -286,6 +292,19 @@ type Flusher interface {
 	Flush()
 }
 
+type CloseNotifier interface {
+	CloseNotify() <-chan bool
+}
+
+type Pusher interface {
+	Push(target string, opts *PushOptions) error
+}
+
+type PushOptions struct {
+	Method string
+	Header Header
+}
+
 type Hijacker interface {
 	Hijack() (net.Conn, *bufio.ReadWriter, error)
 }
@@ -330,8 +349,18 @@ func MaxBytesReader(w ResponseWriter, r io.ReadCloser, n int64) io.ReadCloser
 func StatusText(code int) string
 func DetectContentType(data []byte) string
 func ServeFile(w ResponseWriter, r *Request, name string)
+func ServeFileFS(w ResponseWriter, r *Request, fsys fs.FS, name string)
+func AllowQuerySemicolons(h Handler) Handler
+func ParseHTTPVersion(vers string) (major, minor int, ok bool)
 func ServeContent(w ResponseWriter, req *Request, name string, modtime time.Time, content io.ReadSeeker)
 func ParseTime(text string) (t time.Time, err error)
+
+type ProtocolError struct {
+	ErrorString string
+}
+
+func (pe *ProtocolError) Error() string
+func (pe *ProtocolError) Is(err error) bool
 
 type MaxBytesError struct {
 	Limit int64
@@ -358,6 +387,31 @@ func (d Dir) Open(name string) (File, error)
 func FS(fsys fs.FS) FileSystem
 func FileServer(root FileSystem) Handler
 func FileServerFS(root fs.FS) Handler
+
+type HTTP2Config struct {
+	MaxConcurrentStreams          int
+	StrictMaxConcurrentRequests   bool
+	MaxDecoderHeaderTableSize     int
+	MaxEncoderHeaderTableSize     int
+	MaxReadFrameSize              int
+	MaxReceiveBufferPerConnection int
+	MaxReceiveBufferPerStream     int
+	SendPingTimeout               time.Duration
+	PingTimeout                   time.Duration
+	WriteByteTimeout              time.Duration
+	PermitProhibitedCipherSuites  bool
+	CountError                    func(errType string)
+}
+
+type Protocols struct{}
+
+func (p Protocols) HTTP1() bool
+func (p Protocols) HTTP2() bool
+func (p Protocols) UnencryptedHTTP2() bool
+func (p Protocols) String() string
+func (p *Protocols) SetHTTP1(ok bool)
+func (p *Protocols) SetHTTP2(ok bool)
+func (p *Protocols) SetUnencryptedHTTP2(ok bool)
 
 type ConnState int
 
@@ -386,6 +440,8 @@ type Server struct {
 	ErrorLog                     *log.Logger
 	BaseContext                  func(net.Listener) context.Context
 	ConnContext                  func(ctx context.Context, c net.Conn) context.Context
+	HTTP2                        *HTTP2Config
+	Protocols                    *Protocols
 }
 
 func (s *Server) ListenAndServe() error

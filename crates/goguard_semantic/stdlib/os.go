@@ -21,11 +21,11 @@ const (
 )
 
 const (
-	PathSeparator     = '/'
-	PathListSeparator = ':'
+	PathSeparator     = '/' // value differs by platform
+	PathListSeparator = ':' // value differs by platform
 )
 
-const DevNull = "/dev/null"
+const DevNull = "/dev/null" // value differs by platform
 
 const (
 	ModeDir        fs.FileMode = fs.ModeDir
@@ -37,6 +37,12 @@ const (
 	ModePerm       fs.FileMode = fs.ModePerm
 	ModeIrregular  fs.FileMode = fs.ModeIrregular
 	ModeCharDevice fs.FileMode = fs.ModeCharDevice
+	ModeDevice     fs.FileMode = fs.ModeDevice
+	ModeSetuid     fs.FileMode = fs.ModeSetuid
+	ModeSetgid     fs.FileMode = fs.ModeSetgid
+	ModeSticky     fs.FileMode = fs.ModeSticky
+	ModeExclusive  fs.FileMode = fs.ModeExclusive
+	ModeTemporary  fs.FileMode = fs.ModeTemporary
 )
 
 var (
@@ -139,6 +145,7 @@ func Readlink(name string) (string, error)
 func Chdir(dir string) error
 func Chmod(name string, mode FileMode) error
 func Chown(name string, uid, gid int) error
+func Lchown(name string, uid, gid int) error
 func Chtimes(name string, atime time.Time, mtime time.Time) error
 func Truncate(name string, size int64) error
 func Getwd() (dir string, err error)
@@ -150,6 +157,35 @@ func UserConfigDir() (string, error)
 func DirFS(dir string) fs.FS
 func CopyFS(dir string, fsys fs.FS) error
 func SameFile(fi1, fi2 FileInfo) bool
+func IsPathSeparator(c uint8) bool
+func OpenInRoot(dir, name string) (*File, error)
+
+type Root struct{}
+
+func OpenRoot(name string) (*Root, error)
+func (r *Root) Name() string
+func (r *Root) Close() error
+func (r *Root) FS() fs.FS
+func (r *Root) Open(name string) (*File, error)
+func (r *Root) Create(name string) (*File, error)
+func (r *Root) OpenFile(name string, flag int, perm FileMode) (*File, error)
+func (r *Root) OpenRoot(name string) (*Root, error)
+func (r *Root) ReadFile(name string) ([]byte, error)
+func (r *Root) WriteFile(name string, data []byte, perm FileMode) error
+func (r *Root) Stat(name string) (FileInfo, error)
+func (r *Root) Lstat(name string) (FileInfo, error)
+func (r *Root) Mkdir(name string, perm FileMode) error
+func (r *Root) MkdirAll(name string, perm FileMode) error
+func (r *Root) Remove(name string) error
+func (r *Root) RemoveAll(name string) error
+func (r *Root) Rename(oldname, newname string) error
+func (r *Root) Chmod(name string, mode FileMode) error
+func (r *Root) Chown(name string, uid, gid int) error
+func (r *Root) Lchown(name string, uid, gid int) error
+func (r *Root) Chtimes(name string, atime time.Time, mtime time.Time) error
+func (r *Root) Link(oldname, newname string) error
+func (r *Root) Symlink(oldname, newname string) error
+func (r *Root) Readlink(name string) (string, error)
 
 func IsExist(err error) bool
 func IsNotExist(err error) bool
@@ -172,6 +208,7 @@ func Geteuid() int
 func Getgid() int
 func Getegid() int
 func Getpagesize() int
+func Getgroups() ([]int, error)
 
 type Signal interface {
 	String() string

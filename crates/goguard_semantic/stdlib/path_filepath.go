@@ -5,8 +5,8 @@ package filepath
 import "io/fs"
 
 const (
-	Separator     = '/'
-	ListSeparator = ':'
+	Separator     = '/' // value differs by platform
+	ListSeparator = ':' // value differs by platform
 )
 
 var ErrBadPattern error

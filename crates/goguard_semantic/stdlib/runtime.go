@@ -4,6 +4,10 @@ package runtime
 
 const Compiler = "gc"
 
+const GOARCH string = "amd64" // value differs by platform
+
+const GOOS string = "linux" // value differs by platform
+
 var MemProfileRate int
 
 func Gosched()
@@ -27,6 +31,18 @@ func Caller(skip int) (pc uintptr, file string, line int, ok bool)
 func Callers(skip int, pc []uintptr) int
 func SetBlockProfileRate(rate int)
 func SetMutexProfileFraction(rate int) int
+func SetCPUProfileRate(hz int)
+func StartTrace() error
+func StopTrace()
+func ReadTrace() (buf []byte)
+func GoroutineProfile(p []StackRecord) (n int, ok bool)
+func ThreadCreateProfile(p []StackRecord) (n int, ok bool)
+
+type StackRecord struct {
+	Stack0 [32]uintptr
+}
+
+func (r *StackRecord) Stack() []uintptr
 
 type Cleanup struct{}
 

@@ -2,7 +2,7 @@
 
 package strconv
 
-const IntSize = 64
+const IntSize = 64 // value differs by platform
 
 var ErrRange error
 

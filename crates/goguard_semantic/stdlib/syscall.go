@@ -24,6 +24,27 @@ func (e Errno) Is(target error) bool
 func (e Errno) Temporary() bool
 func (e Errno) Timeout() bool
 
+// Error numbers as on linux/amd64.
+const (
+	EPERM        Errno = 0x1  // value differs by platform
+	ENOENT       Errno = 0x2  // value differs by platform
+	EINTR        Errno = 0x4  // value differs by platform
+	EBADF        Errno = 0x9  // value differs by platform
+	EAGAIN       Errno = 0xb  // value differs by platform
+	EACCES       Errno = 0xd  // value differs by platform
+	EEXIST       Errno = 0x11 // value differs by platform
+	ENOTDIR      Errno = 0x14 // value differs by platform
+	EISDIR       Errno = 0x15 // value differs by platform
+	EINVAL       Errno = 0x16 // value differs by platform
+	ENOSPC       Errno = 0x1c // value differs by platform
+	EPIPE        Errno = 0x20 // value differs by platform
+	ENOTSUP      Errno = 0x5f // value differs by platform
+	EADDRINUSE   Errno = 0x62 // value differs by platform
+	ECONNRESET   Errno = 0x68 // value differs by platform
+	ETIMEDOUT    Errno = 0x6e // value differs by platform
+	ECONNREFUSED Errno = 0x6f // value differs by platform
+)
+
 type RawConn interface {
 	Control(f func(fd uintptr)) error
 	Read(f func(fd uintptr) (done bool)) error
@@ -35,5 +56,6 @@ type SysProcAttr struct {
 	Pgid    int
 }
 
+func Exit(code int)
 func Getpid() int
 func Kill(pid int, sig Signal) (err error)

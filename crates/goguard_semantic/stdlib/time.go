@@ -132,15 +132,21 @@ func (t Time) Local() Time
 func (t Time) In(loc *Location) Time
 func (t Time) Location() *Location
 func (t Time) Zone() (name string, offset int)
+func (t Time) ZoneBounds() (start, end Time)
+func (t Time) IsDST() bool
+func (t Time) ISOWeek() (year, week int)
 func (t Time) Truncate(d Duration) Time
 func (t Time) Round(d Duration) Time
 func (t Time) Format(layout string) string
 func (t Time) AppendFormat(b []byte, layout string) []byte
 func (t Time) String() string
+func (t Time) GoString() string
 func (t Time) MarshalJSON() ([]byte, error)
 func (t *Time) UnmarshalJSON(data []byte) error
 func (t Time) MarshalText() ([]byte, error)
 func (t *Time) UnmarshalText(data []byte) error
+func (t Time) MarshalBinary() ([]byte, error)
+func (t *Time) UnmarshalBinary(data []byte) error
 
 type Timer struct {
 	C <-chan Time

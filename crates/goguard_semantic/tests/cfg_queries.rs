@@ -295,6 +295,10 @@ fn loop_of_names_the_innermost_loop() {
     assert_eq!(cfg.loop_of(x), Some(outer));
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "outside20")), None);
     assert_eq!(cfg.loop_of(fx.marked(&cfg, "after20")), None);
+
+    // A label reached by a goto from inside a loop is still outside it.
+    let cfg = fx.cfg("gotoOutOfLoop");
+    assert_eq!(cfg.loop_of(fx.marked(&cfg, "out23")), None);
 }
 
 #[test]
@@ -346,4 +350,66 @@ fn enclosing_node_walks_up_to_the_statement_but_not_out_of_literals() {
         .find(|&(id, _)| fx.text(id) == "mu.Unlock()")
         .unwrap();
     assert_eq!(cfg.enclosing_node(inlit, fx.ast(), &parent), None);
+}
+
+#[test]
+fn dominance_and_search_from_the_entry() {
+    let fx = fixture();
+    let cfg = fx.cfg("dominance");
+    let m = |name| fx.marked(&cfg, name);
+    let (add, add_b, go, wait) = (m("add24"), m("add24b"), m("go24"), m("wait24"));
+    assert!(cfg.dominates(add_b, go));
+    assert!(cfg.dominates(add_b, wait));
+    assert!(!cfg.dominates(add, go), "the first Add is conditional");
+    assert!(!cfg.dominates(go, wait), "the loop may run zero times");
+    assert!(!cfg.dominates(wait, go));
+    assert!(cfg.dominates(go, go));
+    // From the entry, the Wait is reachable without the conditional Add but
+    // not without the unconditional one.
+    let first = cfg.first_reachable_from_entry(&mut |n| n == wait, &mut |n| n == add);
+    assert_eq!(first, Some(wait));
+    let first = cfg.first_reachable_from_entry(&mut |n| n == wait, &mut |n| n == add_b);
+    assert_eq!(first, None);
+    // Dead code is dominated by nothing.
+    let cfg = fx.cfg("afterPanic");
+    let dead = fx.marked(&cfg, "dead16");
+    assert!(!cfg.dominates(fx.marked(&cfg, "panic16"), dead));
+}
+
+#[test]
+fn graphs_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone>() {}
+    shareable::<Cfg>();
+}
+
+#[test]
+fn avoiding_blocks_leaves_out_a_branch() {
+    let fx = fixture();
+    let cfg = fx.cfg("errBranch");
+    let get = fx.marked(&cfg, "get25");
+    let closes = |n: NodeId| fx.text(n) == "resp.Close()";
+    let nearest = cfg.path_to_exit_avoiding(get, ExitFilter::Normal, &mut |n| closes(n));
+    assert_eq!(nearest, Some(ret(&fx, &cfg, "errret25")));
+    // The error branch: the IfThen of the `if` whose condition is `err != nil`.
+    let mut err_branch = |_, b: &goguard_semantic::cfg::Block| {
+        b.kind == BlockKind::IfThen
+            && b.stmt.is_some_and(|s| match *fx.ast().node(s) {
+                Node::IfStmt { cond, .. } => fx.text(cond) == "err != nil",
+                _ => false,
+            })
+    };
+    let got = cfg.path_to_exit_avoiding_blocks(
+        get,
+        ExitFilter::Normal,
+        &mut |n| closes(n),
+        &mut err_branch,
+    );
+    assert_eq!(got, Some(ret(&fx, &cfg, "leak25")));
+    let none = cfg.path_to_exit_avoiding_blocks(
+        get,
+        ExitFilter::Normal,
+        &mut |n| closes(n) || fx.line(n) == fx.line(fx.marked(&cfg, "leak25")),
+        &mut err_branch,
+    );
+    assert_eq!(none, None);
 }

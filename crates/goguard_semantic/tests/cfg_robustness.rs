@@ -194,8 +194,11 @@ fn mutate(rng: &mut Rng, source: &str) -> String {
 
 #[test]
 fn seeded_mutations() {
+    let valid =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../goguard_syntax/tests/testdata/valid");
     let sources: Vec<(String, String)> = go_files(&testdata())
         .into_iter()
+        .chain(go_files(&valid))
         .map(|p| {
             (
                 p.display().to_string(),
@@ -204,7 +207,7 @@ fn seeded_mutations() {
         })
         .collect();
     let mut rng = Rng(0x00C0_FFEE_D15E_A5E5);
-    for i in 0..1500 {
+    for i in 0..3000 {
         let (name, source) = &sources[i % sources.len()];
         let mutated = mutate(&mut rng, source);
         build_all(mutated, &format!("{name}, mutation {i}"));

@@ -198,6 +198,16 @@ impl Checker<'_, '_> {
                 if idents.is_empty() {
                     return self.fail(line, format!("no identifier {name}"));
                 }
+                // Unresolved occurrences (field keys) are only checked by `@none`.
+                let resolved: Vec<NodeId> = idents
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.model.resolve(self.file, id).is_some())
+                    .collect();
+                if want != "none" && resolved.is_empty() {
+                    return self.fail(line, format!("{name} resolves nowhere, want {want}"));
+                }
+                let idents = if want == "none" { idents } else { resolved };
                 for id in idents {
                     let got = match self.model.resolve(self.file, id) {
                         None => "none".to_string(),

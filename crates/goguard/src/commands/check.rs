@@ -25,7 +25,8 @@ use goguard_semantic::load::{load, LoadError, LoadOptions};
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `.`.
+    /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `./...`,
+    /// every package below the current directory.
     pub paths: Vec<String>,
     /// Output format.
     #[arg(long, value_name = "FORMAT", default_value = "human",
@@ -48,6 +49,10 @@ pub struct CheckArgs {
     /// with the current findings.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// With --baseline: rewrite FILE with the current findings (after fixing
+    /// some, or to accept new ones) and report nothing.
+    #[arg(long, requires = "baseline")]
+    pub baseline_update: bool,
     /// Threads to use (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -90,7 +95,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
     let rules = goguard_linter::rules::all();
     let paths = if args.paths.is_empty() {
-        vec![".".to_string()]
+        vec!["./...".to_string()]
     } else {
         args.paths.clone()
     };
@@ -100,7 +105,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             bail!("{p}: no such file or directory");
         }
     }
-    let settings = settings(&args, &paths[0], &cwd, &rules)?;
+    let mut settings = settings(&args, &paths[0], &cwd, &rules)?;
+    settings.files.include_generated |= args.include_generated;
     let opts = load_options(&args, &settings, paths, &cwd);
 
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -150,7 +156,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let path = cwd.join(path);
         let base_dir = path.parent().unwrap_or(&cwd).to_path_buf();
         let current = baseline::entries(&diagnostics, &files, &absolute_paths, &base_dir);
-        if !path.exists() {
+        if args.baseline_update || !path.exists() {
             let n = current.len();
             baseline::write(&path, current)
                 .with_context(|| format!("{}: cannot write the baseline", path.display()))?;
@@ -275,7 +281,10 @@ fn load_options(
     }
     opts.tags = b.tags.iter().chain(&args.tags).cloned().collect();
     let f = &settings.files;
-    opts.include_generated = args.include_generated || f.include_generated;
+    // Generated files are always read: the names they declare (protobuf
+    // types, mocks) must resolve in the files that are checked. Whether
+    // they are checked themselves is `settings.files.include_generated`.
+    opts.include_generated = true;
     opts.include_vendor = args.include_vendor || f.include_vendor;
     opts.include_testdata = args.include_testdata || f.include_testdata;
     opts
@@ -323,13 +332,11 @@ pub fn rule_infos(rules: &[&'static dyn Rule]) -> Vec<RuleInfo> {
         .collect()
 }
 
-/// Where SARIF viewers send people to learn about the tool. The project
-/// has no published home yet; update this when it does.
-const INFORMATION_URI: &str = "https://github.com/goguard/goguard";
-
 fn tool_info() -> ToolInfo {
     ToolInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        information_uri: INFORMATION_URI.to_string(),
+        // The project has no published home to link to yet, so the optional
+        // informationUri is left out rather than pointing somewhere made up.
+        information_uri: None,
     }
 }

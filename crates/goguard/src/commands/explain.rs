@@ -61,3 +61,41 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goguard_linter::engine::{Context, RuleOption};
+
+    goguard_linter::declare_rule! {
+        /// ## What it does
+        /// Tests explanations.
+        pub struct WithOptions {
+            name: "with-options",
+            code: "SY998",
+            domain: Sync,
+            category: Pedantic,
+            status: Preview,
+            options: &[
+                RuleOption::usize("max-depth", 3, "How deep to look."),
+                RuleOption::str_list("allow", &["a", "b"], "Names to accept."),
+            ],
+        }
+    }
+
+    impl WithOptions {
+        fn run(&self, _cx: &mut Context<'_>) {}
+    }
+
+    #[test]
+    fn header_doc_and_options() {
+        assert_eq!(
+            explanation(Entry::Rule(&WithOptions)),
+            "with-options (SY998) — sync, pedantic, preview\n\n\
+             ## What it does\nTests explanations.\n\n\
+             ## Options\nSet in goguard.toml under `[rules.with-options]`.\n\n\
+             - `max-depth` (default `3`): How deep to look.\n\
+             - `allow` (default `[\"a\", \"b\"]`): Names to accept.\n"
+        );
+    }
+}

@@ -43,7 +43,9 @@ pub struct RuleInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ToolInfo {
     pub version: String,
-    pub information_uri: String,
+    /// Where SARIF viewers send people to learn about the tool; omitted
+    /// from the log when None.
+    pub information_uri: Option<String>,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -256,17 +258,20 @@ pub fn render_sarif(
         results.push(result);
     }
 
+    let mut driver = json!({
+        "name": "goguard",
+        "version": tool.version,
+        "rules": descriptors,
+    });
+    if let Some(uri) = &tool.information_uri {
+        driver["informationUri"] = json!(uri);
+    }
     let log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {
-                "driver": {
-                    "name": "goguard",
-                    "informationUri": tool.information_uri,
-                    "version": tool.version,
-                    "rules": descriptors,
-                }
+                "driver": driver
             },
             "columnKind": "utf16CodeUnits",
             "results": results,
@@ -341,7 +346,7 @@ mod tests {
             .collect();
         let tool = ToolInfo {
             version: "0".into(),
-            information_uri: "https://example.invalid".into(),
+            information_uri: Some("https://example.invalid".into()),
         };
         let log: Value = serde_json::from_str(&render_sarif(&diags, &files, &[], &tool)).unwrap();
         log["runs"][0]["results"]

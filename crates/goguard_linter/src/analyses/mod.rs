@@ -1,1 +1,7 @@
 //! Derived analyses shared by two or more rules.
+
+pub mod expr;
+pub mod flow;
+pub mod locks;
+pub mod loops;
+pub mod release;

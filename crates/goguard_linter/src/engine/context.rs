@@ -5,13 +5,12 @@
 use std::path::Path;
 
 use goguard_diagnostics::{Diagnostic, FileId, Severity, Span};
-use goguard_semantic::cfg::Cfg;
+use goguard_semantic::cfg::{never_returns, Cfg};
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileIdx, PackageModel};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Pos};
 
 use super::file_facts::FileFacts;
-use super::no_return::never_returns;
 use super::rule::{Category, OptionValue};
 use super::RuleMeta;
 

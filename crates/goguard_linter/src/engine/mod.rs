@@ -6,7 +6,6 @@ pub mod baseline;
 pub mod builtin;
 pub mod context;
 pub mod file_facts;
-pub mod no_return;
 pub mod package;
 pub mod panics;
 pub mod registry;

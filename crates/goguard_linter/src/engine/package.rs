@@ -34,6 +34,9 @@ pub struct SourceInput {
     /// The file's effective Go language version.
     pub go_version: GoVersion,
     pub is_test: bool,
+    /// False for a generated file read only so that the names it declares
+    /// resolve: no rule runs on it and it has no findings.
+    pub report: bool,
 }
 
 /// One package to check.
@@ -106,6 +109,9 @@ pub fn check_package(
         .iter()
         .map(|file| {
             let overrides = settings.overrides_for(&file.path);
+            if !file.report {
+                return Vec::new();
+            }
             rules
                 .iter()
                 .copied()
@@ -140,9 +146,11 @@ pub fn check_package(
         let on = |e: Entry| settings.enabled(e, &overrides);
         let to_run = &plans[i];
         let mut found = Vec::new();
+        // Rules that ran to completion: only their suppressions can be unused.
+        let mut completed: Vec<&'static str> = Vec::new();
 
         if let Some(err) = parsed[i].errors().first() {
-            if on(Entry::Builtin(&SYNTAX_ERROR)) {
+            if file.report && on(Entry::Builtin(&SYNTAX_ERROR)) {
                 let at = (err.offset as usize).min(file.source.len());
                 let more = parsed[i].errors().len() - 1;
                 let mut d = builtin_diagnostic(
@@ -177,7 +185,10 @@ pub fn check_package(
                     rule.check(&mut cx);
                     cx.into_diagnostics()
                 }) {
-                    Ok(ds) => found.extend(ds),
+                    Ok(ds) => {
+                        completed.push(meta.code);
+                        found.extend(ds);
+                    }
                     Err(msg) => found.push(builtin_diagnostic(
                         &INTERNAL_ERROR,
                         Span::new(ids[i], 0..0),
@@ -189,7 +200,7 @@ pub fn check_package(
 
         let suppressions = parse_suppressions(&file.source, &parsed[i], &all);
         let ran = |code: &str| {
-            to_run.iter().any(|r| r.meta().code == code)
+            completed.contains(&code)
                 || all
                     .iter()
                     .any(|&e| matches!(e, Entry::Builtin(_)) && e.code() == code && on(e))

@@ -144,10 +144,22 @@ pub fn doc_summary(markdown: &str) -> String {
         }
         text.push_str(line);
     }
-    match text.find(". ") {
-        Some(i) => text[..=i].to_string(),
-        None => text,
+    // The first ". " outside backquoted code and not part of "...".
+    let bytes = text.as_bytes();
+    let mut in_code = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'`' => in_code = !in_code,
+            b'.' if !in_code
+                && bytes.get(i + 1) == Some(&b' ')
+                && (i == 0 || bytes[i - 1] != b'.') =>
+            {
+                return text[..=i].to_string();
+            }
+            _ => {}
+        }
     }
+    text
 }
 
 /// The value of a rule option: its default in [`RuleOption`], or what
@@ -366,5 +378,10 @@ mod tests {
         let doc = "## What it does\nFinds a\nthing. Then more.\n\nOther.\n## Why is this bad?\nx\n";
         assert_eq!(doc_summary(doc), "Finds a thing.");
         assert_eq!(doc_summary("no sections"), "");
+        let code = "## What it does\nReports `a. b` in loops (`for { ... }`). Then.\n";
+        assert_eq!(
+            doc_summary(code),
+            "Reports `a. b` in loops (`for { ... }`)."
+        );
     }
 }

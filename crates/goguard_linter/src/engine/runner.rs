@@ -58,6 +58,7 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 go_version: f.go_version,
                 is_test: f.is_test,
+                report: !f.generated || settings.files.include_generated,
             }),
             Err(e) => {
                 warnings.push(format!("{}: cannot read: {e}", f.path.display()));
@@ -144,7 +145,7 @@ pub fn check_workspace(
         .map(|p| {
             let (input, warnings) = read_package(p, ws, settings);
             let diagnostics = check_package(&input, &universe, rules, settings);
-            let n = input.files.len();
+            let n = input.files.iter().filter(|f| f.report).count();
             progress(done.fetch_add(n, Ordering::Relaxed) + n);
             let mut with_findings: Vec<usize> = diagnostics
                 .iter()

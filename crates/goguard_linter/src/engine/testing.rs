@@ -52,6 +52,7 @@ pub fn run_rule(
                 source: src.to_string(),
                 go_version: go,
                 is_test: is_test || name.ends_with("_test.go"),
+                report: true,
             })
             .collect(),
         main_module_go: go,
@@ -376,9 +377,36 @@ pub fn check_fixture_tree(
             .failures
             .push(format!("filter `{f}` matches no fixture"));
     }
+    let mut snapshotted = std::collections::BTreeSet::new();
+    let mut folders = std::collections::BTreeSet::new();
     for (rule, fx) in &fixtures {
-        for p in check_fixture(*rule, fx, snapshot) {
+        let (problems, has_findings) = check_fixture_inner(*rule, fx, snapshot);
+        for p in problems {
             report.failures.push(format!("{}: {p}", fx.id));
+        }
+        folders.insert(fx.snapshots.clone());
+        if has_findings {
+            snapshotted.insert(fx.snapshots.join(format!("{}.snap", fx.stem)));
+        }
+    }
+    // Snapshots of fixtures that no longer have findings (or no longer
+    // exist) would otherwise linger unnoticed.
+    if filter.is_none() {
+        for folder in folders {
+            for f in sorted_entries(&folder) {
+                let name = name_of(&f);
+                if name.ends_with(".snap") && !snapshotted.contains(&f) {
+                    report.failures.push(format!(
+                        "{}: stale snapshot: its fixture has no findings or no longer exists; delete it",
+                        f.strip_prefix(dir).unwrap_or(&f).display()
+                    ));
+                } else if name.ends_with(".snap.new") {
+                    eprintln!(
+                        "note: pending snapshot {} (accept with `cargo insta review`, or delete it)",
+                        f.strip_prefix(dir).unwrap_or(&f).display()
+                    );
+                }
+            }
         }
     }
     report
@@ -451,6 +479,16 @@ pub fn check_fixture(
     fx: &Fixture,
     snapshot: &SnapshotCheck<'_>,
 ) -> Vec<String> {
+    check_fixture_inner(rule, fx, snapshot).0
+}
+
+/// The problems of a fixture, and whether it has findings (and so a
+/// snapshot).
+fn check_fixture_inner(
+    rule: &'static dyn Rule,
+    fx: &Fixture,
+    snapshot: &SnapshotCheck<'_>,
+) -> (Vec<String>, bool) {
     let mut problems = Vec::new();
     let mut specs = Vec::new();
     for (name, text) in &fx.files {
@@ -458,11 +496,14 @@ pub fn check_fixture(
             Ok(s) => specs.push(s),
             Err(e) => {
                 problems.push(format!("{name}: {e}"));
-                return problems;
+                // Not checked: its snapshot is not stale.
+                return (problems, true);
             }
         }
     }
-    let go = specs[0].go;
+    let Some(go) = specs.first().map(|s| s.go) else {
+        return (vec!["no .go files".to_string()], false);
+    };
     let is_test = specs.iter().any(|s| s.is_test);
     let named: Vec<(&str, &str)> = fx
         .files
@@ -499,7 +540,124 @@ pub fn check_fixture(
             problems.push(e);
         }
     }
+    let has_findings = !diagnostics.is_empty();
+    (problems, has_findings)
+}
+
+// ---- meta checks ----
+
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Names unique and kebab-case; codes unique, with the domain's prefix and
+/// three digits.
+pub fn check_names_and_codes(rules: &[&'static dyn Rule]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut names = std::collections::HashMap::new();
+    let mut codes = std::collections::HashMap::new();
+    for r in rules {
+        let m = r.meta();
+        if !is_kebab(m.name) {
+            problems.push(format!("{}: name is not kebab-case", m.name));
+        }
+        let digits = m.code.strip_prefix(m.domain.code_prefix());
+        if !digits.is_some_and(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit())) {
+            problems.push(format!(
+                "{}: code {} is not {} followed by three digits",
+                m.name,
+                m.code,
+                m.domain.code_prefix()
+            ));
+        }
+        if let Some(other) = names.insert(m.name, m.code) {
+            problems.push(format!(
+                "{}: name used twice ({other} and {})",
+                m.name, m.code
+            ));
+        }
+        if let Some(other) = codes.insert(m.code, m.name) {
+            problems.push(format!(
+                "{}: code used twice ({other} and {})",
+                m.code, m.name
+            ));
+        }
+    }
     problems
+}
+
+/// Each rule lives in `rules_dir/<domain>/<snake_case name>.rs`.
+pub fn check_rule_files(rules: &[&'static dyn Rule], rules_dir: &Path) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|r| {
+            let m = r.meta();
+            let file = rules_dir
+                .join(m.domain.name())
+                .join(format!("{}.rs", m.name.replace('-', "_")));
+            (!file.is_file()).then(|| format!("{}: no file {}", m.name, file.display()))
+        })
+        .collect()
+}
+
+/// Each rule has a fixture folder `fixtures_dir/<domain>/<snake_case
+/// name>/` with at least one `// want:` expectation and one file marked
+/// `// fixture: clean`.
+pub fn check_fixture_folders(rules: &[&'static dyn Rule], fixtures_dir: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for r in rules {
+        let m = r.meta();
+        let dir = fixtures_dir
+            .join(m.domain.name())
+            .join(m.name.replace('-', "_"));
+        let mut texts = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for p in sorted_entries(&d) {
+                if p.is_dir() && name_of(&p).ends_with(".pkg") {
+                    stack.push(p);
+                } else if p.is_file() && name_of(&p).ends_with(".go") {
+                    texts.push(std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+        if texts.is_empty() {
+            problems.push(format!("{}: no fixtures in {}", m.name, dir.display()));
+            continue;
+        }
+        let specs: Vec<FixtureSpec> = texts.iter().filter_map(|t| parse_fixture(t).ok()).collect();
+        if !specs.iter().any(|s| !s.wants.is_empty()) {
+            problems.push(format!(
+                "{}: no fixture has a `// want:` expectation",
+                m.name
+            ));
+        }
+        if !specs.iter().any(|s| s.clean) {
+            problems.push(format!(
+                "{}: no fixture is marked `// fixture: clean`",
+                m.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Documentation of every rule (see [`check_rule_doc`]).
+pub fn check_docs(rules: &[&'static dyn Rule]) -> Vec<String> {
+    rules
+        .iter()
+        .filter_map(|r| {
+            check_rule_doc(*r)
+                .err()
+                .map(|e| format!("{}: {e}", r.meta().name))
+        })
+        .collect()
 }
 
 #[cfg(test)]

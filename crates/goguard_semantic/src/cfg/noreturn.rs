@@ -3,7 +3,8 @@
 //! the CFG (as [`Exit::NoReturn`](super::Exit::NoReturn)), so code after
 //! them is dead and a path through them is not a normal exit.
 //!
-//! The builtin `panic` is not listed: the CFG builder recognises it by name.
+//! The builtin `panic` never returns either; the CFG builder recognises it
+//! by name before asking, so it is classed [`Exit::Panic`](super::Exit::Panic).
 //! zerolog is not listed either: its `Fatal()` and `Panic()` return an event
 //! and only its `Msg`/`Send` end the program.
 
@@ -70,6 +71,7 @@ const ZAP_SUGAR: &[&str] = &[
 /// True when a call to `callee` never returns to its caller.
 pub fn never_returns(callee: &Callee) -> bool {
     match callee {
+        Callee::Builtin(name) => &**name == "panic",
         Callee::Func(f) => FUNCS
             .iter()
             .any(|&(pkg, names)| *f.pkg == *pkg && names.contains(&&*f.name)),
@@ -167,7 +169,8 @@ mod tests {
 
     #[test]
     fn other_callees_return() {
-        assert!(!never_returns(&Callee::Builtin("panic".into())));
+        assert!(never_returns(&Callee::Builtin("panic".into())));
+        assert!(!never_returns(&Callee::Builtin("close".into())));
         assert!(!never_returns(&Callee::Unknown));
     }
 }

@@ -74,8 +74,19 @@ fn walk<T>(
     enter: &mut dyn FnMut(BlockId, &Block) -> Visit<T>,
 ) -> Option<T> {
     let (start, idx) = cfg.locate(from)?;
+    walk_from(cfg, start, idx + 1, tail, enter)
+}
+
+/// [`walk`] from the node at index `idx` of block `start` on.
+fn walk_from<T>(
+    cfg: &Cfg,
+    start: BlockId,
+    idx: usize,
+    tail: &mut dyn FnMut(&Block, usize) -> Visit<T>,
+    enter: &mut dyn FnMut(BlockId, &Block) -> Visit<T>,
+) -> Option<T> {
     let block = cfg.block(start);
-    match tail(block, idx + 1) {
+    match tail(block, idx) {
         Visit::Stop => return None,
         Visit::Found(t) => return Some(t),
         Visit::Continue => {}
@@ -117,6 +128,7 @@ pub(super) fn path_to_exit_avoiding(
     from: NodeId,
     filter: ExitFilter,
     stop: &mut dyn FnMut(NodeId) -> bool,
+    avoid_block: &mut dyn FnMut(BlockId, &Block) -> bool,
 ) -> Option<Exit> {
     // Shared by both closures below, which `walk` never runs at once.
     let stop = std::cell::RefCell::new(stop);
@@ -134,7 +146,13 @@ pub(super) fn path_to_exit_avoiding(
             None => Visit::Continue,
         }
     };
-    walk(cfg, from, &mut |b, i| judge(b, i), &mut |_, b| judge(b, 0))
+    walk(cfg, from, &mut |b, i| judge(b, i), &mut |id, b| {
+        if avoid_block(id, b) {
+            Visit::Stop
+        } else {
+            judge(b, 0)
+        }
+    })
 }
 
 pub(super) fn exits_from(cfg: &Cfg, from: NodeId, filter: ExitFilter) -> Vec<Exit> {
@@ -184,7 +202,7 @@ pub(super) fn reaches(cfg: &Cfg, from: NodeId, to: NodeId) -> bool {
 
 pub(super) fn first_reachable(
     cfg: &Cfg,
-    from: NodeId,
+    from: Option<NodeId>,
     target: &mut dyn FnMut(NodeId) -> bool,
     stop: &mut dyn FnMut(NodeId) -> bool,
 ) -> Option<NodeId> {
@@ -201,12 +219,12 @@ pub(super) fn first_reachable(
         }
         Visit::Continue
     };
-    walk(
-        cfg,
-        from,
-        &mut |b, start| scan(&b.nodes[start.min(b.nodes.len())..]),
-        &mut |_, b| scan(&b.nodes),
-    )
+    let tail = &mut |b: &Block, start: usize| scan(&b.nodes[start.min(b.nodes.len())..]);
+    let enter = &mut |_, b: &Block| scan(&b.nodes);
+    match from {
+        Some(from) => walk(cfg, from, tail, enter),
+        None => walk_from(cfg, cfg.entry(), 0, tail, enter),
+    }
 }
 
 pub(super) fn enclosing_node(

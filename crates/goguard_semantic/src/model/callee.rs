@@ -8,6 +8,7 @@ use goguard_syntax::{Node, NodeId};
 use super::infer::strip_parens;
 use super::universe::BUILTIN_FUNCS;
 use super::{BindingKind, Callee, FileIdx, Member, NamedRef, PackageModel};
+use crate::types::Type;
 
 impl PackageModel<'_> {
     /// What a CallExpr calls.
@@ -64,7 +65,11 @@ impl PackageModel<'_> {
                     Some(t) => t,
                     None => self.type_of(file, x),
                 };
-                match self.lookup_member(&recv_ty, name) {
+                let member = match recv_ty.deref() {
+                    Type::Struct => self.anon_member(file, x, name),
+                    _ => self.lookup_member(&recv_ty, name),
+                };
+                match member {
                     Some(Member::Method { recv, .. }) => Callee::Method {
                         recv,
                         name: name.into(),

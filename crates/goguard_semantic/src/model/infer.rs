@@ -15,7 +15,7 @@ use super::{BindingKind, FileIdx, PackageModel, PackageSummary};
 use crate::types::{NamedRef, Signature, Type};
 
 /// Deepest expression followed by `type_of`.
-const MAX_INFER_DEPTH: u32 = 48;
+pub(super) const MAX_INFER_DEPTH: u32 = 48;
 
 /// Names in type expressions, resolved through the model's bindings.
 pub(super) struct ModelNames<'m, 'a> {
@@ -39,9 +39,7 @@ impl TypeNames for ModelNames<'_, '_> {
     }
 }
 
-fn basic(name: &str) -> Type {
-    Type::Basic(name.into())
-}
+use typeexpr::basic;
 
 impl<'a> PackageModel<'a> {
     pub(super) fn names(&self, file: FileIdx) -> ModelNames<'_, 'a> {
@@ -200,7 +198,7 @@ impl<'a> PackageModel<'a> {
         self.type_of_depth(file, expr, 0)
     }
 
-    fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
+    pub(super) fn type_of_depth(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
         if depth > MAX_INFER_DEPTH {
             return Type::Unknown;
         }
@@ -305,7 +303,17 @@ impl<'a> PackageModel<'a> {
     fn binary_type(&self, f: FileIdx, e: NodeId, depth: u32) -> Type {
         let ast = self.src(f).ast;
         let mut cur = e;
-        loop {
+        for step in 0..4096 {
+            if step > 32 {
+                // A long chain (`"a" + b + ...`): the operands share a type,
+                // so the right operand answers in O(1).
+                if let Node::BinaryExpr { y, .. } = *ast.node(cur) {
+                    let t = self.type_of_depth(f, y, depth);
+                    if !t.is_unknown() {
+                        return t;
+                    }
+                }
+            }
             match *ast.node(cur) {
                 Node::BinaryExpr { x, op, y, .. } => match op {
                     Tok::Eql
@@ -335,6 +343,7 @@ impl<'a> PackageModel<'a> {
                 _ => return self.type_of_depth(f, cur, depth),
             }
         }
+        Type::Unknown
     }
 
     fn selector_type(&self, f: FileIdx, x: NodeId, name: &str, depth: u32) -> Type {
@@ -355,10 +364,19 @@ impl<'a> PackageModel<'a> {
             };
         }
         let tx = self.type_of_depth(f, x, depth);
-        match self.lookup_member(&tx, name) {
+        let member = match tx.deref() {
+            Type::Struct => self.anon_member(f, x, name),
+            _ => self.lookup_member(&tx, name),
+        };
+        let t = match member {
             Some(super::Member::Field { ty }) => ty,
             Some(super::Member::Method { sig, .. }) => Type::Func(sig),
-            None => Type::Unknown,
+            None => return Type::Unknown,
+        };
+        if has_type_param(&t) {
+            self.instantiate(f, x, &tx, t)
+        } else {
+            t
         }
     }
 
@@ -551,7 +569,7 @@ fn unify(p: &Type, a: &Type, out: &mut Vec<(Arc<str>, Type)>, depth: u32) {
     }
 }
 
-fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
+pub(super) fn substitute(t: &Type, s: &[(Arc<str>, Type)], depth: u32) -> Type {
     if depth > 8 {
         return t.clone();
     }

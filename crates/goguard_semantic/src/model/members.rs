@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::typeexpr;
 use super::{Member, PackageModel};
 use crate::types::{NamedRef, Signature, Type};
 
@@ -126,7 +127,7 @@ fn error_method() -> Member {
         recv: NamedRef::new("", "error"),
         sig: Arc::new(Signature {
             params: Vec::new(),
-            results: vec![Type::Basic("string".into())],
+            results: vec![typeexpr::basic("string")],
             variadic: false,
         }),
         pointer_recv: false,

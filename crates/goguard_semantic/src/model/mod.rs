@@ -3,18 +3,23 @@
 //! from its parsed files and a [`Universe`] of package summaries (the other
 //! packages of the workspace and the standard-library stubs), immutable after.
 //!
-//! - [`summarize`] ([`summary`]) reads a package's package-level declarations;
-//! - [`Universe`] ([`universe`]) holds summaries and predeclared names;
-//! - [`PackageModel::build`] ([`resolve`], [`scope`]) binds every identifier
+//! - [`summarize`] (`summary`) reads a package's package-level declarations;
+//! - [`Universe`] (`universe`) holds summaries and predeclared names;
+//! - [`PackageModel::build`] (`resolve`, `scope`) binds every identifier
 //!   following the Go spec's scoping rules in one pass per file;
-//! - [`PackageModel::type_of`] ([`infer`]), [`PackageModel::callee`]
-//!   ([`callee`]) and [`PackageModel::lookup_member`] ([`members`]) answer
-//!   queries on demand from the bindings and the summaries.
+//! - [`PackageModel::type_of`] (`infer`), [`PackageModel::callee`]
+//!   (`callee`) and [`PackageModel::lookup_member`] (`members`) answer
+//!   queries on demand from the bindings and the summaries; `anon` follows
+//!   values back to the type expressions written for them (fields of
+//!   unnamed structs, type arguments of generic types).
 //!
 //! Choices: `any` and `comparable` are the unnamed [`Type::Interface`];
-//! aliases are replaced by their target; type arguments are not kept
-//! (`List[int]` is `List`); a method's callee names the type that declares
-//! it (through embedding, pointers and embedded interfaces).
+//! aliases are replaced by their target; type arguments are not part of
+//! [`Type`] (`List[int]` is `List`; a field or method read through a value
+//! whose written type is `List[int]` is instantiated, else its type
+//! parameters are Unknown); a method's callee names the type that declares
+//! it (through embedding, pointers and embedded interfaces); an external
+//! test package's model has import path `path_test`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -54,7 +59,10 @@ pub enum BindingKind {
     Const,
     TypeName,
     Func,
-    /// An imported package name (`http` in `http.Get`).
+    /// An imported package name (`http` in `http.Get`). Its `decl` is the
+    /// import's name identifier, or the path literal when it has no name.
+    /// Names bound by dot imports are bindings of the imported kind with
+    /// `decl` None.
     Import {
         path: Arc<str>,
     },
@@ -70,11 +78,14 @@ pub struct Binding {
     pub kind: BindingKind,
     /// The file and declaring identifier; None for builtins.
     pub decl: Option<(FileIdx, NodeId)>,
-    /// The declared or inferred type; Unknown when not known.
+    /// The declared or inferred type; Unknown when not known. For a
+    /// TypeName, the type it denotes; for a Func, its Func type.
     pub ty: Type,
     /// The node that opens the scope holding the binding (FuncDecl, FuncLit,
     /// BlockStmt, IfStmt, ForStmt, RangeStmt, SwitchStmt, TypeSwitchStmt,
-    /// CaseClause, CommClause); None for package-level and universe names.
+    /// CaseClause, CommClause, or the TypeSpec of a generic type for its
+    /// type parameters); labels have their function's node. None for
+    /// package-level and universe names, methods and `init` functions.
     pub scope: Option<NodeId>,
 }
 
@@ -94,7 +105,8 @@ pub enum Callee {
     /// import path; the package may be unknown to the universe).
     Func(NamedRef),
     /// A method, named by the type that declares it (through embedding and
-    /// pointers; for interfaces, the interface type).
+    /// pointers; for interfaces, the interface that declares it, possibly an
+    /// embedded one: `resp.Body.Close()` is `io.Closer.Close`).
     Method {
         recv: NamedRef,
         name: Arc<str>,
@@ -162,6 +174,7 @@ pub struct PackageSummary {
     inner: summary::Inner,
 }
 
+mod anon;
 mod callee;
 mod infer;
 mod members;
@@ -195,7 +208,7 @@ pub fn summarize_with(
 /// standard-library stubs, keyed by import path.
 #[derive(Debug, Default)]
 pub struct Universe {
-    packages: std::collections::HashMap<Arc<str>, Arc<PackageSummary>>,
+    packages: FxHashMap<Arc<str>, Arc<PackageSummary>>,
 }
 
 impl Universe {
@@ -204,9 +217,10 @@ impl Universe {
         Universe::default()
     }
 
+    /// Adds a package. An external test package (`name_test`) never
+    /// replaces the package of the same import path: it cannot be imported.
     pub fn insert(&mut self, summary: PackageSummary) {
-        self.packages
-            .insert(summary.import_path.clone(), Arc::new(summary));
+        self.insert_arc(Arc::new(summary));
     }
 
     pub fn package(&self, import_path: &str) -> Option<&PackageSummary> {
@@ -220,7 +234,7 @@ pub struct PackageModel<'a> {
     files: &'a [FileInput<'a>],
     universe: &'a Universe,
     /// This package's own summary (package-level declarations).
-    own: PackageSummary,
+    own: Arc<PackageSummary>,
     bindings: Vec<Binding>,
     /// Per file, per node index: the binding an identifier resolves to.
     res: Vec<Vec<u32>>,
@@ -233,12 +247,20 @@ pub struct PackageModel<'a> {
     elided: FxHashMap<(FileIdx, NodeId), Type>,
     /// Bindings of dot-imported names -> the import path they come from.
     dot_origin: FxHashMap<BindingId, Arc<str>>,
+    /// Bindings whose type mentions an unnamed struct -> the type
+    /// expression giving it (see `anon`).
+    type_nodes: FxHashMap<BindingId, (FileIdx, NodeId)>,
+    /// This package's type declarations: name -> right-hand side.
+    type_specs: FxHashMap<Arc<str>, (FileIdx, NodeId)>,
 }
 
 /// No binding, in [`PackageModel::res`].
 const NO_BINDING: u32 = u32::MAX;
 
 impl<'a> PackageModel<'a> {
+    /// Builds the model. For an external test package (package clause
+    /// `x_test`) given its directory's import path `p`, the model's import
+    /// path is `p_test`, so that `p` still names the package under test.
     pub fn build(
         import_path: &str,
         files: &'a [FileInput<'a>],
@@ -266,7 +288,8 @@ impl<'a> PackageModel<'a> {
 
     /// The binding an identifier refers to or declares. None for field and
     /// method names after a dot, struct literal keys, blank `_`, and names
-    /// that resolve nowhere.
+    /// that resolve nowhere. `v` in `switch v := x.(type)` declares one
+    /// binding per clause (typed by the clause); it resolves to the first.
     pub fn resolve(&self, file: FileIdx, ident: NodeId) -> Option<BindingId> {
         match self.res.get(file)?.get(ident.index()) {
             Some(&b) if b != NO_BINDING => Some(BindingId(b)),

@@ -12,18 +12,20 @@ use super::BindingId;
 pub(crate) struct Scopes<'a> {
     /// Name -> visible bindings, innermost last, with the depth that declared each.
     names: FxHashMap<&'a str, Vec<(BindingId, u32)>>,
-    /// Open scopes: the node that opened each and the names it declared.
-    open: Vec<(NodeId, Vec<&'a str>)>,
+    /// Open scopes: the node that opened each and where its names start in `declared`.
+    open: Vec<(NodeId, usize)>,
+    /// Names declared by the open scopes, outermost first.
+    declared: Vec<&'a str>,
 }
 
 impl<'a> Scopes<'a> {
     pub fn push(&mut self, node: NodeId) {
-        self.open.push((node, Vec::new()));
+        self.open.push((node, self.declared.len()));
     }
 
     pub fn pop(&mut self) {
-        if let Some((_, declared)) = self.open.pop() {
-            for name in declared {
+        if let Some((_, start)) = self.open.pop() {
+            for name in self.declared.drain(start..) {
                 if let Some(stack) = self.names.get_mut(name) {
                     stack.pop();
                 }
@@ -38,10 +40,10 @@ impl<'a> Scopes<'a> {
 
     pub fn declare(&mut self, name: &'a str, id: BindingId) {
         let depth = self.open.len() as u32;
-        let Some(scope) = self.open.last_mut() else {
+        if self.open.is_empty() {
             return;
-        };
-        scope.1.push(name);
+        }
+        self.declared.push(name);
         self.names.entry(name).or_default().push((id, depth));
     }
 

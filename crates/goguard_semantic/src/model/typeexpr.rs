@@ -2,7 +2,7 @@
 //! [`TypeNames`]: package summaries resolve them through the file's imports and
 //! the package's declarations, the model through its scopes.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use goguard_syntax::ast::{RECV, SEND};
 use goguard_syntax::{Ast, Node, NodeId};
@@ -29,7 +29,19 @@ pub(crate) struct Src<'a> {
 
 impl<'a> Src<'a> {
     pub fn name(&self, id: NodeId) -> &'a str {
-        self.ast.ident_name(id, self.text)
+        ident_text(self.ast, id, self.text)
+    }
+}
+
+/// An identifier's name; `_` for synthetic identifiers and for spans that
+/// are not in the source (a missing package name), "" for other nodes.
+pub(crate) fn ident_text<'s>(ast: &Ast, id: NodeId, source: &'s str) -> &'s str {
+    match *ast.node(id) {
+        Node::Ident {
+            synthetic: true, ..
+        } => "_",
+        Node::Ident { pos, end, .. } => source.get(pos as usize..end as usize).unwrap_or("_"),
+        _ => "",
     }
 }
 
@@ -161,7 +173,41 @@ pub(crate) fn literal_type(kind: goguard_syntax::Tok) -> Type {
         Tok::String => "string",
         _ => return Type::Unknown,
     };
-    Type::Basic(name.into())
+    basic(name)
+}
+
+/// Names of the predeclared basic types (and `any`, which is not one here).
+const BASIC_NAMES: &[&str] = &[
+    "bool",
+    "byte",
+    "complex64",
+    "complex128",
+    "float32",
+    "float64",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "rune",
+    "string",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "any",
+];
+
+/// `Basic(name)`, sharing one allocation per predeclared name.
+pub(crate) fn basic(name: &str) -> Type {
+    static SHARED: OnceLock<Vec<Arc<str>>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| BASIC_NAMES.iter().map(|&n| Arc::from(n)).collect());
+    match shared.iter().find(|n| ***n == *name) {
+        Some(n) => Type::Basic(n.clone()),
+        None => Type::Basic(name.into()),
+    }
 }
 
 /// Predeclared type names and the types they denote (`any` and `comparable`
@@ -170,7 +216,7 @@ pub(crate) fn predeclared_type(name: &str) -> Option<Type> {
     Some(match name {
         "bool" | "byte" | "complex64" | "complex128" | "float32" | "float64" | "int" | "int8"
         | "int16" | "int32" | "int64" | "rune" | "string" | "uint" | "uint8" | "uint16"
-        | "uint32" | "uint64" | "uintptr" => Type::Basic(name.into()),
+        | "uint32" | "uint64" | "uintptr" => basic(name),
         "error" => Type::named("", "error"),
         "any" | "comparable" => Type::Interface,
         _ => return None,

@@ -45,18 +45,42 @@ pub(crate) const BUILTIN_TYPES: &[&str] = &[
     "uintptr",
 ];
 
+/// Package `unsafe`, as go/types declares it.
+const UNSAFE: &str = "package unsafe
+
+type ArbitraryType int
+type IntegerType int
+type Pointer *ArbitraryType
+
+func Sizeof(x ArbitraryType) uintptr
+func Offsetof(x ArbitraryType) uintptr
+func Alignof(x ArbitraryType) uintptr
+func Add(ptr Pointer, len IntegerType) Pointer
+func Slice(ptr *ArbitraryType, len IntegerType) []ArbitraryType
+func SliceData(slice []ArbitraryType) *ArbitraryType
+func String(ptr *byte, len IntegerType) string
+func StringData(str string) *byte
+";
+
 /// The standard-library summaries, built on first use.
 fn stdlib_summaries() -> &'static [Arc<PackageSummary>] {
     static STDLIB: OnceLock<Vec<Arc<PackageSummary>>> = OnceLock::new();
     STDLIB.get_or_init(|| {
         let empty = Universe::new();
+        // `unsafe` is built into the compiler; declared here unless stubbed.
+        let unsafe_pkg =
+            (!crate::stdlib::STUBS.iter().any(|s| s.0 == "unsafe")).then_some(("unsafe", UNSAFE));
         crate::stdlib::STUBS
             .iter()
-            .map(|&(path, source)| {
+            .copied()
+            .chain(unsafe_pkg)
+            .map(|(path, source)| {
                 let parsed = goguard_syntax::parse_file(source);
                 let ast = parsed.ast();
                 let name = match *ast.node(parsed.root()) {
-                    Node::File { name, .. } => ast.ident_name(name, source).to_string(),
+                    Node::File { name, .. } => {
+                        super::typeexpr::ident_text(ast, name, source).to_string()
+                    }
                     _ => guess_package_name(path).to_string(),
                 };
                 let file = FileInput {
@@ -85,6 +109,9 @@ impl Universe {
 
     /// Adds a summary shared with other universes.
     pub fn insert_arc(&mut self, summary: Arc<PackageSummary>) {
+        if summary.name.ends_with("_test") && self.packages.contains_key(&summary.import_path) {
+            return;
+        }
         self.packages.insert(summary.import_path.clone(), summary);
     }
 
@@ -107,7 +134,7 @@ impl Universe {
 /// The default name for an import of `path` (None for "C", which binds nothing usable).
 pub(crate) fn package_name_of<'s>(u: &'s Universe, path: &'s str) -> Option<&'s str> {
     match u.package(path) {
-        Some(p) if !p.name.is_empty() => Some(&p.name),
+        Some(p) if !p.name.is_empty() => Some(p.name.strip_suffix("_test").unwrap_or(&p.name)),
         _ => Some(guess_package_name(path)),
     }
 }

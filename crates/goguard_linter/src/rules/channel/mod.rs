@@ -2,5 +2,13 @@
 
 use crate::engine::Rule;
 
+pub mod channel_closed_twice;
+pub mod select_default_spin;
+pub mod time_after_in_loop;
+
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[
+    &channel_closed_twice::ChannelClosedTwice,
+    &select_default_spin::SelectDefaultSpin,
+    &time_after_in_loop::TimeAfterInLoop,
+];

@@ -2,5 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod context_cancel_not_called;
+
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[&context_cancel_not_called::ContextCancelNotCalled];

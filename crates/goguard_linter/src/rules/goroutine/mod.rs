@@ -2,5 +2,11 @@
 
 use crate::engine::Rule;
 
+pub mod loop_variable_captured;
+pub mod wait_group_add_in_goroutine;
+
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[
+    &loop_variable_captured::LoopVariableCaptured,
+    &wait_group_add_in_goroutine::WaitGroupAddInGoroutine,
+];

@@ -2,5 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod lock_not_released;
+
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[&lock_not_released::LockNotReleased];

@@ -21,8 +21,9 @@ use super::{Block, BlockId, BlockKind, Cfg, Exit};
 /// Stack bytes the builder may use below its entry point; deeper statements
 /// become opaque nodes. Parsed trees nest at most `MAX_NEST` productions, but
 /// frame sizes differ between debug and release builds, so the builder
-/// measures rather than counts. Half of a 2 MiB thread stack.
-const STACK_BUDGET: usize = 1 << 20;
+/// measures rather than counts. A quarter of a 2 MiB thread stack, leaving
+/// room for callers that are deep already.
+const STACK_BUDGET: usize = 512 << 10;
 
 /// Nesting depth after which statements become opaque nodes whatever the
 /// stack says (a backstop should the stack measurement be meaningless).
@@ -358,7 +359,12 @@ impl<'a> Builder<'a> {
         }
         self.labels[l].defined = true;
         let goto = self.labels[l].goto;
-        self.blocks[goto.0 as usize].stmt = Some(stmt);
+        // A forward goto created the block where the goto is; it belongs
+        // where the label is.
+        let lp = self.loops.last().copied();
+        let block = &mut self.blocks[goto.0 as usize];
+        block.stmt = Some(stmt);
+        block.loop_stmt = lp;
         l
     }
 

@@ -58,3 +58,12 @@ func nestedBlocks(x int) {
 	;
 	fmt.Println(x)
 }
+
+func longLines(values []string) {
+	fmt.Println("a long line that the dump shortens to sixty characters", values)
+	fmt.Println(
+		"spread",
+		"over",
+		"lines",
+	)
+}

@@ -230,6 +230,48 @@ func nested(mu *sync.Mutex) error {
 
 func try(bool) error { return nil }
 
+func gotoOutOfLoop(xs []int) {
+	for _, x := range xs {
+		if x < 0 {
+			goto out
+		}
+	}
+	return
+out:
+	done() // @out23
+}
+
+func dominance(wg *sync.WaitGroup, early bool, xs []int) {
+	if early {
+		wg.Add(1) // @add24
+	}
+	wg.Add(len(xs)) // @add24b
+	for range xs {
+		go func() { // @go24
+			defer wg.Done()
+		}()
+	}
+	wg.Wait() // @wait24
+}
+
+type response struct{ code int }
+
+func (r *response) Close() {}
+
+func get(string) (*response, error) { return nil, nil }
+
+func errBranch(url string) error {
+	resp, err := get(url) // @get25
+	if err != nil {
+		return err // @errret25
+	}
+	if resp.code != 200 {
+		return nil // @leak25
+	}
+	resp.Close()
+	return nil
+}
+
 func work()    {}
 func done()    {}
 func use(int)  {}

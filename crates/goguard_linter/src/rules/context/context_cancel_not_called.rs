@@ -1,0 +1,221 @@
+//! CX001 context-cancel-not-called.
+
+use goguard_diagnostics::Diagnostic;
+use goguard_semantic::model::Callee;
+use goguard_syntax::{Node, NodeId, NodeKind};
+
+use crate::analyses::expr::{closure_between, place_of, Place};
+use crate::analyses::flow::LeakExit;
+use crate::analyses::release::{
+    binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
+};
+use crate::declare_rule;
+use crate::engine::Context;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds the cancel function returned by `context.WithCancel`,
+    /// `WithTimeout`, `WithDeadline`, their `...Cause` variants, and the stop
+    /// function of `signal.NotifyContext`, when it is discarded or when some
+    /// path returns from the function without calling it.
+    ///
+    /// Handing the function off counts as calling it: returning it, storing
+    /// it in a field, variable, map, slice or struct literal, passing it to a
+    /// call, sending it on a channel, or mentioning it in a function literal
+    /// (`defer func() { cancel() }()`, a goroutine that calls it later).
+    ///
+    /// ## Why is this bad?
+    /// Until it is cancelled, a derived context stays registered with its
+    /// parent and keeps its timer: the memory, the timer and any goroutine
+    /// waiting on `ctx.Done()` live until the parent is cancelled, which for
+    /// a context derived from `context.Background()` is never. In a request
+    /// path this is a leak per request.
+    ///
+    /// ## Example
+    /// ```go
+    /// package fetch
+    ///
+    /// import (
+    ///     "context"
+    ///     "errors"
+    ///     "time"
+    /// )
+    ///
+    /// func lookup(ctx context.Context, key string) (string, error) {
+    ///     ctx, cancel := context.WithTimeout(ctx, time.Second)
+    ///     if key == "" {
+    ///         return "", errors.New("empty key")
+    ///     }
+    ///     defer cancel()
+    ///     <-ctx.Done()
+    ///     return key, nil
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// package fetch
+    ///
+    /// import (
+    ///     "context"
+    ///     "errors"
+    ///     "time"
+    /// )
+    ///
+    /// func lookup(ctx context.Context, key string) (string, error) {
+    ///     ctx, cancel := context.WithTimeout(ctx, time.Second)
+    ///     defer cancel()
+    ///     if key == "" {
+    ///         return "", errors.New("empty key")
+    ///     }
+    ///     <-ctx.Done()
+    ///     return key, nil
+    /// }
+    /// ```
+    ///
+    /// ## Known limitations
+    /// - Not run in `_test.go` files, where a context lives no longer than
+    ///   the test.
+    /// - Any mention of the cancel function inside a function literal counts
+    ///   as calling it, even when the literal calls it only on some paths.
+    /// - Passing the function to any call counts as a hand-off, whatever the
+    ///   callee does with it.
+    /// - Going round a loop back to the call while the previous value is
+    ///   still held is reported as a leak of that value; the path is not
+    ///   followed further.
+    /// - Panics and calls that never return (`os.Exit`, `log.Fatal`) are not
+    ///   paths that need the cancel.
+    pub struct ContextCancelNotCalled {
+        name: "context-cancel-not-called",
+        code: "CX001",
+        domain: Context,
+        category: Correctness,
+        status: Stable,
+        in_tests: false,
+    }
+}
+
+/// The functions returning a context and its cancel (or stop) function.
+const CONSTRUCTORS: &[(&str, &str)] = &[
+    ("context", "WithCancel"),
+    ("context", "WithTimeout"),
+    ("context", "WithDeadline"),
+    ("context", "WithCancelCause"),
+    ("context", "WithTimeoutCause"),
+    ("context", "WithDeadlineCause"),
+    ("os/signal", "NotifyContext"),
+];
+
+impl ContextCancelNotCalled {
+    fn run(&self, cx: &mut Context<'_>) {
+        let mut found = Vec::new();
+        for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
+            if let Some(d) = check_call(cx, call) {
+                found.push(d);
+            }
+        }
+        for d in found {
+            cx.report(d);
+        }
+    }
+}
+
+/// `context.WithTimeout` or `signal.NotifyContext` for a call to one of the
+/// constructors.
+fn constructor_name(cx: &Context<'_>, call: NodeId) -> Option<String> {
+    match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) => CONSTRUCTORS
+            .iter()
+            .find(|(pkg, name)| n.is(pkg, name))
+            .map(|(pkg, name)| format!("{}.{name}", pkg.rsplit('/').next().unwrap_or(pkg))),
+        _ => None,
+    }
+}
+
+fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
+    let ctor = constructor_name(cx, call)?;
+    let what = if ctor.starts_with("signal.") {
+        "stop"
+    } else {
+        "cancel"
+    };
+    let func = cx.enclosing_func(call)?;
+    let discarded = || {
+        cx.diagnostic(
+            call,
+            format!("the {what} function returned by {ctor} is discarded"),
+        )
+        .with_help(format!(
+            "keep the {what} function and call it when the work is done, usually with `defer {what}()`"
+        ))
+    };
+    let Some((stmt, lhs)) = call_results(cx, call) else {
+        // A call whose results are dropped entirely is a leak; any other
+        // place (returned, passed on) hands both results over.
+        let parent = cx.parent(crate::analyses::expr::outer_paren(cx, call))?;
+        return matches!(cx.node(parent), Node::ExprStmt { .. }).then(discarded);
+    };
+    let &[_, cancel_expr] = lhs else {
+        return None;
+    };
+    if is_blank(cx, cancel_expr) {
+        return Some(discarded());
+    }
+    let binding = binding_of(cx, cancel_expr)?;
+    if !is_local_of(cx, binding, func) {
+        return None;
+    }
+    let name = cx.text(cancel_expr);
+    // WithCancelCause returns a CancelCauseFunc, called with a cause.
+    let call_text = if ctor.ends_with("CancelCause") {
+        format!("{name}(nil)")
+    } else {
+        format!("{name}()")
+    };
+    let ob = Obligation {
+        func,
+        creation: stmt,
+        binding,
+        error: None,
+        nil_exempt: true,
+    };
+    let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, func, ident);
+    let exit = find_leak(cx, &ob, &classify)?;
+    let label = match exit {
+        LeakExit::Return(_) => format!("returns here without calling {name}"),
+        LeakExit::FallOff(_) => format!("the function ends here without calling {name}"),
+        LeakExit::LoopBack(_) => {
+            format!("the loop comes back to the call without calling {name}")
+        }
+    };
+    Some(
+        cx.diagnostic(
+            call,
+            format!("the {what} function returned by {ctor} is not called on every path"),
+        )
+        .with_help(match exit {
+            LeakExit::LoopBack(_) => format!(
+                "call {call_text} before each iteration ends, `continue` included (a `defer` in a loop waits for the function to return)"
+            ),
+            _ => format!(
+                "call {name} on every path, usually with `defer {call_text}` right after the call"
+            ),
+        })
+        .with_related(exit.span(cx), label),
+    )
+}
+
+/// What a use of the cancel function does: calling it releases, mentioning
+/// it in a closure counts as calling it, reading it in a comparison does
+/// nothing, anything else hands it off.
+fn classify_use(cx: &Context<'_>, func: NodeId, ident: NodeId) -> UseRole {
+    if closure_between(cx, ident, func).is_some() {
+        return UseRole::Release;
+    }
+    match place_of(cx, ident) {
+        Place::Called { .. } => UseRole::Release,
+        Place::AssignedTo { .. } => UseRole::Reassign,
+        Place::Read | Place::Selected { .. } => UseRole::Other,
+        _ => UseRole::Escape,
+    }
+}

@@ -1,0 +1,297 @@
+//! GR003 wait-group-add-in-goroutine: a goroutine counts itself in a
+//! WaitGroup (`wg.Add` inside it, before its `wg.Done`) while the function
+//! that started it waits on that WaitGroup.
+
+use goguard_semantic::model::BindingKind;
+use goguard_syntax::{Node, NodeId, NodeKind};
+
+use crate::analyses::loops::{
+    access_path, cfg_anchor, lit_run, method_call_parts, started_lit, visit, AccessPath, LitRun,
+};
+use crate::declare_rule;
+use crate::engine::Context;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `wg.Add(n)` executed inside a goroutine that also calls
+    /// `wg.Done()` for the same WaitGroup, when the function that starts the
+    /// goroutine calls `wg.Wait()` after the `go` statement and does not
+    /// itself call `wg.Add` before starting it. The `Add` may be anywhere
+    /// in the goroutine before its `Done`, not only its first statement.
+    ///
+    /// ## Why is this bad?
+    /// `Wait` returns as soon as the counter is zero. Nothing guarantees
+    /// that the new goroutine runs its `Add` before the parent reaches
+    /// `Wait`: the parent can see a zero counter and continue while the
+    /// goroutine is still working (or has not even started), so results
+    /// are read too early or channels are closed under a sender. The race
+    /// detector reports it only when the timing happens to line up.
+    ///
+    /// ## Example
+    /// ```go
+    /// package fanout
+    ///
+    /// import "sync"
+    ///
+    /// func process(items []int, handle func(int)) {
+    /// 	var wg sync.WaitGroup
+    /// 	for _, it := range items {
+    /// 		go func(it int) {
+    /// 			wg.Add(1)
+    /// 			defer wg.Done()
+    /// 			handle(it)
+    /// 		}(it)
+    /// 	}
+    /// 	wg.Wait()
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// package fanout
+    ///
+    /// import "sync"
+    ///
+    /// func process(items []int, handle func(int)) {
+    /// 	var wg sync.WaitGroup
+    /// 	for _, it := range items {
+    /// 		wg.Add(1)
+    /// 		go func(it int) {
+    /// 			defer wg.Done()
+    /// 			handle(it)
+    /// 		}(it)
+    /// 	}
+    /// 	wg.Wait()
+    /// }
+    /// ```
+    ///
+    /// ## Known limitations
+    /// Only goroutines started with `go func() { ... }()` are examined, and
+    /// only when the `Wait` is in the same function as the `go` statement
+    /// (directly or in a closure it starts) or, for a WaitGroup in a field
+    /// of the receiver, in another method of the same type in the same
+    /// file. The receiver
+    /// of `Add`, `Done` and `Wait` must be typed `sync.WaitGroup`.
+    pub struct WaitGroupAddInGoroutine {
+        name: "wait-group-add-in-goroutine",
+        code: "GR003",
+        domain: Goroutine,
+        category: Correctness,
+        status: Stable,
+    }
+}
+
+/// A WaitGroup method call found in a function body.
+struct WgCall<'a> {
+    call: NodeId,
+    path: AccessPath<'a>,
+    /// Runs as part of the searched body itself: outside function literals
+    /// or only in literals called in place or deferred (not in a goroutine
+    /// it starts, nor in a stored function value).
+    own: bool,
+    /// Deferred, directly or through a deferred literal.
+    deferred: bool,
+}
+
+impl WaitGroupAddInGoroutine {
+    fn run(&self, cx: &mut Context<'_>) {
+        let gos = cx.nodes_of_kind(NodeKind::GoStmt).to_vec();
+        for go in gos {
+            let Some(lit) = started_lit(cx, go) else {
+                continue;
+            };
+            let Some(parent_func) = cx.enclosing_func(go) else {
+                continue;
+            };
+            let Node::FuncLit { body, .. } = *cx.node(lit) else {
+                continue;
+            };
+            let adds = wg_calls(cx, body, "Add");
+            let dones = wg_calls(cx, body, "Done");
+            for add in adds.iter().filter(|a| a.own && !a.deferred) {
+                let counts_itself = dones.iter().any(|d| d.own && d.path == add.path);
+                let done_before = dones.iter().any(|d| {
+                    d.path == add.path
+                        && d.own
+                        && !d.deferred
+                        && cx.ast().pos(d.call) < cx.ast().pos(add.call)
+                });
+                if !counts_itself || done_before {
+                    continue;
+                }
+                let Some(wait) = wait_after(cx, parent_func, go, lit, &add.path)
+                    .or_else(|| wait_in_sibling_method(cx, parent_func, &add.path))
+                else {
+                    continue;
+                };
+                if parent_adds_before(cx, parent_func, go, lit, &add.path) {
+                    continue;
+                }
+                let diagnostic = cx
+                    .diagnostic(
+                        add.call,
+                        "WaitGroup.Add inside the goroutine it counts races with Wait",
+                    )
+                    .with_help("call Add before the go statement that starts the goroutine")
+                    .with_related(go_header_span(cx, go, lit), "goroutine started here")
+                    .with_related(cx.span(wait), "Wait may return before the Add runs");
+                cx.report(diagnostic);
+            }
+        }
+    }
+}
+
+/// The calls `x.<method>(...)` on a sync.WaitGroup under `root`, with their
+/// access paths. Deferred calls and calls in function literals are marked.
+fn wg_calls<'a>(cx: &Context<'a>, root: NodeId, method: &str) -> Vec<WgCall<'a>> {
+    let mut out = Vec::new();
+    visit(cx, root, |id| {
+        if let Some((recv, name)) = method_call_parts(cx, id) {
+            if name == method
+                && cx
+                    .model()
+                    .callee(cx.file(), id)
+                    .is_method("sync", "WaitGroup", method)
+            {
+                if let Some(path) = access_path(cx, recv) {
+                    let within = || cx.ancestors(id).take_while(|&a| a != root);
+                    let own = within().all(|a| {
+                        !matches!(cx.node(a), Node::FuncLit { .. })
+                            || matches!(lit_run(cx, a), LitRun::CalledInPlace | LitRun::Deferred)
+                    });
+                    let deferred = within().any(|a| matches!(cx.node(a), Node::DeferStmt { .. }));
+                    out.push(WgCall {
+                        call: id,
+                        path,
+                        own,
+                        deferred,
+                    });
+                }
+            }
+        }
+        true
+    });
+    out
+}
+
+/// A `Wait` on `path` in the spawning function (outside the goroutine's
+/// literal) that can run after the `go` statement.
+fn wait_after(
+    cx: &Context<'_>,
+    func: NodeId,
+    go: NodeId,
+    lit: NodeId,
+    path: &AccessPath<'_>,
+) -> Option<NodeId> {
+    let body = func_body(cx, func)?;
+    let cfg = cx.cfg(func);
+    wg_calls(cx, body, "Wait")
+        .into_iter()
+        .filter(|w| &w.path == path && !crate::analyses::loops::contains(cx, lit, w.call))
+        .filter(|w| !in_stored_lit(cx, w.call, func))
+        .find(|w| match cfg {
+            Some(cfg) => match (
+                cfg_anchor(cx, cfg, func, go),
+                cfg_anchor(cx, cfg, func, w.call),
+            ) {
+                (Some(g), Some(wa)) => cfg.reaches(g, wa),
+                _ => false,
+            },
+            None => cx.ast().pos(w.call) > cx.ast().pos(go),
+        })
+        .map(|w| w.call)
+}
+
+/// For a WaitGroup in a field of the method's receiver (`s.wg`), a `Wait`
+/// on the same field in another method of the same type in this file
+/// (`Close`, `Stop`): it can run as soon as the spawning method returns.
+fn wait_in_sibling_method(cx: &Context<'_>, func: NodeId, path: &AccessPath<'_>) -> Option<NodeId> {
+    if path.fields.is_empty() {
+        return None;
+    }
+    let Node::FuncDecl { recv: Some(_), .. } = *cx.node(func) else {
+        return None;
+    };
+    let recv_binding = cx.model().binding(path.root);
+    if recv_binding.kind != BindingKind::Receiver {
+        return None;
+    }
+    let recv_type = recv_binding.ty.named_ref()?.clone();
+    cx.nodes_of_kind(NodeKind::FuncDecl)
+        .iter()
+        .copied()
+        .filter(|&f| f != func)
+        .find_map(|f| {
+            let Node::FuncDecl {
+                recv: Some(_),
+                body: Some(body),
+                ..
+            } = *cx.node(f)
+            else {
+                return None;
+            };
+            wg_calls(cx, body, "Wait").into_iter().find_map(|w| {
+                let b = cx.model().binding(w.path.root);
+                (w.own
+                    && b.kind == BindingKind::Receiver
+                    && b.ty.named_ref() == Some(&recv_type)
+                    && w.path.fields == path.fields)
+                    .then_some(w.call)
+            })
+        })
+}
+
+/// True when the spawning function calls `Add` on `path` (outside the
+/// goroutine) on a path that reaches the `go` statement: it counts the
+/// goroutine itself.
+fn parent_adds_before(
+    cx: &Context<'_>,
+    func: NodeId,
+    go: NodeId,
+    lit: NodeId,
+    path: &AccessPath<'_>,
+) -> bool {
+    let Some(body) = func_body(cx, func) else {
+        return true;
+    };
+    let cfg = cx.cfg(func);
+    wg_calls(cx, body, "Add")
+        .into_iter()
+        .filter(|a| &a.path == path && !crate::analyses::loops::contains(cx, lit, a.call))
+        .any(|a| match cfg {
+            Some(cfg) => match (
+                cfg_anchor(cx, cfg, func, a.call),
+                cfg_anchor(cx, cfg, func, go),
+            ) {
+                (Some(ad), Some(g)) => ad == g || cfg.reaches(ad, g),
+                // Unsure where it runs: assume it covers the goroutine.
+                _ => true,
+            },
+            None => true,
+        })
+}
+
+/// True when `node` lies in a function literal (inside `func`) that is
+/// neither called in place, started nor deferred: it may never run here.
+fn in_stored_lit(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
+    cx.ancestors(node)
+        .take_while(|&a| a != func)
+        .any(|a| matches!(cx.node(a), Node::FuncLit { .. }) && lit_run(cx, a) == LitRun::Other)
+}
+
+fn func_body(cx: &Context<'_>, func: NodeId) -> Option<NodeId> {
+    match *cx.node(func) {
+        Node::FuncDecl { body, .. } => body,
+        Node::FuncLit { body, .. } => Some(body),
+        _ => None,
+    }
+}
+
+/// The span of `go func(...) {`.
+fn go_header_span(cx: &Context<'_>, go: NodeId, lit: NodeId) -> goguard_diagnostics::Span {
+    let ast = cx.ast();
+    match *cx.node(lit) {
+        Node::FuncLit { body, .. } => cx.span_between(ast.pos(go), ast.pos(body).saturating_add(1)),
+        _ => cx.span(go),
+    }
+}

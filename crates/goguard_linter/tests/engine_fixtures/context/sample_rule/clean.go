@@ -1,0 +1,9 @@
+// fixture: clean
+package p
+
+func work() {}
+
+func call() {
+	work()
+	defer work()
+}

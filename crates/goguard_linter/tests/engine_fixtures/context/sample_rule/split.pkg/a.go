@@ -1,0 +1,5 @@
+package p
+
+func a() {
+	go b() // want: sample-rule
+}

@@ -1,0 +1,4 @@
+// fixture: clean
+package p
+
+func b() {}
