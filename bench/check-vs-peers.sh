@@ -68,7 +68,7 @@ if [[ $tools == *goguard* ]]; then
 		(cd "$repo" && cargo build --release --quiet -p goguard)
 	fi
 	goguard=$(realpath "$goguard")
-	read -r -a goguard_args <<<"${GOGUARD_ARGS:-check -j$jobs --color never}"
+	read -r -a goguard_args <<<"${GOGUARD_ARGS:-check -j$jobs --color never --no-progress}"
 fi
 
 measure="$out/measure"
