@@ -1,0 +1,3 @@
+module goguard.bench/measure
+
+go 1.22
