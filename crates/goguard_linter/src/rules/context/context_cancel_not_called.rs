@@ -108,14 +108,10 @@ const CONSTRUCTORS: &[(&str, &str)] = &[
 
 impl ContextCancelNotCalled {
     fn run(&self, cx: &mut Context<'_>) {
-        let mut found = Vec::new();
         for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
             if let Some(d) = check_call(cx, call) {
-                found.push(d);
+                cx.report(d);
             }
-        }
-        for d in found {
-            cx.report(d);
         }
     }
 }

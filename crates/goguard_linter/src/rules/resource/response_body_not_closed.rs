@@ -125,14 +125,10 @@ const METHODS: &[(&str, &str)] = &[
 
 impl ResponseBodyNotClosed {
     fn run(&self, cx: &mut Context<'_>) {
-        let mut found = Vec::new();
         for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
             if let Some(d) = check_call(cx, call) {
-                found.push(d);
+                cx.report(d);
             }
-        }
-        for d in found {
-            cx.report(d);
         }
     }
 }

@@ -115,14 +115,10 @@ impl TickerNotStopped {
         if cx.main_module_go_version() >= COLLECTED_FROM {
             return;
         }
-        let mut found = Vec::new();
         for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
             if let Some(d) = check_call(cx, call) {
-                found.push(d);
+                cx.report(d);
             }
-        }
-        for d in found {
-            cx.report(d);
         }
     }
 }
