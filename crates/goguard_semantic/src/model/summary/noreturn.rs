@@ -118,7 +118,7 @@ pub(super) fn compute<'s>(
     let cands: Vec<(Candidate<'s>, Option<std::sync::Arc<str>>)> = cands;
     let mut funcs: FxHashSet<std::sync::Arc<str>> = FxHashSet::default();
     let mut methods: FxHashSet<(std::sync::Arc<str>, std::sync::Arc<str>)> = FxHashSet::default();
-    for _round in 0..4 {
+    for round in 0..4 {
         let mut changed = false;
         for (c, recv) in &cands {
             let key_m = recv
@@ -149,7 +149,13 @@ pub(super) fn compute<'s>(
                     &methods,
                 )
             };
-            if !mentions_ending(src, c.body, &resolve) {
+            // Library facts do not change between rounds: after the first,
+            // only a call to a newly ending function of the package can help.
+            let local = |n: &str| funcs.contains(n) || methods.iter().any(|(_, m)| &**m == n);
+            if round > 0 && !calls_named(src, c.body, &local) {
+                continue;
+            }
+            if round == 0 && !mentions_ending(src, c.body, &resolve) {
                 continue;
             }
             let g = Cfg::build(src.ast, src.text, c.body, &resolve);
@@ -191,6 +197,20 @@ fn mentions_ending(src: Src<'_>, body: NodeId, ends: &dyn Fn(NodeId) -> bool) ->
             _ => return false,
         };
         ENDING_NAMES.contains(&name) || ends(n)
+    })
+}
+
+/// True when the body calls a function or method named so that `named` holds.
+fn calls_named(src: Src<'_>, body: NodeId, named: &dyn Fn(&str) -> bool) -> bool {
+    src.ast.walk(body).take(200_000).any(|n| {
+        let Node::CallExpr { fun, .. } = *src.ast.node(n) else {
+            return false;
+        };
+        match *src.ast.node(fun) {
+            Node::Ident { .. } => named(src.name(fun)),
+            Node::SelectorExpr { sel, .. } => named(src.name(sel)),
+            _ => false,
+        }
     })
 }
 
