@@ -286,6 +286,30 @@ impl<'a> PackageModel<'a> {
         &self.own
     }
 
+    /// True when a call to `callee` never returns: a library function known
+    /// to exit, panic or stop the test ([`crate::cfg::never_returns`]), or a
+    /// function or method whose summary says so (this package's or another
+    /// of the universe).
+    pub fn never_returns(&self, callee: &Callee) -> bool {
+        if crate::cfg::never_returns(callee) {
+            return true;
+        }
+        let summary = |pkg: &str| {
+            if pkg == &*self.import_path {
+                Some(&*self.own)
+            } else {
+                self.universe.package(pkg)
+            }
+        };
+        match callee {
+            Callee::Func(n) => summary(&n.pkg).is_some_and(|p| p.func_never_returns(&n.name)),
+            Callee::Method { recv, name } => {
+                summary(&recv.pkg).is_some_and(|p| p.method_never_returns(&recv.name, name))
+            }
+            _ => false,
+        }
+    }
+
     /// The binding an identifier refers to or declares. None for field and
     /// method names after a dot, struct literal keys, blank `_`, and names
     /// that resolve nowhere. `v` in `switch v := x.(type)` declares one

@@ -16,6 +16,7 @@ use crate::types::{NamedRef, Signature, Type};
 mod decls;
 mod init;
 mod names;
+mod noreturn;
 
 pub(crate) use decls::{field_list_names, receiver_type_params, type_decl};
 use decls::{receiver_base, type_param_names};
@@ -80,6 +81,10 @@ pub(crate) struct Inner {
     pub types: FxHashMap<Arc<str>, TypeDecl>,
     pub vars: FxHashMap<Arc<str>, VarDecl>,
     pub consts: FxHashMap<Arc<str>, Type>,
+    /// Package-level functions that never return (see [`noreturn`]).
+    pub never_returns: rustc_hash::FxHashSet<Arc<str>>,
+    /// Methods that never return: (receiver base type, method).
+    pub never_returns_methods: rustc_hash::FxHashSet<(Arc<str>, Arc<str>)>,
     /// Identifies the files summarized (see [`fingerprint`]).
     pub fingerprint: u64,
 }
@@ -103,6 +108,19 @@ impl PackageSummary {
     /// The type of package-level constant `name`.
     pub fn const_type(&self, name: &str) -> Option<&Type> {
         self.inner.consts.get(name)
+    }
+
+    /// True when package-level function `name` never returns to its caller
+    /// (it always panics, exits or stops the test on every path).
+    pub fn func_never_returns(&self, name: &str) -> bool {
+        self.inner.never_returns.contains(name)
+    }
+
+    /// True when method `method` declared on type `type_name` never returns.
+    pub fn method_never_returns(&self, type_name: &str, method: &str) -> bool {
+        self.inner
+            .never_returns_methods
+            .contains(&(Arc::from(type_name), Arc::from(method)))
     }
 
     /// Names of all package-level functions, types, vars and consts.
@@ -294,6 +312,28 @@ pub(crate) fn summarize<'s>(
             t.methods.push(m);
         }
     }
+    let param_type = |fi: usize, t: NodeId| {
+        let f = &files[fi];
+        let src = Src {
+            ast: f.parsed.ast(),
+            text: f.source,
+        };
+        let fnames = FileNames {
+            pkg: info,
+            file: fi,
+            type_params: Vec::new(),
+            alias_depth: &alias_depth,
+        };
+        typeexpr::convert(src, &fnames, t)
+    };
+    noreturn::compute(
+        import_path,
+        files,
+        &info.imports,
+        known,
+        &mut inner,
+        &param_type,
+    );
     inner.fingerprint = fingerprint(files);
     PackageSummary {
         import_path: import_path.into(),
