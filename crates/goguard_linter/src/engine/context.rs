@@ -153,7 +153,12 @@ impl<'a> Context<'a> {
     /// shared by all rules; None for a declaration without a body.
     pub fn cfg(&self, func: NodeId) -> Option<&'a Cfg> {
         let (model, file) = (self.model, self.file);
-        let no_return = move |call: NodeId| never_returns(&model.callee(file, call));
+        // Known no-return calls, and functions of the workspace whose every
+        // exit is a panic or such a call (test helpers calling t.Fatal).
+        let no_return = move |call: NodeId| {
+            let callee = model.callee(file, call);
+            never_returns(&callee) || model.never_returns(&callee)
+        };
         self.facts.cfg(func, self.source(), &no_return)
     }
 
