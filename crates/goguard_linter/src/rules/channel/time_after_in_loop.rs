@@ -76,7 +76,8 @@ declare_rule! {
     /// loop (the debounce idiom `if t == nil { t = time.After(d) }`) lives
     /// across iterations and is not reported, nor is a select whose other
     /// cases only wait for `ctx.Done()` (a cancellable sleep: cancellation
-    /// happens once). A loop that only ever runs
+    /// happens once). Test files are not checked: a test's timers live no
+    /// longer than the test binary. A loop that only ever runs
     /// once because of its data is not recognised.
     pub struct TimeAfterInLoop {
         name: "time-after-in-loop",
@@ -85,6 +86,7 @@ declare_rule! {
         category: Perf,
         status: Stable,
         go_below: (1, 23),
+        in_tests: false,
     }
 }
 
