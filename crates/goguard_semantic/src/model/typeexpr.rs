@@ -176,34 +176,15 @@ pub(crate) fn literal_type(kind: goguard_syntax::Tok) -> Type {
     basic(name)
 }
 
-/// Names of the predeclared basic types (and `any`, which is not one here).
-const BASIC_NAMES: &[&str] = &[
-    "bool",
-    "byte",
-    "complex64",
-    "complex128",
-    "float32",
-    "float64",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "rune",
-    "string",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "any",
-];
-
-/// `Basic(name)`, sharing one allocation per predeclared name.
+/// `Basic(name)`, sharing one allocation per predeclared type name.
 pub(crate) fn basic(name: &str) -> Type {
     static SHARED: OnceLock<Vec<Arc<str>>> = OnceLock::new();
-    let shared = SHARED.get_or_init(|| BASIC_NAMES.iter().map(|&n| Arc::from(n)).collect());
+    let shared = SHARED.get_or_init(|| {
+        super::universe::BUILTIN_TYPES
+            .iter()
+            .map(|&n| Arc::from(n))
+            .collect()
+    });
     match shared.iter().find(|n| ***n == *name) {
         Some(n) => Type::Basic(n.clone()),
         None => Type::Basic(name.into()),
