@@ -4,25 +4,18 @@
 //! a later iteration, and the access paths (`wg`, `s.done`) rules compare
 //! across statements and closures.
 
-use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind};
 use goguard_syntax::{Child, Node, NodeId, Tok};
 
 use crate::engine::Context;
 
+// Shared with the resource rules: one way to strip parentheses and to find
+// the CFG node executing an expression.
+pub use super::expr::unparen;
+pub use super::flow::anchor;
+
 /// How deep selector chains and parenthesised expressions are followed.
 const MAX_DEPTH: usize = 32;
-
-/// The expression inside any parentheses.
-pub fn unparen(cx: &Context<'_>, mut id: NodeId) -> NodeId {
-    for _ in 0..MAX_DEPTH {
-        match *cx.node(id) {
-            Node::ParenExpr { x, .. } => id = x,
-            _ => break,
-        }
-    }
-    id
-}
 
 /// True for a `for` or `range` statement.
 pub fn is_loop(node: &Node) -> bool {
@@ -129,30 +122,12 @@ fn enclosing_loop_where(
     None
 }
 
-/// The node of `func`'s CFG that executes `node`: the node itself or its
-/// nearest ancestor that some block holds (a statement, a condition, a
-/// select communication). Looks through function literals called in place.
-pub fn cfg_anchor(cx: &Context<'_>, cfg: &Cfg, func: NodeId, node: NodeId) -> Option<NodeId> {
-    if cfg.locate(node).is_some() {
-        return Some(node);
-    }
-    for anc in cx.ancestors(node) {
-        if anc == func {
-            return None;
-        }
-        if cfg.locate(anc).is_some() {
-            return Some(anc);
-        }
-    }
-    None
-}
-
 /// Whether the statement holding `node` can run again after it ran, in the
 /// function `func` (a loop back edge leads from it to itself). None when the
 /// function has no CFG or the node is not in it.
 pub fn runs_again(cx: &Context<'_>, func: NodeId, node: NodeId) -> Option<bool> {
     let cfg = cx.cfg(func)?;
-    let anchor = cfg_anchor(cx, cfg, func, node)?;
+    let anchor = anchor(cx, func, cfg, node)?;
     Some(cfg.reaches(anchor, anchor))
 }
 

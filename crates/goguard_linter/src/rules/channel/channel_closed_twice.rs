@@ -6,7 +6,7 @@ use goguard_semantic::cfg::ExitFilter;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
 use crate::analyses::loops::{
-    access_path, cfg_anchor, enclosing_loop, lit_run, loop_body, loop_header_span, unparen, visit,
+    access_path, anchor, enclosing_loop, lit_run, loop_body, loop_header_span, unparen, visit,
     AccessPath, LitRun,
 };
 use crate::declare_rule;
@@ -271,8 +271,8 @@ fn closed_before(cx: &Context<'_>, func: NodeId, first: &Close<'_>, second: &Clo
         return false;
     }
     let (Some(a), Some(b)) = (
-        cfg_anchor(cx, cfg, func, first.stmt),
-        cfg_anchor(cx, cfg, func, second.stmt),
+        anchor(cx, func, cfg, first.stmt),
+        anchor(cx, func, cfg, second.stmt),
     ) else {
         return false;
     };
@@ -312,7 +312,7 @@ fn repeated_by_loop(cx: &Context<'_>, func: NodeId, close: &Close<'_>) -> Option
         return None;
     }
     let cfg = cx.cfg(func)?;
-    let anchor = cfg_anchor(cx, cfg, func, close.stmt)?;
+    let anchor = anchor(cx, func, cfg, close.stmt)?;
     cfg.reaches(anchor, anchor).then_some(loop_stmt)
 }
 

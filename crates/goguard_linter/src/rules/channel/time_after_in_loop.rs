@@ -5,8 +5,8 @@ use goguard_semantic::load::GoVersion;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
 use crate::analyses::loops::{
-    calls_func, cfg_anchor, enclosing_loop_in_place, ends_leaving_loop, loop_header_span,
-    runs_again, unparen,
+    anchor, calls_func, enclosing_loop_in_place, ends_leaving_loop, loop_header_span, runs_again,
+    unparen,
 };
 use crate::declare_rule;
 use crate::engine::Context;
@@ -294,10 +294,10 @@ fn can_go_round(
         return true;
     };
     let from = comm.or_else(|| cx.ast().list(body).first().copied());
-    let (Some(from), Some(to)) = (from, cfg_anchor(cx, cfg, func, call)) else {
+    let (Some(from), Some(to)) = (from, anchor(cx, func, cfg, call)) else {
         return true;
     };
-    match cfg_anchor(cx, cfg, func, from) {
+    match anchor(cx, func, cfg, from) {
         Some(from) => cfg.reaches(from, to),
         None => true,
     }

@@ -398,26 +398,7 @@ fn is_errgroup_go(cx: &Context<'_>, call: NodeId) -> bool {
 /// `t.Run(name, func(t *testing.T) { t.Parallel(); ... })`.
 fn is_parallel_subtest(cx: &Context<'_>, call: NodeId, lit: NodeId) -> bool {
     let callee = cx.model().callee(cx.file(), call);
-    if !callee.is_method("testing", "T", "Run") {
-        return false;
-    }
-    let Node::FuncLit { body, .. } = *cx.node(lit) else {
-        return false;
-    };
-    let Node::BlockStmt { list, .. } = *cx.node(body) else {
-        return false;
-    };
-    cx.ast().list(list).iter().any(|&s| {
-        let Node::ExprStmt { x } = *cx.node(s) else {
-            return false;
-        };
-        let x = unparen(cx, x);
-        matches!(cx.node(x), Node::CallExpr { .. })
-            && cx
-                .model()
-                .callee(cx.file(), x)
-                .is_method("testing", "T", "Parallel")
-    })
+    callee.is_method("testing", "T", "Run") && parallel_call_end(cx, lit) > 0
 }
 
 /// True when `var` is assigned, incremented or has its address taken

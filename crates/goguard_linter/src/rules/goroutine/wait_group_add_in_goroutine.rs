@@ -6,7 +6,7 @@ use goguard_semantic::model::BindingKind;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::loops::{
-    access_path, cfg_anchor, lit_run, method_call_parts, started_lit, visit, AccessPath, LitRun,
+    access_path, anchor, lit_run, method_call_parts, started_lit, visit, AccessPath, LitRun,
 };
 use crate::declare_rule;
 use crate::engine::Context;
@@ -190,10 +190,7 @@ fn wait_after(
         .filter(|w| &w.path == path && !crate::analyses::loops::contains(cx, lit, w.call))
         .filter(|w| !in_stored_lit(cx, w.call, func))
         .find(|w| match cfg {
-            Some(cfg) => match (
-                cfg_anchor(cx, cfg, func, go),
-                cfg_anchor(cx, cfg, func, w.call),
-            ) {
+            Some(cfg) => match (anchor(cx, func, cfg, go), anchor(cx, func, cfg, w.call)) {
                 (Some(g), Some(wa)) => cfg.reaches(g, wa),
                 _ => false,
             },
@@ -259,10 +256,7 @@ fn parent_adds_before(
         .into_iter()
         .filter(|a| &a.path == path && !crate::analyses::loops::contains(cx, lit, a.call))
         .any(|a| match cfg {
-            Some(cfg) => match (
-                cfg_anchor(cx, cfg, func, a.call),
-                cfg_anchor(cx, cfg, func, go),
-            ) {
+            Some(cfg) => match (anchor(cx, func, cfg, a.call), anchor(cx, func, cfg, go)) {
                 (Some(ad), Some(g)) => ad == g || cfg.reaches(ad, g),
                 // Unsure where it runs: assume it covers the goroutine.
                 _ => true,
