@@ -263,13 +263,8 @@ pub fn access_path<'a>(cx: &Context<'a>, expr: NodeId) -> Option<AccessPath<'a>>
 /// The receiver expression and method name of a method-style call
 /// `x.name(...)`.
 pub fn method_call_parts<'a>(cx: &Context<'a>, call: NodeId) -> Option<(NodeId, &'a str)> {
-    let Node::CallExpr { fun, .. } = *cx.node(call) else {
-        return None;
-    };
-    match *cx.node(unparen(cx, fun)) {
-        Node::SelectorExpr { x, sel } => Some((x, cx.text(sel))),
-        _ => None,
-    }
+    let (fun, _) = super::expr::call_parts(cx, call)?;
+    super::expr::selector(cx, unparen(cx, fun))
 }
 
 /// The span of a loop's header, from `for` through the body's opening brace.

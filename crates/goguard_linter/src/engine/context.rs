@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use goguard_diagnostics::{Diagnostic, FileId, Severity, Span};
-use goguard_semantic::cfg::{never_returns, Cfg};
+use goguard_semantic::cfg::Cfg;
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileIdx, PackageModel};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Pos};
@@ -155,10 +155,7 @@ impl<'a> Context<'a> {
         let (model, file) = (self.model, self.file);
         // Known no-return calls, and functions of the workspace whose every
         // exit is a panic or such a call (test helpers calling t.Fatal).
-        let no_return = move |call: NodeId| {
-            let callee = model.callee(file, call);
-            never_returns(&callee) || model.never_returns(&callee)
-        };
+        let no_return = move |call: NodeId| model.never_returns(&model.callee(file, call));
         self.facts.cfg(func, self.source(), &no_return)
     }
 
