@@ -30,6 +30,16 @@ pub enum LeakExit {
 }
 
 impl LeakExit {
+    /// The label of the exit's related span; `missing` says what was not
+    /// done ("calling cancel", "stopping t").
+    pub fn label(self, missing: &str) -> String {
+        match self {
+            LeakExit::Return(_) => format!("returns here without {missing}"),
+            LeakExit::FallOff(_) => format!("the function ends here without {missing}"),
+            LeakExit::LoopBack(_) => format!("the loop comes back to the call without {missing}"),
+        }
+    }
+
     /// Where to point at the exit.
     pub fn span(self, cx: &Context<'_>) -> Span {
         match self {

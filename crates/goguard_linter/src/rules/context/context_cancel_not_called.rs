@@ -177,13 +177,7 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     };
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, func, ident);
     let exit = find_leak(cx, &ob, &classify)?;
-    let label = match exit {
-        LeakExit::Return(_) => format!("returns here without calling {name}"),
-        LeakExit::FallOff(_) => format!("the function ends here without calling {name}"),
-        LeakExit::LoopBack(_) => {
-            format!("the loop comes back to the call without calling {name}")
-        }
-    };
+    let label = exit.label(&format!("calling {name}"));
     Some(
         cx.diagnostic(
             call,

@@ -208,11 +208,10 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     };
     let exit = find_leak(cx, &ob, &classify_use)?;
     let label = match exit {
-        LeakExit::Return(_) => format!("returns here without closing {resp}.Body"),
-        LeakExit::FallOff(_) => format!("the function ends here without closing {resp}.Body"),
         LeakExit::LoopBack(_) => {
             format!("the loop makes the next request without closing {resp}.Body")
         }
+        _ => exit.label(&format!("closing {resp}.Body")),
     };
     Some(
         cx.diagnostic(

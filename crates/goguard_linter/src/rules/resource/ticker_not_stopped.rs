@@ -198,13 +198,7 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         Kind::NewTimer => "the timer from time.NewTimer",
         Kind::Tick => return Some(unstoppable(cx, call, kind, exit)),
     };
-    let label = match exit {
-        LeakExit::Return(_) => format!("returns here without stopping {name}"),
-        LeakExit::FallOff(_) => format!("the function ends here without stopping {name}"),
-        LeakExit::LoopBack(_) => {
-            format!("the loop comes back to the call without stopping {name}")
-        }
-    };
+    let label = exit.label(&format!("stopping {name}"));
     let help = match exit {
         LeakExit::LoopBack(_) => format!(
             "stop {name} before the loop makes the next one (a `defer` in a loop waits for the function to return)"
