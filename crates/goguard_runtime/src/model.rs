@@ -219,8 +219,49 @@ pub struct Ancestor {
     pub creator_id: Option<u64>,
 }
 
+/// What made the program print a dump, when the text before it says so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DumpCause {
+    /// `panic: test timed out after D`: the test binary's alarm fired after the
+    /// tests had run for `seconds` without finishing.
+    TestTimeout { seconds: f64, line: LineNo },
+    /// `fatal error: all goroutines are asleep - deadlock!`: the runtime's own
+    /// whole-program deadlock check.
+    AllGoroutinesAsleep { line: LineNo },
+    /// A signal preamble such as `SIGQUIT: quit` (a dump asked for from outside).
+    Signal { name: String, line: LineNo },
+    /// Another `panic:` or `fatal error:`: the program crashed.
+    Crash { message: String, line: LineNo },
+}
+
+impl DumpCause {
+    pub fn line(&self) -> LineNo {
+        match self {
+            DumpCause::TestTimeout { line, .. }
+            | DumpCause::AllGoroutinesAsleep { line }
+            | DumpCause::Signal { line, .. }
+            | DumpCause::Crash { line, .. } => *line,
+        }
+    }
+}
+
+/// Which profile the snapshot is, for aggregated formats (tracebacks are all
+/// goroutines, with `(leaked)` marks on some when the runtime looked for leaks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// Every goroutine (`goroutine` profile, tracebacks).
+    #[default]
+    Goroutine,
+    /// Only the goroutines the runtime's leak detector proved blocked forever
+    /// (`goroutineleak` profile, Go 1.26 with GOEXPERIMENT=goroutineleakprofile,
+    /// Go 1.27+).
+    GoroutineLeak,
+}
+
 /// One dump: a point in time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snapshot {
     pub format: DumpFormat,
     /// Total goroutines as the dump states it (debug=1 `total N`) or as counted.
@@ -228,6 +269,22 @@ pub struct Snapshot {
     pub goroutines: Vec<Goroutine>,
     /// Line where this snapshot starts in the input (0 for protobuf).
     pub line: LineNo,
+    pub profile: ProfileKind,
+    /// Why the program printed it, when the preceding text says so.
+    pub cause: Option<DumpCause>,
+}
+
+impl Snapshot {
+    pub fn new(format: DumpFormat, total: u64, line: LineNo) -> Snapshot {
+        Snapshot {
+            format,
+            total,
+            goroutines: Vec::new(),
+            line,
+            profile: ProfileKind::Goroutine,
+            cause: None,
+        }
+    }
 }
 
 /// A line the parser did not understand inside a dump. Never silently dropped.
@@ -238,7 +295,7 @@ pub struct UnknownLine {
 }
 
 /// Everything read from one input file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ParsedDump {
     pub snapshots: Vec<Snapshot>,
     /// Lines inside dumps that matched no known form.

@@ -48,7 +48,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|o| json!({"name": o.name, "default": default_json(o.default), "doc": o.doc}))
                         .collect(),
-                    Entry::Builtin(_) => Vec::new(),
+                    Entry::Builtin(_) | Entry::Runtime(_) => Vec::new(),
                 };
                 json!({
                     "name": e.name(),

@@ -46,10 +46,7 @@ pub fn created_by(mut g: Goroutine, func: &str, file: &str, line: u32) -> Gorout
 
 /// A traceback snapshot holding these goroutines.
 pub fn snapshot(goroutines: Vec<Goroutine>) -> Snapshot {
-    Snapshot {
-        format: DumpFormat::Traceback,
-        total: goroutines.len() as u64,
-        goroutines,
-        line: 1,
-    }
+    let mut s = Snapshot::new(DumpFormat::Traceback, goroutines.len() as u64, 1);
+    s.goroutines = goroutines;
+    s
 }

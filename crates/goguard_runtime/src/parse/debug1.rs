@@ -38,6 +38,11 @@ impl<'a> TextParser<'a> {
         }
         self.end_dump();
         self.open_snapshot(DumpFormat::Debug1, total, line_no);
+        if name == b"goroutineleak" {
+            if let Some(s) = self.snapshot.as_mut() {
+                s.profile = crate::model::ProfileKind::GoroutineLeak;
+            }
+        }
         self.mode = Mode::Debug1 { after_blank: false };
         true
     }

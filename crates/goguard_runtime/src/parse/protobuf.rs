@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use prost::Message;
 
-use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
+use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, ProfileKind, Snapshot};
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Profile {
@@ -122,8 +122,9 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         .sample_type
         .first()
         .map(|vt| (string(vt.r#type), string(vt.unit)));
-    match kind {
-        Some(("goroutine" | "goroutineleak", _)) => {}
+    let profile_kind = match kind {
+        Some(("goroutine", _)) => ProfileKind::Goroutine,
+        Some(("goroutineleak", _)) => ProfileKind::GoroutineLeak,
         Some((kind, unit)) => {
             let all: Vec<String> = profile
                 .sample_type
@@ -141,7 +142,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 .push("a protobuf profile without sample types; skipped".to_string());
             return;
         }
-    }
+    };
 
     let mut names: HashMap<i64, Arc<str>> = HashMap::new();
     let mut intern = |index: i64| -> Arc<str> {
@@ -183,12 +184,8 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         locations.insert(location.id, frames);
     }
 
-    let mut snapshot = Snapshot {
-        format: DumpFormat::Protobuf,
-        total: 0,
-        goroutines: Vec::new(),
-        line: 0,
-    };
+    let mut snapshot = Snapshot::new(DumpFormat::Protobuf, 0, 0);
+    snapshot.profile = profile_kind;
     let mut missing_locations = 0usize;
     // A small profile can reference a location with many lines millions of times; stop
     // expanding frames well before that exhausts memory.

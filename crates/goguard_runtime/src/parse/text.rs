@@ -6,7 +6,10 @@ use std::collections::HashSet;
 
 use super::intern::{FxBuild, Interner};
 use super::logscan::{self, LogPrefix};
-use crate::model::{DumpFormat, Goroutine, LineNo, ParsedDump, Snapshot, UnknownLine};
+use crate::model::{DumpCause, DumpFormat, Goroutine, LineNo, ParsedDump, Snapshot, UnknownLine};
+
+/// A banner read this many lines or more before the next dump is not its cause.
+const CAUSE_REACH: LineNo = 64;
 
 /// Warnings beyond this many are counted, not stored: a damaged 1 GB dump must not
 /// produce a million warnings.
@@ -64,6 +67,9 @@ pub(super) struct TextParser<'a> {
     /// See `resolve_suspect`: (raw line, line without log prefix, line number).
     pub suspect: Option<(&'a [u8], &'a [u8], LineNo)>,
     pub saw_heap_profile: bool,
+    /// The last `panic:` / `fatal error:` / signal banner seen outside a dump: the
+    /// cause of the next dump if one starts soon after it.
+    pub pending_cause: Option<DumpCause>,
 }
 
 impl<'a> TextParser<'a> {
@@ -86,6 +92,7 @@ impl<'a> TextParser<'a> {
             stack_unavailable: HashSet::default(),
             suspect: None,
             saw_heap_profile: false,
+            pending_cause: None,
         }
     }
 
@@ -180,6 +187,15 @@ impl<'a> TextParser<'a> {
 
     /// A line outside any dump: does a dump start here?
     fn outside_line(&mut self, raw: &'a [u8], line_no: LineNo) {
+        if let Some(cause) = super::banner::parse_banner(raw, line_no) {
+            // A test-timeout panic is followed by the running tests; keep the most
+            // specific banner when a generic one follows it.
+            let keep_previous =
+                matches!(cause, DumpCause::Crash { .. }) && self.pending_cause.is_some();
+            if !keep_previous {
+                self.pending_cause = Some(cause);
+            }
+        }
         let Some(at) = memchr::memmem::find(raw, b"goroutine ") else {
             self.outside_profile_line(raw, line_no);
             return;
@@ -232,12 +248,12 @@ impl<'a> TextParser<'a> {
     }
 
     pub fn open_snapshot(&mut self, format: DumpFormat, total: u64, line_no: LineNo) {
-        self.snapshot = Some(Snapshot {
-            format,
-            total,
-            goroutines: Vec::new(),
-            line: line_no,
-        });
+        let mut snapshot = Snapshot::new(format, total, line_no);
+        snapshot.cause = self
+            .pending_cause
+            .take()
+            .filter(|c| line_no.saturating_sub(c.line()) < CAUSE_REACH);
+        self.snapshot = Some(snapshot);
         self.seen_ids.clear();
         self.in_crash_tail = false;
         self.stack_unavailable.clear();
