@@ -84,11 +84,17 @@ fn hash_frame(h: &mut FxHasher, f: &Frame, level: Level) {
     }
 }
 
+/// The runtime's leak detector marked this goroutine (`[chan send (leaked)]`).
+pub fn is_leaked(g: &Goroutine) -> bool {
+    g.flags.iter().any(|f| f == "leaked")
+}
+
 /// Hash of everything `same_at_level` compares.
 fn stack_hash(g: &Goroutine, level: Level) -> u64 {
     let mut h = FxHasher::default();
     if level != Level::Functions {
         h.write(g.state.as_bytes());
+        h.write_u8(u8::from(is_leaked(g)));
     }
     h.write_usize(g.frames.len());
     for f in &g.frames {
@@ -109,7 +115,7 @@ fn same_frame(a: &Frame, b: &Frame, level: Level) -> bool {
 }
 
 fn same_at_level(a: &Goroutine, b: &Goroutine, level: Level) -> bool {
-    (level == Level::Functions || a.state == b.state)
+    (level == Level::Functions || (a.state == b.state && is_leaked(a) == is_leaked(b)))
         && a.frames.len() == b.frames.len()
         && a.frames
             .iter()

@@ -21,7 +21,7 @@
 //! every `... profile: total N` line. Goroutine 0 (an M's g0 stack in signal output) may
 //! repeat; crash output's per-M sections stay in the dump they follow.
 
-mod banner;
+pub mod banner;
 mod debug1;
 mod detect;
 mod frame;

@@ -1,0 +1,156 @@
+//! Who waits for which lock, and who may hold it, from the addresses a
+//! traceback prints as arguments.
+//!
+//! A dump never says who holds a mutex. But the goroutine waiting for one
+//! prints its address as the receiver of the sync frame it is parked in
+//! (`internal/sync.(*Mutex).lockSlow(0xc0000a4010)`), and a goroutine that
+//! locked it usually still has a frame whose arguments hold that address, or
+//! the address of the struct the mutex is the first field of
+//! (`main.transfer(0xc0000a4000, 0xc0000a4010, ...)`). A goroutine that
+//! itself waits for the same lock does not hold it. Holders found this way
+//! are candidates, not facts: a finding built on them needs a cycle, and
+//! says so.
+
+use crate::analysis::classify::is_internal_func;
+use crate::model::Goroutine;
+
+/// Sync frames whose receiver is the lock being waited for, outermost call
+/// first (what the program called), then the slow paths.
+const LOCK_FRAMES: &[&str] = &[
+    "sync.(*RWMutex).Lock",
+    "sync.(*RWMutex).RLock",
+    "sync.(*Mutex).Lock",
+    "internal/sync.(*Mutex).Lock",
+    "sync.(*Mutex).lockSlow",
+    "internal/sync.(*Mutex).lockSlow",
+];
+
+/// A mutex found by address within this many bytes above a struct pointer
+/// is taken to be a field of that struct.
+const FIELD_REACH: u64 = 64;
+
+/// The address of the lock a goroutine waits for, when a sync frame prints
+/// it reliably (no `?`, which marks a possibly stale register value).
+pub fn waited_lock(g: &Goroutine) -> Option<u64> {
+    for name in LOCK_FRAMES {
+        if let Some(frame) = g.frames.iter().find(|f| &*f.func == *name) {
+            if let Some(addr) = first_arg_address(&frame.args) {
+                return Some(addr);
+            }
+        }
+    }
+    None
+}
+
+/// The first argument when it is a plain hex value.
+fn first_arg_address(args: &str) -> Option<u64> {
+    let first = args.split(',').next()?.trim();
+    let hex = first.strip_prefix("0x")?;
+    if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(hex, 16).ok().filter(|&a| a != 0)
+}
+
+/// Every hex value among the arguments of the goroutine's own frames (not
+/// runtime or sync internals): `0xc0000a4000?` and values inside `{...}`
+/// included.
+pub fn argument_values(g: &Goroutine) -> Vec<u64> {
+    let mut values = Vec::new();
+    for f in g.frames.iter().filter(|f| !is_internal_func(&f.func)) {
+        for token in f.args.split([',', ' ', '{', '}']) {
+            let token = token.trim().trim_end_matches('?');
+            if let Some(hex) = token.strip_prefix("0x") {
+                if let Ok(v) = u64::from_str_radix(hex, 16) {
+                    if v > 0xffff {
+                        values.push(v);
+                    }
+                }
+            }
+        }
+    }
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+/// How a candidate holder's arguments point at a lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    /// An argument is the lock's address.
+    Exact,
+    /// An argument is an address at most `FIELD_REACH` bytes below it: the
+    /// struct the lock is a field of.
+    Field,
+}
+
+/// How `values` (sorted) point at `lock`, if they do.
+pub fn points_at(values: &[u64], lock: u64) -> Option<Pointer> {
+    if values.binary_search(&lock).is_ok() {
+        return Some(Pointer::Exact);
+    }
+    let below = lock.saturating_sub(FIELD_REACH);
+    let first = values.partition_point(|&v| v < below);
+    values[first..]
+        .iter()
+        .take_while(|&&v| v < lock)
+        .next()
+        .map(|_| Pointer::Field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testutil::goroutine;
+
+    fn with_args(mut g: Goroutine, args: &[&str]) -> Goroutine {
+        for (f, a) in g.frames.iter_mut().zip(args) {
+            f.args = (*a).into();
+        }
+        g
+    }
+
+    #[test]
+    fn waited_lock_from_the_slow_path() {
+        let g = with_args(
+            goroutine(
+                7,
+                "sync.Mutex.Lock",
+                &[
+                    "internal/sync.runtime_SemacquireMutex",
+                    "internal/sync.(*Mutex).lockSlow",
+                    "internal/sync.(*Mutex).Lock",
+                    "sync.(*Mutex).Lock",
+                    "main.transfer",
+                ],
+            ),
+            &[
+                "0x12b096560f48?, 0x29?, 0x0?",
+                "0x12b0965341d0",
+                "...",
+                "...",
+                "0x12b0965341c0, 0x12b0965341d0, 0xa",
+            ],
+        );
+        assert_eq!(waited_lock(&g), Some(0x12b0965341d0));
+        assert_eq!(argument_values(&g), vec![0x12b0965341c0, 0x12b0965341d0]);
+    }
+
+    #[test]
+    fn unreliable_receivers_are_not_used() {
+        let g = with_args(
+            goroutine(7, "sync.Mutex.Lock", &["sync.(*Mutex).lockSlow", "main.f"]),
+            &["0xc000010000?", ""],
+        );
+        assert_eq!(waited_lock(&g), None);
+    }
+
+    #[test]
+    fn pointers_exact_and_into_a_struct() {
+        let values = vec![0xc000010000, 0xc000020000];
+        assert_eq!(points_at(&values, 0xc000010000), Some(Pointer::Exact));
+        assert_eq!(points_at(&values, 0xc000010018), Some(Pointer::Field));
+        assert_eq!(points_at(&values, 0xc000010100), None);
+        assert_eq!(points_at(&values, 0xc00000fff0), None);
+    }
+}
