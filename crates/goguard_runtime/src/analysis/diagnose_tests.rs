@@ -340,7 +340,10 @@ fn goroutines_unmoved_across_snapshots() {
         .collect();
     assert_eq!(
         found,
-        vec![(vec![10], Confidence::Medium), (vec![20], Confidence::Low)]
+        vec![
+            (vec![10], Confidence::Medium),
+            (vec![20], Confidence::Medium)
+        ]
     );
 }
 

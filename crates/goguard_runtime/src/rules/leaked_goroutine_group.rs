@@ -26,8 +26,10 @@ runtime_rule! {
     ///   `GOEXPERIMENT=goroutineleakprofile`), or they operate on a nil channel;
     /// - **medium**: a sender whose creating function has returned, with no sibling
     ///   from the same `go` statement running (the receiver is gone); a goroutine that
-    ///   did not move between two snapshots taken minutes apart (`--every`,
-    ///   `--interval`); a goroutine parked in `select {}` outside `main`;
+    ///   did not run between two snapshots taken minutes apart (`--every`,
+    ///   `--interval`: the same id at the same program counters, and a wait in the
+    ///   later dump that covers the interval); a goroutine parked in `select {}`
+    ///   outside `main`;
     /// - **low**: many copies at one line (`--min-count`, default 10) or a long wait
     ///   (`--min-wait`, default 10 minutes): hints, since idle pools look the same.
     ///
@@ -263,10 +265,8 @@ fn creator_returned(cx: &Cx<'_>, m: usize, creator: &str) -> bool {
     }
 }
 
-/// Goroutines that did not run between two snapshots of the process.
-/// Waits only another goroutine can end are medium; receives and selects,
-/// which idle workers also sit in, are low. `locks`: lock waits (reported
-/// under `rule`, RT002's) or the others.
+/// Goroutines that did not run between two snapshots of the process:
+/// medium. `locks`: lock waits (reported under `rule`, RT002's) or the others.
 pub(crate) fn unmoved_groups(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks: bool) {
     let Some(earlier) = cx.earlier else {
         return;
@@ -284,14 +284,9 @@ pub(crate) fn unmoved_groups(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks:
         let longest = stuck.iter().map(|&(_, w)| w).max().unwrap_or(0);
         let members: Vec<usize> = stuck.iter().map(|&(m, _)| m).collect();
         let n = cx.count(&members);
-        let confidence = if kind.needs_a_partner() {
-            Confidence::Medium
-        } else {
-            Confidence::Low
-        };
         let mut finding = Finding::new(
             rule,
-            confidence,
+            Confidence::Medium,
             message(group, n, "did not move"),
             vec![Subject {
                 role: Role::Accused,
@@ -307,9 +302,10 @@ pub(crate) fn unmoved_groups(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks:
             duration_phrase(longest)
         ))
         .help(help(kind));
-        if confidence == Confidence::Low {
+        if kind.timer_could_wake() {
             finding = finding.evidence(
-                "receives and selects also sit unmoved in idle workers: a hint, not a proof",
+                "a worker idle for lack of work also stays parked: this matters if work was \
+                 sent on that channel in the interval",
             );
         }
         finding.score = score(group, n);

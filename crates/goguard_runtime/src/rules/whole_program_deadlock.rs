@@ -185,14 +185,41 @@ pub(crate) fn quiescence(cx: &mut Cx<'_>) {
         ));
     } else if !involved.is_empty() {
         let n: u64 = involved.iter().map(|s| cx.count(&s.members)).sum();
-        evidence.push(format!(
-            "{} in a receive or a select are listed as involved: a timer or a signal could \
-             still wake them",
-            goroutines(n)
-        ));
+        // A receive or select may be waiting for a timer. When the accused
+        // wait for goroutines they started themselves (a fan-out waiting for its
+        // workers), a worker woken by its timer finishes and wakes them: that
+        // chain is likely, unless the workers have waited a minute or more.
+        // Aggregated profiles print no creators, so there it cannot be ruled out.
+        let gs = &cx.snapshot.goroutines;
+        let accused_ids: std::collections::HashSet<u64> = accused
+            .iter()
+            .flat_map(|s| s.members.iter())
+            .filter_map(|&m| gs[m].id)
+            .collect();
+        let chain = involved.iter().flat_map(|s| s.members.iter()).any(|&m| {
+            let g = &gs[m];
+            let child = g.id.is_none() || g.creator_id.is_some_and(|c| accused_ids.contains(&c));
+            let waited = wait_seconds(g, cx.snapshot.cause.as_ref()).is_some_and(|w| w >= 60);
+            child && !waited
+        });
+        if chain {
+            confidence = Confidence::Medium;
+            evidence.push(format!(
+                "{} in a receive or a select are listed as involved, some started by the \
+                 accused: a timer could still wake one of them, which could then finish and \
+                 wake the accused (a fan-out waiting for workers in a select with \
+                 time.After); the dump is too fresh to rule that out",
+                goroutines(n)
+            ));
+        } else {
+            evidence.push(format!(
+                "{} in a receive or a select are listed as involved: a timer or a signal \
+                 could still wake them",
+                goroutines(n)
+            ));
+        }
     }
     if listening_for_signals && !involved.is_empty() {
-        confidence = confidence.max(Confidence::Medium);
         evidence.push(
             "the program listens for signals (os/signal): a signal could still wake a receiver"
                 .to_string(),
