@@ -203,7 +203,7 @@ pub(crate) fn group_line(g: &GoroutineGroup) -> String {
 /// `waiting 5s` / `waiting 3-12 min`.
 fn wait_text(min: u64, max: u64) -> String {
     let one = |s: u64| {
-        if s >= 60 && s % 60 == 0 {
+        if s >= 60 && s.is_multiple_of(60) {
             format!("{} min", s / 60)
         } else {
             format!("{s}s")
@@ -211,7 +211,7 @@ fn wait_text(min: u64, max: u64) -> String {
     };
     if min == max {
         format!("waiting {}", one(max))
-    } else if min % 60 == 0 && max % 60 == 0 && min > 0 {
+    } else if min.is_multiple_of(60) && max.is_multiple_of(60) && min > 0 {
         format!("waiting {}-{} min", min / 60, max / 60)
     } else {
         format!("waiting {}-{}", one(min), one(max))

@@ -176,7 +176,7 @@ fn a_listening_server_is_progress() {
 }
 
 #[test]
-fn a_signal_listener_weakens_quiescence() {
+fn a_signal_listener_is_not_progress() {
     let mut gs = vec![dump_writer()];
     gs.push(goroutine(
         4,
@@ -186,12 +186,52 @@ fn a_signal_listener_weakens_quiescence() {
     gs.push(goroutine(
         3,
         "sync.WaitGroup.Wait",
-        &["sync.(*WaitGroup).Wait", "main.main"],
+        &["sync.(*WaitGroup).Wait", "main.collect"],
     ));
     gs.push(goroutine(5, "chan receive", &["main.waitForSignal"]));
     let d = run(gs);
     assert_eq!(d.findings.len(), 1);
+    assert_eq!(d.findings[0].confidence, Confidence::High);
+    assert!(d.findings[0]
+        .evidence
+        .iter()
+        .any(|e| e.contains("os/signal")));
+}
+
+#[test]
+fn a_fan_out_waiting_for_workers_in_select_is_only_medium() {
+    // The coordinator waits for the workers it started; they wait in a select that
+    // a timer may end (errgroup fan-out in flight): fresh, that proves nothing.
+    let mut coordinator = goroutine(
+        3,
+        "sync.WaitGroup.Wait",
+        &["sync.(*WaitGroup).Wait", "main.fetchAll"],
+    );
+    coordinator.creator_id = Some(1);
+    let workers: Vec<Goroutine> = (10..14)
+        .map(|id| {
+            let mut w = created_by(
+                goroutine(id, "select", &["main.fetchShard"]),
+                "main.fetchAll",
+                "/src/app/main.go",
+                30,
+            );
+            w.creator_id = Some(3);
+            w
+        })
+        .collect();
+    let mut gs = vec![dump_writer(), coordinator.clone()];
+    gs.extend(workers.clone());
+    let d = run(gs);
+    assert_eq!(d.findings.len(), 1);
     assert_eq!(d.findings[0].confidence, Confidence::Medium);
+    // Workers parked for minutes: no timer came; high.
+    let mut gs = vec![dump_writer(), coordinator];
+    gs.extend(workers.into_iter().map(|mut w| {
+        w.wait_minutes = Some(4);
+        w
+    }));
+    assert_eq!(run(gs).findings[0].confidence, Confidence::High);
 }
 
 #[test]

@@ -85,11 +85,29 @@ pub fn parse_named(data: &[u8], name: &str) -> ParsedDump {
                 protobuf::profile_to_dump(&profile, &mut dump);
                 dump
             }
-            _ => text::TextParser::parse_text(data),
+            Ok(_) => text::TextParser::parse_text(data),
+            Err(err) => {
+                let mut dump = text::TextParser::parse_text(data);
+                if dump.snapshots.is_empty() {
+                    dump.warnings.push(format!(
+                        "binary data that is not a valid protobuf profile ({err}): a cut or \
+                         damaged profile? (profiles are usually gzipped; this one is not)"
+                    ));
+                }
+                dump
+            }
         },
-        detect::Input::Text => text::TextParser::parse_text(data),
+        detect::Input::Text => {
+            let mut dump = text::TextParser::parse_text(data);
+            if dump.snapshots.is_empty() && !data.is_empty() && !looks_like_text(data) {
+                dump.warnings.push(
+                    "binary data that is neither text, gzip nor a protobuf profile".to_string(),
+                );
+            }
+            dump
+        }
     };
-    if dump.snapshots.is_empty() && !dump.warnings.iter().any(|w| w.contains("not a goroutine")) {
+    if dump.snapshots.is_empty() && dump.warnings.is_empty() {
         dump.warnings
             .push(format!("no goroutine dump found in {name}"));
     }

@@ -213,7 +213,7 @@ pub fn describe(s: &Snapshot) -> String {
 /// The human/HTML sections of one input.
 pub fn sections(input: &Input, snapshots: &[Diagnosed<'_>], with_findings: usize) -> Vec<Section> {
     let mut out = Vec::new();
-    let mut head = Section::new(format!("{}", input.label));
+    let mut head = Section::new(input.label.clone());
     for (i, d) in snapshots.iter().enumerate() {
         let which = if snapshots.len() > 1 {
             format!("snapshot {} (line {}): ", i + 1, d.snapshot.line)
