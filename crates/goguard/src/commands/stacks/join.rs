@@ -96,7 +96,7 @@ impl StaticIndex {
             let p = self.files.positions(s.span).0;
             let file = self.files.get(s.span.file).path();
             d.notes.push(format!(
-                "static: {} {} at {file}:{} explains this: {}",
+                "static: {} {} at {file}:{}: {}",
                 s.code, s.rule, p.line, s.message
             ));
         }
