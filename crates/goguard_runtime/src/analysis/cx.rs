@@ -118,6 +118,7 @@ impl<'a> Cx<'a> {
     /// Adds evidence to the findings that already cover any of `members`:
     /// weaker evidence still explains a goroutine a stronger finding accuses.
     pub fn annotate(&mut self, members: &[usize], evidence: &str) {
+        let members: HashSet<usize> = members.iter().copied().collect();
         for f in &mut self.findings {
             let covers = f
                 .subjects

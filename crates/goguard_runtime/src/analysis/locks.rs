@@ -27,7 +27,7 @@ const LOCK_FRAMES: &[&str] = &[
 
 /// A mutex found by address within this many bytes above a struct pointer
 /// is taken to be a field of that struct.
-const FIELD_REACH: u64 = 64;
+pub const FIELD_REACH: u64 = 64;
 
 /// The address of the lock a goroutine waits for, when a sync frame prints
 /// it reliably (no `?`, which marks a possibly stale register value).
@@ -72,30 +72,6 @@ pub fn argument_values(g: &Goroutine) -> Vec<u64> {
     values.sort_unstable();
     values.dedup();
     values
-}
-
-/// How a candidate holder's arguments point at a lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pointer {
-    /// An argument is the lock's address.
-    Exact,
-    /// An argument is an address at most `FIELD_REACH` bytes below it: the
-    /// struct the lock is a field of.
-    Field,
-}
-
-/// How `values` (sorted) point at `lock`, if they do.
-pub fn points_at(values: &[u64], lock: u64) -> Option<Pointer> {
-    if values.binary_search(&lock).is_ok() {
-        return Some(Pointer::Exact);
-    }
-    let below = lock.saturating_sub(FIELD_REACH);
-    let first = values.partition_point(|&v| v < below);
-    values[first..]
-        .iter()
-        .take_while(|&&v| v < lock)
-        .next()
-        .map(|_| Pointer::Field)
 }
 
 #[cfg(test)]
@@ -143,14 +119,5 @@ mod tests {
             &["0xc000010000?", ""],
         );
         assert_eq!(waited_lock(&g), None);
-    }
-
-    #[test]
-    fn pointers_exact_and_into_a_struct() {
-        let values = vec![0xc000010000, 0xc000020000];
-        assert_eq!(points_at(&values, 0xc000010000), Some(Pointer::Exact));
-        assert_eq!(points_at(&values, 0xc000010018), Some(Pointer::Field));
-        assert_eq!(points_at(&values, 0xc000010100), None);
-        assert_eq!(points_at(&values, 0xc00000fff0), None);
     }
 }

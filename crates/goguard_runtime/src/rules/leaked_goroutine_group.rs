@@ -181,6 +181,13 @@ pub(crate) fn nil_channels(cx: &mut Cx<'_>) {
 /// same `go` statement making progress: the receiver is gone. Medium.
 pub(crate) fn orphaned_senders(cx: &mut Cx<'_>) {
     let gs = &cx.snapshot.goroutines;
+    // Creation sites with a goroutine that is working: a busy pool or pipeline.
+    let busy_sites: std::collections::HashSet<&crate::analysis::sites::FrameRef> = cx
+        .groups
+        .iter()
+        .filter(|g| g.kind.can_progress())
+        .filter_map(|g| g.key.created_by.as_ref())
+        .collect();
     for g in cx.foreground().collect::<Vec<_>>() {
         let group = &cx.groups[g];
         if group.kind != BlockKind::ChanSend {
@@ -189,10 +196,7 @@ pub(crate) fn orphaned_senders(cx: &mut Cx<'_>) {
         let Some(creator) = &group.key.created_by else {
             continue;
         };
-        let active_sibling = cx.groups.iter().any(|other| {
-            other.key.created_by.as_ref() == Some(creator) && other.kind.can_progress()
-        });
-        if active_sibling {
+        if busy_sites.contains(creator) {
             continue;
         }
         let all_orphans: Vec<usize> = group
@@ -349,7 +353,7 @@ pub(crate) fn empty_selects(cx: &mut Cx<'_>) {
 /// Many copies blocked at one line, or a long wait: low.
 pub(crate) fn thresholds(cx: &mut Cx<'_>) {
     // Creation sites with goroutines doing work: their idle siblings are a pool at rest.
-    let active_sites: Vec<&crate::analysis::sites::FrameRef> = cx
+    let active_sites: std::collections::HashSet<&crate::analysis::sites::FrameRef> = cx
         .groups
         .iter()
         .filter(|g| !g.is_background() && g.kind.can_progress() && g.kind != BlockKind::Unknown)

@@ -8,7 +8,7 @@ use goguard_diagnostics::Confidence;
 use crate::analysis::classify::blocking_frame;
 use crate::analysis::cx::Cx;
 use crate::analysis::finding::{goroutines, Finding, Subject};
-use crate::analysis::locks::{argument_values, points_at, waited_lock, Pointer};
+use crate::analysis::locks::{argument_values, waited_lock, FIELD_REACH};
 use crate::analysis::wait::wait_seconds;
 use crate::model::DumpCause;
 use crate::rules::runtime_rule;
@@ -122,24 +122,45 @@ pub(crate) fn cycles(cx: &mut Cx<'_>) {
     if waits.len() < 2 {
         return;
     }
-    let values: Vec<Vec<u64>> = gs.iter().map(argument_values).collect();
-    // For each waiter: the goroutines that may hold its lock.
-    let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (&w, &lock) in &waits {
+    // Every argument value of every goroutine's own frames, sorted, so the
+    // candidates for a lock are a range: the address itself and up to
+    // FIELD_REACH below it (a struct the lock is a field of).
+    let mut values: Vec<(u64, usize)> = gs
+        .iter()
+        .enumerate()
+        .flat_map(|(g, goroutine)| argument_values(goroutine).into_iter().map(move |v| (v, g)))
+        .collect();
+    values.sort_unstable();
+    // Candidates depend on the lock only (its own waiters do not hold it), and
+    // past MAX_HOLDERS they name nobody: computed once per lock, cut short.
+    let mut by_lock: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for &lock in waits.values() {
+        if by_lock.contains_key(&lock) {
+            continue;
+        }
         let mut exact = Vec::new();
         let mut field = Vec::new();
-        for (h, vals) in values.iter().enumerate() {
-            if h == w || waits.get(&h) == Some(&lock) {
+        let from = values.partition_point(|&(v, _)| v < lock.saturating_sub(FIELD_REACH));
+        for &(v, h) in values[from..].iter().take_while(|&&(v, _)| v <= lock) {
+            if waits.get(&h) == Some(&lock) {
                 continue;
             }
-            match points_at(vals, lock) {
-                Some(Pointer::Exact) => exact.push(h),
-                Some(Pointer::Field) => field.push(h),
-                None => {}
+            let list = if v == lock { &mut exact } else { &mut field };
+            if !list.contains(&h) {
+                list.push(h);
+            }
+            if exact.len() > MAX_HOLDERS {
+                break;
             }
         }
-        holders.insert(w, if exact.is_empty() { field } else { exact });
+        let mut chosen = if exact.is_empty() { field } else { exact };
+        chosen.sort_unstable();
+        by_lock.insert(lock, chosen);
     }
+    let holders: BTreeMap<usize, Vec<usize>> = waits
+        .iter()
+        .map(|(&w, lock)| (w, by_lock[lock].clone()))
+        .collect();
     let nothing_runs = !cx.groups.iter().any(|g| g.count > 0 && g.can_wake_others());
     let timed_out = matches!(cx.snapshot.cause, Some(DumpCause::TestTimeout { .. }));
     for cycle in find_cycles(&waits, &holders) {
@@ -254,47 +275,122 @@ pub(crate) fn subjects_of(cx: &Cx<'_>, members: &[usize], role: Role) -> Vec<Sub
         .collect()
 }
 
-/// Cycles in the "waits for a lock held by" graph among waiters, each once,
-/// starting at its smallest goroutine index.
+/// Locks with more candidate holders than this say nothing about who holds
+/// them (a struct passed everywhere): they give no edge.
+const MAX_HOLDERS: usize = 3;
+
+/// Cycles in the "waits for a lock held by" graph among waiters: one per
+/// strongly connected component (Tarjan, linear), the shortest cycle through
+/// the component's smallest goroutine, which it starts at.
 fn find_cycles(
     waits: &BTreeMap<usize, u64>,
     holders: &BTreeMap<usize, Vec<usize>>,
 ) -> Vec<Vec<usize>> {
-    let mut cycles: Vec<Vec<usize>> = Vec::new();
-    let mut in_cycle: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for &start in waits.keys() {
-        if in_cycle.contains(&start) {
+    let nodes: Vec<usize> = waits.keys().copied().collect();
+    let index_of: std::collections::HashMap<usize, usize> =
+        nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| match holders.get(n) {
+            Some(h) if h.len() <= MAX_HOLDERS => {
+                h.iter().filter_map(|x| index_of.get(x).copied()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut cycles = Vec::new();
+    for component in strongly_connected(&edges) {
+        if component.len() < 2 {
             continue;
         }
-        // Depth-first search for a path back to `start` through waiters
-        // larger than it (so each cycle is found from its smallest member).
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        let mut path: Vec<usize> = vec![start];
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let succ: Vec<usize> = holders[&node]
-                .iter()
-                .copied()
-                .filter(|h| waits.contains_key(h))
-                .collect();
-            if *next >= succ.len() {
-                stack.pop();
-                path.pop();
+        let start = *component.iter().min().expect("non-empty");
+        if let Some(path) = shortest_cycle(start, &edges, &component) {
+            cycles.push(path.into_iter().map(|i| nodes[i]).collect());
+        }
+    }
+    cycles.sort();
+    cycles
+}
+
+/// Tarjan's strongly connected components, iteratively (no recursion on
+/// large graphs).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut child)) = work.last_mut() {
+            if *child == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*child) {
+                *child += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
                 continue;
             }
-            let h = succ[*next];
-            *next += 1;
-            if h == start && path.len() >= 2 {
-                cycles.push(path.clone());
-                in_cycle.extend(path.iter().copied());
-                break;
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
             }
-            if h > start && !path.contains(&h) && !in_cycle.contains(&h) && path.len() < 16 {
-                stack.push((h, 0));
-                path.push(h);
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                components.push(component);
             }
         }
     }
-    cycles
+    components
+}
+
+/// The shortest path from `start` back to itself inside `component` (BFS).
+fn shortest_cycle(start: usize, edges: &[Vec<usize>], component: &[usize]) -> Option<Vec<usize>> {
+    let inside: std::collections::HashSet<usize> = component.iter().copied().collect();
+    let mut parent: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &edges[v] {
+            if !inside.contains(&w) {
+                continue;
+            }
+            if w == start {
+                let mut path = vec![v];
+                let mut at = v;
+                while at != start {
+                    at = parent[&at];
+                    path.push(at);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if w != start && !parent.contains_key(&w) {
+                parent.insert(w, v);
+                queue.push_back(w);
+            }
+        }
+    }
+    None
 }
 
 fn short(file: &str) -> &str {
