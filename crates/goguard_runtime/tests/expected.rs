@@ -193,3 +193,31 @@ fn repeated_snapshots_accuse_what_did_not_move() {
     }
     assert!(problems.is_empty(), "\n  {}", problems.join("\n  "));
 }
+
+mod parse_common;
+
+/// The public dumps of the shared corpus are of healthy programs (HTTP
+/// servers, test binaries, examples): nothing in them may be accused at
+/// certain or high.
+#[test]
+fn public_dumps_of_healthy_programs_get_no_certain_or_high_finding() {
+    let mut diagnosed = 0;
+    for path in parse_common::corpus_inputs() {
+        let parsed = goguard_runtime::parse_file(&path).unwrap();
+        for s in &parsed.snapshots {
+            diagnosed += 1;
+            let d = diagnose(s, &Options::default(), None);
+            for f in &d.findings {
+                assert!(
+                    !f.confidence.at_least(Confidence::High),
+                    "{}: {} {} ({})",
+                    path.display(),
+                    f.rule.code,
+                    f.message,
+                    f.confidence.as_str()
+                );
+            }
+        }
+    }
+    assert!(diagnosed >= 15, "{diagnosed} snapshots");
+}

@@ -5,7 +5,6 @@
 mod parse_common;
 
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 use goguard_runtime::model::ParsedDump;
 use goguard_runtime::parse_bytes;
@@ -208,27 +207,19 @@ fn damaged_gzip_and_protobuf() {
     );
 }
 
-/// Parses and fails if it takes longer than a linear parser could need.
-fn parse_within(name: &str, data: &[u8], limit: Duration) -> ParsedDump {
-    let start = Instant::now();
-    let dump = parse_checked(name, data);
-    let took = start.elapsed();
-    assert!(took < limit, "{name}: {took:?} for {} bytes", data.len());
-    dump
-}
-
+/// Pathological inputs: huge lines, millions of empty or unknown lines, hundreds of
+/// thousands of headers. Their timing is measured by the `pathological` group of
+/// `benches/parse.rs`; here they must parse to the right result (quadratic work on these
+/// sizes would not finish within CI's limits).
 #[test]
-fn no_quadratic_behaviour() {
-    // Debug builds are slow; the limits are generous for linear work and far below what
-    // quadratic work on these sizes would take.
-    let limit = Duration::from_secs(20);
+fn pathological_inputs() {
     let huge_line = vec![b'x'; 10 << 20];
-    parse_within("10 MB line", &huge_line, limit);
+    parse_checked("10 MB line", &huge_line);
 
     let mut huge_frame = b"goroutine 1 [running]:\n".to_vec();
     huge_frame.extend(std::iter::repeat_n(b'a', 10 << 20));
     huge_frame.extend(b"()\n\t/a.go:1 +0x1\n");
-    let dump = parse_within("10 MB function name", &huge_frame, limit);
+    let dump = parse_checked("10 MB function name", &huge_frame);
     assert_eq!(dump.snapshots[0].goroutines[0].frames.len(), 1);
 
     let mut prefixed = vec![b'p'; 1 << 20];
@@ -237,26 +228,26 @@ fn no_quadratic_behaviour() {
         prefixed.extend(std::iter::repeat_n(b'p', 1 << 20));
         prefixed.extend(b"main.f()\n");
     }
-    parse_within("1 MB log prefix", &prefixed, limit);
+    parse_checked("1 MB log prefix", &prefixed);
 
     let empty_lines = vec![b'\n'; 1_000_000];
-    parse_within("1M empty lines", &empty_lines, limit);
+    parse_checked("1M empty lines", &empty_lines);
 
     let mut in_dump = b"goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n".to_vec();
     in_dump.extend(std::iter::repeat_n(b'\n', 1_000_000));
-    parse_within("1M empty lines in a dump", &in_dump, limit);
+    parse_checked("1M empty lines in a dump", &in_dump);
 
     let headers: Vec<u8> = (0..200_000)
         .flat_map(|i| format!("goroutine {i} [running]:\n").into_bytes())
         .collect();
-    let dump = parse_within("200k headers", &headers, limit);
+    let dump = parse_checked("200k headers", &headers);
     assert_eq!(dump.snapshots[0].goroutines.len(), 200_000);
 
     let repeated: Vec<u8> = std::iter::repeat_n(&b"goroutine 1 [running]:\n"[..], 200_000)
         .flatten()
         .copied()
         .collect();
-    let dump = parse_within("200k repeated headers", &repeated, limit);
+    let dump = parse_checked("200k repeated headers", &repeated);
     assert_eq!(dump.snapshots.len(), 200_000);
 
     let mut crash = b"goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n".to_vec();
@@ -267,7 +258,7 @@ fn no_quadratic_behaviour() {
     for i in 2..50_000 {
         crash.extend(format!("goroutine {i} [running]:\nmain.spin()\n\t/a.go:2 +0x1\n").bytes());
     }
-    parse_within("crash with 50k unavailable stacks", &crash, limit);
+    parse_checked("crash with 50k unavailable stacks", &crash);
 
     let garbage_in_dump: Vec<u8> = [
         &b"goroutine 1 [running]:\n"[..],
@@ -277,7 +268,7 @@ fn no_quadratic_behaviour() {
             .collect::<Vec<u8>>(),
     ]
     .concat();
-    let dump = parse_within("500k unknown lines", &garbage_in_dump, limit);
+    let dump = parse_checked("500k unknown lines", &garbage_in_dump);
     assert_eq!(dump.unknown_lines.len(), 500_000, "never silently dropped");
 
     let json_lines: Vec<u8> = std::iter::repeat_n(
@@ -286,6 +277,6 @@ fn no_quadratic_behaviour() {
     )
     .flat_map(|l| l.iter().copied().chain([b'\n']))
     .collect();
-    let dump = parse_within("100k JSON dumps", &json_lines, limit);
+    let dump = parse_checked("100k JSON dumps", &json_lines);
     assert_eq!(dump.snapshots.len(), 100_000);
 }

@@ -161,7 +161,7 @@ fn quiescence_accuses_waits_only_a_partner_can_end() {
     assert!(f
         .evidence
         .iter()
-        .any(|e| e.contains("1 goroutine writing the dump")));
+        .any(|e| e.contains("goroutine writing the dump (1)")));
 }
 
 #[test]

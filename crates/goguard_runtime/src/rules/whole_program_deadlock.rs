@@ -262,7 +262,7 @@ pub(crate) fn quiescence(cx: &mut Cx<'_>) {
     cx.report(finding);
 }
 
-/// The expected goroutines present, by reason, e.g. `1 goroutine writing the dump`.
+/// The expected goroutines present, by reason, e.g. `goroutine writing the dump (1)`.
 fn expected_reasons(cx: &Cx<'_>) -> Vec<String> {
     let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     for g in cx.groups.iter().filter(|g| g.count > 0) {
@@ -272,6 +272,6 @@ fn expected_reasons(cx: &Cx<'_>) -> Vec<String> {
     }
     counts
         .into_iter()
-        .map(|(reason, n)| format!("{n} {reason}"))
+        .map(|(reason, n)| format!("{reason} ({n})"))
         .collect()
 }

@@ -236,7 +236,7 @@ pub fn sections(input: &Input, snapshots: &[Diagnosed<'_>], with_findings: usize
         let bg: Vec<String> = d
             .background
             .iter()
-            .map(|b| format!("{} {}", b.count, b.reason))
+            .map(|b| format!("{} ({})", b.reason, b.count))
             .collect();
         if !bg.is_empty() {
             out.push(Section::new("Expected background goroutines").paragraph(bg.join(", ")));
