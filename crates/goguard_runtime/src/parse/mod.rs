@@ -29,7 +29,7 @@ mod header;
 mod intern;
 mod labels;
 mod logscan;
-mod protobuf;
+pub(crate) mod protobuf;
 mod text;
 mod traceback;
 
