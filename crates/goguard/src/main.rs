@@ -26,6 +26,8 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Diagnose goroutine dumps and profiles: leak suspects, deadlocks, growth.
     Stacks(commands::stacks::StacksArgs),
+    /// Diagnose heap profiles: where memory is held, and allocation sites that grow.
+    Heap(commands::heap::HeapArgs),
     /// Tools for looking inside goguard itself.
     Debug {
         #[command(subcommand)]
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Stacks(args) => commands::stacks::run(args),
+        Command::Heap(args) => commands::heap::run(args),
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),

@@ -8,10 +8,8 @@
 //	                                 and heap profiles of a healthy one (healthy.N.pb.gz)
 //	memory -gc WORKLOAD [-for D]     a workload to run under GODEBUG=gctrace=1: leaky,
 //	                                 storm (run it with GOMEMLIMIT), healthy, forced
-//	memory -big FILE -stacks N       one heap profile with N distinct allocation stacks
-//	                                 (benchmark input)
 //
-// regenerate.sh runs it (see ../regenerate-memory.sh).
+// ../regenerate-memory.sh runs it and commits what it writes under ../../tests.
 package main
 
 import (
@@ -28,8 +26,6 @@ func main() {
 	heapDir := flag.String("heap", "", "write heap profiles of the leaky and healthy services to this directory")
 	gcWorkload := flag.String("gc", "", "run a GC workload: leaky, storm, healthy, forced")
 	duration := flag.Duration("for", 6*time.Second, "how long a GC workload runs")
-	bigFile := flag.String("big", "", "write one heap profile with many distinct stacks to this file")
-	stacks := flag.Int("stacks", 100000, "with -big: how many distinct allocation stacks")
 	flag.Parse()
 	switch {
 	case *heapDir != "":
@@ -39,10 +35,8 @@ func main() {
 		heapProfiles(*heapDir)
 	case *gcWorkload != "":
 		runGCWorkload(*gcWorkload, *duration)
-	case *bigFile != "":
-		bigProfile(*bigFile, *stacks)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: memory -heap DIR | -gc WORKLOAD [-for D] | -big FILE -stacks N")
+		fmt.Fprintln(os.Stderr, "usage: memory -heap DIR | -gc WORKLOAD [-for D]")
 		os.Exit(2)
 	}
 }

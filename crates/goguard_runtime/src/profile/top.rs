@@ -98,9 +98,12 @@ impl NodeKey {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    #[serde(skip)]
     pub key: NodeKey,
     /// The printable name (`key.printable()`).
     pub name: String,
+    /// The function (empty for an unsymbolized location).
+    pub function: String,
     /// The function's file and line, for showing where it is: the line itself with
     /// `Granularity::Lines`, the function's first line (when the profile says) with
     /// functions.
@@ -240,6 +243,7 @@ pub fn top(inputs: &[Input<'_>], granularity: Granularity, filter: &Filter, sort
         .filter(|&n| flat[n] != 0 || cum[n] != 0)
         .map(|n| Row {
             name: nodes[n].printable(),
+            function: nodes[n].function.clone(),
             key: nodes[n].clone(),
             file: shown[n].0.clone(),
             line: shown[n].1,

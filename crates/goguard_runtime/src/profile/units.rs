@@ -14,30 +14,72 @@ pub fn format_value(value: i64, unit: &str) -> String {
     format!("{text}{suffix}")
 }
 
-fn scale(value: i64, unit: &str) -> (f64, &'static str) {
-    let v = value as f64;
-    let pick = |table: &[(f64, &'static str)]| -> (f64, &'static str) {
-        let mut best = table[0];
-        for &(factor, name) in table {
-            if v.abs() / factor >= 1.0 {
-                best = (factor, name);
-            }
-        }
-        (v / best.0, best.1)
-    };
+const BYTES: &[(f64, &str)] = &[
+    (1.0, "B"),
+    (1024.0, "kB"),
+    (1024.0 * 1024.0, "MB"),
+    (1024.0 * 1024.0 * 1024.0, "GB"),
+    (1024.0 * 1024.0 * 1024.0 * 1024.0, "TB"),
+];
+const NANOSECONDS: &[(f64, &str)] = &[(1.0, "ns"), (1e3, "us"), (1e6, "ms"), (1e9, "s")];
+
+fn units(unit: &str) -> Option<&'static [(f64, &'static str)]> {
     match unit {
-        "bytes" | "byte" | "B" => pick(&[
-            (1.0, "B"),
-            (1024.0, "kB"),
-            (1024.0 * 1024.0, "MB"),
-            (1024.0 * 1024.0 * 1024.0, "GB"),
-            (1024.0 * 1024.0 * 1024.0 * 1024.0, "TB"),
-        ]),
-        "nanoseconds" | "nanosecond" | "ns" => {
-            pick(&[(1.0, "ns"), (1e3, "us"), (1e6, "ms"), (1e9, "s")])
-        }
-        _ => (v, ""),
+        "bytes" | "byte" | "B" => Some(BYTES),
+        "nanoseconds" | "nanosecond" | "ns" => Some(NANOSECONDS),
+        _ => None,
     }
+}
+
+/// The largest unit in which `value` is at least 1.
+fn auto(value: i64, table: &'static [(f64, &'static str)]) -> (f64, &'static str) {
+    let mut best = table[0];
+    for &(factor, name) in table {
+        if (value as f64).abs() / factor >= 1.0 {
+            best = (factor, name);
+        }
+    }
+    best
+}
+
+fn scale(value: i64, unit: &str) -> (f64, &'static str) {
+    match units(unit) {
+        Some(table) => {
+            let (factor, name) = auto(value, table);
+            (value as f64 / factor, name)
+        }
+        None => (value as f64, ""),
+    }
+}
+
+/// The one unit a table of values is shown in, as pprof chooses it: the unit of the
+/// smallest value, or of a hundred times it when the largest needs a larger unit.
+pub fn table_unit(min: i64, max: i64, unit: &str) -> Option<&'static str> {
+    let table = units(unit)?;
+    let min = if min == 0 { max.abs() } else { min.abs() };
+    let min_unit = auto(min, table);
+    let max_unit = auto(max.abs(), table);
+    if min_unit.1 != max_unit.1 && min.saturating_mul(100) < max.abs() {
+        return Some(auto(min.saturating_mul(100), table).1);
+    }
+    Some(min_unit.1)
+}
+
+/// `value` in the given unit of `unit`'s family (from [`table_unit`]), as pprof prints it.
+pub fn format_in(value: i64, unit: &str, shown: Option<&str>) -> String {
+    let (scaled, suffix) = match (units(unit), shown) {
+        (Some(table), Some(name)) => match table.iter().find(|(_, n)| *n == name) {
+            Some(&(factor, n)) => (value as f64 / factor, n),
+            None => scale(value, unit),
+        },
+        _ => scale(value, unit),
+    };
+    let text = format!("{scaled:.2}");
+    let text = text.strip_suffix(".00").unwrap_or(&text);
+    if text == "0" || text == "-0" {
+        return "0".to_string();
+    }
+    format!("{text}{suffix}")
 }
 
 /// A byte count for messages: `3.2 MiB`, `512 KiB`, `12 B`.
@@ -77,7 +119,7 @@ pub fn parse_size(text: &str) -> Option<i64> {
         _ => return None,
     };
     let bytes = number * factor;
-    (bytes.is_finite() && bytes >= 0.0 && bytes < 9.0e18).then_some(bytes.round() as i64)
+    (0.0..9.0e18).contains(&bytes).then_some(bytes.round() as i64)
 }
 
 /// `pprof`'s percentage column: at least two significant digits.
@@ -114,6 +156,18 @@ mod tests {
         assert_eq!(format_value(-524_288, "bytes"), "-512kB");
         assert_eq!(format_value(552_680_000, "nanoseconds"), "552.68ms");
         assert_eq!(format_value(9, "count"), "9");
+    }
+
+    #[test]
+    fn tables_share_one_unit() {
+        // 100 times the smallest value is still below the largest: the larger unit.
+        let unit = table_unit(20_820, 34_644_000, "bytes");
+        assert_eq!(unit, Some("MB"));
+        assert_eq!(table_unit(524_288, 34_644_000, "bytes"), Some("kB"));
+        assert_eq!(format_in(524_288, "bytes", unit), "0.50MB");
+        assert_eq!(format_in(16_435, "bytes", unit), "0.02MB");
+        assert_eq!(table_unit(3, 9, "count"), None);
+        assert_eq!(format_in(3, "count", None), "3");
     }
 
     #[test]
