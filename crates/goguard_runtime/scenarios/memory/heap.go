@@ -127,7 +127,7 @@ func (s *service) handleHealthy(i int) {
 // heapProfiles runs the leaky and then the healthy service (the leaky one's memory is
 // garbage by then) and writes their heap profiles after a warm-up and after each of two more phases
 // of requests, plus the other profiles `goguard heap top` reads.
-func heapProfiles(dir string) {
+func heapProfiles(dir string, pause time.Duration) {
 	// Sample every 16 KiB allocated on average instead of 512 KiB, so that the few
 	// megabytes each leak adds per phase are measured with little sampling noise.
 	runtime.MemProfileRate = 16 << 10
@@ -136,11 +136,11 @@ func heapProfiles(dir string) {
 	stop := contention()
 
 	leaky := &service{sessions: map[string]*session{}}
-	serve(leaky.handleLeaky, 0, 1000)
+	serve(leaky.handleLeaky, pause, 0, 1000)
 	writeProfile(dir, "heap", "heap.1.pb.gz")
-	serve(leaky.handleLeaky, 1000, 3000)
+	serve(leaky.handleLeaky, pause, 1000, 3000)
 	writeProfile(dir, "heap", "heap.2.pb.gz")
-	serve(leaky.handleLeaky, 3000, 5000)
+	serve(leaky.handleLeaky, pause, 3000, 5000)
 	writeProfile(dir, "heap", "heap.3.pb.gz")
 	writeProfile(dir, "allocs", "allocs.3.pb.gz")
 	writeProfile(dir, "goroutine", "goroutine.pb.gz")
@@ -151,21 +151,23 @@ func heapProfiles(dir string) {
 	runtime.KeepAlive(leaky)
 
 	healthy := &service{recent: map[int][]byte{}}
-	serve(healthy.handleHealthy, 0, 1000)
+	serve(healthy.handleHealthy, pause, 0, 1000)
 	writeProfile(dir, "heap", "healthy.1.pb.gz")
-	serve(healthy.handleHealthy, 1000, 3000)
+	serve(healthy.handleHealthy, pause, 1000, 3000)
 	writeProfile(dir, "heap", "healthy.2.pb.gz")
-	serve(healthy.handleHealthy, 3000, 5000)
+	serve(healthy.handleHealthy, pause, 3000, 5000)
 	writeProfile(dir, "heap", "healthy.3.pb.gz")
 	runtime.KeepAlive(healthy)
 }
 
 // serve handles requests one after another, with a pause between them, so that the
 // profiles of a run are some seconds apart, as profiles of a service are.
-func serve(handle func(int), from, to int) {
+func serve(handle func(int), pause time.Duration, from, to int) {
 	for i := from; i < to; i++ {
 		handle(i)
-		time.Sleep(250 * time.Microsecond)
+		if pause > 0 {
+			time.Sleep(pause)
+		}
 	}
 }
 

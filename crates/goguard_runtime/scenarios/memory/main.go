@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	memory -heap DIR                 heap, allocs, goroutine, mutex and block profiles of a
+//	memory -heap DIR [-pause D]      heap, allocs, goroutine, mutex and block profiles of a
 //	                                 service that leaks memory four ways (heap.N.pb.gz...),
 //	                                 and heap profiles of a healthy one (healthy.N.pb.gz)
 //	memory -gc WORKLOAD [-for D]     a workload to run under GODEBUG=gctrace=1: leaky,
@@ -26,13 +26,14 @@ func main() {
 	heapDir := flag.String("heap", "", "write heap profiles of the leaky and healthy services to this directory")
 	gcWorkload := flag.String("gc", "", "run a GC workload: leaky, storm, healthy, forced")
 	duration := flag.Duration("for", 6*time.Second, "how long a GC workload runs")
+	pause := flag.Duration("pause", 250*time.Microsecond, "with -heap: pause between requests")
 	flag.Parse()
 	switch {
 	case *heapDir != "":
 		if err := os.MkdirAll(*heapDir, 0o755); err != nil {
 			fail(err)
 		}
-		heapProfiles(*heapDir)
+		heapProfiles(*heapDir, *pause)
 	case *gcWorkload != "":
 		runGCWorkload(*gcWorkload, *duration)
 	default:

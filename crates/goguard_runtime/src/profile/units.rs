@@ -119,7 +119,9 @@ pub fn parse_size(text: &str) -> Option<i64> {
         _ => return None,
     };
     let bytes = number * factor;
-    (0.0..9.0e18).contains(&bytes).then_some(bytes.round() as i64)
+    (0.0..9.0e18)
+        .contains(&bytes)
+        .then_some(bytes.round() as i64)
 }
 
 /// `pprof`'s percentage column: at least two significant digits.

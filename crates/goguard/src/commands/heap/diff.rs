@@ -95,10 +95,21 @@ struct GateOut {
 }
 
 #[derive(Serialize)]
-struct DiffOut<'a> {
-    profiles: Vec<super::top::ProfileOut>,
+struct ProfileDiffOut {
     #[serde(flatten)]
-    growth: &'a GrowthReport,
+    profile: super::top::ProfileOut,
+    inuse_space: i64,
+    inuse_objects: i64,
+    sampling_rate: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct DiffOut<'a> {
+    profiles: Vec<ProfileDiffOut>,
+    /// Seconds from the first profile to the last, when both carry their times.
+    seconds: Option<f64>,
+    /// Every allocation site whose in-use memory changed, most growth first.
+    sites: &'a [Growth],
     gate: Option<GateOut>,
     /// The difference between the first and the last profile per function (or line), as
     /// `go tool pprof -top -diff_base FIRST LAST` computes it.
@@ -269,9 +280,16 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let json = DiffOut {
         profiles: inputs
             .iter()
-            .map(|i| super::top::ProfileOut::new(&i.label, &i.profile))
+            .zip(&report.profiles)
+            .map(|(i, summary)| ProfileDiffOut {
+                profile: super::top::ProfileOut::new(&i.label, &i.profile),
+                inuse_space: summary.inuse_space,
+                inuse_objects: summary.inuse_objects,
+                sampling_rate: summary.sampling_rate,
+            })
             .collect(),
-        growth: &report,
+        seconds: report.seconds,
+        sites: &report.sites,
         gate: (!thresholds.is_empty()).then(|| GateOut {
             thresholds: thresholds.clone(),
             exceeded: gate_hit,
