@@ -247,6 +247,9 @@ fn section(body: &mut String, s: &Section) {
     for p in &s.paragraphs {
         let _ = writeln!(body, "<p>{}</p>", escape_html(p));
     }
+    if let Some(p) = &s.plot {
+        crate::render::plot::plot_svg(body, p);
+    }
     if let Some(t) = &s.table {
         body.push_str("<table><tr>");
         for c in &t.columns {
