@@ -97,3 +97,42 @@ impl StaticIndex {
         seen.len()
     }
 }
+
+/// The source tree runtime paths map onto, and its root: `--source DIR`, else the Go
+/// module or workspace around `cwd`; none with `--no-source`.
+pub fn source_tree(
+    source: Option<&Path>,
+    no_source: bool,
+    cwd: &Path,
+) -> anyhow::Result<Option<(goguard_runtime::analysis::source::SourceTree, PathBuf)>> {
+    if no_source {
+        return Ok(None);
+    }
+    let root = match source {
+        Some(dir) => cwd.join(dir),
+        None => match module_root(cwd) {
+            Some(root) => root,
+            None => return Ok(None),
+        },
+    };
+    let tree = goguard_runtime::analysis::source::SourceTree::scan(&root)
+        .with_context(|| format!("cannot read source directory {}", root.display()))?;
+    Ok(Some((tree, root)))
+}
+
+/// Notes on each diagnostic the static findings at its lines, when `root` is a Go module
+/// or workspace and some diagnostic points into it.
+pub fn join(diagnostics: &mut [Diagnostic], loc: &Locator<'_>, root: &Path) {
+    let is_module = root.join("go.mod").is_file() || root.join("go.work").is_file();
+    if !is_module || !diagnostics.iter().any(|d| loc.local_line(d.span).is_some()) {
+        return;
+    }
+    match StaticIndex::build(root) {
+        Ok(index) => {
+            for d in diagnostics.iter_mut() {
+                index.explain(d, loc);
+            }
+        }
+        Err(e) => eprintln!("goguard: warning: static findings not joined: {e:#}"),
+    }
+}

@@ -28,7 +28,7 @@ mod frame;
 mod header;
 mod intern;
 mod labels;
-mod logscan;
+pub(crate) mod logscan;
 pub(crate) mod protobuf;
 mod text;
 mod traceback;

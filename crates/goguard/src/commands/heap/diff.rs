@@ -1,13 +1,11 @@
 //! `goguard heap diff BASE NEW [MORE...]`: allocation sites whose in-use memory grew
 //! (RT005), each at its line in the program's own code, with the gate for CI.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use goguard_diagnostics::{Diagnostic, Scope, Section, Severity, Summary, Table};
-use goguard_runtime::analysis::source::SourceTree;
 use goguard_runtime::profile::growth::{check_heap, growth, Growth, GrowthReport, Options};
 use goguard_runtime::profile::site::SiteFrame;
 use goguard_runtime::profile::top::{top, Input, Top};
@@ -21,7 +19,7 @@ use super::{duration, DiffArgs};
 use crate::commands::fetch::is_url;
 use crate::commands::locate::Locator;
 use crate::commands::output::{emit, Report};
-use crate::commands::static_join::{module_root, StaticIndex};
+use crate::commands::static_join::{join, source_tree};
 
 /// One `--fail-on-growth` threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -216,17 +214,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         .map(|g| finding(g, &report, &mut loc))
         .collect();
     if let Some((_, root)) = &tree {
-        let is_module = root.join("go.mod").is_file() || root.join("go.work").is_file();
-        if is_module && diagnostics.iter().any(|d| loc.local_line(d.span).is_some()) {
-            match StaticIndex::build(root) {
-                Ok(index) => {
-                    for d in &mut diagnostics {
-                        index.explain(d, &loc);
-                    }
-                }
-                Err(e) => eprintln!("goguard: warning: static findings not joined: {e:#}"),
-            }
-        }
+        join(&mut diagnostics, &loc, root);
     }
 
     // The difference table, first profile against last, as pprof -diff_base shows it.
@@ -318,26 +306,6 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     Ok(ExitCode::from(u8::from(gate_hit)))
-}
-
-fn source_tree(
-    source: Option<&Path>,
-    no_source: bool,
-    cwd: &Path,
-) -> anyhow::Result<Option<(SourceTree, std::path::PathBuf)>> {
-    if no_source {
-        return Ok(None);
-    }
-    let root = match source {
-        Some(dir) => cwd.join(dir),
-        None => match module_root(cwd) {
-            Some(root) => root,
-            None => return Ok(None),
-        },
-    };
-    let tree = SourceTree::scan(&root)
-        .with_context(|| format!("cannot read source directory {}", root.display()))?;
-    Ok(Some((tree, root)))
 }
 
 fn frame_location(f: &SiteFrame) -> goguard_diagnostics::goroutines::FrameLocation {
