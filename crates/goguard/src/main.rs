@@ -28,6 +28,10 @@ enum Command {
     Stacks(commands::stacks::StacksArgs),
     /// Diagnose heap profiles: where memory is held, and allocation sites that grow.
     Heap(commands::heap::HeapArgs),
+    /// Diagnose GODEBUG=gctrace=1 logs: GC storms, a heap that keeps growing, GC CPU.
+    Gc(Box<commands::gc::GcArgs>),
+    /// Diagnose race detector output: each data race once, ranked, with its code.
+    Races(commands::races::RacesArgs),
     /// Tools for looking inside goguard itself.
     Debug {
         #[command(subcommand)]
@@ -49,6 +53,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Stacks(args) => commands::stacks::run(args),
         Command::Heap(args) => commands::heap::run(args),
+        Command::Gc(args) => commands::gc::run(*args),
+        Command::Races(args) => commands::races::run(args),
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),

@@ -6,9 +6,11 @@
 //! rules of the catalogue, `rules`). It knows nothing of Go source syntax.
 
 pub mod analysis;
+pub mod gctrace;
 pub mod model;
 pub mod parse;
 pub mod profile;
+pub mod race;
 pub mod rules;
 
 pub use parse::{parse_bytes, parse_file};

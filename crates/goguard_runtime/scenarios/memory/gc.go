@@ -12,7 +12,7 @@ import (
 // on stderr). Each also logs a line of its own now and then with the standard logger, so the
 // collections are printed among other log lines, as in a real service's output.
 //
-//	healthy  a steady live heap of about 16 MiB and a moderate allocation rate
+//	healthy  a steady live heap of about 32 MiB and a moderate allocation rate
 //	leaky    the same, plus a cache that keeps 256 KiB per 10 ms: the heap after each
 //	         collection climbs and never comes back down
 //	storm    live heap held just under the memory limit (run with GOMEMLIMIT=96MiB): the
@@ -22,7 +22,7 @@ func runGCWorkload(name string, d time.Duration) {
 	logger := log.New(os.Stderr, "service: ", log.LstdFlags|log.Lmicroseconds)
 	logger.Printf("starting %s workload for %s", name, d)
 	live := make([][]byte, 0, 1024)
-	for i := 0; i < 16; i++ {
+	for i := 0; i < 32; i++ {
 		live = append(live, make([]byte, 1<<20))
 	}
 	var leak [][]byte
@@ -34,9 +34,9 @@ func runGCWorkload(name string, d time.Duration) {
 	for time.Now().Before(deadline) {
 		switch name {
 		case "healthy", "forced":
-			allocate(4 << 20)
+			allocate(1 << 20)
 		case "leaky":
-			allocate(4 << 20)
+			allocate(1 << 20)
 			select {
 			case <-tick.C:
 				leak = append(leak, make([]byte, 256<<10))

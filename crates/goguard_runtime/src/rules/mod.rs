@@ -7,6 +7,8 @@
 
 use goguard_diagnostics::catalog::CatalogRule;
 
+pub mod data_race_report;
+pub mod gc_pressure;
 pub mod goroutine_growth;
 pub mod heap_growth;
 pub mod leaked_goroutine_group;
@@ -40,12 +42,14 @@ macro_rules! runtime_rule {
 pub(crate) use runtime_rule;
 
 /// Every runtime rule, by code.
-pub static RULES: [&CatalogRule; 5] = [
+pub static RULES: [&CatalogRule; 7] = [
     &leaked_goroutine_group::LEAKED_GOROUTINE_GROUP,
     &lock_deadlock::LOCK_DEADLOCK,
     &goroutine_growth::GOROUTINE_GROWTH,
     &whole_program_deadlock::WHOLE_PROGRAM_DEADLOCK,
     &heap_growth::HEAP_GROWTH,
+    &gc_pressure::GC_PRESSURE,
+    &data_race_report::DATA_RACE_REPORT,
 ];
 
 #[cfg(test)]
