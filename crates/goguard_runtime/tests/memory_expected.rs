@@ -13,7 +13,9 @@ use goguard_runtime::profile::{read_profile, ProfileData};
 use goguard_runtime::race::{group, parse};
 
 fn dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name)
 }
 
 fn profile(name: &str) -> ProfileData {
@@ -31,13 +33,7 @@ fn grown(names: &[&str]) -> BTreeSet<(String, Option<Hazard>, bool)> {
         .collect();
     growth(&series, &GrowthOptions::default())
         .grown()
-        .map(|g| {
-            (
-                g.series.site.function.clone(),
-                g.series.hazard,
-                g.monotonic,
-            )
-        })
+        .map(|g| (g.series.site.function.clone(), g.series.hazard, g.monotonic))
         .collect()
 }
 
@@ -161,7 +157,9 @@ fn races(name: &str) -> BTreeSet<(String, String, bool)> {
     let log = parse(&data);
     assert!(log.unknown.is_empty(), "{name}: {:?}", log.unknown);
     assert!(
-        log.reports.iter().all(|r| !r.truncated && r.accesses.len() == 2),
+        log.reports
+            .iter()
+            .all(|r| !r.truncated && r.accesses.len() == 2),
         "{name}"
     );
     let place = |f: &goguard_runtime::race::parse::RaceFrame| {
@@ -207,9 +205,15 @@ fn go_test_output_names_packages_and_tests() {
         let data = std::fs::read(dir("races").join(name)).unwrap();
         let log = parse(&data);
         for r in &log.reports {
-            let package = r.package.as_deref().unwrap_or_else(|| panic!("{name}: {}", r.line));
+            let package = r
+                .package
+                .as_deref()
+                .unwrap_or_else(|| panic!("{name}: {}", r.line));
             assert!(package.starts_with("example.com/goguard/scenarios/races/"));
-            assert!(r.test.as_deref().is_some_and(|t| t.starts_with("Test")), "{name}: {r:?}");
+            assert!(
+                r.test.as_deref().is_some_and(|t| t.starts_with("Test")),
+                "{name}: {r:?}"
+            );
         }
         let groups = group(&log);
         // The stats counter races in both test binaries.

@@ -302,7 +302,10 @@ struct Raw {
     functions: Vec<(usize, protobuf::Function)>,
     strings: Vec<String>,
     /// Location ids of every sample, one after the other; `sample_ends[i]` ends sample i.
-    location_ids: Vec<u64>,
+    /// Ids fit 32 bits in every profile seen (Go numbers them from 1); `wide_ids` takes
+    /// over, holding all of them, from the first one that does not.
+    location_ids: Vec<u32>,
+    wide_ids: Vec<u64>,
     sample_ends: Vec<usize>,
     values: Vec<i64>,
     sample_offsets: Vec<usize>,
@@ -315,6 +318,23 @@ struct Raw {
     default_sample_type: i64,
     drop_frames: i64,
     keep_frames: i64,
+}
+
+impl Raw {
+    fn push_ids(&mut self, ids: &[u64]) {
+        if self.wide_ids.is_empty() && ids.iter().all(|&id| id <= u64::from(u32::MAX)) {
+            self.location_ids.extend(ids.iter().map(|&id| id as u32));
+            return;
+        }
+        if self.wide_ids.is_empty() {
+            self.wide_ids = self.location_ids.drain(..).map(u64::from).collect();
+        }
+        self.wide_ids.extend_from_slice(ids);
+    }
+
+    fn id_count(&self) -> usize {
+        self.location_ids.len() + self.wide_ids.len()
+    }
 }
 
 /// Decodes uncompressed profile.proto bytes.
@@ -339,8 +359,8 @@ pub fn decode(data: &[u8]) -> Result<ProfileData, ProfileError> {
                         format!("sample #{}: {}", raw.sample_ends.len(), decode_reason(&e)),
                     )
                 })?;
-                raw.location_ids.extend_from_slice(&sample.location_id);
-                raw.sample_ends.push(raw.location_ids.len());
+                raw.push_ids(&sample.location_id);
+                raw.sample_ends.push(raw.id_count());
                 raw.values.extend_from_slice(&sample.value);
                 // Values are checked against the sample types once all are known.
                 raw.value_counts.push(sample.value.len() as u32);
@@ -419,7 +439,7 @@ pub fn decode(data: &[u8]) -> Result<ProfileData, ProfileError> {
 }
 
 /// Checks every reference (strings, functions, locations) and builds the profile.
-fn resolve(raw: Raw) -> Result<ProfileData, ProfileError> {
+fn resolve(mut raw: Raw) -> Result<ProfileData, ProfileError> {
     let strings = raw.strings;
     if strings.first().is_some_and(|s| !s.is_empty()) {
         return Err(whole(
@@ -545,17 +565,25 @@ fn resolve(raw: Raw) -> Result<ProfileData, ProfileError> {
     }
 
     let types = sample_types.len();
-    let mut sample_locations = Vec::with_capacity(raw.location_ids.len());
+    // Ids become indices in place (or from the wide ids, when there are some).
+    let mut sample_locations = std::mem::take(&mut raw.location_ids);
+    if !raw.wide_ids.is_empty() {
+        sample_locations = vec![0; raw.wide_ids.len()];
+    }
     for (s, &end) in raw.sample_ends.iter().enumerate() {
         let begin = if s == 0 { 0 } else { raw.sample_ends[s - 1] };
-        for &id in &raw.location_ids[begin..end] {
+        for k in begin..end {
+            let id = match raw.wide_ids.get(k) {
+                Some(&wide) => wide,
+                None => u64::from(sample_locations[k]),
+            };
             let index = location_index.get(id).ok_or_else(|| {
                 at(
                     raw.sample_offsets[s],
                     format!("sample #{s} names location {id}, which is not defined"),
                 )
             })?;
-            sample_locations.push(index);
+            sample_locations[k] = index;
         }
         if raw.value_counts[s] as usize != types {
             return Err(at(
@@ -751,6 +779,15 @@ mod tests {
         let err = read_profile(&gz[..gz.len() / 2]).unwrap_err();
         assert!(err.message.contains("gzip"), "{err}");
         assert!(err.offset.is_some());
+    }
+
+    #[test]
+    fn ids_beyond_32_bits_are_read() {
+        let mut p = protobuf::Profile::decode(tiny().as_slice()).unwrap();
+        p.location[1].id = 1 << 40;
+        p.sample[0].location_id[1] = 1 << 40;
+        let d = decode(&p.encode_to_vec()).unwrap();
+        assert_eq!(d.sample(0).locations, &[0, 1]);
     }
 
     #[test]

@@ -7,14 +7,12 @@
 //! with no change in the program. Growth counts only when it exceeds three times that
 //! (and `min_growth`), so sampling noise is not reported as a leak.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::data::ProfileData;
 use super::filter::Filter;
-use super::site::{sample_site, Hazard, SiteFrame, LARGE_OBJECT};
+use super::site::{Hazard, LocalFrame, SiteFrame, SiteResolver, LARGE_OBJECT};
 
 /// The values of a heap profile, by name.
 pub const INUSE_SPACE: &str = "inuse_space";
@@ -123,47 +121,58 @@ struct Accumulated {
     inuse_objects: Vec<i64>,
     alloc_space: Vec<i64>,
     alloc_objects: Vec<i64>,
-    /// In-use bytes of the last profile per (allocated_in, caller, hazard, pool caller),
-    /// to pick the representative.
-    variants: BTreeMap<Variant, i64>,
 }
 
+/// What the frames around a site show, in the last profile's terms: (hazard, allocated
+/// in, caller, pool user).
 type Variant = (
     Option<Hazard>,
-    Option<SiteFrame>,
-    Option<SiteFrame>,
-    Option<SiteFrame>,
+    Option<LocalFrame>,
+    Option<LocalFrame>,
+    Option<LocalFrame>,
 );
 
 /// Compares heap profiles in time order. Each must pass `check_heap`.
 pub fn growth(profiles: &[(String, &ProfileData)], opts: &Options) -> GrowthReport {
     let n = profiles.len();
-    let mut sites: FxHashMap<SiteFrame, Accumulated> = FxHashMap::default();
+    let mut index: FxHashMap<SiteFrame, usize> = FxHashMap::default();
+    let mut sites: Vec<(SiteFrame, Accumulated)> = Vec::new();
+    // In the last profile: in-use bytes per (site, variant), to pick what to show.
+    let mut variants: FxHashMap<(usize, Variant), i64> = FxHashMap::default();
     let mut summaries = Vec::with_capacity(n);
+    let mut last_resolver = None;
     for (i, (label, p)) in profiles.iter().enumerate() {
         let space = p.sample_index(INUSE_SPACE).unwrap_or(0);
         let objects = p.sample_index(INUSE_OBJECTS).unwrap_or(0);
         let alloc_space = p.sample_index(ALLOC_SPACE);
         let alloc_objects = p.sample_index(ALLOC_OBJECTS);
         let marks = opts.filter.marks(p);
-        let mut cache: FxHashMap<&[u32], Option<super::site::SampleSite>> = FxHashMap::default();
+        let resolver = SiteResolver::new(p);
+        // This profile's frames to the series' sites.
+        let mut local: FxHashMap<LocalFrame, usize> = FxHashMap::default();
         for s in p.samples() {
             if !marks.keeps(s.locations) {
                 continue;
             }
-            let site = cache
-                .entry(s.locations)
-                .or_insert_with(|| sample_site(p, s.locations));
-            let Some(site) = site else { continue };
-            let acc = sites
-                .entry(site.site.clone())
-                .or_insert_with(|| Accumulated {
-                    inuse_space: vec![0; n],
-                    inuse_objects: vec![0; n],
-                    alloc_space: vec![0; n],
-                    alloc_objects: vec![0; n],
-                    variants: BTreeMap::new(),
-                });
+            let Some(found) = resolver.resolve(s.locations) else {
+                continue;
+            };
+            let k = *local.entry(found.site).or_insert_with(|| {
+                let frame = resolver.frame(found.site);
+                *index.entry(frame.clone()).or_insert_with(|| {
+                    sites.push((
+                        frame,
+                        Accumulated {
+                            inuse_space: vec![0; n],
+                            inuse_objects: vec![0; n],
+                            alloc_space: vec![0; n],
+                            alloc_objects: vec![0; n],
+                        },
+                    ));
+                    sites.len() - 1
+                })
+            });
+            let acc = &mut sites[k].1;
             acc.inuse_space[i] += s.values[space];
             acc.inuse_objects[i] += s.values[objects];
             if let Some(a) = alloc_space {
@@ -173,14 +182,13 @@ pub fn growth(profiles: &[(String, &ProfileData)], opts: &Options) -> GrowthRepo
                 acc.alloc_objects[i] += s.values[a];
             }
             if i + 1 == n {
-                *acc.variants
-                    .entry((
-                        site.hazard,
-                        site.allocated_in.clone(),
-                        site.caller.clone(),
-                        site.pool_get_caller.clone(),
-                    ))
-                    .or_default() += s.values[space];
+                let variant = (
+                    found.hazard,
+                    found.allocated_in,
+                    found.caller,
+                    found.pool_get_caller,
+                );
+                *variants.entry((k, variant)).or_default() += s.values[space];
             }
         }
         summaries.push(ProfileSummary {
@@ -190,6 +198,21 @@ pub fn growth(profiles: &[(String, &ProfileData)], opts: &Options) -> GrowthRepo
             inuse_objects: p.total(objects),
             sampling_rate: p.bytes_period(),
         });
+        if i + 1 == n {
+            last_resolver = Some(resolver);
+        }
+    }
+    // The variant holding the most memory of each site (ties: the smallest, for a
+    // deterministic choice).
+    let mut best: Vec<Option<(Variant, i64)>> = vec![None; sites.len()];
+    for (&(k, v), &bytes) in &variants {
+        let better = match &best[k] {
+            None => true,
+            Some((bv, bb)) => bytes > *bb || (bytes == *bb && v < *bv),
+        };
+        if better {
+            best[k] = Some((v, bytes));
+        }
     }
     let seconds = match (
         summaries.first().and_then(|s| s.time_nanos),
@@ -199,9 +222,12 @@ pub fn growth(profiles: &[(String, &ProfileData)], opts: &Options) -> GrowthRepo
         _ => None,
     };
     let rate = |i: usize| summaries[i].sampling_rate.unwrap_or(0) as f64;
+    let name =
+        |f: Option<LocalFrame>| -> Option<SiteFrame> { Some(last_resolver.as_ref()?.frame(f?)) };
     let mut out: Vec<Growth> = sites
         .into_iter()
-        .map(|(site, acc)| {
+        .zip(best)
+        .map(|((site, acc), best)| {
             let first = acc.inuse_space[0];
             let last = acc.inuse_space[n - 1];
             let bytes = last - first;
@@ -214,13 +240,10 @@ pub fn growth(profiles: &[(String, &ProfileData)], opts: &Options) -> GrowthRepo
                 step as f64 >= -2.0 * noise(acc.inuse_space[k], acc.inuse_space[k - 1], r)
             });
             let grew = bytes > 0 && bytes >= opts.min_growth && bytes as f64 > 3.0 * noise_bytes;
-            let (variant, _) = acc
-                .variants
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(v, b)| (v.clone(), *b))
-                .unwrap_or(((None, None, None, None), 0));
-            let (mut hazard, allocated_in, caller, pool_get_caller) = variant;
+            let (mut hazard, allocated_in, caller, pool_get_caller) = match best {
+                Some(((h, a, c, p), _)) => (h, name(a), name(c), name(p)),
+                None => (None, None, None, None),
+            };
             let last_objects = acc.inuse_objects[n - 1];
             let large = (objects > 0 && bytes / objects >= LARGE_OBJECT)
                 || (last_objects > 0 && last / last_objects >= LARGE_OBJECT);

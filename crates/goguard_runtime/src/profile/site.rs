@@ -96,72 +96,140 @@ impl Hazard {
 /// Objects averaging this many bytes are "large buffers".
 pub const LARGE_OBJECT: i64 = 32 << 10;
 
-/// Where a sample's memory was allocated, and what its frames show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A frame of one profile: its function's index (`None` when the line names none) and
+/// line. Cheap to hash; `SiteResolver::frame` gives the names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalFrame {
+    pub function: Option<u32>,
+    pub line: i64,
+}
+
+/// Where a sample's memory was allocated, and what its frames show, in one profile's
+/// terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SampleSite {
     /// The first frame outside the standard library, or the innermost frame when every
     /// frame is the standard library's.
-    pub site: SiteFrame,
+    pub site: LocalFrame,
     /// The innermost frame (where the allocation happened), when it is not the site.
-    pub allocated_in: Option<SiteFrame>,
+    pub allocated_in: Option<LocalFrame>,
     /// The first frame of the program's own code above the site: its caller.
-    pub caller: Option<SiteFrame>,
+    pub caller: Option<LocalFrame>,
     pub hazard: Option<Hazard>,
     /// For `Hazard::PoolNew`: the frame that called `sync.(*Pool).Get`.
-    pub pool_get_caller: Option<SiteFrame>,
+    pub pool_get_caller: Option<LocalFrame>,
 }
 
-/// The frames of a sample, innermost first, inlined frames included.
-fn frames<'p>(p: &'p ProfileData, locations: &'p [u32]) -> impl Iterator<Item = &'p Line> + 'p {
-    locations
-        .iter()
-        .flat_map(move |&l| p.locations[l as usize].lines.iter())
+/// What a function is to site resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Own,
+    BufferGrowth,
+    BuilderGrowth,
+    PoolGet,
+    Library,
 }
 
-/// Resolves the site of a sample's stack. `None` for a sample without frames.
-pub fn sample_site(p: &ProfileData, locations: &[u32]) -> Option<SampleSite> {
-    let all: Vec<&Line> = frames(p, locations).collect();
-    let first = all.first()?;
-    let name = |l: &Line| p.function_name(l);
-    let own = all.iter().position(|l| {
-        let n = name(l);
-        !n.is_empty() && !is_stdlib_func(n)
-    });
-    let site_index = own.unwrap_or(0);
-    let site = SiteFrame::of(p, all[site_index]);
-    let allocated_in = (site_index > 0).then(|| SiteFrame::of(p, first));
-    let caller = all[site_index + 1..]
-        .iter()
-        .find(|l| {
-            let n = name(l);
-            !n.is_empty() && !is_stdlib_func(n)
-        })
-        .map(|l| SiteFrame::of(p, l));
-    let below: Vec<&str> = all[..site_index].iter().map(|l| name(l)).collect();
-    let mut hazard = if below
-        .iter()
-        .any(|f| f.starts_with("bytes.(*Buffer).") || *f == "bytes.growSlice")
-    {
-        Some(Hazard::BufferGrowth)
-    } else if below.iter().any(|f| f.starts_with("strings.(*Builder).")) {
-        Some(Hazard::BuilderGrowth)
-    } else {
-        None
-    };
-    let mut pool_get_caller = None;
-    // The pool's New function is the program's own code, called by sync.(*Pool).Get.
-    if hazard.is_none() && own.is_some() {
-        let above = all.get(site_index + 1).map(|l| name(l));
-        if above == Some("sync.(*Pool).Get") {
-            hazard = Some(Hazard::PoolNew);
-            pool_get_caller = caller.clone();
-        }
+/// Resolves sample stacks to sites, with each function classified once.
+pub struct SiteResolver<'p> {
+    p: &'p ProfileData,
+    roles: Vec<Role>,
+}
+
+impl<'p> SiteResolver<'p> {
+    pub fn new(p: &'p ProfileData) -> Self {
+        let roles = p
+            .functions
+            .iter()
+            .map(|f| {
+                let n = f.name.as_str();
+                if n.starts_with("bytes.(*Buffer).") || n == "bytes.growSlice" {
+                    Role::BufferGrowth
+                } else if n.starts_with("strings.(*Builder).") {
+                    Role::BuilderGrowth
+                } else if n == "sync.(*Pool).Get" {
+                    Role::PoolGet
+                } else if !n.is_empty() && !is_stdlib_func(n) {
+                    Role::Own
+                } else {
+                    Role::Library
+                }
+            })
+            .collect();
+        SiteResolver { p, roles }
     }
-    Some(SampleSite {
-        site,
-        allocated_in,
-        caller,
-        hazard,
-        pool_get_caller,
-    })
+
+    fn role(&self, f: LocalFrame) -> Role {
+        f.function.map_or(Role::Library, |i| self.roles[i as usize])
+    }
+
+    /// The site of a sample's stack (location indices, leaf first). `None` for a sample
+    /// without frames.
+    pub fn resolve(&self, locations: &[u32]) -> Option<SampleSite> {
+        let mut frames = locations.iter().flat_map(|&l| {
+            self.p.locations[l as usize]
+                .lines
+                .iter()
+                .map(|line| LocalFrame {
+                    function: line.function,
+                    line: line.line,
+                })
+        });
+        let leaf = frames.next()?;
+        let mut hazard = None;
+        let mut below = 0usize;
+        let mut current = leaf;
+        let mut rest = frames;
+        // Find the site, noting what the library frames below it are.
+        let found = loop {
+            match self.role(current) {
+                Role::Own => break true,
+                Role::BufferGrowth => hazard = hazard.or(Some(Hazard::BufferGrowth)),
+                Role::BuilderGrowth => hazard = hazard.or(Some(Hazard::BuilderGrowth)),
+                Role::PoolGet | Role::Library => {}
+            }
+            match rest.next() {
+                Some(f) => {
+                    current = f;
+                    below += 1;
+                }
+                None => break false,
+            }
+        };
+        if !found {
+            // Every frame is the standard library's: the innermost one stands in.
+            return Some(SampleSite {
+                site: leaf,
+                allocated_in: None,
+                caller: None,
+                hazard,
+                pool_get_caller: None,
+            });
+        }
+        let site = current;
+        let next = rest.next();
+        let pool = hazard.is_none() && next.is_some_and(|f| self.role(f) == Role::PoolGet);
+        let caller = next
+            .into_iter()
+            .chain(rest)
+            .find(|&f| self.role(f) == Role::Own);
+        Some(SampleSite {
+            site,
+            allocated_in: (below > 0).then_some(leaf),
+            caller,
+            hazard: if pool { Some(Hazard::PoolNew) } else { hazard },
+            pool_get_caller: if pool { caller } else { None },
+        })
+    }
+
+    /// The names of a frame.
+    pub fn frame(&self, f: LocalFrame) -> SiteFrame {
+        SiteFrame::of(
+            self.p,
+            &Line {
+                function: f.function,
+                line: f.line,
+            },
+        )
+    }
 }

@@ -135,8 +135,12 @@ pub fn table(t: &Top, unit: &str, count: usize) -> Table {
     } else {
         count.min(t.rows.len())
     };
+    // As pprof, the unit comes from the rows worth drawing: those holding at least 0.5%
+    // of the total (its default -nodefraction).
+    let cutoff = (t.total as f64 * 0.005).abs() as i64;
     let min = t.rows[..shown]
         .iter()
+        .filter(|r| r.cum.abs() >= cutoff)
         .map(|r| {
             if r.flat != 0 {
                 r.flat.abs()
