@@ -236,7 +236,11 @@ fn read_inputs(specs: &[String], fetch: FetchOptions) -> anyhow::Result<Vec<Inpu
     Ok(usable)
 }
 
-/// Repeated snapshots of one URL (`--every`).
+/// Repeated snapshots of one URL (`--every`). Before each, the service is
+/// asked for a garbage collection, which starts the wait clocks of parked
+/// goroutines; the next snapshot comes `every` (plus a margin) after that
+/// collection, so a goroutine parked through the interval prints a wait that
+/// covers it.
 fn capture_series(
     url: &str,
     every: f64,
@@ -249,12 +253,23 @@ fn capture_series(
     if count < 2 {
         anyhow::bail!("--count must be at least 2 to compare snapshots");
     }
+    /// Slack after the interval for the request that forced the collection.
+    const MARGIN: Duration = Duration::from_secs(2);
     let mut inputs = Vec::new();
+    let mut next = Instant::now();
     for i in 0..count {
-        if i > 0 {
-            std::thread::sleep(Duration::from_secs_f64(every));
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
         }
         eprintln!("goguard: snapshot {}/{count} of {url}", i + 1);
+        if let Err(e) = fetch::force_gc(url, fetch) {
+            eprintln!(
+                "goguard: warning: no garbage collection forced ({e}): wait clocks may not \
+                 show how long goroutines have been parked"
+            );
+        }
+        next = Instant::now() + Duration::from_secs_f64(every) + MARGIN;
         let input = read(url, fetch).map_err(anyhow::Error::msg)?;
         if !input.usable() {
             anyhow::bail!("{}: {}", input.label, input.why_unusable());

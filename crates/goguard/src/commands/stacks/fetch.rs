@@ -66,6 +66,34 @@ fn split_url(url: &str) -> (&str, &str) {
     }
 }
 
+/// Asks the service for a garbage collection (`/debug/pprof/heap?gc=1`, the heap
+/// profile after a collection; the profile itself is not kept). A collection is
+/// what starts the wait clocks of parked goroutines: a process that has not
+/// collected yet prints no waits, and repeated snapshots of it prove nothing.
+pub fn force_gc(url: &str, opts: FetchOptions) -> Result<(), String> {
+    let (base, _) = split_url(url);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(opts.timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let target = format!("{base}/debug/pprof/heap?gc=1");
+    let mut response = agent
+        .get(&target)
+        .call()
+        .map_err(|e| format!("{target}: {e}"))?;
+    let status = response.status().as_u16();
+    // Read (and drop) the body so the server finishes its response.
+    let _ = std::io::copy(
+        &mut response.body_mut().as_reader().take(opts.max_bytes),
+        &mut std::io::sink(),
+    );
+    if status != 200 {
+        return Err(format!("{target}: HTTP {status}"));
+    }
+    Ok(())
+}
+
 /// Fetches the best goroutine dump the service offers.
 pub fn fetch(url: &str, opts: FetchOptions) -> Result<Fetched, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
