@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed snaphelper.go.txt
+var snapHelper string
+
+// snapshotResult is what one kernel's snapshot process gave.
+type snapshotResult struct {
+	Kernel    string `json:"kernel"`
+	Toolchain string `json:"toolchain"`
+	// Status: "stable" (both snapshots written), "no-hang" (still moving at the give-up
+	// time), "failed", "build-failed".
+	Status string   `json:"status"`
+	Dumps  []string `json:"dumps,omitempty"`
+	Note   string   `json:"note,omitempty"`
+}
+
+// runSnapshots builds every kernel's test with a TestMain (snaphelper.go.txt) that runs
+// the test count times and takes two debug=2 snapshots interval apart once the process
+// is stable (the test hung, or it returned and left goroutines behind), and runs all of
+// them at once: a stable process costs no CPU; one still busy after giveUp gives up.
+func runSnapshots(ks []kernel, out string, count int, interval, giveUp time.Duration, buildJobs int) {
+	dir := filepath.Join(out, "snapshots")
+	work := filepath.Join(out, "work", "snapshots")
+	must(os.MkdirAll(dir, 0o755))
+	results := make([]snapshotResult, len(ks))
+	bins := make([]string, len(ks))
+	name := toolchainName("")
+	parallel(len(ks), buildJobs, func(i int) {
+		k := ks[i]
+		results[i] = snapshotResult{Kernel: k.name, Toolchain: name}
+		mod := filepath.Join(work, k.name)
+		helper := strings.Replace(snapHelper, "package PACKAGE", "package "+kernelPackageName(k), 1)
+		must(prepareModule(k, mod, map[string]string{"zz_gobench_snapshots_test.go": helper}))
+		bins[i] = filepath.Join(work, k.name+".test")
+		if err := buildTest(mod, "", bins[i]); err != nil {
+			results[i].Status, results[i].Note = "build-failed", firstLine(err.Error())
+			bins[i] = ""
+		}
+	})
+	logf("snapshots: %d processes, interval %s, giving up on a hang after %s", len(ks), interval, giveUp)
+	parallel(len(ks), len(ks), func(i int) {
+		if bins[i] == "" {
+			return
+		}
+		r := &results[i]
+		ctx, cancel := context.WithTimeout(context.Background(), giveUp+interval+time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bins[i], "-test.timeout=0")
+		cmd.Env = append(os.Environ(),
+			"GOBENCH_COUNT="+strconv.Itoa(count),
+			"GOBENCH_SNAPSHOTS="+filepath.Join(dir, r.Kernel),
+			"GOBENCH_SNAPSHOT_INTERVAL="+interval.String(),
+			"GOBENCH_GIVE_UP="+giveUp.String())
+		b, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil && fileExists(filepath.Join(dir, r.Kernel+".1.txt")):
+			r.Status, r.Dumps = "stable", []string{r.Kernel + ".0.txt", r.Kernel + ".1.txt"}
+		case errors.As(err, &exit) && exit.ExitCode() == 3:
+			r.Status = "no-hang"
+		default:
+			r.Status, r.Note = "failed", firstLine(err.Error()+": "+lastLines(string(b), 3))
+		}
+		logf("%-22s snapshots %s %s", r.Kernel, r.Status, r.Note)
+	})
+	writeJSON(filepath.Join(dir, "results.json"), results)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
