@@ -74,14 +74,33 @@ func runUntilHang(r hungResult, bin string, timeout, budget time.Duration) (hung
 	var lastFailure string
 	for time.Now().Before(deadline) {
 		cmd := exec.Command(bin, "-test.v", "-test.count="+strconv.Itoa(count), "-test.timeout="+timeout.String())
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()
 		must(err)
+		stderrPipe, err := cmd.StderrPipe()
+		must(err)
 		must(cmd.Start())
+		// The time of the banner, not of the exit: printing a dump of many goroutines
+		// takes seconds.
+		var stderr bytes.Buffer
+		var bannerAt time.Time
+		stderrDone := make(chan struct{})
+		go func() {
+			defer close(stderrDone)
+			lines := bufio.NewReader(stderrPipe)
+			for {
+				line, err := lines.ReadString('\n')
+				if bannerAt.IsZero() && strings.HasPrefix(line, timeoutBanner) {
+					bannerAt = time.Now()
+				}
+				stderr.WriteString(line)
+				if err != nil {
+					return
+				}
+			}
+		}()
 		var lastRun time.Time
 		runs := 0
-		var tail []string // the last lines of -v output, for failures
+		var tail []string // the first lines of -v output other than RUN, for failures
 		lines := bufio.NewScanner(stdout)
 		lines.Buffer(make([]byte, 1<<20), 1<<20)
 		for lines.Scan() {
@@ -93,11 +112,11 @@ func runUntilHang(r hungResult, bin string, timeout, budget time.Duration) (hung
 				tail = append(tail, line)
 			}
 		}
+		<-stderrDone
 		err = cmd.Wait()
-		end := time.Now()
 		r.Runs += runs
-		if bytes.Contains(stderr.Bytes(), []byte(timeoutBanner)) {
-			stuck := end.Sub(lastRun)
+		if !bannerAt.IsZero() {
+			stuck := bannerAt.Sub(lastRun)
 			if runs > 0 && stuck >= timeout/2 {
 				r.Status, r.StuckSeconds, r.Runs = "hung", stuck.Round(100*time.Millisecond).Seconds(), runs
 				r.Note = fmt.Sprintf("-test.count=%d", count)
