@@ -13,7 +13,7 @@ import (
 type kernel struct {
 	name    string // "cockroach1055", as GOROOT names its copy
 	dir     string // the kernel's directory in the GoBench checkout
-	pkgPath string // import path of the temporary module that builds it
+	pkgPath string // import path of the temporary module that builds it: gobench.kernel/NAME
 	test    string // the test function, "TestCockroach1055"
 }
 
@@ -30,7 +30,9 @@ func gobenchKernels(root string) ([]kernel, error) {
 			continue
 		}
 		name := filepath.Base(filepath.Dir(d)) + filepath.Base(d)
-		k := kernel{name: name, dir: d, pkgPath: "gobench/" + name}
+		// The first path element has a dot: Go 1.19 cannot build the tests of a module
+		// named gobench/NAME ("import of unknown directory").
+		k := kernel{name: name, dir: d, pkgPath: kernelPackage(name)}
 		for _, t := range tests {
 			for _, line := range strings.Split(readFile(t), "\n") {
 				if strings.HasPrefix(line, "func Test") {
@@ -113,3 +115,6 @@ func kernelPackageName(k kernel) string {
 	}
 	return k.name
 }
+
+// kernelPackage is the import path a kernel's dumps name its functions by.
+func kernelPackage(name string) string { return "gobench.kernel/" + name }

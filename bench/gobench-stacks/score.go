@@ -116,7 +116,7 @@ type kind struct {
 var kinds = []kind{
 	{"hung-go126", "hung test, Go 1.26", "kernel goroutines parked when the test timed out"},
 	{"hung-go119", "hung test, Go 1.19", "kernel goroutines parked when the test timed out"},
-	{"snapshots", "2 snapshots ≥ 3 min apart, Go 1.26", "kernel goroutines parked in both snapshots, same id and stack (after 100 test runs or the hang)"},
+	{"snapshots", "2 snapshots ≥ 3 min apart, Go 1.26", "kernel goroutines parked in both snapshots, same id and stack (after the hang, or after 100 runs of a test that does not hang)"},
 	{"leak-go127", "goroutineleak profile, Go 1.27", "goroutines matching the runtime test's expected leaks"},
 }
 
@@ -165,10 +165,14 @@ func runScore(ks []kernel, out, goguard, leakToolchain string) {
 				continue
 			}
 			path := filepath.Join(out, key, r.Dump)
-			bug, clean := hungTruth(parseTracebacks([]byte(readFile(path))), "gobench/"+r.Kernel)
+			bug, clean := hungTruth(parseTracebacks([]byte(readFile(path))), kernelPackage(r.Kernel))
 			kr.Dumps = []string{path}
 			if !clean {
 				kr.Status, kr.Note = "active", "stuck, but a kernel goroutine was running or asleep"
+				continue
+			}
+			if len(bug) == 0 {
+				kr.Status = "no-bug-goroutines"
 				continue
 			}
 			if acc := runGoguard(key, r.Kernel, kr.Dumps); acc != nil {
@@ -193,9 +197,13 @@ func runScore(ks []kernel, out, goguard, leakToolchain string) {
 				kr.Dumps = append(kr.Dumps, p)
 				gs = append(gs, parseTracebacks([]byte(readFile(p))))
 			}
-			bug, clean := snapshotTruth(gs[0], gs[1], "gobench/"+r.Kernel)
+			bug, clean := snapshotTruth(gs[0], gs[1], kernelPackage(r.Kernel))
 			if !clean {
-				kr.Status, kr.Note = "active", "stuck, but a kernel goroutine was running or asleep"
+				kr.Status, kr.Note = "active", "stable, but a kernel goroutine was running or asleep"
+				continue
+			}
+			if len(bug) == 0 {
+				kr.Status = "no-bug-goroutines"
 				continue
 			}
 			kr.Goguard = &outcome{Bug: len(bug)}
@@ -362,7 +370,7 @@ func kernelCell(kr *kindResult, pick func(*kindResult) *outcome, scored bool) st
 		return "—"
 	}
 	o := pick(kr)
-	if o == nil || kr.Status == "active" {
+	if o == nil {
 		return kr.Status
 	}
 	if !scored {

@@ -77,9 +77,9 @@ main.main()
 	_testmain.go:48 +0x9b
 
 goroutine 35 [chan receive, 2 minutes]:
-gobench/etcd6873.(*watchBroadcasts).stop(...)
+gobench.kernel/etcd6873.(*watchBroadcasts).stop(...)
 	/tmp/etcd6873/etcd6873_test.go:50
-gobench/etcd6873.TestEtcd6873(0xc000003c00)
+gobench.kernel/etcd6873.TestEtcd6873(0xc000003c00)
 	/tmp/etcd6873/etcd6873_test.go:90 +0x9b
 testing.tRunner(0xc000003c00, 0x5943a8)
 	/usr/local/go/src/testing/testing.go:2036 +0xea
@@ -89,9 +89,9 @@ created by testing.(*T).Run in goroutine 1
 goroutine 36 [sync.Mutex.Lock]:
 sync.(*Mutex).Lock(...)
 	/usr/local/go/src/sync/mutex.go:46
-gobench/etcd6873.newWatchBroadcasts.func1()
+gobench.kernel/etcd6873.newWatchBroadcasts.func1()
 	/tmp/etcd6873/etcd6873_test.go:30 +0x46
-created by gobench/etcd6873.newWatchBroadcasts
+created by gobench.kernel/etcd6873.newWatchBroadcasts
 	/tmp/etcd6873/etcd6873_test.go:25 +0x74
 `
 
@@ -100,25 +100,35 @@ func TestHungTruthIsTheParkedKernelGoroutines(t *testing.T) {
 	if len(gs) != 4 {
 		t.Fatalf("parsed %d goroutines", len(gs))
 	}
-	if gs[2].state != "chan receive" || gs[3].createdBy != "gobench/etcd6873.newWatchBroadcasts" {
+	if gs[2].state != "chan receive" || gs[3].createdBy != "gobench.kernel/etcd6873.newWatchBroadcasts" {
 		t.Errorf("goroutine 35/36 parsed as %+v / %+v", gs[2], gs[3])
 	}
-	bug, clean := hungTruth(gs, "gobench/etcd6873")
+	bug, clean := hungTruth(gs, "gobench.kernel/etcd6873")
 	if !clean || len(bug) != 2 || !bug[35] || !bug[36] {
 		t.Errorf("bug = %v clean = %v", bug, clean)
 	}
 	// A kernel goroutine asleep: not a clean hang.
-	asleep := parseTracebacks([]byte(hungDump + "\ngoroutine 37 [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\ngobench/etcd6873.poll()\n\t/tmp/etcd6873/etcd6873_test.go:60 +0x1\ncreated by gobench/etcd6873.TestEtcd6873 in goroutine 35\n\t/tmp/etcd6873/etcd6873_test.go:88 +0x2\n"))
-	if _, clean := hungTruth(asleep, "gobench/etcd6873"); clean {
+	asleep := parseTracebacks([]byte(hungDump + "\ngoroutine 37 [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\ngobench.kernel/etcd6873.poll()\n\t/tmp/etcd6873/etcd6873_test.go:60 +0x1\ncreated by gobench.kernel/etcd6873.TestEtcd6873 in goroutine 35\n\t/tmp/etcd6873/etcd6873_test.go:88 +0x2\n"))
+	if _, clean := hungTruth(asleep, "gobench.kernel/etcd6873"); clean {
 		t.Error("a sleeping kernel goroutine must make the hang unclean")
+	}
+	// Kernels written as an external test package name their functions pkg_test.
+	external := parseTracebacks([]byte("goroutine 5 [chan receive]:\ngobench.kernel/syncthing5795_test.TestSyncthing5795(0x1)\n\t/tmp/s_test.go:109 +0x165\ntesting.tRunner(0x1, 0x2)\n\t/usr/local/go/src/testing/testing.go:2036 +0xea\ncreated by testing.(*T).Run in goroutine 1\n\t/usr/local/go/src/testing/testing.go:2101 +0x4c5\n"))
+	if bug, _ := hungTruth(external, "gobench.kernel/syncthing5795"); !bug[5] {
+		t.Errorf("external test package goroutine not counted: %v", bug)
+	}
+	// The snapshot helper's own goroutines are not the kernel's.
+	helper := parseTracebacks([]byte("goroutine 1 [chan receive]:\ngobench.kernel/grpc660.TestMain(0x1)\n\t/tmp/zz.go:29 +0x105\nmain.main()\n\t_testmain.go:48 +0xa5\n"))
+	if bug, _ := hungTruth(helper, "gobench.kernel/grpc660"); len(bug) != 0 {
+		t.Errorf("TestMain counted as the kernel's: %v", bug)
 	}
 }
 
 func TestSnapshotTruthNeedsTheSameGoroutineParkedTwice(t *testing.T) {
 	first := parseTracebacks([]byte(hungDump))
 	second := parseTracebacks([]byte(hungDump))
-	second[3].functions = []string{"gobench/etcd6873.elsewhere"} // 36 moved
-	bug, clean := snapshotTruth(first, second, "gobench/etcd6873")
+	second[3].functions = []string{"gobench.kernel/etcd6873.elsewhere"} // 36 moved
+	bug, clean := snapshotTruth(first, second, "gobench.kernel/etcd6873")
 	if !clean || len(bug) != 1 || !bug[35] {
 		t.Errorf("bug = %v clean = %v", bug, clean)
 	}

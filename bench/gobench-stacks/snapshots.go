@@ -22,24 +22,37 @@ type snapshotResult struct {
 	// Status: "stable" (both snapshots written), "no-hang" (still moving at the give-up
 	// time), "failed", "build-failed".
 	Status string   `json:"status"`
+	Count  int      `json:"count"` // -test.count
 	Dumps  []string `json:"dumps,omitempty"`
 	Note   string   `json:"note,omitempty"`
 }
 
 // runSnapshots builds every kernel's test with a TestMain (snaphelper.go.txt) that runs
-// the test count times and takes two debug=2 snapshots interval apart once the process
-// is stable (the test hung, or it returned and left goroutines behind), and runs all of
-// them at once: a stable process costs no CPU; one still busy after giveUp gives up.
-func runSnapshots(ks []kernel, out string, count int, interval, giveUp time.Duration, buildJobs int) {
+// the test a number of times and takes two debug=2 snapshots interval apart once the
+// process is stable, and runs all of them at once: a stable process costs no CPU; one
+// still busy after giveUp gives up. Kernels whose test hung in the Go 1.26 hung-test
+// step run up to hangCount times (the snapshots then show the hung process); the others
+// run count times (the snapshots show what the runs left behind, as a leaking service).
+func runSnapshots(ks []kernel, out string, count, hangCount int, interval, giveUp time.Duration, buildJobs int) {
 	dir := filepath.Join(out, "snapshots")
 	work := filepath.Join(out, "work", "snapshots")
 	must(os.MkdirAll(dir, 0o755))
 	results := make([]snapshotResult, len(ks))
 	bins := make([]string, len(ks))
 	name := toolchainName("")
+	hung := map[string]bool{}
+	var hrs []hungResult
+	if readResults(filepath.Join(out, "hung-go126"), &hrs) {
+		for _, r := range hrs {
+			hung[r.Kernel] = r.Status == "hung"
+		}
+	}
 	parallel(len(ks), buildJobs, func(i int) {
 		k := ks[i]
-		results[i] = snapshotResult{Kernel: k.name, Toolchain: name}
+		results[i] = snapshotResult{Kernel: k.name, Toolchain: name, Count: count}
+		if hung[k.name] {
+			results[i].Count = hangCount
+		}
 		mod := filepath.Join(work, k.name)
 		helper := strings.Replace(snapHelper, "package PACKAGE", "package "+kernelPackageName(k), 1)
 		must(prepareModule(k, mod, map[string]string{"zz_gobench_snapshots_test.go": helper}))
@@ -59,7 +72,7 @@ func runSnapshots(ks []kernel, out string, count int, interval, giveUp time.Dura
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bins[i], "-test.timeout=0")
 		cmd.Env = append(os.Environ(),
-			"GOBENCH_COUNT="+strconv.Itoa(count),
+			"GOBENCH_COUNT="+strconv.Itoa(r.Count),
 			"GOBENCH_SNAPSHOTS="+filepath.Join(dir, r.Kernel),
 			"GOBENCH_SNAPSHOT_INTERVAL="+interval.String(),
 			"GOBENCH_GIVE_UP="+giveUp.String())

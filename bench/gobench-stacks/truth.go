@@ -153,11 +153,15 @@ func gorootTruth(output string, tc expectedLeaks) (bug, leaked map[uint64]bool) 
 	return bug, leaked
 }
 
-// kernelGoroutine: a goroutine running the kernel's code (a frame in its package other
-// than the snapshot helper's TestMain and gobenchHelper* functions).
+// kernelGoroutine: a goroutine running the kernel's code (a frame in its package, or
+// in its external test package pkg_test, other than the snapshot helper's TestMain and
+// gobenchHelper* functions).
 func kernelGoroutine(g goroutine, pkg string) bool {
 	for _, f := range g.functions {
 		name, ok := strings.CutPrefix(f, pkg+".")
+		if !ok {
+			name, ok = strings.CutPrefix(f, pkg+"_test.")
+		}
 		if ok && name != "TestMain" && !strings.HasPrefix(name, "gobenchHelper") {
 			return true
 		}
