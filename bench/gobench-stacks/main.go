@@ -3,7 +3,7 @@
 // driven by bench/gobench-stacks.sh; nothing it fetches or writes is committed.
 //
 //	gobench-stacks hung      -gobench DIR -out DIR -tag TAG [-toolchain T] [-timeout D] [-budget D] [-jobs N] [-only K,K]
-//	gobench-stacks snapshots -gobench DIR -out DIR [-count N] [-hang-count N] [-interval D] [-give-up D] [-only K,K]
+//	gobench-stacks snapshots -gobench DIR -out DIR [-count N] [-retry-count N] [-hang-count N] [-interval D] [-give-up D] [-only K,K]
 //	gobench-stacks leak      -out DIR [-toolchain T] [-runs N] [-jobs N]
 //	gobench-stacks score     -gobench DIR -out DIR [-goguard BIN] [-leak-toolchain T]
 //	gobench-stacks truth     [-toolchain T]     print the expected leaks parsed from GOROOT
@@ -34,6 +34,7 @@ func main() {
 	interval := fs.Duration("interval", 3*time.Minute+10*time.Second, "time between the two snapshots")
 	giveUp := fs.Duration("give-up", 2*time.Minute, "time to wait for a kernel to hang before snapshots")
 	count := fs.Int("count", 100, "test iterations before the snapshots")
+	retryCount := fs.Int("retry-count", 10000, "test iterations before the snapshots when -count left nothing parked")
 	hangCount := fs.Int("hang-count", 100000, "test iterations before the snapshots, for kernels that hung in hung-go126")
 	runs := fs.Int("runs", 10, "runs of each GOROOT kernel until its bug shows")
 	goguard := fs.String("goguard", "", "goguard binary (empty: ground truth and runtime baseline only)")
@@ -43,7 +44,7 @@ func main() {
 	case "hung":
 		runHung(kernels(*gobench, *only), need(*out), *tag, *toolchain, *timeout, *budget, *jobs)
 	case "snapshots":
-		runSnapshots(kernels(*gobench, *only), need(*out), *count, *hangCount, *interval, *giveUp, 2)
+		runSnapshots(kernels(*gobench, *only), need(*out), *count, *retryCount, *hangCount, *interval, *giveUp, 2)
 	case "leak":
 		if *toolchain == "" {
 			*toolchain = *leakToolchain

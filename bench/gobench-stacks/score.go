@@ -50,12 +50,12 @@ func accusations(r goguardReport, inputs []string) (map[uint64]int, error) {
 	}
 	out := map[uint64]int{}
 	for _, f := range r.Findings {
+		if f.Goroutines == nil || !names[filepath.Base(f.Goroutines.Input)] {
+			continue // not a runtime finding (static findings have no confidence), or another input
+		}
 		rank, ok := rankOf[f.Confidence]
 		if !ok {
 			return nil, fmt.Errorf("finding %s: unknown confidence %q", f.Code, f.Confidence)
-		}
-		if f.Goroutines == nil || !names[filepath.Base(f.Goroutines.Input)] {
-			continue
 		}
 		for _, id := range f.Goroutines.IDs {
 			out[id] = max(out[id], rank)
@@ -116,7 +116,7 @@ type kind struct {
 var kinds = []kind{
 	{"hung-go126", "hung test, Go 1.26", "kernel goroutines parked when the test timed out"},
 	{"hung-go119", "hung test, Go 1.19", "kernel goroutines parked when the test timed out"},
-	{"snapshots", "2 snapshots ≥ 3 min apart, Go 1.26", "kernel goroutines parked in both snapshots, same id and stack (after the hang, or after 100 runs of a test that does not hang)"},
+	{"snapshots", "2 snapshots ≥ 3 min apart, Go 1.26", "kernel goroutines parked in both snapshots, same id and stack (after the hang, or after 100 runs — 10,000 if 100 left none — of a test that does not hang)"},
 	{"leak-go127", "goroutineleak profile, Go 1.27", "goroutines matching the runtime test's expected leaks"},
 }
 

@@ -32,8 +32,9 @@ type snapshotResult struct {
 // process is stable, and runs all of them at once: a stable process costs no CPU; one
 // still busy after giveUp gives up. Kernels whose test hung in the Go 1.26 hung-test
 // step run up to hangCount times (the snapshots then show the hung process); the others
-// run count times (the snapshots show what the runs left behind, as a leaking service).
-func runSnapshots(ks []kernel, out string, count, hangCount int, interval, giveUp time.Duration, buildJobs int) {
+// run count times (the snapshots show what the runs left behind, as a leaking service),
+// and retryCount times if count runs left no kernel goroutine parked.
+func runSnapshots(ks []kernel, out string, count, retryCount, hangCount int, interval, giveUp time.Duration, buildJobs int) {
 	dir := filepath.Join(out, "snapshots")
 	work := filepath.Join(out, "work", "snapshots")
 	must(os.MkdirAll(dir, 0o755))
@@ -62,33 +63,61 @@ func runSnapshots(ks []kernel, out string, count, hangCount int, interval, giveU
 			bins[i] = ""
 		}
 	})
-	logf("snapshots: %d processes, interval %s, giving up on a hang after %s", len(ks), interval, giveUp)
-	parallel(len(ks), len(ks), func(i int) {
-		if bins[i] == "" {
-			return
+	run := func(which []int) {
+		logf("snapshots: %d processes, interval %s, giving up on a hang after %s", len(which), interval, giveUp)
+		parallel(len(which), len(which), func(j int) {
+			r := &results[which[j]]
+			snapshotProcess(r, bins[which[j]], dir, interval, giveUp)
+			logf("%-22s snapshots %-8s count=%d %s", r.Kernel, r.Status, r.Count, r.Note)
+		})
+	}
+	var first []int
+	for i := range ks {
+		if bins[i] != "" {
+			first = append(first, i)
 		}
+	}
+	run(first)
+	// Flaky leaks may not show in count runs: once more with retryCount runs.
+	var again []int
+	for _, i := range first {
 		r := &results[i]
-		ctx, cancel := context.WithTimeout(context.Background(), giveUp+interval+time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, bins[i], "-test.timeout=0")
-		cmd.Env = append(os.Environ(),
-			"GOBENCH_COUNT="+strconv.Itoa(r.Count),
-			"GOBENCH_SNAPSHOTS="+filepath.Join(dir, r.Kernel),
-			"GOBENCH_SNAPSHOT_INTERVAL="+interval.String(),
-			"GOBENCH_GIVE_UP="+giveUp.String())
-		b, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		switch {
-		case err == nil && fileExists(filepath.Join(dir, r.Kernel+".1.txt")):
-			r.Status, r.Dumps = "stable", []string{r.Kernel + ".0.txt", r.Kernel + ".1.txt"}
-		case errors.As(err, &exit) && exit.ExitCode() == 3:
-			r.Status = "no-hang"
-		default:
-			r.Status, r.Note = "failed", firstLine(err.Error()+": "+lastLines(string(b), 3))
+		if r.Status != "stable" || r.Count >= retryCount {
+			continue
 		}
-		logf("%-22s snapshots %s %s", r.Kernel, r.Status, r.Note)
-	})
+		a := parseTracebacks([]byte(readFile(filepath.Join(dir, r.Dumps[0]))))
+		b := parseTracebacks([]byte(readFile(filepath.Join(dir, r.Dumps[1]))))
+		if bug, _ := snapshotTruth(a, b, kernelPackage(r.Kernel)); len(bug) == 0 {
+			r.Count, r.Dumps = retryCount, nil
+			again = append(again, i)
+		}
+	}
+	if len(again) > 0 {
+		run(again)
+	}
 	writeJSON(filepath.Join(dir, "results.json"), results)
+}
+
+// snapshotProcess runs one kernel's snapshot binary to the end and records the outcome.
+func snapshotProcess(r *snapshotResult, bin, dir string, interval, giveUp time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), giveUp+interval+time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-test.timeout=0")
+	cmd.Env = append(os.Environ(),
+		"GOBENCH_COUNT="+strconv.Itoa(r.Count),
+		"GOBENCH_SNAPSHOTS="+filepath.Join(dir, r.Kernel),
+		"GOBENCH_SNAPSHOT_INTERVAL="+interval.String(),
+		"GOBENCH_GIVE_UP="+giveUp.String())
+	b, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil && fileExists(filepath.Join(dir, r.Kernel+".1.txt")):
+		r.Status, r.Dumps, r.Note = "stable", []string{r.Kernel + ".0.txt", r.Kernel + ".1.txt"}, ""
+	case errors.As(err, &exit) && exit.ExitCode() == 3:
+		r.Status = "no-hang"
+	default:
+		r.Status, r.Note = "failed", firstLine(err.Error()+": "+lastLines(string(b), 3))
+	}
 }
 
 func fileExists(path string) bool {
