@@ -337,7 +337,17 @@ func tables(ks []kernel, all map[string]map[string]*kindResult, goguardScored bo
 	}
 	f1, t1 := union("hung-go126", "snapshots")
 	f2, _ := union("hung-go126", "hung-go119", "snapshots")
-	fmt.Fprintf(&b, "\nGoBench kernels with bug goroutines accused at ≥ medium in the Go 1.26 hung test or the snapshots: %s of %d; adding the Go 1.19 hung test: %s of %d.\n",
+	covered := 0
+	for _, n := range names {
+		for _, key := range []string{"hung-go126", "hung-go119", "snapshots"} {
+			if kr := all[n][key]; gobench[n] && kr != nil && kr.Goguard != nil {
+				covered++
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\nGoBench kernels with bug goroutines in a hung-test dump or in the snapshots: %d of %d.\n", covered, t1)
+	fmt.Fprintf(&b, "GoBench kernels with bug goroutines accused at ≥ medium in the Go 1.26 hung test or the snapshots: %s of %d; adding the Go 1.19 hung test: %s of %d.\n",
 		cell(f1), t1, cell(f2), t1)
 	b.WriteString("\nPer kernel: status of each input, then `bug goroutines: best confidence at which any / all of them are accused` (C certain, H high, M medium, L low, · none), and `+N` goroutines falsely accused at ≥ medium. Runtime: the `(leaked)` marks.\n\n")
 	b.WriteString("| kernel | hung test Go 1.26 | hung test Go 1.19 | snapshots | leak profile Go 1.27: runtime | leak profile Go 1.27: goguard |\n|---|---|---|---|---|---|\n")
