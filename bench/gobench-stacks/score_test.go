@@ -155,7 +155,7 @@ func TestAccusationsReadSchemaVersion2(t *testing.T) {
 	}
 	for id, rank := range want {
 		if acc[id] != rank {
-			t.Errorf("goroutine %d at %s, want %s", id, rankName[acc[id]], rankName[rank])
+			t.Errorf("goroutine %d at %s, want %s", id, letter[acc[id]], letter[rank])
 		}
 	}
 	o := score(map[uint64]bool{35: true, 36: true}, acc)
