@@ -31,7 +31,7 @@ func main() {
 	budget := fs.Duration("budget", time.Minute, "time to wait for a kernel to hang")
 	jobs := fs.Int("jobs", 4, "kernels run at once")
 	only := fs.String("only", "", "comma-separated kernel names")
-	interval := fs.Duration("interval", 3*time.Minute+10*time.Second, "time between the two snapshots")
+	interval := fs.Duration("interval", 3*time.Minute, "time between the two snapshots (whole minutes: the runtime prints waits in whole minutes)")
 	giveUp := fs.Duration("give-up", 2*time.Minute, "time to wait for a kernel to hang before snapshots")
 	count := fs.Int("count", 100, "test iterations before the snapshots")
 	retryCount := fs.Int("retry-count", 10000, "test iterations before the snapshots when -count left nothing parked")

@@ -130,13 +130,16 @@ func runScore(ks []kernel, out, goguard, leakToolchain string) {
 		all[k.name] = map[string]*kindResult{}
 	}
 	var goguardErr error
-	runGoguard := func(kindKey, kernel string, dumps []string) map[uint64]int {
+	// flags: what a user would pass beside the dumps (--interval for snapshots of one
+	// process).
+	runGoguard := func(kindKey, kernel string, dumps []string, flags ...string) map[uint64]int {
 		if goguard == "" || goguardErr != nil {
 			return nil
 		}
 		jsonPath := filepath.Join(out, "goguard", kindKey, kernel+".json")
 		must(os.MkdirAll(filepath.Dir(jsonPath), 0o755))
-		cmd := exec.Command(goguard, append([]string{"stacks", "--format", "json"}, dumps...)...)
+		args := append([]string{"stacks", "--format", "json"}, flags...)
+		cmd := exec.Command(goguard, append(args, dumps...)...)
 		b, _ := cmd.Output() // exit 1 means findings
 		must(os.WriteFile(jsonPath, b, 0o644))
 		var r goguardReport
@@ -206,7 +209,11 @@ func runScore(ks []kernel, out, goguard, leakToolchain string) {
 				continue
 			}
 			kr.Goguard = &outcome{Bug: len(bug)}
-			if acc := runGoguard("snapshots", r.Kernel, kr.Dumps); acc != nil {
+			var flags []string
+			if r.Interval != "" {
+				flags = []string{"--interval", r.Interval}
+			}
+			if acc := runGoguard("snapshots", r.Kernel, kr.Dumps, flags...); acc != nil {
 				o := score(bug, acc)
 				kr.Goguard = &o
 			}

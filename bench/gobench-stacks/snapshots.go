@@ -21,10 +21,12 @@ type snapshotResult struct {
 	Toolchain string `json:"toolchain"`
 	// Status: "stable" (both snapshots written), "no-hang" (still moving at the give-up
 	// time), "failed", "build-failed".
-	Status string   `json:"status"`
-	Count  int      `json:"count"` // -test.count
-	Dumps  []string `json:"dumps,omitempty"`
-	Note   string   `json:"note,omitempty"`
+	Status string `json:"status"`
+	Count  int    `json:"count"` // -test.count
+	// Interval between the two snapshots, as goguard's --interval takes it.
+	Interval string   `json:"interval,omitempty"`
+	Dumps    []string `json:"dumps,omitempty"`
+	Note     string   `json:"note,omitempty"`
 }
 
 // runSnapshots builds every kernel's test with a TestMain (snaphelper.go.txt) that runs
@@ -113,6 +115,7 @@ func snapshotProcess(r *snapshotResult, bin, dir string, interval, giveUp time.D
 	switch {
 	case err == nil && fileExists(filepath.Join(dir, r.Kernel+".1.txt")):
 		r.Status, r.Dumps, r.Note = "stable", []string{r.Kernel + ".0.txt", r.Kernel + ".1.txt"}, ""
+		r.Interval = interval.String()
 	case errors.As(err, &exit) && exit.ExitCode() == 3:
 		r.Status = "no-hang"
 	default:
