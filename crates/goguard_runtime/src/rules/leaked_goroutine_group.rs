@@ -281,6 +281,11 @@ pub(crate) fn unmoved_groups(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks:
         if !(kind.needs_a_partner() || kind.timer_could_wake()) || kind.is_lock() != locks {
             continue;
         }
+        // The main goroutine waiting in a receive is how a service waits for its
+        // shutdown signal, for as long as it runs: not evidence of anything.
+        if kind.timer_could_wake() && group.key.created_by.is_none() {
+            continue;
+        }
         let stuck = unmoved(cx, &cx.unclaimed(g));
         if stuck.is_empty() {
             continue;
