@@ -266,9 +266,9 @@ fn lock_waiter(id: u64, waits: &str, args: &str) -> Goroutine {
             "main.transfer",
         ],
     );
-    g.frames[0].args = "0x1?, 0x0?, 0x19?".into();
-    g.frames[1].args = waits.into();
-    g.frames[3].args = args.into();
+    g.set_args(0, "0x1?, 0x0?, 0x19?");
+    g.set_args(1, waits);
+    g.set_args(3, args);
     g
 }
 
