@@ -66,6 +66,10 @@ fn parse_reader_sized(
             Ok(_) => (read < chunk, None),
             Err(error) => (true, Some(error)),
         };
+        if !ended && memchr::memchr(b'\n', &buf[before..]).is_none() {
+            // Inside a line longer than a chunk: read on without scanning it again.
+            continue;
+        }
         loop {
             match feeder.feed_lines(&buf[fed..]) {
                 Fed::All(n) => {
@@ -255,8 +259,12 @@ mod tests {
             crlf.extend_from_slice(line);
             crlf.extend_from_slice(b"\r\n");
         }
+        // A whole dump escaped in one log line: a line of many chunks.
+        let escaped = serde_json::to_string(&String::from_utf8_lossy(&stack)).unwrap();
+        let one_line = format!("{{\"level\":\"error\",\"msg\":{escaped}}}\nafter\n").into_bytes();
         vec![
             ("stack".into(), stack.clone()),
+            ("dump in one log line".into(), one_line),
             ("debug1".into(), sample("go126_debug1.txt")),
             ("sigquit".into(), sample("go126_sigquit_crash.txt")),
             ("crlf".into(), crlf),
