@@ -4,7 +4,8 @@
 //! `bench/stacks-speed.sh` generates it, or point `GOGUARD_BENCH_DUMP` at any dump.
 //! Without one, the committed samples are concatenated as a small stand-in.
 //!
-//! `cargo bench -p goguard_runtime --bench parse`
+//! `cargo bench -p goguard_runtime --bench parse` (groups `parse_bytes`: a slice in
+//! memory; `parse_reader`: the same bytes read in chunks)
 
 use std::path::PathBuf;
 
@@ -46,6 +47,19 @@ fn bench_parse(c: &mut Criterion) {
         // parser's: keep it out of the timing.
         group.bench_function(&name, |b| {
             b.iter_with_large_drop(|| goguard_runtime::parse_bytes(std::hint::black_box(&data)))
+        });
+    }
+    group.finish();
+    // The same bytes through a reader, as files and standard input are parsed: copied
+    // in chunks and cut at line ends (no file system in the timing).
+    let mut group = c.benchmark_group("parse_reader");
+    group.sample_size(10);
+    for (name, data) in inputs() {
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(&name, |b| {
+            b.iter_with_large_drop(|| {
+                goguard_runtime::parse::parse_reader(std::hint::black_box(&data[..]), "input")
+            })
         });
     }
     group.finish();

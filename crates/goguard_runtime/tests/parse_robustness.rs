@@ -1,12 +1,14 @@
 //! `parse_bytes` never panics and stays linear: every corpus file and sample truncated at
 //! many points and with bytes flipped (a seeded PRNG, so failures reproduce), damaged gzip
-//! and protobuf, and inputs built to provoke quadratic behaviour.
+//! and protobuf, and inputs built to provoke quadratic behaviour. `parse_reader` gives
+//! the same as `parse_bytes` on the same bytes, damaged or not.
 
 mod parse_common;
 
 use std::io::Write;
 
 use goguard_runtime::model::ParsedDump;
+use goguard_runtime::parse::parse_reader;
 use goguard_runtime::parse_bytes;
 use parse_common::{corpus_inputs, samples_dir};
 
@@ -79,6 +81,37 @@ fn parse_checked(name: &str, data: &[u8]) -> ParsedDump {
     let dump = parse_bytes(data);
     check_sane(name, data, &dump);
     dump
+}
+
+/// Hands out at most `step` bytes per read, as pipes and sockets do.
+struct Trickle<'d> {
+    data: &'d [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// `parse_checked`, and the same bytes read as a stream give the same.
+fn parse_checked_streamed(name: &str, data: &[u8], step: usize) -> ParsedDump {
+    let dump = parse_checked(name, data);
+    let streamed = parse_reader(Trickle { data, step }, "input").unwrap();
+    assert_eq!(streamed, dump, "{name}: read as a stream");
+    dump
+}
+
+#[test]
+fn streams_give_what_bytes_give() {
+    for (i, (name, data)) in inputs().into_iter().enumerate() {
+        parse_checked_streamed(&name, &data, 1 + i * 997 % 8192);
+        parse_checked_streamed(&format!("{name}, gzipped"), &gzip(&data), 1 + i * 31 % 512);
+    }
 }
 
 #[test]
@@ -193,9 +226,8 @@ fn damaged_gzip_and_protobuf() {
         cases.push((format!("damaged protobuf {round}"), damaged.clone()));
         cases.push((format!("damaged protobuf {round}, gzipped"), gzip(&damaged)));
     }
-    for (name, data) in &cases {
-        let dump = parse_checked(name, data);
-        let _ = dump;
+    for (i, (name, data)) in cases.iter().enumerate() {
+        parse_checked_streamed(name, data, 1 + i % 700);
     }
     let text = parse_checked("gzip of text dump", &cases[3].1);
     assert_eq!(text.snapshots.len(), 1, "gzipped text dumps are read");

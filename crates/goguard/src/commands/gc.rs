@@ -18,7 +18,8 @@ use goguard_runtime::parse::banner::parse_go_duration;
 use goguard_runtime::rules::gc_pressure::{confidence, evidence, help, line, message, GC_PRESSURE};
 use serde::Serialize;
 
-use super::output::{emit, Report, ReportArgs};
+use super::catalog::runtime_rule_infos;
+use super::output::{Report, ReportArgs};
 
 #[derive(clap::Args)]
 pub struct GcArgs {
@@ -218,17 +219,15 @@ pub fn run(args: GcArgs) -> anyhow::Result<ExitCode> {
             })
             .collect(),
     };
-    emit(
-        &args.report,
-        &Report {
-            title: "goguard gc",
-            diagnostics: &diagnostics,
-            files: &files,
-            json: &json,
-            sections: &sections,
-            summary: &summary,
-        },
-    )?;
+    args.report.emit(&Report {
+        title: "goguard gc",
+        diagnostics: &diagnostics,
+        files: &files,
+        json_extra: &json,
+        rules: &runtime_rule_infos(),
+        sections: &sections,
+        summary: &summary,
+    })?;
     let failing = diagnostics
         .iter()
         .any(|d| d.confidence.is_some_and(|c| c.at_least(args.fail_on)));

@@ -20,8 +20,9 @@ use goguard_runtime::rules::data_race_report::{
 };
 use serde::Serialize;
 
+use super::catalog::runtime_rule_infos;
 use super::locate::Locator;
-use super::output::{emit, Report, ReportArgs};
+use super::output::{Report, ReportArgs};
 use super::static_join::{join, source_tree};
 
 #[derive(clap::Args)]
@@ -181,17 +182,15 @@ pub fn run(args: RacesArgs) -> anyhow::Result<ExitCode> {
             .collect(),
     };
     let files = loc.files;
-    emit(
-        &args.report,
-        &Report {
-            title: "goguard races",
-            diagnostics: &diagnostics,
-            files: &files,
-            json: &json,
-            sections: &sections,
-            summary: &summary,
-        },
-    )?;
+    args.report.emit(&Report {
+        title: "goguard races",
+        diagnostics: &diagnostics,
+        files: &files,
+        json_extra: &json,
+        rules: &runtime_rule_infos(),
+        sections: &sections,
+        summary: &summary,
+    })?;
     Ok(ExitCode::from(u8::from(!diagnostics.is_empty())))
 }
 

@@ -19,10 +19,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use goguard_diagnostics::{
-    render_github, render_html, render_human, render_json_with, render_sarif, render_sections_text,
-    Confidence, Diagnostic, Format, HumanOptions, Scope, Section, Summary,
-};
+use goguard_diagnostics::{Confidence, Diagnostic, Format, Scope, Section, Summary};
 use goguard_linter::engine::registry::Entry;
 use goguard_linter::engine::selection::{enabled, Layer, Selector};
 use goguard_linter::engine::settings::Settings;
@@ -33,9 +30,9 @@ use goguard_runtime::analysis::source::SourceTree;
 use goguard_runtime::model::Snapshot;
 use goguard_runtime::parse::banner::parse_go_duration;
 
-use super::catalog::{catalogue, runtime_rule_infos, tool_info};
+use super::catalog::{catalogue, runtime_rule_infos};
 use super::locate::Locator;
-use super::output::{parse_format, write_report, ColorChoice};
+use super::output::{emit, parse_format, ColorChoice, Report};
 use super::static_join::{module_root, StaticIndex};
 use context::{input_out, sections, Diagnosed, InputsOut};
 use convert::{diagnostic, Origin};
@@ -235,7 +232,11 @@ fn read_inputs(specs: &[String], fetch: FetchOptions) -> anyhow::Result<Vec<Inpu
     Ok(usable)
 }
 
-/// Repeated snapshots of one URL (`--every`).
+/// Repeated snapshots of one URL (`--every`). Before each, the service is
+/// asked for a garbage collection, which starts the wait clocks of parked
+/// goroutines; the next snapshot comes `every` (plus a margin) after that
+/// collection, so a goroutine parked through the interval prints a wait that
+/// covers it.
 fn capture_series(
     url: &str,
     every: f64,
@@ -248,12 +249,23 @@ fn capture_series(
     if count < 2 {
         anyhow::bail!("--count must be at least 2 to compare snapshots");
     }
+    /// Slack after the interval for the request that forced the collection.
+    const MARGIN: Duration = Duration::from_secs(2);
     let mut inputs = Vec::new();
+    let mut next = Instant::now();
     for i in 0..count {
-        if i > 0 {
-            std::thread::sleep(Duration::from_secs_f64(every));
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
         }
         eprintln!("goguard: snapshot {}/{count} of {url}", i + 1);
+        if let Err(e) = fetch::force_gc(url, fetch) {
+            eprintln!(
+                "goguard: warning: no garbage collection forced ({e}): wait clocks may not \
+                 show how long goroutines have been parked"
+            );
+        }
+        next = Instant::now() + Duration::from_secs_f64(every) + MARGIN;
         let input = read(url, fetch).map_err(anyhow::Error::msg)?;
         if !input.usable() {
             anyhow::bail!("{}: {}", input.label, input.why_unusable());
@@ -405,35 +417,23 @@ pub fn run(args: StacksArgs) -> anyhow::Result<ExitCode> {
         },
         start.elapsed(),
     );
-    let files = loc.files;
-    let text = match common.format {
-        Format::Json => render_json_with(
-            &diagnostics,
-            &files,
-            &InputsOut {
-                inputs: json_inputs,
-            },
-        ),
-        Format::Sarif => render_sarif(&diagnostics, &files, &runtime_rule_infos(), &tool_info()),
-        Format::Github => render_github(&diagnostics, &files),
-        Format::Html => render_html(
-            &diagnostics,
-            &files,
-            "goguard stacks",
-            Some(&summary),
-            &sections_out,
-        ),
-        Format::Human => {
-            let color = common.color.enabled(common.output.as_deref());
-            let mut out = render_human(&diagnostics, &files, HumanOptions { color }, None);
-            out.push_str(&render_sections_text(&sections_out, color));
-            out
-        }
+    let report = Report {
+        title: "goguard stacks",
+        diagnostics: &diagnostics,
+        files: &loc.files,
+        sections: &sections_out,
+        json_extra: &InputsOut {
+            inputs: json_inputs,
+        },
+        rules: &runtime_rule_infos(),
+        summary: &summary,
     };
-    write_report(common.output.as_deref(), &text)?;
-    if common.format == Format::Human {
-        eprintln!("{summary}");
-    }
+    emit(
+        &report,
+        common.format,
+        common.color,
+        common.output.as_deref(),
+    )?;
     let failing = diagnostics
         .iter()
         .any(|d| d.confidence.is_some_and(|c| c.at_least(args.fail_on)));

@@ -266,9 +266,9 @@ fn lock_waiter(id: u64, waits: &str, args: &str) -> Goroutine {
             "main.transfer",
         ],
     );
-    g.frames[0].args = "0x1?, 0x0?, 0x19?".into();
-    g.frames[1].args = waits.into();
-    g.frames[3].args = args.into();
+    g.set_args(0, "0x1?, 0x0?, 0x19?");
+    g.set_args(1, waits);
+    g.set_args(3, args);
     g
 }
 
@@ -347,10 +347,21 @@ fn goroutines_unmoved_across_snapshots() {
     before.wait_minutes = Some(2);
     let mut after = before.clone();
     after.wait_minutes = Some(7);
-    let mut idle_before = goroutine(20, "chan receive", &["main.worker"]);
+    let mut idle_before = created_by(
+        goroutine(20, "chan receive", &["main.worker"]),
+        "main.start",
+        "/src/app/main.go",
+        5,
+    );
     idle_before.wait_minutes = Some(1);
     let mut idle_after = idle_before.clone();
     idle_after.wait_minutes = Some(6);
+    // A goroutine the runtime started (main) waiting for a shutdown signal: never
+    // accused however long it waits.
+    let mut shutdown_before = goroutine(30, "chan receive", &["main.waitForShutdown"]);
+    shutdown_before.wait_minutes = Some(2);
+    let mut shutdown_after = shutdown_before.clone();
+    shutdown_after.wait_minutes = Some(7);
     let mut worked = goroutine(21, "chan receive", &["main.worker"]);
     worked.frames[0].line = 77;
     let mut worked_after = worked.clone();
@@ -361,6 +372,7 @@ fn goroutines_unmoved_across_snapshots() {
         idle_before,
         worked,
         creator.clone(),
+        shutdown_before,
         accept_loop(),
     ]);
     let second = snapshot(vec![
@@ -368,6 +380,7 @@ fn goroutines_unmoved_across_snapshots() {
         idle_after,
         worked_after,
         creator,
+        shutdown_after,
         accept_loop(),
     ]);
     let earlier = Earlier {

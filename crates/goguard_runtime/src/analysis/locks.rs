@@ -34,7 +34,7 @@ pub const FIELD_REACH: u64 = 64;
 pub fn waited_lock(g: &Goroutine) -> Option<u64> {
     for name in LOCK_FRAMES {
         if let Some(frame) = g.frames.iter().find(|f| &*f.func == *name) {
-            if let Some(addr) = first_arg_address(&frame.args) {
+            if let Some(addr) = first_arg_address(g.args(frame)) {
                 return Some(addr);
             }
         }
@@ -58,7 +58,7 @@ fn first_arg_address(args: &str) -> Option<u64> {
 pub fn argument_values(g: &Goroutine) -> Vec<u64> {
     let mut values = Vec::new();
     for f in g.frames.iter().filter(|f| !is_internal_func(&f.func)) {
-        for token in f.args.split([',', ' ', '{', '}']) {
+        for token in g.args(f).split([',', ' ', '{', '}']) {
             let token = token.trim().trim_end_matches('?');
             if let Some(hex) = token.strip_prefix("0x") {
                 if let Ok(v) = u64::from_str_radix(hex, 16) {
@@ -80,8 +80,8 @@ mod tests {
     use crate::analysis::testutil::goroutine;
 
     fn with_args(mut g: Goroutine, args: &[&str]) -> Goroutine {
-        for (f, a) in g.frames.iter_mut().zip(args) {
-            f.args = (*a).into();
+        for (i, a) in args.iter().enumerate() {
+            g.set_args(i, a);
         }
         g
     }

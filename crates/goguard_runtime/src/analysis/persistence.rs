@@ -42,6 +42,9 @@ fn same_place(a: &Goroutine, b: &Goroutine) -> bool {
     a.state == b.state
         && a.frames.len() == b.frames.len()
         && a.frames.iter().zip(&b.frames).all(|(x, y)| {
-            x.func == y.func && x.file == y.file && x.line == y.line && x.pc_offset == y.pc_offset
+            x.func == y.func
+                && x.file == y.file
+                && x.line == y.line
+                && x.pc_offset() == y.pc_offset()
         })
 }

@@ -4,11 +4,10 @@
 //! block profiles of `crate::profile`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use prost::Message;
 
-use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, ProfileKind, Snapshot};
+use crate::model::{DumpFormat, Frame, Goroutine, Name, ParsedDump, ProfileKind, Snapshot};
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Profile {
@@ -153,11 +152,11 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         }
     };
 
-    let mut names: HashMap<i64, Arc<str>> = HashMap::new();
-    let mut intern = |index: i64| -> Arc<str> {
+    let mut names: HashMap<i64, Name> = HashMap::new();
+    let mut intern = |index: i64| -> Name {
         names
             .entry(index)
-            .or_insert_with(|| Arc::from(string(index)))
+            .or_insert_with(|| Name::new(string(index)))
             .clone()
     };
     let functions: HashMap<u64, &Function> = profile.function.iter().map(|f| (f.id, f)).collect();
@@ -170,25 +169,21 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                     print_name(&mut intern, function.name),
                     intern(function.filename),
                 ),
-                None => (Arc::from(format!("{:#x}", location.address)), intern(0)),
+                None => (Name::from(format!("{:#x}", location.address)), intern(0)),
             };
-            frames.push(Frame {
+            frames.push(Frame::new(
                 func,
                 file,
-                line: u32::try_from(line.line).unwrap_or(0),
-                pc_offset: None,
-                args: Args::default(),
-            });
+                u32::try_from(line.line).unwrap_or(0),
+            ));
         }
         if frames.is_empty() {
             // Unsymbolized: the address stands in for the function, as in debug=1.
-            frames.push(Frame {
-                func: Arc::from(format!("{:#x}", location.address)),
-                file: intern(0),
-                line: 0,
-                pc_offset: None,
-                args: Args::default(),
-            });
+            frames.push(Frame::new(
+                Name::from(format!("{:#x}", location.address)),
+                intern(0),
+                0,
+            ));
         }
         locations.insert(location.id, frames);
     }
@@ -245,7 +240,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
 /// Profiles keep generic instantiations (`main.(*Queue[go.shape.string]).Pop`) where
 /// tracebacks and debug=1 print `main.(*Queue[...]).Pop`; print them the same way, as
 /// `funcNamePiecesForPrint` in runtime/traceback.go does, so stacks match across formats.
-fn print_name(intern: &mut impl FnMut(i64) -> Arc<str>, index: i64) -> Arc<str> {
+fn print_name(intern: &mut impl FnMut(i64) -> Name, index: i64) -> Name {
     let name = intern(index);
     let Some(open) = name.find('[') else {
         return name;
@@ -256,5 +251,5 @@ fn print_name(intern: &mut impl FnMut(i64) -> Arc<str>, index: i64) -> Arc<str> 
     if close <= open {
         return name;
     }
-    Arc::from(format!("{}[...]{}", &name[..open], &name[close + 1..]))
+    Name::from(format!("{}[...]{}", &name[..open], &name[close + 1..]))
 }

@@ -572,18 +572,17 @@ fn resolve(mut raw: Raw) -> Result<ProfileData, ProfileError> {
     }
     for (s, &end) in raw.sample_ends.iter().enumerate() {
         let begin = if s == 0 { 0 } else { raw.sample_ends[s - 1] };
-        for k in begin..end {
-            let id = match raw.wide_ids.get(k) {
+        for (k, slot) in sample_locations[begin..end].iter_mut().enumerate() {
+            let id = match raw.wide_ids.get(begin + k) {
                 Some(&wide) => wide,
-                None => u64::from(sample_locations[k]),
+                None => u64::from(*slot),
             };
-            let index = location_index.get(id).ok_or_else(|| {
+            *slot = location_index.get(id).ok_or_else(|| {
                 at(
                     raw.sample_offsets[s],
                     format!("sample #{s} names location {id}, which is not defined"),
                 )
             })?;
-            sample_locations[k] = index;
         }
         if raw.value_counts[s] as usize != types {
             return Err(at(

@@ -16,9 +16,10 @@ use serde::Serialize;
 use super::input::{read, ProfileInput};
 use super::top::{accounting, filter, granularity, header, sort, table, value_index, TopOut};
 use super::{duration, DiffArgs};
+use crate::commands::catalog::runtime_rule_infos;
 use crate::commands::fetch::is_url;
 use crate::commands::locate::Locator;
-use crate::commands::output::{emit, Report};
+use crate::commands::output::Report;
 use crate::commands::static_join::{join, source_tree};
 
 /// One `--fail-on-growth` threshold.
@@ -294,17 +295,15 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let files = loc.files;
-    emit(
-        &args.report,
-        &Report {
-            title: "goguard heap diff",
-            diagnostics: &diagnostics,
-            files: &files,
-            json: &json,
-            sections: &sections,
-            summary: &summary,
-        },
-    )?;
+    args.report.emit(&Report {
+        title: "goguard heap diff",
+        diagnostics: &diagnostics,
+        files: &files,
+        json_extra: &json,
+        rules: &runtime_rule_infos(),
+        sections: &sections,
+        summary: &summary,
+    })?;
     Ok(ExitCode::from(u8::from(gate_hit)))
 }
 

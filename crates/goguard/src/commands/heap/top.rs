@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::input::read;
 use super::{TopArgs, ViewArgs};
-use crate::commands::output::{emit, Report};
+use crate::commands::catalog::runtime_rule_infos;
+use crate::commands::output::Report;
 
 /// The profile's header lines, as pprof prints them: binary, type, time.
 pub fn header(p: &ProfileData, value: usize) -> Vec<String> {
@@ -262,17 +263,15 @@ pub fn run(args: TopArgs) -> anyhow::Result<ExitCode> {
             top: &t,
         },
     };
-    emit(
-        &args.report,
-        &Report {
-            title: "goguard heap top",
-            diagnostics: &[],
-            files: &Files::new(),
-            json: &json,
-            sections: &sections,
-            summary: &summary,
-        },
-    )?;
+    args.report.emit(&Report {
+        title: "goguard heap top",
+        diagnostics: &[],
+        files: &Files::new(),
+        json_extra: &json,
+        rules: &runtime_rule_infos(),
+        sections: &sections,
+        summary: &summary,
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

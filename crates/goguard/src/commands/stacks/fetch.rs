@@ -26,6 +26,19 @@ pub fn candidates(url: &str) -> Vec<String> {
     vec![url.to_string()]
 }
 
+/// Asks the service for a garbage collection (`/debug/pprof/heap?gc=1`, the heap
+/// profile after a collection; the profile itself is not kept). A collection is
+/// what starts the wait clocks of parked goroutines: a process that has not
+/// collected yet prints no waits, and repeated snapshots of it prove nothing.
+pub fn force_gc(url: &str, opts: FetchOptions) -> Result<(), String> {
+    let (base, _) = split_url(url);
+    let target = format!("{base}/debug/pprof/heap?gc=1");
+    match get(&target, opts)? {
+        Answer::Body(_) => Ok(()),
+        Answer::NotFound(_) => Err(format!("{target}: HTTP 404")),
+    }
+}
+
 /// Fetches the best goroutine dump the service offers.
 pub fn fetch(url: &str, opts: FetchOptions) -> Result<Fetched, String> {
     let tries = candidates(url);

@@ -1,6 +1,5 @@
 //! Reading inputs: files, standard input (`-`) and live services (URLs).
 
-use std::io::Read;
 use std::path::Path;
 
 use goguard_runtime::model::ParsedDump;
@@ -29,23 +28,24 @@ impl Input {
     }
 }
 
-/// Reads and parses one input. Errors name it.
+/// Reads and parses one input. Errors name it. Files and standard input are parsed as
+/// they are read, so a large dump is never held whole in memory.
 pub fn read(spec: &str, fetch_opts: FetchOptions) -> Result<Input, String> {
-    let (label, data) = if spec == "-" {
-        let mut data = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut data)
-            .map_err(|e| format!("<stdin>: cannot read: {e}"))?;
-        ("<stdin>".to_string(), data)
+    let (label, parsed) = if spec == "-" {
+        let label = "<stdin>".to_string();
+        let parsed = goguard_runtime::parse::parse_reader(std::io::stdin().lock(), &label)
+            .map_err(|e| format!("{label}: cannot read: {e}"))?;
+        (label, parsed)
     } else if is_url(spec) {
         let fetched = fetch(spec, fetch_opts)?;
-        (fetched.url, fetched.body)
+        let parsed = goguard_runtime::parse::parse_named(&fetched.body, &fetched.url);
+        (fetched.url, parsed)
     } else {
-        let path = Path::new(spec);
-        let data = std::fs::read(path).map_err(|e| format!("{spec}: cannot read: {e}"))?;
-        (spec.to_string(), data)
+        let file = std::fs::File::open(Path::new(spec))
+            .map_err(|e| format!("{spec}: cannot read: {e}"))?;
+        let parsed = goguard_runtime::parse::parse_reader(file, spec)
+            .map_err(|e| format!("{spec}: cannot read: {e}"))?;
+        (spec.to_string(), parsed)
     };
-    let parsed = goguard_runtime::parse::parse_named(&data, &label);
     Ok(Input { label, parsed })
 }
