@@ -432,6 +432,40 @@ fn races_inside_the_module_show_code_and_static_findings() {
             || text.contains("msg := make([]byte, 64<<10)"),
         "{text}"
     );
+    // The source shows what the stack cannot: the sessions map is only inserted into.
+    assert!(text.contains("the map is `s.sessions`"), "{text}");
+    let o = goguard_in(
+        &scenarios,
+        &["heap", "diff", "--format", "json", &s[0], &s[1], &s[2]],
+    );
+    let v = json(&o);
+    let hazard = |function: &str| {
+        v["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["grew"] == true && g["site"]["function"] == function)
+            .map(|g| g["hazard"].clone())
+    };
+    assert_eq!(
+        hazard("main.(*service).remember"),
+        Some(serde_json::json!("map_only_inserted"))
+    );
+    // Hazards seen in the stack stay as they were.
+    assert_eq!(
+        hazard("main.(*service).logAudit"),
+        Some(serde_json::json!("buffer_growth"))
+    );
+    // Without the source, nothing is said about the map.
+    let o = goguard(&["heap", "diff", "--format", "json", &s[0], &s[1], &s[2]]);
+    let v = json(&o);
+    let remember = v["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["grew"] == true && g["site"]["function"] == "main.(*service).remember")
+        .unwrap();
+    assert_eq!(remember["hazard"], serde_json::Value::Null);
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 mod diff;
 mod input;
+mod map_inserts;
 mod top;
 
 use std::path::PathBuf;

@@ -64,6 +64,10 @@ pub enum Hazard {
     PoolNew,
     /// In-use objects that average 32 KiB or more: whole buffers kept.
     LargeBuffers,
+    /// The site's line inserts into a map that nothing in its package deletes from,
+    /// clears or hands elsewhere. Heap profiles leave out the runtime's map frames, so
+    /// this comes from the source (`goguard heap diff --source`), not from the stack.
+    MapOnlyInserted,
 }
 
 impl Hazard {
@@ -88,6 +92,11 @@ impl Hazard {
                 "the objects kept here average 32 KiB or more: whole buffers stay alive; if \
                  only a small part of each is needed (a sub-slice of a read buffer), copying \
                  that part out lets the buffer go"
+            }
+            Hazard::MapOnlyInserted => {
+                "this line inserts into a map that nothing in its package deletes from, \
+                 clears or hands elsewhere (read from the source): every key stays as long as \
+                 the map does"
             }
         }
     }

@@ -17,7 +17,8 @@ runtime_rule! {
     /// Each finding gives the in-use bytes and objects in every profile, the growth rate
     /// when the profiles carry their times, and what the stack shows: a `bytes.Buffer` or
     /// `strings.Builder` that keeps growing, objects made by a `sync.Pool`'s New function
-    /// and never put back, large buffers kept whole. Growth across three profiles or more
+    /// and never put back, large buffers kept whole; and, with the source (run inside the
+    /// module, or `--source`), a line that inserts into a map nothing deletes from. Growth across three profiles or more
     /// that never shrinks is medium confidence; between two profiles, low.
     ///
     /// ## Why is this bad?
@@ -92,8 +93,12 @@ runtime_rule! {
     /// up, is not a leak: take the profiles at the same load, after warm-up, with `gc=1`
     /// so that each shows what the last collection found live. Go's heap profiles leave out
     /// the runtime's frames, so a growing map shows as an allocation at the line that
-    /// inserts into it, without a frame that says "map"; the static findings at that line
-    /// (run inside the module, or `--source`) say more.
+    /// inserts into it, without a frame that says "map". With the source, a map is called
+    /// only-inserted-into when it is an unexported package variable or struct field and
+    /// every mention of it in its package indexes it, ranges over it or takes its `len`; a
+    /// map reset by reassignment (`s.m = make(...)`, also in a constructor) or passed to
+    /// another function is not, so such maps go without the remark. The static findings
+    /// at a growing line are shown too.
     pub static HEAP_GROWTH = {
         name: "heap-growth",
         code: "RT005",
@@ -167,6 +172,11 @@ pub fn help(g: &Growth) -> String {
         Some(Hazard::LargeBuffers) => {
             "keep only what is needed: copy a small part out of a large buffer \
              (bytes.Clone, strings.Clone) instead of keeping a sub-slice of it"
+                .into()
+        }
+        Some(Hazard::MapOnlyInserted) => {
+            "delete entries once they are no longer needed (expire them on a timer or bound \
+             the map's size), or keep the map per request instead of for the process's life"
                 .into()
         }
         None => "find what keeps these objects reachable (a map, a slice, a cache, a goroutine) \

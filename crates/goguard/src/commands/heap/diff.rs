@@ -1,19 +1,21 @@
 //! `goguard heap diff BASE NEW [MORE...]`: allocation sites whose in-use memory grew
 //! (RT005), each at its line in the program's own code, with the gate for CI.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use goguard_diagnostics::{Diagnostic, Scope, Section, Severity, Summary, Table};
 use goguard_runtime::profile::growth::{check_heap, growth, Growth, GrowthReport, Options};
-use goguard_runtime::profile::site::SiteFrame;
+use goguard_runtime::profile::site::{Hazard, SiteFrame};
 use goguard_runtime::profile::top::{top, Input, Top};
 use goguard_runtime::profile::units::{human_bytes, parse_size};
 use goguard_runtime::rules::heap_growth::{confidence, evidence, help, HEAP_GROWTH};
 use serde::Serialize;
 
 use super::input::{read, ProfileInput};
+use super::map_inserts::only_inserted;
 use super::top::{accounting, filter, granularity, header, sort, table, value_index, TopOut};
 use super::{duration, DiffArgs};
 use crate::commands::catalog::runtime_rule_infos;
@@ -190,13 +192,19 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|i| (i.label.clone(), &i.profile))
         .collect();
-    let report = growth(
+    let mut report = growth(
         &profiles,
         &Options {
             min_growth,
             filter: filter.clone(),
         },
     );
+    let tree = source_tree(args.source.as_deref(), args.no_source, &cwd)?;
+    let mut loc = Locator::new(tree.as_ref().map(|(t, _)| t), &cwd);
+    let maps = match tree {
+        Some(_) => maps_from_source(&mut report, &mut loc),
+        None => HashMap::new(),
+    };
     let base_heap = report.profiles[0].inuse_space;
     let over: Vec<&Growth> = report
         .sites
@@ -206,13 +214,11 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let gate_hit = !over.is_empty();
 
-    let tree = source_tree(args.source.as_deref(), args.no_source, &cwd)?;
-    let mut loc = Locator::new(tree.as_ref().map(|(t, _)| t), &cwd);
     let mut diagnostics: Vec<Diagnostic> = report
         .sites
         .iter()
         .filter(|g| g.grew || over.iter().any(|o| std::ptr::eq(*o, *g)))
-        .map(|g| finding(g, &report, &mut loc))
+        .map(|g| finding(g, &report, maps.get(&g.series.site), &mut loc))
         .collect();
     if let Some((_, root)) = &tree {
         join(&mut diagnostics, &loc, root);
@@ -327,7 +333,12 @@ fn severity(c: goguard_diagnostics::Confidence) -> Severity {
 }
 
 /// One grown site as an RT005 finding, at its line.
-fn finding(g: &Growth, report: &GrowthReport, loc: &mut Locator<'_>) -> Diagnostic {
+fn finding(
+    g: &Growth,
+    report: &GrowthReport,
+    map: Option<&String>,
+    loc: &mut Locator<'_>,
+) -> Diagnostic {
     let s = &g.series;
     let n = s.inuse_space.len();
     let span = loc.span(&frame_location(&s.site));
@@ -360,6 +371,12 @@ fn finding(g: &Growth, report: &GrowthReport, loc: &mut Locator<'_>) -> Diagnost
     .with_confidence(c)
     .with_help(help(g));
     d.evidence = evidence(g);
+    if let Some(map) = map {
+        d.evidence.push(format!(
+            "the map is `{}`; its package only indexes it, ranges over it or takes its len",
+            goguard_diagnostics::sanitize::display_safe(map)
+        ));
+    }
     d = d.with_site("allocation site", frame_location(&s.site));
     if let Some(a) = &s.allocated_in {
         let span = loc.span(&frame_location(a));
@@ -379,6 +396,34 @@ fn finding(g: &Growth, report: &GrowthReport, loc: &mut Locator<'_>) -> Diagnost
             .with_site("caller", frame_location(c));
     }
     d
+}
+
+/// Sites beyond sampling noise whose line, read from the source, inserts into a map that
+/// nothing removes from: what the stack cannot show (heap profiles leave out the
+/// runtime's map frames). A hazard the frames showed is kept; large objects at a map
+/// insert are the map's own growth, so the map explains them better.
+/// Returns the map each such site inserts into, as its line writes it.
+fn maps_from_source(
+    report: &mut GrowthReport,
+    loc: &mut Locator<'_>,
+) -> HashMap<SiteFrame, String> {
+    let mut maps = HashMap::new();
+    for g in &mut report.sites {
+        let beyond_noise = g.bytes > 0 && g.bytes as f64 > 3.0 * g.noise_bytes as f64;
+        let open = matches!(g.series.hazard, None | Some(Hazard::LargeBuffers));
+        if !beyond_noise || !open {
+            continue;
+        }
+        let span = loc.span(&frame_location(&g.series.site));
+        let Some((path, line)) = loc.local_line(span) else {
+            continue;
+        };
+        if let Some(map) = only_inserted(&path, line) {
+            g.series.hazard = Some(Hazard::MapOnlyInserted);
+            maps.insert(g.series.site.clone(), map.expr);
+        }
+    }
+    maps
 }
 
 /// `4m30s`, `2h5m`, `12s`.

@@ -1,0 +1,328 @@
+//! Whether a growing allocation site inserts into a map that nothing ever removes from.
+//!
+//! Go's heap profiles leave out the runtime's frames, so a map that only grows shows as
+//! allocations at the line that inserts into it (`m[k] = v`), with no frame saying "map".
+//! With the source at hand the line itself says so: this reads the package around the
+//! site with goguard's semantic model and answers yes only when the line assigns to an
+//! element of a map held in an unexported package variable or struct field (so no other
+//! package can reach it by name) and every other mention of that variable or field in the
+//! package only indexes it, ranges over it or takes its `len`. A `delete`, a `clear`, a
+//! reassignment, or the map handed anywhere else (an argument, a return value, another
+//! variable) may remove entries, and then nothing is claimed.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use goguard_semantic::load::GoVersion;
+use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel, Universe};
+use goguard_semantic::types::Type;
+use goguard_syntax::{parse_file, Node, NodeId, NodeKind, ParsedFile};
+
+/// A map that the site's line inserts into and nothing removes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlyInserted {
+    /// The map as the line writes it: `s.sessions`, `cache`.
+    pub expr: String,
+}
+
+/// The map a line of `file` (a local path) inserts into, when nothing in its package
+/// deletes from it, clears it or lets it escape. `None` when the line inserts into no
+/// map, or the package cannot be read.
+pub fn only_inserted(file: &Path, line: u32) -> Option<OnlyInserted> {
+    let dir = file.parent()?;
+    let site_source = std::fs::read_to_string(file).ok()?;
+    let site_parsed = parse_file(&site_source);
+    let package = package_name(&site_parsed, &site_source)?.to_string();
+    // The package: the site's file first, then the other non-test files of its
+    // directory that declare the same package, in name order.
+    let mut sources = vec![(file.to_path_buf(), site_source)];
+    let mut others: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p != file
+                && p.extension().is_some_and(|e| e == "go")
+                && !p.to_string_lossy().ends_with("_test.go")
+        })
+        .collect();
+    others.sort();
+    for p in others {
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            sources.push((p, text));
+        }
+    }
+    let mut parsed = vec![site_parsed];
+    parsed.extend(sources[1..].iter().map(|(_, s)| parse_file(s)));
+    let keep: Vec<bool> = parsed
+        .iter()
+        .zip(&sources)
+        .map(|(p, (_, s))| package_name(p, s) == Some(package.as_str()))
+        .collect();
+    let files: Vec<FileInput<'_>> = sources
+        .iter()
+        .zip(&parsed)
+        .zip(&keep)
+        .filter(|(_, &k)| k)
+        .map(|(((path, source), parsed), _)| FileInput {
+            path,
+            source,
+            parsed,
+            // Only names and types are asked for; the language version changes neither.
+            go_version: GoVersion::new(1, 22),
+            is_test: false,
+        })
+        .collect();
+    let universe = Universe::new();
+    let model = PackageModel::build("goguard.local/site", &files, &universe);
+    let target = inserted_map(&model, &files[0], line)?;
+    let text = files[0].parsed.ast().text(target.node, files[0].source);
+    let safe: Vec<HashSet<NodeId>> = (0..files.len())
+        .map(|f| safe_positions(&model, f, &files[f]))
+        .collect();
+    let escapes = match &target.identity {
+        Identity::Var(binding) => model
+            .uses(*binding)
+            .iter()
+            .any(|u| !safe[u.file].contains(&u.ident)),
+        Identity::Field(name) => files.iter().enumerate().any(|(f, input)| {
+            let ast = input.parsed.ast();
+            input
+                .parsed
+                .nodes_of_kind(NodeKind::SelectorExpr)
+                .any(|(id, node)| match *node {
+                    Node::SelectorExpr { sel, .. } => {
+                        ast.ident_name(sel, input.source) == name && !safe[f].contains(&id)
+                    }
+                    _ => false,
+                })
+        }),
+    };
+    (!escapes).then(|| OnlyInserted {
+        expr: text.to_string(),
+    })
+}
+
+fn package_name<'s>(parsed: &ParsedFile, source: &'s str) -> Option<&'s str> {
+    match *parsed.ast().node(parsed.root()) {
+        Node::File { name, .. } => Some(parsed.ast().ident_name(name, source)),
+        _ => None,
+    }
+}
+
+/// What names the map: a package-level variable, or a struct field by name (every
+/// selector of that name in the package counts as a mention, which can only make the
+/// answer more cautious).
+enum Identity {
+    Var(goguard_semantic::model::BindingId),
+    Field(String),
+}
+
+struct Target {
+    /// The map expression in the insert.
+    node: NodeId,
+    identity: Identity,
+}
+
+/// The map that an assignment on `line` of `file` inserts into (`m[k] = v`, `m[k] += v`).
+fn inserted_map(model: &PackageModel<'_>, file: &FileInput<'_>, line: u32) -> Option<Target> {
+    let ast = file.parsed.ast();
+    let lines = file.parsed.lines();
+    for (_, node) in file.parsed.nodes_of_kind(NodeKind::AssignStmt) {
+        let Node::AssignStmt { lhs, .. } = *node else {
+            continue;
+        };
+        for &target in ast.list(lhs) {
+            let Node::IndexExpr { x, .. } = *ast.node(unparen(file.parsed, target)) else {
+                continue;
+            };
+            if lines.line_col(ast.pos(target)).0 != line {
+                continue;
+            }
+            let map = unparen(file.parsed, x);
+            if !matches!(model.type_of(0, map).deref(), Type::Map(..)) {
+                continue;
+            }
+            let identity = match *ast.node(map) {
+                Node::Ident { .. } => {
+                    let b = model.resolve(0, map)?;
+                    let binding = model.binding(b);
+                    let package_var = binding.kind == BindingKind::Var && binding.scope.is_none();
+                    (package_var && unexported(&binding.name)).then_some(Identity::Var(b))?
+                }
+                Node::SelectorExpr { sel, .. } => {
+                    let name = ast.ident_name(sel, file.source);
+                    unexported(name).then(|| Identity::Field(name.to_string()))?
+                }
+                _ => return None,
+            };
+            return Some(Target {
+                node: map,
+                identity,
+            });
+        }
+    }
+    None
+}
+
+fn unexported(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_lowercase())
+}
+
+fn unparen(parsed: &ParsedFile, mut id: NodeId) -> NodeId {
+    while let Node::ParenExpr { x, .. } = *parsed.ast().node(id) {
+        id = x;
+    }
+    id
+}
+
+/// The expressions of a file in positions that cannot remove a map's entries: indexed
+/// (`m[k]`, read or written), ranged over, or the argument of `len`.
+fn safe_positions(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> HashSet<NodeId> {
+    let parsed = file.parsed;
+    let ast = parsed.ast();
+    let mut safe = HashSet::new();
+    for (_, node) in parsed.nodes() {
+        match *node {
+            Node::IndexExpr { x, .. } => {
+                safe.insert(unparen(parsed, x));
+            }
+            Node::RangeStmt { x, .. } => {
+                safe.insert(unparen(parsed, x));
+            }
+            Node::CallExpr { fun, args, .. } => {
+                let fun = unparen(parsed, fun);
+                let is_len = matches!(ast.node(fun), Node::Ident { .. })
+                    && ast.ident_name(fun, file.source) == "len"
+                    && model
+                        .resolve(f, fun)
+                        .is_some_and(|b| model.binding(b).kind == BindingKind::Builtin);
+                if let (true, [arg]) = (is_len, ast.list(args)) {
+                    safe.insert(unparen(parsed, *arg));
+                }
+            }
+            _ => {}
+        }
+    }
+    safe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `files` (name, text) into a fresh directory and asks about `line` of the
+    /// first.
+    fn ask(files: &[(&str, &str)], line: u32) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        only_inserted(&dir.path().join(files[0].0), line).map(|m| m.expr)
+    }
+
+    const SERVICE: &str = "package svc
+
+type service struct {
+	sessions map[string]int
+	Public   map[string]int
+	order    []string
+}
+
+func newService() *service { return &service{sessions: map[string]int{}} }
+
+func (s *service) remember(id string) {
+	s.sessions[id] = len(id)
+	s.Public[id] = 1
+	s.order = append(s.order, id)
+}
+
+func (s *service) count() int {
+	n := 0
+	for k := range s.sessions {
+		n += s.sessions[k]
+	}
+	return n + len(s.sessions)
+}
+";
+
+    #[test]
+    fn a_field_only_indexed_ranged_and_measured_is_only_inserted_into() {
+        assert_eq!(
+            ask(&[("svc.go", SERVICE)], 12).as_deref(),
+            Some("s.sessions")
+        );
+    }
+
+    #[test]
+    fn a_delete_in_another_file_of_the_package_removes() {
+        let other =
+            "package svc\n\nfunc (s *service) forget(id string) { delete(s.sessions, id) }\n";
+        assert_eq!(ask(&[("svc.go", SERVICE), ("forget.go", other)], 12), None);
+        // A test file or another package's file does not count as the package.
+        let test = "package svc\n\nfunc forgetAll(s *service) { clear(s.sessions) }\n";
+        let elsewhere = "package other\n\nfunc forget(s *T) { delete(s.sessions, \"\") }\n";
+        assert_eq!(
+            ask(
+                &[
+                    ("svc.go", SERVICE),
+                    ("svc_test.go", test),
+                    ("z.go", elsewhere)
+                ],
+                12
+            )
+            .as_deref(),
+            Some("s.sessions")
+        );
+    }
+
+    #[test]
+    fn a_map_handed_elsewhere_or_reassigned_may_shrink() {
+        let passed = "package svc\n\nfunc (s *service) prune() { expire(s.sessions) }\n\nfunc expire(m map[string]int) {}\n";
+        assert_eq!(ask(&[("svc.go", SERVICE), ("prune.go", passed)], 12), None);
+        let reset = "package svc\n\nfunc (s *service) reset() { s.sessions = map[string]int{} }\n";
+        assert_eq!(ask(&[("svc.go", SERVICE), ("reset.go", reset)], 12), None);
+    }
+
+    #[test]
+    fn exported_maps_and_other_lines_are_not_claimed() {
+        // Another package may delete from an exported field.
+        assert_eq!(ask(&[("svc.go", SERVICE)], 13), None);
+        // An append to a slice is not a map insert.
+        assert_eq!(ask(&[("svc.go", SERVICE)], 14), None);
+        // A line with no assignment.
+        assert_eq!(ask(&[("svc.go", SERVICE)], 11), None);
+    }
+
+    #[test]
+    fn package_variables_count_every_use() {
+        let cache = "package svc
+
+var cache = map[string][]byte{}
+
+func keep(k string, v []byte) {
+	cache[k] = v
+}
+
+func size() int { return len(cache) }
+";
+        assert_eq!(ask(&[("cache.go", cache)], 6).as_deref(), Some("cache"));
+        let drop = "package svc\n\nfunc drop(k string) { delete(cache, k) }\n";
+        assert_eq!(ask(&[("cache.go", cache), ("drop.go", drop)], 6), None);
+        // A local map of the same name is another variable.
+        let local =
+            "package svc\n\nfunc local() { cache := map[string]int{}; delete(cache, \"\") }\n";
+        assert_eq!(
+            ask(&[("cache.go", cache), ("local.go", local)], 6).as_deref(),
+            Some("cache")
+        );
+    }
+
+    #[test]
+    fn unreadable_or_broken_input_claims_nothing() {
+        assert_eq!(ask(&[("svc.go", "package svc\nfunc (\n")], 2), None);
+        assert_eq!(only_inserted(Path::new("/nonexistent/x.go"), 1), None);
+    }
+}
