@@ -8,6 +8,11 @@
 //! - `site` and `growth`: allocation sites in the program's own code, the hazards their
 //!   frames show, and the sites whose in-use memory grew across profiles (RT005);
 //! - `filter`: `--focus`/`--ignore` as pprof applies them; `units`: pprof's units.
+//!
+//! A command that watches heap growth needs three calls: [`read_profile`] on each
+//! profile's bytes, [`growth::check_heap`] on each, then [`growth::growth`] on the series
+//! (oldest first); the [`growth::GrowthReport`]'s `grown()` sites are RT005's findings,
+//! and `rules::heap_growth::{confidence, evidence, help}` word them.
 
 pub mod data;
 pub mod decode;

@@ -95,9 +95,10 @@ runtime_rule! {
     /// the runtime's frames, so a growing map shows as an allocation at the line that
     /// inserts into it, without a frame that says "map". With the source, a map is called
     /// only-inserted-into when it is an unexported package variable or struct field and
-    /// every mention of it in its package indexes it, ranges over it or takes its `len`; a
-    /// map reset by reassignment (`s.m = make(...)`, also in a constructor) or passed to
-    /// another function is not, so such maps go without the remark. The static findings
+    /// every mention of it in its package indexes it, ranges over it, takes its `len` or
+    /// sets it up (in the function that made its object, or in `init`); a map reassigned
+    /// elsewhere (`s.m = make(...)` may be a reset) or passed to another function is not,
+    /// so such maps go without the remark. The static findings
     /// at a growing line are shown too.
     pub static HEAP_GROWTH = {
         name: "heap-growth",

@@ -6,9 +6,11 @@
 //! site with goguard's semantic model and answers yes only when the line assigns to an
 //! element of a map held in an unexported package variable or struct field (so no other
 //! package can reach it by name) and every other mention of that variable or field in the
-//! package only indexes it, ranges over it or takes its `len`. A `delete`, a `clear`, a
-//! reassignment, or the map handed anywhere else (an argument, a return value, another
-//! variable) may remove entries, and then nothing is claimed.
+//! package only indexes it, ranges over it or takes its `len`, or sets it up (a fresh map
+//! stored in an object made in the same function, or in a package variable by `init`). A
+//! `delete`, a `clear`, any other reassignment, or the map handed anywhere else (an
+//! argument, a return value, another variable) may remove entries, and then nothing is
+//! claimed.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -16,7 +18,7 @@ use std::path::Path;
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel, Universe};
 use goguard_semantic::types::Type;
-use goguard_syntax::{parse_file, Node, NodeId, NodeKind, ParsedFile};
+use goguard_syntax::{parse_file, Node, NodeId, NodeKind, ParsedFile, Tok};
 
 /// A map that the site's line inserts into and nothing removes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,7 +208,132 @@ fn safe_positions(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) ->
             _ => {}
         }
     }
+    safe.extend(initialisations(model, f, file));
     safe
+}
+
+/// The targets of assignments that set a map up rather than reset it: a fresh map
+/// (`make(map...)`, `map...{}`) stored in a field of an object made in the same function
+/// (`c := &Cache{}; c.items = make(...)`), or in a package variable by an `init` function.
+fn initialisations(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> Vec<NodeId> {
+    let parsed = file.parsed;
+    let ast = parsed.ast();
+    let fresh_objects = fresh_object_names(file);
+    let init_bodies: Vec<(u32, u32)> = parsed
+        .nodes_of_kind(NodeKind::FuncDecl)
+        .filter_map(|(_, n)| match *n {
+            Node::FuncDecl {
+                recv: None,
+                name,
+                body: Some(body),
+                ..
+            } if ast.ident_name(name, file.source) == "init" => {
+                Some((ast.pos(body), ast.end(body)))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (_, node) in parsed.nodes_of_kind(NodeKind::AssignStmt) {
+        let Node::AssignStmt {
+            lhs,
+            tok: Tok::Assign,
+            rhs,
+            ..
+        } = *node
+        else {
+            continue;
+        };
+        let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+        if lhs.len() != rhs.len() {
+            continue;
+        }
+        for (&l, &r) in lhs.iter().zip(rhs) {
+            if !is_fresh_map(file, unparen(parsed, r)) {
+                continue;
+            }
+            let l = unparen(parsed, l);
+            let setting_up = match *ast.node(l) {
+                Node::SelectorExpr { x, .. } => {
+                    let x = unparen(parsed, x);
+                    model.resolve(f, x).is_some_and(|b| {
+                        let b = model.binding(b);
+                        b.scope.is_some()
+                            && b.decl
+                                .is_some_and(|(df, d)| df == f && fresh_objects.contains(&d))
+                    })
+                }
+                Node::Ident { .. } => {
+                    let at = ast.pos(l);
+                    init_bodies.iter().any(|&(a, b)| a <= at && at < b)
+                }
+                _ => false,
+            };
+            if setting_up {
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
+/// `make(map[K]V...)` or `map[K]V{...}`.
+fn is_fresh_map(file: &FileInput<'_>, e: NodeId) -> bool {
+    let ast = file.parsed.ast();
+    let is_map_type = |t: NodeId| matches!(ast.node(unparen(file.parsed, t)), Node::MapType { .. });
+    match *ast.node(e) {
+        Node::CompositeLit { ty: Some(t), .. } => is_map_type(t),
+        Node::CallExpr { fun, args, .. } => {
+            ast.ident_name(unparen(file.parsed, fun), file.source) == "make"
+                && ast.list(args).first().is_some_and(|&t| is_map_type(t))
+        }
+        _ => false,
+    }
+}
+
+/// Identifiers declared as a new object: `x := &T{...}`, `x := T{...}`, `x := new(T)`,
+/// `var x T`, `var x = &T{...}`.
+fn fresh_object_names(file: &FileInput<'_>) -> HashSet<NodeId> {
+    let parsed = file.parsed;
+    let ast = parsed.ast();
+    let fresh = |e: NodeId| {
+        let e = unparen(parsed, e);
+        match *ast.node(e) {
+            Node::CompositeLit { .. } => true,
+            Node::UnaryExpr {
+                op: Tok::And, x, ..
+            } => matches!(ast.node(unparen(parsed, x)), Node::CompositeLit { .. }),
+            Node::CallExpr { fun, .. } => {
+                ast.ident_name(unparen(parsed, fun), file.source) == "new"
+            }
+            _ => false,
+        }
+    };
+    let mut out = HashSet::new();
+    for (_, node) in parsed.nodes() {
+        let (names, values) = match *node {
+            Node::AssignStmt {
+                lhs,
+                tok: Tok::Define,
+                rhs,
+                ..
+            } => (ast.list(lhs), ast.list(rhs)),
+            Node::ValueSpec { names, values, .. } => (ast.list(names), ast.list(values)),
+            _ => continue,
+        };
+        if values.is_empty() {
+            out.extend(names.iter().copied());
+        } else if names.len() == values.len() {
+            out.extend(
+                names
+                    .iter()
+                    .zip(values)
+                    .filter(|(_, &v)| fresh(v))
+                    .map(|(&n, _)| n),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -287,6 +414,42 @@ func (s *service) count() int {
     }
 
     #[test]
+    fn setting_a_map_up_is_not_resetting_it() {
+        // A constructor that makes the object, then its map.
+        let built = "package svc
+
+func build() *service {
+	s := &service{}
+	s.sessions = make(map[string]int)
+	var t service
+	t.sessions = map[string]int{}
+	return s
+}
+";
+        assert_eq!(
+            ask(&[("svc.go", SERVICE), ("build.go", built)], 12).as_deref(),
+            Some("s.sessions")
+        );
+        // The same assignment to an object made elsewhere may be a reset.
+        let reset = "package svc
+
+func renew(s *service) {
+	s.sessions = make(map[string]int)
+}
+";
+        assert_eq!(ask(&[("svc.go", SERVICE), ("renew.go", reset)], 12), None);
+        // An object that comes from elsewhere, even into a local variable.
+        let found = "package svc
+
+func renew2(all []*service) {
+	s := all[0]
+	s.sessions = make(map[string]int)
+}
+";
+        assert_eq!(ask(&[("svc.go", SERVICE), ("renew.go", found)], 12), None);
+    }
+
+    #[test]
     fn exported_maps_and_other_lines_are_not_claimed() {
         // Another package may delete from an exported field.
         assert_eq!(ask(&[("svc.go", SERVICE)], 13), None);
@@ -309,6 +472,14 @@ func keep(k string, v []byte) {
 func size() int { return len(cache) }
 ";
         assert_eq!(ask(&[("cache.go", cache)], 6).as_deref(), Some("cache"));
+        // Made in init: set up, not reset; made anywhere else: maybe a reset.
+        let init = "package svc\n\nfunc init() { cache = make(map[string][]byte) }\n";
+        assert_eq!(
+            ask(&[("cache.go", cache), ("init.go", init)], 6).as_deref(),
+            Some("cache")
+        );
+        let flush = "package svc\n\nfunc flush() { cache = make(map[string][]byte) }\n";
+        assert_eq!(ask(&[("cache.go", cache), ("flush.go", flush)], 6), None);
         let drop = "package svc\n\nfunc drop(k string) { delete(cache, k) }\n";
         assert_eq!(ask(&[("cache.go", cache), ("drop.go", drop)], 6), None);
         // A local map of the same name is another variable.
