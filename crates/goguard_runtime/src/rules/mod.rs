@@ -1,9 +1,10 @@
 //! The runtime rules of the catalogue (RT codes): what `goguard stacks`,
-//! `goguard heap`, `goguard gc` and `goguard races` report. Each file holds one rule: its documentation (the same five
-//! sections as a static rule's; `goguard explain RT001`) and the evidence
-//! that makes it fire. `analysis::diagnose` runs the evidence from the
-//! strongest to the weakest, so a goroutine is reported once, with the
-//! strongest evidence against it.
+//! `goguard heap`, `goguard gc` and `goguard races` report. Each file holds
+//! one rule: its documentation (the same five sections as a static rule's;
+//! `goguard explain RT001`) and the evidence that makes it fire.
+//! `analysis::diagnose` runs the goroutine evidence from the strongest to the
+//! weakest, so a goroutine is reported once, with the strongest evidence
+//! against it.
 
 use goguard_diagnostics::catalog::CatalogRule;
 

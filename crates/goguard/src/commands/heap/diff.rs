@@ -1,7 +1,8 @@
 //! `goguard heap diff BASE NEW [MORE...]`: allocation sites whose in-use memory grew
 //! (RT005), each at its line in the program's own code, with the gate for CI.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use goguard_runtime::rules::heap_growth::{confidence, evidence, help, HEAP_GROWT
 use serde::Serialize;
 
 use super::input::{read, ProfileInput};
-use super::map_inserts::only_inserted;
+use super::map_inserts::only_inserted_in_package;
 use super::top::{accounting, filter, granularity, header, sort, table, value_index, TopOut};
 use super::{duration, DiffArgs};
 use crate::commands::catalog::runtime_rule_infos;
@@ -407,8 +408,9 @@ fn maps_from_source(
     report: &mut GrowthReport,
     loc: &mut Locator<'_>,
 ) -> HashMap<SiteFrame, String> {
-    let mut maps = HashMap::new();
-    for g in &mut report.sites {
+    // The candidate sites' local lines, by directory: each package is read once.
+    let mut by_dir: BTreeMap<PathBuf, Vec<(usize, PathBuf, u32)>> = BTreeMap::new();
+    for (i, g) in report.sites.iter().enumerate() {
         let beyond_noise = g.bytes > 0 && g.bytes as f64 > 3.0 * g.noise_bytes as f64;
         let open = matches!(g.series.hazard, None | Some(Hazard::LargeBuffers));
         if !beyond_noise || !open {
@@ -418,9 +420,18 @@ fn maps_from_source(
         let Some((path, line)) = loc.local_line(span) else {
             continue;
         };
-        if let Some(map) = only_inserted(&path, line) {
-            g.series.hazard = Some(Hazard::MapOnlyInserted);
-            maps.insert(g.series.site.clone(), map.expr);
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push((i, path, line));
+    }
+    let mut maps = HashMap::new();
+    for sites in by_dir.values() {
+        let lines: Vec<(&Path, u32)> = sites.iter().map(|(_, p, l)| (p.as_path(), *l)).collect();
+        for (&(i, _, _), answer) in sites.iter().zip(only_inserted_in_package(&lines)) {
+            if let Some(map) = answer {
+                let g = &mut report.sites[i];
+                g.series.hazard = Some(Hazard::MapOnlyInserted);
+                maps.insert(g.series.site.clone(), map.expr);
+            }
         }
     }
     maps

@@ -27,46 +27,51 @@ pub struct OnlyInserted {
     pub expr: String,
 }
 
-/// The map a line of `file` (a local path) inserts into, when nothing in its package
-/// deletes from it, clears it or lets it escape. `None` when the line inserts into no
-/// map, or the package cannot be read.
-pub fn only_inserted(file: &Path, line: u32) -> Option<OnlyInserted> {
-    let dir = file.parent()?;
-    let site_source = std::fs::read_to_string(file).ok()?;
-    let site_parsed = parse_file(&site_source);
-    let package = package_name(&site_parsed, &site_source)?.to_string();
-    // The package: the site's file first, then the other non-test files of its
-    // directory that declare the same package, in name order.
-    let mut sources = vec![(file.to_path_buf(), site_source)];
-    let mut others: Vec<_> = std::fs::read_dir(dir)
-        .ok()?
+/// For each site (a local file and line; all files of one directory), the map its line
+/// inserts into, when nothing in its package deletes from it, clears it or lets it
+/// escape; `None` when the line inserts into no map, or the package cannot be read.
+/// Answers in the order of `sites`; the package is read once.
+pub fn only_inserted_in_package(sites: &[(&Path, u32)]) -> Vec<Option<OnlyInserted>> {
+    let mut answers = vec![None; sites.len()];
+    let Some(first) = sites.first() else {
+        return answers;
+    };
+    let Some(dir) = first.0.parent() else {
+        return answers;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return answers;
+    };
+    // The non-test Go files of the directory, in name order.
+    let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p != file
-                && p.extension().is_some_and(|e| e == "go")
-                && !p.to_string_lossy().ends_with("_test.go")
+            p.extension().is_some_and(|e| e == "go") && !p.to_string_lossy().ends_with("_test.go")
         })
         .collect();
-    others.sort();
-    for p in others {
-        if let Ok(text) = std::fs::read_to_string(&p) {
-            sources.push((p, text));
-        }
-    }
-    let mut parsed = vec![site_parsed];
-    parsed.extend(sources[1..].iter().map(|(_, s)| parse_file(s)));
-    let keep: Vec<bool> = parsed
-        .iter()
-        .zip(&sources)
-        .map(|(p, (_, s))| package_name(p, s) == Some(package.as_str()))
+    paths.sort();
+    let sources: Vec<(std::path::PathBuf, String)> = paths
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
         .collect();
+    let parsed: Vec<ParsedFile> = sources.iter().map(|(_, s)| parse_file(s)).collect();
+    let site_name = |p: &Path| p.file_name().map(|n| n.to_os_string());
+    let first_name = site_name(first.0);
+    // The package is the one the first site's file declares.
+    let Some(package) = sources
+        .iter()
+        .zip(&parsed)
+        .find(|((p, _), _)| site_name(p) == first_name)
+        .and_then(|((_, s), parsed)| package_name(parsed, s))
+    else {
+        return answers;
+    };
     let files: Vec<FileInput<'_>> = sources
         .iter()
         .zip(&parsed)
-        .zip(&keep)
-        .filter(|(_, &k)| k)
-        .map(|(((path, source), parsed), _)| FileInput {
+        .filter(|((_, s), parsed)| package_name(parsed, s) == Some(package))
+        .map(|((path, source), parsed)| FileInput {
             path,
             source,
             parsed,
@@ -77,11 +82,29 @@ pub fn only_inserted(file: &Path, line: u32) -> Option<OnlyInserted> {
         .collect();
     let universe = Universe::new();
     let model = PackageModel::build("goguard.local/site", &files, &universe);
-    let target = inserted_map(&model, &files[0], line)?;
-    let text = files[0].parsed.ast().text(target.node, files[0].source);
     let safe: Vec<HashSet<NodeId>> = (0..files.len())
         .map(|f| safe_positions(&model, f, &files[f]))
         .collect();
+    for (answer, &(file, line)) in answers.iter_mut().zip(sites) {
+        let name = site_name(file);
+        let Some(f) = files.iter().position(|i| site_name(i.path) == name) else {
+            continue;
+        };
+        *answer = never_removed(&model, &files, &safe, f, line);
+    }
+    answers
+}
+
+/// The answer for one line of file `f` of the package.
+fn never_removed(
+    model: &PackageModel<'_>,
+    files: &[FileInput<'_>],
+    safe: &[HashSet<NodeId>],
+    f: FileIdx,
+    line: u32,
+) -> Option<OnlyInserted> {
+    let target = inserted_map(model, f, &files[f], line)?;
+    let text = files[f].parsed.ast().text(target.node, files[f].source);
     let escapes = match &target.identity {
         Identity::Var(binding) => model
             .uses(*binding)
@@ -127,7 +150,12 @@ struct Target {
 }
 
 /// The map that an assignment on `line` of `file` inserts into (`m[k] = v`, `m[k] += v`).
-fn inserted_map(model: &PackageModel<'_>, file: &FileInput<'_>, line: u32) -> Option<Target> {
+fn inserted_map(
+    model: &PackageModel<'_>,
+    f: FileIdx,
+    file: &FileInput<'_>,
+    line: u32,
+) -> Option<Target> {
     let ast = file.parsed.ast();
     let lines = file.parsed.lines();
     for (_, node) in file.parsed.nodes_of_kind(NodeKind::AssignStmt) {
@@ -142,12 +170,12 @@ fn inserted_map(model: &PackageModel<'_>, file: &FileInput<'_>, line: u32) -> Op
                 continue;
             }
             let map = unparen(file.parsed, x);
-            if !matches!(model.type_of(0, map).deref(), Type::Map(..)) {
+            if !matches!(model.type_of(f, map).deref(), Type::Map(..)) {
                 continue;
             }
             let identity = match *ast.node(map) {
                 Node::Ident { .. } => {
-                    let b = model.resolve(0, map)?;
+                    let b = model.resolve(f, map)?;
                     let binding = model.binding(b);
                     let package_var = binding.kind == BindingKind::Var && binding.scope.is_none();
                     (package_var && unexported(&binding.name)).then_some(Identity::Var(b))?
@@ -340,6 +368,10 @@ fn fresh_object_names(file: &FileInput<'_>) -> HashSet<NodeId> {
 mod tests {
     use super::*;
 
+    fn only_inserted(file: &Path, line: u32) -> Option<OnlyInserted> {
+        only_inserted_in_package(&[(file, line)]).pop().flatten()
+    }
+
     /// Writes `files` (name, text) into a fresh directory and asks about `line` of the
     /// first.
     fn ask(files: &[(&str, &str)], line: u32) -> Option<String> {
@@ -489,6 +521,33 @@ func size() int { return len(cache) }
             ask(&[("cache.go", cache), ("local.go", local)], 6).as_deref(),
             Some("cache")
         );
+    }
+
+    #[test]
+    fn several_sites_of_one_package_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let svc = dir.path().join("svc.go");
+        let cache = dir.path().join("cache.go");
+        std::fs::write(&svc, SERVICE).unwrap();
+        std::fs::write(
+            &cache,
+            "package svc\n\nvar seen = map[int]bool{}\n\nfunc see(i int) { seen[i] = true }\n",
+        )
+        .unwrap();
+        let answers: Vec<Option<String>> =
+            only_inserted_in_package(&[(&svc, 14), (&cache, 5), (&svc, 12)])
+                .into_iter()
+                .map(|a| a.map(|m| m.expr))
+                .collect();
+        assert_eq!(
+            answers,
+            vec![
+                None,
+                Some("seen".to_string()),
+                Some("s.sessions".to_string())
+            ]
+        );
+        assert!(only_inserted_in_package(&[]).is_empty());
     }
 
     #[test]
