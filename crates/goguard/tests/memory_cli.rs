@@ -434,6 +434,7 @@ fn races_inside_the_module_show_code_and_static_findings() {
     );
     // The source shows what the stack cannot: the sessions map is only inserted into.
     assert!(text.contains("the map is `s.sessions`"), "{text}");
+    assert!(text.contains("`msg[:32]` is kept here"), "{text}");
     let o = goguard_in(
         &scenarios,
         &["heap", "diff", "--format", "json", &s[0], &s[1], &s[2]],
@@ -451,6 +452,11 @@ fn races_inside_the_module_show_code_and_static_findings() {
         hazard("main.(*service).remember"),
         Some(serde_json::json!("map_only_inserted"))
     );
+    // ...and the 64 KiB buffers are kept whole through 32-byte sub-slices.
+    assert_eq!(
+        hazard("main.(*service).keepHeader"),
+        Some(serde_json::json!("sub_slice_kept"))
+    );
     // Hazards seen in the stack stay as they were.
     assert_eq!(
         hazard("main.(*service).logAudit"),
@@ -466,6 +472,13 @@ fn races_inside_the_module_show_code_and_static_findings() {
         .find(|g| g["grew"] == true && g["site"]["function"] == "main.(*service).remember")
         .unwrap();
     assert_eq!(remember["hazard"], serde_json::Value::Null);
+    let keep = v["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["grew"] == true && g["site"]["function"] == "main.(*service).keepHeader")
+        .unwrap();
+    assert_eq!(keep["hazard"], "large_buffers");
 }
 
 #[test]

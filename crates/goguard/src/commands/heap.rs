@@ -11,6 +11,8 @@
 mod diff;
 mod input;
 mod map_inserts;
+mod source;
+mod sub_slices;
 mod top;
 
 use std::path::PathBuf;

@@ -68,6 +68,9 @@ pub enum Hazard {
     /// clears or hands elsewhere. Heap profiles leave out the runtime's map frames, so
     /// this comes from the source (`goguard heap diff --source`), not from the stack.
     MapOnlyInserted,
+    /// The buffer allocated on the site's line is kept through a sub-slice of it (from
+    /// the source, like `MapOnlyInserted`).
+    SubSliceKept,
 }
 
 impl Hazard {
@@ -97,6 +100,11 @@ impl Hazard {
                 "this line inserts into a map that nothing in its package deletes from, \
                  clears or hands elsewhere (read from the source): every key stays as long as \
                  the map does"
+            }
+            Hazard::SubSliceKept => {
+                "the buffer made on this line is kept through a sub-slice of it (read from the \
+                 source): a slice shares its array, so the whole buffer stays reachable as \
+                 long as the sub-slice does"
             }
         }
     }

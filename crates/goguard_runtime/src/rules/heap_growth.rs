@@ -18,7 +18,8 @@ runtime_rule! {
     /// when the profiles carry their times, and what the stack shows: a `bytes.Buffer` or
     /// `strings.Builder` that keeps growing, objects made by a `sync.Pool`'s New function
     /// and never put back, large buffers kept whole; and, with the source (run inside the
-    /// module, or `--source`), a line that inserts into a map nothing deletes from. Growth across three profiles or more
+    /// module, or `--source`), a line that inserts into a map nothing deletes from, or
+    /// makes a buffer that a stored sub-slice keeps alive. Growth across three profiles or more
     /// that never shrinks is medium confidence; between two profiles, low.
     ///
     /// ## Why is this bad?
@@ -170,7 +171,7 @@ pub fn help(g: &Growth) -> String {
              to it afterwards"
                 .into()
         }
-        Some(Hazard::LargeBuffers) => {
+        Some(Hazard::LargeBuffers) | Some(Hazard::SubSliceKept) => {
             "keep only what is needed: copy a small part out of a large buffer \
              (bytes.Clone, strings.Clone) instead of keeping a sub-slice of it"
                 .into()

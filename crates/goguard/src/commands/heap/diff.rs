@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use goguard_diagnostics::sanitize::display_safe;
 use goguard_diagnostics::{Diagnostic, Scope, Section, Severity, Summary, Table};
 use goguard_runtime::profile::growth::{check_heap, growth, Growth, GrowthReport, Options};
 use goguard_runtime::profile::site::{Hazard, SiteFrame};
@@ -16,7 +17,7 @@ use goguard_runtime::rules::heap_growth::{confidence, evidence, help, HEAP_GROWT
 use serde::Serialize;
 
 use super::input::{read, ProfileInput};
-use super::map_inserts::only_inserted_in_package;
+use super::source::{read_sites, SourceHazard};
 use super::top::{accounting, filter, granularity, header, sort, table, value_index, TopOut};
 use super::{duration, DiffArgs};
 use crate::commands::catalog::runtime_rule_infos;
@@ -202,8 +203,8 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     );
     let tree = source_tree(args.source.as_deref(), args.no_source, &cwd)?;
     let mut loc = Locator::new(tree.as_ref().map(|(t, _)| t), &cwd);
-    let maps = match tree {
-        Some(_) => maps_from_source(&mut report, &mut loc),
+    let from_source = match tree {
+        Some(_) => hazards_from_source(&mut report, &mut loc),
         None => HashMap::new(),
     };
     let base_heap = report.profiles[0].inuse_space;
@@ -219,7 +220,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         .sites
         .iter()
         .filter(|g| g.grew || over.iter().any(|o| std::ptr::eq(*o, *g)))
-        .map(|g| finding(g, &report, maps.get(&g.series.site), &mut loc))
+        .map(|g| finding(g, &report, from_source.get(&g.series.site), &mut loc))
         .collect();
     if let Some((_, root)) = &tree {
         join(&mut diagnostics, &loc, root);
@@ -337,7 +338,7 @@ fn severity(c: goguard_diagnostics::Confidence) -> Severity {
 fn finding(
     g: &Growth,
     report: &GrowthReport,
-    map: Option<&String>,
+    from_source: Option<&SourceHazard>,
     loc: &mut Locator<'_>,
 ) -> Diagnostic {
     let s = &g.series;
@@ -372,11 +373,28 @@ fn finding(
     .with_confidence(c)
     .with_help(help(g));
     d.evidence = evidence(g);
-    if let Some(map) = map {
-        d.evidence.push(format!(
+    match from_source {
+        Some(SourceHazard::MapOnlyInserted(m)) => d.evidence.push(format!(
             "the map is `{}`; its package only indexes it, ranges over it or takes its len",
-            goguard_diagnostics::sanitize::display_safe(map)
-        ));
+            display_safe(&m.expr)
+        )),
+        Some(SourceHazard::SubSliceKept(k)) => {
+            d.evidence.push(format!(
+                "`{}` keeps the whole of `{}`",
+                display_safe(&k.slice),
+                display_safe(&k.buffer)
+            ));
+            // The line that keeps the sub-slice, in the site's function and file.
+            let at = goguard_diagnostics::goroutines::FrameLocation {
+                line: k.line,
+                ..frame_location(&s.site)
+            };
+            let span = loc.span(&at);
+            d = d
+                .with_related(span, format!("`{}` is kept here", display_safe(&k.slice)))
+                .with_site("sub-slice kept", at);
+        }
+        None => {}
     }
     d = d.with_site("allocation site", frame_location(&s.site));
     if let Some(a) = &s.allocated_in {
@@ -399,15 +417,14 @@ fn finding(
     d
 }
 
-/// Sites beyond sampling noise whose line, read from the source, inserts into a map that
-/// nothing removes from: what the stack cannot show (heap profiles leave out the
-/// runtime's map frames). A hazard the frames showed is kept; large objects at a map
-/// insert are the map's own growth, so the map explains them better.
-/// Returns the map each such site inserts into, as its line writes it.
-fn maps_from_source(
+/// Sites beyond sampling noise whose line, read from the source, shows what the stack
+/// cannot (`source`): a map nothing removes from, a buffer kept through a sub-slice. A
+/// hazard the frames showed is kept; large objects are what both of these look like in a
+/// profile, so the source explains them better. Returns what was found, by site.
+fn hazards_from_source(
     report: &mut GrowthReport,
     loc: &mut Locator<'_>,
-) -> HashMap<SiteFrame, String> {
+) -> HashMap<SiteFrame, SourceHazard> {
     // The candidate sites' local lines, by directory: each package is read once.
     let mut by_dir: BTreeMap<PathBuf, Vec<(usize, PathBuf, u32)>> = BTreeMap::new();
     for (i, g) in report.sites.iter().enumerate() {
@@ -423,18 +440,22 @@ fn maps_from_source(
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         by_dir.entry(dir).or_default().push((i, path, line));
     }
-    let mut maps = HashMap::new();
+    let mut found = HashMap::new();
     for sites in by_dir.values() {
         let lines: Vec<(&Path, u32)> = sites.iter().map(|(_, p, l)| (p.as_path(), *l)).collect();
-        for (&(i, _, _), answer) in sites.iter().zip(only_inserted_in_package(&lines)) {
-            if let Some(map) = answer {
-                let g = &mut report.sites[i];
-                g.series.hazard = Some(Hazard::MapOnlyInserted);
-                maps.insert(g.series.site.clone(), map.expr);
-            }
+        for (&(i, _, _), answer) in sites.iter().zip(read_sites(&lines)) {
+            let Some(answer) = answer else {
+                continue;
+            };
+            let g = &mut report.sites[i];
+            g.series.hazard = Some(match answer {
+                SourceHazard::MapOnlyInserted(_) => Hazard::MapOnlyInserted,
+                SourceHazard::SubSliceKept(_) => Hazard::SubSliceKept,
+            });
+            found.insert(g.series.site.clone(), answer);
         }
     }
-    maps
+    found
 }
 
 /// `4m30s`, `2h5m`, `12s`.

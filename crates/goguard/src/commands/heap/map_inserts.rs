@@ -13,12 +13,12 @@
 //! claimed.
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use goguard_semantic::load::GoVersion;
-use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel, Universe};
+use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{parse_file, Node, NodeId, NodeKind, ParsedFile, Tok};
+use goguard_syntax::{Node, NodeId, NodeKind, Tok};
+
+use super::source::unparen;
 
 /// A map that the site's line inserts into and nothing removes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,83 +27,18 @@ pub struct OnlyInserted {
     pub expr: String,
 }
 
-/// For each site (a local file and line; all files of one directory), the map its line
-/// inserts into, when nothing in its package deletes from it, clears it or lets it
-/// escape; `None` when the line inserts into no map, or the package cannot be read.
-/// Answers in the order of `sites`; the package is read once.
-pub fn only_inserted_in_package(sites: &[(&Path, u32)]) -> Vec<Option<OnlyInserted>> {
-    let mut answers = vec![None; sites.len()];
-    let Some(first) = sites.first() else {
-        return answers;
-    };
-    let Some(dir) = first.0.parent() else {
-        return answers;
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return answers;
-    };
-    // The non-test Go files of the directory, in name order.
-    let mut paths: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "go") && !p.to_string_lossy().ends_with("_test.go")
-        })
-        .collect();
-    paths.sort();
-    let sources: Vec<(std::path::PathBuf, String)> = paths
-        .into_iter()
-        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
-        .collect();
-    let parsed: Vec<ParsedFile> = sources.iter().map(|(_, s)| parse_file(s)).collect();
-    let site_name = |p: &Path| p.file_name().map(|n| n.to_os_string());
-    let first_name = site_name(first.0);
-    // The package is the one the first site's file declares.
-    let Some(package) = sources
-        .iter()
-        .zip(&parsed)
-        .find(|((p, _), _)| site_name(p) == first_name)
-        .and_then(|((_, s), parsed)| package_name(parsed, s))
-    else {
-        return answers;
-    };
-    let files: Vec<FileInput<'_>> = sources
-        .iter()
-        .zip(&parsed)
-        .filter(|((_, s), parsed)| package_name(parsed, s) == Some(package))
-        .map(|((path, source), parsed)| FileInput {
-            path,
-            source,
-            parsed,
-            // Only names and types are asked for; the language version changes neither.
-            go_version: GoVersion::new(1, 22),
-            is_test: false,
-        })
-        .collect();
-    let universe = Universe::new();
-    let model = PackageModel::build("goguard.local/site", &files, &universe);
-    let safe: Vec<HashSet<NodeId>> = (0..files.len())
-        .map(|f| safe_positions(&model, f, &files[f]))
-        .collect();
-    for (answer, &(file, line)) in answers.iter_mut().zip(sites) {
-        let name = site_name(file);
-        let Some(f) = files.iter().position(|i| site_name(i.path) == name) else {
-            continue;
-        };
-        *answer = never_removed(&model, &files, &safe, f, line);
-    }
-    answers
-}
-
-/// The answer for one line of file `f` of the package.
-fn never_removed(
+/// The map that line `line` of file `f` of the package inserts into, when nothing
+/// removes from it.
+pub(super) fn never_removed(
     model: &PackageModel<'_>,
     files: &[FileInput<'_>],
-    safe: &[HashSet<NodeId>],
     f: FileIdx,
     line: u32,
 ) -> Option<OnlyInserted> {
     let target = inserted_map(model, f, &files[f], line)?;
+    let safe: Vec<HashSet<NodeId>> = (0..files.len())
+        .map(|f| safe_positions(model, f, &files[f]))
+        .collect();
     let text = files[f].parsed.ast().text(target.node, files[f].source);
     let escapes = match &target.identity {
         Identity::Var(binding) => model
@@ -126,13 +61,6 @@ fn never_removed(
     (!escapes).then(|| OnlyInserted {
         expr: text.to_string(),
     })
-}
-
-fn package_name<'s>(parsed: &ParsedFile, source: &'s str) -> Option<&'s str> {
-    match *parsed.ast().node(parsed.root()) {
-        Node::File { name, .. } => Some(parsed.ast().ident_name(name, source)),
-        _ => None,
-    }
 }
 
 /// What names the map: a package-level variable, or a struct field by name (every
@@ -199,13 +127,6 @@ fn unexported(name: &str) -> bool {
     name.chars()
         .next()
         .is_some_and(|c| c == '_' || c.is_lowercase())
-}
-
-fn unparen(parsed: &ParsedFile, mut id: NodeId) -> NodeId {
-    while let Node::ParenExpr { x, .. } = *parsed.ast().node(id) {
-        id = x;
-    }
-    id
 }
 
 /// The expressions of a file in positions that cannot remove a map's entries: indexed
@@ -366,10 +287,16 @@ fn fresh_object_names(file: &FileInput<'_>) -> HashSet<NodeId> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::Path;
+
+    use super::super::source::{read_sites, SourceHazard};
+    use super::OnlyInserted;
 
     fn only_inserted(file: &Path, line: u32) -> Option<OnlyInserted> {
-        only_inserted_in_package(&[(file, line)]).pop().flatten()
+        match read_sites(&[(file, line)]).pop().flatten() {
+            Some(SourceHazard::MapOnlyInserted(m)) => Some(m),
+            _ => None,
+        }
     }
 
     /// Writes `files` (name, text) into a fresh directory and asks about `line` of the
@@ -534,11 +461,13 @@ func size() int { return len(cache) }
             "package svc\n\nvar seen = map[int]bool{}\n\nfunc see(i int) { seen[i] = true }\n",
         )
         .unwrap();
-        let answers: Vec<Option<String>> =
-            only_inserted_in_package(&[(&svc, 14), (&cache, 5), (&svc, 12)])
-                .into_iter()
-                .map(|a| a.map(|m| m.expr))
-                .collect();
+        let answers: Vec<Option<String>> = read_sites(&[(&svc, 14), (&cache, 5), (&svc, 12)])
+            .into_iter()
+            .map(|a| match a {
+                Some(SourceHazard::MapOnlyInserted(m)) => Some(m.expr),
+                _ => None,
+            })
+            .collect();
         assert_eq!(
             answers,
             vec![
@@ -547,7 +476,7 @@ func size() int { return len(cache) }
                 Some("s.sessions".to_string())
             ]
         );
-        assert!(only_inserted_in_package(&[]).is_empty());
+        assert!(read_sites(&[]).is_empty());
     }
 
     #[test]
