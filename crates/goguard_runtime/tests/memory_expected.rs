@@ -224,3 +224,24 @@ fn go_test_output_names_packages_and_tests() {
         assert_eq!(stats.packages.len(), 2, "{name}: {:?}", stats.packages);
     }
 }
+
+mod parse_common;
+
+/// A Go 1.5 program's log from the shared corpus (gcvis): the older phases are read, every
+/// line is a collection.
+#[test]
+fn a_go_1_5_log_reads_whole() {
+    let path = parse_common::corpus_file("gcvis/go15_stderr.gctrace.log");
+    let data = std::fs::read(&path).unwrap();
+    let log = goguard_runtime::gctrace::parse(&data);
+    assert!(log.damaged.is_empty(), "{:?}", log.damaged);
+    let lines = data
+        .split(|&b| b == b'\n')
+        .filter(|l| l.starts_with(b"gc "))
+        .count();
+    assert_eq!(log.cycles.len(), lines);
+    assert!(log
+        .cycles
+        .iter()
+        .all(|c| c.pause_ms() < c.clock_ms.iter().sum::<f64>()));
+}

@@ -1,5 +1,5 @@
 //! The lines `GODEBUG=gctrace=1` makes the runtime print, found wherever they are in a
-//! log. One line per collection, in every format since Go 1.11:
+//! log. One line per collection, in every format since Go 1.5:
 //!
 //! ```text
 //! gc 7 @1.503s 2%: 0.017+1.2+0.024 ms clock, 0.068+0.35/1.1/0.26+0.098 ms cpu, 4->4->1 MB, 5 MB goal, 4 P
@@ -7,7 +7,8 @@
 //! gc 7 @1.503s 2% (checking for goroutine leaks): ...
 //! ```
 //!
-//! The first is Go 1.11 to 1.17, the second Go 1.18 and later (stacks and globals
+//! The first is Go 1.7 to 1.17 (Go 1.5 and 1.6 print five clock and seven CPU phases,
+//! folded here into the three and five of the later format), the second Go 1.18 and later (stacks and globals
 //! added); `(forced)` marks a collection asked for by `runtime.GC` or
 //! `debug.FreeOSMemory`, and Go 1.26 may mark the collections that looked for goroutine
 //! leaks. A line may carry a log prefix (a timestamp, `app[12]: `), sit in a JSON log
@@ -205,14 +206,16 @@ impl<'a> Cursor<'a> {
         t.parse().map_err(|_| format!("{t:?} is not a number"))
     }
 
-    /// `a+b+c` (or with `/` between some), `n` numbers.
-    fn phases(&mut self, separators: &[char]) -> Result<Vec<f64>, String> {
-        let mut out = vec![self.float()?];
-        for &sep in separators {
-            self.literal(&sep.to_string())?;
-            out.push(self.float()?);
+    /// `a+b+c`, or with `/` between some: the numbers and the separators between them.
+    fn phases(&mut self) -> Result<(Vec<f64>, String), String> {
+        let mut numbers = vec![self.float()?];
+        let mut separators = String::new();
+        while let Some(sep) = self.rest.chars().next().filter(|c| matches!(c, '+' | '/')) {
+            self.rest = &self.rest[1..];
+            separators.push(sep);
+            numbers.push(self.float()?);
         }
-        Ok(out)
+        Ok((numbers, separators))
     }
 }
 
@@ -234,10 +237,32 @@ fn parse_cycle(text: &str, line: u32) -> Result<Cycle, String> {
         c.rest = r;
     }
     c.literal(": ")?;
-    let clock = c.phases(&['+', '+'])?;
+    let (clock, clock_separators) = c.phases()?;
     c.literal(" ms clock, ")?;
-    let cpu = c.phases(&['+', '/', '/', '+'])?;
+    let (cpu, cpu_separators) = c.phases()?;
     c.literal(" ms cpu, ")?;
+    let (clock_ms, cpu_ms) = match (clock_separators.as_str(), cpu_separators.as_str()) {
+        // Go 1.7 and later.
+        ("++", "+//+") => (
+            [clock[0], clock[1], clock[2]],
+            [cpu[0], cpu[1], cpu[2], cpu[3], cpu[4]],
+        ),
+        // Go 1.5 and 1.6: clock of sweep termination, scan, write-barrier install, mark
+        // and mark termination; CPU of the same three first phases, then assist,
+        // background and idle mark, and mark termination. Folded into the later phases:
+        // the pauses are the first and last, everything between them is concurrent.
+        ("++++", "+++//+") => (
+            [clock[0], clock[1] + clock[2] + clock[3], clock[4]],
+            [cpu[0] + cpu[2], cpu[3], cpu[1] + cpu[4], cpu[5], cpu[6]],
+        ),
+        _ => {
+            return Err(format!(
+                "expected the phases of a known Go version, found {} clock and {} cpu numbers",
+                clock.len(),
+                cpu.len()
+            ))
+        }
+    };
     let heap_start_mb = c.uint()?;
     c.literal("->")?;
     let heap_end_mb = c.uint()?;
@@ -267,8 +292,8 @@ fn parse_cycle(text: &str, line: u32) -> Result<Cycle, String> {
         number,
         at,
         cpu_percent,
-        clock_ms: [clock[0], clock[1], clock[2]],
-        cpu_ms: [cpu[0], cpu[1], cpu[2], cpu[3], cpu[4]],
+        clock_ms,
+        cpu_ms,
         heap_start_mb,
         heap_end_mb,
         live_mb,
@@ -309,6 +334,28 @@ mod tests {
         );
         assert_eq!(c.pause_ms(), 12.5);
         assert_eq!(c.line, 3);
+    }
+
+    #[test]
+    fn go_1_5_and_1_6_phases_fold_into_the_later_ones() {
+        let log = parse(b"gc 5 @0.306s 2%: 0.021+3.3+0.20+1.7+0.23 ms clock, 0.087+3.3+0+1.5/1.5/0+0.93 ms cpu, 6->7->4 MB, 7 MB goal, 4 P\n");
+        assert!(log.damaged.is_empty(), "{:?}", log.damaged);
+        let c = &log.cycles[0];
+        assert_eq!(c.clock_ms, [0.021, 3.3 + 0.20 + 1.7, 0.23]);
+        assert_eq!(c.pause_ms(), 0.021 + 0.23);
+        assert_eq!(c.cpu_ms, [0.087, 1.5, 3.3 + 1.5, 0.0, 0.93]);
+        assert_eq!((c.live_mb, c.goal_mb, c.procs), (4, 7, 4));
+    }
+
+    #[test]
+    fn unknown_phase_counts_are_damaged() {
+        let log = parse(b"gc 5 @0.3s 2%: 0.02+3.3 ms clock, 0.08+3.3/1.5+0.9 ms cpu, 6->7->4 MB, 7 MB goal, 4 P\n");
+        assert!(log.cycles.is_empty());
+        assert!(
+            log.damaged[0].reason.contains("known Go version"),
+            "{:?}",
+            log.damaged
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::rules::runtime_rule;
 runtime_rule! {
     /// ## What it does
     /// Reads the lines the Go runtime prints for each garbage collection when run with
-    /// `GODEBUG=gctrace=1` (`goguard gc LOG`), in any format since Go 1.11 and inside other
+    /// `GODEBUG=gctrace=1` (`goguard gc LOG`), in any format since Go 1.5 and inside other
     /// log lines, and reports: GC storms (collections back to back for a while, the mark
     /// of a memory limit with no room left), a live heap that climbs after each
     /// collection and never comes back down, a GC that takes a large share of the CPU,
