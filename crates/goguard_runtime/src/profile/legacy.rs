@@ -4,8 +4,8 @@
 //! ```text
 //! heap profile: 3: 1064960 [12: 1589248] @ heap/1048576
 //! 1: 1048576 [1: 1048576] @ 0x4a1b2c 0x4a1d3e 0x43f0e1
-//! #	0x4a1b2b	main.leak+0x4b	/src/app/main.go:42
-//! #	0x4a1d3d	main.main+0x1d	/src/app/main.go:17
+//! #    0x4a1b2b    main.leak+0x4b    /src/app/main.go:42
+//! #    0x4a1d3d    main.main+0x1d    /src/app/main.go:17
 //!
 //! # runtime.MemStats
 //! # Alloc = 1064960
