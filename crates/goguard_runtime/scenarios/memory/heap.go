@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -142,12 +141,7 @@ func heapProfiles(dir string, pause time.Duration) {
 	serve(leaky.handleLeaky, pause, 1000, 3000)
 	writeProfile(dir, "heap", "heap.2.pb.gz")
 	serve(leaky.handleLeaky, pause, 3000, 5000)
-	// The same profile in its text form (debug=1), with no collection in between, so
-	// that both forms hold the same records.
-	gcPercent := debug.SetGCPercent(-1)
-	writeProfile(dir, "heap", "heap.3.pb.gz")
-	writeText(dir, "heap", "heap.3.txt")
-	debug.SetGCPercent(gcPercent)
+	writeHeapBothForms(dir, "heap.3.pb.gz", "heap.3.txt")
 	writeProfile(dir, "allocs", "allocs.3.pb.gz")
 	writeProfile(dir, "goroutine", "goroutine.pb.gz")
 	stop()

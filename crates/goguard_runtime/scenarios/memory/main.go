@@ -72,21 +72,6 @@ func writeProfile(dir, name, file string) {
 	fmt.Printf("%-24s %s\n", file, name)
 }
 
-// writeText writes the named runtime profile in its text form (debug=1) to dir/file.
-func writeText(dir, name, file string) {
-	f, err := os.Create(filepath.Join(dir, file))
-	if err != nil {
-		fail(err)
-	}
-	if err := pprof.Lookup(name).WriteTo(f, 1); err != nil {
-		fail(err)
-	}
-	if err := f.Close(); err != nil {
-		fail(err)
-	}
-	fmt.Printf("%-24s %s (text)\n", file, name)
-}
-
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "memory:", err)
 	os.Exit(1)
