@@ -26,6 +26,10 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Diagnose goroutine dumps and profiles: leak suspects, deadlocks, growth.
     Stacks(commands::stacks::StacksArgs),
+    /// Watch live Go services: poll, diagnose, store, alert; serve a dashboard and /metrics.
+    Watch(Box<commands::watch::WatchArgs>),
+    /// Serve the dashboard and /metrics of a store written by `goguard watch`.
+    Serve(commands::watch::ServeArgs),
     /// Tools for looking inside goguard itself.
     Debug {
         #[command(subcommand)]
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Stacks(args) => commands::stacks::run(args),
+        Command::Watch(args) => commands::watch::run(*args),
+        Command::Serve(args) => commands::watch::serve(args),
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),

@@ -7,3 +7,4 @@ pub mod explain;
 pub mod output;
 pub mod rules;
 pub mod stacks;
+pub mod watch;

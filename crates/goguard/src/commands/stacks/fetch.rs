@@ -58,7 +58,7 @@ pub fn candidates(url: &str) -> Vec<String> {
 }
 
 /// `http://host:6060/debug/pprof/` → (`http://host:6060`, `/debug/pprof/`).
-fn split_url(url: &str) -> (&str, &str) {
+pub fn split_url(url: &str) -> (&str, &str) {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     match url[after_scheme..].find('/') {
         Some(i) => url.split_at(after_scheme + i),
@@ -72,74 +72,72 @@ fn split_url(url: &str) -> (&str, &str) {
 /// collected yet prints no waits, and repeated snapshots of it prove nothing.
 pub fn force_gc(url: &str, opts: FetchOptions) -> Result<(), String> {
     let (base, _) = split_url(url);
+    let target = format!("{base}/debug/pprof/heap?gc=1");
+    match get(&target, opts)? {
+        Answer::Body(_) => Ok(()),
+        Answer::NotFound(_) => Err(format!("{target}: HTTP 404")),
+    }
+}
+
+/// The answer to one GET.
+pub enum Answer {
+    /// HTTP 404, with the first line of the body.
+    NotFound(String),
+    Body(Fetched),
+}
+
+/// One GET with the limits of `opts`. A 404 is `Answer::NotFound` (the caller may try
+/// another URL); any other status but 200 is an error quoting the first line of the body.
+pub fn get(url: &str, opts: FetchOptions) -> Result<Answer, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(opts.timeout))
         .http_status_as_error(false)
         .build()
         .into();
-    let target = format!("{base}/debug/pprof/heap?gc=1");
-    let mut response = agent
-        .get(&target)
-        .call()
-        .map_err(|e| format!("{target}: {e}"))?;
+    let mut response = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
     let status = response.status().as_u16();
-    // Read (and drop) the body so the server finishes its response.
-    let _ = std::io::copy(
-        &mut response.body_mut().as_reader().take(opts.max_bytes),
-        &mut std::io::sink(),
-    );
-    if status != 200 {
-        return Err(format!("{target}: HTTP {status}"));
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(opts.max_bytes + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| format!("{url}: reading the response: {e}"))?;
+    if body.len() as u64 > opts.max_bytes {
+        return Err(format!(
+            "{url}: the response is larger than {} bytes (--max-size)",
+            opts.max_bytes
+        ));
     }
-    Ok(())
+    if status != 200 {
+        let first_line = String::from_utf8_lossy(&body)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>();
+        if status == 404 {
+            return Ok(Answer::NotFound(first_line));
+        }
+        return Err(format!("{url}: HTTP {status}: {first_line}"));
+    }
+    Ok(Answer::Body(Fetched {
+        url: url.to_string(),
+        body,
+    }))
 }
 
 /// Fetches the best goroutine dump the service offers.
 pub fn fetch(url: &str, opts: FetchOptions) -> Result<Fetched, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(opts.timeout))
-        .http_status_as_error(false)
-        .build()
-        .into();
     let tries = candidates(url);
     let mut not_found = Vec::new();
     for candidate in &tries {
-        let mut response = agent
-            .get(candidate)
-            .call()
-            .map_err(|e| format!("{candidate}: {e}"))?;
-        let status = response.status().as_u16();
-        if status == 404 && tries.len() > 1 {
-            not_found.push(candidate.clone());
-            continue;
+        match get(candidate, opts)? {
+            Answer::Body(fetched) => return Ok(fetched),
+            Answer::NotFound(_) if tries.len() > 1 => not_found.push(candidate.clone()),
+            Answer::NotFound(line) => return Err(format!("{candidate}: HTTP 404: {line}")),
         }
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(opts.max_bytes + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| format!("{candidate}: reading the response: {e}"))?;
-        if body.len() as u64 > opts.max_bytes {
-            return Err(format!(
-                "{candidate}: the response is larger than {} bytes (--max-size)",
-                opts.max_bytes
-            ));
-        }
-        if status != 200 {
-            let first_line = String::from_utf8_lossy(&body)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take(200)
-                .collect::<String>();
-            return Err(format!("{candidate}: HTTP {status}: {first_line}"));
-        }
-        return Ok(Fetched {
-            url: candidate.clone(),
-            body,
-        });
     }
     Err(format!(
         "{url}: no goroutine profile there ({} answered 404); is net/http/pprof imported and \

@@ -1,0 +1,480 @@
+//! `goguard watch URL...`: poll live Go services on a schedule, diagnose every goroutine
+//! dump, keep samples and diagnoses in a SQLite store, capture full profile sets when a
+//! trigger fires, raise webhook alerts for new suspects, and serve a dashboard and
+//! `/metrics`. `goguard serve --db FILE` serves a stored database alone. See docs/watch.md.
+
+mod alert;
+mod capture;
+mod chart;
+pub mod config;
+mod dashboard;
+mod discover;
+mod html;
+mod memstats;
+mod metrics;
+mod poll;
+mod queries;
+mod record;
+mod schedule;
+mod schema;
+mod server;
+mod stats;
+mod store;
+mod trigger;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use goguard_diagnostics::Confidence;
+use goguard_runtime::analysis::diagnose::Options;
+use goguard_runtime::analysis::source::SourceTree;
+
+use crate::commands::stacks::fetch::FetchOptions;
+use alert::{AlertSettings, Alerter, BodyFormat};
+use config::{duration, ConfigFile};
+use discover::DiscoverySettings;
+use poll::{PollSettings, Poller, Target};
+use server::Dashboard;
+use stats::Stats;
+use store::{Retention, Store};
+use trigger::TriggerSettings;
+
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// Services to watch: their pprof base URL (`http://127.0.0.1:6060`).
+    #[arg(value_name = "URL")]
+    pub targets: Vec<String>,
+    /// Settings and targets from this file (see docs/watch.md); flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The store (created if missing). Default: goguard.db.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Serve the dashboard and /metrics here. Default: 127.0.0.1:7060 (port 0: any free port).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Do not serve the dashboard and /metrics.
+    #[arg(long)]
+    pub no_listen: bool,
+    /// Time between polls of a target. Default: 1m.
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+    /// Give up a request after this long. Default: 30s.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Refuse responses larger than this many bytes. Default: 256 MiB.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+    /// Spread each delay by up to this fraction (0 to 0.5). Default: 0.1.
+    #[arg(long, value_name = "FRACTION")]
+    pub jitter: Option<f64>,
+    /// Longest delay between polls of a failing target. Default: 10m.
+    #[arg(long, value_name = "DURATION")]
+    pub max_backoff: Option<String>,
+    /// Stop after this many polls of each target.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Map dump paths onto this source tree to show code in suspects.
+    #[arg(long, value_name = "DIR")]
+    pub source: Option<PathBuf>,
+    /// Keep samples this long. Default: 7d.
+    #[arg(long, value_name = "DURATION")]
+    pub retain: Option<String>,
+    /// Keep the store under this many megabytes. Default: 1024.
+    #[arg(long, value_name = "MB")]
+    pub max_db_size: Option<u64>,
+    /// POST an alert (JSON) here when a new suspect appears.
+    #[arg(long, value_name = "URL")]
+    pub webhook: Option<String>,
+    /// The alert body: json (goguard's) or slack (`{"text": ...}`).
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "slack"])]
+    pub webhook_format: Option<String>,
+    /// Alert on suspects of at least this confidence. Default: high.
+    #[arg(long, value_name = "LEVEL")]
+    pub alert_on: Option<String>,
+    /// Also watch the instances whose go_goroutines grows on this Prometheus server.
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// The pprof URL of a discovered instance, from its labels. Default: http://{instance}.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub prometheus_target_url: Option<String>,
+    /// The window growth is measured over (PromQL range). Default: 15m.
+    #[arg(long, value_name = "RANGE")]
+    pub prometheus_window: Option<String>,
+    /// Goroutines an instance must gain over the window. Default: 50.
+    #[arg(long, value_name = "N")]
+    pub prometheus_min_growth: Option<f64>,
+    /// Time between questions to the Prometheus server. Default: 5m.
+    #[arg(long, value_name = "DURATION")]
+    pub prometheus_refresh: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The store written by `goguard watch`.
+    #[arg(long, value_name = "FILE", default_value = "goguard.db")]
+    pub db: PathBuf,
+    /// Serve the dashboard and /metrics here (port 0: any free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7060")]
+    pub listen: String,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// `goguard serve`: the dashboard and /metrics of a store, until killed.
+pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if !args.db.is_file() {
+        anyhow::bail!("{}: no such store", args.db.display());
+    }
+    // Opening it once checks it is a goguard store this version reads.
+    drop(Store::open(&args.db)?);
+    let dashboard = Dashboard::bind(&args.listen, args.db.clone(), None)?;
+    eprintln!("goguard: dashboard at http://{}/", dashboard.address());
+    let stop = Arc::new(AtomicBool::new(false));
+    for h in dashboard.spawn(stop) {
+        let _ = h.join();
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Everything `watch` runs with, from the file and the flags.
+struct Settings {
+    db: PathBuf,
+    listen: Option<String>,
+    targets: Vec<(String, String, &'static str)>,
+    poll: PollSettings,
+    retention: Retention,
+    alerts: Option<AlertSettings>,
+    discovery: Option<DiscoverySettings>,
+}
+
+fn settings(args: WatchArgs) -> anyhow::Result<Settings> {
+    let file = match &args.config {
+        Some(p) => ConfigFile::load(p)?,
+        None => ConfigFile::default(),
+    };
+    let pick = |flag: &Option<String>, key: &Option<String>, default: &str| -> String {
+        flag.clone()
+            .or_else(|| key.clone())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let every = duration(&pick(&args.every, &file.every, "1m"), "--every")?;
+    let timeout = duration(&pick(&args.timeout, &file.timeout, "30s"), "--timeout")?;
+    let max_backoff = duration(
+        &pick(&args.max_backoff, &file.max_backoff, "10m"),
+        "--max-backoff",
+    )?;
+    let jitter = args.jitter.or(file.jitter).unwrap_or(0.1);
+    if !(0.0..=0.5).contains(&jitter) {
+        anyhow::bail!("--jitter: {jitter} is not between 0 and 0.5");
+    }
+    let mut targets = Vec::new();
+    for url in &args.targets {
+        targets.push((url.clone(), name_of(url), "command line"));
+    }
+    for t in &file.targets {
+        let name = t.name.clone().unwrap_or_else(|| name_of(&t.url));
+        targets.push((t.url.clone(), name, "config"));
+    }
+    for (url, _, _) in &targets {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            anyhow::bail!("{url}: a target is an http:// or https:// URL");
+        }
+    }
+    let mut seen = BTreeSet::new();
+    targets.retain(|t| seen.insert(t.0.clone()));
+
+    let r = file.retention.unwrap_or_default();
+    let retain = duration(&pick(&args.retain, &r.max_age, "7d"), "--retain")?;
+    let retention = Retention {
+        max_age_ms: retain.as_millis() as i64,
+        max_bytes: args.max_db_size.or(r.max_size_mb).unwrap_or(1024) << 20,
+    };
+
+    let t = file.triggers.unwrap_or_default();
+    let d = TriggerSettings::default();
+    let ms = |text: &Option<String>, what: &str, default: i64| -> anyhow::Result<i64> {
+        Ok(match text {
+            Some(s) => duration(s, what)?.as_millis() as i64,
+            None => default,
+        })
+    };
+    let triggers = TriggerSettings {
+        heap_factor: t.heap_factor.unwrap_or(d.heap_factor),
+        heap_for_ms: ms(&t.heap_for, "triggers.heap_for", d.heap_for_ms)?,
+        baseline_samples: t.baseline_samples.unwrap_or(d.baseline_samples),
+        growth_samples: t.growth_samples.unwrap_or(d.growth_samples),
+        cooldown_ms: ms(&t.cooldown, "triggers.cooldown", d.cooldown_ms)?,
+    };
+    if triggers.heap_factor <= 1.0 {
+        anyhow::bail!("triggers.heap_factor must be above 1");
+    }
+
+    let source = match &args.source {
+        Some(dir) => Some(
+            SourceTree::scan(dir)
+                .with_context(|| format!("cannot read source directory {}", dir.display()))?,
+        ),
+        None => None,
+    };
+
+    let a = file.alerts.unwrap_or_default();
+    let listen = if args.no_listen {
+        None
+    } else {
+        Some(pick(&args.listen, &file.listen, "127.0.0.1:7060"))
+    };
+    let alerts = match args.webhook.clone().or(a.webhook) {
+        None => None,
+        Some(webhook) => {
+            let format = match pick(&args.webhook_format, &a.format, "json").as_str() {
+                "json" => BodyFormat::Json,
+                "slack" => BodyFormat::Slack,
+                other => anyhow::bail!("alerts.format: `{other}` (expected json or slack)"),
+            };
+            let level = pick(&args.alert_on, &a.min_confidence, "high");
+            let min_confidence = Confidence::parse(&level).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--alert-on: unknown level `{level}` (expected certain, high, medium or low)"
+                )
+            })?;
+            Some(AlertSettings {
+                webhook,
+                format,
+                min_confidence,
+                dashboard: a
+                    .dashboard_url
+                    .or_else(|| listen.as_ref().map(|l| format!("http://{l}"))),
+                timeout,
+                attempts: 5,
+            })
+        }
+    };
+
+    let p = file.prometheus.unwrap_or_default();
+    let discovery = match args.prometheus.clone().or(p.server) {
+        None => None,
+        Some(server) => Some(DiscoverySettings {
+            server,
+            selector: p.selector.unwrap_or_else(|| "go_goroutines".into()),
+            window: pick(&args.prometheus_window, &p.window, "15m"),
+            min_growth: args.prometheus_min_growth.or(p.min_growth).unwrap_or(50.0),
+            target_url: pick(
+                &args.prometheus_target_url,
+                &p.target_url,
+                "http://{instance}",
+            ),
+            refresh: duration(
+                &pick(&args.prometheus_refresh, &p.refresh, "5m"),
+                "--prometheus-refresh",
+            )?,
+            max_targets: p.max_targets.unwrap_or(20),
+            timeout,
+        }),
+    };
+    if targets.is_empty() && discovery.is_none() {
+        anyhow::bail!(
+            "nothing to watch: give service URLs, [[target]] entries in --config, or --prometheus"
+        );
+    }
+
+    Ok(Settings {
+        db: args
+            .db
+            .clone()
+            .or(file.db.map(PathBuf::from))
+            .unwrap_or_else(|| "goguard.db".into()),
+        listen,
+        targets,
+        poll: PollSettings {
+            every,
+            jitter,
+            max_backoff,
+            fetch: FetchOptions {
+                timeout,
+                max_bytes: args.max_size.or(file.max_size).unwrap_or(256 << 20),
+            },
+            options: Options::default(),
+            source,
+            triggers,
+            count: args.count,
+        },
+        retention,
+        alerts,
+        discovery,
+    })
+}
+
+/// `host:port` of a URL, as a default name.
+fn name_of(url: &str) -> String {
+    let (base, _) = crate::commands::stacks::fetch::split_url(url);
+    base.split_once("://")
+        .map_or(base, |(_, rest)| rest)
+        .to_string()
+}
+
+pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let s = settings(args)?;
+    let store = Arc::new(Store::open(&s.db)?);
+    let removed = store.retain(s.retention, now_ms())?;
+    if removed.samples > 0 {
+        eprintln!("goguard: retention removed {} old samples", removed.samples);
+    }
+    let stats = Arc::new(Stats::default());
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let mut http = Vec::new();
+    if let Some(listen) = &s.listen {
+        let dashboard = Dashboard::bind(listen, s.db.clone(), Some(stats.clone()))?;
+        eprintln!("goguard: dashboard at http://{}/", dashboard.address());
+        http = dashboard.spawn(stop.clone());
+    }
+    let alerter = match s.alerts {
+        Some(a) => Some(Alerter::start(a, store.clone(), stats.clone())?),
+        None => None,
+    };
+    let poller = Arc::new(Poller {
+        store: store.clone(),
+        settings: Arc::new(s.poll),
+        stats: stats.clone(),
+        alerter,
+    });
+    let watched: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+    let mut pollers: Vec<JoinHandle<()>> = Vec::new();
+    for (url, name, origin) in &s.targets {
+        let id = store.add_target(url, name, origin, now_ms())?;
+        watched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(url.clone());
+        pollers.push(spawn_poller(
+            &poller,
+            Target {
+                id,
+                url: url.clone(),
+                name: name.clone(),
+            },
+            &stop,
+        ));
+    }
+    eprintln!(
+        "goguard: watching {} targets, store {}",
+        s.targets.len(),
+        s.db.display()
+    );
+
+    let retention = spawn_retention(store.clone(), s.retention, stop.clone());
+    let discovery = s.discovery.map(|d| {
+        let (poller, store, stop, watched) =
+            (poller.clone(), store.clone(), stop.clone(), watched.clone());
+        let once = poller.settings.count.is_some();
+        std::thread::Builder::new()
+            .name("goguard-discovery".into())
+            .spawn(move || discover_loop(&d, &poller, &store, &watched, &stop, once))
+            .expect("cannot start a thread")
+    });
+
+    // With --count, the process ends when every target has had its polls; otherwise it
+    // runs until it is killed (every sample is committed as it is taken).
+    if let Some(d) = discovery {
+        for h in d.join().unwrap_or_default() {
+            let _ = h.join();
+        }
+    }
+    for h in pollers {
+        let _ = h.join();
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = retention.join();
+    for h in http {
+        let _ = h.join();
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spawn_poller(poller: &Arc<Poller>, target: Target, stop: &Arc<AtomicBool>) -> JoinHandle<()> {
+    let (poller, stop) = (poller.clone(), stop.clone());
+    std::thread::Builder::new()
+        .name(format!("goguard-poll-{}", target.id))
+        .spawn(move || poller.run(&target, &stop))
+        .expect("cannot start a thread")
+}
+
+/// Asks Prometheus for growing instances every `refresh` and starts polling new ones.
+/// With `once` (--count), one successful question, and the pollers it started are
+/// returned to be waited for.
+fn discover_loop(
+    d: &DiscoverySettings,
+    poller: &Arc<Poller>,
+    store: &Store,
+    watched: &Mutex<BTreeSet<String>>,
+    stop: &Arc<AtomicBool>,
+    once: bool,
+) -> Vec<JoinHandle<()>> {
+    let mut started = Vec::new();
+    let mut discovered = 0usize;
+    loop {
+        match d.discover() {
+            Ok(found) => {
+                for f in found {
+                    let mut w = watched.lock().unwrap_or_else(|e| e.into_inner());
+                    if discovered >= d.max_targets || w.contains(&f.url) {
+                        continue;
+                    }
+                    match store.add_target(&f.url, &f.name, "prometheus", now_ms()) {
+                        Ok(id) => {
+                            eprintln!(
+                                "goguard: {} gained {} goroutines over {}: watching {}",
+                                f.name, f.growth, d.window, f.url
+                            );
+                            w.insert(f.url.clone());
+                            discovered += 1;
+                            started.push(spawn_poller(
+                                poller,
+                                Target {
+                                    id,
+                                    url: f.url,
+                                    name: f.name,
+                                },
+                                stop,
+                            ));
+                        }
+                        Err(e) => eprintln!("goguard: warning: adding {}: {e:#}", f.url),
+                    }
+                }
+                if once {
+                    return started;
+                }
+            }
+            Err(e) => eprintln!("goguard: warning: Prometheus discovery: {e}"),
+        }
+        if poll::sleep(d.refresh, stop) {
+            return started;
+        }
+    }
+}
+
+/// Applies retention every minute.
+fn spawn_retention(store: Arc<Store>, policy: Retention, stop: Arc<AtomicBool>) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("goguard-retention".into())
+        .spawn(move || {
+            while !poll::sleep(Duration::from_secs(60), &stop) {
+                if let Err(e) = store.retain(policy, now_ms()) {
+                    eprintln!("goguard: warning: retention: {e:#}");
+                }
+            }
+        })
+        .expect("cannot start a thread")
+}

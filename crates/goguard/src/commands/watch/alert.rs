@@ -1,0 +1,198 @@
+//! Alerts: a webhook POST (JSON) when a suspect of at least the configured confidence
+//! (default high) appears at a target. One alert per target, rule and site (blocking line
+//! and `go` statement), however many samples show it: the store's `alerts` table is the
+//! deduplication, so a restart does not alert again. Delivery runs on its own thread with
+//! retries and backoff; an alert not delivered when the process stops is sent after the
+//! next start.
+//!
+//! Bodies: goguard's JSON (`format = "json"`), or Slack's incoming-webhook message
+//! (`format = "slack"`: `{"text": ...}`, which Mattermost and others accept too).
+
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::Duration;
+
+use goguard_diagnostics::Confidence;
+use serde_json::json;
+
+use super::now_ms;
+use super::record::FindingRecord;
+use super::stats::Stats;
+use super::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    Json,
+    Slack,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertSettings {
+    pub webhook: String,
+    pub format: BodyFormat,
+    pub min_confidence: Confidence,
+    /// The dashboard's address, for links in alerts.
+    pub dashboard: Option<String>,
+    pub timeout: Duration,
+    /// Delivery attempts before an alert is marked failed.
+    pub attempts: u32,
+}
+
+/// Hands alerts to the delivery thread.
+#[derive(Clone)]
+pub struct Alerter {
+    settings: Arc<AlertSettings>,
+    queue: Sender<(i64, String, u32)>,
+}
+
+/// What a target is, for the alert text.
+pub struct TargetInfo<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub url: &'a str,
+}
+
+impl Alerter {
+    /// Starts the delivery thread, queueing the alerts a previous run left undelivered.
+    pub fn start(
+        settings: AlertSettings,
+        store: Arc<Store>,
+        stats: Arc<Stats>,
+    ) -> anyhow::Result<Alerter> {
+        let settings = Arc::new(settings);
+        let (queue, rx) = channel();
+        for pending in store.pending_alerts()? {
+            let _ = queue.send(pending);
+        }
+        let s = settings.clone();
+        std::thread::Builder::new()
+            .name("goguard-alerts".into())
+            .spawn(move || deliver(rx, &s, &store, &stats))?;
+        Ok(Alerter { settings, queue })
+    }
+
+    /// Raises an alert for each finding sure enough, unless already raised.
+    pub fn consider(
+        &self,
+        store: &Store,
+        target: &TargetInfo<'_>,
+        sample: i64,
+        findings: &[FindingRecord],
+    ) -> anyhow::Result<()> {
+        for f in findings {
+            let sure = Confidence::parse(&f.confidence)
+                .is_some_and(|c| c.at_least(self.settings.min_confidence));
+            if !sure {
+                continue;
+            }
+            let site = f.primary().map(|g| g.key.text()).unwrap_or_default();
+            let key = format!("{}\u{1d}{site}", f.code);
+            let body = payload(&self.settings, target, f);
+            if let Some(id) = store.claim_alert(target.id, &key, sample, &body, now_ms())? {
+                let _ = self.queue.send((id, body, 0));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The webhook body for a finding.
+pub fn payload(settings: &AlertSettings, target: &TargetInfo<'_>, f: &FindingRecord) -> String {
+    let primary = f.primary();
+    let link = settings
+        .dashboard
+        .as_ref()
+        .map(|d| format!("{}/target/{}", d.trim_end_matches('/'), target.id));
+    match settings.format {
+        BodyFormat::Json => json!({
+            "source": "goguard",
+            "target": {"name": target.name, "url": target.url},
+            "code": f.code,
+            "rule": f.rule,
+            "confidence": f.confidence,
+            "message": f.message,
+            "evidence": f.evidence,
+            "goroutines": f.accused(),
+            "go_statement": primary.and_then(|g| g.key.created_by.as_ref()),
+            "blocking": primary.and_then(|g| g.key.blocking.as_ref()),
+            "dashboard": link,
+        })
+        .to_string(),
+        BodyFormat::Slack => {
+            let mut text = format!(
+                "goguard: {} ({}) at {}: {} [{}]",
+                f.code, f.rule, target.name, f.message, f.confidence
+            );
+            if let Some(c) = primary.and_then(|g| g.key.created_by.as_ref()) {
+                text.push_str(&format!(
+                    "\n`go` statement: {} ({}:{})",
+                    c.function, c.file, c.line
+                ));
+            }
+            for e in &f.evidence {
+                text.push_str(&format!("\n• {e}"));
+            }
+            if let Some(l) = link {
+                text.push_str(&format!("\n{l}"));
+            }
+            json!({ "text": text }).to_string()
+        }
+    }
+}
+
+fn deliver(
+    rx: Receiver<(i64, String, u32)>,
+    settings: &AlertSettings,
+    store: &Store,
+    stats: &Stats,
+) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(settings.timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    while let Ok((id, body, done)) = rx.recv() {
+        let mut attempts = done;
+        loop {
+            attempts += 1;
+            let result = post(&agent, &settings.webhook, &body);
+            let give_up = result.is_err() && attempts >= settings.attempts.max(1);
+            if let Err(e) = store.alert_attempt(id, &result, give_up, now_ms()) {
+                eprintln!("goguard: warning: recording alert {id}: {e:#}");
+            }
+            match &result {
+                Ok(()) => {
+                    stats.alert(true);
+                    break;
+                }
+                Err(e) if give_up => {
+                    stats.alert(false);
+                    eprintln!(
+                        "goguard: warning: alert {id} not delivered after {attempts} attempts: {e}"
+                    );
+                    break;
+                }
+                Err(_) => {
+                    // 1 s, 2 s, 4 s... up to a minute.
+                    let wait = Duration::from_secs(1u64 << (attempts - 1).min(6))
+                        .min(Duration::from_secs(60));
+                    std::thread::sleep(wait);
+                }
+            }
+        }
+    }
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<(), String> {
+    let response = agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(body)
+        .map_err(|e| format!("{url}: {e}"))?;
+    let status = response.status().as_u16();
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!("{url}: HTTP {status}"))
+    }
+}
