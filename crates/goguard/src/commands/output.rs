@@ -5,7 +5,13 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Context as _;
-use goguard_diagnostics::Format;
+use goguard_diagnostics::{
+    render_github, render_html, render_human, render_json_with, render_sarif, render_sections_text,
+    Diagnostic, Files, Format, HumanOptions, RuleInfo, Section, Summary,
+};
+use serde::Serialize;
+
+use super::catalog::tool_info;
 
 /// `--format` as clap parses it: one of goguard_diagnostics' formats.
 pub fn parse_format(text: &str) -> Result<Format, String> {
@@ -52,4 +58,44 @@ pub fn write_report(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// What a runtime command reports: its findings and the files they point
+/// into, context sections (human and HTML), its own data beside the findings
+/// (JSON), the rules it may report (SARIF) and its summary line.
+pub struct Report<'a, E: Serialize> {
+    pub title: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+    pub files: &'a Files,
+    pub sections: &'a [Section],
+    pub json_extra: &'a E,
+    pub rules: &'a [RuleInfo],
+    pub summary: &'a Summary,
+}
+
+/// Renders a report in `format` and writes it to `output` or stdout; the
+/// human format's summary line goes to stderr.
+pub fn emit<E: Serialize>(
+    r: &Report<'_, E>,
+    format: Format,
+    color: ColorChoice,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let text = match format {
+        Format::Json => render_json_with(r.diagnostics, r.files, r.json_extra),
+        Format::Sarif => render_sarif(r.diagnostics, r.files, r.rules, &tool_info()),
+        Format::Github => render_github(r.diagnostics, r.files),
+        Format::Html => render_html(r.diagnostics, r.files, r.title, Some(r.summary), r.sections),
+        Format::Human => {
+            let color = color.enabled(output);
+            let mut out = render_human(r.diagnostics, r.files, HumanOptions { color }, None);
+            out.push_str(&render_sections_text(r.sections, color));
+            out
+        }
+    };
+    write_report(output, &text)?;
+    if format == Format::Human {
+        eprintln!("{}", r.summary);
+    }
+    Ok(())
 }

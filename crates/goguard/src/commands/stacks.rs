@@ -20,10 +20,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use goguard_diagnostics::{
-    render_github, render_html, render_human, render_json_with, render_sarif, render_sections_text,
-    Confidence, Diagnostic, Format, HumanOptions, Scope, Section, Summary,
-};
+use goguard_diagnostics::{Confidence, Diagnostic, Format, Scope, Section, Summary};
 use goguard_linter::engine::registry::Entry;
 use goguard_linter::engine::selection::{enabled, Layer, Selector};
 use goguard_linter::engine::settings::Settings;
@@ -34,8 +31,8 @@ use goguard_runtime::analysis::source::SourceTree;
 use goguard_runtime::model::Snapshot;
 use goguard_runtime::parse::banner::parse_go_duration;
 
-use super::catalog::{catalogue, rule_infos, tool_info};
-use super::output::{parse_format, write_report, ColorChoice};
+use super::catalog::{catalogue, rule_infos};
+use super::output::{emit, parse_format, ColorChoice, Report};
 use context::{input_out, sections, Diagnosed, InputsOut};
 use convert::{diagnostic, Origin};
 use fetch::FetchOptions;
@@ -421,35 +418,23 @@ pub fn run(args: StacksArgs) -> anyhow::Result<ExitCode> {
         },
         start.elapsed(),
     );
-    let files = loc.files;
-    let text = match common.format {
-        Format::Json => render_json_with(
-            &diagnostics,
-            &files,
-            &InputsOut {
-                inputs: json_inputs,
-            },
-        ),
-        Format::Sarif => render_sarif(&diagnostics, &files, &runtime_rule_infos(), &tool_info()),
-        Format::Github => render_github(&diagnostics, &files),
-        Format::Html => render_html(
-            &diagnostics,
-            &files,
-            "goguard stacks",
-            Some(&summary),
-            &sections_out,
-        ),
-        Format::Human => {
-            let color = common.color.enabled(common.output.as_deref());
-            let mut out = render_human(&diagnostics, &files, HumanOptions { color }, None);
-            out.push_str(&render_sections_text(&sections_out, color));
-            out
-        }
+    let report = Report {
+        title: "goguard stacks",
+        diagnostics: &diagnostics,
+        files: &loc.files,
+        sections: &sections_out,
+        json_extra: &InputsOut {
+            inputs: json_inputs,
+        },
+        rules: &runtime_rule_infos(),
+        summary: &summary,
     };
-    write_report(common.output.as_deref(), &text)?;
-    if common.format == Format::Human {
-        eprintln!("{summary}");
-    }
+    emit(
+        &report,
+        common.format,
+        common.color,
+        common.output.as_deref(),
+    )?;
     let failing = diagnostics
         .iter()
         .any(|d| d.confidence.is_some_and(|c| c.at_least(args.fail_on)));

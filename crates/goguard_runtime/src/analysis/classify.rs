@@ -143,21 +143,7 @@ impl BlockKind {
 
     /// Blocked on a channel, select or sync primitive: can wait forever if nobody acts.
     pub fn is_sync_block(self) -> bool {
-        matches!(
-            self,
-            BlockKind::ChanSend
-                | BlockKind::ChanReceive
-                | BlockKind::NilChanSend
-                | BlockKind::NilChanReceive
-                | BlockKind::Select
-                | BlockKind::SelectNoCases
-                | BlockKind::Mutex
-                | BlockKind::RwMutexRead
-                | BlockKind::RwMutexWrite
-                | BlockKind::WaitGroup
-                | BlockKind::Cond
-                | BlockKind::Semacquire
-        )
+        self.needs_a_partner() || matches!(self, BlockKind::ChanReceive | BlockKind::Select)
     }
 
     /// Waiting to acquire a mutex (the kinds a lock deadlock is made of).

@@ -153,11 +153,19 @@ pub(crate) fn leak_marked(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks: bo
     }
 }
 
-/// Sends and receives on a nil channel never complete: certain.
-pub(crate) fn nil_channels(cx: &mut Cx<'_>) {
+/// One finding per foreground group that `applies`, over the goroutines no
+/// stronger finding covers.
+fn per_group(
+    cx: &mut Cx<'_>,
+    confidence: Confidence,
+    how: &str,
+    evidence: &str,
+    help: &str,
+    applies: impl Fn(&SiteGroup) -> bool,
+) {
     for g in cx.foreground().collect::<Vec<_>>() {
         let group = &cx.groups[g];
-        if !group.kind.is_nil_chan() {
+        if !applies(group) {
             continue;
         }
         let Some(subject) = cx.subject(g, Role::Accused) else {
@@ -166,15 +174,27 @@ pub(crate) fn nil_channels(cx: &mut Cx<'_>) {
         let n = cx.count(&subject.members);
         let mut finding = Finding::new(
             &LEAKED_GOROUTINE_GROUP,
-            Confidence::Certain,
-            message(group, n, "blocked forever"),
+            confidence,
+            message(group, n, how),
             vec![subject],
         )
-        .evidence("an operation on a nil channel blocks forever (the runtime's wait reason says `nil chan`)")
-        .help("the channel was never made: initialise it with make before the goroutine uses it");
+        .evidence(evidence)
+        .help(help);
         finding.score = score(group, n);
         cx.report(finding);
     }
+}
+
+/// Sends and receives on a nil channel never complete: certain.
+pub(crate) fn nil_channels(cx: &mut Cx<'_>) {
+    per_group(
+        cx,
+        Confidence::Certain,
+        "blocked forever",
+        "an operation on a nil channel blocks forever (the runtime's wait reason says `nil chan`)",
+        "the channel was never made: initialise it with make before the goroutine uses it",
+        |g| g.kind.is_nil_chan(),
+    );
 }
 
 /// A sender whose creating function has returned, with no sibling from the
@@ -325,34 +345,20 @@ pub(crate) fn unmoved_groups(cx: &mut Cx<'_>, rule: &'static CatalogRule, locks:
 /// `select {}` outside `main.main` parks its goroutine forever: medium
 /// (it is sometimes meant).
 pub(crate) fn empty_selects(cx: &mut Cx<'_>) {
-    for g in cx.foreground().collect::<Vec<_>>() {
-        let group = &cx.groups[g];
-        if group.kind != BlockKind::SelectNoCases {
-            continue;
-        }
-        let in_main = group
-            .key
-            .blocking_frame
-            .as_ref()
-            .is_some_and(|f| f.function == "main.main");
-        if in_main {
-            continue;
-        }
-        let Some(subject) = cx.subject(g, Role::Accused) else {
-            continue;
-        };
-        let n = cx.count(&subject.members);
-        let mut finding = Finding::new(
-            &LEAKED_GOROUTINE_GROUP,
-            Confidence::Medium,
-            message(group, n, "parked forever"),
-            vec![subject],
-        )
-        .evidence("`select {}` never returns; outside main it is usually a goroutine left behind")
-        .help(help(BlockKind::SelectNoCases));
-        finding.score = score(group, n);
-        cx.report(finding);
-    }
+    per_group(
+        cx,
+        Confidence::Medium,
+        "parked forever",
+        "`select {}` never returns; outside main it is usually a goroutine left behind",
+        help(BlockKind::SelectNoCases),
+        |g| {
+            g.kind == BlockKind::SelectNoCases
+                && g.key
+                    .blocking_frame
+                    .as_ref()
+                    .is_none_or(|f| f.function != "main.main")
+        },
+    );
 }
 
 /// Many copies blocked at one line, or a long wait: low.

@@ -6,10 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use goguard_diagnostics::goroutines::{FrameLocation, GoroutineFacts, GoroutineGroup, Role};
-use goguard_diagnostics::{
-    render_github, render_html, render_human, render_json_with, render_sarif, render_sections_text,
-    Diagnostic, Format, HumanOptions, Scope, Section, Summary, Table,
-};
+use goguard_diagnostics::{Diagnostic, Scope, Section, Summary, Table};
 use goguard_runtime::analysis::diagnose::Options;
 use goguard_runtime::analysis::diff::{diff, DiffReport, Growth};
 use goguard_runtime::analysis::sites::{site_groups, FrameRef, SiteKey};
@@ -21,8 +18,7 @@ use super::context::frame_short;
 use super::convert::severity;
 use super::locate::Locator;
 use super::{duration, fetch_options, read_inputs, runtime_rule_infos, DiffArgs, Selection};
-use crate::commands::catalog::tool_info;
-use crate::commands::output::write_report;
+use crate::commands::output::{emit, Report};
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
@@ -89,39 +85,27 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         },
         start.elapsed(),
     );
-    let files = loc.files;
-    let text = match common.format {
-        Format::Json => render_json_with(
-            &diagnostics,
-            &files,
-            &DiffOut {
-                diff: &report,
-                gate: gate.map(|threshold| GateOut {
-                    threshold,
-                    exceeded: gate_hit,
-                }),
-            },
-        ),
-        Format::Sarif => render_sarif(&diagnostics, &files, &runtime_rule_infos(), &tool_info()),
-        Format::Github => render_github(&diagnostics, &files),
-        Format::Html => render_html(
-            &diagnostics,
-            &files,
-            "goguard stacks diff",
-            Some(&summary),
-            &sections,
-        ),
-        Format::Human => {
-            let color = common.color.enabled(common.output.as_deref());
-            let mut out = render_human(&diagnostics, &files, HumanOptions { color }, None);
-            out.push_str(&render_sections_text(&sections, color));
-            out
-        }
+    let report = Report {
+        title: "goguard stacks diff",
+        diagnostics: &diagnostics,
+        files: &loc.files,
+        sections: &sections,
+        json_extra: &DiffOut {
+            diff: &report,
+            gate: gate.map(|threshold| GateOut {
+                threshold,
+                exceeded: gate_hit,
+            }),
+        },
+        rules: &runtime_rule_infos(),
+        summary: &summary,
     };
-    write_report(common.output.as_deref(), &text)?;
-    if common.format == Format::Human {
-        eprintln!("{summary}");
-    }
+    emit(
+        &report,
+        common.format,
+        common.color,
+        common.output.as_deref(),
+    )?;
     Ok(ExitCode::from(u8::from(gate_hit)))
 }
 
