@@ -13,9 +13,7 @@ use flate2::write::GzEncoder;
 
 use super::memstats::{self, MemStats};
 use super::record::Capture;
-use crate::commands::stacks::fetch::{
-    candidates, force_gc, get, split_url, Answer, FetchOptions, Fetched,
-};
+use crate::commands::stacks::fetch::{candidates, get, split_url, Answer, FetchOptions, Fetched};
 
 /// Reads memory statistics from a response body.
 type MemReader = fn(&[u8]) -> Result<MemStats, String>;
@@ -51,9 +49,17 @@ impl Endpoints {
         }
     }
 
-    /// Asks for a collection; the error is only worth a warning.
-    pub fn collect_garbage(&self, opts: FetchOptions) -> Result<(), String> {
-        force_gc(&self.base, opts)
+    /// Asks for a collection. Ok(Some(warning)) when the service answered but has no
+    /// heap profile there; Err when it did not answer at all (the poll fails at once
+    /// rather than wait on the same dead service for each of its endpoints).
+    pub fn collect_garbage(&self, opts: FetchOptions) -> Result<Option<String>, String> {
+        let url = format!("{}/debug/pprof/heap?gc=1", self.base);
+        match get(&url, opts)? {
+            Answer::Body(_) => Ok(None),
+            Answer::NotFound(_) => Ok(Some(format!(
+                "{url}: HTTP 404: no garbage collection forced, wait clocks may not show"
+            ))),
+        }
     }
 
     /// The goroutine dump, from the first profile URL that answers.

@@ -161,10 +161,8 @@ impl Poller {
     ) -> Result<Observed, String> {
         let s = &self.settings;
         let mut warnings = Vec::new();
-        if let Err(e) = endpoints.collect_garbage(s.fetch) {
-            warnings.push(format!(
-                "no garbage collection forced ({e}): wait clocks may not show"
-            ));
+        if let Some(w) = endpoints.collect_garbage(s.fetch)? {
+            warnings.push(w);
         }
         let dump = endpoints.goroutine_dump(s.fetch)?;
         let taken = Instant::now();

@@ -421,3 +421,177 @@ fn insert_observed(
     }
     Ok(sample_id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::watch::record::{GroupRecord, Observed, Place, SiteKey};
+
+    fn observed(goroutines: u64, site_line: u32) -> Observed {
+        Observed {
+            profile_url: "http://x/debug/pprof/goroutine?debug=2".into(),
+            goroutines,
+            groups: vec![GroupRecord {
+                key: SiteKey {
+                    kind: "chan send".into(),
+                    blocking: Some(Place {
+                        function: "main.f".into(),
+                        file: "/m.go".into(),
+                        line: site_line,
+                    }),
+                    created_by: None,
+                },
+                state: "chan send".into(),
+                count: goroutines,
+                wait_max_minutes: None,
+                leaked: false,
+                background: None,
+                stack: vec![],
+            }],
+            ..Observed::default()
+        }
+    }
+
+    fn sample(at_ms: i64, o: Observed) -> Sample {
+        Sample {
+            at_ms,
+            duration_ms: 1,
+            outcome: Ok(o),
+        }
+    }
+
+    fn count(store: &Store, sql: &str) -> i64 {
+        store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn migrations_run_once_and_a_newer_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.db");
+        let store = Store::open(&path).unwrap();
+        let t = store.add_target("http://a", "a", "config", 0).unwrap();
+        store.insert_sample(t, &sample(1, observed(3, 1))).unwrap();
+        drop(store);
+        // Opening again keeps the data.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM samples"), 1);
+        let version = count(&store, "PRAGMA user_version");
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        store
+            .conn()
+            .pragma_update(None, "user_version", version + 1)
+            .unwrap();
+        drop(store);
+        let err = Store::open(&path).err().unwrap();
+        assert!(format!("{err:#}").contains("newer goguard"), "{err:#}");
+    }
+
+    #[test]
+    fn sites_are_shared_across_samples() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        let t = store.add_target("http://a", "a", "config", 0).unwrap();
+        for i in 0..3 {
+            store
+                .insert_sample(t, &sample(i, observed(5 + i as u64, 7)))
+                .unwrap();
+        }
+        store
+            .insert_sample(
+                t,
+                &Sample {
+                    at_ms: 9,
+                    duration_ms: 1,
+                    outcome: Err("refused".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM sites"), 1);
+        assert_eq!(count(&store, "SELECT SUM(count) FROM sample_sites"), 18);
+        let history = store.recent_points(t, 10).unwrap();
+        assert_eq!(history.len(), 3, "failed polls are not points");
+        assert_eq!(history[2].goroutines, Some(7));
+    }
+
+    #[test]
+    fn retention_by_age_keeps_each_targets_newest_sample() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        let a = store.add_target("http://a", "a", "config", 0).unwrap();
+        let b = store.add_target("http://b", "b", "config", 0).unwrap();
+        for i in 0..10 {
+            store
+                .insert_sample(a, &sample(i * 1000, observed(1, i as u32)))
+                .unwrap();
+        }
+        store
+            .insert_sample(b, &sample(500, observed(1, 99)))
+            .unwrap();
+        let policy = Retention {
+            max_age_ms: 3500,
+            max_bytes: u64::MAX,
+        };
+        let removed = store.retain(policy, 10_000).unwrap();
+        // a keeps 7000, 8000, 9000; b's only (old) sample stays.
+        assert_eq!(removed.samples, 7);
+        assert_eq!(removed.sites, 7, "sites no sample refers to go too");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM samples"), 4);
+        assert_eq!(
+            count(&store, "SELECT MIN(at_ms) FROM samples WHERE target_id = 1"),
+            7000
+        );
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM samples WHERE target_id = 2"),
+            1
+        );
+    }
+
+    #[test]
+    fn retention_by_size_drops_the_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        let a = store.add_target("http://a", "a", "config", 0).unwrap();
+        for i in 0..400 {
+            let mut o = observed(1, i);
+            o.warnings = vec!["x".repeat(2000)];
+            store.insert_sample(a, &sample(i64::from(i), o)).unwrap();
+        }
+        let before = store.used_bytes().unwrap();
+        assert!(before > 800_000, "{before}");
+        let policy = Retention {
+            max_age_ms: i64::MAX,
+            max_bytes: 300_000,
+        };
+        let removed = store.retain(policy, 1000).unwrap();
+        assert!(removed.samples > 200, "{removed:?}");
+        assert!(store.used_bytes().unwrap() <= 300_000);
+        // What is left is the newest.
+        assert_eq!(count(&store, "SELECT MAX(at_ms) FROM samples"), 399);
+        let left = count(&store, "SELECT COUNT(*) FROM samples");
+        assert_eq!(count(&store, "SELECT MIN(at_ms) FROM samples"), 400 - left);
+    }
+
+    #[test]
+    fn an_alert_is_claimed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        let t = store.add_target("http://a", "a", "config", 0).unwrap();
+        let s = store.insert_sample(t, &sample(1, observed(1, 1))).unwrap();
+        let first = store.claim_alert(t, "RT001/site", s, "{}", 1).unwrap();
+        assert!(first.is_some());
+        assert_eq!(
+            store.claim_alert(t, "RT001/site", s, "{}", 2).unwrap(),
+            None
+        );
+        assert_eq!(store.pending_alerts().unwrap().len(), 1);
+        store
+            .alert_attempt(first.unwrap(), &Ok(()), false, 3)
+            .unwrap();
+        assert!(store.pending_alerts().unwrap().is_empty());
+    }
+}
