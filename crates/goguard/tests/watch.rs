@@ -29,6 +29,7 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
     load(&healthy.addr, "/work", 40);
     let store = dir.join("g.db");
     let store_arg = store.to_str().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/watch_target");
     goguard(&[
         "watch",
         &leaky.url(),
@@ -40,6 +41,8 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
         "--count",
         "3",
         "--no-listen",
+        "--source",
+        source.to_str().unwrap(),
     ]);
 
     let conn = db(&store);
@@ -99,6 +102,11 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
         "the go statement's line"
     );
     assert!(page.contains("class=\"badge medium\""), "{page}");
+    // The code of the go statement, from --source, marked.
+    assert!(
+        page.contains("<span class=\"mark\">   33 \tgo lookup(ch)</span>"),
+        "{page}"
+    );
     assert_eq!(
         page.matches("<polyline").count(),
         2,
@@ -537,4 +545,61 @@ fn growing_goroutines_capture_a_full_set_of_profiles() {
         ),
         1
     );
+}
+
+#[test]
+fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
+    let dir = temp_dir("heap");
+    let service = start_service();
+    let config = dir.join("watch.toml");
+    std::fs::write(
+        &config,
+        "[triggers]\nheap_factor = 1.5\nheap_for = \"500ms\"\nbaseline_samples = 2\ngrowth_samples = 0\n",
+    )
+    .unwrap();
+    let store = dir.join("g.db");
+    let store_arg = store.to_str().unwrap();
+    let watch = |count: &str| {
+        goguard(&[
+            "watch",
+            &service.url(),
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            store_arg,
+            "--every",
+            "200ms",
+            "--count",
+            count,
+            "--no-listen",
+        ])
+    };
+    watch("2");
+    let conn = db(&store);
+    let baseline: i64 = conn
+        .query_row("SELECT baseline_heap FROM targets", [], |r| r.get(0))
+        .unwrap();
+    assert!(baseline > 0);
+    assert_eq!(
+        count(&conn, "SELECT COUNT(*) FROM captures"),
+        0,
+        "no trigger at the baseline"
+    );
+    // Retain twice the baseline more, then poll: above 1.5x for 500 ms fires.
+    let grow = (baseline as usize * 2) / (256 << 10) + 1;
+    load(&service.addr, "/grow", grow.min(400));
+    watch("5");
+    let trigger: String = conn
+        .query_row(
+            "SELECT trigger FROM samples WHERE trigger IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a heap trigger");
+    assert!(
+        trigger.starts_with("HeapAlloc") && trigger.contains("1.5× its baseline"),
+        "{trigger}"
+    );
+    let kinds = count(&conn, "SELECT COUNT(DISTINCT kind) FROM captures");
+    assert_eq!(kinds, 3, "goroutine, heap and allocs");
 }
