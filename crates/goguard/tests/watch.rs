@@ -603,3 +603,49 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     let kinds = count(&conn, "SELECT COUNT(DISTINCT kind) FROM captures");
     assert_eq!(kinds, 3, "goroutine, heap and allocs");
 }
+
+#[test]
+fn the_leak_profile_is_used_when_the_service_has_it() {
+    let dir = temp_dir("leakprofile");
+    let service = start_binary(leak_profile_target_binary(), "127.0.0.1:0");
+    load(&service.addr, "/leak", 12);
+    let hook = FakeServer::start(receiver);
+    let store = dir.join("g.db");
+    // The default alert level (high): the runtime's own proof is `certain`.
+    goguard(&[
+        "watch",
+        &service.url(),
+        "--db",
+        store.to_str().unwrap(),
+        "--every",
+        "100ms",
+        "--count",
+        "2",
+        "--no-listen",
+        "--webhook",
+        &format!("http://{}/hook", hook.addr),
+    ]);
+    let conn = db(&store);
+    let url: String = conn
+        .query_row("SELECT profile_url FROM samples LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(url.ends_with("/debug/pprof/goroutineleak?debug=2"), "{url}");
+    let (confidence, accused): (String, i64) = conn
+        .query_row(
+            "SELECT confidence, accused FROM findings WHERE code = 'RT001' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((confidence.as_str(), accused), ("certain", 12));
+    let sent = wait_for("the alert", Duration::from_secs(20), || {
+        let r = hook.received();
+        (!r.is_empty()).then_some(r)
+    });
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].body.contains("\"confidence\":\"certain\""),
+        "{}",
+        sent[0].body
+    );
+}

@@ -148,11 +148,11 @@ fn the_dashboard_in_a_headless_browser() {
     let chromedriver = tool("/usr/bin/chromedriver", "chromium-driver");
     let dir = temp_dir("browser");
     let leaky = start_service();
-    load(&leaky.addr, "/leak", 30);
     let evil = FakeServer::start(hostile);
     let store = dir.join("g.db");
     let store_arg = store.to_str().unwrap();
-    goguard(&[
+    // `goguard watch` itself serves the dashboard while it polls.
+    let (_watch, addr) = goguard_server(&[
         "watch",
         &leaky.url(),
         &format!("http://{}", evil.addr),
@@ -160,11 +160,19 @@ fn the_dashboard_in_a_headless_browser() {
         store_arg,
         "--every",
         "200ms",
-        "--count",
-        "3",
-        "--no-listen",
+        "--listen",
+        "127.0.0.1:0",
     ]);
-    let (_serve, addr) = goguard_server(&["serve", "--db", store_arg, "--listen", "127.0.0.1:0"]);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let samples = |url: &str| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM samples s JOIN targets t ON t.id = s.target_id
+             WHERE t.url = ?1 AND s.error IS NULL",
+            [url],
+            |r| r.get(0),
+        )
+        .unwrap_or(0)
+    };
 
     let port = free_port();
     let _driver = Proc {
@@ -180,6 +188,23 @@ fn the_dashboard_in_a_headless_browser() {
         std::net::TcpStream::connect(("127.0.0.1", port)).ok()
     });
     let browser = Browser::start(&driver, &dir.join("profile"));
+
+    // Before the leak: polled, nothing suspect.
+    wait_for("the first polls", Duration::from_secs(30), || {
+        (samples(&leaky.url()) >= 2).then_some(())
+    });
+    browser.open(&format!("http://{addr}/target/1"));
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('#no-suspects').length"),
+        1
+    );
+    // The leak, under load; the page shows it once a poll has seen it.
+    load(&leaky.addr, "/leak", 30);
+    wait_for("the leak on the dashboard", Duration::from_secs(30), || {
+        browser.open(&format!("http://{addr}/target/1"));
+        let n = browser.eval("return document.querySelectorAll('.suspect').length");
+        (n.as_u64() == Some(1)).then_some(())
+    });
 
     // The overview: both services, a sparkline drawn with a width.
     browser.open(&format!("http://{addr}/"));

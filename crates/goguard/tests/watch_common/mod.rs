@@ -24,23 +24,36 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// The test service, built with the Go toolchain on PATH.
 pub fn target_binary() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/watch_target");
-        let bin = temp_dir("target-bin").join("watchtarget");
-        let out = Command::new("go")
-            .args(["build", "-o"])
-            .arg(&bin)
-            .arg(".")
-            .current_dir(&src)
-            .output()
-            .expect("the tests need the Go toolchain on PATH");
-        assert!(
-            out.status.success(),
-            "go build: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        bin
-    })
+    BIN.get_or_init(|| build_target("plain", None))
+}
+
+/// The test service built with the goroutine leak profile (Go 1.26
+/// `GOEXPERIMENT=goroutineleakprofile`; Go 1.27 has it always).
+pub fn leak_profile_target_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| build_target("leakprofile", Some("goroutineleakprofile")))
+}
+
+fn build_target(name: &str, experiment: Option<&str>) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/watch_target");
+    let bin = temp_dir(&format!("target-bin-{name}")).join("watchtarget");
+    let mut cmd = Command::new("go");
+    cmd.args(["build", "-o"])
+        .arg(&bin)
+        .arg(".")
+        .current_dir(&src);
+    if let Some(e) = experiment {
+        cmd.env("GOEXPERIMENT", e);
+    }
+    let out = cmd
+        .output()
+        .expect("the tests need the Go toolchain on PATH");
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin
 }
 
 /// A child process, killed (SIGKILL) when dropped.
@@ -72,7 +85,12 @@ pub fn start_service() -> Service {
 }
 
 pub fn start_service_at(addr: &str) -> Service {
-    let mut child = Command::new(target_binary())
+    start_binary(target_binary(), addr)
+}
+
+/// Starts a build of the test service on `addr`.
+pub fn start_binary(bin: &Path, addr: &str) -> Service {
+    let mut child = Command::new(bin)
         .args(["-addr", addr])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
