@@ -253,9 +253,8 @@ fn settings(args: WatchArgs) -> anyhow::Result<Settings> {
                 webhook,
                 format,
                 min_confidence,
-                dashboard: a
-                    .dashboard_url
-                    .or_else(|| listen.as_ref().map(|l| format!("http://{l}"))),
+                // None: the address the dashboard is bound to, once it is.
+                dashboard: a.dashboard_url,
                 timeout,
                 attempts: 5,
             })
@@ -335,14 +334,20 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
 
     let mut http = Vec::new();
+    let mut dashboard_url = None;
     if let Some(listen) = &s.listen {
         let dashboard = Dashboard::bind(listen, s.db.clone(), Some(stats.clone()))?;
         eprintln!("goguard: dashboard at http://{}/", dashboard.address());
+        dashboard_url = Some(format!("http://{}", dashboard.address()));
         http = dashboard.spawn(stop.clone());
     }
-    let alerter = match s.alerts {
-        Some(a) => Some(Alerter::start(a, store.clone(), stats.clone())?),
-        None => None,
+    let (alerter, delivery) = match s.alerts {
+        Some(mut a) => {
+            a.dashboard = a.dashboard.or(dashboard_url);
+            let (alerter, thread) = Alerter::start(a, store.clone(), stats.clone(), stop.clone())?;
+            (Some(alerter), Some(thread))
+        }
+        None => (None, None),
     };
     let poller = Arc::new(Poller {
         store: store.clone(),
@@ -396,6 +401,12 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         let _ = h.join();
     }
     stop.store(true, Ordering::Relaxed);
+    // The last holder of the alert queue: once it goes, the delivery thread makes one
+    // attempt at each alert still queued and ends.
+    drop(poller);
+    if let Some(d) = delivery {
+        let _ = d.join();
+    }
     let _ = retention.join();
     for h in http {
         let _ = h.join();
@@ -412,8 +423,8 @@ fn spawn_poller(poller: &Arc<Poller>, target: Target, stop: &Arc<AtomicBool>) ->
 }
 
 /// Asks Prometheus for growing instances every `refresh` and starts polling new ones.
-/// With `once` (--count), one successful question, and the pollers it started are
-/// returned to be waited for.
+/// With `once` (--count), one question, and the pollers it started are returned to be
+/// waited for.
 fn discover_loop(
     d: &DiscoverySettings,
     poller: &Arc<Poller>,
@@ -453,13 +464,10 @@ fn discover_loop(
                         Err(e) => eprintln!("goguard: warning: adding {}: {e:#}", f.url),
                     }
                 }
-                if once {
-                    return started;
-                }
             }
             Err(e) => eprintln!("goguard: warning: Prometheus discovery: {e}"),
         }
-        if poll::sleep(d.refresh, stop) {
+        if once || poll::sleep(d.refresh, stop) {
             return started;
         }
     }

@@ -8,8 +8,10 @@
 //! Bodies: goguard's JSON (`format = "json"`), or Slack's incoming-webhook message
 //! (`format = "slack"`: `{"text": ...}`, which Mattermost and others accept too).
 
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use goguard_diagnostics::Confidence;
@@ -54,21 +56,24 @@ pub struct TargetInfo<'a> {
 
 impl Alerter {
     /// Starts the delivery thread, queueing the alerts a previous run left undelivered.
+    /// The thread ends once every `Alerter` is dropped and the queue is empty; after
+    /// `stop`, an alert whose delivery fails is not retried but left for the next start.
     pub fn start(
         settings: AlertSettings,
         store: Arc<Store>,
         stats: Arc<Stats>,
-    ) -> anyhow::Result<Alerter> {
+        stop: Arc<AtomicBool>,
+    ) -> anyhow::Result<(Alerter, JoinHandle<()>)> {
         let settings = Arc::new(settings);
         let (queue, rx) = channel();
         for pending in store.pending_alerts()? {
             let _ = queue.send(pending);
         }
         let s = settings.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("goguard-alerts".into())
-            .spawn(move || deliver(rx, &s, &store, &stats))?;
-        Ok(Alerter { settings, queue })
+            .spawn(move || deliver(rx, &s, &store, &stats, &stop))?;
+        Ok((Alerter { settings, queue }, thread))
     }
 
     /// Raises an alert for each finding sure enough, unless already raised.
@@ -145,6 +150,7 @@ fn deliver(
     settings: &AlertSettings,
     store: &Store,
     stats: &Stats,
+    stop: &AtomicBool,
 ) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(settings.timeout))
@@ -173,10 +179,13 @@ fn deliver(
                     break;
                 }
                 Err(_) => {
-                    // 1 s, 2 s, 4 s... up to a minute.
+                    // 1 s, 2 s, 4 s... up to a minute; none once stopping (it stays
+                    // pending in the store).
                     let wait = Duration::from_secs(1u64 << (attempts - 1).min(6))
                         .min(Duration::from_secs(60));
-                    std::thread::sleep(wait);
+                    if super::poll::sleep(wait, stop) {
+                        break;
+                    }
                 }
             }
         }
