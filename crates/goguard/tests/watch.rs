@@ -652,3 +652,77 @@ fn the_leak_profile_is_used_when_the_service_has_it() {
     );
     assert!(!link.contains(":0/"), "{link}");
 }
+
+/// goguard's exit status and stderr.
+fn goguard_fails(args: &[&str]) -> String {
+    let out = std::process::Command::new(GOGUARD)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "goguard {args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_reason() {
+    let dir = temp_dir("bad");
+    let db = dir.join("g.db");
+    let db = db.to_str().unwrap();
+    let err = goguard_fails(&["watch", "--db", db]);
+    assert!(err.contains("nothing to watch"), "{err}");
+    let err = goguard_fails(&["watch", "127.0.0.1:6060", "--db", db]);
+    assert!(
+        err.contains("127.0.0.1:6060: a target is an http:// or https:// URL"),
+        "{err}"
+    );
+    let err = goguard_fails(&[
+        "watch",
+        "http://127.0.0.1:1",
+        "--every",
+        "often",
+        "--db",
+        db,
+    ]);
+    assert!(err.contains("--every: bad duration \"often\""), "{err}");
+    let err = goguard_fails(&["watch", "http://127.0.0.1:1", "--jitter", "0.9", "--db", db]);
+    assert!(err.contains("--jitter"), "{err}");
+    let config = dir.join("watch.toml");
+    std::fs::write(&config, "[triggers]\nheap_facter = 2\n").unwrap();
+    let err = goguard_fails(&["watch", "--config", config.to_str().unwrap(), "--db", db]);
+    assert!(
+        err.contains("watch.toml") && err.contains("heap_facter"),
+        "{err}"
+    );
+    let err = goguard_fails(&["serve", "--db", dir.join("none.db").to_str().unwrap()]);
+    assert!(err.contains("none.db: no such store"), "{err}");
+    std::fs::write(
+        dir.join("junk.db"),
+        "not a database at all, not even close".repeat(200),
+    )
+    .unwrap();
+    let err = goguard_fails(&["serve", "--db", dir.join("junk.db").to_str().unwrap()]);
+    assert!(err.contains("junk.db"), "{err}");
+}
+
+#[test]
+fn an_answer_over_the_size_limit_is_refused_not_read() {
+    let dir = temp_dir("size");
+    let service = start_service();
+    load(&service.addr, "/leak", 50);
+    let store = dir.join("g.db");
+    goguard(&[
+        "watch",
+        &service.url(),
+        "--db",
+        store.to_str().unwrap(),
+        "--max-size",
+        "2000",
+        "--count",
+        "1",
+        "--no-listen",
+    ]);
+    let error: String = db(&store)
+        .query_row("SELECT error FROM samples", [], |r| r.get(0))
+        .unwrap();
+    assert!(error.contains("larger than 2000 bytes"), "{error}");
+}

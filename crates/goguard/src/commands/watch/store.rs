@@ -58,18 +58,8 @@ impl Store {
     pub fn open(path: &Path) -> anyhow::Result<Store> {
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the store {}", path.display()))?;
-        configure(&conn)?;
-        // Must be set before the first table exists; harmless afterwards.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            anyhow::bail!(
-                "{}: the store needs SQLite's WAL journal (got {mode})",
-                path.display()
-            );
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate(&mut conn).with_context(|| format!("{}: migrating the store", path.display()))?;
+        prepare(&mut conn)
+            .with_context(|| format!("{}: not a usable goguard store", path.display()))?;
         Ok(Store {
             conn: Mutex::new(conn),
         })
@@ -268,6 +258,19 @@ impl Store {
         conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)")?;
         Ok(removed)
     }
+}
+
+/// Journal, durability and schema of a store just opened.
+fn prepare(conn: &mut Connection) -> anyhow::Result<()> {
+    configure(conn)?;
+    // Must be set before the first table exists; harmless afterwards.
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        anyhow::bail!("the store needs SQLite's WAL journal (got {mode})");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    migrate(conn)
 }
 
 /// A read-only connection to the store at `path` (which must exist).
