@@ -545,6 +545,31 @@ fn growing_goroutines_capture_a_full_set_of_profiles() {
         ),
         1
     );
+    // Downloaded from the dashboard as they were captured.
+    let (_serve, addr) = goguard_server(&["serve", "--db", store_arg, "--listen", "127.0.0.1:0"]);
+    let (id, stored): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT id, content FROM captures WHERE kind = 'heap'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut response = ureq::get(&format!("http://{addr}/capture/{id}"))
+        .call()
+        .unwrap();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"{id}-heap.pb.gz\"")
+    );
+    let body = response.body_mut().read_to_vec().unwrap();
+    assert_eq!(body, stored);
 }
 
 #[test]

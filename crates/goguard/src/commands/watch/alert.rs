@@ -124,25 +124,40 @@ pub fn payload(settings: &AlertSettings, target: &TargetInfo<'_>, f: &FindingRec
         })
         .to_string(),
         BodyFormat::Slack => {
+            // Slack reads `<...>` as links and mentions (`<!channel>`): text from a
+            // service is escaped as its message format asks.
             let mut text = format!(
                 "goguard: {} ({}) at {}: {} [{}]",
-                f.code, f.rule, target.name, f.message, f.confidence
+                f.code,
+                f.rule,
+                slack_escape(target.name),
+                slack_escape(&f.message),
+                f.confidence
             );
             if let Some(c) = primary.and_then(|g| g.key.created_by.as_ref()) {
                 text.push_str(&format!(
                     "\n`go` statement: {} ({}:{})",
-                    c.function, c.file, c.line
+                    slack_escape(&c.function),
+                    slack_escape(&c.file),
+                    c.line
                 ));
             }
             for e in &f.evidence {
-                text.push_str(&format!("\n• {e}"));
+                text.push_str(&format!("\n• {}", slack_escape(e)));
             }
             if let Some(l) = link {
-                text.push_str(&format!("\n{l}"));
+                text.push_str(&format!("\n<{}>", slack_escape(&l)));
             }
             json!({ "text": text }).to_string()
         }
     }
+}
+
+/// `&`, `<` and `>` as Slack's message format wants them.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn deliver(
@@ -203,5 +218,84 @@ fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{url}: HTTP {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::watch::record::{FindingGroup, Place, SiteKey};
+
+    fn finding() -> FindingRecord {
+        FindingRecord {
+            code: "RT001".into(),
+            rule: "leaked-goroutine-group".into(),
+            confidence: "high".into(),
+            message: "3 goroutines blocked in <!channel>".into(),
+            help: String::new(),
+            evidence: vec!["a & b".into()],
+            groups: vec![FindingGroup {
+                role: "accused".into(),
+                count: 3,
+                ids: vec![1, 2, 3],
+                state: "chan send".into(),
+                key: SiteKey {
+                    kind: "chan send".into(),
+                    blocking: None,
+                    created_by: Some(Place {
+                        function: "main.<@U123>".into(),
+                        file: "/m.go".into(),
+                        line: 9,
+                    }),
+                },
+                wait_max_minutes: None,
+            }],
+            code_excerpts: vec![],
+        }
+    }
+
+    fn settings(format: BodyFormat) -> AlertSettings {
+        AlertSettings {
+            webhook: "http://127.0.0.1:9/".into(),
+            format,
+            min_confidence: Confidence::High,
+            dashboard: Some("http://127.0.0.1:7060".into()),
+            timeout: Duration::from_secs(1),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn slack_bodies_escape_what_slack_would_read_as_markup() {
+        let target = TargetInfo {
+            id: 4,
+            name: "api<!here>",
+            url: "http://a",
+        };
+        let body: serde_json::Value =
+            serde_json::from_str(&payload(&settings(BodyFormat::Slack), &target, &finding()))
+                .unwrap();
+        let text = body["text"].as_str().unwrap();
+        assert!(!text.contains("<!") && !text.contains("<@"), "{text}");
+        assert!(
+            text.contains("api&lt;!here&gt;") && text.contains("a &amp; b"),
+            "{text}"
+        );
+        assert!(text.ends_with("<http://127.0.0.1:7060/target/4>"), "{text}");
+    }
+
+    #[test]
+    fn json_bodies_carry_the_finding() {
+        let target = TargetInfo {
+            id: 4,
+            name: "api",
+            url: "http://a",
+        };
+        let body: serde_json::Value =
+            serde_json::from_str(&payload(&settings(BodyFormat::Json), &target, &finding()))
+                .unwrap();
+        assert_eq!(body["goroutines"], 3);
+        assert_eq!(body["go_statement"]["line"], 9);
+        assert_eq!(body["dashboard"], "http://127.0.0.1:7060/target/4");
     }
 }

@@ -133,7 +133,7 @@ impl Dashboard {
                         ("Content-Type", "application/octet-stream".into()),
                         (
                             "Content-Disposition",
-                            format!("attachment; filename=\"{}.pb.gz\"", file_safe(&kind)),
+                            format!("attachment; filename=\"{}\"", capture_file_name(id, &kind)),
                         ),
                     ],
                     body: content,
@@ -177,8 +177,14 @@ impl Reply {
     }
 }
 
-fn file_safe(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+/// `12-heap.pb.gz`; goroutine dumps are gzipped text.
+fn capture_file_name(id: &str, kind: &str) -> String {
+    let kind: String = kind.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let id: String = id.chars().filter(|c| c.is_ascii_digit()).collect();
+    match kind.as_str() {
+        "goroutine" | "goroutineleak" => format!("{id}-{kind}.txt.gz"),
+        _ => format!("{id}-{kind}.pb.gz"),
+    }
 }
 
 /// The decoded value of `key` in a query string.
