@@ -751,3 +751,37 @@ fn an_answer_over_the_size_limit_is_refused_not_read() {
         .unwrap();
     assert!(error.contains("larger than 2000 bytes"), "{error}");
 }
+
+#[test]
+fn sigterm_stops_watching_cleanly() {
+    let dir = temp_dir("sigterm");
+    let service = start_service();
+    let store = dir.join("g.db");
+    let (mut proc, addr) = goguard_server(&[
+        "watch",
+        &service.url(),
+        "--db",
+        store.to_str().unwrap(),
+        "--every",
+        "100ms",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    wait_for("two samples", Duration::from_secs(30), || {
+        let n = count(&db(&store), "SELECT COUNT(*) FROM samples");
+        (n >= 2).then_some(())
+    });
+    assert_eq!(get(&addr, "/healthz").0, 200);
+    let pid = proc.child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_for("goguard to exit", Duration::from_secs(30), || {
+        proc.child.try_wait().unwrap()
+    });
+    assert!(status.success(), "{status:?}");
+    // The last connection closed: SQLite folded the WAL into the file and removed it.
+    assert!(!dir.join("g.db-wal").exists());
+}

@@ -141,11 +141,24 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     drop(Store::open(&args.db)?);
     let dashboard = Dashboard::bind(&args.listen, args.db.clone(), None)?;
     eprintln!("goguard: dashboard at http://{}/", dashboard.address());
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = stop_on_signals()?;
     for h in dashboard.spawn(stop) {
         let _ = h.join();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A flag set on Ctrl-C, SIGTERM or SIGHUP: threads finish what they are doing and end.
+fn stop_on_signals() -> anyhow::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || {
+        if !flag.swap(true, Ordering::Relaxed) {
+            eprintln!("goguard: stopping");
+        }
+    })
+    .context("cannot handle signals")?;
+    Ok(stop)
 }
 
 /// Everything `watch` runs with, from the file and the flags.
@@ -331,7 +344,7 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("goguard: retention removed {} old samples", removed.samples);
     }
     let stats = Arc::new(Stats::default());
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = stop_on_signals()?;
 
     let mut http = Vec::new();
     let mut dashboard_url = None;
@@ -391,7 +404,7 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     });
 
     // With --count, the process ends when every target has had its polls; otherwise it
-    // runs until it is killed (every sample is committed as it is taken).
+    // runs until a signal (or a kill: every sample is committed as it is taken).
     if let Some(d) = discovery {
         for h in d.join().unwrap_or_default() {
             let _ = h.join();
