@@ -76,7 +76,15 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
     assert_eq!(healthy_findings, 0, "a healthy service has no suspects");
 
     // The stored database alone, served.
-    let (_serve, addr) = goguard_server(&["serve", "--db", store_arg, "--listen", "127.0.0.1:0"]);
+    let (_serve, addr) = goguard_server(&[
+        "serve",
+        "--db",
+        store_arg,
+        "--listen",
+        "127.0.0.1:0",
+        "--source",
+        source.to_str().unwrap(),
+    ]);
     let (status, overview) = get(&addr, "/");
     assert_eq!(status, 200);
     assert!(
@@ -124,6 +132,11 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
     assert_eq!(status, 200);
     assert!(
         site_page.contains("main.lookup") && site_page.contains("created by main.fetchWithTimeout")
+    );
+    // The code of the stack's frames, from serve's --source: the blocked send, marked.
+    assert!(
+        site_page.contains("<span class=\"mark\">   28 \tch &lt;- 42"),
+        "{site_page}"
     );
     assert_eq!(get(&addr, "/target/999").0, 404);
     assert_eq!(get(&addr, "/nothing").0, 404);

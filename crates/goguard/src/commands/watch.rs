@@ -23,7 +23,7 @@ mod store;
 mod trigger;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -123,6 +123,9 @@ pub struct ServeArgs {
     /// Serve the dashboard and /metrics here (port 0: any free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7060")]
     pub listen: String,
+    /// Map dump paths onto this source tree to show the code of each site's stack.
+    #[arg(long, value_name = "DIR")]
+    pub source: Option<PathBuf>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -139,7 +142,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     // Opening it once checks it is a goguard store this version reads.
     drop(Store::open(&args.db)?);
-    let dashboard = Dashboard::bind(&args.listen, args.db.clone(), None)?;
+    let source = args.source.as_deref().map(scan_source).transpose()?;
+    let dashboard = Dashboard::bind(&args.listen, args.db.clone(), None, source)?;
     eprintln!("goguard: dashboard at http://{}/", dashboard.address());
     let stop = stop_on_signals()?;
     for h in dashboard.spawn(stop) {
@@ -234,13 +238,7 @@ fn settings(args: WatchArgs) -> anyhow::Result<Settings> {
         anyhow::bail!("triggers.heap_factor must be above 1");
     }
 
-    let source = match &args.source {
-        Some(dir) => Some(
-            SourceTree::scan(dir)
-                .with_context(|| format!("cannot read source directory {}", dir.display()))?,
-        ),
-        None => None,
-    };
+    let source = args.source.as_deref().map(scan_source).transpose()?;
 
     let a = file.alerts.unwrap_or_default();
     let listen = if args.no_listen {
@@ -328,6 +326,12 @@ fn settings(args: WatchArgs) -> anyhow::Result<Settings> {
     })
 }
 
+fn scan_source(dir: &Path) -> anyhow::Result<Arc<SourceTree>> {
+    let tree = SourceTree::scan(dir)
+        .with_context(|| format!("cannot read source directory {}", dir.display()))?;
+    Ok(Arc::new(tree))
+}
+
 /// `host:port` of a URL, as a default name.
 fn name_of(url: &str) -> String {
     let (base, _) = crate::commands::stacks::fetch::split_url(url);
@@ -349,7 +353,12 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     let mut http = Vec::new();
     let mut dashboard_url = None;
     if let Some(listen) = &s.listen {
-        let dashboard = Dashboard::bind(listen, s.db.clone(), Some(stats.clone()))?;
+        let dashboard = Dashboard::bind(
+            listen,
+            s.db.clone(),
+            Some(stats.clone()),
+            s.poll.source.clone(),
+        )?;
         eprintln!("goguard: dashboard at http://{}/", dashboard.address());
         dashboard_url = Some(format!("http://{}", dashboard.address()));
         http = dashboard.spawn(stop.clone());

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use goguard_runtime::analysis::source::SourceTree;
 use rusqlite::Connection;
 
 use super::chart::{line_chart, sparkline};
@@ -15,6 +16,9 @@ use super::trigger::bytes;
 
 /// How often pages reload themselves (a meta refresh: the pages carry no script).
 const REFRESH_SECONDS: u32 = 30;
+/// Lines of code shown around a frame on a site's page, and how many frames get code.
+const CODE_CONTEXT: u32 = 3;
+const MAX_CODE_FRAMES: usize = 6;
 /// What the target page shows by default.
 const DEFAULT_WINDOW_MS: i64 = 6 * 3600 * 1000;
 
@@ -268,20 +272,7 @@ fn suspect(
         b.push_str("</ul>");
     }
     for x in &f.code_excerpts {
-        let _ = write!(
-            b,
-            "<p class=\"muted\">{} — {}</p><pre>",
-            esc(&x.what),
-            esc(&x.path)
-        );
-        for (n, line) in &x.lines {
-            if *n == x.marked {
-                let _ = writeln!(b, "<span class=\"mark\">{n:>5} {}</span>", esc(line));
-            } else {
-                let _ = writeln!(b, "{n:>5} {}", esc(line));
-            }
-        }
-        b.push_str("</pre>");
+        code(b, &x.what, &x.path, x.marked, &x.lines);
     }
     if !f.help.is_empty() {
         let _ = write!(b, "<p class=\"muted\">{}</p>", esc(&f.help));
@@ -293,6 +284,24 @@ fn suspect(
         );
     }
     b.push_str("</div>");
+}
+
+/// Source lines under a caption, the marked one highlighted.
+fn code(b: &mut String, caption: &str, path: &str, marked: u32, lines: &[(u32, String)]) {
+    let _ = write!(
+        b,
+        "<p class=\"muted\">{} — {}</p><pre class=\"code\">",
+        esc(caption),
+        esc(path)
+    );
+    for (n, line) in lines {
+        if *n == marked {
+            let _ = writeln!(b, "<span class=\"mark\">{n:>5} {}</span>", esc(line));
+        } else {
+            let _ = writeln!(b, "{n:>5} {}", esc(line));
+        }
+    }
+    b.push_str("</pre>");
 }
 
 fn growth(b: &mut String, target: i64, g: &Growth) {
@@ -345,11 +354,13 @@ fn site_link(target: i64, site: &SiteRow, p: &Option<Place>) -> String {
 }
 
 /// A site's page; None when there is no such site.
+/// With `source`, the code at each frame of the stack the tree has.
 pub fn site(
     conn: &Connection,
     target: i64,
     site: i64,
     now_ms: i64,
+    source: Option<&SourceTree>,
 ) -> anyhow::Result<Option<String>> {
     let (Some(t), Some((row, stack))) = (
         queries::target(conn, target)?,
@@ -388,6 +399,25 @@ pub fn site(
         );
     }
     b.push_str("</pre>");
+    if let Some(tree) = source {
+        let snippets: Vec<_> = stack
+            .iter()
+            .filter_map(|f| Some((f, tree.snippet(&f.file, f.line, CODE_CONTEXT)?)))
+            .take(MAX_CODE_FRAMES)
+            .collect();
+        if !snippets.is_empty() {
+            b.push_str("<h2>Code</h2>");
+        }
+        for (f, s) in snippets {
+            code(
+                &mut b,
+                &f.function,
+                &s.path.display().to_string(),
+                s.marked,
+                &s.lines,
+            );
+        }
+    }
     Ok(Some(page("site", Some(REFRESH_SECONDS), &b)))
 }
 

@@ -30,7 +30,7 @@ pub struct PollSettings {
     pub max_backoff: Duration,
     pub fetch: FetchOptions,
     pub options: Options,
-    pub source: Option<SourceTree>,
+    pub source: Option<Arc<SourceTree>>,
     pub triggers: TriggerSettings,
     /// Stop after this many polls (for scripts and tests); None: until stopped.
     pub count: Option<u64>,
@@ -199,7 +199,7 @@ impl Poller {
             memstats,
             dump_bytes: dump.body.len() as u64,
             groups: groups_of(&snapshot, &diagnosis),
-            findings: findings_of(&snapshot, &diagnosis, s.source.as_ref()),
+            findings: findings_of(&snapshot, &diagnosis, s.source.as_deref()),
             warnings,
             trigger: None,
             captures: Vec::new(),

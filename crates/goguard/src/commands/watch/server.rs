@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use goguard_runtime::analysis::source::SourceTree;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::stats::Stats;
@@ -21,17 +22,25 @@ pub struct Dashboard {
     server: Arc<Server>,
     db: PathBuf,
     stats: Option<Arc<Stats>>,
+    source: Option<Arc<SourceTree>>,
 }
 
 impl Dashboard {
     /// Binds `listen` (`127.0.0.1:7060`; port 0 picks a free one).
-    pub fn bind(listen: &str, db: PathBuf, stats: Option<Arc<Stats>>) -> anyhow::Result<Dashboard> {
+    /// `source`: the tree dump paths are mapped onto, for code on site pages.
+    pub fn bind(
+        listen: &str,
+        db: PathBuf,
+        stats: Option<Arc<Stats>>,
+        source: Option<Arc<SourceTree>>,
+    ) -> anyhow::Result<Dashboard> {
         let server =
             Server::http(listen).map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
         Ok(Dashboard {
             server: Arc::new(server),
             db,
             stats,
+            source,
         })
     }
 
@@ -117,7 +126,10 @@ impl Dashboard {
                 Err(_) => Reply::html(404, dashboard::not_found("no such target")),
             },
             ["target", id, "site", site] => match (id.parse(), site.parse()) {
-                (Ok(id), Ok(site)) => page(dashboard::site(&conn, id, site, now)?, "no such site"),
+                (Ok(id), Ok(site)) => page(
+                    dashboard::site(&conn, id, site, now, self.source.as_deref())?,
+                    "no such site",
+                ),
                 _ => Reply::html(404, dashboard::not_found("no such site")),
             },
             ["capture", id] => match id
