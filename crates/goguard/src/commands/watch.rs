@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -38,7 +38,7 @@ use goguard_runtime::analysis::source::SourceTree;
 use crate::commands::stacks::fetch::FetchOptions;
 use alert::{AlertSettings, Alerter, BodyFormat};
 use config::{duration, ConfigFile};
-use discover::DiscoverySettings;
+use discover::{Discovered, DiscoverySettings};
 use poll::{PollSettings, Poller, Target};
 use server::Dashboard;
 use stats::Stats;
@@ -113,6 +113,9 @@ pub struct WatchArgs {
     /// Time between questions to the Prometheus server. Default: 5m.
     #[arg(long, value_name = "DURATION")]
     pub prometheus_refresh: Option<String>,
+    /// Stop polling a discovered instance not found growing for this long. Default: 1h.
+    #[arg(long, value_name = "DURATION")]
+    pub prometheus_forget_after: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -290,6 +293,10 @@ fn settings(args: WatchArgs) -> anyhow::Result<Settings> {
                 "--prometheus-refresh",
             )?,
             max_targets: p.max_targets.unwrap_or(20),
+            forget_after: duration(
+                &pick(&args.prometheus_forget_after, &p.forget_after, "1h"),
+                "--prometheus-forget-after",
+            )?,
             timeout,
         }),
     };
@@ -377,14 +384,11 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         stats: stats.clone(),
         alerter,
     });
-    let watched: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+    // Targets given on the command line or in the config: discovery leaves them alone.
+    let given: BTreeSet<String> = s.targets.iter().map(|t| t.0.clone()).collect();
     let mut pollers: Vec<JoinHandle<()>> = Vec::new();
     for (url, name, origin) in &s.targets {
         let id = store.add_target(url, name, origin, now_ms())?;
-        watched
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(url.clone());
         pollers.push(spawn_poller(
             &poller,
             Target {
@@ -403,12 +407,11 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
 
     let retention = spawn_retention(store.clone(), s.retention, stop.clone());
     let discovery = s.discovery.map(|d| {
-        let (poller, store, stop, watched) =
-            (poller.clone(), store.clone(), stop.clone(), watched.clone());
+        let (poller, store, stop) = (poller.clone(), store.clone(), stop.clone());
         let once = poller.settings.count.is_some();
         std::thread::Builder::new()
             .name("goguard-discovery".into())
-            .spawn(move || discover_loop(&d, &poller, &store, &watched, &stop, once))
+            .spawn(move || discover_loop(&d, &poller, &store, &given, &stop, once))
             .expect("cannot start a thread")
     });
 
@@ -444,52 +447,74 @@ fn spawn_poller(poller: &Arc<Poller>, target: Target, stop: &Arc<AtomicBool>) ->
         .expect("cannot start a thread")
 }
 
-/// Asks Prometheus for growing instances every `refresh` and starts polling new ones.
-/// With `once` (--count), one question, and the pollers it started are returned to be
-/// waited for.
+/// Asks Prometheus for growing instances every `refresh`, starts polling new ones and
+/// stops polling those not found growing for `forget_after`. With `once` (--count), one
+/// question, and the pollers it started are returned to be waited for.
 fn discover_loop(
     d: &DiscoverySettings,
     poller: &Arc<Poller>,
     store: &Store,
-    watched: &Mutex<BTreeSet<String>>,
+    given: &BTreeSet<String>,
     stop: &Arc<AtomicBool>,
     once: bool,
 ) -> Vec<JoinHandle<()>> {
     let mut started = Vec::new();
-    let mut discovered = 0usize;
+    let mut discovered = Discovered::default();
+    let mut flags: std::collections::BTreeMap<String, Arc<AtomicBool>> = Default::default();
     loop {
+        let now = now_ms();
         match d.discover() {
             Ok(found) => {
                 for f in found {
-                    let mut w = watched.lock().unwrap_or_else(|e| e.into_inner());
-                    if discovered >= d.max_targets || w.contains(&f.url) {
+                    if given.contains(&f.url) || !discovered.seen(&f.url, now, d.max_targets) {
                         continue;
                     }
-                    match store.add_target(&f.url, &f.name, "prometheus", now_ms()) {
+                    match store.add_target(&f.url, &f.name, "prometheus", now) {
                         Ok(id) => {
                             eprintln!(
                                 "goguard: {} gained {} goroutines over {}: watching {}",
                                 f.name, f.growth, d.window, f.url
                             );
-                            w.insert(f.url.clone());
-                            discovered += 1;
-                            started.push(spawn_poller(
-                                poller,
-                                Target {
-                                    id,
-                                    url: f.url,
-                                    name: f.name,
-                                },
-                                stop,
-                            ));
+                            // Its own stop flag, to be forgotten; with --count it stops
+                            // only with the whole process.
+                            let flag = if once {
+                                stop.clone()
+                            } else {
+                                Arc::new(AtomicBool::new(false))
+                            };
+                            flags.insert(f.url.clone(), flag.clone());
+                            let target = Target {
+                                id,
+                                url: f.url,
+                                name: f.name,
+                            };
+                            started.push(spawn_poller(poller, target, &flag));
                         }
-                        Err(e) => eprintln!("goguard: warning: adding {}: {e:#}", f.url),
+                        Err(e) => {
+                            discovered.forget(&f.url);
+                            eprintln!("goguard: warning: adding {}: {e:#}", f.url);
+                        }
                     }
                 }
             }
             Err(e) => eprintln!("goguard: warning: Prometheus discovery: {e}"),
         }
-        if once || poll::sleep(d.refresh, stop) {
+        if once {
+            return started;
+        }
+        for url in discovered.expired(now, d.forget_after.as_millis() as i64) {
+            eprintln!(
+                "goguard: {url} has not grown for {:?}: no longer watching it",
+                d.forget_after
+            );
+            if let Some(flag) = flags.remove(&url) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+        if poll::sleep(d.refresh, stop) {
+            for flag in flags.values() {
+                flag.store(true, Ordering::Relaxed);
+            }
             return started;
         }
     }

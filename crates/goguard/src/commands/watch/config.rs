@@ -70,6 +70,7 @@ pub struct PrometheusEntry {
     pub target_url: Option<String>,
     pub refresh: Option<String>,
     pub max_targets: Option<usize>,
+    pub forget_after: Option<String>,
 }
 
 impl ConfigFile {

@@ -23,6 +23,8 @@ pub struct DiscoverySettings {
     pub target_url: String,
     pub refresh: Duration,
     pub max_targets: usize,
+    /// A discovered instance not found growing for this long is no longer polled.
+    pub forget_after: Duration,
     pub timeout: Duration,
 }
 
@@ -129,6 +131,46 @@ impl DiscoverySettings {
     }
 }
 
+/// The instances discovery is watching, with when each was last found growing.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    last_seen_ms: BTreeMap<String, i64>,
+}
+
+impl Discovered {
+    /// `url` was found growing at `now_ms`: true when it is new and there is room for it
+    /// (at most `max` at once); it is then counted as watched.
+    pub fn seen(&mut self, url: &str, now_ms: i64, max: usize) -> bool {
+        if let Some(t) = self.last_seen_ms.get_mut(url) {
+            *t = now_ms;
+            return false;
+        }
+        if self.last_seen_ms.len() >= max {
+            return false;
+        }
+        self.last_seen_ms.insert(url.to_string(), now_ms);
+        true
+    }
+
+    pub fn forget(&mut self, url: &str) {
+        self.last_seen_ms.remove(url);
+    }
+
+    /// The instances not found growing for `after_ms`, which are forgotten.
+    pub fn expired(&mut self, now_ms: i64, after_ms: i64) -> Vec<String> {
+        let old: Vec<String> = self
+            .last_seen_ms
+            .iter()
+            .filter(|(_, &t)| now_ms - t >= after_ms)
+            .map(|(u, _)| u.clone())
+            .collect();
+        for u in &old {
+            self.last_seen_ms.remove(u);
+        }
+        old
+    }
+}
+
 /// Fills `{name}` placeholders from the labels (`{host}` and `{port}` split from
 /// `instance`). None when a placeholder has no value or a value is not safe in a URL's
 /// authority.
@@ -175,6 +217,7 @@ mod tests {
             target_url: "http://{instance}".into(),
             refresh: Duration::from_secs(60),
             max_targets: 2,
+            forget_after: Duration::from_secs(3600),
             timeout: Duration::from_secs(5),
         }
     }
@@ -195,6 +238,24 @@ mod tests {
         let err = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
         assert_eq!(s.read_answer(err).unwrap_err(), "parse error");
         assert!(s.read_answer(b"<html>").is_err());
+    }
+
+    #[test]
+    fn instances_are_kept_while_they_grow_and_forgotten_after() {
+        let mut d = Discovered::default();
+        assert!(d.seen("http://a", 0, 2));
+        assert!(!d.seen("http://a", 10, 2), "already watched");
+        assert!(d.seen("http://b", 10, 2));
+        assert!(!d.seen("http://c", 10, 2), "no room");
+        assert!(d.expired(50, 60).is_empty());
+        d.seen("http://b", 55, 2);
+        // a was last seen at 10, b at 55.
+        assert_eq!(d.expired(70, 60), vec!["http://a".to_string()]);
+        assert!(d.seen("http://c", 70, 2), "room again");
+        assert_eq!(
+            d.expired(200, 60),
+            vec!["http://b".to_string(), "http://c".to_string()]
+        );
     }
 
     #[test]
