@@ -785,6 +785,15 @@ fn sigterm_stops_watching_cleanly() {
         (n >= 2).then_some(())
     });
     assert_eq!(get(&addr, "/healthz").0, 200);
+    // Counters and the watched flag exist while watch runs.
+    let (_, metrics) = get(&addr, "/metrics");
+    let watched = format!(
+        "goguard_target_watched{{target=\"{}\",url=\"{}\"}} 1",
+        service.addr,
+        service.url()
+    );
+    assert!(metrics.contains(&watched), "{metrics}");
+    assert!(metrics.contains("goguard_polls_total{"), "{metrics}");
     let pid = proc.child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -178,6 +178,16 @@ pub fn render(conn: &Connection, stats: Option<&Stats>) -> anyhow::Result<String
         }
         family(
             &mut out,
+            "goguard_target_watched",
+            "gauge",
+            "1 while this goguard polls the target; 0 for a target known only from the store (an earlier run, or a discovered instance no longer growing).",
+        );
+        for t in &targets {
+            let watched = per_target.get(&t.id).is_some_and(|s| s.watched);
+            let _ = writeln!(out, "goguard_target_watched{} {}", target(t), watched as u8);
+        }
+        family(
+            &mut out,
             "goguard_consecutive_failures",
             "gauge",
             "Polls failed in a row (the target is backed off).",
