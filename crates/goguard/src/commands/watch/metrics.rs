@@ -183,7 +183,7 @@ pub fn render(conn: &Connection, stats: Option<&Stats>) -> anyhow::Result<String
             "1 while this goguard polls the target; 0 for a target known only from the store (an earlier run, or a discovered instance no longer growing).",
         );
         for t in &targets {
-            let watched = per_target.get(&t.id).is_some_and(|s| s.watched);
+            let watched = per_target.get(&t.id).is_some_and(|s| s.pollers > 0);
             let _ = writeln!(out, "goguard_target_watched{} {}", target(t), watched as u8);
         }
         family(

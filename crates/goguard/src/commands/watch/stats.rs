@@ -12,7 +12,9 @@ pub struct TargetStats {
     pub captures: u64,
     pub last_duration_ms: i64,
     pub consecutive_failures: u32,
-    pub watched: bool,
+    /// Pollers of the target running now: a forgotten target found again may briefly
+    /// have its old poller finishing beside the new one.
+    pub pollers: u32,
 }
 
 #[derive(Default)]
@@ -22,8 +24,15 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn watching(&self, target: i64, watched: bool) {
-        self.lock().entry(target).or_default().watched = watched;
+    /// A poller of `target` starts (true) or ends (false).
+    pub fn watching(&self, target: i64, starts: bool) {
+        let mut t = self.lock();
+        let s = t.entry(target).or_default();
+        if starts {
+            s.pollers += 1;
+        } else {
+            s.pollers = s.pollers.saturating_sub(1);
+        }
     }
 
     pub fn poll(&self, target: i64, ok: bool, duration_ms: i64, captured: bool, failures: u32) {
