@@ -13,7 +13,8 @@ use flate2::write::GzEncoder;
 
 use super::memstats::{self, MemStats};
 use super::record::Capture;
-use crate::commands::stacks::fetch::{candidates, get, split_url, Answer, FetchOptions, Fetched};
+use crate::commands::fetch::{get, split_url, Answer, FetchOptions, Fetched};
+use crate::commands::stacks::fetch::candidates;
 
 /// Reads memory statistics from a response body.
 type MemReader = fn(&[u8]) -> Result<MemStats, String>;

@@ -21,7 +21,7 @@ use super::schedule::Schedule;
 use super::stats::Stats;
 use super::store::{Point, Store};
 use super::trigger::{TriggerSettings, Triggers};
-use crate::commands::stacks::fetch::FetchOptions;
+use crate::commands::fetch::FetchOptions;
 
 /// What every poller shares.
 pub struct PollSettings {

@@ -18,7 +18,7 @@ use super::poll::PollSettings;
 use super::store::Retention;
 use super::trigger::TriggerSettings;
 use super::WatchArgs;
-use crate::commands::stacks::fetch::FetchOptions;
+use crate::commands::fetch::FetchOptions;
 
 /// Everything `watch` runs with, from the file and the flags.
 pub struct Settings {
@@ -193,7 +193,7 @@ pub fn scan_source(dir: &Path) -> anyhow::Result<Arc<SourceTree>> {
 
 /// `host:port` of a URL, as a default name.
 fn name_of(url: &str) -> String {
-    let (base, _) = crate::commands::stacks::fetch::split_url(url);
+    let (base, _) = crate::commands::fetch::split_url(url);
     base.split_once("://")
         .map_or(base, |(_, rest)| rest)
         .to_string()
