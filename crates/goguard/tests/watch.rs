@@ -640,6 +640,41 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     );
     let kinds = count(&conn, "SELECT COUNT(DISTINCT kind) FROM captures");
     assert_eq!(kinds, 3, "goroutine, heap and allocs");
+
+    // The heap profile of each poll: the function holding the retained buffers leads.
+    let (function, flat): (String, i64) = conn
+        .query_row(
+            "SELECT function, flat FROM heap_functions WHERE rank = 0
+             AND sample_id = (SELECT MAX(id) FROM samples)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(function, "main.grow");
+    // A sampled estimate (one sample per 512 KiB allocated on average): only that it is
+    // there is certain.
+    assert!(flat > 0, "{flat}");
+    let (_serve, addr) = goguard_server(&["serve", "--db", store_arg, "--listen", "127.0.0.1:0"]);
+    let (_, page) = get(&addr, "/target/1?since=2000-01-01+00%3A00");
+    let heap_top = page.split("id=\"heap-top\"").nth(1).expect("a heap table");
+    assert!(heap_top.contains("<code>main.grow</code>"), "{page}");
+    let growth = page
+        .split("id=\"heap-growth\"")
+        .nth(1)
+        .expect("a heap growth table");
+    let first_row = growth.split("<tr>").nth(2).unwrap();
+    assert!(
+        first_row.contains("main.grow") && first_row.contains("class=\"num down\">+"),
+        "{first_row}"
+    );
+    let (_, metrics) = get(&addr, "/metrics");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("goguard_heap_function_inuse_bytes{")
+                && l.contains("function=\"main.grow\"")),
+        "{metrics}"
+    );
 }
 
 #[test]

@@ -50,14 +50,15 @@ impl Endpoints {
         }
     }
 
-    /// Asks for a collection. Ok(Some(warning)) when the service answered but has no
-    /// heap profile there; Err when it did not answer at all (the poll fails at once
-    /// rather than wait on the same dead service for each of its endpoints).
-    pub fn collect_garbage(&self, opts: FetchOptions) -> Result<Option<String>, String> {
+    /// Asks for a collection, which answers with the heap profile after it. Ok(Err(
+    /// warning)) when the service answered but has no heap profile there; Err when it did
+    /// not answer at all (the poll fails at once rather than wait on the same dead service
+    /// for each of its endpoints).
+    pub fn collect_garbage(&self, opts: FetchOptions) -> Result<Result<Fetched, String>, String> {
         let url = format!("{}/debug/pprof/heap?gc=1", self.base);
         match get(&url, opts)? {
-            Answer::Body(_) => Ok(None),
-            Answer::NotFound(_) => Ok(Some(format!(
+            Answer::Body(f) => Ok(Ok(f)),
+            Answer::NotFound(_) => Ok(Err(format!(
                 "{url}: HTTP 404: no garbage collection forced, wait clocks may not show"
             ))),
         }

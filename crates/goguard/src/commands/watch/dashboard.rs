@@ -164,6 +164,8 @@ pub fn target(
         growth(&mut b, id, &g);
     }
 
+    heap_profile(&mut b, conn, id, from_ms)?;
+
     let top = queries::top_sites(conn, id, 20)?;
     b.push_str("<h2>Largest sites now</h2>");
     if top.is_empty() {
@@ -284,6 +286,71 @@ fn suspect(
         );
     }
     b.push_str("</div>");
+}
+
+/// The heap profile: the functions holding the most now, and how they changed since
+/// `from_ms`.
+fn heap_profile(
+    b: &mut String,
+    conn: &Connection,
+    target: i64,
+    from_ms: i64,
+) -> anyhow::Result<()> {
+    let Some(now) = queries::heap_top(conn, target)? else {
+        return Ok(());
+    };
+    let _ = write!(
+        b,
+        "<h2>Heap in use by function</h2><p class=\"muted\">heap profile after a collection, {}: {} in use</p>",
+        time(now.at_ms),
+        bytes(now.total)
+    );
+    b.push_str(
+        "<table id=\"heap-top\"><tr><th>in use</th><th>with callees</th><th>function</th></tr>",
+    );
+    for f in &now.functions {
+        let _ = write!(
+            b,
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td></tr>",
+            bytes(f.flat),
+            bytes(f.cum),
+            esc(&f.function),
+            esc(&f.file)
+        );
+    }
+    b.push_str("</table>");
+    let Some((first, last, rows)) = queries::heap_growth(conn, target, from_ms)? else {
+        return Ok(());
+    };
+    let _ = write!(
+        b,
+        "<h2>Heap growth by function</h2><p>From {} to {}: {} → {} in use.</p>",
+        time(first.at_ms),
+        time(last.at_ms),
+        bytes(first.total),
+        bytes(last.total)
+    );
+    if rows.is_empty() {
+        b.push_str("<p class=\"muted\">No function changed.</p>");
+        return Ok(());
+    }
+    b.push_str("<table id=\"heap-growth\"><tr><th>change</th><th>before</th><th>after</th><th>function</th></tr>");
+    for r in rows.iter().take(20) {
+        let change = r.after as i64 - r.before as i64;
+        let sign = if change >= 0 { "+" } else { "−" };
+        let _ = write!(
+            b,
+            "<tr><td class=\"num {}\">{sign}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td></tr>",
+            if change > 0 { "down" } else { "up" },
+            bytes(change.unsigned_abs()),
+            bytes(r.before),
+            bytes(r.after),
+            esc(&r.function),
+            esc(&r.file)
+        );
+    }
+    b.push_str("</table><p class=\"muted\">Functions outside the 20 largest of a profile count as 0 there.</p>");
+    Ok(())
 }
 
 /// Source lines under a caption, the marked one highlighted.

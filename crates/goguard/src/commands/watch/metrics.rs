@@ -104,6 +104,46 @@ pub fn render(conn: &Connection, stats: Option<&Stats>) -> anyhow::Result<String
     }
     family(
         &mut out,
+        "goguard_heap_profile_inuse_bytes",
+        "gauge",
+        "In-use bytes of the heap profile after the latest poll's collection.",
+    );
+    let heaps: Vec<_> = targets
+        .iter()
+        .map(|t| Ok((t, queries::heap_top(conn, t.id)?)))
+        .collect::<anyhow::Result<_>>()?;
+    for (t, h) in &heaps {
+        if let Some(h) = h {
+            let _ = writeln!(
+                out,
+                "goguard_heap_profile_inuse_bytes{} {}",
+                target(t),
+                h.total
+            );
+        }
+    }
+    family(
+        &mut out,
+        "goguard_heap_function_inuse_bytes",
+        "gauge",
+        "In-use bytes allocated in each of the functions holding the most of the heap.",
+    );
+    for (t, h) in &heaps {
+        for f in h.iter().flat_map(|h| &h.functions) {
+            let _ = writeln!(
+                out,
+                "goguard_heap_function_inuse_bytes{} {}",
+                labels(&[
+                    ("target", &t.name),
+                    ("url", &t.url),
+                    ("function", &f.function)
+                ]),
+                f.flat
+            );
+        }
+    }
+    family(
+        &mut out,
         "goguard_suspects",
         "gauge",
         "Findings of the latest diagnosis, by confidence.",

@@ -15,6 +15,7 @@ use goguard_runtime::model::Snapshot;
 
 use super::alert::{Alerter, TargetInfo};
 use super::capture::Endpoints;
+use super::heap_profile::heap_top;
 use super::now_ms;
 use super::record::{findings_of, groups_of, Observed, Sample};
 use super::schedule::Schedule;
@@ -161,8 +162,16 @@ impl Poller {
     ) -> Result<Observed, String> {
         let s = &self.settings;
         let mut warnings = Vec::new();
-        if let Some(w) = endpoints.collect_garbage(s.fetch)? {
-            warnings.push(w);
+        let (mut heap_inuse, mut heap_functions) = (None, Vec::new());
+        match endpoints.collect_garbage(s.fetch)? {
+            Ok(profile) => match heap_top(&profile.body) {
+                Ok((total, functions)) => {
+                    heap_inuse = Some(total);
+                    heap_functions = functions;
+                }
+                Err(e) => warnings.push(format!("{}: {e}", profile.url)),
+            },
+            Err(w) => warnings.push(w),
         }
         let dump = endpoints.goroutine_dump(s.fetch)?;
         let taken = Instant::now();
@@ -200,6 +209,8 @@ impl Poller {
             dump_bytes: dump.body.len() as u64,
             groups: groups_of(&snapshot, &diagnosis),
             findings: findings_of(&snapshot, &diagnosis, s.source.as_deref()),
+            heap_inuse,
+            heap_functions,
             warnings,
             trigger: None,
             captures: Vec::new(),

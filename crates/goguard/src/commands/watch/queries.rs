@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::record::{FindingRecord, Place};
+use super::record::{FindingRecord, HeapFunction, Place};
 
 pub type Result<T> = anyhow::Result<T>;
 
@@ -463,6 +463,123 @@ pub fn alerts(conn: &Connection, target: i64) -> Result<Vec<AlertRow>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// The heap profile of one sample: when, its in-use total, the functions holding most.
+#[derive(Debug, Clone)]
+pub struct HeapTop {
+    pub at_ms: i64,
+    pub total: u64,
+    pub functions: Vec<HeapFunction>,
+}
+
+/// A function's in-use bytes in two heap profiles (0 where it was not among the
+/// largest).
+#[derive(Debug, Clone)]
+pub struct HeapGrowthRow {
+    pub function: String,
+    pub file: String,
+    pub before: u64,
+    pub after: u64,
+}
+
+fn heap_at(conn: &Connection, sample: i64, at_ms: i64, total: i64) -> Result<HeapTop> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT function, file, flat, cum FROM heap_functions WHERE sample_id = ?1 ORDER BY rank",
+    )?;
+    let functions = stmt
+        .query_map([sample], |r| {
+            Ok(HeapFunction {
+                function: r.get(0)?,
+                file: r.get(1)?,
+                flat: r.get::<_, i64>(2)?.max(0) as u64,
+                cum: r.get::<_, i64>(3)?.max(0) as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(HeapTop {
+        at_ms,
+        total: total.max(0) as u64,
+        functions,
+    })
+}
+
+/// The heap profile of the target's latest sample that has one.
+pub fn heap_top(conn: &Connection, target: i64) -> Result<Option<HeapTop>> {
+    let row = conn
+        .query_row(
+            "SELECT id, at_ms, heap_profile_inuse FROM samples WHERE target_id = ?1
+             AND heap_profile_inuse IS NOT NULL ORDER BY at_ms DESC, id DESC LIMIT 1",
+            [target],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(id, at, total)| heap_at(conn, id, at, total))
+        .transpose()
+}
+
+/// How the heap's functions changed between the first heap profile at or after
+/// `since_ms` and the latest: (the two profiles, rows by growth, largest first).
+pub fn heap_growth(
+    conn: &Connection,
+    target: i64,
+    since_ms: i64,
+) -> Result<Option<(HeapTop, HeapTop, Vec<HeapGrowthRow>)>> {
+    let first = conn
+        .query_row(
+            "SELECT id, at_ms, heap_profile_inuse FROM samples WHERE target_id = ?1
+             AND heap_profile_inuse IS NOT NULL AND at_ms >= ?2 ORDER BY at_ms, id LIMIT 1",
+            params![target, since_ms],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (Some((id, at, total)), Some(last)) = (first, heap_top(conn, target)?) else {
+        return Ok(None);
+    };
+    let first = heap_at(conn, id, at, total)?;
+    let mut rows: Vec<HeapGrowthRow> = Vec::new();
+    for (f, after) in first
+        .functions
+        .iter()
+        .map(|f| (f, false))
+        .chain(last.functions.iter().map(|f| (f, true)))
+    {
+        let i = match rows.iter().position(|r| r.function == f.function) {
+            Some(i) => i,
+            None => {
+                rows.push(HeapGrowthRow {
+                    function: f.function.clone(),
+                    file: f.file.clone(),
+                    before: 0,
+                    after: 0,
+                });
+                rows.len() - 1
+            }
+        };
+        if after {
+            rows[i].after = f.flat;
+        } else {
+            rows[i].before = f.flat;
+        }
+    }
+    rows.retain(|r| r.before != r.after);
+    rows.sort_by(|a, b| {
+        let change = |r: &HeapGrowthRow| r.after as i64 - r.before as i64;
+        change(b).cmp(&change(a)).then(a.function.cmp(&b.function))
+    });
+    Ok(Some((first, last, rows)))
 }
 
 /// The target's latest failed polls: (when, error).

@@ -43,11 +43,23 @@ pub struct Observed {
     pub dump_bytes: u64,
     pub groups: Vec<GroupRecord>,
     pub findings: Vec<FindingRecord>,
+    /// In-use bytes of the heap profile, and the functions holding the most.
+    pub heap_inuse: Option<u64>,
+    pub heap_functions: Vec<HeapFunction>,
     /// Problems that did not fail the poll (memory statistics unavailable...).
     pub warnings: Vec<String>,
     /// Why a full set of profiles was captured with this sample, if it was.
     pub trigger: Option<String>,
     pub captures: Vec<Capture>,
+}
+
+/// A function of the heap profile and the in-use bytes it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeapFunction {
+    pub function: String,
+    pub file: String,
+    pub flat: u64,
+    pub cum: u64,
 }
 
 /// Where a site group blocks and which `go` statement started it: the identity of a

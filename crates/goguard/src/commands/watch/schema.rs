@@ -101,4 +101,19 @@ CREATE TABLE alerts (
     UNIQUE (target_id, dedup_key)
 );
 "#,
+    // 2: the heap profile read with each poll's garbage collection: its in-use total and
+    // the functions holding the most of it.
+    r#"
+ALTER TABLE samples ADD COLUMN heap_profile_inuse INTEGER;
+CREATE TABLE heap_functions (
+    sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    rank      INTEGER NOT NULL,
+    function  TEXT NOT NULL,
+    file      TEXT NOT NULL,
+    -- in-use bytes allocated in the function itself (flat) and in it and its callees (cum)
+    flat      INTEGER NOT NULL,
+    cum       INTEGER NOT NULL,
+    PRIMARY KEY (sample_id, rank)
+) WITHOUT ROWID;
+"#,
 ];

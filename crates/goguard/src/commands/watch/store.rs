@@ -326,8 +326,8 @@ fn insert_observed(
     let opt = |v: Option<u64>| v.map(|v| v as i64);
     tx.execute(
         "INSERT INTO samples (target_id, at_ms, duration_ms, profile_url, goroutines, heap_alloc,
-           heap_inuse, sys, num_gc, dump_bytes, warnings, trigger)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+           heap_inuse, sys, num_gc, dump_bytes, warnings, trigger, heap_profile_inuse)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             target,
             sample.at_ms,
@@ -341,9 +341,26 @@ fn insert_observed(
             o.dump_bytes as i64,
             serde_json::to_string(&o.warnings)?,
             o.trigger,
+            opt(o.heap_inuse),
         ],
     )?;
     let sample_id = tx.last_insert_rowid();
+    {
+        let mut add = tx.prepare_cached(
+            "INSERT INTO heap_functions (sample_id, rank, function, file, flat, cum)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (rank, f) in o.heap_functions.iter().enumerate() {
+            add.execute(params![
+                sample_id,
+                rank as i64,
+                f.function,
+                f.file,
+                f.flat as i64,
+                f.cum as i64
+            ])?;
+        }
+    }
     let mut site_ids = std::collections::HashMap::new();
     {
         let mut find =
@@ -492,6 +509,43 @@ mod tests {
         drop(store);
         let err = Store::open(&path).err().unwrap();
         assert!(format!("{err:#}").contains("newer goguard"), "{err:#}");
+    }
+
+    #[test]
+    fn a_store_of_the_first_schema_is_migrated_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO targets (url, name, origin, added_ms) VALUES ('http://a', 'a', 'config', 0)",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO samples (target_id, at_ms, duration_ms, goroutines) VALUES (1, 5, 1, 9)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            count(&store, "PRAGMA user_version") as usize,
+            MIGRATIONS.len()
+        );
+        assert_eq!(count(&store, "SELECT goroutines FROM samples"), 9);
+        let mut o = observed(2, 1);
+        o.heap_inuse = Some(4096);
+        o.heap_functions = vec![crate::commands::watch::record::HeapFunction {
+            function: "main.grow".into(),
+            file: "/m.go".into(),
+            flat: 4000,
+            cum: 4000,
+        }];
+        store.insert_sample(1, &sample(6, o)).unwrap();
+        assert_eq!(count(&store, "SELECT flat FROM heap_functions"), 4000);
     }
 
     #[test]
