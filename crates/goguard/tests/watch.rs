@@ -48,6 +48,11 @@ fn a_leak_reaches_the_store_the_dashboard_and_the_metrics() {
     let conn = db(&store);
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM targets"), 2);
     assert_eq!(
+        count(&conn, "SELECT COUNT(*) FROM findings WHERE code = 'RT005'"),
+        0,
+        "neither heap grows"
+    );
+    assert_eq!(
         count(&conn, "SELECT COUNT(*) FROM samples WHERE error IS NULL"),
         6
     );
@@ -597,10 +602,13 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     .unwrap();
     let store = dir.join("g.db");
     let store_arg = store.to_str().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/watch_target");
     let watch = |count: &str| {
         goguard(&[
             "watch",
             &service.url(),
+            "--source",
+            source.to_str().unwrap(),
             "--config",
             config.to_str().unwrap(),
             "--db",
@@ -614,6 +622,20 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     };
     watch("2");
     let conn = db(&store);
+    // A steady heap: its baseline profile and the next are kept, and nothing grew.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM heap_profiles WHERE baseline = 1"
+        ),
+        1
+    );
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM heap_profiles"), 2);
+    assert_eq!(
+        count(&conn, "SELECT COUNT(*) FROM findings WHERE code = 'RT005'"),
+        0,
+        "no heap growth in a steady service"
+    );
     let baseline: i64 = conn
         .query_row("SELECT baseline_heap FROM targets", [], |r| r.get(0))
         .unwrap();
@@ -624,7 +646,9 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
         "no trigger at the baseline"
     );
     // Retain twice the baseline more, then poll: above 1.5x for 500 ms fires.
-    let grow = (baseline as usize * 2) / (256 << 10) + 1;
+    // And at least 50 MiB: heap profiles sample one allocation per 512 KiB, so RT005
+    // reports growth only well beyond that noise (3σ of 50 MiB is about 15 MiB).
+    let grow = ((baseline as usize * 2) / (256 << 10) + 1).max(200);
     load(&service.addr, "/grow", grow.min(400));
     watch("5");
     let trigger: String = conn
@@ -641,6 +665,63 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     let kinds = count(&conn, "SELECT COUNT(DISTINCT kind) FROM captures");
     assert_eq!(kinds, 3, "goroutine, heap and allocs");
 
+    // RT005 over the baseline and the latest profiles: the line that makes the retained
+    // buffers grew, in the latest poll's findings, with its code.
+    let record: String = conn
+        .query_row(
+            "SELECT record FROM findings WHERE code = 'RT005'
+             AND sample_id = (SELECT MAX(id) FROM samples)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a heap-growth finding");
+    let finding: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(finding["allocation"]["function"], "main.grow", "{finding}");
+    assert_eq!(finding["allocation"]["line"], 50, "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("in-use memory allocated at main.grow (main.go:50) grew by"),
+        "{finding}"
+    );
+    // Growth before the first of the 4 recent polls, none after: a steady climb.
+    assert_eq!(finding["confidence"], "medium", "{finding}");
+    assert!(
+        finding["evidence"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("in-use bytes per profile: "),
+        "{finding}"
+    );
+    let excerpt = &finding["code_excerpts"][0];
+    assert_eq!(excerpt["what"], "allocation site");
+    assert_eq!(excerpt["marked"], 50);
+    assert!(
+        excerpt["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l[0] == 50 && l[1].as_str().unwrap().contains("make([]byte, 256<<10)")),
+        "{excerpt}"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM findings WHERE code = 'RT005' AND site_id IS NOT NULL"
+        ),
+        0
+    );
+    // Bounded: the baseline and the latest 4 profiles.
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM heap_profiles"), 5);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT MIN(sample_id) FROM heap_profiles WHERE baseline = 1"
+        ),
+        count(&conn, "SELECT MIN(id) FROM samples")
+    );
+
     // The heap profile of each poll: the function holding the retained buffers leads.
     let (function, flat): (String, i64) = conn
         .query_row(
@@ -656,6 +737,18 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
     assert!(flat > 0, "{flat}");
     let (_serve, addr) = goguard_server(&["serve", "--db", store_arg, "--listen", "127.0.0.1:0"]);
     let (_, page) = get(&addr, "/target/1?since=2000-01-01+00%3A00");
+    let suspect = page
+        .split("<div class=\"suspect\">")
+        .find(|d| d.contains("RT005"))
+        .expect("the heap-growth finding on the page");
+    assert!(
+        suspect.contains("heap-growth")
+            && suspect.contains("<code>main.grow</code>")
+            && suspect.contains("main.go:50</code>")
+            && suspect.contains("in-use bytes per profile")
+            && suspect.contains("allocation site"),
+        "{suspect}"
+    );
     let heap_top = page.split("id=\"heap-top\"").nth(1).expect("a heap table");
     assert!(heap_top.contains("<code>main.grow</code>"), "{page}");
     let growth = page
@@ -673,6 +766,14 @@ fn a_heap_above_its_baseline_captures_a_full_set_of_profiles() {
             .lines()
             .any(|l| l.starts_with("goguard_heap_function_inuse_bytes{")
                 && l.contains("function=\"main.grow\"")),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("goguard_heap_growth_sites{")
+                && l.contains("confidence=\"medium\"")
+                && l.ends_with(" 1")),
         "{metrics}"
     );
 }

@@ -9,6 +9,7 @@ mod chart;
 pub mod config;
 mod dashboard;
 mod discover;
+mod heap_growth;
 mod heap_profile;
 mod html;
 mod memstats;

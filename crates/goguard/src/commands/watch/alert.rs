@@ -90,7 +90,7 @@ impl Alerter {
             if !sure {
                 continue;
             }
-            let site = f.primary().map(|g| g.key.text()).unwrap_or_default();
+            let site = f.subject_key();
             let key = format!("{}\u{1d}{site}", f.code);
             let body = payload(&self.settings, target, f);
             if let Some(id) = store.claim_alert(target.id, &key, sample, &body, now_ms())? {
@@ -120,6 +120,7 @@ pub fn payload(settings: &AlertSettings, target: &TargetInfo<'_>, f: &FindingRec
             "goroutines": f.accused(),
             "go_statement": primary.and_then(|g| g.key.created_by.as_ref()),
             "blocking": primary.and_then(|g| g.key.blocking.as_ref()),
+            "allocation_site": f.allocation,
             "dashboard": link,
         })
         .to_string(),
@@ -140,6 +141,14 @@ pub fn payload(settings: &AlertSettings, target: &TargetInfo<'_>, f: &FindingRec
                     slack_escape(&c.function),
                     slack_escape(&c.file),
                     c.line
+                ));
+            }
+            if let Some(a) = &f.allocation {
+                text.push_str(&format!(
+                    "\nallocated in: {} ({}:{})",
+                    slack_escape(&a.function),
+                    slack_escape(&a.file),
+                    a.line
                 ));
             }
             for e in &f.evidence {
@@ -251,6 +260,7 @@ mod tests {
                 wait_max_minutes: None,
             }],
             code_excerpts: vec![],
+            allocation: None,
         }
     }
 
@@ -297,5 +307,40 @@ mod tests {
         assert_eq!(body["goroutines"], 3);
         assert_eq!(body["go_statement"]["line"], 9);
         assert_eq!(body["dashboard"], "http://127.0.0.1:7060/target/4");
+    }
+
+    #[test]
+    fn heap_growth_alerts_name_the_allocation_site() {
+        let target = TargetInfo {
+            id: 4,
+            name: "api",
+            url: "http://a",
+        };
+        let site = |line| Place {
+            function: "main.<!channel>".into(),
+            file: "/m.go".into(),
+            line,
+        };
+        let mut f = finding();
+        f.code = "RT005".into();
+        f.groups.clear();
+        f.allocation = Some(site(50));
+        let body: serde_json::Value =
+            serde_json::from_str(&payload(&settings(BodyFormat::Json), &target, &f)).unwrap();
+        assert_eq!(body["allocation_site"]["line"], 50);
+        assert_eq!(body["goroutines"], 0);
+        let slack: serde_json::Value =
+            serde_json::from_str(&payload(&settings(BodyFormat::Slack), &target, &f)).unwrap();
+        let text = slack["text"].as_str().unwrap();
+        assert!(
+            text.contains("allocated in: main.&lt;!channel&gt; (/m.go:50)"),
+            "{text}"
+        );
+        // Deduplicated per allocation site.
+        let mut other = f.clone();
+        other.allocation = Some(site(51));
+        assert_ne!(f.subject_key(), other.subject_key());
+        assert_eq!(f.subject_key(), f.clone().subject_key());
+        assert!(!f.subject_key().is_empty());
     }
 }

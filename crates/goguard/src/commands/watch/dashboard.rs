@@ -266,6 +266,15 @@ fn suspect(
             );
         }
     }
+    if let Some(a) = &f.allocation {
+        let _ = write!(
+            b,
+            "<p>allocated in <code>{}</code> at <code class=\"allocation-site\">{}:{}</code></p>",
+            esc(&a.function),
+            esc(&a.file),
+            a.line
+        );
+    }
     if !f.evidence.is_empty() {
         b.push_str("<ul class=\"evidence\">");
         for e in &f.evidence {

@@ -3,17 +3,24 @@
 //! hold the most of it, as `goguard heap top` computes them.
 
 use goguard_runtime::profile::filter::Filter;
-use goguard_runtime::profile::read_profile;
+use goguard_runtime::profile::growth::check_heap;
 use goguard_runtime::profile::top::{top, Granularity, Input, Sort};
+use goguard_runtime::profile::{read_profile, ProfileData};
 
 use super::record::HeapFunction;
 
 /// Functions kept per sample.
 pub const MAX_FUNCTIONS: usize = 20;
 
-/// (in-use bytes, the functions holding the most, largest first).
-pub fn heap_top(body: &[u8]) -> Result<(u64, Vec<HeapFunction>), String> {
+/// The profile in `body`, if it is a heap profile.
+pub fn read_heap(body: &[u8]) -> Result<ProfileData, String> {
     let p = read_profile(body).map_err(|e| format!("the heap profile: {e}"))?;
+    check_heap(&p).map_err(|e| format!("the heap profile: {e}"))?;
+    Ok(p)
+}
+
+/// (in-use bytes, the functions holding the most, largest first).
+pub fn heap_top(p: &ProfileData) -> Result<(u64, Vec<HeapFunction>), String> {
     let value = p
         .sample_types
         .iter()
@@ -21,7 +28,7 @@ pub fn heap_top(body: &[u8]) -> Result<(u64, Vec<HeapFunction>), String> {
         .ok_or("the heap profile has no inuse_space values")?;
     let t = top(
         &[Input {
-            profile: &p,
+            profile: p,
             value,
             base: false,
         }],

@@ -159,6 +159,24 @@ pub fn render(conn: &Connection, stats: Option<&Stats>) -> anyhow::Result<String
     }
     family(
         &mut out,
+        "goguard_heap_growth_sites",
+        "gauge",
+        "Allocation sites whose in-use memory grew from the baseline heap profile through the recent ones (RT005 findings of the latest poll), by confidence.",
+    );
+    for t in &targets {
+        for (conf, n) in ["certain", "high", "medium", "low"]
+            .iter()
+            .zip(t.heap_growth)
+        {
+            let _ = writeln!(
+                out,
+                "goguard_heap_growth_sites{} {n}",
+                labels(&[("target", &t.name), ("url", &t.url), ("confidence", conf)])
+            );
+        }
+    }
+    family(
+        &mut out,
         "goguard_suspect_goroutines",
         "gauge",
         "Goroutines the latest diagnosis accuses.",

@@ -15,7 +15,8 @@ use goguard_runtime::model::Snapshot;
 
 use super::alert::{Alerter, TargetInfo};
 use super::capture::Endpoints;
-use super::heap_profile::heap_top;
+use super::heap_growth::{self, HeapSeries};
+use super::heap_profile::{heap_top, read_heap};
 use super::now_ms;
 use super::record::{findings_of, groups_of, Observed, Sample};
 use super::schedule::Schedule;
@@ -75,11 +76,27 @@ impl Poller {
             }
         };
         let mut previous: Option<Previous> = None;
+        let mut heap = match self.store.heap_profiles(target.id) {
+            Ok(stored) => HeapSeries::from_stored(stored),
+            Err(e) => {
+                eprintln!(
+                    "goguard: warning: {}: reading its heap profiles: {e:#}",
+                    target.url
+                );
+                HeapSeries::default()
+            }
+        };
         let mut delay = schedule.first_delay();
         let mut polls = 0u64;
         self.stats.watching(target.id, true);
         while !sleep(delay, stop) {
-            let sample = self.poll(target, &mut endpoints, &mut triggers, &mut previous);
+            let sample = self.poll(
+                target,
+                &mut endpoints,
+                &mut triggers,
+                &mut previous,
+                &mut heap,
+            );
             let ok = sample.outcome.is_ok();
             let captured = sample
                 .outcome
@@ -141,10 +158,11 @@ impl Poller {
         endpoints: &mut Endpoints,
         triggers: &mut Triggers,
         previous: &mut Option<Previous>,
+        heap: &mut HeapSeries,
     ) -> Sample {
         let at_ms = now_ms();
         let started = Instant::now();
-        let outcome = self.observe(target, endpoints, triggers, previous, at_ms);
+        let outcome = self.observe(target, endpoints, triggers, previous, heap, at_ms);
         Sample {
             at_ms,
             duration_ms: started.elapsed().as_millis() as i64,
@@ -158,16 +176,24 @@ impl Poller {
         endpoints: &mut Endpoints,
         triggers: &mut Triggers,
         previous: &mut Option<Previous>,
+        heap: &mut HeapSeries,
         at_ms: i64,
     ) -> Result<Observed, String> {
         let s = &self.settings;
         let mut warnings = Vec::new();
         let (mut heap_inuse, mut heap_functions) = (None, Vec::new());
+        let (mut heap_profile, mut heap_findings) = (None, Vec::new());
         match endpoints.collect_garbage(s.fetch)? {
-            Ok(profile) => match heap_top(&profile.body) {
-                Ok((total, functions)) => {
+            Ok(profile) => match read_heap(&profile.body).and_then(|p| Ok((heap_top(&p)?, p))) {
+                Ok(((total, functions), p)) => {
                     heap_inuse = Some(total);
                     heap_functions = functions;
+                    // RT005 over the baseline and the recent profiles, this one last.
+                    heap.push(p);
+                    if let Some(report) = heap.report() {
+                        heap_findings = heap_growth::findings(&report, s.source.as_deref());
+                    }
+                    heap_profile = Some(profile.body);
                 }
                 Err(e) => warnings.push(format!("{}: {e}", profile.url)),
             },
@@ -208,9 +234,13 @@ impl Poller {
             memstats,
             dump_bytes: dump.body.len() as u64,
             groups: groups_of(&snapshot, &diagnosis),
-            findings: findings_of(&snapshot, &diagnosis, s.source.as_deref()),
+            findings: findings_of(&snapshot, &diagnosis, s.source.as_deref())
+                .into_iter()
+                .chain(heap_findings)
+                .collect(),
             heap_inuse,
             heap_functions,
+            heap_profile,
             warnings,
             trigger: None,
             captures: Vec::new(),

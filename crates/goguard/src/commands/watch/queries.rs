@@ -17,6 +17,8 @@ pub struct TargetSummary {
     pub last: Option<LastSample>,
     /// Findings of the latest successful sample by confidence: certain, high, medium, low.
     pub suspects: [u64; 4],
+    /// Of those, the heap-growth findings (RT005), by confidence.
+    pub heap_growth: [u64; 4],
     /// Goroutines those findings accuse.
     pub accused: u64,
     pub samples: u64,
@@ -133,26 +135,31 @@ pub fn targets(conn: &Connection) -> Result<Vec<TargetSummary>> {
             baseline_heap: u(baseline),
             last: None,
             suspects: [0; 4],
+            heap_growth: [0; 4],
             accused: 0,
             samples: samples as u64,
         };
         t.last = last_sample(conn, id)?;
         if let Some(ok) = last_ok_sample(conn, id)? {
             let mut stmt = conn.prepare_cached(
-                "SELECT confidence, COUNT(*), SUM(accused) FROM findings WHERE sample_id = ?1
-                 GROUP BY confidence",
+                "SELECT confidence, code = 'RT005', COUNT(*), SUM(accused) FROM findings
+                 WHERE sample_id = ?1 GROUP BY confidence, code = 'RT005'",
             )?;
             let counts = stmt.query_map([ok], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
+                    r.get::<_, bool>(1)?,
                     r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
                 ))
             })?;
             for c in counts {
-                let (conf, n, accused) = c?;
+                let (conf, heap, n, accused) = c?;
                 if let Some(i) = CONFIDENCES.iter().position(|&k| k == conf) {
-                    t.suspects[i] = n as u64;
+                    t.suspects[i] += n as u64;
+                    if heap {
+                        t.heap_growth[i] += n as u64;
+                    }
                 }
                 t.accused += accused as u64;
             }

@@ -46,6 +46,8 @@ pub struct Observed {
     /// In-use bytes of the heap profile, and the functions holding the most.
     pub heap_inuse: Option<u64>,
     pub heap_functions: Vec<HeapFunction>,
+    /// The heap profile's own bytes, kept for the growth analysis of later polls.
+    pub heap_profile: Option<Vec<u8>>,
     /// Problems that did not fail the poll (memory statistics unavailable...).
     pub warnings: Vec<String>,
     /// Why a full set of profiles was captured with this sample, if it was.
@@ -139,9 +141,22 @@ pub struct FindingRecord {
     /// The code at the `go` statement and blocking line of the primary group, when the
     /// source was found.
     pub code_excerpts: Vec<CodeExcerpt>,
+    /// The allocation site of a heap-growth finding (RT005), which has no goroutines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<Place>,
 }
 
 impl FindingRecord {
+    /// What the finding is about, as one string (alert deduplication): its primary
+    /// group's site, or its allocation site.
+    pub fn subject_key(&self) -> String {
+        match (self.primary(), &self.allocation) {
+            (Some(g), _) => g.key.text(),
+            (None, Some(a)) => format!("{}\u{1f}{}\u{1f}{}", a.function, a.file, a.line),
+            (None, None) => String::new(),
+        }
+    }
+
     /// The group the finding is reported at.
     pub fn primary(&self) -> Option<&FindingGroup> {
         self.groups
@@ -322,5 +337,6 @@ fn finding_record(
         evidence: f.evidence.clone(),
         groups,
         code_excerpts,
+        allocation: None,
     }
 }

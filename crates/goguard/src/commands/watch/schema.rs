@@ -116,4 +116,16 @@ CREATE TABLE heap_functions (
     PRIMARY KEY (sample_id, rank)
 ) WITHOUT ROWID;
 "#,
+    // 3: the raw heap profiles RT005's growth analysis compares: a target's baseline (the
+    // first one stored) and its latest polls'; older ones are removed as each is added.
+    r#"
+CREATE TABLE heap_profiles (
+    sample_id INTEGER PRIMARY KEY REFERENCES samples(id) ON DELETE CASCADE,
+    target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
+    baseline  INTEGER NOT NULL,
+    -- the profile as the service sent it (gzipped protobuf, or the text form)
+    content   BLOB NOT NULL
+);
+CREATE INDEX heap_profiles_target ON heap_profiles(target_id, sample_id);
+"#,
 ];

@@ -17,6 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::Context as _;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
+use super::heap_growth::RECENT;
 use super::record::{Observed, Sample};
 use super::schema::MIGRATIONS;
 
@@ -127,6 +128,18 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         points.reverse();
         Ok(points)
+    }
+
+    /// The target's stored raw heap profiles, oldest first: (is the baseline, bytes).
+    pub fn heap_profiles(&self, target: i64) -> anyhow::Result<Vec<(bool, Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT baseline, content FROM heap_profiles WHERE target_id = ?1 ORDER BY sample_id",
+        )?;
+        let rows = stmt
+            .query_map([target], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Writes one sample and everything observed with it, in one transaction.
@@ -345,6 +358,9 @@ fn insert_observed(
         ],
     )?;
     let sample_id = tx.last_insert_rowid();
+    if let Some(content) = &o.heap_profile {
+        insert_heap_profile(tx, target, sample_id, content)?;
+    }
     {
         let mut add = tx.prepare_cached(
             "INSERT INTO heap_functions (sample_id, rank, function, file, flat, cum)
@@ -440,6 +456,33 @@ fn insert_observed(
         )?;
     }
     Ok(sample_id)
+}
+
+/// Keeps the raw heap profile of a sample: the target's baseline when it has none (the
+/// first, or the first after retention removed the baseline's sample), otherwise one of
+/// its recent profiles, of which only the latest `RECENT` stay.
+fn insert_heap_profile(
+    tx: &rusqlite::Transaction<'_>,
+    target: i64,
+    sample_id: i64,
+    content: &[u8],
+) -> anyhow::Result<()> {
+    let has_baseline: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM heap_profiles WHERE target_id = ?1 AND baseline = 1)",
+        [target],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO heap_profiles (sample_id, target_id, baseline, content) VALUES (?1, ?2, ?3, ?4)",
+        params![sample_id, target, !has_baseline, content],
+    )?;
+    tx.execute(
+        "DELETE FROM heap_profiles WHERE target_id = ?1 AND baseline = 0 AND sample_id NOT IN (
+           SELECT sample_id FROM heap_profiles WHERE target_id = ?1 AND baseline = 0
+           ORDER BY sample_id DESC LIMIT ?2)",
+        params![target, RECENT as i64],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -546,6 +589,80 @@ mod tests {
         }];
         store.insert_sample(1, &sample(6, o)).unwrap();
         assert_eq!(count(&store, "SELECT flat FROM heap_functions"), 4000);
+    }
+
+    #[test]
+    fn a_store_of_the_second_schema_is_migrated_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO targets (url, name, origin, added_ms) VALUES ('http://a', 'a', 'config', 0)",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO samples (target_id, at_ms, duration_ms, goroutines, heap_profile_inuse)
+                 VALUES (1, 5, 1, 9, 4096)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(count(&store, "PRAGMA user_version"), 3);
+        assert_eq!(
+            count(&store, "SELECT heap_profile_inuse FROM samples"),
+            4096
+        );
+        // The first heap profile stored after the upgrade is the target's baseline.
+        let mut o = observed(2, 1);
+        o.heap_profile = Some(b"first".to_vec());
+        store.insert_sample(1, &sample(6, o)).unwrap();
+        assert_eq!(
+            store.heap_profiles(1).unwrap(),
+            vec![(true, b"first".to_vec())]
+        );
+    }
+
+    #[test]
+    fn the_baseline_and_the_latest_heap_profiles_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).unwrap();
+        let a = store.add_target("http://a", "a", "config", 0).unwrap();
+        let b = store.add_target("http://b", "b", "config", 0).unwrap();
+        for i in 0..8u8 {
+            let mut o = observed(1, 1);
+            o.heap_profile = Some(vec![i]);
+            store.insert_sample(a, &sample(i64::from(i), o)).unwrap();
+        }
+        let mut o = observed(1, 1);
+        o.heap_profile = Some(vec![100]);
+        store.insert_sample(b, &sample(9, o)).unwrap();
+        let kept = store.heap_profiles(a).unwrap();
+        let expected: Vec<(bool, Vec<u8>)> = std::iter::once((true, vec![0]))
+            .chain((8 - RECENT as u8..8).map(|i| (false, vec![i])))
+            .collect();
+        assert_eq!(kept, expected);
+        assert_eq!(store.heap_profiles(b).unwrap(), vec![(true, vec![100])]);
+        // Retention that removes the baseline's sample removes its profile; the next
+        // profile stored becomes the baseline.
+        let policy = Retention {
+            max_age_ms: 3,
+            max_bytes: u64::MAX,
+        };
+        store.retain(policy, 10).unwrap();
+        assert!(store.heap_profiles(a).unwrap().iter().all(|(b, _)| !b));
+        let mut o = observed(1, 1);
+        o.heap_profile = Some(vec![42]);
+        store.insert_sample(a, &sample(11, o)).unwrap();
+        assert_eq!(
+            store.heap_profiles(a).unwrap().last(),
+            Some(&(true, vec![42]))
+        );
     }
 
     #[test]
