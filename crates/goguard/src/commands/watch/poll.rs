@@ -182,17 +182,13 @@ impl Poller {
         let s = &self.settings;
         let mut warnings = Vec::new();
         let (mut heap_inuse, mut heap_functions) = (None, Vec::new());
-        let (mut heap_profile, mut heap_findings) = (None, Vec::new());
+        let (mut heap_profile, mut parsed_heap) = (None, None);
         match endpoints.collect_garbage(s.fetch)? {
             Ok(profile) => match read_heap(&profile.body).and_then(|p| Ok((heap_top(&p)?, p))) {
                 Ok(((total, functions), p)) => {
                     heap_inuse = Some(total);
                     heap_functions = functions;
-                    // RT005 over the baseline and the recent profiles, this one last.
-                    heap.push(p);
-                    if let Some(report) = heap.report() {
-                        heap_findings = heap_growth::findings(&report, s.source.as_deref());
-                    }
+                    parsed_heap = Some(p);
                     heap_profile = Some(profile.body);
                 }
                 Err(e) => warnings.push(format!("{}: {e}", profile.url)),
@@ -228,6 +224,15 @@ impl Poller {
             seconds_before: taken.duration_since(p.at).as_secs_f64(),
         });
         let diagnosis = diagnose(&snapshot, &s.options, earlier);
+        // RT005 over the baseline and the recent profiles, this one last. Only a poll
+        // that succeeds (and so is stored with its profile) joins the series.
+        let mut heap_findings = Vec::new();
+        if let Some(p) = parsed_heap {
+            heap.push(p);
+            if let Some(report) = heap.report() {
+                heap_findings = heap_growth::findings(&report, s.source.as_deref());
+            }
+        }
         let mut observed = Observed {
             profile_url: dump.url.clone(),
             goroutines: diagnosis.goroutines,
