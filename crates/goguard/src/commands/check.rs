@@ -77,6 +77,10 @@ pub struct CheckArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Print what the shared analyses did and cost (concurrency models
+    /// built, explored, given up; time) on stderr after the summary.
+    #[arg(long)]
+    pub stats: bool,
     /// Colours in human output.
     #[arg(long, value_name = "WHEN", default_value = "auto",
           value_parser = ["auto", "always", "never"])]
@@ -150,6 +154,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         absolute_paths,
         files_checked,
         packages_checked,
+        stats,
         ..
     } = out;
     if let Some(path) = &args.baseline {
@@ -210,6 +215,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             start.elapsed(),
         );
         eprintln!("{summary}{}", by_code(&diagnostics));
+    }
+    if args.stats {
+        for line in stats.render().lines() {
+            eprintln!("goguard: stats: {line}");
+        }
     }
     Ok(ExitStatus::from_findings(diagnostics.len()).into())
 }

@@ -2,6 +2,7 @@
 //! read, settings (goguard.toml) and rule selection, the runner, suppression
 //! comments, baselines, and the engine's own finding kinds.
 
+pub mod analysis;
 pub mod baseline;
 pub mod builtin;
 pub mod context;
@@ -16,5 +17,6 @@ pub mod settings;
 pub mod suppression;
 pub mod testing;
 
+pub use analysis::{Analysis, AnalysisId, Counters, PackageScope, Stats};
 pub use context::Context;
 pub use rule::{Category, Domain, OptionDefault, OptionValue, Rule, RuleMeta, RuleOption, Status};

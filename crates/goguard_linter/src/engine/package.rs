@@ -15,6 +15,7 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileInput, PackageModel, Universe};
 use goguard_syntax::{parse_file, ParsedFile};
 
+use super::analysis::{PackageFacts, PackageScope, Stats};
 use super::builtin::{BuiltinRule, INTERNAL_ERROR, SYNTAX_ERROR};
 use super::context::{severity_of, Context, FileScope};
 use super::file_facts::FileFacts;
@@ -97,6 +98,16 @@ pub fn check_package(
     rules: &[&'static dyn Rule],
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    check_package_with_stats(pkg, universe, rules, settings).0
+}
+
+/// [`check_package`], also returning what the shared analyses cost.
+pub fn check_package_with_stats(
+    pkg: &PackageInput,
+    universe: &Universe,
+    rules: &[&'static dyn Rule],
+    settings: &Settings,
+) -> (Vec<Diagnostic>, Stats) {
     let ids = local_file_ids(pkg.files.len());
     let parsed = parse_package(&pkg.files);
     let inputs = file_inputs(&pkg.files, &parsed);
@@ -141,6 +152,20 @@ pub fn check_package(
         built.ok()
     };
 
+    // Every file's facts live as long as the package: shared analyses may
+    // read any file of it.
+    let facts: Vec<FileFacts> = parsed
+        .iter()
+        .map(|p| FileFacts::new(p.ast(), p.root()))
+        .collect();
+    let package_facts = model.as_ref().map(|model| {
+        PackageFacts::new(PackageScope {
+            model,
+            files: &facts,
+            file_ids: &ids,
+        })
+    });
+
     for (i, file) in pkg.files.iter().enumerate() {
         let overrides = settings.overrides_for(&file.path);
         let on = |e: Entry| settings.enabled(e, &overrides);
@@ -168,12 +193,12 @@ pub fn check_package(
             }
         }
 
-        if let Some(model) = &model {
-            let facts = FileFacts::new(parsed[i].ast(), parsed[i].root());
+        if let (Some(model), Some(package)) = (&model, &package_facts) {
             let scope = FileScope {
                 model,
                 file: i,
-                facts: &facts,
+                facts: &facts[i],
+                package,
                 file_id: ids[i],
                 main_module_go: pkg.main_module_go,
             };
@@ -213,5 +238,8 @@ pub fn check_package(
                 .is_none_or(|&e| matches!(e, Entry::Rule(_)) || on(e))
         }));
     }
-    out
+    let stats = package_facts
+        .map(PackageFacts::into_stats)
+        .unwrap_or_default();
+    (out, stats)
 }

@@ -19,7 +19,10 @@ use goguard_semantic::load::{Package, Workspace};
 use goguard_semantic::model::{summarize, PackageSummary, Universe};
 use rayon::prelude::*;
 
-use super::package::{check_package, file_inputs, parse_package, PackageInput, SourceInput};
+use super::analysis::Stats;
+use super::package::{
+    check_package_with_stats, file_inputs, parse_package, PackageInput, SourceInput,
+};
 use super::panics::guarded;
 use super::settings::Settings;
 use super::Rule;
@@ -37,6 +40,8 @@ pub struct CheckOutput {
     pub packages_checked: usize,
     /// Files that could not be read, and other problems that are not findings.
     pub warnings: Vec<String>,
+    /// What the shared analyses cost, summed over packages.
+    pub stats: Stats,
 }
 
 /// How a run reports progress: called with the number of files checked so
@@ -138,13 +143,14 @@ pub fn check_workspace(
         files: Vec<(usize, PathBuf, String)>,
         checked: usize,
         warnings: Vec<String>,
+        stats: Stats,
     }
     let results: Vec<PackageResult> = ws
         .packages
         .par_iter()
         .map(|p| {
             let (input, warnings) = read_package(p, ws, settings);
-            let diagnostics = check_package(&input, &universe, rules, settings);
+            let (diagnostics, stats) = check_package_with_stats(&input, &universe, rules, settings);
             let n = input.files.iter().filter(|f| f.report).count();
             progress(done.fetch_add(n, Ordering::Relaxed) + n);
             let mut with_findings: Vec<usize> = diagnostics
@@ -173,6 +179,7 @@ pub fn check_workspace(
                 files,
                 checked: n,
                 warnings,
+                stats,
             }
         })
         .collect();
@@ -184,6 +191,7 @@ pub fn check_workspace(
     for r in results {
         out.files_checked += r.checked;
         out.warnings.extend(r.warnings);
+        out.stats.merge(&r.stats);
         let mut map = BTreeMap::new();
         for (local, path, text) in r.files {
             let id = out.files.add(display_path(&path, cwd), text);
