@@ -140,11 +140,13 @@ impl<'a> PackageScope<'a> {
     }
 }
 
+/// A finished analysis: its output, or the message of its panic.
+type Outcome = Result<Rc<dyn Any>, String>;
+
 /// The analyses computed so far for one package, and their statistics.
 pub struct PackageFacts<'a> {
     scope: PackageScope<'a>,
-    /// Finished analyses: their output, or the message of their panic.
-    done: RefCell<Vec<(AnalysisId, Result<Rc<dyn Any>, String>)>>,
+    done: RefCell<Vec<(AnalysisId, Outcome)>>,
     /// Analyses being computed (a cycle would otherwise recurse forever).
     running: RefCell<Vec<AnalysisId>>,
     stats: RefCell<Stats>,
