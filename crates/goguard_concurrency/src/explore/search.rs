@@ -1,0 +1,416 @@
+//! The search: breadth-first over the states of one function's model,
+//! within a budget of states; then, on the graph it built, which processes
+//! can still move from each state. A process at a loud step that no path
+//! from the state ever moves is blocked forever there; the breadth-first
+//! parents give the shortest witness.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
+
+use crate::facts::{ChanInfo, Finding, FindingKind, ModelStats, Other, Step as WStep, StepKind};
+use crate::ir::{CaseKind, FuncId, Loc, Op, RangeKind, SyncOp};
+
+use super::eval::At;
+use super::exec::{Event, EventKind, Machine, Misuse, Step};
+use super::state::{Frame, Obj, Proc, ProcId, State, Status, Value};
+
+/// Bounds of one exploration.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Distinct states before the search gives up.
+    pub max_states: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget { max_states: 4000 }
+    }
+}
+
+struct Node {
+    parent: Option<u32>,
+    events: Vec<Event>,
+}
+
+/// A process blocked in a state, as found when the state was expanded.
+struct Candidate {
+    state: u32,
+    proc: ProcId,
+    kind: FindingKind,
+    at: Loc,
+    spawn: Option<Loc>,
+    chan: Option<ChanInfo>,
+    others: Vec<Other>,
+    alone: bool,
+}
+
+/// Explores the model of `root`; returns what it found and what it cost.
+pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (Vec<Finding>, ModelStats) {
+    let mut start = State::default();
+    start.procs.push(Proc {
+        frames: vec![Frame {
+            func: root,
+            pc: machine.pkg.body(root).entry,
+            env: Vec::new(),
+            defers: Vec::new(),
+            loops: Vec::new(),
+            unwind: None,
+            in_defer: false,
+        }],
+        status: Status::Run,
+        spawn: None,
+        group: Value::Unknown,
+        paused: false,
+        fresh: false,
+    });
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut seen: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut queue: VecDeque<(u32, State)> = VecDeque::new();
+    let mut edges: Vec<(u32, u32, u32)> = Vec::new();
+    let mut unexpanded: Vec<u32> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut misuses: Vec<(u32, Vec<Event>, Misuse)> = Vec::new();
+    let mut gave_up = false;
+
+    let mut events = Vec::new();
+    for mut s in machine.settle(start, 0, &mut events) {
+        s.canonicalize();
+        let h = s.fingerprint();
+        if seen.contains_key(&h) {
+            continue;
+        }
+        let id = nodes.len() as u32;
+        seen.insert(h, id);
+        nodes.push(Node {
+            parent: None,
+            events: events.clone(),
+        });
+        queue.push_back((id, s));
+    }
+
+    while let Some((id, s)) = queue.pop_front() {
+        if s.crashed || s.truncated {
+            unexpanded.push(id);
+            continue;
+        }
+        if nodes.len() >= budget.max_states {
+            gave_up = true;
+            unexpanded.push(id);
+            continue;
+        }
+        let (moves, blocked) = machine.moves(&s);
+        if std::env::var_os("GOGUARD_MODEL_TRACE").is_some() {
+            let procs: Vec<String> = s
+                .procs
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{:?}@{:?}",
+                        p.status,
+                        p.frames.iter().map(|f| f.pc).collect::<Vec<_>>()
+                    )
+                })
+                .collect();
+            eprintln!(
+                "state {id}: {} moves, blocked {blocked:b}, procs {procs:?} syms {:?} preds {:?}",
+                moves.len(),
+                s.syms,
+                s.preds
+            );
+        }
+        for p in 0..s.procs.len() as ProcId {
+            if blocked & (1 << p) != 0 {
+                if let Some(c) = candidate(machine, &s, id, p) {
+                    candidates.push(c);
+                }
+            }
+        }
+        for mv in moves {
+            let mut succ = mv.state;
+            succ.canonicalize();
+            let h = succ.fingerprint();
+            let target = match seen.get(&h) {
+                Some(&t) => t,
+                None => {
+                    let t = nodes.len() as u32;
+                    seen.insert(h, t);
+                    nodes.push(Node {
+                        parent: Some(id),
+                        events: mv.events.clone(),
+                    });
+                    if let Some(m) = mv.misuse {
+                        misuses.push((t, Vec::new(), m));
+                    }
+                    queue.push_back((t, succ));
+                    t
+                }
+            };
+            edges.push((id, target, mv.movers));
+        }
+    }
+
+    // Which processes can still move from each state: those that move on
+    // one of its edges, or from a state it leads to. A state not expanded
+    // (crashed, truncated, over budget) is unknown: anything may move.
+    let n = nodes.len();
+    let mut can_move = vec![0u32; n];
+    for &u in &unexpanded {
+        can_move[u as usize] = u32::MAX;
+    }
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &(u, v, m) in &edges {
+        can_move[u as usize] |= m;
+        preds[v as usize].push(u);
+    }
+    let mut work: Vec<u32> = (0..n as u32).collect();
+    let mut in_work = vec![true; n];
+    while let Some(v) = work.pop() {
+        in_work[v as usize] = false;
+        let mv = can_move[v as usize];
+        for &u in &preds[v as usize] {
+            let before = can_move[u as usize];
+            let after = before | mv;
+            if after != before {
+                can_move[u as usize] = after;
+                if !in_work[u as usize] {
+                    in_work[u as usize] = true;
+                    work.push(u);
+                }
+            }
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut reported: Vec<(Option<Loc>, Loc, FindingKind)> = Vec::new();
+    for c in candidates {
+        if can_move[c.state as usize] & (1 << c.proc) != 0 {
+            continue;
+        }
+        let key = (c.spawn, c.at, c.kind);
+        if reported.contains(&key) {
+            continue;
+        }
+        reported.push(key);
+        findings.push(Finding {
+            kind: c.kind,
+            at: c.at,
+            root,
+            proc: c.proc,
+            spawn: c.spawn,
+            chan: c.chan,
+            witness: witness(&nodes, c.state),
+            others: c.others,
+            alone: c.alone,
+        });
+    }
+    for (state, _, m) in misuses {
+        let (kind, at, chan) = match m {
+            Misuse::SendOnClosed { at, alloc } => (
+                FindingKind::SendOnClosed,
+                at,
+                Some(ChanInfo { alloc, cap: 0 }),
+            ),
+            Misuse::CloseOfClosed { at, alloc } => (
+                FindingKind::CloseOfClosed,
+                at,
+                Some(ChanInfo { alloc, cap: 0 }),
+            ),
+            Misuse::CloseOfNil { at } => (FindingKind::CloseOfNil, at, None),
+            Misuse::NegativeWaitGroup { at } => (FindingKind::NegativeWaitGroup, at, None),
+            Misuse::UnlockOfUnlocked { at } => (FindingKind::UnlockOfUnlocked, at, None),
+        };
+        let key = (None, at, kind);
+        if reported.contains(&key) {
+            continue;
+        }
+        reported.push(key);
+        let w = witness(&nodes, state);
+        let proc = w.last().map_or(0, |s| s.proc);
+        findings.push(Finding {
+            kind,
+            at,
+            root,
+            proc,
+            spawn: None,
+            chan,
+            witness: w,
+            others: Vec::new(),
+            alone: false,
+        });
+    }
+    (
+        findings,
+        ModelStats {
+            states: n,
+            gave_up,
+        },
+    )
+}
+
+/// The events from the first state to `state`.
+fn witness(nodes: &[Node], state: u32) -> Vec<WStep> {
+    let mut chain = Vec::new();
+    let mut at = Some(state);
+    let mut guard = 0;
+    while let Some(i) = at {
+        guard += 1;
+        if guard > nodes.len() + 1 {
+            break;
+        }
+        chain.push(i);
+        at = nodes[i as usize].parent;
+    }
+    chain.reverse();
+    let mut out = Vec::new();
+    for i in chain {
+        for e in &nodes[i as usize].events {
+            out.push(WStep {
+                proc: e.proc,
+                kind: step_kind(e.kind),
+                at: e.at,
+            });
+        }
+    }
+    out
+}
+
+fn step_kind(k: EventKind) -> StepKind {
+    match k {
+        EventKind::Spawn(q) => StepKind::Started(q),
+        EventKind::Case => StepKind::Case,
+        EventKind::Default => StepKind::Default,
+        EventKind::End => StepKind::Returned,
+        EventKind::Sent => StepKind::Sent,
+        EventKind::Received => StepKind::Received,
+        EventKind::Closed => StepKind::Closed,
+        EventKind::Locked => StepKind::Locked,
+        EventKind::Unlocked => StepKind::Unlocked,
+        EventKind::WgAdd => StepKind::Added,
+        EventKind::WgDone => StepKind::Done,
+        EventKind::Waited => StepKind::Waited,
+        EventKind::Signalled => StepKind::Signalled,
+    }
+}
+
+/// What process `p`, blocked in `s`, waits on.
+fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate> {
+    let (kind, at, chan) = blocked_op(m, s, p)?;
+    let others = (0..s.procs.len() as ProcId)
+        .filter(|&q| q != p)
+        .map(|q| Other {
+            proc: q,
+            spawn: s.procs[q as usize].spawn,
+            blocked_at: if s.procs[q as usize].status == Status::Done {
+                None
+            } else {
+                blocked_op(m, s, q).map(|(_, at, _)| at)
+            },
+        })
+        .collect();
+    Some(Candidate {
+        state: id,
+        proc: p,
+        kind,
+        at,
+        spawn: s.procs[p as usize].spawn,
+        chan,
+        others,
+        alone: s.procs.len() == 1,
+    })
+}
+
+fn chan_info(s: &State, v: &Value) -> Option<ChanInfo> {
+    match s.obj(v) {
+        Some(Obj::Chan(c)) if !c.escaped => Some(ChanInfo {
+            alloc: c.alloc,
+            cap: c.cap,
+        }),
+        _ => None,
+    }
+}
+
+fn blocked_op(m: &Machine<'_>, s: &State, p: ProcId) -> Option<(FindingKind, Loc, Option<ChanInfo>)> {
+    let proc = &s.procs[p as usize];
+    let file = proc.frames.last()?.func.file;
+    let at = At { proc: p, file };
+    let loc = |node| Loc { file, node };
+    let mut st = s.clone();
+    match m.step_of(s, p) {
+        Step::Op(body, pc) => match body.ops.get(pc as usize)? {
+            Op::Send { ch, at: node, .. } => {
+                let c = st.eval(at, ch).ok()?;
+                if c == Value::Nil {
+                    return Some((FindingKind::BlockedNil, loc(*node), None));
+                }
+                Some((FindingKind::BlockedSend, loc(*node), chan_info(&st, &c)))
+            }
+            Op::Recv { ch, at: node, .. } => {
+                let c = st.eval(at, ch).ok()?;
+                if c == Value::Nil {
+                    return Some((FindingKind::BlockedNil, loc(*node), None));
+                }
+                Some((FindingKind::BlockedRecv, loc(*node), chan_info(&st, &c)))
+            }
+            Op::Range {
+                x, at: node, kind, ..
+            } => {
+                let c = st.eval(at, x).ok()?;
+                if c == Value::Nil && *kind == RangeKind::Chan {
+                    return Some((FindingKind::BlockedNil, loc(*node), None));
+                }
+                Some((FindingKind::BlockedRange, loc(*node), chan_info(&st, &c)))
+            }
+            Op::Select { cases, at: node, .. } => {
+                let mut first_send = None;
+                let mut first_recv = None;
+                for c in cases {
+                    let (ch, is_send) = match &c.kind {
+                        CaseKind::Send { ch, .. } => (ch, true),
+                        CaseKind::Recv { ch, .. } => (ch, false),
+                    };
+                    let v = st.eval(at, ch).ok()?;
+                    if let Some(info) = chan_info(&st, &v) {
+                        if is_send {
+                            first_send.get_or_insert(info);
+                        } else {
+                            first_recv.get_or_insert(info);
+                        }
+                    }
+                }
+                match (first_recv, first_send) {
+                    (Some(r), _) => Some((FindingKind::BlockedRecv, loc(*node), Some(r))),
+                    (None, Some(sd)) => Some((FindingKind::BlockedSend, loc(*node), Some(sd))),
+                    (None, None) => Some((FindingKind::BlockedNil, loc(*node), None)),
+                }
+            }
+            Op::Forever { at: node } => Some((FindingKind::BlockedForever, loc(*node), None)),
+            Op::Sync { op, at: node, .. } => {
+                let kind = match (op, proc.status) {
+                    (SyncOp::Lock | SyncOp::RLock, _) => FindingKind::BlockedLock,
+                    (SyncOp::WgWait, _) => FindingKind::BlockedWait,
+                    (SyncOp::CondWait, Status::CondWaiting) => FindingKind::BlockedCond,
+                    (SyncOp::CondWait, _) => FindingKind::BlockedLock,
+                    _ => return None,
+                };
+                Some((kind, loc(*node), None))
+            }
+            Op::Call { call, .. } => match &call.target {
+                crate::ir::Target::Method(name) if &**name == "Wait" => {
+                    Some((FindingKind::BlockedWait, loc(call.at), None))
+                }
+                crate::ir::Target::Method(name) if name.contains("Lock") => {
+                    Some((FindingKind::BlockedLock, loc(call.at), None))
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        Step::Defer(super::state::DeferVal::Sync { op, at: l, .. }) => match op {
+            SyncOp::Lock | SyncOp::RLock => Some((FindingKind::BlockedLock, l, None)),
+            SyncOp::WgWait => Some((FindingKind::BlockedWait, l, None)),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -1,0 +1,293 @@
+//! The concurrency model of one Go package: goroutines, channels and sync
+//! primitives as small process programs, explored for states where a
+//! goroutine blocks forever or a channel is misused, with a witness path
+//! for each finding. It knows nothing of rules, settings or diagnostics.
+//!
+//! - `lower` turns a function body into a [`ir::Body`]: ops over abstract
+//!   values (channels by allocation site, struct fields, sync objects,
+//!   closures), with loops bounded by shared symbols and conditions that
+//!   stay the same shared as predicates.
+//! - `explore` runs the model of a function: the function is the first
+//!   process, each `go` statement starts another; calls into the package
+//!   are entered (a few frames deep); quiet steps are chained, loud steps
+//!   (on followed channels and sync objects) interleave; the search is
+//!   breadth-first within a state budget.
+//! - [`analyze`] picks the functions worth exploring in a package and
+//!   returns every [`Finding`] with its witness.
+//!
+//! What the model does not see (calls into other packages, values stored
+//! in maps or globals, channels given to unknown code) "escapes": every
+//! operation on it may complete, so nothing is reported about it.
+
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
+use std::time::Instant;
+
+use goguard_semantic::model::{FileIdx, PackageModel};
+use goguard_syntax::{Node, NodeId, NodeKind};
+use rustc_hash::FxHashMap;
+
+mod explore;
+pub mod facts;
+mod index;
+pub mod ir;
+pub(crate) mod lower;
+
+pub use explore::search::Budget;
+pub use facts::{ChanInfo, Finding, FindingKind, ModelStats, Other, Step, StepKind};
+pub use ir::{FuncId, Loc};
+
+use index::FuncIndex;
+use ir::{Body, Expr, Op, Target};
+use lower::keys::Interner;
+
+/// The package as the lowering and the explorer see it.
+pub(crate) struct Pkg<'a> {
+    pub model: &'a PackageModel<'a>,
+    pub index: FuncIndex,
+    pub interner: Interner,
+    parents: Vec<OnceCell<Vec<Option<NodeId>>>>,
+    bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
+    relevance: RefCell<FxHashMap<FuncId, bool>>,
+}
+
+impl<'a> Pkg<'a> {
+    pub(crate) fn new(model: &'a PackageModel<'a>) -> Pkg<'a> {
+        Pkg {
+            model,
+            index: FuncIndex::build(model),
+            interner: Interner::default(),
+            parents: model.files().iter().map(|_| OnceCell::new()).collect(),
+            bodies: RefCell::new(FxHashMap::default()),
+            relevance: RefCell::new(FxHashMap::default()),
+        }
+    }
+
+    pub(crate) fn parent(&self, file: FileIdx, node: NodeId) -> Option<NodeId> {
+        let f = &self.model.files()[file];
+        let parents = self.parents[file].get_or_init(|| f.parsed.ast().parent_map(f.parsed.root()));
+        parents.get(node.index()).copied().flatten()
+    }
+
+    /// The lowered body of a function, lowered on first request.
+    pub(crate) fn body(&self, func: FuncId) -> Rc<Body> {
+        if let Some(b) = self.bodies.borrow().get(&func) {
+            return b.clone();
+        }
+        let b = Rc::new(lower::lower(self, func));
+        self.bodies.borrow_mut().insert(func, b.clone());
+        b
+    }
+
+    /// True when running the function can matter to the model: it operates
+    /// on channels or sync objects, starts goroutines, stores or returns
+    /// values, gives them to unknown code, or calls a function that does.
+    pub(crate) fn relevant(&self, func: FuncId) -> bool {
+        self.relevant_depth(func, 0)
+    }
+
+    fn relevant_depth(&self, func: FuncId, depth: u32) -> bool {
+        if let Some(&r) = self.relevance.borrow().get(&func) {
+            return r;
+        }
+        if depth > 8 {
+            return true;
+        }
+        // Assume irrelevant while computing (recursion).
+        self.relevance.borrow_mut().insert(func, false);
+        let body = self.body(func);
+        let r = body.relevant
+            || body.ops.iter().any(|op| match op {
+                Op::Goto(_)
+                | Op::Branch { .. }
+                | Op::Choose(_)
+                | Op::LoopEnter { .. }
+                | Op::LoopTest { .. }
+                | Op::Exit { .. } => false,
+                Op::Range { kind, .. } => !matches!(kind, ir::RangeKind::Counted(_)),
+                Op::Set { value, shared, .. } => *shared || *value != Expr::Unknown,
+                Op::Return { values, .. } => values.iter().any(|v| *v != Expr::Unknown),
+                Op::Call { call, .. } => match &call.target {
+                    Target::Static(f) => self.relevant_depth(*f, depth + 1),
+                    Target::Dynamic => !call.args.is_empty(),
+                    Target::Value(_) | Target::Method(_) => true,
+                },
+                _ => true,
+            });
+        self.relevance.borrow_mut().insert(func, r);
+        r
+    }
+}
+
+/// The findings of a package and what finding them cost.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Sorted by location, then kind.
+    pub findings: Vec<Finding>,
+    /// Functions whose model was built and explored.
+    pub models: usize,
+    /// Of those, the ones whose exploration ran out of budget.
+    pub gave_up: usize,
+    /// States visited, over all models.
+    pub states: usize,
+    /// Time spent lowering and exploring, in microseconds.
+    pub micros: u64,
+}
+
+/// Explores the functions of a package that start goroutines or make
+/// channels, and collects what their models find.
+pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
+    let start = Instant::now();
+    let pkg = Pkg::new(model);
+    let machine_main = |f: FuncId| {
+        let file = &model.files()[f.file()];
+        let ast = file.parsed.ast();
+        match *ast.node(f.node) {
+            Node::FuncDecl { recv: None, name, .. } => {
+                ast.text(name, file.source) == "main" && pkg_name(model) == "main"
+            }
+            _ => false,
+        }
+    };
+    let mut out = Analysis::default();
+    for root in roots(model) {
+        if pkg.body(root).unsupported {
+            continue;
+        }
+        let machine = explore::exec::Machine {
+            pkg: &pkg,
+            root,
+            root_is_main: machine_main(root),
+        };
+        let (findings, stats) = explore::search::explore(&machine, root, budget);
+        out.models += 1;
+        out.states += stats.states;
+        if stats.gave_up {
+            out.gave_up += 1;
+        }
+        out.findings.extend(findings);
+    }
+    out.findings.sort_by(|a, b| {
+        (a.at, a.kind, a.spawn, a.root).cmp(&(b.at, b.kind, b.spawn, b.root))
+    });
+    // The same operation found from several functions: keep the first.
+    out.findings
+        .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
+    out.micros = start.elapsed().as_micros() as u64;
+    out
+}
+
+fn pkg_name<'m>(model: &'m PackageModel<'_>) -> &'m str {
+    let f = match model.files().first() {
+        Some(f) => f,
+        None => return "",
+    };
+    let ast = f.parsed.ast();
+    match *ast.node(f.parsed.root()) {
+        Node::File { name, .. } => ast.text(name, f.source),
+        _ => "",
+    }
+}
+
+/// The functions whose model is explored: function declarations, and
+/// function literals that are neither started nor called in place (a
+/// handler, a callback), that start a goroutine or make a channel in their
+/// own body (outside other such literals).
+pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
+    let mut out = Vec::new();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        let parents = ast.parent_map(file.parsed.root());
+        let parent = |n: NodeId| parents.get(n.index()).copied().flatten();
+        // The function whose model holds a node: the innermost FuncDecl or
+        // stand-alone FuncLit above it.
+        let owner = |mut n: NodeId| -> Option<NodeId> {
+            for _ in 0..10_000 {
+                let p = parent(n)?;
+                match ast.node(p) {
+                    Node::FuncDecl { .. } => return Some(p),
+                    Node::FuncLit { .. } if !runs_in_model(ast, &parent, p) => return Some(p),
+                    _ => {}
+                }
+                n = p;
+            }
+            None
+        };
+        let mut set: Vec<NodeId> = Vec::new();
+        for (id, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+            if let Some(o) = owner(id) {
+                set.push(o);
+            }
+        }
+        for (id, node) in ast.nodes_of_kind(NodeKind::CallExpr) {
+            let Node::CallExpr { fun, args, .. } = *node else {
+                continue;
+            };
+            let is_make = matches!(ast.node(fun), Node::Ident { .. })
+                && ast.text(fun, file.source) == "make";
+            let chan_arg = ast
+                .list(args)
+                .first()
+                .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. }));
+            if is_make && chan_arg {
+                if let Some(o) = owner(id) {
+                    set.push(o);
+                }
+            }
+        }
+        set.sort_unstable();
+        set.dedup();
+        out.extend(set.into_iter().map(|n| FuncId::new(fi, n)));
+    }
+    out
+}
+
+/// True for a function literal the model of its enclosing function runs:
+/// called in place, deferred or started with `go`.
+fn runs_in_model(
+    ast: &goguard_syntax::Ast,
+    parent: &dyn Fn(NodeId) -> Option<NodeId>,
+    lit: NodeId,
+) -> bool {
+    let mut child = lit;
+    let mut p = parent(lit);
+    for _ in 0..64 {
+        match p.map(|n| (n, ast.node(n))) {
+            Some((n, Node::ParenExpr { .. })) => {
+                child = n;
+                p = parent(n);
+            }
+            Some((_, &Node::CallExpr { fun, .. })) => return fun == child,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The lowered ops of a function and of the function literals it holds, one
+/// per line, for debugging.
+pub fn debug_body(model: &PackageModel<'_>, func: FuncId) -> String {
+    let pkg = Pkg::new(model);
+    let mut out = String::new();
+    let file = &model.files()[func.file()];
+    let ast = file.parsed.ast();
+    let mut funcs = vec![func];
+    for n in ast.walk(func.node) {
+        if n != func.node && matches!(ast.node(n), Node::FuncLit { .. }) {
+            funcs.push(FuncId::new(func.file(), n));
+        }
+    }
+    for f in funcs {
+        let body = pkg.body(f);
+        let (line, _) = file.parsed.lines().line_col(ast.pos(f.node));
+        out.push_str(&format!(
+            "func at line {line} (unsupported={}, relevant={}):\n",
+            body.unsupported,
+            pkg.relevant(f)
+        ));
+        for (i, op) in body.ops.iter().enumerate() {
+            out.push_str(&format!("  {i:3}: {op:?}\n"));
+        }
+    }
+    out
+}

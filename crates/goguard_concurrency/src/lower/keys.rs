@@ -1,0 +1,254 @@
+//! Stable expressions: expressions whose value cannot change during a run
+//! because every variable in them is never assigned after its declaration.
+//! Two tests of the same stable condition agree, and loops bounded by the
+//! same stable expression run the same number of times; the interner gives
+//! each stable expression (by its text with names replaced by bindings) one
+//! [`PredId`] or [`SymId`] for the whole package.
+
+use std::cell::RefCell;
+
+use goguard_semantic::model::{BindingId, BindingKind, FileIdx};
+use goguard_syntax::{Node, NodeId, Tok};
+use rustc_hash::FxHashMap;
+
+use crate::ir::{PredId, SymId};
+use crate::Pkg;
+
+/// How deep a key is built (operators, selectors).
+const MAX_KEY_DEPTH: u32 = 12;
+
+/// Predicates and symbols of one package, shared by all its bodies.
+#[derive(Default)]
+pub(crate) struct Interner {
+    inner: RefCell<InternerInner>,
+}
+
+#[derive(Default)]
+struct InternerInner {
+    preds: FxHashMap<String, PredId>,
+    /// The function whose one run holds every variable of each predicate
+    /// (None: some variable is declared in a loop, or in several functions,
+    /// so the predicate can have several values in one run).
+    pred_owner: Vec<Option<NodeId>>,
+    syms: FxHashMap<String, SymId>,
+    next_sym: u32,
+    /// Whether a binding is ever written after its declaration.
+    written: FxHashMap<BindingId, bool>,
+}
+
+impl Interner {
+    fn pred(&self, key: String, owner: Option<NodeId>) -> PredId {
+        let mut i = self.inner.borrow_mut();
+        if let Some(&p) = i.preds.get(&key) {
+            return p;
+        }
+        let p = PredId(i.preds.len() as u32);
+        i.preds.insert(key, p);
+        i.pred_owner.push(owner);
+        p
+    }
+
+    /// The function (a FuncDecl or FuncLit node) a predicate belongs to: it
+    /// has one value per run of that function.
+    pub(crate) fn pred_owner(&self, p: PredId) -> Option<NodeId> {
+        self.inner
+            .borrow()
+            .pred_owner
+            .get(p.0 as usize)
+            .copied()
+            .flatten()
+    }
+
+    pub(crate) fn sym(&self, key: String) -> SymId {
+        let mut i = self.inner.borrow_mut();
+        if let Some(&s) = i.syms.get(&key) {
+            return s;
+        }
+        let s = SymId(i.next_sym);
+        i.next_sym += 1;
+        i.syms.insert(key, s);
+        s
+    }
+
+    /// A symbol of its own (a loop bound that is not a stable expression).
+    pub(crate) fn fresh_sym(&self) -> SymId {
+        let mut i = self.inner.borrow_mut();
+        let s = SymId(i.next_sym);
+        i.next_sym += 1;
+        s
+    }
+
+    /// True when a local binding is assigned somewhere after its declaration
+    /// (or has its address taken).
+    fn written(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
+        if let Some(&w) = self.inner.borrow().written.get(&b) {
+            return w;
+        }
+        let w = pkg
+            .model
+            .uses(b)
+            .iter()
+            .any(|u| is_write(pkg, u.file, u.ident));
+        self.inner.borrow_mut().written.insert(b, w);
+        w
+    }
+}
+
+/// True when the identifier occurrence is written: the left side of an
+/// assignment or of `++`/`--`, a range key or value assigned with `=`, or
+/// an operand of `&`.
+fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
+    let ast = pkg.model.files()[file].parsed.ast();
+    // Climb through parentheses to the node that uses the identifier.
+    let mut child = ident;
+    let mut parent = pkg.parent(file, ident);
+    for _ in 0..32 {
+        match parent.map(|p| (p, ast.node(p))) {
+            Some((p, Node::ParenExpr { .. })) => {
+                child = p;
+                parent = pkg.parent(file, p);
+            }
+            _ => break,
+        }
+    }
+    let Some(p) = parent else {
+        return false;
+    };
+    match *ast.node(p) {
+        Node::AssignStmt { lhs, .. } => ast.list(lhs).contains(&child),
+        Node::IncDecStmt { .. } => true,
+        Node::RangeStmt {
+            key, value, tok, ..
+        } => tok == Tok::Assign && (key == Some(child) || value == Some(child)),
+        Node::UnaryExpr { op: Tok::And, .. } => true,
+        _ => false,
+    }
+}
+
+/// Builds stable keys for the expressions of one file.
+pub(crate) struct Keys<'a> {
+    pub pkg: &'a Pkg<'a>,
+    pub file: FileIdx,
+}
+
+impl Keys<'_> {
+    /// The key of a stable expression, or None. `len(x)` and `cap(x)` have
+    /// the key of `x`, so that a loop over `x` and a capacity `len(x)` share
+    /// their symbol.
+    pub(crate) fn key(&self, e: NodeId) -> Option<String> {
+        let mut out = String::new();
+        let mut bindings = Vec::new();
+        self.build(e, &mut out, &mut bindings, 0).then_some(out)
+    }
+
+    /// The predicate of a stable condition.
+    pub(crate) fn pred(&self, e: NodeId) -> Option<PredId> {
+        let mut out = String::new();
+        let mut bindings = Vec::new();
+        if !self.build(e, &mut out, &mut bindings, 0) {
+            return None;
+        }
+        let owners: Vec<Option<NodeId>> = bindings.iter().map(|&b| self.owner(b)).collect();
+        let owner = match owners.split_first() {
+            Some((first, rest)) if rest.iter().all(|o| o == first) => *first,
+            _ => None,
+        };
+        Some(self.pkg.interner.pred(out, owner))
+    }
+
+    /// The function declaring a local binding, when the declaration runs
+    /// once per run of it (not in a loop).
+    fn owner(&self, b: BindingId) -> Option<NodeId> {
+        let (file, decl) = self.pkg.model.binding(b).decl?;
+        let ast = self.pkg.model.files()[file].parsed.ast();
+        let mut n = decl;
+        for _ in 0..10_000 {
+            let p = self.pkg.parent(file, n)?;
+            match ast.node(p) {
+                Node::ForStmt { .. } | Node::RangeStmt { .. } => return None,
+                Node::FuncDecl { .. } | Node::FuncLit { .. } => return Some(p),
+                _ => {}
+            }
+            n = p;
+        }
+        None
+    }
+
+    fn build(&self, e: NodeId, out: &mut String, bs: &mut Vec<BindingId>, depth: u32) -> bool {
+        if depth > MAX_KEY_DEPTH {
+            return false;
+        }
+        let model = self.pkg.model;
+        let f = &model.files()[self.file];
+        let ast = f.parsed.ast();
+        match *ast.node(e) {
+            Node::ParenExpr { x, .. } => self.build(x, out, bs, depth + 1),
+            Node::Ident { .. } => {
+                let Some(b) = model.resolve(self.file, e) else {
+                    return false;
+                };
+                let binding = model.binding(b);
+                match binding.kind {
+                    BindingKind::Var
+                    | BindingKind::Param
+                    | BindingKind::Result
+                    | BindingKind::Receiver => {
+                        // Package-level variables may change at any time.
+                        if binding.scope.is_none() || self.pkg.interner.written(self.pkg, b) {
+                            return false;
+                        }
+                        out.push_str(&format!("b{}", b.0));
+                        bs.push(b);
+                        true
+                    }
+                    BindingKind::Const | BindingKind::Builtin => {
+                        out.push_str(ast.text(e, f.source));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Node::BasicLit { .. } => {
+                out.push_str(ast.text(e, f.source));
+                true
+            }
+            Node::SelectorExpr { x, sel } => {
+                if !self.build(x, out, bs, depth + 1) {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(ast.text(sel, f.source));
+                true
+            }
+            Node::StarExpr { x, .. } => self.build(x, out, bs, depth + 1),
+            Node::UnaryExpr { op, x, .. } if matches!(op, Tok::Not | Tok::Sub) => {
+                out.push_str(if op == Tok::Not { "!" } else { "-" });
+                self.build(x, out, bs, depth + 1)
+            }
+            Node::BinaryExpr { x, op, y, .. } => {
+                out.push('(');
+                if !self.build(x, out, bs, depth + 1) {
+                    return false;
+                }
+                out.push_str(&format!(" {op:?} "));
+                if !self.build(y, out, bs, depth + 1) {
+                    return false;
+                }
+                out.push(')');
+                true
+            }
+            Node::CallExpr { fun, args, .. } => {
+                // len(x) and cap(x) only.
+                let callee = model.callee(self.file, e);
+                let list = ast.list(args);
+                if (callee.is_builtin("len") || callee.is_builtin("cap")) && list.len() == 1 {
+                    let _ = fun;
+                    self.build(list[0], out, bs, depth + 1)
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
+}
