@@ -69,6 +69,10 @@ pub enum Var {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SymId(pub u32);
 
+/// A field name, interned for the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldId(pub u32);
+
 /// A condition whose value stays the same for the whole run (its variables
 /// are never assigned after their declaration): every test of it agrees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,15 +90,15 @@ pub enum Expr {
     Sym(SymId),
     Var(Var),
     /// `x.f` (through pointers).
-    Field(Box<Expr>, Arc<str>),
+    Field(Box<Expr>, FieldId),
     /// `make(chan T, cap)` at `at`.
     MakeChan { cap: Cap, at: NodeId },
     /// A struct value: `T{f: v}`, `&T{...}`, `new(T)` or `var x T`. Fields
     /// not listed hold their zero value: a fresh lock, WaitGroup, Once or
     /// Cond for the sync fields in `sync_fields`, unknown for the others.
     Struct {
-        fields: Vec<(Arc<str>, Expr)>,
-        sync_fields: Vec<(Arc<str>, SyncKind)>,
+        fields: Vec<(FieldId, Expr)>,
+        sync_fields: Arc<[(FieldId, SyncKind)]>,
         at: NodeId,
     },
     /// The zero value of a sync type (`var wg sync.WaitGroup`).
@@ -147,7 +151,7 @@ pub enum Place {
     /// Declares the variable (a new one each time it runs: Go 1.22 loop
     /// variables and the closures capturing them behave), then assigns.
     Decl(Var),
-    Field(Expr, Arc<str>),
+    Field(Expr, FieldId),
     /// Discarded (`_`).
     Discard,
     /// Somewhere the model does not follow (a global, a map, a slice): the
@@ -420,8 +424,299 @@ pub struct Body {
     /// Something in the body the lowering does not handle (goto): the body
     /// is not modelled and calls to it are unknown.
     pub unsupported: bool,
-    /// The body does something the model cares about (channel or sync
-    /// operations, goroutines, calls to such functions of the package);
-    /// other bodies are not worth inlining.
-    pub relevant: bool,
+    /// The body itself operates on channels, sync objects or contexts, or
+    /// starts goroutines (see [`op_is_concurrent`]).
+    pub concurrent: bool,
+    /// The body makes something the model follows (a channel, a sync
+    /// object, a cancellable context) or starts a goroutine.
+    pub creates: bool,
+    /// The variables live before each op (read on some path before being
+    /// written), sorted: the explorer forgets the others, so states that
+    /// differ only in dead variables are one.
+    pub live: Vec<Vec<Var>>,
+    /// Ops a later op jumps back to (loop heads), sorted.
+    pub loop_heads: Vec<Pc>,
+}
+
+/// The targets of backward jumps: loop heads.
+pub fn loop_heads(ops: &[Op]) -> Vec<Pc> {
+    let mut out: Vec<Pc> = ops
+        .iter()
+        .enumerate()
+        .flat_map(|(i, op)| {
+            successors(op)
+                .into_iter()
+                .filter(move |&t| t as usize <= i)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// True for an op that touches what the model follows: channels, sync
+/// objects, contexts, goroutines.
+pub fn op_is_concurrent(op: &Op) -> bool {
+    let mut found = false;
+    match op {
+        Op::Send { .. }
+        | Op::Recv { .. }
+        | Op::Select { .. }
+        | Op::Close { .. }
+        | Op::Sync { .. }
+        | Op::OnceDo { .. }
+        | Op::GroupGo { .. }
+        | Op::Go { .. }
+        | Op::Forever { .. } => return true,
+        Op::Range { kind, .. } => return !matches!(kind, RangeKind::Counted(_)),
+        Op::Defer {
+            action: Deferred::Close { .. } | Deferred::Sync { .. },
+            ..
+        } => return true,
+        Op::Call { call, .. } if matches!(call.target, Target::Method(_)) => return true,
+        _ => {}
+    }
+    visit_exprs(op, &mut |e| {
+        found |= matches!(
+            e,
+            Expr::MakeChan { .. }
+                | Expr::NewSync(..)
+                | Expr::NewCond(..)
+                | Expr::NewCancelCtx { .. }
+                | Expr::CtxDone(_)
+                | Expr::Background
+        ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty());
+    });
+    found
+}
+
+/// True for an op that makes something the model follows or starts a
+/// goroutine: what a goroutine must do to matter when it is given nothing
+/// the model follows.
+pub fn op_creates(op: &Op) -> bool {
+    if matches!(op, Op::Go { .. } | Op::GroupGo { .. }) {
+        return true;
+    }
+    let mut found = false;
+    visit_exprs(op, &mut |e| {
+        found |= matches!(
+            e,
+            Expr::MakeChan { .. } | Expr::NewSync(..) | Expr::NewCond(..) | Expr::NewCancelCtx { .. }
+        ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty());
+    });
+    found
+}
+
+/// Calls `f` on every expression of an op, sub-expressions included.
+pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
+    fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+        f(e);
+        match e {
+            Expr::Field(x, _)
+            | Expr::NewCond(x, _)
+            | Expr::Bound(x, _)
+            | Expr::CtxDone(x)
+            | Expr::CancelOf(x) => expr(x, f),
+            Expr::NewCancelCtx { parent, .. } => expr(parent, f),
+            Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
+            _ => {}
+        }
+    }
+    fn place(p: &Place, f: &mut dyn FnMut(&Expr)) {
+        if let Place::Field(x, _) = p {
+            expr(x, f);
+        }
+    }
+    fn cond(c: &Cond, f: &mut dyn FnMut(&Expr)) {
+        match c {
+            Cond::Value { expr: e, .. } | Cond::IsNil { expr: e, .. } => expr(e, f),
+            Cond::Not(x) => cond(x, f),
+            Cond::And(a, b) | Cond::Or(a, b) => {
+                cond(a, f);
+                cond(b, f);
+            }
+            _ => {}
+        }
+    }
+    fn call(c: &Call, f: &mut dyn FnMut(&Expr)) {
+        if let Target::Value(e) = &c.target {
+            expr(e, f);
+        }
+        c.args.iter().for_each(|a| expr(a, f));
+        c.results.iter().for_each(|p| place(p, f));
+    }
+    match op {
+        Op::Branch { cond: c, .. } => cond(c, f),
+        Op::Set { place: p, value, .. } => {
+            place(p, f);
+            expr(value, f);
+        }
+        Op::Call { call: c, .. } | Op::Go { call: c, .. } => call(c, f),
+        Op::Defer { action, .. } => match action {
+            Deferred::Call(c) | Deferred::Recover(c) => call(c, f),
+            Deferred::Close { ch, .. } => expr(ch, f),
+            Deferred::Sync { target, .. } => expr(target, f),
+        },
+        Op::Send { ch, value, .. } => {
+            expr(ch, f);
+            expr(value, f);
+        }
+        Op::Recv { ch, dst, ok, .. } => {
+            expr(ch, f);
+            place(dst, f);
+            place(ok, f);
+        }
+        Op::Select { cases, .. } => {
+            for c in cases {
+                match &c.kind {
+                    CaseKind::Send { ch, value } => {
+                        expr(ch, f);
+                        expr(value, f);
+                    }
+                    CaseKind::Recv { ch, dst, ok } => {
+                        expr(ch, f);
+                        place(dst, f);
+                        place(ok, f);
+                    }
+                }
+            }
+        }
+        Op::Range { x, dst, .. } => {
+            expr(x, f);
+            place(dst, f);
+        }
+        Op::Close { ch, .. } => expr(ch, f),
+        Op::Sync { target, arg, .. } => {
+            expr(target, f);
+            expr(arg, f);
+        }
+        Op::OnceDo { once, f: g, .. } => {
+            expr(once, f);
+            expr(g, f);
+        }
+        Op::GroupGo { group, f: g, .. } => {
+            expr(group, f);
+            expr(g, f);
+        }
+        Op::Escape { value, .. } => expr(value, f),
+        Op::Return { values, .. } => values.iter().for_each(|v| expr(v, f)),
+        _ => {}
+    }
+}
+
+/// The successors of an op.
+pub fn successors(op: &Op) -> Vec<Pc> {
+    match op {
+        Op::Goto(t) => vec![*t],
+        Op::Branch { then, els, .. } => vec![*then, *els],
+        Op::Choose(ts) => ts.clone(),
+        Op::Select { cases, default, .. } => cases
+            .iter()
+            .map(|c| c.body)
+            .chain(default.iter().copied())
+            .collect(),
+        Op::Range { body, done, .. } | Op::LoopTest { body, done, .. } => vec![*body, *done],
+        Op::Set { next, .. }
+        | Op::Call { next, .. }
+        | Op::Go { next, .. }
+        | Op::Defer { next, .. }
+        | Op::Send { next, .. }
+        | Op::Recv { next, .. }
+        | Op::LoopEnter { next, .. }
+        | Op::Close { next, .. }
+        | Op::Sync { next, .. }
+        | Op::OnceDo { next, .. }
+        | Op::GroupGo { next, .. }
+        | Op::Escape { next, .. } => vec![*next],
+        Op::Return { .. } | Op::Exit { .. } | Op::Forever { .. } => Vec::new(),
+    }
+}
+
+/// Variables an op writes whole (a declaration or plain assignment).
+fn defs(op: &Op) -> Vec<Var> {
+    let mut out = Vec::new();
+    let mut place = |p: &Place| {
+        if let Place::Var(v) | Place::Decl(v) = p {
+            out.push(*v);
+        }
+    };
+    match op {
+        Op::Set { place: p, .. } => place(p),
+        Op::Recv { dst, ok, .. } => {
+            place(dst);
+            place(ok);
+        }
+        // Results are written after the call returns: not before it.
+        _ => {}
+    }
+    out
+}
+
+/// Variables an op reads (closures read the variables they capture).
+fn uses(op: &Op) -> Vec<Var> {
+    let mut out = Vec::new();
+    visit_exprs(op, &mut |e| match e {
+        Expr::Var(v) => out.push(*v),
+        Expr::Closure { captures, .. } => out.extend(captures.iter().map(|&b| Var::Binding(b))),
+        _ => {}
+    });
+    // A select case's and a range's destinations are written when the case
+    // is taken: their variables stay live through the op.
+    match op {
+        Op::Select { cases, .. } => {
+            for c in cases {
+                if let CaseKind::Recv { dst, ok, .. } = &c.kind {
+                    for p in [dst, ok] {
+                        if let Place::Var(v) | Place::Decl(v) = p {
+                            out.push(*v);
+                        }
+                    }
+                }
+            }
+        }
+        Op::Range { dst: Place::Var(v) | Place::Decl(v), .. } => out.push(*v),
+        Op::Call { call, .. } => {
+            for p in &call.results {
+                if let Place::Var(v) = p {
+                    out.push(*v);
+                }
+            }
+        }
+        _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The variables live before each op: backward dataflow to a fixpoint.
+pub fn liveness(ops: &[Op]) -> Vec<Vec<Var>> {
+    let n = ops.len();
+    let uses: Vec<Vec<Var>> = ops.iter().map(uses).collect();
+    let defs: Vec<Vec<Var>> = ops.iter().map(defs).collect();
+    let succs: Vec<Vec<Pc>> = ops.iter().map(successors).collect();
+    let mut live: Vec<Vec<Var>> = vec![Vec::new(); n];
+    let mut changed = true;
+    let mut rounds = 0;
+    while changed && rounds < 1000 {
+        changed = false;
+        rounds += 1;
+        for i in (0..n).rev() {
+            let mut out: Vec<Var> = Vec::new();
+            for &s in &succs[i] {
+                if let Some(l) = live.get(s as usize) {
+                    out.extend(l.iter().copied());
+                }
+            }
+            out.retain(|v| !defs[i].contains(v));
+            out.extend(uses[i].iter().copied());
+            out.sort_unstable();
+            out.dedup();
+            if out != live[i] {
+                live[i] = out;
+                changed = true;
+            }
+        }
+    }
+    live
 }

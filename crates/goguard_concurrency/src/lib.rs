@@ -48,7 +48,7 @@ pub(crate) struct Pkg<'a> {
     pub interner: Interner,
     parents: Vec<OnceCell<Vec<Option<NodeId>>>>,
     bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
-    relevance: RefCell<FxHashMap<FuncId, bool>>,
+    traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
 }
 
 impl<'a> Pkg<'a> {
@@ -59,7 +59,7 @@ impl<'a> Pkg<'a> {
             interner: Interner::default(),
             parents: model.files().iter().map(|_| OnceCell::new()).collect(),
             bodies: RefCell::new(FxHashMap::default()),
-            relevance: RefCell::new(FxHashMap::default()),
+            traits: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -79,44 +79,89 @@ impl<'a> Pkg<'a> {
         b
     }
 
-    /// True when running the function can matter to the model: it operates
-    /// on channels or sync objects, starts goroutines, stores or returns
-    /// values, gives them to unknown code, or calls a function that does.
-    pub(crate) fn relevant(&self, func: FuncId) -> bool {
-        self.relevant_depth(func, 0)
+    /// True when the function, or a package function it calls, operates on
+    /// channels, sync objects or contexts, or starts goroutines. A goroutine
+    /// running such a function is modelled even when given nothing the
+    /// model follows.
+    pub(crate) fn concurrent(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Concurrent)
     }
 
-    fn relevant_depth(&self, func: FuncId, depth: u32) -> bool {
-        if let Some(&r) = self.relevance.borrow().get(&func) {
+    /// True when the function, or a package function it calls, makes
+    /// something the model follows or starts a goroutine.
+    pub(crate) fn creates(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Creates)
+    }
+
+    /// True when a call of the function may return a value it made (a
+    /// channel, a struct, a sync object, a closure): such calls are entered
+    /// even when given nothing the model follows. Other calls matter only
+    /// through what they are given.
+    pub(crate) fn produces(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Produces)
+    }
+
+    fn transitive(&self, func: FuncId, depth: u32, t: Trait) -> bool {
+        if let Some(&r) = self.traits.borrow().get(&(func, t)) {
             return r;
         }
         if depth > 8 {
             return true;
         }
-        // Assume irrelevant while computing (recursion).
-        self.relevance.borrow_mut().insert(func, false);
+        // Assumed false while computing (recursion).
+        self.traits.borrow_mut().insert((func, t), false);
         let body = self.body(func);
-        let r = body.relevant
+        let own = match t {
+            Trait::Concurrent => body.concurrent,
+            Trait::Creates => body.creates,
+            Trait::Produces => {
+                let returns = body.ops.iter().any(|op| {
+                    matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
+                });
+                if !returns {
+                    self.traits.borrow_mut().insert((func, t), false);
+                    return false;
+                }
+                // Something followed made here: a channel, a sync object, a
+                // cancellable context (a struct holding one is found through
+                // its field's expression).
+                body.ops.iter().any(|op| {
+                    let mut alloc = false;
+                    ir::visit_exprs(op, &mut |e| {
+                        alloc |= matches!(
+                            e,
+                            Expr::MakeChan { .. }
+                                | Expr::NewSync(..)
+                                | Expr::NewCond(..)
+                                | Expr::NewCancelCtx { .. }
+                        ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty())
+                    });
+                    alloc
+                })
+            }
+        };
+        let r = own
             || body.ops.iter().any(|op| match op {
-                Op::Goto(_)
-                | Op::Branch { .. }
-                | Op::Choose(_)
-                | Op::LoopEnter { .. }
-                | Op::LoopTest { .. }
-                | Op::Exit { .. } => false,
-                Op::Range { kind, .. } => !matches!(kind, ir::RangeKind::Counted(_)),
-                Op::Set { value, shared, .. } => *shared || *value != Expr::Unknown,
-                Op::Return { values, .. } => values.iter().any(|v| *v != Expr::Unknown),
                 Op::Call { call, .. } => match &call.target {
-                    Target::Static(f) => self.relevant_depth(*f, depth + 1),
-                    Target::Dynamic => !call.args.is_empty(),
-                    Target::Value(_) | Target::Method(_) => true,
+                    Target::Static(f) => self.transitive(*f, depth + 1, t),
+                    Target::Value(Expr::Closure { func, .. }) | Target::Value(Expr::Func(func)) => {
+                        self.transitive(*func, depth + 1, t)
+                    }
+                    _ => false,
                 },
-                _ => true,
+                _ => false,
             });
-        self.relevance.borrow_mut().insert(func, r);
+        self.traits.borrow_mut().insert((func, t), r);
         r
     }
+}
+
+/// A property of a function that depends on the functions it calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Trait {
+    Concurrent,
+    Creates,
+    Produces,
 }
 
 /// The findings of a package and what finding them cost.
@@ -124,12 +169,18 @@ impl<'a> Pkg<'a> {
 pub struct Analysis {
     /// Sorted by location, then kind.
     pub findings: Vec<Finding>,
-    /// Functions whose model was built and explored.
+    /// Functions whose model was built (they start goroutines or make
+    /// channels).
+    pub built: usize,
+    /// Of those, the ones explored (the others hold something the model
+    /// does not handle, such as goto).
     pub models: usize,
     /// Of those, the ones whose exploration ran out of budget.
     pub gave_up: usize,
     /// States visited, over all models.
     pub states: usize,
+    /// Quiet steps run, over all models.
+    pub work: u64,
     /// Time spent lowering and exploring, in microseconds.
     pub micros: u64,
 }
@@ -150,18 +201,47 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         }
     };
     let mut out = Analysis::default();
-    for root in roots(model) {
+    let roots = roots(model);
+    out.built = roots.len();
+    for root in roots {
         if pkg.body(root).unsupported {
             continue;
         }
         let machine = explore::exec::Machine {
             pkg: &pkg,
+            work: std::cell::Cell::new(0),
+            max_work: budget.max_work,
+            profile: std::env::var_os("GOGUARD_MODEL_PROFILE")
+                .map(|_| RefCell::new(FxHashMap::default())),
             root,
             root_is_main: machine_main(root),
         };
+        let t0 = Instant::now();
         let (findings, stats) = explore::search::explore(&machine, root, budget);
+        if std::env::var_os("GOGUARD_MODEL_ROOTS").is_some() {
+            let f = &model.files()[root.file()];
+            let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(root.node));
+            eprintln!(
+                "root {}:{line}: {} states{} work {} in {:?}",
+                f.path.display(),
+                stats.states,
+                if stats.gave_up { " (gave up)" } else { "" },
+                machine.work.get(),
+                t0.elapsed()
+            );
+            if let Some(prof) = &machine.profile {
+                let mut v: Vec<(u64, FuncId)> = prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
+                v.sort_unstable_by(|a, b| b.cmp(a));
+                for (n, f) in v.into_iter().take(5) {
+                    let file = &model.files()[f.file()];
+                    let (line, _) = file.parsed.lines().line_col(file.parsed.ast().pos(f.node));
+                    eprintln!("    {n} steps in {}:{line}", file.path.display());
+                }
+            }
+        }
         out.models += 1;
         out.states += stats.states;
+        out.work += machine.work.get();
         if stats.gave_up {
             out.gave_up += 1;
         }
@@ -281,9 +361,10 @@ pub fn debug_body(model: &PackageModel<'_>, func: FuncId) -> String {
         let body = pkg.body(f);
         let (line, _) = file.parsed.lines().line_col(ast.pos(f.node));
         out.push_str(&format!(
-            "func at line {line} (unsupported={}, relevant={}):\n",
+            "func at line {line} (unsupported={}, concurrent={}, produces={}):\n",
             body.unsupported,
-            pkg.relevant(f)
+            pkg.concurrent(f),
+            pkg.produces(f)
         ));
         for (i, op) in body.ops.iter().enumerate() {
             out.push_str(&format!("  {i:3}: {op:?}\n"));

@@ -4,8 +4,6 @@
 //! value not chosen yet (a loop bound, a stable predicate): it then says so
 //! ([`Need`]) and the caller forks the state on each choice and retries.
 
-use std::sync::Arc;
-
 use crate::ir::{Cap, Cond, Expr, Loc, Place, SyncKind, Var};
 
 use super::state::{Chan, CondObj, MutexObj, Obj, ProcId, State, StructObj, Value, WgObj};
@@ -210,7 +208,7 @@ impl State {
 
     /// `x.f`: the field's value, making a sync field's zero value on first
     /// use.
-    fn field(&mut self, x: &Value, f: &Arc<str>) -> Result<Value, Need> {
+    fn field(&mut self, x: &Value, f: &crate::ir::FieldId) -> Result<Value, Need> {
         let Some(Obj::Struct(s)) = self.obj(x) else {
             return Ok(Value::Unknown);
         };

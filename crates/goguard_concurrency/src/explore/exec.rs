@@ -20,7 +20,10 @@ use super::state::{
 };
 
 /// Goroutines beyond which a state is not followed.
-pub(crate) const MAX_PROCS: usize = 8;
+pub(crate) const MAX_PROCS: usize = 6;
+/// Goroutines started by one `go` statement beyond which a state is not
+/// followed.
+const MAX_PER_SITE: usize = 2;
 /// Call frames of one goroutine beyond which calls are not entered.
 pub(crate) const MAX_FRAMES: usize = 6;
 /// Quiet steps of one local run before the process is paused.
@@ -97,6 +100,12 @@ enum Local {
 
 pub(crate) struct Machine<'p> {
     pub pkg: &'p Pkg<'p>,
+    /// Quiet steps run so far (the search's work budget counts them).
+    pub work: std::cell::Cell<u64>,
+    /// The work after which every local run stops (the model is given up).
+    pub max_work: u64,
+    /// Quiet steps per function, when profiling (GOGUARD_MODEL_PROFILE).
+    pub profile: Option<std::cell::RefCell<rustc_hash::FxHashMap<FuncId, u64>>>,
     /// The explored function.
     pub root: FuncId,
     /// The explored function is `main` of a `main` package: its return
@@ -154,8 +163,11 @@ impl Machine<'_> {
         while let Some(mut s) = work.pop() {
             loop {
                 steps += 1;
-                if steps > MAX_LOCAL_STEPS {
-                    s.procs[p as usize].paused = true;
+                self.work.set(self.work.get() + 1);
+                if steps > MAX_LOCAL_STEPS || self.work.get() > self.max_work {
+                    // Too long a local run to follow: what comes next is
+                    // unknown.
+                    s.truncated = true;
                     out.push(s);
                     break;
                 }
@@ -166,10 +178,22 @@ impl Machine<'_> {
                         break;
                     }
                     Local::Fork(states) => {
-                        for st in states {
-                            // A local loop: the same state again adds nothing.
+                        for mut st in states {
+                            self.forget_dead(&mut st);
+                            // Renumbering costs; it is needed where a loop
+                            // comes back (its garbage differs each round),
+                            // elsewhere paths that join meet again at the end.
+                            if self.loops_back(&st, p) {
+                                st.canonicalize();
+                            }
                             if seen.insert(st.fingerprint()) {
                                 work.push(st);
+                            } else if self.loops_back(&st, p) {
+                                // A local loop came back to where it was: the
+                                // process can go round forever. Keep it as
+                                // paused: always able to move on.
+                                st.procs[p as usize].paused = true;
+                                out.push(st);
                             }
                         }
                         break;
@@ -179,10 +203,28 @@ impl Machine<'_> {
         }
         // Goroutines started on the way run to their first loud step too.
         let mut settled = Vec::new();
+        let mut ends = rustc_hash::FxHashSet::default();
         for s in out {
-            settled.extend(self.settle_fresh(s, events));
+            for mut st in self.settle_fresh(s, events) {
+                // Paths that end in the same state are one successor.
+                self.forget_dead(&mut st);
+                st.canonicalize();
+                if ends.insert(st.fingerprint()) {
+                    settled.push(st);
+                }
+            }
         }
         settled
+    }
+
+    /// True when the process's next op is a loop head it has run before:
+    /// the repeated state comes from going round a loop, not from two
+    /// branches joining.
+    fn loops_back(&self, s: &State, p: ProcId) -> bool {
+        let Some(f) = s.procs[p as usize].frames.last() else {
+            return false;
+        };
+        self.pkg.body(f.func).loop_heads.binary_search(&f.pc).is_ok()
     }
 
     /// Settles every goroutine started but not run yet.
@@ -241,6 +283,9 @@ impl Machine<'_> {
             Step::Done | Step::GroupDone => Local::Stop,
             Step::Defer(d) => self.quiet_defer(s, p, d),
             Step::Op(body, pc) => {
+                if let Some(prof) = &self.profile {
+                    *prof.borrow_mut().entry(body.func).or_insert(0) += 1;
+                }
                 let Some(op) = body.ops.get(pc as usize) else {
                     s.truncated = true;
                     return Local::Stop;
@@ -376,6 +421,20 @@ impl Machine<'_> {
         env: Vec<(goguard_semantic::model::BindingId, u32)>,
         args: Vec<Value>,
     ) -> Result<bool, Need> {
+        self.enter(s, p, func, env, args, false)
+    }
+
+    /// [`Machine::push_frame`]; `spawned` for a goroutine's first frame,
+    /// which is entered whatever it is given.
+    pub(crate) fn enter(
+        &self,
+        s: &mut State,
+        p: ProcId,
+        func: FuncId,
+        env: Vec<(goguard_semantic::model::BindingId, u32)>,
+        args: Vec<Value>,
+        spawned: bool,
+    ) -> Result<bool, Need> {
         let proc = &s.procs[p as usize];
         let recursive = proc.frames.iter().any(|f| f.func == func);
         let body = self.pkg.body(func);
@@ -390,7 +449,7 @@ impl Machine<'_> {
             }
             return Ok(false);
         }
-        if !self.pkg.relevant(func) {
+        if !spawned && !self.pkg.produces(func) && !self.any_followed(s, &args, &env) {
             return Ok(false);
         }
         let mut frame_env: Vec<(Var, u32)> =
@@ -438,7 +497,10 @@ impl Machine<'_> {
             s.escape(&group);
             return Ok(());
         };
-        if s.procs.len() >= MAX_PROCS {
+        // Two goroutines from one `go` statement show what a loop of them
+        // does; a third is past the model's bound.
+        let same_site = s.procs.iter().filter(|pr| pr.spawn == Some(at)).count();
+        if s.procs.len() >= MAX_PROCS || same_site >= MAX_PER_SITE {
             return Err(Need::Bound);
         }
         s.procs.push(Proc {
@@ -451,7 +513,7 @@ impl Machine<'_> {
         });
         let q = (s.procs.len() - 1) as ProcId;
         let body = self.pkg.body(func);
-        if body.unsupported || !self.pkg.relevant(func) {
+        if body.unsupported || (!self.pkg.creates(func) && !self.any_followed(s, &args, &env)) {
             // A goroutine the model cannot run (or that does nothing it
             // follows): it ends at once, counting itself done.
             for a in &args {
@@ -473,7 +535,7 @@ impl Machine<'_> {
             });
             return Ok(());
         }
-        self.push_frame(s, q, func, env, args)?;
+        self.enter(s, q, func, env, args, true)?;
         events.push(Event {
             proc: parent,
             kind: EventKind::Spawn(q),
@@ -525,10 +587,10 @@ impl Machine<'_> {
                 shared,
                 next,
             } => {
-                if *shared && self.live_others(s, p) {
+                let v = s.eval(at, value)?;
+                if *shared && self.live_others(s, p) && self.store_is_seen(s, at, place, &v)? {
                     return Ok(Local::Stop);
                 }
-                let v = s.eval(at, value)?;
                 s.assign(at, place, v)?;
                 self.set_pc(s, p, *next);
             }
@@ -894,6 +956,94 @@ impl Machine<'_> {
                     cu.mode = u.mode;
                 }
                 self.unwind(s, p)
+            }
+        }
+    }
+
+    /// True when storing `v` into `place` can change what another goroutine
+    /// sees: a field of a followed struct, or a captured variable, whose
+    /// value changes to or from one the model follows.
+    fn store_is_seen(&self, s: &mut State, at: At, place: &crate::ir::Place, v: &Value) -> Result<bool, Need> {
+        use crate::ir::Place;
+        let old = match place {
+            Place::Field(x, f) => {
+                let xv = s.eval(at, x)?;
+                match s.obj(&xv) {
+                    Some(Obj::Struct(st)) if !st.escaped => st
+                        .fields
+                        .iter()
+                        .find(|(n, _)| n == f)
+                        .map_or(Value::Unknown, |(_, v)| v.clone()),
+                    // Stored into something not followed: an escape, quiet.
+                    _ => return Ok(false),
+                }
+            }
+            Place::Var(var) => s.read_var(at, *var),
+            _ => return Ok(false),
+        };
+        Ok(!(old == Value::Unknown && *v == Value::Unknown))
+    }
+
+    /// True when some argument or captured variable holds a value the model
+    /// follows (a call given one must be entered to see what it does).
+    fn any_followed(
+        &self,
+        s: &State,
+        args: &[Value],
+        env: &[(goguard_semantic::model::BindingId, u32)],
+    ) -> bool {
+        args.iter().any(|v| self.followed(s, v, 0))
+            || env
+                .iter()
+                .any(|&(_, c)| s.cells.get(c as usize).is_some_and(|v| self.followed(s, v, 0)))
+    }
+
+    /// True for a value that holds something the model follows: a channel
+    /// or sync object made here, or a struct, closure, bound method or
+    /// context holding one.
+    fn followed(&self, s: &State, v: &Value, depth: u32) -> bool {
+        if depth > 3 {
+            return true;
+        }
+        let deep = |v: &Value| self.followed(s, v, depth + 1);
+        match s.obj(v) {
+            Some(Obj::Chan(c)) => !c.escaped,
+            Some(Obj::Mutex(m)) => !m.escaped,
+            Some(Obj::Wg(w)) => !w.escaped,
+            Some(Obj::Cond(c)) => !c.escaped,
+            Some(Obj::Once { .. }) => true,
+            Some(Obj::Struct(st)) => {
+                !st.escaped && (!st.sync_fields.is_empty() || st.fields.iter().any(|(_, f)| deep(f)))
+            }
+            Some(Obj::Closure { env, .. }) => env
+                .iter()
+                .any(|&(_, c)| s.cells.get(c as usize).is_some_and(deep)),
+            Some(Obj::Bound { recv, .. }) => deep(recv),
+            Some(Obj::Ctx { done }) => deep(done),
+            Some(Obj::Cancel { ctx }) => deep(ctx),
+            None => false,
+        }
+    }
+
+    /// Forgets variables no op can read any more (dead at their frame's
+    /// pc, or every variable of a frame being left), so that states that
+    /// differ only in them are one. Variables captured by closures are kept:
+    /// an assignment must reach the cell the closure shares.
+    pub(crate) fn forget_dead(&self, s: &mut State) {
+        for p in &mut s.procs {
+            for f in &mut p.frames {
+                if f.unwind.is_some() {
+                    f.env.clear();
+                    continue;
+                }
+                let body = self.pkg.body(f.func);
+                let Some(live) = body.live.get(f.pc as usize) else {
+                    continue;
+                };
+                f.env.retain(|(v, _)| {
+                    live.binary_search(v).is_ok()
+                        || matches!(v, Var::Binding(b) if self.pkg.index.is_captured(*b))
+                });
             }
         }
     }

@@ -20,11 +20,16 @@ use super::state::{Frame, Obj, Proc, ProcId, State, Status, Value};
 pub struct Budget {
     /// Distinct states before the search gives up.
     pub max_states: usize,
+    /// Quiet steps (over all local runs) before the search gives up.
+    pub max_work: u64,
 }
 
 impl Default for Budget {
     fn default() -> Budget {
-        Budget { max_states: 4000 }
+        Budget {
+            max_states: 600,
+            max_work: 8_000,
+        }
     }
 }
 
@@ -75,6 +80,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
 
     let mut events = Vec::new();
     for mut s in machine.settle(start, 0, &mut events) {
+        machine.forget_dead(&mut s);
         s.canonicalize();
         let h = s.fingerprint();
         if seen.contains_key(&h) {
@@ -94,7 +100,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
             unexpanded.push(id);
             continue;
         }
-        if nodes.len() >= budget.max_states {
+        if nodes.len() >= budget.max_states || machine.work.get() > machine.max_work {
             gave_up = true;
             unexpanded.push(id);
             continue;
@@ -105,16 +111,25 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                 .procs
                 .iter()
                 .map(|p| {
+                    let op = p.frames.last().map(|f| {
+                        let b = machine.pkg.body(f.func);
+                        let file = &machine.pkg.model.files()[f.func.file()];
+                        let (line, _) = file.parsed.lines().line_col(file.parsed.ast().pos(f.func.node));
+                        format!("{}:{line} {:?}", file.path.display(), b.ops.get(f.pc as usize))
+                    });
                     format!(
-                        "{:?}@{:?}",
+                        "{:?}@{:?} {}",
                         p.status,
-                        p.frames.iter().map(|f| f.pc).collect::<Vec<_>>()
+                        p.frames.iter().map(|f| f.pc).collect::<Vec<_>>(),
+                        op.unwrap_or_default()
                     )
                 })
                 .collect();
             eprintln!(
-                "state {id}: {} moves, blocked {blocked:b}, procs {procs:?} syms {:?} preds {:?}",
+                "state {id}: {} moves, blocked {blocked:b}, cells {} heap {} procs {procs:?} syms {:?} preds {:?}",
                 moves.len(),
+                s.cells.len(),
+                s.heap.len(),
                 s.syms,
                 s.preds
             );
@@ -127,7 +142,23 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
             }
         }
         for mv in moves {
+            if std::env::var_os("GOGUARD_MODEL_TRACE_MOVES").is_some() {
+                let st = &mv.state;
+                eprintln!(
+                    "  move {:b}: crashed {} truncated {} procs {:?} syms {:?} preds {:?}",
+                    mv.movers,
+                    st.crashed,
+                    st.truncated,
+                    st.procs
+                        .iter()
+                        .map(|p| (p.status, p.frames.iter().map(|f| (f.pc, f.env.len())).collect::<Vec<_>>()))
+                        .collect::<Vec<_>>(),
+                    st.syms,
+                    st.preds
+                );
+            }
             let mut succ = mv.state;
+            machine.forget_dead(&mut succ);
             succ.canonicalize();
             let h = succ.fingerprint();
             let target = match seen.get(&h) {

@@ -65,9 +65,9 @@ pub(crate) struct Chan {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct StructObj {
     /// Assigned fields, by name.
-    pub fields: Vec<(Arc<str>, Value)>,
+    pub fields: Vec<(crate::ir::FieldId, Value)>,
     /// Fields whose zero value is a sync object, made on first use.
-    pub sync_fields: Vec<(Arc<str>, crate::ir::SyncKind)>,
+    pub sync_fields: Arc<[(crate::ir::FieldId, crate::ir::SyncKind)]>,
     pub escaped: bool,
 }
 

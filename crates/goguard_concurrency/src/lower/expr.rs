@@ -10,7 +10,7 @@ use super::api::{self, FuncApi, MethodApi};
 use super::keys::Keys;
 use super::{Lower, PENDING};
 use crate::ir::{
-    Call, Cap, CaseKind, Cond, Deferred, Expr, ExitKind, FuncId, Op, Place, RangeKind, SymId,
+    Call, Cap, CaseKind, Cond, Deferred, Expr, ExitKind, FieldId, FuncId, Op, Place, RangeKind, SymId,
     SyncKind, Target, Var,
 };
 
@@ -69,7 +69,6 @@ impl<'a> Lower<'a> {
                 Tok::Arrow => {
                     let ch = self.expr_depth(x, d);
                     let t = self.temp();
-                    self.relevant = true;
                     self.emit(Op::Recv {
                         ch,
                         dst: Place::Decl(t),
@@ -171,7 +170,7 @@ impl<'a> Lower<'a> {
         }
         let _ = e;
         let xv = self.expr_depth(x, d);
-        Expr::Field(Box::new(xv), name.into())
+        Expr::Field(Box::new(xv), self.pkg.interner.field(name))
     }
 
     /// A function literal as a value.
@@ -206,7 +205,7 @@ impl<'a> Lower<'a> {
                 Node::KeyValueExpr { key, value, .. } => {
                     let v = self.expr_depth(value, d);
                     if matches!(self.ast.node(key), Node::Ident { .. }) {
-                        fields.push((Arc::from(self.text(key)), v));
+                        fields.push((self.pkg.interner.field(self.text(key)), v));
                     } else {
                         self.escape(v);
                     }
@@ -214,7 +213,7 @@ impl<'a> Lower<'a> {
                 _ => {
                     let v = self.expr_depth(el, d);
                     match decl.as_ref().and_then(|dcl| dcl.fields.get(i)) {
-                        Some(f) => fields.push((f.name.clone(), v)),
+                        Some(f) => fields.push((self.pkg.interner.field(&f.name), v)),
                         None => self.escape(v),
                     }
                 }
@@ -228,14 +227,15 @@ impl<'a> Lower<'a> {
     }
 
     /// The fields of a struct type whose zero value is a sync object.
-    fn sync_fields(&self, t: &Type) -> Vec<(Arc<str>, SyncKind)> {
+    fn sync_fields(&self, t: &Type) -> Arc<[(FieldId, SyncKind)]> {
         let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
-            return Vec::new();
+            return Vec::new().into();
         };
         decl.fields
             .iter()
-            .filter_map(|f| api::sync_kind(&f.ty).map(|k| (f.name.clone(), k)))
-            .collect()
+            .filter_map(|f| api::sync_kind(&f.ty).map(|k| (self.pkg.interner.field(&f.name), k)))
+            .collect::<Vec<_>>()
+            .into()
     }
 
     /// The zero value of a variable's type.
@@ -330,7 +330,7 @@ impl<'a> Lower<'a> {
             self.escape(value);
             return;
         }
-        if value == Expr::Unknown && self.boring(&place) {
+        if matches!(value, Expr::Unknown | Expr::Bool(_) | Expr::Int(_)) && self.boring(&place) {
             return;
         }
         self.emit(Op::Set {
@@ -349,7 +349,9 @@ impl<'a> Lower<'a> {
             return matches!(place, Place::Var(Var::Temp(_)) | Place::Decl(Var::Temp(_)));
         };
         match &self.pkg.model.binding(*b).ty {
-            Type::Basic(n) => &**n != "bool",
+            // Booleans too: following flags would multiply states for little
+            // (the `ok` of a receive is stored by the receive itself).
+            Type::Basic(_) => true,
             Type::Named(n) => n.pkg.is_empty() && &*n.name == "error",
             Type::Slice(_) | Type::Map(..) | Type::Array(_) => true,
             _ => false,
@@ -453,7 +455,6 @@ impl<'a> Lower<'a> {
         match name {
             "close" => {
                 let ch = args.first().map_or(Expr::Unknown, |&a| self.expr(a));
-                self.relevant = true;
                 Shape::Op(Op::Close {
                     ch,
                     at: call,
@@ -503,7 +504,6 @@ impl<'a> Lower<'a> {
         if !is_chan {
             return Expr::Unknown;
         }
-        self.relevant = true;
         let cap = match args.get(1) {
             None => Cap::Const(0),
             Some(&n) => self.capacity(n),
@@ -519,7 +519,17 @@ impl<'a> Lower<'a> {
                 _ => Cap::Unknown,
             };
         }
-        match self.keys().key(n) {
+        // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
+        // too; anything computed is too large or unknown.
+        let simple = match *self.ast.node(n) {
+            Node::Ident { .. } | Node::SelectorExpr { .. } => true,
+            Node::CallExpr { .. } => {
+                let c = self.pkg.model.callee(self.file, n);
+                c.is_builtin("len") || c.is_builtin("cap")
+            }
+            _ => false,
+        };
+        match self.keys().key(n).filter(|_| simple) {
             Some(k) => Cap::Sym(self.pkg.interner.sym(k)),
             None => Cap::Unknown,
         }
@@ -533,7 +543,6 @@ impl<'a> Lower<'a> {
             }
             FuncApi::WithCancel => {
                 let parent = args.first().map_or(Expr::Unknown, |&a| self.expr(a));
-                self.relevant = true;
                 let t = self.temp();
                 self.emit(Op::Set {
                     place: Place::Decl(t),
@@ -564,18 +573,15 @@ impl<'a> Lower<'a> {
             }
             FuncApi::NewCond => {
                 let l = args.first().map_or(Expr::Unknown, |&a| self.expr(a));
-                self.relevant = true;
                 Shape::Value(Expr::NewCond(Box::new(l), call))
             }
             FuncApi::ErrgroupWithContext => {
                 self.args(args);
-                self.relevant = true;
                 Shape::Results(vec![Expr::NewSync(SyncKind::ErrGroup, call), Expr::Unknown])
             }
             FuncApi::AfterFunc => {
                 let vs = self.args(args);
                 let f = vs.get(1).cloned().unwrap_or(Expr::Unknown);
-                self.relevant = true;
                 self.emit(Op::Go {
                     call: call_op_call(Target::Value(f), Vec::new(), call),
                     next: PENDING,
@@ -611,12 +617,11 @@ impl<'a> Lower<'a> {
                 if iface {
                     recv
                 } else {
-                    Expr::Field(Box::new(recv), r.name.clone())
+                    Expr::Field(Box::new(recv), self.pkg.interner.field(&r.name))
                 }
             }
             _ => recv,
         };
-        self.relevant = true;
         match m {
             MethodApi::Sync(op) => {
                 let arg = match args.first() {
@@ -695,7 +700,7 @@ impl<'a> Lower<'a> {
                     return Place::Escape;
                 }
                 let xv = self.expr(x);
-                Place::Field(xv, self.text(sel).into())
+                Place::Field(xv, self.pkg.interner.field(self.text(sel)))
             }
             Node::IndexExpr { x, index, .. } => {
                 self.expr(x);
@@ -746,7 +751,6 @@ impl<'a> Lower<'a> {
                 let ch = self.expr(x);
                 let dst = self.place(lhs[0], define);
                 let ok = lhs.get(1).map_or(Place::Discard, |&o| self.place(o, define));
-                self.relevant = true;
                 self.emit(Op::Recv {
                     ch,
                     dst,
@@ -820,7 +824,6 @@ impl<'a> Lower<'a> {
                         let mut places = places.into_iter();
                         let dst = places.next().unwrap_or(Place::Discard);
                         let ok = places.next().unwrap_or(Place::Discard);
-                        self.relevant = true;
                         self.emit(Op::Recv {
                             ch,
                             dst,
@@ -839,7 +842,6 @@ impl<'a> Lower<'a> {
 
     /// `go f(x)`: the callee and arguments are evaluated here.
     pub(super) fn go_stmt(&mut self, _s: NodeId, call: NodeId) {
-        self.relevant = true;
         let call = self.unparen(call);
         match self.shape(call, 0) {
             Shape::Op(Op::Call { call: c, .. }) => {

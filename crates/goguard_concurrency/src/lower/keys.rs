@@ -11,7 +11,7 @@ use goguard_semantic::model::{BindingId, BindingKind, FileIdx};
 use goguard_syntax::{Node, NodeId, Tok};
 use rustc_hash::FxHashMap;
 
-use crate::ir::{PredId, SymId};
+use crate::ir::{FieldId, PredId, SymId};
 use crate::Pkg;
 
 /// How deep a key is built (operators, selectors).
@@ -25,6 +25,7 @@ pub(crate) struct Interner {
 
 #[derive(Default)]
 struct InternerInner {
+    fields: FxHashMap<String, FieldId>,
     preds: FxHashMap<String, PredId>,
     /// The function whose one run holds every variable of each predicate
     /// (None: some variable is declared in a loop, or in several functions,
@@ -46,6 +47,20 @@ impl Interner {
         i.preds.insert(key, p);
         i.pred_owner.push(owner);
         p
+    }
+
+    pub(crate) fn field(&self, name: &str) -> FieldId {
+        let mut i = self.inner.borrow_mut();
+        if let Some(&f) = i.fields.get(name) {
+            return f;
+        }
+        let f = FieldId(i.fields.len() as u32);
+        i.fields.insert(name.to_string(), f);
+        f
+    }
+
+    fn known_pred(&self, key: &str) -> Option<PredId> {
+        self.inner.borrow().preds.get(key).copied()
     }
 
     /// The function (a FuncDecl or FuncLit node) a predicate belongs to: it
@@ -125,6 +140,27 @@ fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
     }
 }
 
+/// A condition and the operands of its `&&`, `||` and `!`.
+fn condition_parts(ast: &goguard_syntax::Ast, c: NodeId) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut stack = vec![c];
+    while let Some(e) = stack.pop() {
+        if out.len() > 64 {
+            break;
+        }
+        out.push(e);
+        match *ast.node(e) {
+            Node::ParenExpr { x, .. } | Node::UnaryExpr { op: Tok::Not, x, .. } => stack.push(x),
+            Node::BinaryExpr { x, op, y, .. } if matches!(op, Tok::Land | Tok::Lor) => {
+                stack.push(x);
+                stack.push(y);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Builds stable keys for the expressions of one file.
 pub(crate) struct Keys<'a> {
     pub pkg: &'a Pkg<'a>,
@@ -153,7 +189,42 @@ impl Keys<'_> {
             Some((first, rest)) if rest.iter().all(|o| o == first) => *first,
             _ => None,
         };
-        Some(self.pkg.interner.pred(out, owner))
+        if let Some(p) = self.pkg.interner.known_pred(&out) {
+            return Some(p);
+        }
+        // A condition tested once needs no memory of its value: only
+        // conditions tested twice or more in their function are predicates.
+        let owner = owner?;
+        if self.tests_of(owner, &out) < 2 {
+            return None;
+        }
+        Some(self.pkg.interner.pred(out, Some(owner)))
+    }
+
+    /// How many conditions (of `if`, `for` and tagless `switch` cases)
+    /// inside `func`, of this file, have the key `key`.
+    fn tests_of(&self, func: NodeId, key: &str) -> usize {
+        let ast = self.pkg.model.files()[self.file].parsed.ast();
+        let mut n = 0;
+        for id in ast.walk(func) {
+            let conds: Vec<NodeId> = match *ast.node(id) {
+                Node::IfStmt { cond, .. } => vec![cond],
+                Node::ForStmt { cond: Some(c), .. } => vec![c],
+                Node::CaseClause { list, .. } => ast.list(list).to_vec(),
+                _ => continue,
+            };
+            for c in conds {
+                for sub in condition_parts(ast, c) {
+                    if self.key(sub).as_deref() == Some(key) {
+                        n += 1;
+                    }
+                }
+            }
+            if n >= 2 {
+                break;
+            }
+        }
+        n
     }
 
     /// The function declaring a local binding, when the declaration runs

@@ -55,7 +55,6 @@ pub(crate) struct Lower<'a> {
     /// The label of the statement being lowered, for its break/continue.
     pending_label: Option<&'a str>,
     unsupported: bool,
-    relevant: bool,
     depth: u32,
     /// Named results, returned by a bare `return`.
     named_results: Vec<BindingId>,
@@ -87,7 +86,10 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
                 captures: Vec::new().into(),
                 body_block: func.node,
                 unsupported: true,
-                relevant: false,
+                concurrent: false,
+                creates: false,
+                live: Vec::new(),
+                loop_heads: Vec::new(),
             }
         }
     };
@@ -120,7 +122,6 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
         jumps: Vec::new(),
         pending_label: None,
         unsupported: false,
-        relevant: false,
         depth: 0,
         named_results: named.clone(),
     };
@@ -141,7 +142,7 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
         Node::FuncLit { .. } => pkg.index.captures(func),
         _ => Vec::new().into(),
     };
-    Body {
+    let mut b = Body {
         func,
         ops: l.ops,
         // Ops are emitted in execution order: the first is the entry.
@@ -151,8 +152,16 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
         captures,
         body_block: body,
         unsupported: l.unsupported,
-        relevant: l.relevant,
-    }
+        concurrent: false,
+        creates: false,
+        live: Vec::new(),
+        loop_heads: Vec::new(),
+    };
+    b.loop_heads = crate::ir::loop_heads(&b.ops);
+    b.concurrent = b.ops.iter().any(crate::ir::op_is_concurrent);
+    b.creates = b.ops.iter().any(crate::ir::op_creates);
+    b.live = crate::ir::liveness(&b.ops);
+    b
 }
 
 /// The bindings of the names of a parameter, result or receiver list (None
@@ -294,7 +303,6 @@ impl<'a> Lower<'a> {
             Node::SendStmt { chan, value, .. } => {
                 let ch = self.expr(chan);
                 let v = self.expr(value);
-                self.relevant = true;
                 self.emit(Op::Send {
                     ch,
                     value: v,
@@ -502,7 +510,6 @@ impl<'a> Lower<'a> {
             None => Place::Discard,
         };
         if matches!(kind, RangeKind::Chan) {
-            self.relevant = true;
         }
         let header = self.emit(Op::Range {
             x: xv,
@@ -715,7 +722,6 @@ impl<'a> Lower<'a> {
     }
 
     fn select(&mut self, s: NodeId, body: NodeId, label: Option<&'a str>) {
-        self.relevant = true;
         let clauses: Vec<(Option<NodeId>, &'a [NodeId])> = self
             .clauses(body)
             .iter()

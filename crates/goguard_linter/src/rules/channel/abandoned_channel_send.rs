@@ -1,0 +1,124 @@
+//! CH001 abandoned-channel-send: a goroutine blocks forever sending on a
+//! channel whose receiver has left (the most common goroutine leak).
+
+use goguard_concurrency::FindingKind;
+
+use crate::analyses::concurrency::{
+    capacity, chan_name, findings_here, message, story, subject, ConcurrencyModel,
+};
+use crate::declare_rule;
+use crate::engine::{Analysis, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a send on a channel that can block forever because the code
+    /// that would receive has already left: the function returned through
+    /// a timeout or `ctx.Done()` case of a `select`, returned early on an
+    /// error, or left its receive loop before every sender was served. The
+    /// finding comes from exploring the interleavings of the function and
+    /// the goroutines it starts (callees in the package are followed), and
+    /// names the path that leads there.
+    ///
+    /// ## Why is this bad?
+    /// A goroutine blocked on a send is never collected: it keeps its stack
+    /// and everything it references for the life of the process. In a
+    /// handler or a retry loop, one leaks per call, until memory runs out or
+    /// the scheduler drowns. Nothing fails loudly; the goroutine count just
+    /// grows.
+    ///
+    /// ## Example
+    /// ```go
+    /// package fetch
+    ///
+    /// import "context"
+    ///
+    /// func load(ctx context.Context, get func() (string, error)) (string, error) {
+    /// 	result := make(chan string)
+    /// 	go func() {
+    /// 		v, _ := get()
+    /// 		result <- v
+    /// 	}()
+    /// 	select {
+    /// 	case v := <-result:
+    /// 		return v, nil
+    /// 	case <-ctx.Done():
+    /// 		return "", ctx.Err()
+    /// 	}
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// package fetch
+    ///
+    /// import "context"
+    ///
+    /// func load(ctx context.Context, get func() (string, error)) (string, error) {
+    /// 	result := make(chan string, 1)
+    /// 	go func() {
+    /// 		v, _ := get()
+    /// 		result <- v
+    /// 	}()
+    /// 	select {
+    /// 	case v := <-result:
+    /// 		return v, nil
+    /// 	case <-ctx.Done():
+    /// 		return "", ctx.Err()
+    /// 	}
+    /// }
+    /// ```
+    ///
+    /// ## Known limitations
+    /// Only channels made in the explored function (or in the package
+    /// functions it calls) are followed. A channel given to code the model
+    /// cannot see (another package, a map, a global, a callback) may be
+    /// used there, so nothing is reported about it; neither about a
+    /// channel received from the caller. Loop bounds are modelled as one or
+    /// two iterations; conditions are either way unless they test the same
+    /// unchanged variables. A model that grows beyond its budget is given
+    /// up silently (`goguard check --stats` counts them).
+    pub struct AbandonedChannelSend {
+        name: "abandoned-channel-send",
+        code: "CH001",
+        domain: Channel,
+        category: Correctness,
+        status: Preview,
+        requires: &[ConcurrencyModel::ID],
+    }
+}
+
+impl AbandonedChannelSend {
+    fn run(&self, cx: &mut Context<'_>) {
+        let model = cx.analysis::<ConcurrencyModel>();
+        for f in findings_here(cx, &model, &[FindingKind::BlockedSend]) {
+            if f.alone {
+                continue;
+            }
+            let st = story(cx, f);
+            let msg = message(
+                &subject(cx, f),
+                &format!(
+                    "blocks forever sending on `{}` ({}){}",
+                    chan_name(cx, f),
+                    capacity(f),
+                    if st.clause.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", st.clause)
+                    }
+                ),
+            );
+            let mut d = cx
+                .diagnostic_at(crate::analyses::concurrency::span_of(cx, f.at), msg)
+                .with_help(
+                    "give the channel room for every value sent on it (`make(chan T, 1)` for \
+                     one result), or send in a `select` that also waits on the cancellation \
+                     the receiver uses",
+                );
+            for (span, label) in st.related {
+                d = d.with_related(span, label);
+            }
+            cx.report(d);
+        }
+    }
+}
