@@ -116,6 +116,8 @@ pub enum Expr {
     Background,
     /// `ctx.Done()`.
     CtxDone(Box<Expr>),
+    /// `!x` of a boolean the model follows.
+    Not(Box<Expr>),
     /// `context.WithCancel(parent)`: a context whose Done channel is closed
     /// by its cancel function (or by the parent, when the parent can be
     /// done: then the model does not follow it).
@@ -281,6 +283,10 @@ pub enum Op {
         cond: Cond,
         then: Pc,
         els: Pc,
+        /// The condition tests a counter (a variable incremented or
+        /// decremented somewhere): deciding it either way guesses how many
+        /// times a loop runs, which no other loop's count follows.
+        counting: bool,
     },
     /// Any of the targets (switch cases the model cannot tell apart).
     Choose(Vec<Pc>),
@@ -516,6 +522,7 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::NewCond(x, _)
             | Expr::Bound(x, _)
             | Expr::CtxDone(x)
+            | Expr::Not(x)
             | Expr::CancelOf(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),

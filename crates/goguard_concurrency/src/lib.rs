@@ -207,6 +207,15 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         if pkg.body(root).unsupported {
             continue;
         }
+        // Lower the function literals it holds first, so that how many
+        // loops share each symbol is known before the search needs it.
+        let file = &model.files()[root.file()];
+        let ast = file.parsed.ast();
+        for n in ast.walk(root.node) {
+            if n != root.node && matches!(ast.node(n), Node::FuncLit { .. }) {
+                pkg.body(FuncId::new(root.file(), n));
+            }
+        }
         let machine = explore::exec::Machine {
             pkg: &pkg,
             work: std::cell::Cell::new(0),

@@ -21,6 +21,9 @@ pub(crate) enum Need {
     Pred(u32),
     /// Either way: the caller forks on both outcomes of the condition.
     Either,
+    /// Either way, but the answer depends on code the model cannot see:
+    /// the forks are guesses.
+    Guess,
     /// A bound of the model was passed.
     Bound,
 }
@@ -179,6 +182,11 @@ impl State {
                 };
                 self.alloc(Obj::Ctx { done })
             }
+            Expr::Not(x) => match self.eval(at, x)? {
+                Value::Bool(b) => Value::Bool(!b),
+                Value::EnvOk => Value::EnvOk,
+                _ => Value::Unknown,
+            },
             Expr::CancelOf(x) => {
                 let ctx = self.eval(at, x)?;
                 self.check_heap()?;
@@ -295,6 +303,7 @@ impl State {
             Cond::Pred(p) => pred(self, p.0),
             Cond::Value { expr, pred: p } => match self.eval(at, expr)? {
                 Value::Bool(b) => Ok(b),
+                Value::EnvOk => Err(Need::Guess),
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),

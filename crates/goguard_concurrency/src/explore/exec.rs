@@ -23,7 +23,7 @@ use super::state::{
 pub(crate) const MAX_PROCS: usize = 6;
 /// Goroutines started by one `go` statement beyond which a state is not
 /// followed.
-const MAX_PER_SITE: usize = 2;
+const MAX_PER_SITE: usize = 3;
 /// Call frames of one goroutine beyond which calls are not entered.
 pub(crate) const MAX_FRAMES: usize = 6;
 /// Quiet steps of one local run before the process is paused.
@@ -247,16 +247,25 @@ impl Machine<'_> {
     /// Forks a state on a needed choice.
     fn fork_need(&self, s: &State, need: Need) -> Local {
         match need {
-            Need::Sym(id) => Local::Fork(
-                SYM_VALUES
-                    .iter()
-                    .map(|&v| {
-                        let mut st = s.clone();
-                        st.set_sym(id, v);
-                        st
-                    })
-                    .collect(),
-            ),
+            Need::Sym(id) => {
+                if let Some(v) = self.pkg.interner.fixed(id) {
+                    let mut st = s.clone();
+                    st.set_sym(id, v);
+                    return Local::Fork(vec![st]);
+                }
+                let fresh = self.pkg.interner.is_guess(id);
+                Local::Fork(
+                    SYM_VALUES
+                        .iter()
+                        .map(|&v| {
+                            let mut st = s.clone();
+                            st.set_sym(id, v);
+                            st.guessed |= fresh;
+                            st
+                        })
+                        .collect(),
+                )
+            }
             Need::Pred(id) => Local::Fork(
                 [true, false]
                     .iter()
@@ -267,7 +276,7 @@ impl Machine<'_> {
                     })
                     .collect(),
             ),
-            Need::Either | Need::Bound => {
+            Need::Either | Need::Guess | Need::Bound => {
                 let mut st = s.clone();
                 st.truncated = true;
                 Local::Fork(vec![st])
@@ -557,15 +566,24 @@ impl Machine<'_> {
         let file = at.file;
         match op {
             Op::Goto(t) => self.set_pc(s, p, *t),
-            Op::Branch { cond, then, els } => match s.cond(at, cond, &|p| {
+            Op::Branch {
+                cond,
+                then,
+                els,
+                counting,
+            } => match s.cond(at, cond, &|p| {
                 self.pkg.interner.pred_owner(crate::ir::PredId(p)) == Some(self.root.node)
             }) {
                 Ok(b) => self.set_pc(s, p, if b { *then } else { *els }),
-                Err(Need::Either) => {
+                Err(need @ (Need::Either | Need::Guess)) => {
                     let mut a = s.clone();
                     self.set_pc(&mut a, p, *then);
                     let mut b = s.clone();
                     self.set_pc(&mut b, p, *els);
+                    if *counting || need == Need::Guess {
+                        a.guessed = true;
+                        b.guessed = true;
+                    }
                     return Ok(Local::Fork(vec![a, b]));
                 }
                 Err(n) => return Err(n),
@@ -665,7 +683,7 @@ impl Machine<'_> {
                     return Ok(Local::Stop);
                 }
                 s.assign(at, dst, Value::Unknown)?;
-                s.assign(at, ok, Value::Unknown)?;
+                s.assign(at, ok, Value::EnvOk)?;
                 self.set_pc(s, p, *next);
             }
             Op::Select { cases, default, at: sel } => {
@@ -697,7 +715,7 @@ impl Machine<'_> {
                         }
                         CaseKind::Recv { dst, ok, .. } => {
                             st.assign(at, dst, Value::Unknown)?;
-                            st.assign(at, ok, Value::Unknown)?;
+                            st.assign(at, ok, Value::EnvOk)?;
                         }
                     }
                     self.set_pc(&mut st, p, c.body);
@@ -751,6 +769,9 @@ impl Machine<'_> {
                     self.set_pc(&mut a, p, *b);
                     let mut d = s.clone();
                     self.set_pc(&mut d, p, *done);
+                    // How many values arrive is anybody's guess.
+                    a.guessed = true;
+                    d.guessed = true;
                     return Ok(Local::Fork(vec![a, d]));
                 }
             },

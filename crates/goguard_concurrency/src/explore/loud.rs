@@ -603,7 +603,7 @@ impl Machine<'_> {
                 // Not followed: anything may arrive, or a range may end.
                 let mut st = s.clone();
                 st.assign(at, dst, Value::Unknown)?;
-                st.assign(at, ok, Value::Unknown)?;
+                st.assign(at, ok, Value::EnvOk)?;
                 self.cont(&mut st, p, cont);
                 let events = if case { vec![ev(EventKind::Case)] } else { Vec::new() };
                 mv.push(st, &[p], events, None);

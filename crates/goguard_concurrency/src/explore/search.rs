@@ -135,7 +135,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
             );
         }
         for p in 0..s.procs.len() as ProcId {
-            if blocked & (1 << p) != 0 {
+            if blocked & (1 << p) != 0 && !s.guessed {
                 if let Some(c) = candidate(machine, &s, id, p) {
                     candidates.push(c);
                 }
@@ -170,7 +170,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                         parent: Some(id),
                         events: mv.events.clone(),
                     });
-                    if let Some(m) = mv.misuse {
+                    if let (Some(m), false) = (mv.misuse, s.guessed) {
                         misuses.push((t, Vec::new(), m));
                     }
                     queue.push_back((t, succ));

@@ -27,6 +27,10 @@ pub(crate) enum Value {
     Int(i64),
     Func(FuncId),
     Ref(HeapId),
+    /// The `ok` of a receive from a channel the model does not follow:
+    /// whether it is closed depends on code it cannot see, so a branch on
+    /// it is a guess.
+    EnvOk,
 }
 
 /// A heap object.
@@ -194,6 +198,10 @@ pub(crate) struct State {
     pub crashed: bool,
     /// The model went past one of its bounds here: what follows is unknown.
     pub truncated: bool,
+    /// Some loop count on the way here was guessed (a counter test decided
+    /// either way, a loop over an unknown collection): what the model finds
+    /// here may come from counts that really agree, so it is not reported.
+    pub guessed: bool,
 }
 
 impl Hash for State {
@@ -205,6 +213,7 @@ impl Hash for State {
         self.preds.hash(h);
         self.crashed.hash(h);
         self.truncated.hash(h);
+        self.guessed.hash(h);
     }
 }
 

@@ -36,7 +36,7 @@ enum Shape {
 }
 
 impl<'a> Lower<'a> {
-    fn keys(&self) -> Keys<'_> {
+    pub(super) fn keys(&self) -> Keys<'_> {
         Keys {
             pkg: self.pkg,
             file: self.file,
@@ -66,6 +66,11 @@ impl<'a> Lower<'a> {
             },
             Node::UnaryExpr { op, x, .. } => match op {
                 Tok::And => self.expr_depth(x, d),
+                Tok::Not => match self.expr_depth(x, d) {
+                    Expr::Unknown => Expr::Unknown,
+                    Expr::Bool(b) => Expr::Bool(!b),
+                    v => Expr::Not(Box::new(v)),
+                },
                 Tok::Arrow => {
                     let ch = self.expr_depth(x, d);
                     let t = self.temp();
@@ -250,6 +255,7 @@ impl<'a> Lower<'a> {
         }
         match self.pkg.model.underlying(t) {
             Type::Chan(..) => Expr::Nil,
+            Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
@@ -349,8 +355,10 @@ impl<'a> Lower<'a> {
             return matches!(place, Place::Var(Var::Temp(_)) | Place::Decl(Var::Temp(_)));
         };
         match &self.pkg.model.binding(*b).ty {
-            // Booleans too: following flags would multiply states for little
-            // (the `ok` of a receive is stored by the receive itself).
+            // Booleans too, unless they carry whether a channel is closed
+            // (`stopped = !ok`): following every flag would multiply states
+            // for little.
+            Type::Basic(n) if &**n == "bool" => !self.pkg.interner.tracked_bool(self.pkg, *b),
             Type::Basic(_) => true,
             Type::Named(n) => n.pkg.is_empty() && &*n.name == "error",
             Type::Slice(_) | Type::Map(..) | Type::Array(_) => true,

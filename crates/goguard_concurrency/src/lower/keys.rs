@@ -35,6 +35,16 @@ struct InternerInner {
     next_sym: u32,
     /// Whether a binding is ever written after its declaration.
     written: FxHashMap<BindingId, bool>,
+    /// Whether a binding is a counter (incremented or decremented).
+    counter: FxHashMap<BindingId, bool>,
+    /// Whether a boolean binding carries a receive's `ok`.
+    tracked_bool: FxHashMap<BindingId, bool>,
+    /// Symbols made for one loop only (not a stable expression).
+    fresh: Vec<u32>,
+    /// How many places (loops, capacities) use each symbol.
+    sym_refs: Vec<u32>,
+    /// The value of symbols that are small integer constants.
+    sym_fixed: Vec<Option<u8>>,
 }
 
 impl Interner {
@@ -74,13 +84,22 @@ impl Interner {
             .flatten()
     }
 
+    /// The symbol of a stable expression (one more place uses it). A
+    /// small integer constant has its own value; a larger one is a guess.
     pub(crate) fn sym(&self, key: String) -> SymId {
         let mut i = self.inner.borrow_mut();
         if let Some(&s) = i.syms.get(&key) {
+            i.sym_refs[s.0 as usize] += 1;
             return s;
         }
         let s = SymId(i.next_sym);
         i.next_sym += 1;
+        let fixed = key.parse::<u64>().ok();
+        i.sym_refs.push(1);
+        i.sym_fixed.push(fixed.filter(|&n| (1..=4).contains(&n)).map(|n| n as u8));
+        if fixed.is_some_and(|n| n == 0 || n > 4) {
+            i.fresh.push(s.0);
+        }
         i.syms.insert(key, s);
         s
     }
@@ -90,7 +109,77 @@ impl Interner {
         let mut i = self.inner.borrow_mut();
         let s = SymId(i.next_sym);
         i.next_sym += 1;
+        i.fresh.push(s.0);
+        i.sym_refs.push(1);
+        i.sym_fixed.push(None);
         s
+    }
+
+    /// The value of a symbol that is a small constant.
+    pub(crate) fn fixed(&self, s: u32) -> Option<u8> {
+        self.inner.borrow().sym_fixed.get(s as usize).copied().flatten()
+    }
+
+    /// True when choosing a symbol's value is a guess: no other count
+    /// follows it (it is used in one place only, or is a loop's own count).
+    pub(crate) fn is_guess(&self, s: u32) -> bool {
+        let i = self.inner.borrow();
+        i.fresh.contains(&s) || i.sym_refs.get(s as usize).is_none_or(|&n| n < 2)
+    }
+
+    /// True for a boolean variable assigned from the `ok` of a receive (or
+    /// an expression of one): the model follows its value.
+    pub(crate) fn tracked_bool(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
+        if let Some(&t) = self.inner.borrow().tracked_bool.get(&b) {
+            return t;
+        }
+        let t = is_recv_ok(pkg, b)
+            || pkg.model.uses(b).iter().any(|u| {
+                let ast = pkg.model.files()[u.file].parsed.ast();
+                let Some(p) = pkg.parent(u.file, u.ident) else {
+                    return false;
+                };
+                let Node::AssignStmt { lhs, rhs, .. } = *ast.node(p) else {
+                    return false;
+                };
+                let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+                let Some(i) = lhs.iter().position(|&l| l == u.ident) else {
+                    return false;
+                };
+                let Some(&r) = rhs.get(i) else {
+                    return false;
+                };
+                ast.walk(r).take(64).any(|n| {
+                    matches!(ast.node(n), Node::Ident { .. })
+                        && pkg
+                            .model
+                            .resolve(u.file, n)
+                            .is_some_and(|ob| ob != b && is_recv_ok(pkg, ob))
+                })
+            });
+        self.inner.borrow_mut().tracked_bool.insert(b, t);
+        t
+    }
+
+    /// True when a local binding is incremented or decremented (`n++`,
+    /// `n -= 1`) somewhere.
+    fn counter(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
+        if let Some(&c) = self.inner.borrow().counter.get(&b) {
+            return c;
+        }
+        let c = pkg.model.uses(b).iter().any(|u| {
+            let ast = pkg.model.files()[u.file].parsed.ast();
+            match pkg.parent(u.file, u.ident).map(|p| (p, ast.node(p))) {
+                Some((_, Node::IncDecStmt { .. })) => true,
+                Some((_, &Node::AssignStmt { tok, lhs, .. })) => {
+                    matches!(tok, Tok::AddAssign | Tok::SubAssign)
+                        && ast.list(lhs).contains(&u.ident)
+                }
+                _ => false,
+            }
+        });
+        self.inner.borrow_mut().counter.insert(b, c);
+        c
     }
 
     /// True when a local binding is assigned somewhere after its declaration
@@ -140,6 +229,31 @@ fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
     }
 }
 
+/// True for a variable declared as the `ok` of a receive (`v, ok := <-ch`,
+/// also in a select case).
+fn is_recv_ok(pkg: &Pkg<'_>, b: BindingId) -> bool {
+    let Some((file, decl)) = pkg.model.binding(b).decl else {
+        return false;
+    };
+    let ast = pkg.model.files()[file].parsed.ast();
+    let Some(p) = pkg.parent(file, decl) else {
+        return false;
+    };
+    let Node::AssignStmt { lhs, rhs, .. } = *ast.node(p) else {
+        return false;
+    };
+    let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+    lhs.get(1) == Some(&decl)
+        && rhs.len() == 1
+        && matches!(
+            ast.node(rhs[0]),
+            Node::UnaryExpr {
+                op: Tok::Arrow,
+                ..
+            }
+        )
+}
+
 /// A condition and the operands of its `&&`, `||` and `!`.
 fn condition_parts(ast: &goguard_syntax::Ast, c: NodeId) -> Vec<NodeId> {
     let mut out = Vec::new();
@@ -175,6 +289,18 @@ impl Keys<'_> {
         let mut out = String::new();
         let mut bindings = Vec::new();
         self.build(e, &mut out, &mut bindings, 0).then_some(out)
+    }
+
+    /// True when a condition mentions a local counter variable.
+    pub(crate) fn counts(&self, e: NodeId) -> bool {
+        let model = self.pkg.model;
+        let ast = model.files()[self.file].parsed.ast();
+        ast.walk(e).take(256).any(|n| {
+            matches!(ast.node(n), Node::Ident { .. })
+                && model.resolve(self.file, n).is_some_and(|b| {
+                    model.binding(b).scope.is_some() && self.pkg.interner.counter(self.pkg, b)
+                })
+        })
     }
 
     /// The predicate of a stable condition.
@@ -227,6 +353,33 @@ impl Keys<'_> {
         n
     }
 
+    /// The expression a variable is declared with (`x := e`, `var x = e`),
+    /// in this file.
+    fn initializer(&self, b: BindingId) -> Option<NodeId> {
+        let (file, decl) = self.pkg.model.binding(b).decl?;
+        if file != self.file {
+            return None;
+        }
+        let ast = self.pkg.model.files()[file].parsed.ast();
+        let parent = self.pkg.parent(file, decl)?;
+        let (names, values) = match *ast.node(parent) {
+            Node::AssignStmt {
+                lhs,
+                tok: Tok::Define,
+                rhs,
+                ..
+            } => (lhs, rhs),
+            Node::ValueSpec { names, values, .. } => (names, values),
+            _ => return None,
+        };
+        let (names, values) = (ast.list(names), ast.list(values));
+        if names.len() != values.len() {
+            return None;
+        }
+        let i = names.iter().position(|&n| n == decl)?;
+        Some(values[i])
+    }
+
     /// The function declaring a local binding, when the declaration runs
     /// once per run of it (not in a loop).
     fn owner(&self, b: BindingId) -> Option<NodeId> {
@@ -267,6 +420,16 @@ impl Keys<'_> {
                         // Package-level variables may change at any time.
                         if binding.scope.is_none() || self.pkg.interner.written(self.pkg, b) {
                             return false;
+                        }
+                        // `n := len(items)`: n stands for its value.
+                        if let Some(init) = self.initializer(b) {
+                            let mark = out.len();
+                            let marks = bs.len();
+                            if self.build(init, out, bs, depth + 1) {
+                                return true;
+                            }
+                            out.truncate(mark);
+                            bs.truncate(marks);
                         }
                         out.push_str(&format!("b{}", b.0));
                         bs.push(b);

@@ -340,10 +340,12 @@ impl<'a> Lower<'a> {
                     self.stmt(i);
                 }
                 let c = self.cond(cond);
+                let counting = self.keys().counts(cond);
                 let pc = self.emit(Op::Branch {
                     cond: c,
                     then: PENDING,
                     els: PENDING,
+                    counting,
                 });
                 self.open = vec![Slot { pc, index: 0 }];
                 self.stmt(body);
@@ -455,11 +457,13 @@ impl<'a> Lower<'a> {
                 done: PENDING,
             })),
             (None, Some(c)) => {
+                let counting = self.keys().counts(c);
                 let c = self.cond(c);
                 Some(self.emit(Op::Branch {
                     cond: c,
                     then: PENDING,
                     els: PENDING,
+                    counting,
                 }))
             }
             (None, None) => None,
@@ -596,10 +600,12 @@ impl<'a> Lower<'a> {
                         Some(prev) => Cond::Or(Box::new(prev), Box::new(ce)),
                     });
                 }
+                let counting = list.iter().any(|&e| self.keys().counts(e));
                 let pc = self.emit(Op::Branch {
                     cond: c.unwrap_or(Cond::Nondet),
                     then: PENDING,
                     els: PENDING,
+                    counting,
                 });
                 entries[i].push(Slot { pc, index: 0 });
                 self.open = vec![Slot { pc, index: 1 }];

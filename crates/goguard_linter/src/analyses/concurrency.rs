@@ -41,15 +41,35 @@ pub fn findings_here<'m>(
         .collect()
 }
 
-/// The span of a location in any file of the package.
+/// Where a location points: its node, or for a function body (where a
+/// goroutine ends by falling off it) the closing brace.
+fn point(cx: &Context<'_>, loc: Loc) -> (u32, u32) {
+    let f = &cx.model().files()[loc.file()];
+    let ast = f.parsed.ast();
+    match *ast.node(loc.node) {
+        Node::BlockStmt { rbrace, .. } if rbrace != goguard_syntax::NO_POS => {
+            (rbrace, rbrace.saturating_add(1))
+        }
+        _ => (ast.pos(loc.node), ast.end(loc.node)),
+    }
+}
+
+/// The span of a location in any file of the package (a function body:
+/// its closing brace).
 pub fn span_of(cx: &Context<'_>, loc: Loc) -> Span {
-    cx.span_in(loc.file(), loc.node)
+    let (start, end) = point(cx, loc);
+    if loc.file() == cx.file() {
+        return cx.span_between(start, end);
+    }
+    let whole = cx.span_in(loc.file(), loc.node);
+    let len = cx.model().files()[loc.file()].source.len();
+    Span::new(whole.file, (start as usize).min(len)..(end as usize).min(len))
 }
 
 /// "line 42", or "other.go:42" for another file of the package.
 pub fn line_of(cx: &Context<'_>, loc: Loc) -> String {
     let f = &cx.model().files()[loc.file()];
-    let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(loc.node));
+    let (line, _) = f.parsed.lines().line_col(point(cx, loc).0);
     if loc.file() == cx.file() {
         format!("line {line}")
     } else {
