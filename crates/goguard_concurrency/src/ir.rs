@@ -283,9 +283,11 @@ pub enum Op {
         cond: Cond,
         then: Pc,
         els: Pc,
-        /// The condition tests a counter (a variable incremented or
-        /// decremented somewhere): deciding it either way guesses how many
-        /// times a loop runs, which no other loop's count follows.
+        /// Deciding the condition either way is a guess the model should not
+        /// build a finding on: it tests a counter (a variable incremented or
+        /// decremented somewhere), so it guesses how many times a loop runs;
+        /// or it leaves a loop on a test of data (not an error) the model
+        /// does not follow, so it guesses the protocol.
         counting: bool,
     },
     /// Any of the targets (switch cases the model cannot tell apart).

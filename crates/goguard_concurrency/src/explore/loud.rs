@@ -830,6 +830,19 @@ impl Machine<'_> {
                     st.procs[p as usize].status = Status::CondWaiting;
                     mv.push(st, &[p], ev(EventKind::Waited), None);
                 }
+                // The condition the wait loop tests is data the model does
+                // not follow: another goroutine may change it and signal in
+                // code the model cannot see. Waking is always possible, as
+                // a guess.
+                Status::CondWaiting => {
+                    let mut st = s.clone();
+                    st.procs[p as usize].status = Status::CondWoken;
+                    if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
+                        cm.waiting &= !(1 << p);
+                    }
+                    st.guessed = true;
+                    mv.push(st, &[p], Vec::new(), None);
+                }
                 Status::CondWoken => {
                     let free = match st_mutex(s, &c.locker) {
                         Some((w, r, esc)) => esc || (w.is_none() && r == 0),
@@ -847,7 +860,7 @@ impl Machine<'_> {
                         mv.push(st, &[p], ev(EventKind::Locked), None);
                     }
                 }
-                _ => {}
+                Status::Done => {}
             },
             (SyncOp::CondSignal | SyncOp::CondBroadcast, Some(Obj::Cond(c))) if !c.escaped => {
                 let waiting: Vec<ProcId> = (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();

@@ -291,6 +291,32 @@ impl Keys<'_> {
         self.build(e, &mut out, &mut bindings, 0).then_some(out)
     }
 
+    /// True when a condition tests an error: compares an `error` (or a
+    /// variable named like one) with nil, or calls errors.Is/As.
+    pub(crate) fn checks_error(&self, e: NodeId) -> bool {
+        let model = self.pkg.model;
+        let f = &model.files()[self.file];
+        let ast = f.parsed.ast();
+        ast.walk(e).take(256).any(|n| match *ast.node(n) {
+            Node::BinaryExpr { x, op, y, .. } if matches!(op, Tok::Eql | Tok::Neq) => {
+                // `err != nil`, `err == io.EOF`: either side an error.
+                let errorish = |z: NodeId| {
+                    model.type_of(self.file, z).is_named("", "error") || {
+                        let text = ast.text(z, f.source).to_ascii_lowercase();
+                        let last = text.rsplit('.').next().unwrap_or("");
+                        last.ends_with("err") || last.ends_with("error")
+                    }
+                };
+                errorish(x) || errorish(y)
+            }
+            Node::CallExpr { .. } => {
+                let c = model.callee(self.file, n);
+                c.is_func("errors", "Is") || c.is_func("errors", "As")
+            }
+            _ => false,
+        })
+    }
+
     /// True when a condition mentions a local counter variable.
     pub(crate) fn counts(&self, e: NodeId) -> bool {
         let model = self.pkg.model;

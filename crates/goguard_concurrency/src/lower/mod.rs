@@ -340,7 +340,10 @@ impl<'a> Lower<'a> {
                     self.stmt(i);
                 }
                 let c = self.cond(cond);
-                let counting = self.keys().counts(cond);
+                let counting = self.keys().counts(cond)
+                    || (self.in_loop()
+                        && (self.leaves(body) || else_.is_some_and(|e| self.leaves(e)))
+                        && !self.keys().checks_error(cond));
                 let pc = self.emit(Op::Branch {
                     cond: c,
                     then: PENDING,
@@ -414,6 +417,37 @@ impl<'a> Lower<'a> {
                 self.open.clear();
             }
         }
+    }
+
+    /// True inside a loop of this function.
+    fn in_loop(&self) -> bool {
+        self.jumps.iter().any(|j| j.is_loop)
+    }
+
+    /// True when a statement (an `if` body) ends by leaving the function or
+    /// the loop: a return, a break, a panic or a call that never returns as
+    /// its last statement.
+    fn leaves(&self, s: NodeId) -> bool {
+        let mut s = s;
+        for _ in 0..32 {
+            match *self.ast.node(s) {
+                Node::BlockStmt { list, .. } => match self.list(list).last() {
+                    Some(&last) => s = last,
+                    None => return false,
+                },
+                Node::ReturnStmt { .. } => return true,
+                Node::BranchStmt { tok, .. } => return tok == Tok::Break || tok == Tok::Goto,
+                Node::ExprStmt { x } => {
+                    let x = self.unparen(x);
+                    return matches!(self.ast.node(x), Node::CallExpr { .. }) && {
+                        let c = self.pkg.model.callee(self.file, x);
+                        c.is_builtin("panic") || self.pkg.model.never_returns(&c)
+                    };
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     fn push_jumps(&mut self, label: Option<&'a str>, is_loop: bool) {
