@@ -50,6 +50,8 @@ pub struct Step {
     pub proc: u8,
     pub kind: StepKind,
     pub at: Loc,
+    /// The followed channel the step is about (its `make`), if any.
+    pub chan: Option<Loc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

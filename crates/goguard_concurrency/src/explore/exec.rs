@@ -58,6 +58,8 @@ pub(crate) struct Event {
     pub proc: ProcId,
     pub kind: EventKind,
     pub at: Loc,
+    /// The followed channel it is about (its `make`), if any.
+    pub chan: Option<Loc>,
 }
 
 /// A misuse that panics at run time, found on some path.
@@ -155,7 +157,7 @@ impl Machine<'_> {
     /// Runs process `p` through quiet steps until each of its paths reaches
     /// a loud step, ends, or forks too often; then does the same for any
     /// goroutine started on the way. Returns the resulting states.
-    pub(crate) fn settle(&self, s: State, p: ProcId, events: &mut Vec<Event>) -> Vec<State> {
+    pub(crate) fn settle(&self, s: State, p: ProcId) -> Vec<State> {
         let mut out = Vec::new();
         let mut work = vec![s];
         let mut seen = rustc_hash::FxHashSet::default();
@@ -171,7 +173,7 @@ impl Machine<'_> {
                     out.push(s);
                     break;
                 }
-                match self.quiet_step(&mut s, p, events) {
+                match self.quiet_step(&mut s, p) {
                     Local::Continue => {}
                     Local::Stop => {
                         out.push(s);
@@ -205,7 +207,7 @@ impl Machine<'_> {
         let mut settled = Vec::new();
         let mut ends = rustc_hash::FxHashSet::default();
         for s in out {
-            for mut st in self.settle_fresh(s, events) {
+            for mut st in self.settle_fresh(s) {
                 // Paths that end in the same state are one successor.
                 self.forget_dead(&mut st);
                 st.canonicalize();
@@ -228,7 +230,7 @@ impl Machine<'_> {
     }
 
     /// Settles every goroutine started but not run yet.
-    fn settle_fresh(&self, s: State, events: &mut Vec<Event>) -> Vec<State> {
+    fn settle_fresh(&self, s: State) -> Vec<State> {
         let fresh = s.procs.iter().position(|pr| pr.fresh);
         match fresh {
             None => vec![s],
@@ -236,8 +238,8 @@ impl Machine<'_> {
                 let mut s = s;
                 s.procs[q].fresh = false;
                 let mut out = Vec::new();
-                for st in self.settle(s, q as ProcId, events) {
-                    out.extend(self.settle_fresh(st, events));
+                for st in self.settle(s, q as ProcId) {
+                    out.extend(self.settle_fresh(st));
                 }
                 out
             }
@@ -284,7 +286,7 @@ impl Machine<'_> {
         }
     }
 
-    fn quiet_step(&self, s: &mut State, p: ProcId, events: &mut Vec<Event>) -> Local {
+    fn quiet_step(&self, s: &mut State, p: ProcId) -> Local {
         if s.crashed || s.truncated {
             return Local::Stop;
         }
@@ -299,7 +301,7 @@ impl Machine<'_> {
                     s.truncated = true;
                     return Local::Stop;
                 };
-                match self.quiet_op(s, p, &body, op, events) {
+                match self.quiet_op(s, p, &body, op) {
                     Ok(l) => l,
                     Err(need) => self.fork_need(s, need),
                 }
@@ -496,7 +498,6 @@ impl Machine<'_> {
         args: Vec<Value>,
         at: Loc,
         group: Value,
-        events: &mut Vec<Event>,
         parent: ProcId,
     ) -> Result<(), Need> {
         let Callee::Body { func, env } = callee else {
@@ -537,18 +538,20 @@ impl Machine<'_> {
             if !matches!(group, Value::Ref(_)) {
                 proc.status = Status::Done;
             }
-            events.push(Event {
+            s.trail.push(Event {
                 proc: parent,
                 kind: EventKind::Spawn(q),
                 at,
+                chan: None,
             });
             return Ok(());
         }
         self.enter(s, q, func, env, args, true)?;
-        events.push(Event {
+        s.trail.push(Event {
             proc: parent,
             kind: EventKind::Spawn(q),
             at,
+            chan: None,
         });
         Ok(())
     }
@@ -560,7 +563,6 @@ impl Machine<'_> {
         p: ProcId,
         body: &Rc<Body>,
         op: &Op,
-        events: &mut Vec<Event>,
     ) -> Result<Local, Need> {
         let at = self.at(s, p);
         let file = at.file;
@@ -654,7 +656,6 @@ impl Machine<'_> {
                     args,
                     at_of(file, call.at),
                     Value::Unknown,
-                    events,
                     p,
                 )?;
                 self.set_pc(s, p, *next);
@@ -719,20 +720,22 @@ impl Machine<'_> {
                         }
                     }
                     self.set_pc(&mut st, p, c.body);
-                    events.push(Event {
+                    st.trail.push(Event {
                         proc: p,
                         kind: EventKind::Case,
                         at: at_of(file, c.at),
+                        chan: None,
                     });
                     states.push(st);
                 }
                 if let Some(d) = default {
                     let mut st = s.clone();
                     self.set_pc(&mut st, p, *d);
-                    events.push(Event {
+                    st.trail.push(Event {
                         proc: p,
                         kind: EventKind::Default,
                         at: at_of(file, *sel),
+                        chan: None,
                     });
                     states.push(st);
                 }
@@ -839,7 +842,7 @@ impl Machine<'_> {
                 let fv = s.eval(at, f)?;
                 let mut args = Vec::new();
                 let callee = self.callee_of_value(s, &fv, &mut args);
-                self.spawn(s, callee, args, at_of(file, *node), Value::Unknown, events, p)?;
+                self.spawn(s, callee, args, at_of(file, *node), Value::Unknown, p)?;
                 self.set_pc(s, p, *next);
             }
             Op::Escape { value, next } => {
@@ -860,10 +863,11 @@ impl Machine<'_> {
                     }
                 }
                 if bottom {
-                    events.push(Event {
+                    s.trail.push(Event {
                         proc: p,
                         kind: EventKind::End,
                         at: at_of(file, *node),
+                        chan: None,
                     });
                 }
                 let f = s.procs[p as usize].frames.last_mut().expect("frame");

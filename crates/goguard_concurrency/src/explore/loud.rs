@@ -38,9 +38,11 @@ struct Moves<'m> {
 impl Moves<'_> {
     /// Adds the successors of `s` where processes `ps` took loud steps:
     /// each runs on to its next loud step.
-    fn push(&mut self, s: State, ps: &[ProcId], mut events: Vec<Event>, misuse: Option<Misuse>) {
+    fn push(&mut self, mut s: State, ps: &[ProcId], events: Vec<Event>, misuse: Option<Misuse>) {
         let movers = ps.iter().fold(0u32, |m, &p| m | 1 << p);
+        s.trail = events;
         if s.crashed || s.truncated || misuse.is_some() {
+            let events = std::mem::take(&mut s.trail);
             self.out.push(Move {
                 state: s,
                 movers,
@@ -53,15 +55,16 @@ impl Moves<'_> {
         for &p in ps {
             let mut next = Vec::new();
             for st in states {
-                next.extend(self.m.settle(st, p, &mut events));
+                next.extend(self.m.settle(st, p));
             }
             states = next;
         }
-        for st in states {
+        for mut st in states {
+            let events = std::mem::take(&mut st.trail);
             self.out.push(Move {
                 state: st,
                 movers,
-                events: events.clone(),
+                events,
                 misuse: None,
             });
         }
@@ -356,6 +359,7 @@ impl Machine<'_> {
                                 proc: p,
                                 kind: EventKind::Default,
                                 at: self.loc(&s, p, *sel),
+                                chan: None,
                             }];
                             mv.push(st, &[p], ev, None);
                         }
@@ -476,7 +480,11 @@ impl Machine<'_> {
         case: bool,
         mv: &mut Moves<'_>,
     ) {
-        let ev = |kind| Event { proc: p, kind, at: loc };
+        let chan = match s.obj(c) {
+            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
+            _ => None,
+        };
+        let ev = |kind| Event { proc: p, kind, at: loc, chan };
         let sent_kind = if case { EventKind::Case } else { EventKind::Sent };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
@@ -534,6 +542,7 @@ impl Machine<'_> {
                                     EventKind::Received
                                 },
                                 at: o.at,
+                                chan,
                             },
                         ];
                         mv.push(st, &[p, q], events, None);
@@ -571,7 +580,11 @@ impl Machine<'_> {
         mv: &mut Moves<'_>,
     ) -> Result<(), Need> {
         let at = self.at_p(s, p);
-        let ev = |kind| Event { proc: p, kind, at: loc };
+        let chan = match s.obj(c) {
+            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
+            _ => None,
+        };
+        let ev = |kind| Event { proc: p, kind, at: loc, chan };
         let kind = if case { EventKind::Case } else { EventKind::Received };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
@@ -618,10 +631,15 @@ impl Machine<'_> {
     }
 
     fn close(&self, s: &mut State, p: ProcId, c: &Value, loc: Loc, cont: Cont, mv: &mut Moves<'_>) {
+        let chan = match s.obj(c) {
+            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
+            _ => None,
+        };
         let ev = vec![Event {
             proc: p,
             kind: EventKind::Closed,
             at: loc,
+            chan,
         }];
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
@@ -671,6 +689,7 @@ impl Machine<'_> {
             proc: p,
             kind: EventKind::Closed,
             at: loc,
+            chan: None,
         }];
         mv.push(st, &[p], ev, None);
     }
@@ -710,12 +729,13 @@ impl Machine<'_> {
         self.wg_add(&mut st, g, 1, None);
         let mut args = Vec::new();
         let callee = self.callee_of_value(&st, f, &mut args);
-        let mut events = Vec::new();
-        self.spawn(&mut st, callee, args, loc, g.clone(), &mut events, p)?;
+        self.spawn(&mut st, callee, args, loc, g.clone(), p)?;
+        let mut events = std::mem::take(&mut st.trail);
         events.push(Event {
             proc: p,
             kind: EventKind::WgAdd,
             at: loc,
+            chan: None,
         });
         self.cont(&mut st, p, cont);
         mv.push(st, &[p], events, None);
@@ -735,7 +755,7 @@ impl Machine<'_> {
         status: Status,
         mv: &mut Moves<'_>,
     ) -> Result<(), Need> {
-        let ev = |kind| vec![Event { proc: p, kind, at: loc }];
+        let ev = |kind| vec![Event { proc: p, kind, at: loc, chan: None, }];
         let obj = s.obj(t).cloned();
         match (op, obj) {
             (SyncOp::Lock, Some(Obj::Mutex(m))) if !m.escaped => {

@@ -78,8 +78,8 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
     let mut misuses: Vec<(u32, Vec<Event>, Misuse)> = Vec::new();
     let mut gave_up = false;
 
-    let mut events = Vec::new();
-    for mut s in machine.settle(start, 0, &mut events) {
+    for mut s in machine.settle(start, 0) {
+        let events = std::mem::take(&mut s.trail);
         machine.forget_dead(&mut s);
         s.canonicalize();
         let h = s.fingerprint();
@@ -90,7 +90,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
         seen.insert(h, id);
         nodes.push(Node {
             parent: None,
-            events: events.clone(),
+            events,
         });
         queue.push_back((id, s));
     }
@@ -166,6 +166,9 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                 None => {
                     let t = nodes.len() as u32;
                     seen.insert(h, t);
+                    if std::env::var_os("GOGUARD_MODEL_TRACE").is_some() {
+                        eprintln!("  node {t} from {id}: events {:?}", mv.events.iter().map(|e| (e.proc, e.kind)).collect::<Vec<_>>());
+                    }
                     nodes.push(Node {
                         parent: Some(id),
                         events: mv.events.clone(),
@@ -300,6 +303,7 @@ fn witness(nodes: &[Node], state: u32) -> Vec<WStep> {
                 proc: e.proc,
                 kind: step_kind(e.kind),
                 at: e.at,
+                chan: e.chan,
             });
         }
     }

@@ -202,6 +202,9 @@ pub(crate) struct State {
     /// either way, a loop over an unknown collection): what the model finds
     /// here may come from counts that really agree, so it is not reported.
     pub guessed: bool,
+    /// What happened on the way to this state since the last explored
+    /// state (for witnesses; not part of the state's identity).
+    pub trail: Vec<crate::explore::exec::Event>,
 }
 
 impl Hash for State {

@@ -179,12 +179,19 @@ pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
     if let Some(s) = f.spawn {
         related.push((go_span(cx, s), "goroutine started here".to_string()));
     }
-    // The other party: the explored function when a goroutine is stuck,
-    // else the first goroutine that ended.
-    let other = f
-        .others
-        .iter()
-        .find(|o| o.proc == 0)
+    // The other party: the goroutine that last used the same channel,
+    // else the explored function when a goroutine is stuck, else the first
+    // goroutine that ended.
+    let last_user = f.chan.and_then(|c| {
+        f.witness
+            .iter()
+            .rev()
+            .find(|s| s.proc != f.proc && s.chan == Some(c.alloc))
+            .map(|s| s.proc)
+    });
+    let other = last_user
+        .and_then(|p| f.others.iter().find(|o| o.proc == p))
+        .or_else(|| f.others.iter().find(|o| o.proc == 0))
         .or_else(|| f.others.iter().find(|o| o.blocked_at.is_none()))
         .or_else(|| f.others.first());
     let mut clause = String::new();
