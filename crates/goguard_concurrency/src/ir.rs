@@ -118,6 +118,9 @@ pub enum Expr {
     CtxDone(Box<Expr>),
     /// `!x` of a boolean the model follows.
     Not(Box<Expr>),
+    /// A value known not to be nil (`errors.New(...)`): only its
+    /// nil-ness is followed.
+    NonNil,
     /// `context.WithCancel(parent)`: a context whose Done channel is closed
     /// by its cancel function (or by the parent, when the parent can be
     /// done: then the model does not follow it).
@@ -289,6 +292,11 @@ pub enum Op {
         /// or it leaves a loop on a test of data (not an error) the model
         /// does not follow, so it guesses the protocol.
         counting: bool,
+        /// Values whose fields (or methods) the condition reads: when one
+        /// is a struct the model follows, the condition tests its state
+        /// beyond what the model follows, and deciding it either way is a
+        /// guess too.
+        reads: Vec<Expr>,
     },
     /// Any of the targets (switch cases the model cannot tell apart).
     Choose(Vec<Pc>),
@@ -555,7 +563,12 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
         c.results.iter().for_each(|p| place(p, f));
     }
     match op {
-        Op::Branch { cond: c, .. } => cond(c, f),
+        Op::Branch {
+            cond: c, reads, ..
+        } => {
+            cond(c, f);
+            reads.iter().for_each(|r| expr(r, f));
+        }
         Op::Set { place: p, value, .. } => {
             place(p, f);
             expr(value, f);

@@ -182,6 +182,7 @@ impl State {
                 };
                 self.alloc(Obj::Ctx { done })
             }
+            Expr::NonNil => Value::NonNil,
             Expr::Not(x) => match self.eval(at, x)? {
                 Value::Bool(b) => Value::Bool(!b),
                 Value::EnvOk => Value::EnvOk,
@@ -244,10 +245,17 @@ impl State {
         match place {
             Place::Discard => {}
             Place::Escape => self.escape(&v),
-            Place::Var(var) => match self.frame_cell(at, *var) {
-                Some(c) => self.cells[c as usize] = v,
-                None => self.declare(at, *var, v),
-            },
+            Place::Var(var) => {
+                if let Var::Binding(b) = var {
+                    if self.outer.contains(b) {
+                        self.escape(&v);
+                    }
+                }
+                match self.frame_cell(at, *var) {
+                    Some(c) => self.cells[c as usize] = v,
+                    None => self.declare(at, *var, v),
+                }
+            }
             Place::Decl(var) => self.declare(at, *var, v),
             Place::Field(x, f) => {
                 let xv = self.eval(at, x)?;
@@ -311,7 +319,7 @@ impl State {
             },
             Cond::IsNil { expr, pred: p } => match self.eval(at, expr)? {
                 Value::Nil => Ok(true),
-                Value::Ref(_) | Value::Func(_) => Ok(false),
+                Value::Ref(_) | Value::Func(_) | Value::NonNil => Ok(false),
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),

@@ -87,6 +87,8 @@ pub(crate) enum Step {
     Op(Rc<Body>, crate::ir::Pc),
     /// The frame is unwinding: run this deferred call next.
     Defer(DeferVal),
+    /// The top frame has run its defers: it is left next.
+    Unwind,
     /// The goroutine ends; its group must count it done.
     GroupDone,
     Done,
@@ -133,9 +135,10 @@ impl Machine<'_> {
             };
         };
         if f.unwind.is_some() {
-            if let Some(d) = f.defers.last() {
-                return Step::Defer(d.clone());
-            }
+            return match f.defers.last() {
+                Some(d) => Step::Defer(d.clone()),
+                None => Step::Unwind,
+            };
         }
         Step::Op(self.pkg.body(f.func), f.pc)
     }
@@ -250,19 +253,26 @@ impl Machine<'_> {
     fn fork_need(&self, s: &State, need: Need) -> Local {
         match need {
             Need::Sym(id) => {
-                if let Some(v) = self.pkg.interner.fixed(id) {
+                // A small constant is itself; a count no other place shares
+                // is one (any other value would only be a guess about how
+                // it relates to other counts); a shared count is one or two,
+                // the same everywhere it is used.
+                let fixed = self
+                    .pkg
+                    .interner
+                    .fixed(id)
+                    .or_else(|| self.pkg.interner.is_lone(id).then_some(1));
+                if let Some(v) = fixed {
                     let mut st = s.clone();
                     st.set_sym(id, v);
                     return Local::Fork(vec![st]);
                 }
-                let fresh = self.pkg.interner.is_guess(id);
                 Local::Fork(
                     SYM_VALUES
                         .iter()
                         .map(|&v| {
                             let mut st = s.clone();
                             st.set_sym(id, v);
-                            st.guessed |= fresh;
                             st
                         })
                         .collect(),
@@ -292,6 +302,7 @@ impl Machine<'_> {
         }
         match self.step_of(s, p) {
             Step::Done | Step::GroupDone => Local::Stop,
+            Step::Unwind => self.unwind(s, p),
             Step::Defer(d) => self.quiet_defer(s, p, d),
             Step::Op(body, pc) => {
                 if let Some(prof) = &self.profile {
@@ -573,6 +584,7 @@ impl Machine<'_> {
                 then,
                 els,
                 counting,
+                reads,
             } => match s.cond(at, cond, &|p| {
                 self.pkg.interner.pred_owner(crate::ir::PredId(p)) == Some(self.root.node)
             }) {
@@ -582,7 +594,7 @@ impl Machine<'_> {
                     self.set_pc(&mut a, p, *then);
                     let mut b = s.clone();
                     self.set_pc(&mut b, p, *els);
-                    if *counting || need == Need::Guess {
+                    if *counting || need == Need::Guess || self.reads_followed(s, at, reads) {
                         a.guessed = true;
                         b.guessed = true;
                     }
@@ -1071,6 +1083,16 @@ impl Machine<'_> {
                 });
             }
         }
+    }
+
+    /// True when one of the values a condition reads the state of is a
+    /// struct the model follows.
+    fn reads_followed(&self, s: &State, at: At, reads: &[Expr]) -> bool {
+        reads.iter().any(|e| {
+            let mut st = s.clone();
+            let v = st.eval(at, e).unwrap_or(Value::Unknown);
+            matches!(st.obj(&v), Some(Obj::Struct(o)) if !o.escaped)
+        })
     }
 
     /// True when another goroutine is still running.

@@ -239,7 +239,8 @@ impl Machine<'_> {
         let at = self.at_p(&s, p);
         let status = s.procs[p as usize].status;
         match self.step_of(&s, p) {
-            Step::Done => Ok(()),
+            // Quiet steps: never the next step of a settled process.
+            Step::Done | Step::Unwind => Ok(()),
             Step::GroupDone => {
                 let g = s.procs[p as usize].group.clone();
                 let misuse = self.wg_add(&mut s, &g, -1, None);

@@ -52,7 +52,10 @@ struct Candidate {
 
 /// Explores the model of `root`; returns what it found and what it cost.
 pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (Vec<Finding>, ModelStats) {
-    let mut start = State::default();
+    let mut start = State {
+        outer: machine.pkg.body(root).captures.clone(),
+        ..State::default()
+    };
     start.procs.push(Proc {
         frames: vec![Frame {
             func: root,
@@ -135,7 +138,9 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
             );
         }
         for p in 0..s.procs.len() as ProcId {
-            if blocked & (1 << p) != 0 && !s.guessed {
+            // `main` waiting forever is how a program serves forever.
+            let main_waits = p == 0 && machine.root_is_main;
+            if blocked & (1 << p) != 0 && !s.guessed && !main_waits {
                 if let Some(c) = candidate(machine, &s, id, p) {
                     candidates.push(c);
                 }

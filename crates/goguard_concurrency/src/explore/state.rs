@@ -27,6 +27,8 @@ pub(crate) enum Value {
     Int(i64),
     Func(FuncId),
     Ref(HeapId),
+    /// Not nil, nothing more known (an error made by errors.New).
+    NonNil,
     /// The `ok` of a receive from a channel the model does not follow:
     /// whether it is closed depends on code it cannot see, so a branch on
     /// it is a guess.
@@ -205,6 +207,9 @@ pub(crate) struct State {
     /// What happened on the way to this state since the last explored
     /// state (for witnesses; not part of the state's identity).
     pub trail: Vec<crate::explore::exec::Event>,
+    /// Variables of functions enclosing the explored one (it is a function
+    /// literal): stored values escape to code the model does not run.
+    pub outer: std::sync::Arc<[goguard_semantic::model::BindingId]>,
 }
 
 impl Hash for State {
@@ -321,8 +326,16 @@ impl State {
                     stack.push(c.locker.clone());
                 }
                 Obj::Once { .. } => {}
-                Obj::Ctx { done } => stack.push(done.clone()),
-                Obj::Cancel { ctx } => stack.push(ctx.clone()),
+                // Code given a context can wait on it, not cancel it.
+                Obj::Ctx { .. } => {}
+                // Code given a cancel function can cancel: the context's
+                // Done channel may be closed there.
+                Obj::Cancel { ctx } => {
+                    let ctx = ctx.clone();
+                    if let Some(Obj::Ctx { done }) = self.obj(&ctx) {
+                        stack.push(done.clone());
+                    }
+                }
                 Obj::Closure { env, .. } => {
                     let cells: Vec<CellId> = env.iter().map(|&(_, c)| c).collect();
                     for c in cells {

@@ -101,6 +101,8 @@ pub(crate) enum FuncApi {
     Goexit,
     /// signal.Notify(ch, ...): the runtime sends on ch.
     Notify,
+    /// errors.New, fmt.Errorf: an error that is not nil.
+    NewError,
 }
 
 const FUNCS: &[(&str, &str, FuncApi)] = &[
@@ -119,6 +121,8 @@ const FUNCS: &[(&str, &str, FuncApi)] = &[
     ("time", "AfterFunc", FuncApi::AfterFunc),
     ("runtime", "Goexit", FuncApi::Goexit),
     ("os/signal", "Notify", FuncApi::Notify),
+    ("errors", "New", FuncApi::NewError),
+    ("fmt", "Errorf", FuncApi::NewError),
 ];
 
 pub(crate) fn func(callee: &Callee) -> Option<FuncApi> {

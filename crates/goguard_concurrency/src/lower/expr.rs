@@ -146,6 +146,7 @@ impl<'a> Lower<'a> {
                 .index
                 .func(&binding.name)
                 .map_or(Expr::Unknown, Expr::Func),
+            BindingKind::Const => self.keys().const_value(b).map_or(Expr::Unknown, Expr::Int),
             _ => Expr::Unknown,
         }
     }
@@ -193,6 +194,10 @@ impl<'a> Lower<'a> {
         };
         let t = self.type_of(e);
         let elts = self.list(elts);
+        if let Some(k) = api::sync_kind(&t) {
+            // `sync.WaitGroup{}`, `&sync.Mutex{}`.
+            return Expr::NewSync(k, e);
+        }
         let decl = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)).cloned();
         let is_struct = matches!(self.pkg.model.underlying(&t), Type::Struct) || decl.is_some();
         if !is_struct || decl.as_ref().is_some_and(|d| d.fields.is_empty() && !elts.is_empty()) {
@@ -253,8 +258,11 @@ impl<'a> Lower<'a> {
         if let Some(k) = api::sync_kind(t) {
             return Expr::NewSync(k, at);
         }
+        if t.is_named("", "error") {
+            return Expr::Nil;
+        }
         match self.pkg.model.underlying(t) {
-            Type::Chan(..) => Expr::Nil,
+            Type::Chan(..) | Type::Interface | Type::Pointer(_) | Type::Func(_) => Expr::Nil,
             Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
@@ -360,7 +368,9 @@ impl<'a> Lower<'a> {
             // for little.
             Type::Basic(n) if &**n == "bool" => !self.pkg.interner.tracked_bool(self.pkg, *b),
             Type::Basic(_) => true,
-            Type::Named(n) => n.pkg.is_empty() && &*n.name == "error",
+            // Errors are followed: whether a call of the package returned nil
+            // decides which of its caller's paths are taken.
+            Type::Named(_) => false,
             Type::Slice(_) | Type::Map(..) | Type::Array(_) => true,
             _ => false,
         }
@@ -521,10 +531,21 @@ impl<'a> Lower<'a> {
 
     fn capacity(&mut self, n: NodeId) -> Cap {
         let n = self.unparen(n);
-        if let Node::BasicLit { kind: Tok::Int, .. } = *self.ast.node(n) {
-            return match self.text(n).parse::<i64>() {
-                Ok(v) if (0..=MAX_CAP).contains(&v) => Cap::Const(v as u8),
-                _ => Cap::Unknown,
+        let literal = match *self.ast.node(n) {
+            Node::BasicLit { kind: Tok::Int, .. } => self.text(n).parse::<i64>().ok(),
+            Node::Ident { .. } => self
+                .pkg
+                .model
+                .resolve(self.file, n)
+                .filter(|&b| self.pkg.model.binding(b).kind == BindingKind::Const)
+                .and_then(|b| self.keys().const_value(b)),
+            _ => None,
+        };
+        if let Some(v) = literal {
+            return if (0..=MAX_CAP).contains(&v) {
+                Cap::Const(v as u8)
+            } else {
+                Cap::Unknown
             };
         }
         // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
@@ -597,6 +618,10 @@ impl<'a> Lower<'a> {
                 Shape::Value(Expr::Unknown)
             }
             FuncApi::Goexit => Shape::Exit(ExitKind::Goexit),
+            FuncApi::NewError => {
+                self.args(args);
+                Shape::Value(Expr::NonNil)
+            }
             FuncApi::Notify => {
                 let vs = self.args(args);
                 for v in vs {

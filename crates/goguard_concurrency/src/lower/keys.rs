@@ -97,9 +97,6 @@ impl Interner {
         let fixed = key.parse::<u64>().ok();
         i.sym_refs.push(1);
         i.sym_fixed.push(fixed.filter(|&n| (1..=4).contains(&n)).map(|n| n as u8));
-        if fixed.is_some_and(|n| n == 0 || n > 4) {
-            i.fresh.push(s.0);
-        }
         i.syms.insert(key, s);
         s
     }
@@ -120,9 +117,9 @@ impl Interner {
         self.inner.borrow().sym_fixed.get(s as usize).copied().flatten()
     }
 
-    /// True when choosing a symbol's value is a guess: no other count
-    /// follows it (it is used in one place only, or is a loop's own count).
-    pub(crate) fn is_guess(&self, s: u32) -> bool {
+    /// True for a symbol no other count follows: used in one place only,
+    /// or a loop's own count.
+    pub(crate) fn is_lone(&self, s: u32) -> bool {
         let i = self.inner.borrow();
         i.fresh.contains(&s) || i.sym_refs.get(s as usize).is_none_or(|&n| n < 2)
     }
@@ -379,6 +376,58 @@ impl Keys<'_> {
         n
     }
 
+    /// The value of an integer constant declared with a literal (or a
+    /// product, sum or difference of such constants).
+    pub(crate) fn const_value(&self, b: BindingId) -> Option<i64> {
+        let (file, decl) = self.pkg.model.binding(b).decl?;
+        let f = &self.pkg.model.files()[file];
+        let ast = f.parsed.ast();
+        let parent = self.pkg.parent(file, decl)?;
+        let Node::ValueSpec { names, values, .. } = *ast.node(parent) else {
+            return None;
+        };
+        let i = ast.list(names).iter().position(|&n| n == decl)?;
+        let &v = ast.list(values).get(i)?;
+        self.const_expr(file, v, 0)
+    }
+
+    fn const_expr(&self, file: usize, e: NodeId, depth: u32) -> Option<i64> {
+        if depth > 8 {
+            return None;
+        }
+        let f = &self.pkg.model.files()[file];
+        let ast = f.parsed.ast();
+        match *ast.node(e) {
+            Node::BasicLit { kind: Tok::Int, .. } => ast.text(e, f.source).parse().ok(),
+            Node::ParenExpr { x, .. } => self.const_expr(file, x, depth + 1),
+            Node::Ident { .. } => {
+                let b = self.pkg.model.resolve(file, e)?;
+                if self.pkg.model.binding(b).kind != BindingKind::Const {
+                    return None;
+                }
+                let (dfile, decl) = self.pkg.model.binding(b).decl?;
+                let dast = self.pkg.model.files()[dfile].parsed.ast();
+                let parent = self.pkg.parent(dfile, decl)?;
+                let Node::ValueSpec { names, values, .. } = *dast.node(parent) else {
+                    return None;
+                };
+                let i = dast.list(names).iter().position(|&n| n == decl)?;
+                let &v = dast.list(values).get(i)?;
+                self.const_expr(dfile, v, depth + 1)
+            }
+            Node::BinaryExpr { x, op, y, .. } => {
+                let (a, b) = (self.const_expr(file, x, depth + 1)?, self.const_expr(file, y, depth + 1)?);
+                match op {
+                    Tok::Add => a.checked_add(b),
+                    Tok::Sub => a.checked_sub(b),
+                    Tok::Mul => a.checked_mul(b),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The expression a variable is declared with (`x := e`, `var x = e`),
     /// in this file.
     fn initializer(&self, b: BindingId) -> Option<NodeId> {
@@ -461,7 +510,16 @@ impl Keys<'_> {
                         bs.push(b);
                         true
                     }
-                    BindingKind::Const | BindingKind::Builtin => {
+                    BindingKind::Const => {
+                        // A constant stands for its value when it is a
+                        // number written out (`const workers = 3`).
+                        match self.const_value(b) {
+                            Some(v) => out.push_str(&v.to_string()),
+                            None => out.push_str(ast.text(e, f.source)),
+                        }
+                        true
+                    }
+                    BindingKind::Builtin => {
                         out.push_str(ast.text(e, f.source));
                         true
                     }
@@ -486,6 +544,10 @@ impl Keys<'_> {
                 self.build(x, out, bs, depth + 1)
             }
             Node::BinaryExpr { x, op, y, .. } => {
+                if let Some(v) = self.const_expr(self.file, e, 0) {
+                    out.push_str(&v.to_string());
+                    return true;
+                }
                 out.push('(');
                 if !self.build(x, out, bs, depth + 1) {
                     return false;

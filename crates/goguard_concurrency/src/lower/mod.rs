@@ -344,11 +344,13 @@ impl<'a> Lower<'a> {
                     || (self.in_loop()
                         && (self.leaves(body) || else_.is_some_and(|e| self.leaves(e)))
                         && !self.keys().checks_error(cond));
+                let reads = self.reads(cond);
                 let pc = self.emit(Op::Branch {
                     cond: c,
                     then: PENDING,
                     els: PENDING,
                     counting,
+                    reads,
                 });
                 self.open = vec![Slot { pc, index: 0 }];
                 self.stmt(body);
@@ -416,6 +418,54 @@ impl<'a> Lower<'a> {
                 self.unsupported = true;
                 self.open.clear();
             }
+        }
+    }
+
+    /// The values a condition reads fields or methods of: `b` in
+    /// `len(b.backlog) == 0` or `s.isClosed()`, as variable paths.
+    fn reads(&self, cond: NodeId) -> Vec<Expr> {
+        let mut out = Vec::new();
+        for n in self.ast.walk(cond).take(256) {
+            let Node::SelectorExpr { x, .. } = *self.ast.node(n) else {
+                continue;
+            };
+            if let Some(e) = self.path_expr(x, 0) {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// A variable or a field chain as an expression, without evaluating
+    /// anything.
+    fn path_expr(&self, x: NodeId, depth: u32) -> Option<Expr> {
+        if depth > 16 {
+            return None;
+        }
+        match *self.ast.node(x) {
+            Node::ParenExpr { x, .. } | Node::StarExpr { x, .. } => self.path_expr(x, depth + 1),
+            Node::Ident { .. } => {
+                let b = self.pkg.model.resolve(self.file, x)?;
+                let binding = self.pkg.model.binding(b);
+                (binding.scope.is_some()
+                    && matches!(
+                        binding.kind,
+                        goguard_semantic::model::BindingKind::Var
+                            | goguard_semantic::model::BindingKind::Param
+                            | goguard_semantic::model::BindingKind::Receiver
+                    ))
+                .then_some(Expr::Var(Var::Binding(b)))
+            }
+            Node::SelectorExpr { x: inner, sel } => {
+                let base = self.path_expr(inner, depth + 1)?;
+                Some(Expr::Field(
+                    Box::new(base),
+                    self.pkg.interner.field(self.text(sel)),
+                ))
+            }
+            _ => None,
         }
     }
 
@@ -492,12 +542,14 @@ impl<'a> Lower<'a> {
             })),
             (None, Some(c)) => {
                 let counting = self.keys().counts(c);
+                let reads = self.reads(c);
                 let c = self.cond(c);
                 Some(self.emit(Op::Branch {
                     cond: c,
                     then: PENDING,
                     els: PENDING,
                     counting,
+                    reads,
                 }))
             }
             (None, None) => None,
@@ -635,11 +687,13 @@ impl<'a> Lower<'a> {
                     });
                 }
                 let counting = list.iter().any(|&e| self.keys().counts(e));
+                let reads = list.iter().flat_map(|&e| self.reads(e)).collect();
                 let pc = self.emit(Op::Branch {
                     cond: c.unwrap_or(Cond::Nondet),
                     then: PENDING,
                     els: PENDING,
                     counting,
+                    reads,
                 });
                 entries[i].push(Slot { pc, index: 0 });
                 self.open = vec![Slot { pc, index: 1 }];

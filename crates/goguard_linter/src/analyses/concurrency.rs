@@ -189,8 +189,14 @@ pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
             .find(|s| s.proc != f.proc && s.chan == Some(c.alloc))
             .map(|s| s.proc)
     });
+    // The goroutine that started the stuck one.
+    let parent = f.witness.iter().find_map(|s| match s.kind {
+        StepKind::Started(q) if q == f.proc => Some(s.proc),
+        _ => None,
+    });
     let other = last_user
         .and_then(|p| f.others.iter().find(|o| o.proc == p))
+        .or_else(|| parent.and_then(|p| f.others.iter().find(|o| o.proc == p)))
         .or_else(|| f.others.iter().find(|o| o.proc == 0))
         .or_else(|| f.others.iter().find(|o| o.blocked_at.is_none()))
         .or_else(|| f.others.first());
@@ -270,4 +276,44 @@ fn compact(s: &str) -> String {
 pub fn message(subject: &str, rest: &str) -> String {
     let s = subject.strip_prefix("the ").unwrap_or(subject);
     format!("{s} {rest}")
+}
+
+/// Findings grouped by goroutine and channel: the same goroutine stuck on
+/// the same channel at several operations is one problem, reported at its
+/// first operation with the others as related locations.
+pub fn grouped<'m>(findings: Vec<&'m Finding>) -> Vec<(&'m Finding, Vec<&'m Finding>)> {
+    let mut out: Vec<(&'m Finding, Vec<&'m Finding>)> = Vec::new();
+    for f in findings {
+        let key = |g: &Finding| (g.spawn, g.chan.map(|c| c.alloc), g.kind);
+        match out.iter_mut().find(|(first, _)| key(first) == key(f) && f.chan.is_some()) {
+            Some((_, rest)) => rest.push(f),
+            None => out.push((f, Vec::new())),
+        }
+    }
+    out
+}
+
+/// Reports a finding of a blocked operation: message, story, related
+/// locations of the other operations of its group, help.
+pub fn report_blocked(
+    cx: &mut Context<'_>,
+    f: &Finding,
+    rest: &[&Finding],
+    what: &str,
+    help: &str,
+) {
+    let st = story(cx, f);
+    let mut msg = message(&subject(cx, f), what);
+    if !st.clause.is_empty() {
+        msg.push(' ');
+        msg.push_str(&st.clause);
+    }
+    let mut d = cx.diagnostic_at(span_of(cx, f.at), msg).with_help(help);
+    for (span, label) in st.related {
+        d = d.with_related(span, label);
+    }
+    for r in rest {
+        d = d.with_related(span_of(cx, r.at), "it can block forever here too");
+    }
+    cx.report(d);
 }

@@ -4,7 +4,7 @@
 use goguard_concurrency::FindingKind;
 
 use crate::analyses::concurrency::{
-    capacity, chan_name, findings_here, message, story, subject, ConcurrencyModel,
+    capacity, chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
 };
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -90,35 +90,25 @@ declare_rule! {
 impl AbandonedChannelSend {
     fn run(&self, cx: &mut Context<'_>) {
         let model = cx.analysis::<ConcurrencyModel>();
-        for f in findings_here(cx, &model, &[FindingKind::BlockedSend]) {
-            if f.alone {
-                continue;
-            }
-            let st = story(cx, f);
-            let msg = message(
-                &subject(cx, f),
-                &format!(
-                    "blocks forever sending on `{}` ({}){}",
-                    chan_name(cx, f),
-                    capacity(f),
-                    if st.clause.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {}", st.clause)
-                    }
-                ),
+        let found: Vec<_> = findings_here(cx, &model, &[FindingKind::BlockedSend])
+            .into_iter()
+            .filter(|f| !f.alone)
+            .collect();
+        for (f, rest) in grouped(found) {
+            let what = format!(
+                "blocks forever sending on `{}` ({})",
+                chan_name(cx, f),
+                capacity(f)
             );
-            let mut d = cx
-                .diagnostic_at(crate::analyses::concurrency::span_of(cx, f.at), msg)
-                .with_help(
-                    "give the channel room for every value sent on it (`make(chan T, 1)` for \
-                     one result), or send in a `select` that also waits on the cancellation \
-                     the receiver uses",
-                );
-            for (span, label) in st.related {
-                d = d.with_related(span, label);
-            }
-            cx.report(d);
+            report_blocked(
+                cx,
+                f,
+                &rest,
+                &what,
+                "give the channel room for every value sent on it (`make(chan T, 1)` for one \
+                 result), or send in a `select` that also waits on the cancellation the \
+                 receiver uses",
+            );
         }
     }
 }
