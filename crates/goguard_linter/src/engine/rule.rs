@@ -17,6 +17,12 @@ pub enum Domain {
     Sync,
     /// RS: resources (bodies, rows, files, tickers, timers).
     Resource,
+    /// ER: errors whose loss loses data.
+    Error,
+    /// HT: HTTP handlers and routes.
+    Http,
+    /// MM: memory and the garbage collector.
+    Memory,
 }
 
 impl Domain {
@@ -27,6 +33,9 @@ impl Domain {
             Domain::Context => "context",
             Domain::Sync => "sync",
             Domain::Resource => "resource",
+            Domain::Error => "error",
+            Domain::Http => "http",
+            Domain::Memory => "memory",
         }
     }
 
@@ -38,6 +47,9 @@ impl Domain {
             Domain::Context => "CX",
             Domain::Sync => "SY",
             Domain::Resource => "RS",
+            Domain::Error => "ER",
+            Domain::Http => "HT",
+            Domain::Memory => "MM",
         }
     }
 }

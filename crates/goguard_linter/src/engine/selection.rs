@@ -13,12 +13,15 @@
 use super::registry::{closest, Entry};
 use super::rule::{Category, Domain, Status};
 
-const DOMAINS: [Domain; 5] = [
+const DOMAINS: [Domain; 8] = [
     Domain::Goroutine,
     Domain::Channel,
     Domain::Context,
     Domain::Sync,
     Domain::Resource,
+    Domain::Error,
+    Domain::Http,
+    Domain::Memory,
 ];
 
 const CATEGORIES: [Category; 5] = [

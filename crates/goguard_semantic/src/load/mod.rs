@@ -468,6 +468,8 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
             (p, "") => p.to_string(),
             (p, r) => format!("{p}/{r}"),
         };
+        // A vendored copy is imported by the path it copies.
+        let import_path = crate::importpath::copied_from(&import_path).to_string();
         for (name, is_external_test, files) in res.packages {
             ws.packages.push(Package {
                 module: module_id(mroot),
