@@ -130,6 +130,38 @@ impl<'a> PackageScope<'a> {
         self.files.get(file)?.cfg(func, source, &no_return)
     }
 
+    /// Runs `f` with a read-only [`Context`](super::Context) over file
+    /// `file`, so that an analysis can ask the syntactic and semantic
+    /// questions rules ask (parents, places, callees, CFGs). Findings
+    /// reported through it are dropped, and it reads no other analysis (that
+    /// panics: the context's pseudo-rule declares none); its main module
+    /// version is the newest known.
+    pub fn with_file<R>(&self, file: FileIdx, f: impl FnOnce(&super::Context<'_>) -> R) -> R {
+        static ANALYSIS: super::RuleMeta = super::RuleMeta {
+            name: "shared-analysis",
+            code: "E000",
+            domain: super::Domain::Resource,
+            category: super::Category::Style,
+            status: super::Status::Preview,
+            go_below: None,
+            in_tests: true,
+            doc: "",
+            options: &[],
+            requires: &[],
+        };
+        let package = PackageFacts::new(*self);
+        let scope = super::context::FileScope {
+            model: self.model,
+            file,
+            facts: &self.files[file],
+            package: &package,
+            file_id: self.file_ids[file],
+            main_module_go: goguard_semantic::load::version::NEWEST_KNOWN,
+        };
+        let cx = super::Context::new(scope, &ANALYSIS, &[]);
+        f(&cx)
+    }
+
     /// The span of a node of file `file`.
     pub fn span(&self, file: FileIdx, node: NodeId) -> Span {
         let f = &self.model.files()[file];

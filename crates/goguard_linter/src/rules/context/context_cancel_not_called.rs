@@ -81,8 +81,13 @@ declare_rule! {
     /// - Passing the function to any call counts as a hand-off, whatever the
     ///   callee does with it.
     /// - Going round a loop back to the call while the previous value is
-    ///   still held is reported as a leak of that value; the path is not
-    ///   followed further.
+    ///   still held is reported as a leak of that value, and so is
+    ///   overwriting the variable (`ctx, cancel = context.WithTimeout(...)`
+    ///   again); the path is not followed further.
+    /// - Storing the function in a field of an object made in the function
+    ///   (`s.cancel = cancel`, `&server{cancel: cancel}`) or appending it to
+    ///   a local slice hands it off only where that object escapes (returned,
+    ///   passed, stored, given to a method or a closure).
     /// - Panics and calls that never return (`os.Exit`, `log.Fatal`) are not
     ///   paths that need the cancel.
     pub struct ContextCancelNotCalled {
@@ -187,6 +192,9 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
             LeakExit::LoopBack(_) => format!(
                 "call {call_text} before each iteration ends, `continue` included (a `defer` in a loop waits for the function to return)"
             ),
+            LeakExit::Overwritten(_) => {
+                format!("call {call_text} before {name} is given another function")
+            }
             _ => format!(
                 "call {name} on every path, usually with `defer {call_text}` right after the call"
             ),

@@ -242,6 +242,8 @@ fn check_unreferenced(
         stop: &|_| false,
         prune: &prune,
         kill_facts: &|_| false,
+        overwrite: &|_| false,
+        holds: &|_| false,
         loop_back_leaks: false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
@@ -257,7 +259,7 @@ fn unstoppable(cx: &Context<'_>, call: NodeId, kind: Kind, exit: LeakExit) -> Di
     };
     let label = match exit {
         LeakExit::Return(_) => "returns here, leaving the ticker running",
-        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
             "the function ends here, leaving the ticker running"
         }
     };

@@ -218,13 +218,15 @@ fn check_call(
         stop: &stop,
         prune: &prune,
         kill_facts: &|_| false,
+        overwrite: &|_| false,
+        holds: &|_| false,
         loop_back_leaks: false,
     };
     let exit = leak_path(cx, func, cfg, stmt, &search)?;
     let shown = cx.text(receiver);
     let label = match exit {
         LeakExit::Return(_) => format!("returns here with {shown} still locked"),
-        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
             format!("the function ends here with {shown} still locked")
         }
     };
