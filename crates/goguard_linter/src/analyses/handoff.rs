@@ -238,7 +238,8 @@ fn use_only_reads(cx: &Context<'_>, ident: NodeId, known: &ParamSummaries) -> bo
             _ => break,
         }
     }
-    let copied_scalar = || e != outer_paren(cx, ident) && is_scalar(&cx.model().type_of(cx.file(), e));
+    let copied_scalar =
+        || e != outer_paren(cx, ident) && is_scalar(&cx.model().type_of(cx.file(), e));
     match place_of(cx, e) {
         Place::Read => !matches!(
             cx.parent(e).map(|p| cx.node(p)),

@@ -1,5 +1,6 @@
 //! Derived analyses shared by two or more rules.
 
+pub mod closers;
 pub mod concurrency;
 pub mod expr;
 pub mod flow;

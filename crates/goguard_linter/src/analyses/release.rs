@@ -25,9 +25,7 @@ use goguard_syntax::{Node, NodeId, Tok};
 
 use crate::engine::Context;
 
-use super::expr::{
-    closure_between, is_immediately_called, outer_paren, place_of, unparen, Place,
-};
+use super::expr::{closure_between, is_immediately_called, outer_paren, place_of, unparen, Place};
 use super::flow::{anchor, branch_says_non_nil, leak_path, LeakExit, NilTest, Search};
 
 /// What one use of the tracked variable does to its value.
@@ -207,7 +205,8 @@ fn path_ends(
         }
         if role == UseRole::Escape && !in_closure {
             if let Some(holder) = holder_of(cx, ob.func, u.ident) {
-                ends.stops.extend(holder_ends(cx, ob, cfg, &holder, at, classify)?);
+                ends.stops
+                    .extend(holder_ends(cx, ob, cfg, &holder, at, classify)?);
                 ends.holds.insert(at);
                 continue;
             }
@@ -365,7 +364,10 @@ fn declared_fresh(cx: &Context<'_>, binding: BindingId) -> bool {
         _ => return false,
     };
     let mut v = unparen(cx, value);
-    if let Node::UnaryExpr { op: Tok::And, x, .. } = *cx.node(v) {
+    if let Node::UnaryExpr {
+        op: Tok::And, x, ..
+    } = *cx.node(v)
+    {
         v = unparen(cx, x);
     }
     match cx.node(v) {
@@ -467,7 +469,10 @@ fn holder_use(
                 Some(Node::AssignStmt { rhs, .. }) => {
                     let appended = cx.ast().list(*rhs).iter().any(|&r| {
                         matches!(cx.node(unparen(cx, r)), Node::CallExpr { .. })
-                            && cx.model().callee(cx.file(), unparen(cx, r)).is_builtin("append")
+                            && cx
+                                .model()
+                                .callee(cx.file(), unparen(cx, r))
+                                .is_builtin("append")
                     });
                     if appended {
                         UseRole::Other
@@ -480,7 +485,12 @@ fn holder_use(
         }
         // Compared with nil; an element read (`h[i]`) or a range over the
         // holder may release the elements.
-        Place::Read if !matches!(parent.map(|p| cx.node(p)), Some(Node::IndexExpr { .. } | Node::RangeStmt { .. } | Node::TypeAssertExpr { .. })) => {
+        Place::Read
+            if !matches!(
+                parent.map(|p| cx.node(p)),
+                Some(Node::IndexExpr { .. } | Node::RangeStmt { .. } | Node::TypeAssertExpr { .. })
+            ) =>
+        {
             UseRole::Other
         }
         _ => UseRole::Escape,

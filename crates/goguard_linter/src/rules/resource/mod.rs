@@ -2,13 +2,23 @@
 
 use crate::engine::Rule;
 
+pub mod defer_before_error_check;
 pub mod defer_in_loop;
+pub mod file_not_closed;
 pub mod response_body_not_closed;
+pub mod sql_rows_err_unchecked;
+pub mod sql_rows_not_closed;
+pub mod sql_stmt_not_closed;
 pub mod ticker_not_stopped;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
     &response_body_not_closed::ResponseBodyNotClosed,
+    &sql_rows_not_closed::SqlRowsNotClosed,
+    &sql_rows_err_unchecked::SqlRowsErrUnchecked,
+    &sql_stmt_not_closed::SqlStmtNotClosed,
+    &file_not_closed::FileNotClosed,
     &ticker_not_stopped::TickerNotStopped,
     &defer_in_loop::DeferInLoop,
+    &defer_before_error_check::DeferBeforeErrorCheck,
 ];
