@@ -39,6 +39,8 @@ impl Kind {
     pub fn releasing(self) -> &'static [&'static str] {
         match self {
             Kind::Tx => &["Commit", "Rollback"],
+            // `atomicfile.File.Cancel`, `Release`, `Stop`...
+            Kind::Closer => super::handoff::RELEASING_METHODS,
             _ => &["Close"],
         }
     }
@@ -394,7 +396,9 @@ pub fn acquired(cx: &Context<'_>, call: NodeId) -> Option<Acquired> {
 }
 
 /// A constructor of the module (`NewX`, `OpenX`, ...) returning a value
-/// with a `Close()` method, alone or with an error.
+/// with a `Close()` method and an error. Constructors that cannot fail
+/// mostly build values in memory (writers whose `Close` only finishes
+/// their output), and are left out.
 fn constructed(cx: &Context<'_>, call: NodeId, pkg: &str, name: &str) -> Option<Acquired> {
     if is_standard_package(pkg, cx.model().import_path()) {
         return None;
@@ -411,8 +415,7 @@ fn constructed(cx: &Context<'_>, call: NodeId, pkg: &str, name: &str) -> Option<
         Type::Tuple(items) if items.len() == 2 && items[1].is_named("", "error") => {
             (items[0].clone(), true)
         }
-        Type::Tuple(_) | Type::Unknown => return None,
-        t => (t.clone(), false),
+        _ => return None,
     };
     if !matches!(value.deref(), Type::Named(_)) {
         return None;
@@ -463,6 +466,12 @@ pub fn call_name(cx: &Context<'_>, call: NodeId) -> String {
 /// called releases it (a method value taken hands it off), other methods
 /// read it; passing it follows [`passed_role_in_rule`].
 pub fn classify_closable(cx: &Context<'_>, ident: NodeId, kind: Kind) -> UseRole {
+    // `l.(*net.UnixListener)` is the value under another type.
+    if let Some(assert) = cx.parent(outer_paren(cx, ident)) {
+        if matches!(cx.node(assert), Node::TypeAssertExpr { .. }) {
+            return classify_closable(cx, assert, kind);
+        }
+    }
     match place_of(cx, ident) {
         Place::Selected { sel_expr } => {
             let name = selector(cx, sel_expr).map(|(_, s)| s).unwrap_or("");

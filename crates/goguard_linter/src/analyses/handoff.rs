@@ -35,7 +35,32 @@ pub const RELEASING_METHODS: &[&str] = &[
 ];
 
 /// Standard-library packages whose functions keep what they are given.
-const KEEPING_PACKAGES: &[&str] = &["sync", "sync/atomic", "context", "runtime"];
+const KEEPING_PACKAGES: &[&str] = &[
+    "sync",
+    "sync/atomic",
+    "context",
+    "runtime",
+    "runtime/pprof",
+    "runtime/trace",
+    "log",
+    "log/slog",
+    "expvar",
+];
+
+/// Standard-library functions and methods (package, receiver type or "",
+/// name) that close what they are given or keep it: a request body is
+/// closed by `Do` and `Post`, a listener by `Serve`.
+const TAKING_CALLS: &[(&str, &str, &str)] = &[
+    ("net/http", "", "Post"),
+    ("net/http", "Client", "Post"),
+    ("net/http", "Client", "Do"),
+    ("net/http", "RoundTripper", "RoundTrip"),
+    ("net/http", "Transport", "RoundTrip"),
+    ("net/http", "", "Serve"),
+    ("net/http", "", "ServeTLS"),
+    ("net/http", "Server", "Serve"),
+    ("net/http", "Server", "ServeTLS"),
+];
 
 /// The summaries of the package's functions and methods.
 pub struct ParamHandoffs;
@@ -264,17 +289,30 @@ fn is_scalar(t: &Type) -> bool {
 }
 
 /// What passing a value as the `index`-th argument of `call` does to it:
-/// the standard library (apart from packages that keep what they are given)
-/// and the package's own functions summarized as readers only read it;
-/// anything else may release or keep it.
+/// the standard library (apart from packages and calls that keep or close
+/// what they are given, see [`TAKING_CALLS`]) and the package's own
+/// functions summarized as readers only read it; anything else may release
+/// or keep it. A standard-library call whose result can hold the value
+/// (`bufio.NewReader(f)`, `http.NewRequest(..., body)`) passes it on to
+/// that result: kept when the result is.
 pub fn passed_role(
     cx: &Context<'_>,
     call: NodeId,
     index: usize,
     known: Option<&ParamSummaries>,
 ) -> UseRole {
+    passed_role_depth(cx, call, index, known, 0)
+}
+
+fn passed_role_depth(
+    cx: &Context<'_>,
+    call: NodeId,
+    index: usize,
+    known: Option<&ParamSummaries>,
+    depth: u32,
+) -> UseRole {
     let callee = cx.model().callee(cx.file(), call);
-    let pkg = match &callee {
+    let (pkg, recv, name) = match &callee {
         Callee::Builtin(name) => {
             return if matches!(&**name, "len" | "cap" | "print" | "println") {
                 UseRole::Other
@@ -282,8 +320,8 @@ pub fn passed_role(
                 UseRole::Escape
             };
         }
-        Callee::Func(n) => n.pkg.clone(),
-        Callee::Method { recv, .. } => recv.pkg.clone(),
+        Callee::Func(n) => (n.pkg.clone(), None, n.name.clone()),
+        Callee::Method { recv, name } => (recv.pkg.clone(), Some(recv.name.clone()), name.clone()),
         _ => return UseRole::Escape,
     };
     let own = cx.model().import_path();
@@ -294,10 +332,63 @@ pub fn passed_role(
         };
     }
     let keeps = KEEPING_PACKAGES.contains(&&*pkg) || pkg.starts_with("container/");
-    if is_standard_package(&pkg, own) && !keeps {
-        UseRole::Other
-    } else {
+    let takes = TAKING_CALLS
+        .iter()
+        .any(|(p, t, n)| **p == *pkg && recv.as_deref().unwrap_or("") == *t && **n == *name);
+    if !is_standard_package(&pkg, own) || keeps || takes {
+        return UseRole::Escape;
+    }
+    if result_kept(cx, call, known, depth) {
         UseRole::Escape
+    } else {
+        UseRole::Other
+    }
+}
+
+/// True when passing the `index`-th argument to `call` (a standard-library
+/// call) is a hand-off only because the call's result is kept: the call
+/// itself neither keeps nor closes it.
+pub fn reads_but_for_result(cx: &Context<'_>, call: NodeId, index: usize) -> bool {
+    let _ = index;
+    let (pkg, recv, name) = match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) => (n.pkg, None, n.name),
+        Callee::Method { recv, name } => (recv.pkg, Some(recv.name), name),
+        _ => return false,
+    };
+    let keeps = KEEPING_PACKAGES.contains(&&*pkg) || pkg.starts_with("container/");
+    let takes = TAKING_CALLS
+        .iter()
+        .any(|(p, t, n)| **p == *pkg && recv.as_deref().unwrap_or("") == *t && **n == *name);
+    !keeps && !takes && result_kept(cx, call, None, 0)
+}
+
+/// True when the result of a standard-library call may hold what it was
+/// given and goes somewhere that keeps it: returned, stored, assigned,
+/// passed on to a call that keeps it. A result read on the spot
+/// (`json.NewDecoder(f).Decode(v)`) or of a type that holds nothing (`n,
+/// err := io.Copy(w, f)`) keeps nothing.
+fn result_kept(cx: &Context<'_>, call: NodeId, known: Option<&ParamSummaries>, depth: u32) -> bool {
+    if depth > 4 || !can_hold(&cx.model().type_of(cx.file(), call)) {
+        return false;
+    }
+    match place_of(cx, call) {
+        Place::Selected { .. } | Place::Read | Place::Called { .. } => false,
+        Place::Argument { call: outer, index } => {
+            passed_role_depth(cx, outer, index, known, depth + 1) == UseRole::Escape
+        }
+        _ => true,
+    }
+}
+
+/// Whether a value of this type can refer to another value: not a number,
+/// string, boolean, byte slice or error (results like `(int64, error)`).
+fn can_hold(t: &Type) -> bool {
+    match t {
+        Type::Basic(_) | Type::Nil => false,
+        Type::Named(n) => !n.is("", "error"),
+        Type::Slice(e) | Type::Array(e) => !matches!(&**e, Type::Basic(_)),
+        Type::Tuple(items) => items.iter().any(can_hold),
+        _ => true,
     }
 }
 

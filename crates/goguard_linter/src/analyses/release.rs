@@ -25,7 +25,10 @@ use goguard_syntax::{Node, NodeId, Tok};
 
 use crate::engine::Context;
 
-use super::expr::{closure_between, is_immediately_called, outer_paren, place_of, unparen, Place};
+use super::expr::{
+    closure_between, is_immediately_called, is_standard_package, outer_paren, place_of, unparen,
+    Place,
+};
 use super::flow::{anchor, branch_says_non_nil, leak_path, LeakExit, NilTest, Search};
 
 /// What one use of the tracked variable does to its value.
@@ -227,6 +230,9 @@ struct Holder<'a> {
     binding: BindingId,
     /// The field holding the value, when it is a field (not an element).
     field: Option<&'a str>,
+    /// The holder is the result of a standard-library call given the value
+    /// (`r := bufio.NewReader(f)`): its methods work on it, not on the value.
+    wrapper: bool,
 }
 
 /// The holder `ident`'s value is stored into, when it is a local variable
@@ -250,6 +256,28 @@ fn holder_of<'a>(cx: &Context<'a>, func: NodeId, ident: NodeId) -> Option<Holder
                 Node::IndexExpr { x, .. } => (unparen(cx, x), None, false),
                 _ => return None,
             }
+        }
+        // `r := bufio.NewReader(f)`, `req, err := http.NewRequest(m, u, f)`
+        Node::CallExpr { fun, .. } if wraps(cx, parent, value, fun) => {
+            let (stmt, lhs) = super::release::call_results(cx, parent)?;
+            if !matches!(
+                cx.node(stmt),
+                Node::AssignStmt { .. } | Node::ValueSpec { .. }
+            ) {
+                return None;
+            }
+            let h = unparen(cx, *lhs.first()?);
+            let binding = binding_of(cx, h)?;
+            if cx.model().binding(binding).kind != BindingKind::Var
+                || !is_local_of(cx, binding, func)
+            {
+                return None;
+            }
+            return Some(Holder {
+                binding,
+                field: None,
+                wrapper: true,
+            });
         }
         // `h = append(h, v)`
         Node::CallExpr { fun, args, .. } => {
@@ -291,7 +319,53 @@ fn holder_of<'a>(cx: &Context<'a>, func: NodeId, ident: NodeId) -> Option<Holder
     if !fresh && !declared_fresh(cx, binding) {
         return None;
     }
-    Some(Holder { binding, field })
+    Some(Holder {
+        binding,
+        field,
+        wrapper: false,
+    })
+}
+
+/// True when `call` is a standard-library call that only reads `value`
+/// except through its result, which can hold it (see
+/// [`super::handoff::passed_role`]); function values are left out (the
+/// call may run them).
+fn wraps(cx: &Context<'_>, call: NodeId, value: NodeId, fun: NodeId) -> bool {
+    if matches!(cx.node(unparen(cx, fun)), Node::Ident { .. })
+        && cx.model().callee(cx.file(), call).is_builtin("append")
+    {
+        return false;
+    }
+    let Some(index) = cx
+        .ast()
+        .list(match *cx.node(call) {
+            Node::CallExpr { args, .. } => args,
+            _ => return false,
+        })
+        .iter()
+        .position(|&a| a == value)
+    else {
+        return false;
+    };
+    if matches!(
+        cx.model().type_of(cx.file(), value),
+        goguard_semantic::types::Type::Func(_)
+    ) {
+        return false;
+    }
+    let standard = match cx.model().callee(cx.file(), call) {
+        goguard_semantic::model::Callee::Func(n) => {
+            is_standard_package(&n.pkg, cx.model().import_path())
+        }
+        goguard_semantic::model::Callee::Method { recv, .. } => {
+            is_standard_package(&recv.pkg, cx.model().import_path())
+        }
+        _ => false,
+    };
+    // Standard, and a reader of the value but for its result.
+    standard
+        && super::handoff::passed_role(cx, call, index, None) == UseRole::Escape
+        && super::handoff::reads_but_for_result(cx, call, index)
 }
 
 /// For a composite literal (possibly under `&`) that is the whole right-hand
@@ -432,6 +506,13 @@ fn holder_use(
 ) -> UseRole {
     let value = outer_paren(cx, ident);
     let parent = cx.parent(value);
+    if holder.wrapper {
+        return match place_of(cx, value) {
+            Place::Selected { .. } | Place::Read => UseRole::Other,
+            Place::Argument { call, index } => super::handoff::passed_role(cx, call, index, None),
+            _ => UseRole::Escape,
+        };
+    }
     if let Some(Node::SelectorExpr { sel, .. }) = parent.map(|p| cx.node(p)) {
         let sel_expr = parent.unwrap_or(value);
         let name = cx.text(*sel);

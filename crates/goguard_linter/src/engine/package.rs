@@ -34,6 +34,7 @@ pub struct SourceInput {
     pub source: String,
     /// The file's effective Go language version.
     pub go_version: GoVersion,
+    /// A `_test.go` file, or test code outside one (`[files] test-helpers`).
     pub is_test: bool,
     /// False for a generated file read only so that the names it declares
     /// resolve: no rule runs on it and it has no findings.

@@ -62,7 +62,7 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
                 source: String::from_utf8(bytes)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 go_version: f.go_version,
-                is_test: f.is_test,
+                is_test: f.is_test || settings.is_test_helper(&f.path),
                 report: !f.generated || settings.files.include_generated,
             }),
             Err(e) => {

@@ -63,6 +63,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files and test helpers, where a panic fails
+    ///   one test and where helpers often return a usable value with their
+    ///   error.
     /// - Only a `defer` in the same block as the assignment, with no use of
     ///   the error in between, is reported; a deferred function literal is
     ///   not looked into.
@@ -74,6 +77,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        in_tests: false,
     }
 }
 
