@@ -249,6 +249,7 @@ fn classify_use(cx: &Context<'_>, ident: NodeId) -> UseRole {
             }
             _ => UseRole::Other,
         },
+        Place::Argument { call, index } if dumps_body(cx, call, index) => UseRole::Release,
         Place::Argument { call, index } => passed(cx, call, index),
         Place::AssignedTo { .. } => UseRole::Reassign,
         Place::Read => UseRole::Other,
@@ -269,6 +270,9 @@ fn classify_body(cx: &Context<'_>, body: NodeId) -> UseRole {
             }
         }
         Place::Argument { call, index } if reads_to_eof(cx, call, index) => UseRole::Release,
+        // `io.ReadAll(io.LimitReader(resp.Body, n))`: read to the end of
+        // what is wanted, or to a failure.
+        Place::Argument { call, .. } if wrapped_and_read(cx, call) => UseRole::Release,
         Place::Argument { call, index } => passed(cx, call, index),
         Place::Read => UseRole::Other,
         _ => UseRole::Escape,
@@ -298,6 +302,32 @@ fn reads_to_eof(cx: &Context<'_>, call: NodeId, index: usize) -> bool {
             .any(|&(p, f, i)| n.is(p, f) && i == index),
         _ => false,
     }
+}
+
+/// True for `httputil.DumpResponse(resp, true)`, which reads the body to
+/// its end (and puts a copy in its place).
+fn dumps_body(cx: &Context<'_>, call: NodeId, index: usize) -> bool {
+    index == 0
+        && cx
+            .model()
+            .callee(cx.file(), call)
+            .is_func("net/http/httputil", "DumpResponse")
+        && call_parts(cx, call)
+            .is_some_and(|(_, args)| args.get(1).is_some_and(|&a| cx.text(a) == "true"))
+}
+
+/// True when `call` is a standard-library call whose result is read to its
+/// end on the spot (`io.ReadAll(io.LimitReader(resp.Body, n))`).
+fn wrapped_and_read(cx: &Context<'_>, call: NodeId) -> bool {
+    let standard = match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) => {
+            crate::analyses::expr::is_standard_package(&n.pkg, cx.model().import_path())
+        }
+        _ => false,
+    };
+    standard
+        && matches!(place_of(cx, call), Place::Argument { call: outer, index }
+            if reads_to_eof(cx, outer, index))
 }
 
 /// True for a HEAD request: `http.Head`, `client.Head`, or `Do(req)` with a
