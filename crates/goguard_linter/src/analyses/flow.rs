@@ -77,6 +77,9 @@ pub struct Search<'q> {
     /// Whether coming back to the starting node (round a loop) is a leak:
     /// the value made there replaces the one still held.
     pub loop_back_leaks: bool,
+    /// Exits that are no leak (a return reporting a failure, for a rule
+    /// that only cares about successful returns): the search goes on.
+    pub ignore_exit: &'q dyn Fn(LeakExit) -> bool,
 }
 
 impl Search<'_> {
@@ -89,6 +92,7 @@ impl Search<'_> {
             overwrite: &|_| false,
             holds: &|_| false,
             loop_back_leaks: false,
+            ignore_exit: &|_| false,
         }
     }
 }
@@ -144,7 +148,9 @@ pub fn leak_path(
         for &s in &block.succs {
             if s == exit {
                 if let Some(e) = exit_of(cx, func, cfg, block, last) {
-                    return Some(e);
+                    if !(search.ignore_exit)(e) {
+                        return Some(e);
+                    }
                 }
                 continue;
             }

@@ -162,6 +162,7 @@ pub fn find_leak_with(
         overwrite: &overwrite,
         holds: &holds,
         loop_back_leaks: true,
+        ignore_exit: &|_| false,
     };
     leak_path(cx, ob.func, cfg, ob.creation, &search)
 }

@@ -2,8 +2,10 @@
 
 use crate::engine::Rule;
 
+pub mod bufio_writer_not_flushed;
 pub mod defer_before_error_check;
 pub mod defer_in_loop;
+pub mod exec_pipe_not_consumed;
 pub mod file_not_closed;
 pub mod response_body_not_closed;
 pub mod sql_rows_err_unchecked;
@@ -21,4 +23,6 @@ pub const RULES: &[&dyn Rule] = &[
     &ticker_not_stopped::TickerNotStopped,
     &defer_in_loop::DeferInLoop,
     &defer_before_error_check::DeferBeforeErrorCheck,
+    &exec_pipe_not_consumed::ExecPipeNotConsumed,
+    &bufio_writer_not_flushed::BufioWriterNotFlushed,
 ];

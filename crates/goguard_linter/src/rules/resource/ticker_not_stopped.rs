@@ -245,6 +245,7 @@ fn check_unreferenced(
         overwrite: &|_| false,
         holds: &|_| false,
         loop_back_leaks: false,
+        ignore_exit: &|_| false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
     Some(unstoppable(cx, call, kind, exit))

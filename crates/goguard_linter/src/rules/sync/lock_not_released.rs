@@ -221,6 +221,7 @@ fn check_call(
         overwrite: &|_| false,
         holds: &|_| false,
         loop_back_leaks: false,
+        ignore_exit: &|_| false,
     };
     let exit = leak_path(cx, func, cfg, stmt, &search)?;
     let shown = cx.text(receiver);
