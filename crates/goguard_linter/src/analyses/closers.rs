@@ -208,6 +208,14 @@ const METHODS: &[(&str, &[&str], &[&str], Kind, &str, Shape)] = &[
         Shape::ValueErr,
     ),
     (
+        SQL,
+        &["DB"],
+        &["Conn"],
+        Kind::Closer,
+        "connection",
+        Shape::ValueErr,
+    ),
+    (
         "net",
         &["Dialer"],
         &["Dial", "DialContext"],

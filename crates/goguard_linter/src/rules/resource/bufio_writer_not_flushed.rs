@@ -77,6 +77,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
+    /// - Not run in `_test.go` files and test helpers, where an early
+    ///   return usually abandons the output on purpose.
     /// - Only writers held in a local variable are followed.
     /// - A return counts as reporting a failure when its error is made on
     ///   the spot (`fmt.Errorf`, `errors.New`, a function named for errors)
@@ -90,6 +92,7 @@ declare_rule! {
         domain: Resource,
         category: Correctness,
         status: Stable,
+        in_tests: false,
         requires: &[ParamHandoffs::ID],
     }
 }

@@ -1,7 +1,7 @@
 //! RS011 exec-pipe-not-consumed.
 
 use goguard_diagnostics::Diagnostic;
-use goguard_semantic::model::{BindingId, Callee};
+use goguard_semantic::model::{BindingId, BindingKind, Callee};
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::closers::{call_name, outlives_process};
@@ -93,7 +93,8 @@ declare_rule! {
     /// ## Known limitations
     /// - Not run in `_test.go` files, nor in `func main` of package main
     ///   (the process's children are reaped when it exits).
-    /// - Only commands and pipes held in local variables are followed.
+    /// - Only commands and pipes held in local variables are followed; a
+    ///   command received as a parameter stays its caller's to wait for.
     /// - "Read after Wait" is reported only when every read of the pipe
     ///   comes after the `Wait` on all paths.
     /// - `exec.Command` without a context is left to
@@ -137,14 +138,15 @@ fn exec_method<'a>(cx: &Context<'a>, call: NodeId) -> Option<&'a str> {
     }
 }
 
-/// The local variable holding the command a method is called on.
+/// The local variable holding the command a method is called on (not a
+/// parameter: a command given to the function stays its caller's).
 fn command_of(cx: &Context<'_>, call: NodeId, func: NodeId) -> Option<BindingId> {
     let Node::CallExpr { fun, .. } = *cx.node(call) else {
         return None;
     };
     let (x, _) = selector(cx, unparen(cx, fun))?;
     let b = binding_of(cx, unparen(cx, x))?;
-    is_local_of(cx, b, func).then_some(b)
+    (is_local_of(cx, b, func) && cx.model().binding(b).kind == BindingKind::Var).then_some(b)
 }
 
 /// `cmd.Start()` with a path to a return on which the command is neither
