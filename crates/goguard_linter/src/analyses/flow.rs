@@ -374,3 +374,56 @@ pub fn entry_reaches(
     }
     false
 }
+
+/// True for a `return` that reports a failure: its last result is made by
+/// an error constructor (`fmt.Errorf`, `errors.New`, `errors.Wrap`, any
+/// function whose name says `Err`), or is a variable an enclosing `if` has
+/// just found non-nil (`if err != nil { return err }`).
+pub fn reports_failure(cx: &Context<'_>, func: NodeId, ret: NodeId) -> bool {
+    let Node::ReturnStmt { results, .. } = *cx.node(ret) else {
+        return false;
+    };
+    let Some(&last) = cx.ast().list(results).last() else {
+        return false;
+    };
+    let last = unparen(cx, last);
+    match *cx.node(last) {
+        Node::CallExpr { fun, .. } => {
+            let name = match super::expr::selector(cx, unparen(cx, fun)) {
+                Some((_, n)) => n,
+                None => cx.text(fun),
+            };
+            name.contains("Err") || name.contains("err") || ERROR_MAKERS.contains(&name)
+        }
+        Node::Ident { .. } => {
+            let Some(b) = super::release::binding_of(cx, last) else {
+                return false;
+            };
+            let is_x = |id: NodeId| {
+                matches!(cx.node(id), Node::Ident { .. })
+                    && cx.model().resolve(cx.file(), id) == Some(b)
+            };
+            let test = NilTest {
+                is_x: &is_x,
+                predicates_imply_non_nil: true,
+            };
+            let mut child = ret;
+            for a in cx.ancestors(ret) {
+                if a == func {
+                    break;
+                }
+                if let Node::IfStmt { cond, body, .. } = *cx.node(a) {
+                    if body == child && branch_says_non_nil(cx, cond, true, &test) == Some(true) {
+                        return true;
+                    }
+                }
+                child = a;
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Functions making errors whose names do not say so.
+const ERROR_MAKERS: &[&str] = &["New", "Wrap", "Wrapf", "WithStack", "WithMessage", "Join"];

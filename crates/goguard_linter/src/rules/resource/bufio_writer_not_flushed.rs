@@ -6,8 +6,8 @@ use goguard_diagnostics::Diagnostic;
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::expr::{closure_between, place_of, selector, unparen, Place};
-use crate::analyses::flow::{anchor, branch_says_non_nil, leak_path, LeakExit, NilTest, Search};
+use crate::analyses::expr::{closure_between, place_of, selector, Place};
+use crate::analyses::flow::{anchor, leak_path, reports_failure, LeakExit, Search};
 use crate::analyses::handoff::{passed_role_in_rule, ParamHandoffs};
 use crate::analyses::release::{binding_of, call_results, is_local_of, UseRole};
 use crate::declare_rule;
@@ -211,56 +211,3 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     }
     None
 }
-
-/// True for a `return` that reports a failure: its last result is made by
-/// an error constructor (`fmt.Errorf`, `errors.New`, `errors.Wrap`, any
-/// function whose name says `Err`), or is a variable an enclosing `if` has
-/// just found non-nil (`if err != nil { return err }`).
-fn reports_failure(cx: &Context<'_>, func: NodeId, ret: NodeId) -> bool {
-    let Node::ReturnStmt { results, .. } = *cx.node(ret) else {
-        return false;
-    };
-    let Some(&last) = cx.ast().list(results).last() else {
-        return false;
-    };
-    let last = unparen(cx, last);
-    match *cx.node(last) {
-        Node::CallExpr { fun, .. } => {
-            let name = match selector(cx, unparen(cx, fun)) {
-                Some((_, n)) => n,
-                None => cx.text(fun),
-            };
-            name.contains("Err") || name.contains("err") || ERROR_MAKERS.contains(&name)
-        }
-        Node::Ident { .. } => {
-            let Some(b) = binding_of(cx, last) else {
-                return false;
-            };
-            let is_x = |id: NodeId| {
-                matches!(cx.node(id), Node::Ident { .. })
-                    && cx.model().resolve(cx.file(), id) == Some(b)
-            };
-            let test = NilTest {
-                is_x: &is_x,
-                predicates_imply_non_nil: true,
-            };
-            let mut child = ret;
-            for a in cx.ancestors(ret) {
-                if a == func {
-                    break;
-                }
-                if let Node::IfStmt { cond, body, .. } = *cx.node(a) {
-                    if body == child && branch_says_non_nil(cx, cond, true, &test) == Some(true) {
-                        return true;
-                    }
-                }
-                child = a;
-            }
-            false
-        }
-        _ => false,
-    }
-}
-
-/// Functions making errors whose names do not say so.
-const ERROR_MAKERS: &[&str] = &["New", "Wrap", "Wrapf", "WithStack", "WithMessage", "Join"];

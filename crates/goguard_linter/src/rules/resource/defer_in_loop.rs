@@ -146,7 +146,7 @@ impl DeferInLoop {
 /// - a rollback closure that looks at a variable of the enclosing function
 ///   (`defer func() { if err != nil { undo() } }()`) or at a flag the
 ///   iteration sets when it released the value itself;
-/// - a loop whose only job is to defer one call per item
+/// - a loop whose only job is to defer one call per item, acquiring nothing
 ///   (`for _, c := range closers { defer c.Close() }`);
 /// - a `defer` guarded to run once by a flag it sets
 ///   (`if !locked { mu.Lock(); defer mu.Unlock(); locked = true }`);
@@ -223,8 +223,9 @@ fn assigned_in(cx: &Context<'_>, ident: NodeId, scope: NodeId) -> bool {
     })
 }
 
-/// A loop body made only of defers, the assignments preparing them, and
-/// `if`s (without else) holding only such statements.
+/// A loop body made only of defers and `if`s (without else) holding only
+/// defers: nothing is acquired per iteration (`f, _ := os.Open(p); defer
+/// f.Close()` is not such a loop).
 fn only_defers(cx: &Context<'_>, loop_stmt: NodeId) -> bool {
     let Some(body) = loop_body(cx, loop_stmt) else {
         return false;
@@ -235,10 +236,7 @@ fn only_defers(cx: &Context<'_>, loop_stmt: NodeId) -> bool {
     fn simple(cx: &Context<'_>, stmts: &[NodeId], depth: u32) -> bool {
         depth < 4
             && stmts.iter().all(|&s| match *cx.node(s) {
-                Node::DeferStmt { .. }
-                | Node::AssignStmt { .. }
-                | Node::DeclStmt { .. }
-                | Node::EmptyStmt { .. } => true,
+                Node::DeferStmt { .. } | Node::EmptyStmt { .. } => true,
                 Node::IfStmt {
                     init: None,
                     body,
@@ -268,7 +266,9 @@ fn guarded_once(cx: &Context<'_>, defer: NodeId, loop_stmt: NodeId) -> bool {
             .ast()
             .walk(cond)
             .take(1000)
-            .filter(|&n| matches!(cx.node(n), Node::Ident { .. }) && declared_outside(cx, n, loop_stmt))
+            .filter(|&n| {
+                matches!(cx.node(n), Node::Ident { .. }) && declared_outside(cx, n, loop_stmt)
+            })
             .filter_map(|n| binding_of(cx, n))
             .collect();
         let sets_flag = cx.ast().walk(body).take(100_000).any(|n| {

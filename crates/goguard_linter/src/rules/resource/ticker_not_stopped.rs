@@ -5,7 +5,7 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
-use crate::analyses::expr::{outer_paren, place_of, selector, Place};
+use crate::analyses::expr::{func_var_target, outer_paren, place_of, selector, Place};
 use crate::analyses::flow::{anchor, leak_path, LeakExit, Search};
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
@@ -19,7 +19,9 @@ declare_rule! {
     /// tickers from `time.NewTicker` and timers from `time.NewTimer` that are
     /// not stopped on some path from their creation to a return, tickers
     /// that are discarded, and `time.Tick` (or `time.NewTicker(d).C`) in a
-    /// function that can return.
+    /// function that can return. A call through a package-level variable
+    /// holding one of these functions (`var newTicker = time.NewTicker`,
+    /// replaced in tests) counts as a call of the function.
     ///
     /// Handing the ticker off counts as stopping it: returning it, storing it
     /// in a field, variable, map, slice or struct literal, sending it,
@@ -124,7 +126,12 @@ impl TickerNotStopped {
 }
 
 fn kind_of(cx: &Context<'_>, call: NodeId) -> Option<Kind> {
-    match cx.model().callee(cx.file(), call) {
+    // `var newTicker = time.NewTicker` is time.NewTicker.
+    let callee = match cx.model().callee(cx.file(), call) {
+        Callee::Value(_) => Callee::Func(func_var_target(cx, call)?),
+        c => c,
+    };
+    match callee {
         Callee::Func(n) if n.is("time", "NewTicker") => Some(Kind::NewTicker),
         Callee::Func(n) if n.is("time", "NewTimer") => Some(Kind::NewTimer),
         Callee::Func(n) if n.is("time", "Tick") => Some(Kind::Tick),
