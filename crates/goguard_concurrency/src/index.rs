@@ -132,7 +132,12 @@ pub(crate) fn receiver_base<'s>(ast: &Ast, source: &'s str, fields: NodeId) -> O
 
 /// Local bindings used inside `lit` but declared outside it, in order of
 /// first use.
-fn free_variables(model: &PackageModel<'_>, file: usize, ast: &Ast, lit: NodeId) -> Vec<BindingId> {
+fn free_variables(
+    model: &PackageModel<'_>,
+    file: usize,
+    ast: &Ast,
+    lit: NodeId,
+) -> Vec<BindingId> {
     let (start, end) = (ast.pos(lit), ast.end(lit));
     let mut out = Vec::new();
     let mut seen = FxHashSet::default();

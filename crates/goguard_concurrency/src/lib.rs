@@ -194,9 +194,9 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         let file = &model.files()[f.file()];
         let ast = file.parsed.ast();
         match *ast.node(f.node) {
-            Node::FuncDecl {
-                recv: None, name, ..
-            } => ast.text(name, file.source) == "main" && pkg_name(model) == "main",
+            Node::FuncDecl { recv: None, name, .. } => {
+                ast.text(name, file.source) == "main" && pkg_name(model) == "main"
+            }
             _ => false,
         }
     };
@@ -239,8 +239,7 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
                 t0.elapsed()
             );
             if let Some(prof) = &machine.profile {
-                let mut v: Vec<(u64, FuncId)> =
-                    prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
+                let mut v: Vec<(u64, FuncId)> = prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
                 v.sort_unstable_by(|a, b| b.cmp(a));
                 for (n, f) in v.into_iter().take(5) {
                     let file = &model.files()[f.file()];
@@ -257,8 +256,9 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         }
         out.findings.extend(findings);
     }
-    out.findings
-        .sort_by(|a, b| (a.at, a.kind, a.spawn, a.root).cmp(&(b.at, b.kind, b.spawn, b.root)));
+    out.findings.sort_by(|a, b| {
+        (a.at, a.kind, a.spawn, a.root).cmp(&(b.at, b.kind, b.spawn, b.root))
+    });
     // The same operation found from several functions: keep the first.
     out.findings
         .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
@@ -312,8 +312,8 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
             let Node::CallExpr { fun, args, .. } = *node else {
                 continue;
             };
-            let is_make =
-                matches!(ast.node(fun), Node::Ident { .. }) && ast.text(fun, file.source) == "make";
+            let is_make = matches!(ast.node(fun), Node::Ident { .. })
+                && ast.text(fun, file.source) == "make";
             let chan_arg = ast
                 .list(args)
                 .first()

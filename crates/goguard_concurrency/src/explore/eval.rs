@@ -159,7 +159,12 @@ impl State {
             }
             Expr::NewCancelCtx { parent, at: node } => {
                 let p = self.eval(at, parent)?;
-                let parent_never_done = matches!(self.obj(&p), Some(Obj::Ctx { done: Value::Nil }));
+                let parent_never_done = matches!(
+                    self.obj(&p),
+                    Some(Obj::Ctx {
+                        done: Value::Nil
+                    })
+                );
                 self.check_heap()?;
                 let done = if parent_never_done {
                     self.alloc(Obj::Chan(Chan {

@@ -73,12 +73,18 @@ impl Moves<'_> {
 
 impl Machine<'_> {
     fn loc(&self, s: &State, p: ProcId, node: goguard_syntax::NodeId) -> Loc {
-        let file = s.procs[p as usize].frames.last().map_or(0, |f| f.func.file);
+        let file = s.procs[p as usize]
+            .frames
+            .last()
+            .map_or(0, |f| f.func.file);
         Loc { file, node }
     }
 
     fn at_p(&self, s: &State, p: ProcId) -> At {
-        let file = s.procs[p as usize].frames.last().map_or(0, |f| f.func.file);
+        let file = s.procs[p as usize]
+            .frames
+            .last()
+            .map_or(0, |f| f.func.file);
         At { proc: p, file }
     }
 
@@ -108,11 +114,7 @@ impl Machine<'_> {
         let mut out = Vec::new();
         match body.ops.get(pc as usize) {
             Some(Op::Recv {
-                ch,
-                dst,
-                ok,
-                next,
-                at: node,
+                ch, dst, ok, next, at: node,
             }) => {
                 if let Ok(c) = s.eval(at, ch) {
                     out.push(RecvOffer {
@@ -168,7 +170,10 @@ impl Machine<'_> {
     /// True when some process other than `p` offers to send on `chan`.
     fn sender_waiting(&self, s: &mut State, p: ProcId, chan: &Value) -> bool {
         for q in 0..s.procs.len() as ProcId {
-            if q == p || s.procs[q as usize].status != Status::Run || s.procs[q as usize].paused {
+            if q == p
+                || s.procs[q as usize].status != Status::Run
+                || s.procs[q as usize].paused
+            {
                 continue;
             }
             let Step::Op(body, pc) = self.step_of(s, q) else {
@@ -248,22 +253,8 @@ impl Machine<'_> {
                     DeferVal::Close { ch, at: loc } => {
                         self.close(&mut s, p, &ch, loc, Cont::PopDefer, mv);
                     }
-                    DeferVal::Sync {
-                        op,
-                        target,
-                        at: loc,
-                    } => {
-                        self.sync(
-                            &mut s,
-                            p,
-                            op,
-                            &target,
-                            Value::Int(1),
-                            loc,
-                            Cont::PopDefer,
-                            status,
-                            mv,
-                        )?;
+                    DeferVal::Sync { op, target, at: loc } => {
+                        self.sync(&mut s, p, op, &target, Value::Int(1), loc, Cont::PopDefer, status, mv)?;
                     }
                     DeferVal::Call {
                         callee: Callee::Cancel(ctx),
@@ -282,10 +273,7 @@ impl Machine<'_> {
                 };
                 match op {
                     Op::Send {
-                        ch,
-                        value,
-                        next,
-                        at: node,
+                        ch, value, next, at: node,
                     } => {
                         let c = s.eval(at, ch)?;
                         let v = s.eval(at, value)?;
@@ -293,26 +281,11 @@ impl Machine<'_> {
                         self.send(&mut s, p, &c, v, Cont::Pc(*next), loc, false, mv);
                     }
                     Op::Recv {
-                        ch,
-                        dst,
-                        ok,
-                        next,
-                        at: node,
+                        ch, dst, ok, next, at: node,
                     } => {
                         let c = s.eval(at, ch)?;
                         let loc = self.loc(&s, p, *node);
-                        self.recv_alone(
-                            &mut s,
-                            p,
-                            &c,
-                            dst,
-                            ok,
-                            Cont::Pc(*next),
-                            None,
-                            loc,
-                            false,
-                            mv,
-                        )?;
+                        self.recv_alone(&mut s, p, &c, dst, ok, Cont::Pc(*next), None, loc, false, mv)?;
                     }
                     Op::Range {
                         x,
@@ -423,32 +396,14 @@ impl Machine<'_> {
                                             Some(e) => s.eval(at, e)?,
                                             None => Value::Int(1),
                                         };
-                                        self.sync(
-                                            &mut s,
-                                            p,
-                                            op,
-                                            &recv,
-                                            a,
-                                            loc,
-                                            Cont::Pc(*next),
-                                            status,
-                                            mv,
-                                        )?;
+                                        self.sync(&mut s, p, op, &recv, a, loc, Cont::Pc(*next), status, mv)?;
                                     }
                                     Some(MethodApi::GroupGo) => {
                                         let f = match call.args.get(1) {
                                             Some(e) => s.eval(at, e)?,
                                             None => Value::Unknown,
                                         };
-                                        self.group_go(
-                                            &mut s,
-                                            p,
-                                            &recv,
-                                            &f,
-                                            loc,
-                                            Cont::Pc(*next),
-                                            mv,
-                                        )?;
+                                        self.group_go(&mut s, p, &recv, &f, loc, Cont::Pc(*next), mv)?;
                                     }
                                     _ => {}
                                 }
@@ -463,7 +418,9 @@ impl Machine<'_> {
                             _ => {}
                         }
                     }
-                    Op::OnceDo { once, f, next, .. } => {
+                    Op::OnceDo {
+                        once, f, next, ..
+                    } => {
                         let o = s.eval(at, once)?;
                         let done = matches!(s.obj(&o), Some(Obj::Once { done: true }));
                         if done {
@@ -489,10 +446,7 @@ impl Machine<'_> {
                         }
                     }
                     Op::GroupGo {
-                        group,
-                        f,
-                        next,
-                        at: node,
+                        group, f, next, at: node,
                     } => {
                         let g = s.eval(at, group)?;
                         let fv = s.eval(at, f)?;
@@ -531,17 +485,8 @@ impl Machine<'_> {
             Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
             _ => None,
         };
-        let ev = |kind| Event {
-            proc: p,
-            kind,
-            at: loc,
-            chan,
-        };
-        let sent_kind = if case {
-            EventKind::Case
-        } else {
-            EventKind::Sent
-        };
+        let ev = |kind| Event { proc: p, kind, at: loc, chan };
+        let sent_kind = if case { EventKind::Case } else { EventKind::Sent };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
                 if ch.closed {
@@ -612,11 +557,7 @@ impl Machine<'_> {
                 let mut st = s.clone();
                 st.escape(&v);
                 self.cont(&mut st, p, cont);
-                let events = if case {
-                    vec![ev(EventKind::Case)]
-                } else {
-                    Vec::new()
-                };
+                let events = if case { vec![ev(EventKind::Case)] } else { Vec::new() };
                 mv.push(st, &[p], events, None);
             }
         }
@@ -644,17 +585,8 @@ impl Machine<'_> {
             Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
             _ => None,
         };
-        let ev = |kind| Event {
-            proc: p,
-            kind,
-            at: loc,
-            chan,
-        };
-        let kind = if case {
-            EventKind::Case
-        } else {
-            EventKind::Received
-        };
+        let ev = |kind| Event { proc: p, kind, at: loc, chan };
+        let kind = if case { EventKind::Case } else { EventKind::Received };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
                 if !ch.buf.is_empty() {
@@ -687,11 +619,7 @@ impl Machine<'_> {
                 st.assign(at, dst, Value::Unknown)?;
                 st.assign(at, ok, Value::EnvOk)?;
                 self.cont(&mut st, p, cont);
-                let events = if case {
-                    vec![ev(EventKind::Case)]
-                } else {
-                    Vec::new()
-                };
+                let events = if case { vec![ev(EventKind::Case)] } else { Vec::new() };
                 mv.push(st, &[p], events, None);
                 if let Some(d) = done {
                     let mut st = s.clone();
@@ -750,15 +678,7 @@ impl Machine<'_> {
     }
 
     /// A cancel function: closes its context's Done channel once.
-    fn cancel(
-        &self,
-        s: &mut State,
-        p: ProcId,
-        ctx: &Value,
-        loc: Loc,
-        cont: Cont,
-        mv: &mut Moves<'_>,
-    ) {
+    fn cancel(&self, s: &mut State, p: ProcId, ctx: &Value, loc: Loc, cont: Cont, mv: &mut Moves<'_>) {
         let mut st = s.clone();
         if let Some(Obj::Ctx { done }) = st.obj(ctx).cloned() {
             if let Some(Obj::Chan(ch)) = st.obj_mut(&done) {
@@ -836,14 +756,7 @@ impl Machine<'_> {
         status: Status,
         mv: &mut Moves<'_>,
     ) -> Result<(), Need> {
-        let ev = |kind| {
-            vec![Event {
-                proc: p,
-                kind,
-                at: loc,
-                chan: None,
-            }]
-        };
+        let ev = |kind| vec![Event { proc: p, kind, at: loc, chan: None, }];
         let obj = s.obj(t).cloned();
         match (op, obj) {
             (SyncOp::Lock, Some(Obj::Mutex(m))) if !m.escaped => {
@@ -971,8 +884,7 @@ impl Machine<'_> {
                 Status::Done => {}
             },
             (SyncOp::CondSignal | SyncOp::CondBroadcast, Some(Obj::Cond(c))) if !c.escaped => {
-                let waiting: Vec<ProcId> =
-                    (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();
+                let waiting: Vec<ProcId> = (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();
                 if waiting.is_empty() {
                     let mut st = s.clone();
                     self.cont(&mut st, p, cont);

@@ -42,27 +42,18 @@ pub(crate) enum Obj {
     Struct(StructObj),
     Mutex(MutexObj),
     Wg(WgObj),
-    Once {
-        done: bool,
-    },
+    Once { done: bool },
     Cond(CondObj),
     /// A context: its Done channel (Nil: never done; Unknown: done when
     /// something outside the model decides).
-    Ctx {
-        done: Value,
-    },
+    Ctx { done: Value },
     /// The cancel function of a context.
-    Cancel {
-        ctx: Value,
-    },
+    Cancel { ctx: Value },
     Closure {
         func: FuncId,
         env: Vec<(BindingId, CellId)>,
     },
-    Bound {
-        func: FuncId,
-        recv: Value,
-    },
+    Bound { func: FuncId, recv: Value },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -399,7 +390,9 @@ impl State {
                             }
                         }
                         DeferVal::Close { ch, .. } => queue.push_back(Item::Val(ch.clone())),
-                        DeferVal::Sync { target, .. } => queue.push_back(Item::Val(target.clone())),
+                        DeferVal::Sync { target, .. } => {
+                            queue.push_back(Item::Val(target.clone()))
+                        }
                     }
                 }
                 if let Some(u) = &f.unwind {
@@ -496,9 +489,7 @@ impl State {
                 Obj::Cond(c) => map_val(&mut c.locker, &heap_map),
                 Obj::Ctx { done } => map_val(done, &heap_map),
                 Obj::Cancel { ctx } => map_val(ctx, &heap_map),
-                Obj::Closure { env, .. } => {
-                    env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map))
-                }
+                Obj::Closure { env, .. } => env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map)),
                 Obj::Bound { recv, .. } => map_val(recv, &heap_map),
                 Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
             }

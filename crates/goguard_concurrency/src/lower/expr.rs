@@ -10,8 +10,8 @@ use super::api::{self, FuncApi, MethodApi};
 use super::keys::Keys;
 use super::{Lower, PENDING};
 use crate::ir::{
-    Call, Cap, CaseKind, Cond, Deferred, ExitKind, Expr, FieldId, FuncId, Op, Place, RangeKind,
-    SymId, SyncKind, Target, Var,
+    Call, Cap, CaseKind, Cond, Deferred, Expr, ExitKind, FieldId, FuncId, Op, Place, RangeKind, SymId,
+    SyncKind, Target, Var,
 };
 
 /// Channel capacities above this are not followed (the model would need a
@@ -198,16 +198,9 @@ impl<'a> Lower<'a> {
             // `sync.WaitGroup{}`, `&sync.Mutex{}`.
             return Expr::NewSync(k, e);
         }
-        let decl = t
-            .named_ref()
-            .and_then(|n| self.pkg.model.type_decl(n))
-            .cloned();
+        let decl = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)).cloned();
         let is_struct = matches!(self.pkg.model.underlying(&t), Type::Struct) || decl.is_some();
-        if !is_struct
-            || decl
-                .as_ref()
-                .is_some_and(|d| d.fields.is_empty() && !elts.is_empty())
-        {
+        if !is_struct || decl.as_ref().is_some_and(|d| d.fields.is_empty() && !elts.is_empty()) {
             // Slices, maps, arrays: the elements are stored where the model
             // does not follow them.
             for &el in elts {
@@ -456,8 +449,7 @@ impl<'a> Lower<'a> {
                 if let Some(f) = self.pkg.index.target(model, &callee) {
                     return Shape::Op(call_op(Target::Static(f), all, call));
                 }
-                if matches!(callee, Callee::Unknown)
-                    && !matches!(self.ast.node(fun), Node::Ident { .. })
+                if matches!(callee, Callee::Unknown) && !matches!(self.ast.node(fun), Node::Ident { .. })
                 {
                     // A call of a function value held in a field or element.
                     let v = self.expr(fun);
@@ -470,13 +462,7 @@ impl<'a> Lower<'a> {
 
     /// A call the model cannot see into: arguments escape unless the
     /// callee is known not to keep them.
-    fn dynamic_call(
-        &mut self,
-        target: Target,
-        args: Vec<Expr>,
-        call: NodeId,
-        callee: &Callee,
-    ) -> Op {
+    fn dynamic_call(&mut self, target: Target, args: Vec<Expr>, call: NodeId, callee: &Callee) -> Op {
         if matches!(target, Target::Dynamic) && !api::retains_arguments(callee) {
             return call_op(Target::Dynamic, Vec::new(), call);
         }
@@ -596,7 +582,10 @@ impl<'a> Lower<'a> {
                     shared: false,
                     next: PENDING,
                 });
-                Shape::Results(vec![Expr::Var(t), Expr::CancelOf(Box::new(Expr::Var(t)))])
+                Shape::Results(vec![
+                    Expr::Var(t),
+                    Expr::CancelOf(Box::new(Expr::Var(t))),
+                ])
             }
             FuncApi::WithTimeout => {
                 self.args(args);
@@ -729,10 +718,7 @@ impl<'a> Lower<'a> {
                 if binding.scope.is_none() {
                     return Place::Escape;
                 }
-                let declares = define
-                    && binding
-                        .decl
-                        .is_some_and(|(f, n)| f == self.file && n == lhs);
+                let declares = define && binding.decl.is_some_and(|(f, n)| f == self.file && n == lhs);
                 if declares {
                     Place::Decl(Var::Binding(b))
                 } else {
@@ -797,9 +783,7 @@ impl<'a> Lower<'a> {
             } => {
                 let ch = self.expr(x);
                 let dst = self.place(lhs[0], define);
-                let ok = lhs
-                    .get(1)
-                    .map_or(Place::Discard, |&o| self.place(o, define));
+                let ok = lhs.get(1).map_or(Place::Discard, |&o| self.place(o, define));
                 self.emit(Op::Recv {
                     ch,
                     dst,
@@ -918,7 +902,9 @@ impl<'a> Lower<'a> {
         let call = self.unparen(call);
         let action = match self.shape(call, 0) {
             Shape::Op(Op::Close { ch, at, .. }) => Deferred::Close { ch, at },
-            Shape::Op(Op::Sync { op, target, at, .. }) => Deferred::Sync { op, target, at },
+            Shape::Op(Op::Sync {
+                op, target, at, ..
+            }) => Deferred::Sync { op, target, at },
             Shape::Op(Op::Call { call: c, .. }) => {
                 if self.recovers(&c) {
                     Deferred::Recover(c)
@@ -983,12 +969,8 @@ impl<'a> Lower<'a> {
                 let ch = self.expr(x);
                 let lhs = self.list(lhs);
                 let define = tok == Tok::Define;
-                let dst = lhs
-                    .first()
-                    .map_or(Place::Discard, |&l| self.place(l, define));
-                let ok = lhs
-                    .get(1)
-                    .map_or(Place::Discard, |&l| self.place(l, define));
+                let dst = lhs.first().map_or(Place::Discard, |&l| self.place(l, define));
+                let ok = lhs.get(1).map_or(Place::Discard, |&l| self.place(l, define));
                 Some(CaseKind::Recv { ch, dst, ok })
             }
             _ => None,
@@ -1011,10 +993,7 @@ impl<'a> Lower<'a> {
                 op: Tok::Not, x, ..
             } => Cond::Not(Box::new(self.cond_depth(x, d))),
             Node::BinaryExpr {
-                x,
-                op: Tok::Land,
-                y,
-                ..
+                x, op: Tok::Land, y, ..
             } => Cond::And(
                 Box::new(self.cond_depth(x, d)),
                 Box::new(self.cond_depth(y, d)),
@@ -1060,10 +1039,7 @@ impl<'a> Lower<'a> {
         let v = self.expr(e);
         match (pred, v) {
             (Some(p), _) => Cond::Pred(p),
-            (None, v @ Expr::Var(_)) => Cond::Value {
-                expr: v,
-                pred: None,
-            },
+            (None, v @ Expr::Var(_)) => Cond::Value { expr: v, pred: None },
             (None, Expr::Bool(b)) => Cond::Const(b),
             _ => Cond::Nondet,
         }

@@ -63,10 +63,7 @@ pub fn span_of(cx: &Context<'_>, loc: Loc) -> Span {
     }
     let whole = cx.span_in(loc.file(), loc.node);
     let len = cx.model().files()[loc.file()].source.len();
-    Span::new(
-        whole.file,
-        (start as usize).min(len)..(end as usize).min(len),
-    )
+    Span::new(whole.file, (start as usize).min(len)..(end as usize).min(len))
 }
 
 /// "line 42", or "other.go:42" for another file of the package.
@@ -228,10 +225,8 @@ pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
                         let ast = cf.parsed.ast();
                         if c.kind == StepKind::Default {
                             clause.push_str(" through the default case");
-                        } else if matches!(
-                            ast.node(c.at.node),
-                            Node::ExprStmt { .. } | Node::AssignStmt { .. } | Node::SendStmt { .. }
-                        ) {
+                        } else if matches!(ast.node(c.at.node), Node::ExprStmt { .. } | Node::AssignStmt { .. } | Node::SendStmt { .. })
+                        {
                             clause.push_str(&format!(
                                 " through the `{}` case",
                                 compact(&text_of(cx, c.at.file(), c.at.node))
@@ -290,10 +285,7 @@ pub fn grouped<'m>(findings: Vec<&'m Finding>) -> Vec<(&'m Finding, Vec<&'m Find
     let mut out: Vec<(&'m Finding, Vec<&'m Finding>)> = Vec::new();
     for f in findings {
         let key = |g: &Finding| (g.spawn, g.chan.map(|c| c.alloc), g.kind);
-        match out
-            .iter_mut()
-            .find(|(first, _)| key(first) == key(f) && f.chan.is_some())
-        {
+        match out.iter_mut().find(|(first, _)| key(first) == key(f) && f.chan.is_some()) {
             Some((_, rest)) => rest.push(f),
             None => out.push((f, Vec::new())),
         }
