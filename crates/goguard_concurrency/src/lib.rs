@@ -128,13 +128,15 @@ impl<'a> Pkg<'a> {
                 body.ops.iter().any(|op| {
                     let mut alloc = false;
                     ir::visit_exprs(op, &mut |e| {
+                        // Locks alone do not count: a struct guarded by a
+                        // mutex is not a reason to follow its every caller.
                         alloc |= matches!(
                             e,
                             Expr::MakeChan { .. }
-                                | Expr::NewSync(..)
+                                | Expr::NewSync(ir::SyncKind::WaitGroup | ir::SyncKind::ErrGroup, _)
                                 | Expr::NewCond(..)
                                 | Expr::NewCancelCtx { .. }
-                        ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty())
+                        )
                     });
                     alloc
                 })
@@ -201,7 +203,7 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         }
     };
     let mut out = Analysis::default();
-    let roots = roots(model);
+    let roots = find_roots(model, Some(&pkg));
     out.built = roots.len();
     for root in roots {
         if pkg.body(root).unsupported {
@@ -280,9 +282,15 @@ fn pkg_name<'m>(model: &'m PackageModel<'_>) -> &'m str {
 
 /// The functions whose model is explored: function declarations, and
 /// function literals that are neither started nor called in place (a
-/// handler, a callback), that start a goroutine or make a channel in their
-/// own body (outside other such literals).
+/// handler, a callback), that start a goroutine, make a channel, or call a
+/// package function returning something it made (a channel, a sync object,
+/// a struct holding them) in their own body (outside other such literals).
 pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
+    let pkg = Pkg::new(model);
+    find_roots(model, Some(&pkg))
+}
+
+fn find_roots(model: &PackageModel<'_>, pkg: Option<&Pkg<'_>>) -> Vec<FuncId> {
     let mut out = Vec::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
@@ -321,6 +329,27 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
             if is_make && chan_arg {
                 if let Some(o) = owner(id) {
                     set.push(o);
+                }
+                continue;
+            }
+            // A call of a package function that returns something it made
+            // (a constructor of a struct holding channels): the caller
+            // holds followed values too.
+            let local_call = match ast.node(fun) {
+                Node::Ident { .. } => true,
+                Node::SelectorExpr { x, .. } => !model
+                    .resolve(fi, *x)
+                    .is_some_and(|b| matches!(model.binding(b).kind, goguard_semantic::model::BindingKind::Import { .. })),
+                _ => false,
+            };
+            if local_call {
+                if let Some(pkg) = pkg {
+                    let callee = model.callee(fi, id);
+                    if pkg.index.target(model, &callee).is_some_and(|f| pkg.produces(f)) {
+                        if let Some(o) = owner(id) {
+                            set.push(o);
+                        }
+                    }
                 }
             }
         }
