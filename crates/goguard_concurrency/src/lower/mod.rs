@@ -310,8 +310,8 @@ impl<'a> Lower<'a> {
                     next: PENDING,
                 });
             }
-            Node::IncDecStmt { x, .. } => {
-                self.expr(x);
+            Node::IncDecStmt { x, tok, .. } => {
+                self.increment(x, Some(if tok == Tok::Inc { 1 } else { -1 }));
             }
             Node::AssignStmt { lhs, tok, rhs, .. } => self.assign(s, lhs, tok, rhs),
             Node::DeclStmt { decl } => self.decl(decl),
