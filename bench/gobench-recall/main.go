@@ -12,7 +12,9 @@
 // the bug names, read the same way for every kernel:
 //
 //  1. Backtraces in the README: for each goroutine, the innermost frame in
-//     the kernel file (where that goroutine is blocked).
+//     the kernel file (where that goroutine is blocked); when that line holds
+//     no blocking operation, the nearest line within two that does (some
+//     backtraces predate a small edit of the kernel file).
 //  2. Lines the README's prose names ("line 36", "Line 20 missing unlock").
 //  3. The blocking operations the interleaving diagrams name (README and
 //     kernel comments: the `///` or `//` tables with one column per
@@ -229,7 +231,7 @@ func bugLines(dir, kernelFile string) map[int]bool {
 				rest = rest[:j]
 			}
 			if n, err := strconv.Atoi(rest); err == nil {
-				lines[n] = true
+				lines[nearestBlocking(code, n)] = true
 				seenFrame = true
 			}
 		}
@@ -295,6 +297,43 @@ func bugLines(dir, kernelFile string) map[int]bool {
 		}
 	}
 	return lines
+}
+
+// nearestBlocking returns line n when it holds a blocking operation, else
+// the nearest line within two that does (some READMEs' backtraces were taken
+// before the kernel file was edited by a line or two), else n.
+func nearestBlocking(code []string, n int) int {
+	holds := func(l int) bool {
+		if l < 1 || l > len(code) {
+			return false
+		}
+		c := code[l-1]
+		if j := strings.Index(c, "//"); j >= 0 {
+			c = c[:j]
+		}
+		c = strings.Join(strings.Fields(c), "")
+		if strings.Contains(c, "<-") || strings.HasPrefix(c, "select{") || strings.HasPrefix(c, "forrange") {
+			return true
+		}
+		for _, m := range []string{".Lock()", ".RLock()", ".Wait()"} {
+			if strings.Contains(c, m) {
+				return true
+			}
+		}
+		return false
+	}
+	if holds(n) {
+		return n
+	}
+	for d := 1; d <= 2; d++ {
+		if holds(n - d) {
+			return n - d
+		}
+		if holds(n + d) {
+			return n + d
+		}
+	}
+	return n
 }
 
 // isBlockingOp says whether a diagram cell is an operation that can block:

@@ -135,10 +135,13 @@ pub enum Expr {
 }
 
 /// A channel's capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cap {
     Const(u8),
     Sym(SymId),
+    /// A value computed when the channel is made (`make(chan T, q.size)`):
+    /// its value when the model follows it, else the symbol if any.
+    Value(Box<Expr>, Option<SymId>),
     /// Too large or not known: the channel is not followed.
     Unknown,
 }
@@ -382,6 +385,9 @@ pub enum Op {
     LoopTest {
         loop_id: u32,
         sym: SymId,
+        /// The bound's value when the model follows it (a small integer):
+        /// then the loop runs exactly that many times.
+        bound: Expr,
         body: Pc,
         done: Pc,
     },
@@ -561,6 +567,10 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CancelOf(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
+            Expr::MakeChan {
+                cap: Cap::Value(e, _),
+                ..
+            } => expr(e, f),
             _ => {}
         }
     }
@@ -636,6 +646,7 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             expr(x, f);
             place(dst, f);
         }
+        Op::LoopTest { bound, .. } => expr(bound, f),
         Op::Close { ch, .. } => expr(ch, f),
         Op::Sync { target, arg, .. } => {
             expr(target, f);

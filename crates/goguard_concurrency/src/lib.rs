@@ -101,6 +101,13 @@ impl<'a> Pkg<'a> {
         self.transitive(func, 0, Trait::Produces)
     }
 
+    /// True when a call of the function may return a value it made, of any
+    /// kind (a struct, a closure): such calls are entered by the explorer,
+    /// so that what is later stored into the value stays followed.
+    pub(crate) fn allocates(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Allocates)
+    }
+
     fn transitive(&self, func: FuncId, depth: u32, t: Trait) -> bool {
         if let Some(&r) = self.traits.borrow().get(&(func, t)) {
             return r;
@@ -111,9 +118,32 @@ impl<'a> Pkg<'a> {
         // Assumed false while computing (recursion).
         self.traits.borrow_mut().insert((func, t), false);
         let body = self.body(func);
+        let returns_value = || {
+            body.ops.iter().any(|op| {
+                matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
+            })
+        };
         let own = match t {
             Trait::Concurrent => body.concurrent,
             Trait::Creates => body.creates,
+            Trait::Allocates => {
+                returns_value()
+                    && body.ops.iter().any(|op| {
+                        let mut alloc = false;
+                        ir::visit_exprs(op, &mut |e| {
+                            alloc |= matches!(
+                                e,
+                                Expr::MakeChan { .. }
+                                    | Expr::Struct { .. }
+                                    | Expr::NewSync(..)
+                                    | Expr::NewCond(..)
+                                    | Expr::NewCancelCtx { .. }
+                                    | Expr::Closure { .. }
+                            )
+                        });
+                        alloc
+                    })
+            }
             Trait::Produces => {
                 let returns = body.ops.iter().any(|op| {
                     matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
@@ -164,6 +194,7 @@ enum Trait {
     Concurrent,
     Creates,
     Produces,
+    Allocates,
 }
 
 /// The findings of a package and what finding them cost.

@@ -67,11 +67,15 @@ impl State {
                 self.field(&xv, f)?
             }
             Expr::MakeChan { cap, at: node } => {
+                let from_sym = |st: &State, s: &crate::ir::SymId| st.sym(s.0).ok_or(Need::Sym(s.0));
                 let cap = match cap {
                     Cap::Const(c) => *c,
-                    Cap::Sym(s) => match self.sym(s.0) {
-                        Some(v) => v,
-                        None => return Err(Need::Sym(s.0)),
+                    Cap::Sym(s) => from_sym(self, s)?,
+                    Cap::Value(e, sym) => match (self.eval(at, e)?, sym) {
+                        (Value::Int(v), _) if (0..=4).contains(&v) => v as u8,
+                        (Value::Int(_), _) => return Ok(Value::Unknown),
+                        (_, Some(s)) => from_sym(self, s)?,
+                        (_, None) => return Ok(Value::Unknown),
                     },
                     Cap::Unknown => return Ok(Value::Unknown),
                 };

@@ -583,9 +583,14 @@ impl<'a> Lower<'a> {
             }
             _ => false,
         };
-        match self.keys().key(n).filter(|_| simple) {
-            Some(k) => Cap::Sym(self.pkg.interner.sym(k)),
-            None => Cap::Unknown,
+        let sym = self
+            .keys()
+            .key(n)
+            .filter(|_| simple)
+            .map(|k| self.pkg.interner.sym(k));
+        match self.expr(n) {
+            Expr::Unknown => sym.map_or(Cap::Unknown, Cap::Sym),
+            e => Cap::Value(Box::new(e), sym),
         }
     }
 
@@ -1140,7 +1145,7 @@ impl<'a> Lower<'a> {
         cond: Option<NodeId>,
         post: Option<NodeId>,
         body: NodeId,
-    ) -> Option<SymId> {
+    ) -> Option<(SymId, NodeId)> {
         let model = self.pkg.model;
         let Node::AssignStmt {
             lhs,
@@ -1191,7 +1196,7 @@ impl<'a> Lower<'a> {
             return None;
         }
         let key = self.keys().key(y)?;
-        Some(self.pkg.interner.sym(key))
+        Some((self.pkg.interner.sym(key), y))
     }
 
     /// What a range statement ranges over.

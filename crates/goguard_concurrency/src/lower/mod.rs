@@ -534,12 +534,16 @@ impl<'a> Lower<'a> {
         }
         let head = self.anchor();
         let test = match (counted, cond) {
-            (Some(sym), _) => Some(self.emit(Op::LoopTest {
-                loop_id,
-                sym,
-                body: PENDING,
-                done: PENDING,
-            })),
+            (Some((sym, bound)), _) => {
+                let bound = self.expr(bound);
+                Some(self.emit(Op::LoopTest {
+                    loop_id,
+                    sym,
+                    bound,
+                    body: PENDING,
+                    done: PENDING,
+                }))
+            }
             (None, Some(c)) => {
                 let counting = self.keys().counts(c);
                 let reads = self.reads(c);
