@@ -1083,7 +1083,7 @@ impl Machine<'_> {
                 };
                 f.env.retain(|(v, _)| {
                     live.binary_search(v).is_ok()
-                        || matches!(v, Var::Binding(b) if self.pkg.index.is_captured(*b))
+                        || matches!(v, Var::Binding(b) if self.pkg.is_captured(*b))
                 });
             }
         }

@@ -184,7 +184,7 @@ impl<'a> Lower<'a> {
         let func = FuncId::new(self.file, lit);
         Expr::Closure {
             func,
-            captures: self.pkg.index.captures(func),
+            captures: self.pkg.captures(func),
         }
     }
 
@@ -359,7 +359,7 @@ impl<'a> Lower<'a> {
     fn set(&mut self, place: Place, value: Expr) {
         let shared = match &place {
             Place::Field(..) => true,
-            Place::Var(Var::Binding(b)) => self.pkg.index.is_captured(*b),
+            Place::Var(Var::Binding(b)) => self.pkg.is_captured(*b),
             _ => false,
         };
         if place == Place::Discard {

@@ -139,7 +139,7 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
     let values = named.iter().map(|&b| Expr::Var(Var::Binding(b))).collect();
     l.emit(Op::Return { values, at: body });
     let captures = match ast.node(func.node) {
-        Node::FuncLit { .. } => pkg.index.captures(func),
+        Node::FuncLit { .. } => pkg.captures(func),
         _ => Vec::new().into(),
     };
     let mut b = Body {
