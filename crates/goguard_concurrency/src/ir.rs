@@ -99,6 +99,9 @@ pub enum Expr {
     Struct {
         fields: Vec<(FieldId, Expr)>,
         sync_fields: Arc<[(FieldId, SyncKind)]>,
+        /// Zero values of the other fields the model follows (booleans,
+        /// integers, nil channels and pointers).
+        zeros: Arc<[(FieldId, Expr)]>,
         at: NodeId,
     },
     /// The zero value of a sync type (`var wg sync.WaitGroup`).
@@ -121,6 +124,8 @@ pub enum Expr {
     /// A value known not to be nil (`errors.New(...)`): only its
     /// nil-ness is followed.
     NonNil,
+    /// `x + n` of a small integer the model follows (`s.n++`).
+    Add(Box<Expr>, i64),
     /// `context.WithCancel(parent)`: a context whose Done channel is closed
     /// by its cancel function (or by the parent, when the parent can be
     /// done: then the model does not follow it).
@@ -130,10 +135,13 @@ pub enum Expr {
 }
 
 /// A channel's capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cap {
     Const(u8),
     Sym(SymId),
+    /// A value computed when the channel is made (`make(chan T, q.size)`):
+    /// its value when the model follows it, else the symbol if any.
+    Value(Box<Expr>, Option<SymId>),
     /// Too large or not known: the channel is not followed.
     Unknown,
 }
@@ -177,9 +185,28 @@ pub enum Cond {
     Value { expr: Expr, pred: Option<PredId> },
     /// `x == nil`, likewise.
     IsNil { expr: Expr, pred: Option<PredId> },
+    /// A comparison of two integers (`s.n > 0`): exact when both are
+    /// followed, else like `Value` with no value.
+    Cmp {
+        op: CmpOp,
+        a: Expr,
+        b: Expr,
+        pred: Option<PredId>,
+    },
     Not(Box<Cond>),
     And(Box<Cond>, Box<Cond>),
     Or(Box<Cond>, Box<Cond>),
+}
+
+/// An integer comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
 }
 
 /// What a call calls.
@@ -358,6 +385,9 @@ pub enum Op {
     LoopTest {
         loop_id: u32,
         sym: SymId,
+        /// The bound's value when the model follows it (a small integer):
+        /// then the loop runs exactly that many times.
+        bound: Expr,
         body: Pc,
         done: Pc,
     },
@@ -533,9 +563,14 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::Bound(x, _)
             | Expr::CtxDone(x)
             | Expr::Not(x)
+            | Expr::Add(x, _)
             | Expr::CancelOf(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
+            Expr::MakeChan {
+                cap: Cap::Value(e, _),
+                ..
+            } => expr(e, f),
             _ => {}
         }
     }
@@ -547,6 +582,10 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
     fn cond(c: &Cond, f: &mut dyn FnMut(&Expr)) {
         match c {
             Cond::Value { expr: e, .. } | Cond::IsNil { expr: e, .. } => expr(e, f),
+            Cond::Cmp { a, b, .. } => {
+                expr(a, f);
+                expr(b, f);
+            }
             Cond::Not(x) => cond(x, f),
             Cond::And(a, b) | Cond::Or(a, b) => {
                 cond(a, f);
@@ -607,6 +646,7 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             expr(x, f);
             place(dst, f);
         }
+        Op::LoopTest { bound, .. } => expr(bound, f),
         Op::Close { ch, .. } => expr(ch, f),
         Op::Sync { target, arg, .. } => {
             expr(target, f);

@@ -47,6 +47,7 @@ pub(crate) struct Pkg<'a> {
     pub index: FuncIndex,
     pub interner: Interner,
     parents: Vec<OnceCell<Vec<Option<NodeId>>>>,
+    captures: Vec<OnceCell<index::Captures>>,
     bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
     traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
 }
@@ -58,6 +59,7 @@ impl<'a> Pkg<'a> {
             index: FuncIndex::build(model),
             interner: Interner::default(),
             parents: model.files().iter().map(|_| OnceCell::new()).collect(),
+            captures: model.files().iter().map(|_| OnceCell::new()).collect(),
             bodies: RefCell::new(FxHashMap::default()),
             traits: RefCell::new(FxHashMap::default()),
         }
@@ -67,6 +69,26 @@ impl<'a> Pkg<'a> {
         let f = &self.model.files()[file];
         let parents = self.parents[file].get_or_init(|| f.parsed.ast().parent_map(f.parsed.root()));
         parents.get(node.index()).copied().flatten()
+    }
+
+    fn file_captures(&self, file: FileIdx) -> &index::Captures {
+        self.captures[file].get_or_init(|| {
+            index::Captures::build(self.model, file, &|n| self.parent(file, n))
+        })
+    }
+
+    /// The free variables of a function literal.
+    pub(crate) fn captures(&self, lit: FuncId) -> std::sync::Arc<[goguard_semantic::model::BindingId]> {
+        self.file_captures(lit.file()).of(lit.node)
+    }
+
+    /// True when a local binding is captured by some function literal:
+    /// assignments to it may be seen by another goroutine.
+    pub(crate) fn is_captured(&self, b: goguard_semantic::model::BindingId) -> bool {
+        match self.model.binding(b).decl {
+            Some((file, _)) => self.file_captures(file).is_captured(b),
+            None => false,
+        }
     }
 
     /// The lowered body of a function, lowered on first request.
@@ -101,6 +123,13 @@ impl<'a> Pkg<'a> {
         self.transitive(func, 0, Trait::Produces)
     }
 
+    /// True when a call of the function may return a value it made, of any
+    /// kind (a struct, a closure): such calls are entered by the explorer,
+    /// so that what is later stored into the value stays followed.
+    pub(crate) fn allocates(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Allocates)
+    }
+
     fn transitive(&self, func: FuncId, depth: u32, t: Trait) -> bool {
         if let Some(&r) = self.traits.borrow().get(&(func, t)) {
             return r;
@@ -111,9 +140,32 @@ impl<'a> Pkg<'a> {
         // Assumed false while computing (recursion).
         self.traits.borrow_mut().insert((func, t), false);
         let body = self.body(func);
+        let returns_value = || {
+            body.ops.iter().any(|op| {
+                matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
+            })
+        };
         let own = match t {
             Trait::Concurrent => body.concurrent,
             Trait::Creates => body.creates,
+            Trait::Allocates => {
+                returns_value()
+                    && body.ops.iter().any(|op| {
+                        let mut alloc = false;
+                        ir::visit_exprs(op, &mut |e| {
+                            alloc |= matches!(
+                                e,
+                                Expr::MakeChan { .. }
+                                    | Expr::Struct { .. }
+                                    | Expr::NewSync(..)
+                                    | Expr::NewCond(..)
+                                    | Expr::NewCancelCtx { .. }
+                                    | Expr::Closure { .. }
+                            )
+                        });
+                        alloc
+                    })
+            }
             Trait::Produces => {
                 let returns = body.ops.iter().any(|op| {
                     matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
@@ -128,13 +180,15 @@ impl<'a> Pkg<'a> {
                 body.ops.iter().any(|op| {
                     let mut alloc = false;
                     ir::visit_exprs(op, &mut |e| {
+                        // Locks alone do not count: a struct guarded by a
+                        // mutex is not a reason to follow its every caller.
                         alloc |= matches!(
                             e,
                             Expr::MakeChan { .. }
-                                | Expr::NewSync(..)
+                                | Expr::NewSync(ir::SyncKind::WaitGroup | ir::SyncKind::ErrGroup, _)
                                 | Expr::NewCond(..)
                                 | Expr::NewCancelCtx { .. }
-                        ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty())
+                        )
                     });
                     alloc
                 })
@@ -162,6 +216,7 @@ enum Trait {
     Concurrent,
     Creates,
     Produces,
+    Allocates,
 }
 
 /// The findings of a package and what finding them cost.
@@ -201,7 +256,7 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         }
     };
     let mut out = Analysis::default();
-    let roots = roots(model);
+    let roots = find_roots(&pkg);
     out.built = roots.len();
     for root in roots {
         if pkg.body(root).unsupported {
@@ -280,27 +335,58 @@ fn pkg_name<'m>(model: &'m PackageModel<'_>) -> &'m str {
 
 /// The functions whose model is explored: function declarations, and
 /// function literals that are neither started nor called in place (a
-/// handler, a callback), that start a goroutine or make a channel in their
-/// own body (outside other such literals).
+/// handler, a callback), that start a goroutine, make a channel, or call a
+/// package function returning something it made (a channel, a sync object,
+/// a struct holding them) in their own body (outside other such literals).
 pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
+    let pkg = Pkg::new(model);
+    find_roots(&pkg)
+}
+
+fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
+    let model = pkg.model;
     let mut out = Vec::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
-        let parents = ast.parent_map(file.parsed.root());
-        let parent = |n: NodeId| parents.get(n.index()).copied().flatten();
-        // The function whose model holds a node: the innermost FuncDecl or
-        // stand-alone FuncLit above it.
-        let owner = |mut n: NodeId| -> Option<NodeId> {
-            for _ in 0..10_000 {
-                let p = parent(n)?;
-                match ast.node(p) {
-                    Node::FuncDecl { .. } => return Some(p),
-                    Node::FuncLit { .. } if !runs_in_model(ast, &parent, p) => return Some(p),
-                    _ => {}
+        // Function literals called in place, deferred or started belong to
+        // the function around them.
+        let mut inline_lits: Vec<NodeId> = Vec::new();
+        for (_, node) in ast.nodes_of_kind(NodeKind::CallExpr) {
+            let Node::CallExpr { fun, .. } = *node else {
+                continue;
+            };
+            let mut f = fun;
+            for _ in 0..64 {
+                match *ast.node(f) {
+                    Node::ParenExpr { x, .. } => f = x,
+                    _ => break,
                 }
-                n = p;
             }
-            None
+            if matches!(ast.node(f), Node::FuncLit { .. }) {
+                inline_lits.push(f);
+            }
+        }
+        inline_lits.sort_unstable();
+        // The functions whose model holds a node: FuncDecls and the other
+        // literals, by span; a node belongs to the innermost one around it.
+        let mut funcs: Vec<(u32, u32, NodeId)> = ast
+            .nodes()
+            .filter(|(id, n)| match n {
+                Node::FuncDecl { body: Some(_), .. } => true,
+                Node::FuncLit { .. } => inline_lits.binary_search(id).is_err(),
+                _ => false,
+            })
+            .map(|(id, _)| (ast.pos(id), ast.end(id), id))
+            .collect();
+        funcs.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let owner = |n: NodeId| -> Option<NodeId> {
+            let pos = ast.pos(n);
+            let i = funcs.partition_point(|&(start, _, _)| start <= pos);
+            funcs[..i]
+                .iter()
+                .rev()
+                .find(|&&(start, end, _)| start <= pos && pos < end)
+                .map(|&(_, _, id)| id)
         };
         let mut set: Vec<NodeId> = Vec::new();
         for (id, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
@@ -322,6 +408,18 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
                 if let Some(o) = owner(id) {
                     set.push(o);
                 }
+                continue;
+            }
+            // A call of a package function that returns something it made
+            // (a constructor of a struct holding channels): the caller
+            // holds followed values too.
+            if pkg.index.may_produce(ast, file.source, fun) {
+                let callee = model.callee(fi, id);
+                if pkg.index.target(model, &callee).is_some_and(|f| pkg.produces(f)) {
+                    if let Some(o) = owner(id) {
+                        set.push(o);
+                    }
+                }
             }
         }
         set.sort_unstable();
@@ -331,27 +429,6 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
     out
 }
 
-/// True for a function literal the model of its enclosing function runs:
-/// called in place, deferred or started with `go`.
-fn runs_in_model(
-    ast: &goguard_syntax::Ast,
-    parent: &dyn Fn(NodeId) -> Option<NodeId>,
-    lit: NodeId,
-) -> bool {
-    let mut child = lit;
-    let mut p = parent(lit);
-    for _ in 0..64 {
-        match p.map(|n| (n, ast.node(n))) {
-            Some((n, Node::ParenExpr { .. })) => {
-                child = n;
-                p = parent(n);
-            }
-            Some((_, &Node::CallExpr { fun, .. })) => return fun == child,
-            _ => return false,
-        }
-    }
-    false
-}
 
 /// The lowered ops of a function and of the function literals it holds, one
 /// per line, for debugging.

@@ -4,12 +4,15 @@
 //! value not chosen yet (a loop bound, a stable predicate): it then says so
 //! ([`Need`]) and the caller forks the state on each choice and retries.
 
-use crate::ir::{Cap, Cond, Expr, Loc, Place, SyncKind, Var};
+use crate::ir::{Cap, CmpOp, Cond, Expr, Loc, Place, SyncKind, Var};
 
 use super::state::{Chan, CondObj, MutexObj, Obj, ProcId, State, StructObj, Value, WgObj};
 
 /// The values a symbol (a loop bound, a capacity) may take.
 pub(crate) const SYM_VALUES: [u8; 2] = [1, 2];
+
+/// Integers beyond this are not followed.
+const MAX_INT: i64 = 64;
 
 /// Heap objects beyond which a state is not followed further.
 pub(crate) const MAX_HEAP: usize = 96;
@@ -64,11 +67,15 @@ impl State {
                 self.field(&xv, f)?
             }
             Expr::MakeChan { cap, at: node } => {
+                let from_sym = |st: &State, s: &crate::ir::SymId| st.sym(s.0).ok_or(Need::Sym(s.0));
                 let cap = match cap {
                     Cap::Const(c) => *c,
-                    Cap::Sym(s) => match self.sym(s.0) {
-                        Some(v) => v,
-                        None => return Err(Need::Sym(s.0)),
+                    Cap::Sym(s) => from_sym(self, s)?,
+                    Cap::Value(e, sym) => match (self.eval(at, e)?, sym) {
+                        (Value::Int(v), _) if (0..=4).contains(&v) => v as u8,
+                        (Value::Int(_), _) => return Ok(Value::Unknown),
+                        (_, Some(s)) => from_sym(self, s)?,
+                        (_, None) => return Ok(Value::Unknown),
                     },
                     Cap::Unknown => return Ok(Value::Unknown),
                 };
@@ -87,11 +94,17 @@ impl State {
             Expr::Struct {
                 fields,
                 sync_fields,
+                zeros,
                 ..
             } => {
-                let mut vals = Vec::with_capacity(fields.len());
+                let mut vals = Vec::with_capacity(fields.len() + zeros.len());
                 for (name, fe) in fields {
-                    vals.push((name.clone(), self.eval(at, fe)?));
+                    vals.push((*name, self.eval(at, fe)?));
+                }
+                for (name, z) in zeros.iter() {
+                    if !vals.iter().any(|(n, _)| n == name) {
+                        vals.push((*name, self.eval(at, z)?));
+                    }
                 }
                 self.check_heap()?;
                 self.alloc(Obj::Struct(StructObj {
@@ -183,6 +196,10 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Add(x, n) => match self.eval(at, x)? {
+                Value::Int(v) if (v + n).abs() <= MAX_INT => Value::Int(v + n),
+                _ => Value::Unknown,
+            },
             Expr::Not(x) => match self.eval(at, x)? {
                 Value::Bool(b) => Value::Bool(!b),
                 Value::EnvOk => Value::EnvOk,
@@ -325,6 +342,22 @@ impl State {
                     None => Err(Need::Either),
                 },
             },
+            Cond::Cmp { op, a, b, pred: p } => {
+                match (self.eval(at, a)?, self.eval(at, b)?) {
+                    (Value::Int(x), Value::Int(y)) => Ok(match op {
+                        CmpOp::Eq => x == y,
+                        CmpOp::Ne => x != y,
+                        CmpOp::Lt => x < y,
+                        CmpOp::Le => x <= y,
+                        CmpOp::Gt => x > y,
+                        CmpOp::Ge => x >= y,
+                    }),
+                    _ => match p {
+                        Some(p) => pred(self, p.0),
+                        None => Err(Need::Either),
+                    },
+                }
+            }
             Cond::Not(x) => Ok(!self.cond(at, x, valid)?),
             Cond::And(a, b) => {
                 if !self.cond(at, a, valid)? {

@@ -471,7 +471,7 @@ impl Machine<'_> {
             }
             return Ok(false);
         }
-        if !spawned && !self.pkg.produces(func) && !self.any_followed(s, &args, &env) {
+        if !spawned && !self.pkg.allocates(func) && !self.any_followed(s, &args, &env) {
             return Ok(false);
         }
         let mut frame_env: Vec<(Var, u32)> =
@@ -798,10 +798,14 @@ impl Machine<'_> {
             Op::LoopTest {
                 loop_id,
                 sym,
+                bound,
                 body: b,
                 done,
             } => {
-                let n = s.sym(sym.0).ok_or(Need::Sym(sym.0))?;
+                let n = match s.eval(at, bound)? {
+                    Value::Int(v) if (0..=4).contains(&v) => v as u8,
+                    _ => s.sym(sym.0).ok_or(Need::Sym(sym.0))?,
+                };
                 let f = s.procs[p as usize].frames.last_mut().expect("frame");
                 let count = loop_count(f, *loop_id);
                 if count < n {
@@ -1079,7 +1083,7 @@ impl Machine<'_> {
                 };
                 f.env.retain(|(v, _)| {
                     live.binary_search(v).is_ok()
-                        || matches!(v, Var::Binding(b) if self.pkg.index.is_captured(*b))
+                        || matches!(v, Var::Binding(b) if self.pkg.is_captured(*b))
                 });
             }
         }

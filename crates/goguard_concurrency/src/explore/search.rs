@@ -27,8 +27,8 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Budget {
         Budget {
-            max_states: 600,
-            max_work: 8_000,
+            max_states: 150,
+            max_work: 1_500,
         }
     }
 }

@@ -314,6 +314,13 @@ impl State {
                         continue;
                     }
                     s.escaped = true;
+                    // Code the model does not see may change the fields:
+                    // what was known of plain values no longer holds.
+                    for (_, v) in &mut s.fields {
+                        if matches!(v, Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil) {
+                            *v = Value::Unknown;
+                        }
+                    }
                     stack.extend(s.fields.iter().map(|(_, v)| v.clone()));
                 }
                 Obj::Mutex(m) => m.escaped = true,

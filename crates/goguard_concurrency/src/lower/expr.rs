@@ -10,7 +10,7 @@ use super::api::{self, FuncApi, MethodApi};
 use super::keys::Keys;
 use super::{Lower, PENDING};
 use crate::ir::{
-    Call, Cap, CaseKind, Cond, Deferred, Expr, ExitKind, FieldId, FuncId, Op, Place, RangeKind, SymId,
+    Call, Cap, CaseKind, CmpOp, Cond, Deferred, Expr, ExitKind, FieldId, FuncId, Op, Place, RangeKind, SymId,
     SyncKind, Target, Var,
 };
 
@@ -184,7 +184,7 @@ impl<'a> Lower<'a> {
         let func = FuncId::new(self.file, lit);
         Expr::Closure {
             func,
-            captures: self.pkg.index.captures(func),
+            captures: self.pkg.captures(func),
         }
     }
 
@@ -232,8 +232,32 @@ impl<'a> Lower<'a> {
         Expr::Struct {
             fields,
             sync_fields: self.sync_fields(&t),
+            zeros: self.zero_fields(&t),
             at: e,
         }
+    }
+
+    /// The zero values of a struct type's plain fields the model follows:
+    /// booleans, integers, and nil channels, pointers, functions and
+    /// interfaces.
+    fn zero_fields(&self, t: &Type) -> Arc<[(FieldId, Expr)]> {
+        let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
+            return Vec::new().into();
+        };
+        decl.fields
+            .iter()
+            .filter(|f| !f.embedded && api::sync_kind(&f.ty).is_none())
+            .filter_map(|f| {
+                let z = match self.pkg.model.underlying(&f.ty) {
+                    Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
+                    Type::Basic(n) if n.starts_with("int") || n.starts_with("uint") => Expr::Int(0),
+                    Type::Chan(..) | Type::Pointer(_) | Type::Func(_) | Type::Interface => Expr::Nil,
+                    _ => return None,
+                };
+                Some((self.pkg.interner.field(&f.name), z))
+            })
+            .collect::<Vec<_>>()
+            .into()
     }
 
     /// The fields of a struct type whose zero value is a sync object.
@@ -267,6 +291,7 @@ impl<'a> Lower<'a> {
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
+                zeros: self.zero_fields(t),
                 at,
             },
             _ => Expr::Unknown,
@@ -334,7 +359,7 @@ impl<'a> Lower<'a> {
     fn set(&mut self, place: Place, value: Expr) {
         let shared = match &place {
             Place::Field(..) => true,
-            Place::Var(Var::Binding(b)) => self.pkg.index.is_captured(*b),
+            Place::Var(Var::Binding(b)) => self.pkg.is_captured(*b),
             _ => false,
         };
         if place == Place::Discard {
@@ -558,9 +583,14 @@ impl<'a> Lower<'a> {
             }
             _ => false,
         };
-        match self.keys().key(n).filter(|_| simple) {
-            Some(k) => Cap::Sym(self.pkg.interner.sym(k)),
-            None => Cap::Unknown,
+        let sym = self
+            .keys()
+            .key(n)
+            .filter(|_| simple)
+            .map(|k| self.pkg.interner.sym(k));
+        match self.expr(n) {
+            Expr::Unknown => sym.map_or(Cap::Unknown, Cap::Sym),
+            e => Cap::Value(Box::new(e), sym),
         }
     }
 
@@ -759,9 +789,21 @@ impl<'a> Lower<'a> {
         let rhs = self.list(rhs);
         let define = tok == Tok::Define;
         if !matches!(tok, Tok::Define | Tok::Assign) {
-            // `x += y`: only the effects of the operands matter.
-            for &e in rhs.iter().chain(lhs) {
-                self.expr(e);
+            // `x += n`: a new value for a followed integer, unknown otherwise.
+            let by = match (tok, rhs) {
+                (Tok::AddAssign | Tok::SubAssign, &[r]) => match self.expr(r) {
+                    Expr::Int(n) => Some(if tok == Tok::AddAssign { n } else { -n }),
+                    _ => None,
+                },
+                _ => {
+                    for &e in rhs {
+                        self.expr(e);
+                    }
+                    None
+                }
+            };
+            if let Some(&l) = lhs.first() {
+                self.increment(l, by);
             }
             return;
         }
@@ -1032,9 +1074,48 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// `x++`, `x--`, `x += n`: a field (or a followed variable) gets its
+    /// new value when it is a small integer the model follows.
+    pub(super) fn increment(&mut self, x: NodeId, by: Option<i64>) {
+        let place = self.place(x, false);
+        let Some(n) = by else {
+            self.set(place, Expr::Unknown);
+            return;
+        };
+        let current = match &place {
+            Place::Field(base, f) => Expr::Field(Box::new(base.clone()), *f),
+            Place::Var(v) => Expr::Var(*v),
+            _ => return,
+        };
+        self.set(place, Expr::Add(Box::new(current), n));
+    }
+
     /// Any other condition: its effects, then a stable predicate, a value
     /// the model may follow (the result of a call), or either way.
     fn plain_cond(&mut self, e: NodeId) -> Cond {
+        if let Node::BinaryExpr { x, op, y, .. } = *self.ast.node(e) {
+            let cmp = match op {
+                Tok::Eql => Some(CmpOp::Eq),
+                Tok::Neq => Some(CmpOp::Ne),
+                Tok::Lss => Some(CmpOp::Lt),
+                Tok::Leq => Some(CmpOp::Le),
+                Tok::Gtr => Some(CmpOp::Gt),
+                Tok::Geq => Some(CmpOp::Ge),
+                _ => None,
+            };
+            if let Some(op) = cmp {
+                let pred = self.keys().pred(e);
+                let a = self.expr(x);
+                let b = self.expr(y);
+                if a != Expr::Unknown && b != Expr::Unknown {
+                    return Cond::Cmp { op, a, b, pred };
+                }
+                return match pred {
+                    Some(p) => Cond::Pred(p),
+                    None => Cond::Nondet,
+                };
+            }
+        }
         let pred = self.keys().pred(e);
         let v = self.expr(e);
         match (pred, v) {
@@ -1064,7 +1145,7 @@ impl<'a> Lower<'a> {
         cond: Option<NodeId>,
         post: Option<NodeId>,
         body: NodeId,
-    ) -> Option<SymId> {
+    ) -> Option<(SymId, NodeId)> {
         let model = self.pkg.model;
         let Node::AssignStmt {
             lhs,
@@ -1115,7 +1196,7 @@ impl<'a> Lower<'a> {
             return None;
         }
         let key = self.keys().key(y)?;
-        Some(self.pkg.interner.sym(key))
+        Some((self.pkg.interner.sym(key), y))
     }
 
     /// What a range statement ranges over.

@@ -139,7 +139,7 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
     let values = named.iter().map(|&b| Expr::Var(Var::Binding(b))).collect();
     l.emit(Op::Return { values, at: body });
     let captures = match ast.node(func.node) {
-        Node::FuncLit { .. } => pkg.index.captures(func),
+        Node::FuncLit { .. } => pkg.captures(func),
         _ => Vec::new().into(),
     };
     let mut b = Body {
@@ -310,8 +310,8 @@ impl<'a> Lower<'a> {
                     next: PENDING,
                 });
             }
-            Node::IncDecStmt { x, .. } => {
-                self.expr(x);
+            Node::IncDecStmt { x, tok, .. } => {
+                self.increment(x, Some(if tok == Tok::Inc { 1 } else { -1 }));
             }
             Node::AssignStmt { lhs, tok, rhs, .. } => self.assign(s, lhs, tok, rhs),
             Node::DeclStmt { decl } => self.decl(decl),
@@ -534,12 +534,16 @@ impl<'a> Lower<'a> {
         }
         let head = self.anchor();
         let test = match (counted, cond) {
-            (Some(sym), _) => Some(self.emit(Op::LoopTest {
-                loop_id,
-                sym,
-                body: PENDING,
-                done: PENDING,
-            })),
+            (Some((sym, bound)), _) => {
+                let bound = self.expr(bound);
+                Some(self.emit(Op::LoopTest {
+                    loop_id,
+                    sym,
+                    bound,
+                    body: PENDING,
+                    done: PENDING,
+                }))
+            }
             (None, Some(c)) => {
                 let counting = self.keys().counts(c);
                 let reads = self.reads(c);
