@@ -11,11 +11,12 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use goguard_diagnostics::{
-    render_github, render_human, render_json, render_sarif, ExitStatus, HumanOptions, RuleInfo,
-    Summary, ToolInfo,
+    render_github, render_human, render_json, render_sarif, ExitStatus, Files, HumanOptions,
+    RuleInfo, Summary, ToolInfo,
 };
 use goguard_linter::engine::baseline;
 use goguard_linter::engine::context::severity_of;
+use goguard_linter::engine::fixes::{apply_fixes, Applied};
 use goguard_linter::engine::panics::quiet_rule_panics;
 use goguard_linter::engine::registry::{entries, Entry};
 use goguard_linter::engine::runner::{check_workspace, CheckOutput};
@@ -88,6 +89,14 @@ pub struct CheckArgs {
     /// Write findings to FILE instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Apply the safe fixes of the findings reported (never those of
+    /// suppressed ones) to the files, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the changes `--fix` would make, as a unified diff, instead of
+    /// the findings; exit 1 when there are some.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Trees with fewer files than this finish before a bar would help.
@@ -179,6 +188,41 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         diagnostics = baseline::new_findings(diagnostics, &current, &recorded);
     }
 
+    if args.diff {
+        let applied = apply_fixes(&diagnostics, &files);
+        print!("{}", unified_diff(&applied, &files));
+        return Ok(if applied.texts.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let mut fixed_note = String::new();
+    if args.fix {
+        let applied = apply_fixes(&diagnostics, &files);
+        for (file, text) in &applied.texts {
+            let path = &absolute_paths[file.index()];
+            std::fs::write(path, text)
+                .with_context(|| format!("{}: cannot write the fixed file", path.display()))?;
+        }
+        if !applied.fixed.is_empty() {
+            fixed_note = format!(
+                "goguard: fixed {} finding{} in {} file{}",
+                applied.fixed.len(),
+                if applied.fixed.len() == 1 { "" } else { "s" },
+                applied.texts.len(),
+                if applied.texts.len() == 1 { "" } else { "s" },
+            );
+        }
+        let fixed: std::collections::HashSet<usize> = applied.fixed.into_iter().collect();
+        diagnostics = diagnostics
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !fixed.contains(i))
+            .map(|(_, d)| d)
+            .collect();
+    }
+
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,
@@ -207,6 +251,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 .and_then(|()| stdout.flush());
         }
     }
+    if !fixed_note.is_empty() {
+        eprintln!("{fixed_note}");
+    }
     if args.format == "human" {
         let summary = Summary::new(
             &diagnostics,
@@ -222,6 +269,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitStatus::from_findings(diagnostics.len()).into())
+}
+
+/// The changes of applied fixes as a unified diff, file by file in the
+/// order of the files.
+fn unified_diff(applied: &Applied, files: &Files) -> String {
+    let mut out = String::new();
+    for (file, new) in &applied.texts {
+        let f = files.get(*file);
+        let path = f.path().replace('\\', "/");
+        let diff = similar::TextDiff::from_lines(f.text(), new.as_str());
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string(),
+        );
+    }
+    out
 }
 
 /// The directory part of a path argument: `./...` → `.`, `a/b/...` → `a/b`.

@@ -363,6 +363,9 @@ pub struct Acquired {
     pub noun: String,
     /// Whether its results are `(value, error)` rather than `value`.
     pub with_error: bool,
+    /// Made by a constructor of the module, whose `Close` may not be safe
+    /// to call twice.
+    pub from_module: bool,
 }
 
 /// What `call` makes, if it makes a value its caller must release.
@@ -371,6 +374,7 @@ pub fn acquired(cx: &Context<'_>, call: NodeId) -> Option<Acquired> {
         kind,
         noun: noun.to_string(),
         with_error: shape == Shape::ValueErr,
+        from_module: false,
     };
     let method = |pkg: &str, ty: &str, name: &str| {
         METHODS
@@ -433,6 +437,7 @@ fn constructed(cx: &Context<'_>, call: NodeId, pkg: &str, name: &str) -> Option<
             kind: Kind::Closer,
             noun: short_type_name(&value),
             with_error,
+            from_module: true,
         }),
         _ => None,
     }
@@ -616,12 +621,46 @@ pub fn check_acquisition(cx: &Context<'_>, call: NodeId, kinds: &[Kind]) -> Opti
         LeakExit::Overwritten(_) => format!("call {release_call} before {v} is overwritten"),
         _ => usual,
     };
-    Some(
-        cx.diagnostic(
+    let mut d = cx
+        .diagnostic(
             call,
             format!("the {noun} from {name} {are} not {done} on every path"),
         )
         .with_help(help)
-        .with_related(exit.span(cx), exit.label(&format!("{doing} {v}"))),
-    )
+        .with_related(exit.span(cx), exit.label(&format!("{doing} {v}")));
+    let fixable = matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        && !acq.from_module
+        && (err.is_none() || ob.error.is_some())
+        && !escapes(cx, &ob, &classify);
+    if fixable {
+        let deferred = format!("defer {release_call}");
+        if let Some(fix) = super::fixes::after_error_check(cx, stmt, ob.error)
+            .filter(|&at| super::fixes::in_block_outside_loops(cx, at, func))
+            .and_then(|at| {
+                super::fixes::insert_after(
+                    cx,
+                    at,
+                    &deferred,
+                    &format!("add `{deferred}` after the error check"),
+                )
+            })
+        {
+            d = d.with_fix(fix);
+        }
+    }
+    Some(d)
+}
+
+/// True when some use of the obligation's variable hands the value off: a
+/// deferred release added for it would then release what someone else
+/// still uses.
+pub fn escapes(
+    cx: &Context<'_>,
+    ob: &Obligation,
+    classify: &dyn Fn(&Context<'_>, NodeId) -> UseRole,
+) -> bool {
+    cx.model().uses(ob.binding).iter().any(|u| {
+        u.file != cx.file()
+            || super::release::role_with_closures(cx, ob.func, u.ident, classify) == UseRole::Escape
+    })
 }

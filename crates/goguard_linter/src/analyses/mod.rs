@@ -3,6 +3,7 @@
 pub mod closers;
 pub mod concurrency;
 pub mod expr;
+pub mod fixes;
 pub mod flow;
 pub mod handoff;
 pub mod locks;

@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod builtin;
 pub mod context;
 pub mod file_facts;
+pub mod fixes;
 pub mod package;
 pub mod panics;
 pub mod registry;

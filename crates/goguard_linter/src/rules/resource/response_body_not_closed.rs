@@ -5,7 +5,9 @@ use goguard_semantic::model::Callee;
 use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
+use crate::analyses::closers::escapes;
 use crate::analyses::expr::{call_parts, outer_paren, place_of, selector, unparen, Place};
+use crate::analyses::fixes::{after_error_check, in_block_outside_loops, insert_after};
 use crate::analyses::flow::LeakExit;
 use crate::analyses::handoff::{passed_role_in_rule, ParamHandoffs};
 use crate::analyses::release::{
@@ -221,8 +223,8 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         }
         _ => exit.label(&format!("closing {resp}.Body")),
     };
-    Some(
-        cx.diagnostic(
+    let mut d = cx
+        .diagnostic(
             call,
             format!("the body of the response from {name} is not closed on every path"),
         )
@@ -234,8 +236,29 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
                 "close the body on every path after the error check, usually with `defer {resp}.Body.Close()`"
             ),
         })
-        .with_related(exit.span(cx), label),
-    )
+        .with_related(exit.span(cx), label);
+    // `defer resp.Body.Close()` after the error check, when nothing else
+    // takes the response.
+    let fixable = matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        && ob.error.is_some()
+        && !escapes(cx, &ob, &classify_use);
+    if fixable {
+        let deferred = format!("defer {resp}.Body.Close()");
+        if let Some(fix) = after_error_check(cx, stmt, ob.error)
+            .filter(|&at| in_block_outside_loops(cx, at, func))
+            .and_then(|at| {
+                insert_after(
+                    cx,
+                    at,
+                    &deferred,
+                    &format!("add `{deferred}` after the error check"),
+                )
+            })
+        {
+            d = d.with_fix(fix);
+        }
+    }
+    Some(d)
 }
 
 /// What a use of the response variable does.

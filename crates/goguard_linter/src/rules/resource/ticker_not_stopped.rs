@@ -5,7 +5,9 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
+use crate::analyses::closers::escapes;
 use crate::analyses::expr::{func_var_target, outer_paren, place_of, selector, Place};
+use crate::analyses::fixes::{in_block_outside_loops, insert_after};
 use crate::analyses::flow::{anchor, leak_path, LeakExit, Search};
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
@@ -212,8 +214,8 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         ),
         _ => format!("stop it on every path, usually with `defer {name}.Stop()` right after the call"),
     };
-    Some(
-        cx.diagnostic(
+    let mut d = cx
+        .diagnostic(
             call,
             format!(
                 "{what} is not stopped on every path; {}",
@@ -221,8 +223,18 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
             ),
         )
         .with_help(help)
-        .with_related(exit.span(cx), label),
-    )
+        .with_related(exit.span(cx), label);
+    // `defer t.Stop()` right after the call, when nothing else takes it.
+    let fixable = matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        && in_block_outside_loops(cx, stmt, func)
+        && !escapes(cx, &ob, &classify);
+    if fixable {
+        let deferred = format!("defer {name}.Stop()");
+        if let Some(fix) = insert_after(cx, stmt, &deferred, &format!("add `{deferred}`")) {
+            d = d.with_fix(fix);
+        }
+    }
+    Some(d)
 }
 
 /// `time.Tick(d)` or `time.NewTicker(d).C` used in place: reported when the
