@@ -6,6 +6,7 @@ pub mod expr;
 pub mod fixes;
 pub mod flow;
 pub mod handoff;
+pub mod http;
 pub mod locks;
 pub mod loops;
 pub mod release;

@@ -2,6 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod goroutine_detached_from_context;
 pub mod loop_variable_captured;
 pub mod wait_group_add_in_goroutine;
 
@@ -9,4 +10,5 @@ pub mod wait_group_add_in_goroutine;
 pub const RULES: &[&dyn Rule] = &[
     &loop_variable_captured::LoopVariableCaptured,
     &wait_group_add_in_goroutine::WaitGroupAddInGoroutine,
+    &goroutine_detached_from_context::GoroutineDetachedFromContext,
 ];

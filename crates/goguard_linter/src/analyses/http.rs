@@ -1,0 +1,102 @@
+//! What HTTP handlers and context-holding functions look like to the rules:
+//! the parameters of a function, which of them is the `http.ResponseWriter`,
+//! the `*http.Request` or a `context.Context`, and calls of
+//! `context.Background`/`TODO`.
+
+use goguard_semantic::model::{BindingId, Callee};
+use goguard_semantic::types::Type;
+use goguard_syntax::{Node, NodeId};
+
+use crate::engine::Context;
+
+use super::release::binding_of;
+
+/// The parameters of a FuncDecl or FuncLit, with their bindings (None for
+/// `_` and unnamed ones) and declared types.
+pub fn params(cx: &Context<'_>, func: NodeId) -> Vec<(Option<BindingId>, Type)> {
+    let ty = match *cx.node(func) {
+        Node::FuncDecl { ty, .. } | Node::FuncLit { ty, .. } => ty,
+        _ => return Vec::new(),
+    };
+    let Node::FuncType { params, .. } = *cx.node(ty) else {
+        return Vec::new();
+    };
+    let Node::FieldList { list, .. } = *cx.node(params) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for &field in cx.ast().list(list) {
+        let Node::Field { names, .. } = *cx.node(field) else {
+            continue;
+        };
+        for &n in cx.ast().list(names) {
+            let b = binding_of(cx, n);
+            let t = b
+                .map(|b| cx.model().binding(b).ty.clone())
+                .unwrap_or_default();
+            out.push((b, t));
+        }
+    }
+    out
+}
+
+/// The `http.ResponseWriter` and `*http.Request` parameters of a handler:
+/// a function or literal taking both.
+pub struct Handler {
+    pub writer: BindingId,
+    pub request: Option<BindingId>,
+}
+
+/// The handler parameters of `func`, if it is one.
+pub fn handler(cx: &Context<'_>, func: NodeId) -> Option<Handler> {
+    let ps = params(cx, func);
+    let writer = ps
+        .iter()
+        .find(|(_, t)| t.is_named("net/http", "ResponseWriter"))
+        .and_then(|(b, _)| *b)?;
+    let request = ps
+        .iter()
+        .find(|(_, t)| t.is_pointer_to("net/http", "Request"))
+        .and_then(|(b, _)| *b);
+    Some(Handler { writer, request })
+}
+
+/// Where a function gets its context from.
+#[derive(Debug, Clone, Copy)]
+pub enum ContextSource {
+    /// A `context.Context` parameter.
+    Param(BindingId),
+    /// The `*http.Request` parameter (`r.Context()`).
+    Request(BindingId),
+}
+
+/// The context `func` holds: a named `context.Context` parameter, else its
+/// `*http.Request` parameter.
+pub fn context_source(cx: &Context<'_>, func: NodeId) -> Option<ContextSource> {
+    let ps = params(cx, func);
+    if let Some(b) = ps
+        .iter()
+        .find(|(_, t)| t.is_named("context", "Context"))
+        .and_then(|(b, _)| *b)
+    {
+        return Some(ContextSource::Param(b));
+    }
+    ps.iter()
+        .find(|(_, t)| t.is_pointer_to("net/http", "Request"))
+        .and_then(|(b, _)| *b)
+        .map(ContextSource::Request)
+}
+
+/// How to name the held context in messages: `ctx`, `r.Context()`.
+pub fn context_name(cx: &Context<'_>, source: ContextSource) -> String {
+    match source {
+        ContextSource::Param(b) => cx.model().binding(b).name.to_string(),
+        ContextSource::Request(b) => format!("{}.Context()", cx.model().binding(b).name),
+    }
+}
+
+/// True for `context.Background()` and `context.TODO()`.
+pub fn is_background(cx: &Context<'_>, call: NodeId) -> bool {
+    matches!(cx.model().callee(cx.file(), call), Callee::Func(n)
+        if n.is("context", "Background") || n.is("context", "TODO"))
+}
