@@ -5,7 +5,9 @@ use crate::engine::Rule;
 
 pub mod channel;
 pub mod context;
+pub mod error;
 pub mod goroutine;
+pub mod http;
 pub mod resource;
 pub mod sync;
 
@@ -17,6 +19,8 @@ pub fn all() -> Vec<&'static dyn Rule> {
         context::RULES,
         sync::RULES,
         resource::RULES,
+        error::RULES,
+        http::RULES,
     ]
     .concat()
 }

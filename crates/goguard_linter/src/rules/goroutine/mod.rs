@@ -3,6 +3,7 @@
 use crate::engine::Rule;
 
 pub mod goroutine_detached_from_context;
+pub mod goroutine_uses_response_writer;
 pub mod loop_variable_captured;
 pub mod wait_group_add_in_goroutine;
 
@@ -11,4 +12,5 @@ pub const RULES: &[&dyn Rule] = &[
     &loop_variable_captured::LoopVariableCaptured,
     &wait_group_add_in_goroutine::WaitGroupAddInGoroutine,
     &goroutine_detached_from_context::GoroutineDetachedFromContext,
+    &goroutine_uses_response_writer::GoroutineUsesResponseWriter,
 ];
