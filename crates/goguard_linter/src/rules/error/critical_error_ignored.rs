@@ -16,10 +16,11 @@ declare_rule! {
     /// `_`. The calls are a curated list, not every call returning an
     /// error:
     /// - `Close` and `Sync` of a file the function opened for writing
-    ///   (`os.Create`, `os.OpenFile` with a write flag, `os.CreateTemp`),
-    ///   unless another `Close` or `Sync` of it in the function is checked;
-    /// - `Flush` of a `bufio`, `tabwriter`, `gzip`, `zlib` or `flate`
-    ///   writer, unless another `Flush` of it is checked;
+    ///   (`os.Create`, `os.OpenFile` with a write flag, `os.CreateTemp`) and
+    ///   writes to, unless another `Close` or `Sync` of it in the function is
+    ///   checked, or the function removes the file (a temporary one);
+    /// - `Flush` of a `bufio`, `gzip`, `zlib` or `flate` writer, unless
+    ///   another `Flush` of it is checked;
     /// - `Commit` of an `*sql.Tx` (and sqlx, pgx transactions);
     /// - `Write`, `WriteString` and `WriteAt` of an `*os.File` other than
     ///   the standard streams;
@@ -27,7 +28,7 @@ declare_rule! {
     /// - `Encode` of a JSON, XML or gob encoder not writing to an
     ///   `http.ResponseWriter`;
     /// - `io.Copy`, `io.CopyN` and `io.CopyBuffer` into an `*os.File`;
-    /// - `binary.Read` and `binary.Write`.
+    /// - `binary.Read` (but from `crypto/rand.Reader`) and `binary.Write`.
     ///
     /// ## Why is this bad?
     /// These calls are where a write becomes durable or a read becomes
@@ -89,10 +90,11 @@ declare_rule! {
 }
 
 /// Writers whose `Flush` loses data when it fails.
+/// (`text/tabwriter` is left out: it formats output for people, and a
+/// failed flush of a table to a terminal loses nothing worth an error.)
 const FLUSHING: &[(&str, &str)] = &[
     ("bufio", "Writer"),
     ("bufio", "ReadWriter"),
-    ("text/tabwriter", "Writer"),
     ("compress/gzip", "Writer"),
     ("compress/zlib", "Writer"),
     ("compress/flate", "Writer"),
@@ -123,8 +125,8 @@ impl CriticalErrorIgnored {
     }
 }
 
-/// How the call's error is thrown away, if it is: as a statement, deferred,
-/// or assigned to `_`.
+/// How the call's error is thrown away, if it is: as a statement or
+/// deferred. Assigning it to `_` says it is dropped on purpose.
 fn dropped(cx: &Context<'_>, call: NodeId) -> Option<&'static str> {
     let outer = outer_paren(cx, call);
     let parent = cx.parent(outer)?;
@@ -132,12 +134,48 @@ fn dropped(cx: &Context<'_>, call: NodeId) -> Option<&'static str> {
         Node::ExprStmt { .. } => Some("is not checked"),
         Node::DeferStmt { .. } => Some("is lost in the defer"),
         Node::GoStmt { .. } => Some("is lost in the goroutine"),
-        Node::AssignStmt { lhs, rhs, .. } if cx.ast().list(rhs) == [outer] => {
-            let last = *cx.ast().list(lhs).last()?;
-            is_blank(cx, last).then_some("is assigned to _")
-        }
         _ => None,
     }
+}
+
+/// True when the error is assigned to `_` (acknowledged and dropped).
+fn discarded_on_purpose(cx: &Context<'_>, call: NodeId) -> bool {
+    let outer = outer_paren(cx, call);
+    matches!(cx.parent(outer).map(|p| cx.node(p)), Some(&Node::AssignStmt { lhs, rhs, .. })
+        if cx.ast().list(rhs) == [outer]
+            && cx.ast().list(lhs).last().is_some_and(|&l| is_blank(cx, l)))
+}
+
+/// True when the statement holding `call` is followed by a `return` that
+/// reports another failure: closing on the way out of an error path.
+fn on_failure_path(cx: &Context<'_>, call: NodeId) -> bool {
+    let Some(stmt) = cx.parent(outer_paren(cx, call)) else {
+        return false;
+    };
+    let Some(func) = cx.enclosing_func(stmt) else {
+        return false;
+    };
+    let list = match cx.parent(stmt).map(|p| cx.node(p)) {
+        Some(&Node::BlockStmt { list, .. }) => cx.ast().list(list),
+        Some(&Node::CaseClause { body, .. }) => cx.ast().list(body),
+        _ => return false,
+    };
+    let Some(i) = list.iter().position(|&s| s == stmt) else {
+        return false;
+    };
+    list[i + 1..]
+        .iter()
+        .find(|&&s| matches!(cx.node(s), Node::ReturnStmt { .. }))
+        .is_some_and(|&r| crate::analyses::flow::reports_failure(cx, func, r))
+        && list[i + 1..]
+            .iter()
+            .take_while(|&&s| !matches!(cx.node(s), Node::ReturnStmt { .. }))
+            .all(|&s| {
+                matches!(
+                    cx.node(s),
+                    Node::ExprStmt { .. } | Node::AssignStmt { .. } | Node::IfStmt { .. }
+                )
+            })
 }
 
 /// The method's receiver expression and name, with the type declaring it.
@@ -150,6 +188,9 @@ fn method_parts<'a>(cx: &Context<'a>, call: NodeId) -> Option<(NodeId, &'a str)>
 }
 
 fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
+    if discarded_on_purpose(cx, call) {
+        return None;
+    }
     let how = dropped(cx, call)?;
     let callee = cx.model().callee(cx.file(), call);
     let what: String = match &callee {
@@ -161,6 +202,9 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
                 "Close" | "Sync" if recv.is("os", "File") => {
                     let f = binding_of(cx, x)?;
                     if !opened_for_writing(cx, f)
+                        || !written(cx, f)
+                        || removed_here(cx, f)
+                        || on_failure_path(cx, call)
                         || checked_elsewhere(cx, f, call, &["Close", "Sync"])
                     {
                         return None;
@@ -176,6 +220,9 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
                         if checked_elsewhere(cx, w, call, &["Flush"]) {
                             return None;
                         }
+                    }
+                    if on_failure_path(cx, call) {
+                        return None;
                     }
                     format!("{shown}.Flush")
                 }
@@ -216,7 +263,19 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
                 }
                 format!("io.{} into the file {}", n.name, cx.text(dst))
             }
-            ("encoding/binary", "Read" | "Write") => format!("binary.{}", n.name),
+            ("encoding/binary", "Read" | "Write") => {
+                // Reading random bytes (`crypto/rand.Reader`) does not fail.
+                let Node::CallExpr { args, .. } = *cx.node(call) else {
+                    return None;
+                };
+                let src = unparen(cx, *cx.ast().list(args).first()?);
+                if matches!(selector(cx, src), Some((_, "Reader")))
+                    && cx.text(src).ends_with("rand.Reader")
+                {
+                    return None;
+                }
+                format!("binary.{}", n.name)
+            }
             _ => return None,
         },
         _ => return None,
@@ -272,13 +331,47 @@ fn opened_for_writing(cx: &Context<'_>, f: BindingId) -> bool {
                 };
                 cx.ast().list(args).get(1).is_some_and(|&flags| {
                     let text = cx.text(flags);
-                    ["O_WRONLY", "O_RDWR", "O_APPEND", "O_CREATE", "O_TRUNC"]
+                    ["O_WRONLY", "O_RDWR", "O_APPEND", "O_TRUNC"]
                         .iter()
                         .any(|f| text.contains(f))
                 })
             }
             _ => false,
         }
+    })
+}
+
+/// True when the function writes to the file: a `Write...`/`ReadFrom`/
+/// `Truncate` method, or the file passed to a call (`io.Copy(f, r)`,
+/// `fmt.Fprintf(f, ...)`, `json.NewEncoder(f)`) or stored (as a command's
+/// output). A file only created and closed loses nothing.
+fn written(cx: &Context<'_>, f: BindingId) -> bool {
+    cx.model().uses(f).iter().any(|u| {
+        u.file == cx.file()
+            && match place_of(cx, u.ident) {
+                Place::Selected { sel_expr } => selector(cx, sel_expr).is_some_and(|(_, m)| {
+                    m.starts_with("Write") || m == "ReadFrom" || m == "Truncate"
+                }),
+                Place::Argument { call, .. } => {
+                    !cx.model().callee(cx.file(), call).is_func("os", "Remove")
+                }
+                Place::AssignedFrom { .. } | Place::Stored => true,
+                _ => false,
+            }
+    })
+}
+
+/// True when the function removes the file (`os.Remove(f.Name())`): a
+/// temporary file whose content does not outlive it.
+fn removed_here(cx: &Context<'_>, f: BindingId) -> bool {
+    cx.model().uses(f).iter().any(|u| {
+        u.file == cx.file()
+            && cx.ancestors(u.ident).take(6).any(|a| {
+                matches!(cx.node(a), Node::CallExpr { .. }) && {
+                    let c = cx.model().callee(cx.file(), a);
+                    c.is_func("os", "Remove") || c.is_func("os", "RemoveAll")
+                }
+            })
     })
 }
 
