@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::ir::FuncId;
 
 /// Where the package's functions are.
+#[derive(Debug)]
 pub(crate) struct FuncIndex {
     funcs: FxHashMap<Arc<str>, FuncId>,
     methods: FxHashMap<(Arc<str>, Arc<str>), FuncId>,

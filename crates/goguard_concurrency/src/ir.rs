@@ -126,6 +126,9 @@ pub enum Expr {
     NonNil,
     /// `x + n` of a small integer the model follows (`s.n++`).
     Add(Box<Expr>, i64),
+    /// `recover()`: nil unless the function calling it was deferred by a
+    /// frame that is panicking (which it then stops).
+    Recover,
     /// `context.WithCancel(parent)`: a context whose Done channel is closed
     /// by its cancel function (or by the parent, when the parent can be
     /// done: then the model does not follow it).

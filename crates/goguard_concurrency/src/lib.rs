@@ -238,6 +238,16 @@ pub struct Analysis {
     pub work: u64,
     /// Time spent lowering and exploring, in microseconds.
     pub micros: u64,
+    /// Where the package's functions and methods are.
+    functions: Option<index::FuncIndex>,
+}
+
+impl Analysis {
+    /// The function or method of the package a call runs, when it has a
+    /// body.
+    pub fn function(&self, model: &PackageModel<'_>, callee: &goguard_semantic::model::Callee) -> Option<FuncId> {
+        self.functions.as_ref()?.target(model, callee)
+    }
 }
 
 /// Explores the functions of a package that start goroutines or make
@@ -318,6 +328,7 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
     out.findings
         .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
     out.micros = start.elapsed().as_micros() as u64;
+    out.functions = Some(pkg.index);
     out
 }
 

@@ -196,6 +196,17 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Recover => {
+                let frames = &mut self.procs[at.proc as usize].frames;
+                let n = frames.len();
+                match frames.get_mut(n.wrapping_sub(2)).and_then(|f| f.unwind.as_mut()) {
+                    Some(u) if u.mode == super::state::UnwindMode::Panic => {
+                        u.mode = super::state::UnwindMode::Return;
+                        Value::NonNil
+                    }
+                    _ => Value::Nil,
+                }
+            }
             Expr::Add(x, n) => match self.eval(at, x)? {
                 Value::Int(v) if (v + n).abs() <= MAX_INT => Value::Int(v + n),
                 _ => Value::Unknown,

@@ -344,16 +344,18 @@ impl Machine<'_> {
                 recovers,
                 ..
             } => {
-                if recovers {
-                    if let Some(u) = &mut f.unwind {
-                        if u.mode == UnwindMode::Panic {
-                            u.mode = UnwindMode::Return;
-                        }
-                    }
-                }
+                // An entered deferred function stops the panic with its
+                // recover(); one the model does not enter is assumed to.
                 match self.push_frame(s, p, func, env, args) {
                     Ok(true) => {}
-                    Ok(false) => {}
+                    Ok(false) => {
+                        let f = s.procs[p as usize].frames.last_mut().expect("frame");
+                        if let (true, Some(u)) = (recovers, &mut f.unwind) {
+                            if u.mode == UnwindMode::Panic {
+                                u.mode = UnwindMode::Return;
+                            }
+                        }
+                    }
                     Err(need) => return self.fork_need(s, need),
                 }
             }

@@ -516,6 +516,10 @@ impl<'a> Lower<'a> {
                     .unwrap_or_default();
                 Shape::Value(self.zero_value(&t, call))
             }
+            "recover" => {
+                self.args(args);
+                Shape::Value(Expr::Recover)
+            }
             "append" => {
                 let vs = self.args(args);
                 for v in vs.into_iter().skip(1) {
@@ -554,6 +558,16 @@ impl<'a> Lower<'a> {
         Expr::MakeChan { cap, at: call }
     }
 
+    /// A count (`wg.Add(n)`): a constant larger than the model's loop
+    /// bounds stands for the symbol of that constant, so that `wg.Add(10)`
+    /// and `for i := 0; i < 10; i++` agree.
+    fn count(&mut self, n: NodeId) -> Expr {
+        match self.expr(n) {
+            Expr::Int(v) if v > 4 => Expr::Sym(self.pkg.interner.sym(v.to_string())),
+            e => e,
+        }
+    }
+
     fn capacity(&mut self, n: NodeId) -> Cap {
         let n = self.unparen(n);
         let literal = match *self.ast.node(n) {
@@ -570,7 +584,8 @@ impl<'a> Lower<'a> {
             return if (0..=MAX_CAP).contains(&v) {
                 Cap::Const(v as u8)
             } else {
-                Cap::Unknown
+                // Agrees with loops of as many iterations.
+                Cap::Sym(self.pkg.interner.sym(v.to_string()))
             };
         }
         // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
@@ -688,7 +703,7 @@ impl<'a> Lower<'a> {
         match m {
             MethodApi::Sync(op) => {
                 let arg = match args.first() {
-                    Some(&a) => self.expr(a),
+                    Some(&a) => self.count(a),
                     None => Expr::Unknown,
                 };
                 Shape::Op(Op::Sync {

@@ -2,11 +2,15 @@
 
 use crate::engine::Rule;
 
+pub mod block_forever;
+pub mod goroutine_loop_without_exit;
 pub mod loop_variable_captured;
 pub mod wait_group_add_in_goroutine;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
+    &goroutine_loop_without_exit::GoroutineLoopWithoutExit,
     &loop_variable_captured::LoopVariableCaptured,
     &wait_group_add_in_goroutine::WaitGroupAddInGoroutine,
+    &block_forever::BlockForever,
 ];
