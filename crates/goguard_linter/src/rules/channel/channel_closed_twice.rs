@@ -178,7 +178,12 @@ impl ChannelClosedTwice {
                 };
                 d = d.with_related(span_of(cx, first.at), label);
             }
-            let closer = f.witness.iter().rev().find(|s| s.at == f.at).map(|s| s.proc);
+            let closer = f
+                .witness
+                .iter()
+                .rev()
+                .find(|s| s.at == f.at)
+                .map(|s| s.proc);
             if let Some(start) = f
                 .witness
                 .iter()
@@ -243,7 +248,8 @@ impl ChannelClosedTwice {
             };
             // A field of the receiver, checked by the same select.
             let recv_field = !path.fields.is_empty()
-                && cx.model().binding(path.root).kind == goguard_semantic::model::BindingKind::Receiver;
+                && cx.model().binding(path.root).kind
+                    == goguard_semantic::model::BindingKind::Receiver;
             if !recv_field || !received.contains(&path) || locked_before(cx, func, sel) {
                 continue;
             }

@@ -145,9 +145,7 @@ fn ever_made(cx: &Context<'_>, op: NodeId) -> bool {
     };
     chans.into_iter().any(|c| match *cx.node(unparen(cx, c)) {
         Node::Ident { .. } => match cx.model().resolve(cx.file(), unparen(cx, c)) {
-            Some(b) => assigned_non_nil(cx, |file, lhs| {
-                cx.model().resolve(file, lhs) == Some(b)
-            }),
+            Some(b) => assigned_non_nil(cx, |file, lhs| cx.model().resolve(file, lhs) == Some(b)),
             None => true,
         },
         Node::SelectorExpr { sel, .. } => {
@@ -172,12 +170,13 @@ fn ever_made(cx: &Context<'_>, op: NodeId) -> bool {
 fn assigned_non_nil(cx: &Context<'_>, is_target: impl Fn(usize, NodeId) -> bool) -> bool {
     for (fi, f) in cx.model().files().iter().enumerate() {
         let ast = f.parsed.ast();
-        let is_nil = |e: NodeId| {
-            matches!(ast.node(e), Node::Ident { .. }) && ast.text(e, f.source) == "nil"
-        };
+        let is_nil =
+            |e: NodeId| matches!(ast.node(e), Node::Ident { .. }) && ast.text(e, f.source) == "nil";
         for (_, node) in ast.nodes() {
             let (lhs, rhs): (Vec<NodeId>, Vec<NodeId>) = match *node {
-                Node::AssignStmt { lhs, rhs, .. } => (ast.list(lhs).to_vec(), ast.list(rhs).to_vec()),
+                Node::AssignStmt { lhs, rhs, .. } => {
+                    (ast.list(lhs).to_vec(), ast.list(rhs).to_vec())
+                }
                 Node::ValueSpec { names, values, .. } => {
                     (ast.list(names).to_vec(), ast.list(values).to_vec())
                 }
@@ -185,7 +184,11 @@ fn assigned_non_nil(cx: &Context<'_>, is_target: impl Fn(usize, NodeId) -> bool)
                 _ => continue,
             };
             for (i, &l) in lhs.iter().enumerate() {
-                let value = if lhs.len() == rhs.len() { rhs.get(i).copied() } else { rhs.first().copied() };
+                let value = if lhs.len() == rhs.len() {
+                    rhs.get(i).copied()
+                } else {
+                    rhs.first().copied()
+                };
                 if is_target(fi, l) && !value.is_some_and(is_nil) && value.is_some() {
                     return true;
                 }

@@ -39,15 +39,15 @@ declare_rule! {
     /// 	items map[string]string
     /// }
     ///
-    /// func New() *Cache {
-    /// 	c := &Cache{items: map[string]string{}}
+    /// func (c *Cache) Start() {
     /// 	go func() {
     /// 		for range time.Tick(time.Minute) {
     /// 			c.items = map[string]string{}
     /// 		}
     /// 	}()
-    /// 	return c
     /// }
+    ///
+    /// func (c *Cache) Close() {}
     /// ```
     ///
     /// ## Use instead
@@ -61,8 +61,7 @@ declare_rule! {
     /// 	stop  chan struct{}
     /// }
     ///
-    /// func New() *Cache {
-    /// 	c := &Cache{items: map[string]string{}, stop: make(chan struct{})}
+    /// func (c *Cache) Start() {
     /// 	go func() {
     /// 		t := time.NewTicker(time.Minute)
     /// 		defer t.Stop()
@@ -75,7 +74,6 @@ declare_rule! {
     /// 			}
     /// 		}
     /// 	}()
-    /// 	return c
     /// }
     ///
     /// func (c *Cache) Close() { close(c.stop) }
@@ -104,7 +102,10 @@ impl GoroutineLoopWithoutExit {
             if started_once(cx, go) {
                 continue;
             }
-            let Some(spawner) = cx.ancestors(go).find(|&a| matches!(cx.node(a), Node::FuncDecl { .. })) else {
+            let Some(spawner) = cx
+                .ancestors(go)
+                .find(|&a| matches!(cx.node(a), Node::FuncDecl { .. }))
+            else {
                 continue;
             };
             let Some(why) = runs_more_than_once(cx, spawner) else {
@@ -169,7 +170,10 @@ fn runs_more_than_once(cx: &Context<'_>, spawner: NodeId) -> Option<(NodeId, Str
         {
             return Some((
                 name,
-                format!("{} has a {} method, which cannot stop this goroutine", recv_ty.name, m.name),
+                format!(
+                    "{} has a {} method, which cannot stop this goroutine",
+                    recv_ty.name, m.name
+                ),
             ));
         }
     }
@@ -208,7 +212,10 @@ fn runs_more_than_once(cx: &Context<'_>, spawner: NodeId) -> Option<(NodeId, Str
                 continue;
             }
             sites += 1;
-            if fi == cx.file() && in_loop.is_none() && crate::analyses::loops::enclosing_loop(cx, id).is_some() {
+            if fi == cx.file()
+                && in_loop.is_none()
+                && crate::analyses::loops::enclosing_loop(cx, id).is_some()
+            {
                 in_loop = Some(id);
             }
         }
@@ -225,7 +232,10 @@ fn receiver_named(cx: &Context<'_>, list: NodeId) -> Option<goguard_semantic::ty
         return None;
     };
     let &field = cx.ast().list(list).first()?;
-    let Node::Field { names, ty: Some(t), .. } = *cx.node(field) else {
+    let Node::Field {
+        names, ty: Some(t), ..
+    } = *cx.node(field)
+    else {
         return None;
     };
     if let Some(&n) = cx.ast().list(names).first() {

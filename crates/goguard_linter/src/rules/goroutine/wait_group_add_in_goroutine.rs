@@ -161,7 +161,10 @@ impl WaitGroupAddInGoroutine {
             };
             let adds = wg_calls(cx, body, "Add");
             let dones = wg_calls(cx, body, "Done");
-            for add in adds.iter().filter(|a| a.own && !a.deferred && a.path.root == recv_binding) {
+            for add in adds
+                .iter()
+                .filter(|a| a.own && !a.deferred && a.path.root == recv_binding)
+            {
                 let counts_itself = dones.iter().any(|d| d.own && d.path == add.path);
                 let done_before = dones.iter().any(|d| {
                     d.path == add.path
@@ -252,17 +255,21 @@ fn started_method(cx: &Context<'_>, go: NodeId) -> Option<(NodeId, NodeId)> {
     if &*recv.pkg != cx.model().import_path() {
         return None;
     }
-    let decl = cx.nodes_of_kind(NodeKind::FuncDecl).iter().copied().find(|&d| {
-        let Node::FuncDecl {
-            recv: Some(r),
-            name: n,
-            ..
-        } = *cx.node(d)
-        else {
-            return false;
-        };
-        cx.text(n) == name && receiver_type(cx, r) == Some(&*recv.name)
-    })?;
+    let decl = cx
+        .nodes_of_kind(NodeKind::FuncDecl)
+        .iter()
+        .copied()
+        .find(|&d| {
+            let Node::FuncDecl {
+                recv: Some(r),
+                name: n,
+                ..
+            } = *cx.node(d)
+            else {
+                return false;
+            };
+            cx.text(n) == name && receiver_type(cx, r) == Some(&*recv.name)
+        })?;
     Some((decl, x))
 }
 
@@ -272,7 +279,10 @@ fn receiver_type<'a>(cx: &Context<'a>, list: NodeId) -> Option<&'a str> {
         return None;
     };
     let &field = cx.ast().list(list).first()?;
-    let Node::Field { ty: Some(mut t), .. } = *cx.node(field) else {
+    let Node::Field {
+        ty: Some(mut t), ..
+    } = *cx.node(field)
+    else {
         return None;
     };
     for _ in 0..8 {
