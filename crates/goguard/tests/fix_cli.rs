@@ -70,10 +70,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 )
 
+var client = &http.Client{Timeout: 10 * time.Second}
+
 func get(url string, v any) error {
-	resp, err := http.Get(url)
+	resp, err := client.Get(url)
 	if err != nil {
 		return err
 	}

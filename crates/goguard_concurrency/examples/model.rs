@@ -58,7 +58,11 @@ fn main() {
     let line = |l: goguard_concurrency::Loc| {
         let f = &inputs[l.file()];
         let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(l.node));
-        format!("{}:{}", paths[l.file()].file_name().unwrap().to_string_lossy(), line)
+        format!(
+            "{}:{}",
+            paths[l.file()].file_name().unwrap().to_string_lossy(),
+            line
+        )
     };
     for f in &a.findings {
         println!(
@@ -74,7 +78,12 @@ fn main() {
             println!("    p{} {:?} at {}", s.proc, s.kind, line(s.at));
         }
         for o in &f.others {
-            println!("    other p{} spawned {} blocked {}", o.proc, o.spawn.map_or("-".into(), line), o.blocked_at.map_or("-".into(), line));
+            println!(
+                "    other p{} spawned {} blocked {}",
+                o.proc,
+                o.spawn.map_or("-".into(), line),
+                o.blocked_at.map_or("-".into(), line)
+            );
         }
     }
     eprintln!(

@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::ir::FuncId;
 
 /// Where the package's functions are.
+#[derive(Debug)]
 pub(crate) struct FuncIndex {
     funcs: FxHashMap<Arc<str>, FuncId>,
     methods: FxHashMap<(Arc<str>, Arc<str>), FuncId>,
@@ -64,7 +65,6 @@ impl FuncIndex {
                     }
                 }
             }
-
         }
         // Which body each call of a file lies in, by position: the bodies
         // of a file do not overlap.
@@ -152,13 +152,6 @@ impl FuncIndex {
     pub(crate) fn func(&self, name: &str) -> Option<FuncId> {
         self.funcs.get(name).copied()
     }
-
-    pub(crate) fn method(&self, type_name: &str, name: &str) -> Option<FuncId> {
-        self.methods
-            .get(&(Arc::from(type_name), Arc::from(name)))
-            .copied()
-    }
-
 }
 
 /// The free variables of a file's function literals: computed once per file
@@ -196,7 +189,10 @@ impl Captures {
             if binding.scope.is_none()
                 || !matches!(
                     binding.kind,
-                    BindingKind::Var | BindingKind::Param | BindingKind::Result | BindingKind::Receiver
+                    BindingKind::Var
+                        | BindingKind::Param
+                        | BindingKind::Result
+                        | BindingKind::Receiver
                 )
             {
                 continue;
@@ -295,4 +291,3 @@ pub(crate) fn receiver_base<'s>(ast: &Ast, source: &'s str, fields: NodeId) -> O
     }
     None
 }
-

@@ -92,7 +92,10 @@ pub enum Expr {
     /// `x.f` (through pointers).
     Field(Box<Expr>, FieldId),
     /// `make(chan T, cap)` at `at`.
-    MakeChan { cap: Cap, at: NodeId },
+    MakeChan {
+        cap: Cap,
+        at: NodeId,
+    },
     /// A struct value: `T{f: v}`, `&T{...}`, `new(T)` or `var x T`. Fields
     /// not listed hold their zero value: a fresh lock, WaitGroup, Once or
     /// Cond for the sync fields in `sync_fields`, unknown for the others.
@@ -110,7 +113,10 @@ pub enum Expr {
     NewCond(Box<Expr>, NodeId),
     /// A function literal: it captures the listed variables of the frame
     /// evaluating it.
-    Closure { func: FuncId, captures: Arc<[BindingId]> },
+    Closure {
+        func: FuncId,
+        captures: Arc<[BindingId]>,
+    },
     /// A package function (or method expression) used as a value.
     Func(FuncId),
     /// `x.M` used as a value: method `func` bound to receiver `x`.
@@ -126,10 +132,16 @@ pub enum Expr {
     NonNil,
     /// `x + n` of a small integer the model follows (`s.n++`).
     Add(Box<Expr>, i64),
+    /// `recover()`: nil unless the function calling it was deferred by a
+    /// frame that is panicking (which it then stops).
+    Recover,
     /// `context.WithCancel(parent)`: a context whose Done channel is closed
     /// by its cancel function (or by the parent, when the parent can be
     /// done: then the model does not follow it).
-    NewCancelCtx { parent: Box<Expr>, at: NodeId },
+    NewCancelCtx {
+        parent: Box<Expr>,
+        at: NodeId,
+    },
     /// The cancel function of a context made by `NewCancelCtx`.
     CancelOf(Box<Expr>),
 }
@@ -182,9 +194,15 @@ pub enum Cond {
     /// A boolean value: exact when the model follows it (`ok` of a
     /// receive), else the predicate when the expression is stable, else
     /// either way.
-    Value { expr: Expr, pred: Option<PredId> },
+    Value {
+        expr: Expr,
+        pred: Option<PredId>,
+    },
     /// `x == nil`, likewise.
-    IsNil { expr: Expr, pred: Option<PredId> },
+    IsNil {
+        expr: Expr,
+        pred: Option<PredId>,
+    },
     /// A comparison of two integers (`s.n > 0`): exact when both are
     /// followed, else like `Value` with no value.
     Cmp {
@@ -282,15 +300,8 @@ pub struct SelectCase {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaseKind {
-    Send {
-        ch: Expr,
-        value: Expr,
-    },
-    Recv {
-        ch: Expr,
-        dst: Place,
-        ok: Place,
-    },
+    Send { ch: Expr, value: Expr },
+    Recv { ch: Expr, dst: Place, ok: Place },
 }
 
 /// What a range statement ranges over.
@@ -444,8 +455,15 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Deferred {
     Call(Call),
-    Close { ch: Expr, at: NodeId },
-    Sync { op: SyncOp, target: Expr, at: NodeId },
+    Close {
+        ch: Expr,
+        at: NodeId,
+    },
+    Sync {
+        op: SyncOp,
+        target: Expr,
+        at: NodeId,
+    },
     /// `defer func() { ... recover() ... }()` and friends: a deferred call
     /// that may stop a panic.
     Recover(Call),
@@ -489,11 +507,7 @@ pub fn loop_heads(ops: &[Op]) -> Vec<Pc> {
     let mut out: Vec<Pc> = ops
         .iter()
         .enumerate()
-        .flat_map(|(i, op)| {
-            successors(op)
-                .into_iter()
-                .filter(move |&t| t as usize <= i)
-        })
+        .flat_map(|(i, op)| successors(op).into_iter().filter(move |&t| t as usize <= i))
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -547,7 +561,10 @@ pub fn op_creates(op: &Op) -> bool {
     visit_exprs(op, &mut |e| {
         found |= matches!(
             e,
-            Expr::MakeChan { .. } | Expr::NewSync(..) | Expr::NewCond(..) | Expr::NewCancelCtx { .. }
+            Expr::MakeChan { .. }
+                | Expr::NewSync(..)
+                | Expr::NewCond(..)
+                | Expr::NewCancelCtx { .. }
         ) || matches!(e, Expr::Struct { sync_fields, .. } if !sync_fields.is_empty());
     });
     found
@@ -602,13 +619,13 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
         c.results.iter().for_each(|p| place(p, f));
     }
     match op {
-        Op::Branch {
-            cond: c, reads, ..
-        } => {
+        Op::Branch { cond: c, reads, .. } => {
             cond(c, f);
             reads.iter().for_each(|r| expr(r, f));
         }
-        Op::Set { place: p, value, .. } => {
+        Op::Set {
+            place: p, value, ..
+        } => {
             place(p, f);
             expr(value, f);
         }
@@ -736,7 +753,10 @@ fn uses(op: &Op) -> Vec<Var> {
                 }
             }
         }
-        Op::Range { dst: Place::Var(v) | Place::Decl(v), .. } => out.push(*v),
+        Op::Range {
+            dst: Place::Var(v) | Place::Decl(v),
+            ..
+        } => out.push(*v),
         Op::Call { call, .. } => {
             for p in &call.results {
                 if let Place::Var(v) = p {

@@ -72,13 +72,15 @@ impl<'a> Pkg<'a> {
     }
 
     fn file_captures(&self, file: FileIdx) -> &index::Captures {
-        self.captures[file].get_or_init(|| {
-            index::Captures::build(self.model, file, &|n| self.parent(file, n))
-        })
+        self.captures[file]
+            .get_or_init(|| index::Captures::build(self.model, file, &|n| self.parent(file, n)))
     }
 
     /// The free variables of a function literal.
-    pub(crate) fn captures(&self, lit: FuncId) -> std::sync::Arc<[goguard_semantic::model::BindingId]> {
+    pub(crate) fn captures(
+        &self,
+        lit: FuncId,
+    ) -> std::sync::Arc<[goguard_semantic::model::BindingId]> {
         self.file_captures(lit.file()).of(lit.node)
     }
 
@@ -185,7 +187,10 @@ impl<'a> Pkg<'a> {
                         alloc |= matches!(
                             e,
                             Expr::MakeChan { .. }
-                                | Expr::NewSync(ir::SyncKind::WaitGroup | ir::SyncKind::ErrGroup, _)
+                                | Expr::NewSync(
+                                    ir::SyncKind::WaitGroup | ir::SyncKind::ErrGroup,
+                                    _
+                                )
                                 | Expr::NewCond(..)
                                 | Expr::NewCancelCtx { .. }
                         )
@@ -238,6 +243,20 @@ pub struct Analysis {
     pub work: u64,
     /// Time spent lowering and exploring, in microseconds.
     pub micros: u64,
+    /// Where the package's functions and methods are.
+    functions: Option<index::FuncIndex>,
+}
+
+impl Analysis {
+    /// The function or method of the package a call runs, when it has a
+    /// body.
+    pub fn function(
+        &self,
+        model: &PackageModel<'_>,
+        callee: &goguard_semantic::model::Callee,
+    ) -> Option<FuncId> {
+        self.functions.as_ref()?.target(model, callee)
+    }
 }
 
 /// Explores the functions of a package that start goroutines or make
@@ -249,9 +268,9 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         let file = &model.files()[f.file()];
         let ast = file.parsed.ast();
         match *ast.node(f.node) {
-            Node::FuncDecl { recv: None, name, .. } => {
-                ast.text(name, file.source) == "main" && pkg_name(model) == "main"
-            }
+            Node::FuncDecl {
+                recv: None, name, ..
+            } => ast.text(name, file.source) == "main" && pkg_name(model) == "main",
             _ => false,
         }
     };
@@ -294,7 +313,8 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
                 t0.elapsed()
             );
             if let Some(prof) = &machine.profile {
-                let mut v: Vec<(u64, FuncId)> = prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
+                let mut v: Vec<(u64, FuncId)> =
+                    prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
                 v.sort_unstable_by(|a, b| b.cmp(a));
                 for (n, f) in v.into_iter().take(5) {
                     let file = &model.files()[f.file()];
@@ -311,13 +331,13 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
         }
         out.findings.extend(findings);
     }
-    out.findings.sort_by(|a, b| {
-        (a.at, a.kind, a.spawn, a.root).cmp(&(b.at, b.kind, b.spawn, b.root))
-    });
+    out.findings
+        .sort_by_key(|a| (a.at, a.kind, a.spawn, a.root));
     // The same operation found from several functions: keep the first.
     out.findings
         .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
     out.micros = start.elapsed().as_micros() as u64;
+    out.functions = Some(pkg.index);
     out
 }
 
@@ -398,8 +418,8 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
             let Node::CallExpr { fun, args, .. } = *node else {
                 continue;
             };
-            let is_make = matches!(ast.node(fun), Node::Ident { .. })
-                && ast.text(fun, file.source) == "make";
+            let is_make =
+                matches!(ast.node(fun), Node::Ident { .. }) && ast.text(fun, file.source) == "make";
             let chan_arg = ast
                 .list(args)
                 .first()
@@ -415,7 +435,11 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
             // holds followed values too.
             if pkg.index.may_produce(ast, file.source, fun) {
                 let callee = model.callee(fi, id);
-                if pkg.index.target(model, &callee).is_some_and(|f| pkg.produces(f)) {
+                if pkg
+                    .index
+                    .target(model, &callee)
+                    .is_some_and(|f| pkg.produces(f))
+                {
                     if let Some(o) = owner(id) {
                         set.push(o);
                     }
@@ -428,7 +452,6 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
     }
     out
 }
-
 
 /// The lowered ops of a function and of the function literals it holds, one
 /// per line, for debugging.

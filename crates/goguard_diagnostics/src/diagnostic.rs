@@ -1,5 +1,7 @@
 //! The finding itself, as rules produce it and renderers consume it.
 
+use crate::confidence::Confidence;
+use crate::goroutines::GoroutineFacts;
 use crate::source::Span;
 
 /// How serious a finding is. Rules map their category to a severity; this
@@ -102,6 +104,15 @@ pub struct Diagnostic {
     /// Secondary locations, in the order the rule gives them.
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
+    /// How sure the finding is; `None` for static rules, which report what
+    /// the code does.
+    pub confidence: Option<Confidence>,
+    /// The facts the finding rests on, one sentence each (runtime findings).
+    pub evidence: Vec<String>,
+    /// Further remarks, e.g. that a static finding explains a runtime one.
+    pub notes: Vec<String>,
+    /// The goroutines a runtime finding is about.
+    pub goroutines: Option<Box<GoroutineFacts>>,
 }
 
 impl Diagnostic {
@@ -122,6 +133,10 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             fix: None,
+            confidence: None,
+            evidence: Vec::new(),
+            notes: Vec::new(),
+            goroutines: None,
         }
     }
 
@@ -145,6 +160,26 @@ impl Diagnostic {
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = Some(confidence);
+        self
+    }
+
+    pub fn with_evidence(mut self, evidence: impl Into<String>) -> Self {
+        self.evidence.push(evidence.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_goroutines(mut self, facts: GoroutineFacts) -> Self {
+        self.goroutines = Some(Box::new(facts));
         self
     }
 }

@@ -44,19 +44,28 @@
 //! # let _ = json;
 //! ```
 
+pub mod catalog;
+mod confidence;
 mod diagnostic;
 mod exit;
+mod format;
+pub mod goroutines;
 pub mod render;
+pub mod sanitize;
 mod sort;
 mod source;
 mod summary;
 
+pub use confidence::Confidence;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
 pub use exit::ExitStatus;
+pub use format::Format;
 pub use render::github::render_github;
+pub use render::html::{escape_html, render_html};
 pub use render::human::{render_human, HumanOptions};
-pub use render::json::{render_json, JSON_SCHEMA_VERSION};
+pub use render::json::{render_json, render_json_with, JSON_SCHEMA_VERSION};
 pub use render::sarif::{render_sarif, RuleInfo, ToolInfo};
+pub use render::section::{render_sections_text, Section, Table};
 pub use sort::{compare, sort_diagnostics, sort_key};
 pub use source::{FileId, Files, Position, SourceFile, Span};
-pub use summary::Summary;
+pub use summary::{Scope, Summary};

@@ -66,12 +66,20 @@ pub struct Position {
 }
 
 /// One source file: its displayed path, its text and a line index.
+///
+/// A file can also be known only by its path ([`SourceFile::unread`]): a
+/// runtime finding names the file and line a dump printed even when that
+/// file is not on this machine. Spans into such a file address lines, not
+/// bytes (see [`Files::line_span`]); renderers show the location without
+/// the code.
 #[derive(Debug)]
 pub struct SourceFile {
     path: String,
     text: String,
     /// Byte offset at which each line starts; always begins with 0.
     line_starts: Vec<u32>,
+    /// The text is not available: offsets are 0-based line numbers.
+    unread: bool,
 }
 
 impl SourceFile {
@@ -88,7 +96,24 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            unread: false,
         }
+    }
+
+    /// A file known by its path only.
+    pub fn unread(path: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: String::new(),
+            line_starts: vec![0],
+            unread: true,
+        }
+    }
+
+    /// False for a file known by its path only: there is no code to show,
+    /// and positions have a line but no column.
+    pub fn has_text(&self) -> bool {
+        !self.unread
     }
 
     /// The path as displayed: relative to the working directory, as given.
@@ -103,12 +128,18 @@ impl SourceFile {
     /// Number of lines; a final newline starts an (empty) last line, so that
     /// an offset at end of file always has a line to be on.
     pub fn line_count(&self) -> u32 {
+        if self.unread {
+            return u32::MAX;
+        }
         to_u32(self.line_starts.len())
     }
 
     /// Clamps `offset` to the text and back to a character boundary, so a
     /// span from a confused producer still yields a sane position.
     pub fn clamp_offset(&self, offset: usize) -> usize {
+        if self.unread {
+            return offset;
+        }
         let mut o = offset.min(self.text.len());
         while !self.text.is_char_boundary(o) {
             o -= 1;
@@ -125,6 +156,15 @@ impl SourceFile {
 
     /// Position of a byte offset (clamped, see [`SourceFile::clamp_offset`]).
     pub fn position(&self, offset: usize) -> Position {
+        if self.unread {
+            let line = to_u32(offset.saturating_add(1));
+            return Position {
+                line,
+                column: 1,
+                char_column: 1,
+                utf16_column: 1,
+            };
+        }
         let offset = self.clamp_offset(offset);
         let idx = self.line_index(offset);
         let start = self.line_starts[idx] as usize;
@@ -140,6 +180,10 @@ impl SourceFile {
     /// Byte range of a 1-based line, without its line terminator (`\n` or
     /// `\r\n`). Out-of-range lines give an empty range at end of file.
     pub fn line_range(&self, line: u32) -> Range<usize> {
+        if self.unread {
+            let at = (line as usize).saturating_sub(1);
+            return at..at;
+        }
         let idx = (line as usize).saturating_sub(1);
         let Some(&start) = self.line_starts.get(idx) else {
             return self.text.len()..self.text.len();
@@ -183,6 +227,28 @@ impl Files {
         let id = FileId(to_u32(self.files.len()));
         self.files.push(SourceFile::new(path, text));
         id
+    }
+
+    /// Adds a file known by its path only (see [`SourceFile::unread`]).
+    pub fn add_unread(&mut self, path: impl Into<String>) -> FileId {
+        let id = FileId(to_u32(self.files.len()));
+        self.files.push(SourceFile::unread(path));
+        id
+    }
+
+    /// The span of a 1-based line: its text without leading blanks and the
+    /// terminator, or the line itself in a file known by its path only. A
+    /// line past the end gives an empty span at the end of the file.
+    pub fn line_span(&self, id: FileId, line: u32) -> Span {
+        let file = self.get(id);
+        let range = file.line_range(line.max(1));
+        if !file.has_text() {
+            return Span::new(id, range);
+        }
+        let text = &file.text()[range.clone()];
+        let indent = text.len() - text.trim_start().len();
+        let trailing = text.len() - text.trim_end().len();
+        Span::new(id, range.start + indent..range.end - trailing)
     }
 
     /// # Panics
@@ -307,6 +373,22 @@ mod tests {
         let (s, e) = files.positions(Span::new(b, 2..3));
         assert_eq!((s.line, s.column, e.line, e.column), (2, 1, 2, 2));
         assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn unread_files_address_lines() {
+        let mut files = Files::new();
+        let a = files.add_unread("/build/app/x.go");
+        let b = files.add("b.go", "package b\n\n\tgo f()  \n");
+        let span = files.line_span(a, 42);
+        let (s, e) = files.positions(span);
+        assert_eq!((s.line, s.column, e.line), (42, 1, 42));
+        assert!(!files.get(a).has_text());
+        let span = files.line_span(b, 3);
+        assert_eq!(&files.get(b).text()[span.range()], "go f()");
+        assert_eq!(files.positions(span).0.column, 2);
+        let past = files.line_span(b, 99);
+        assert!(past.is_empty());
     }
 
     #[test]

@@ -52,7 +52,11 @@ fn run_with(dir: &Path, settings: &Settings, rules: &[&'static dyn Rule]) -> Che
 fn run(dir: &Path) -> CheckOutput {
     let mut settings = Settings::new(dir);
     settings
-        .extend(&["ALL".into()], &[], &goguard_linter::rules::all())
+        .extend(
+            &["ALL".into()],
+            &[],
+            &goguard_linter::engine::registry::entries(&goguard_linter::rules::all()),
+        )
         .unwrap();
     settings.preview = true;
     run_with(dir, &settings, &goguard_linter::rules::all())
@@ -61,7 +65,11 @@ fn run(dir: &Path) -> CheckOutput {
 fn config(dir: &Path, text: &str) -> Settings {
     let path = dir.join("goguard.toml");
     std::fs::write(&path, text).unwrap();
-    Settings::load(&path, &goguard_linter::rules::all()).unwrap()
+    Settings::load(
+        &path,
+        &goguard_linter::engine::registry::entries(&goguard_linter::rules::all()),
+    )
+    .unwrap()
 }
 
 /// `path:line CODE` per finding.
@@ -324,6 +332,7 @@ fn rule_options_come_from_settings_or_defaults() {
     assert_eq!(message(&Settings::new(dir.path())), "limit 3 strict false");
     let path = dir.path().join("goguard.toml");
     std::fs::write(&path, "[rules.option-rule]\nlimit = 7\n").unwrap();
-    let settings = Settings::load(&path, rules).unwrap();
+    let settings =
+        Settings::load(&path, &goguard_linter::engine::registry::entries(rules)).unwrap();
     assert_eq!(message(&settings), "limit 7 strict false");
 }

@@ -109,7 +109,7 @@ fn bench(c: &mut Criterion) {
             let parsed = goguard_runtime::parse_bytes(black_box(&dump));
             let s = &parsed.snapshots[0];
             let groups = group(s, Level::Lines);
-            let d = diagnose(s, &opts, false);
+            let d = diagnose(s, &opts, None);
             black_box((groups.len(), d.findings.len()))
         })
     });
@@ -117,7 +117,7 @@ fn bench(c: &mut Criterion) {
         let s = &parsed.snapshots[0];
         b.iter(|| {
             let groups = group(s, Level::Lines);
-            let d = diagnose(black_box(s), &opts, false);
+            let d = diagnose(black_box(s), &opts, None);
             black_box((groups.len(), d.findings.len()))
         })
     });
@@ -129,9 +129,7 @@ fn bench(c: &mut Criterion) {
                 let found: usize = parsed
                     .snapshots
                     .iter()
-                    .map(|s| {
-                        group(s, Level::Lines).len() + diagnose(s, &opts, false).findings.len()
-                    })
+                    .map(|s| group(s, Level::Lines).len() + diagnose(s, &opts, None).findings.len())
                     .sum();
                 black_box(found)
             })

@@ -4,7 +4,8 @@
 //! `bench/stacks-speed.sh` generates it, or point `GOGUARD_BENCH_DUMP` at any dump.
 //! Without one, the committed samples are concatenated as a small stand-in.
 //!
-//! `cargo bench -p goguard_runtime --bench parse`
+//! `cargo bench -p goguard_runtime --bench parse` (groups `parse_bytes`: a slice in
+//! memory; `parse_reader`: the same bytes read in chunks)
 
 use std::path::PathBuf;
 
@@ -49,7 +50,61 @@ fn bench_parse(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The same bytes through a reader, as files and standard input are parsed: copied
+    // in chunks and cut at line ends (no file system in the timing).
+    let mut group = c.benchmark_group("parse_reader");
+    group.sample_size(10);
+    for (name, data) in inputs() {
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(&name, |b| {
+            b.iter_with_large_drop(|| {
+                goguard_runtime::parse::parse_reader(std::hint::black_box(&data[..]), "input")
+            })
+        });
+    }
+    group.finish();
 }
 
-criterion_group!(benches, bench_parse);
+/// Inputs that would expose quadratic work: they must parse in time linear in their size
+/// (the robustness tests check their results).
+fn pathological() -> Vec<(&'static str, Vec<u8>)> {
+    let mut prefixed = vec![b'p'; 1 << 20];
+    prefixed.extend(b"goroutine 1 [running]:\n");
+    for _ in 0..20 {
+        prefixed.extend(std::iter::repeat_n(b'p', 1 << 20));
+        prefixed.extend(b"main.f()\n");
+    }
+    let headers: Vec<u8> = (0..200_000)
+        .flat_map(|i| format!("goroutine {i} [running]:\n").into_bytes())
+        .collect();
+    let unknown: Vec<u8> = [
+        &b"goroutine 1 [running]:\n"[..],
+        &std::iter::repeat_n(&b"???\n"[..], 500_000)
+            .flatten()
+            .copied()
+            .collect::<Vec<u8>>(),
+    ]
+    .concat();
+    vec![
+        ("10 MB line", vec![b'x'; 10 << 20]),
+        ("1 MB log prefix", prefixed),
+        ("1M empty lines", vec![b'\n'; 1_000_000]),
+        ("200k headers", headers),
+        ("500k unknown lines", unknown),
+    ]
+}
+
+fn bench_pathological(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pathological");
+    group.sample_size(10);
+    for (name, data) in pathological() {
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter_with_large_drop(|| goguard_runtime::parse_bytes(std::hint::black_box(&data)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_pathological);
 criterion_main!(benches);

@@ -1,16 +1,20 @@
 //! Parses goroutine dumps and prints a summary per file: snapshots, goroutines, frames,
 //! unknown lines, time and throughput. Used by `bench/stacks-speed.sh`.
 //!
-//! `cargo run --release -p goguard_runtime --example parse_dump -- [--json] [--repeat N] FILE...`
+//! `cargo run --release -p goguard_runtime --example parse_dump -- [--json] [--repeat N] [--in-memory] FILE...`
 //!
-//! `--repeat N` parses each file N times and reports the fastest run: the first run pays
-//! for fresh pages from the kernel, later ones reuse the allocator's memory.
+//! Each file is parsed as it is read (`parse_file`, as `goguard stacks` does), and the
+//! time covers reading and parsing. `--in-memory` reads the whole file first and times
+//! the parse of the bytes alone (`parse_named`). `--repeat N` parses each file N times
+//! and reports the fastest run: the first run pays for fresh pages from the kernel, later
+//! ones reuse the allocator's memory.
 
 use std::time::Instant;
 
 fn main() {
     let mut json = false;
     let mut repeat = 1u32;
+    let mut in_memory = false;
     let mut status = 0;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -18,13 +22,22 @@ fn main() {
             json = true;
             continue;
         }
+        if arg == "--in-memory" {
+            in_memory = true;
+            continue;
+        }
         if arg == "--repeat" {
             repeat = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
             continue;
         }
-        let data = match std::fs::read(&arg) {
-            Ok(data) => data,
-            Err(err) => {
+        let data = if in_memory {
+            std::fs::read(&arg)
+        } else {
+            Ok(Vec::new())
+        };
+        let (data, bytes) = match (data, std::fs::metadata(&arg)) {
+            (Ok(data), Ok(meta)) => (data, meta.len()),
+            (Err(err), _) | (_, Err(err)) => {
                 eprintln!("{arg}: {err}");
                 status = 1;
                 continue;
@@ -37,7 +50,18 @@ fn main() {
             drop(std::mem::take(&mut dump));
             let cpu_start = thread_cpu_seconds();
             let start = Instant::now();
-            dump = goguard_runtime::parse::parse_named(&data, &arg);
+            dump = if in_memory {
+                goguard_runtime::parse::parse_named(&data, &arg)
+            } else {
+                match goguard_runtime::parse::parse_file(std::path::Path::new(&arg)) {
+                    Ok(dump) => dump,
+                    Err(err) => {
+                        eprintln!("{arg}: {err}");
+                        status = 1;
+                        Default::default()
+                    }
+                }
+            };
             seconds = seconds.min(start.elapsed().as_secs_f64());
             if let (Some(before), Some(after)) = (cpu_start, thread_cpu_seconds()) {
                 cpu_seconds = cpu_seconds.min(after - before);
@@ -62,14 +86,14 @@ fn main() {
             .flat_map(|s| &s.goroutines)
             .map(|g| g.frames.len())
             .sum();
-        let mb = data.len() as f64 / 1e6;
+        let mb = bytes as f64 / 1e6;
         println!(
             "{arg}: snapshots={} goroutines={goroutines} frames={frames} unknown_lines={} warnings={} \
              bytes={} seconds={seconds:.4} MB/s={:.0} cpu_seconds={cpu_seconds:.4} cpu_MB/s={:.0}",
             dump.snapshots.len(),
             dump.unknown_lines.len(),
             dump.warnings.len(),
-            data.len(),
+            bytes,
             mb / seconds.max(1e-9),
             mb / cpu_seconds.max(1e-9),
         );

@@ -82,3 +82,10 @@ func healthy(snap func(string)) {
 	close(jobs)
 	wg.Wait()
 }
+
+// Healthy programs at rest: a ticker loop, an idle HTTP connection, a half-busy pool.
+func init() {
+	register(scenario{name: "ticker", run: tickerLoop})
+	register(scenario{name: "http_idle", run: httpIdle, sigquit: true})
+	register(scenario{name: "healthy", run: healthy})
+}

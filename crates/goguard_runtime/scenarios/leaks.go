@@ -194,3 +194,16 @@ func nilChannel(snap func(string)) {
 	}
 	snap("nil_channel")
 }
+
+// Leaks and deadlocks with many copies, and the growth of one leak between two dumps.
+// Registered at the end of the file so that the lines tests cite above do not move.
+func init() {
+	register(scenario{name: "abandoned_send", run: abandonedSend, sigquit: true})
+	register(scenario{name: "range_unclosed", run: rangeUnclosed})
+	register(scenario{name: "mutex_deadlock", run: mutexDeadlock, sigquit: true, leakProfile: true, old: true})
+	register(scenario{name: "waitgroup_never_done", run: waitGroupNeverDone})
+	register(scenario{name: "many_leaked", run: manyLeaked})
+	register(scenario{name: "cond_wait", run: condWait})
+	register(scenario{name: "nil_channel", run: nilChannel, leakProfile: true})
+	register(scenario{name: "growth", run: growth})
+}

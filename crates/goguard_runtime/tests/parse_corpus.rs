@@ -152,11 +152,9 @@ fn golden_go121_createdby() {
     let dump = parse("gostackparse/go121_createdby.txt");
     let g = &dump.snapshots[0].goroutines[0];
     assert_eq!(g.creator_id, Some(1));
-    assert_eq!(g.frames[0].args, "");
-    assert_eq!(
-        dump.snapshots[0].goroutines[1].frames[0].args,
-        "0x140000021a0?"
-    );
+    assert_eq!(g.args(&g.frames[0]), "");
+    let g = &dump.snapshots[0].goroutines[1];
+    assert_eq!(g.args(&g.frames[0]), "0x140000021a0?");
 }
 
 #[test]
@@ -203,7 +201,7 @@ fn windows_path_line_after_last_colon() {
     let frame = &dump.snapshots[0].goroutines[0].frames[0];
     assert_eq!(&*frame.file, "C:/Users/felixge/pprof.go");
     assert_eq!(frame.line, 693);
-    assert_eq!(frame.pc_offset, Some(0x9f));
+    assert_eq!(frame.pc_offset(), Some(0x9f));
 }
 
 #[test]
@@ -304,8 +302,7 @@ fn goleak_http_dumps() {
     let args = dump.snapshots[0]
         .goroutines
         .iter()
-        .flat_map(|g| &g.frames)
-        .any(|f| f.args.contains('{'));
+        .any(|g| g.frames.iter().any(|f| g.args(f).contains('{')));
     assert!(args, "a `{{...}}` argument");
 }
 

@@ -37,7 +37,10 @@ fn plain_dump() {
         (worker.state.as_str(), worker.wait_minutes),
         ("chan receive", Some(12))
     );
-    assert_eq!(worker.frames[0].args, "0xc000012345, {0x4a, 0x5}, 0x1?");
+    assert_eq!(
+        worker.args(&worker.frames[0]),
+        "0xc000012345, {0x4a, 0x5}, 0x1?"
+    );
     assert_eq!(worker.creator_id, Some(1));
     assert_eq!(worker.created_by.as_ref().unwrap().line, 8);
     assert_eq!((worker.line, dump.snapshots[0].line), (5, 1));
@@ -136,7 +139,8 @@ exit status 2
     assert!(dump.unknown_lines.is_empty());
     assert_eq!(dump.noise_lines, 1);
     assert_eq!(
-        dump.snapshots[0].goroutines[0].frames[0].pc_offset, None,
+        dump.snapshots[0].goroutines[0].frames[0].pc_offset(),
+        None,
         "inlined"
     );
 }
@@ -193,7 +197,7 @@ created by main.main in goroutine 1
         (g[0].state.as_str(), g[0].wait_minutes),
         ("GC worker (idle)", Some(3))
     );
-    assert_eq!(g[0].frames[0].pc_offset, Some(0xce));
+    assert_eq!(g[0].frames[0].pc_offset(), Some(0xce));
     assert_eq!(
         (
             g[1].state.as_str(),
@@ -324,7 +328,7 @@ $ exit
     assert_eq!(
         (
             &*s.goroutines[0].frames[1].func,
-            s.goroutines[0].frames[1].pc_offset
+            s.goroutines[0].frames[1].pc_offset()
         ),
         ("main.b", Some(4))
     );

@@ -11,28 +11,28 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use goguard_diagnostics::{
-    render_github, render_human, render_json, render_sarif, ExitStatus, Files, HumanOptions,
-    RuleInfo, Summary, ToolInfo,
+    render_github, render_html, render_human, render_json, render_sarif, ExitStatus, Files, Format,
+    HumanOptions, Summary,
 };
 use goguard_linter::engine::baseline;
-use goguard_linter::engine::context::severity_of;
 use goguard_linter::engine::fixes::{apply_fixes, Applied};
 use goguard_linter::engine::panics::quiet_rule_panics;
-use goguard_linter::engine::registry::{entries, Entry};
+use goguard_linter::engine::registry::entries;
 use goguard_linter::engine::runner::{check_workspace, CheckOutput};
 use goguard_linter::engine::settings::Settings;
-use goguard_linter::engine::Rule;
 use goguard_semantic::load::{load, LoadError, LoadOptions};
+
+use super::catalog::{catalogue, rule_infos, tool_info};
+use super::output::{parse_format, write_report, ColorChoice};
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
     /// Directories, .go files or patterns (`./...`, `dir/...`). Default: `./...`,
     /// every package below the current directory.
     pub paths: Vec<String>,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "human",
-          value_parser = ["human", "json", "sarif", "github"])]
-    pub format: String,
+    /// Output format: human (or text), json, sarif, github, html.
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_format)]
+    pub format: Format,
     /// Rules to run, added to goguard.toml's `select`: names, codes, code
     /// prefixes (`CX`), domains (`context`), categories or `ALL`.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
@@ -83,9 +83,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub stats: bool,
     /// Colours in human output.
-    #[arg(long, value_name = "WHEN", default_value = "auto",
-          value_parser = ["auto", "always", "never"])]
-    pub color: String,
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Write findings to FILE instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -97,6 +96,11 @@ pub struct CheckArgs {
     /// the findings; exit 1 when there are some.
     #[arg(long)]
     pub diff: bool,
+    /// Mark the findings that a goroutine dump confirms: goroutines of the dump
+    /// (a file, `-`, or a service URL) blocked at, or started by, a finding's line.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE|URL")]
+    pub dump: Vec<String>,
 }
 
 /// Trees with fewer files than this finish before a bar would help.
@@ -118,7 +122,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             bail!("{p}: no such file or directory");
         }
     }
-    let mut settings = settings(&args, &paths[0], &cwd, &rules)?;
+    let mut settings = settings(&args, &paths[0], &cwd)?;
     settings.files.include_generated |= args.include_generated;
     let opts = load_options(&args, &settings, paths, &cwd);
 
@@ -223,44 +227,45 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .collect();
     }
 
-    let color = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        _ => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let text = match args.format.as_str() {
-        "json" => render_json(&diagnostics, &files),
-        "sarif" => render_sarif(&diagnostics, &files, &rule_infos(&rules), &tool_info()),
-        "github" => render_github(&diagnostics, &files),
-        _ => render_human(&diagnostics, &files, HumanOptions { color }, None),
-    };
-    match &args.output {
-        Some(p) => {
-            std::fs::write(p, &text).with_context(|| format!("{}: cannot write", p.display()))?
-        }
-        None => {
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-        }
+    if !args.dump.is_empty() {
+        let root = super::stacks::join::module_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let confirmed = super::stacks::join::confirm_with_dumps(
+            &mut diagnostics,
+            &files,
+            &absolute_paths,
+            &args.dump,
+            &root,
+        )?;
+        eprintln!(
+            "goguard: {confirmed} of {} findings confirmed by the dumps",
+            diagnostics.len()
+        );
     }
+
+    let color = args.color.enabled(args.output.as_deref());
+    let summary = Summary::new(
+        &diagnostics,
+        files_checked,
+        packages_checked,
+        start.elapsed(),
+    );
+    let text = match args.format {
+        Format::Json => render_json(&diagnostics, &files),
+        Format::Sarif => render_sarif(
+            &diagnostics,
+            &files,
+            &rule_infos(&entries(&rules)),
+            &tool_info(),
+        ),
+        Format::Github => render_github(&diagnostics, &files),
+        Format::Html => render_html(&diagnostics, &files, "goguard check", Some(&summary), &[]),
+        Format::Human => render_human(&diagnostics, &files, HumanOptions { color }, None),
+    };
+    write_report(args.output.as_deref(), &text)?;
     if !fixed_note.is_empty() {
         eprintln!("{fixed_note}");
     }
-    if args.format == "human" {
-        let summary = Summary::new(
-            &diagnostics,
-            files_checked,
-            packages_checked,
-            start.elapsed(),
-        );
+    if args.format == Format::Human {
         eprintln!("{summary}{}", by_code(&diagnostics));
     }
     if args.stats {
@@ -290,6 +295,26 @@ fn unified_diff(applied: &Applied, files: &Files) -> String {
     out
 }
 
+/// The static findings of the Go module or workspace at `root`, with its
+/// goguard.toml if it has one, quietly: what `goguard stacks` joins its
+/// runtime findings with.
+pub fn static_check(root: &Path) -> anyhow::Result<CheckOutput> {
+    quiet_rule_panics();
+    let rules = goguard_linter::rules::all();
+    let settings = match Settings::find_config(root) {
+        Some(f) => Settings::load(&f, &catalogue()).map_err(|e| anyhow::anyhow!(e.to_string()))?,
+        None => Settings::new(root),
+    };
+    let opts = LoadOptions {
+        paths: vec!["./...".to_string()],
+        dir: Some(root.to_path_buf()),
+        include_generated: true,
+        ..LoadOptions::default()
+    };
+    let ws = load(&opts).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(check_workspace(&ws, &settings, &rules, root, &|_| {}))
+}
+
 /// The directory part of a path argument: `./...` → `.`, `a/b/...` → `a/b`.
 fn pattern_root(p: &str) -> &str {
     match p.find("...") {
@@ -307,12 +332,7 @@ fn pattern_root(p: &str) -> &str {
 
 /// goguard.toml (from `--config` or found above the first path) plus the
 /// command line's selectors.
-fn settings(
-    args: &CheckArgs,
-    first_path: &str,
-    cwd: &Path,
-    rules: &[&'static dyn Rule],
-) -> anyhow::Result<Settings> {
+fn settings(args: &CheckArgs, first_path: &str, cwd: &Path) -> anyhow::Result<Settings> {
     let file = match &args.config {
         Some(c) => {
             let c = cwd.join(c);
@@ -323,12 +343,13 @@ fn settings(
         }
         None => Settings::find_config(&cwd.join(pattern_root(first_path))),
     };
+    let all = catalogue();
     let mut settings = match &file {
-        Some(f) => Settings::load(f, rules).map_err(|e| anyhow::anyhow!(e.to_string()))?,
+        Some(f) => Settings::load(f, &all).map_err(|e| anyhow::anyhow!(e.to_string()))?,
         None => Settings::new(cwd),
     };
     settings
-        .extend(&args.select, &args.ignore, rules)
+        .extend(&args.select, &args.ignore, &all)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     settings.preview |= args.preview;
     Ok(settings)
@@ -390,29 +411,4 @@ fn by_code(diagnostics: &[goguard_diagnostics::Diagnostic]) -> String {
     }
     let parts: Vec<String> = counts.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!(": {}", parts.join(", "))
-}
-
-/// SARIF rule descriptors of every rule and engine finding kind.
-pub fn rule_infos(rules: &[&'static dyn Rule]) -> Vec<RuleInfo> {
-    entries(rules)
-        .into_iter()
-        .map(|e: Entry| RuleInfo {
-            code: e.code().to_string(),
-            name: e.name().to_string(),
-            short_description: e.summary(),
-            full_description: e.doc_markdown(),
-            default_severity: severity_of(e.category()),
-            help_uri: None,
-            tags: vec![e.domain_name().to_string(), e.category().name().to_string()],
-        })
-        .collect()
-}
-
-fn tool_info() -> ToolInfo {
-    ToolInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        // The project has no published home to link to yet, so the optional
-        // informationUri is left out rather than pointing somewhere made up.
-        information_uri: None,
-    }
 }

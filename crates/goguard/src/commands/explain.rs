@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use anyhow::bail;
-use goguard_linter::engine::registry::{entries, find, suggest, Entry};
+use goguard_linter::engine::registry::{find, suggest, Entry};
+
+use super::catalog::catalogue;
 use goguard_linter::engine::OptionDefault;
 
 #[derive(clap::Args)]
@@ -46,7 +48,7 @@ pub fn explanation(e: Entry) -> String {
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    let all = entries(&goguard_linter::rules::all());
+    let all = catalogue();
     match find(&all, &args.rule) {
         Some(e) => {
             print!("{}", explanation(e));

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use goguard_linter::engine::registry::{entries, Entry};
+use goguard_linter::engine::registry::Entry;
+
+use super::catalog::catalogue;
 use goguard_linter::engine::OptionDefault;
 use serde_json::json;
 
@@ -18,11 +20,12 @@ pub struct RulesArgs {
     pub all: bool,
 }
 
-/// The listed entries: the rules, and with `all` the engine's kinds.
+/// The listed entries: the static and runtime rules, and with `all` the
+/// engine's kinds.
 fn listed(all: bool) -> Vec<Entry> {
-    entries(&goguard_linter::rules::all())
+    catalogue()
         .into_iter()
-        .filter(|e| all || matches!(e, Entry::Rule(_)))
+        .filter(|e| all || !matches!(e, Entry::Builtin(_)))
         .collect()
 }
 
@@ -48,7 +51,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|o| json!({"name": o.name, "default": default_json(o.default), "doc": o.doc}))
                         .collect(),
-                    Entry::Builtin(_) => Vec::new(),
+                    Entry::Builtin(_) | Entry::Runtime(_) => Vec::new(),
                 };
                 json!({
                     "name": e.name(),

@@ -172,12 +172,7 @@ impl State {
             }
             Expr::NewCancelCtx { parent, at: node } => {
                 let p = self.eval(at, parent)?;
-                let parent_never_done = matches!(
-                    self.obj(&p),
-                    Some(Obj::Ctx {
-                        done: Value::Nil
-                    })
-                );
+                let parent_never_done = matches!(self.obj(&p), Some(Obj::Ctx { done: Value::Nil }));
                 self.check_heap()?;
                 let done = if parent_never_done {
                     self.alloc(Obj::Chan(Chan {
@@ -196,6 +191,20 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Recover => {
+                let frames = &mut self.procs[at.proc as usize].frames;
+                let n = frames.len();
+                match frames
+                    .get_mut(n.wrapping_sub(2))
+                    .and_then(|f| f.unwind.as_mut())
+                {
+                    Some(u) if u.mode == super::state::UnwindMode::Panic => {
+                        u.mode = super::state::UnwindMode::Return;
+                        Value::NonNil
+                    }
+                    _ => Value::Nil,
+                }
+            }
             Expr::Add(x, n) => match self.eval(at, x)? {
                 Value::Int(v) if (v + n).abs() <= MAX_INT => Value::Int(v + n),
                 _ => Value::Unknown,
@@ -252,7 +261,7 @@ impl State {
             self.escape(&v);
         }
         if let Some(Obj::Struct(s)) = self.obj_mut(x) {
-            s.fields.push((f.clone(), v.clone()));
+            s.fields.push((*f, v.clone()));
         }
         Ok(v)
     }
@@ -281,7 +290,7 @@ impl State {
                         let escaped = s.escaped;
                         match s.fields.iter_mut().find(|(n, _)| n == f) {
                             Some(slot) => slot.1 = v.clone(),
-                            None => s.fields.push((f.clone(), v.clone())),
+                            None => s.fields.push((*f, v.clone())),
                         }
                         if escaped {
                             self.escape(&v);
@@ -342,22 +351,20 @@ impl State {
                     None => Err(Need::Either),
                 },
             },
-            Cond::Cmp { op, a, b, pred: p } => {
-                match (self.eval(at, a)?, self.eval(at, b)?) {
-                    (Value::Int(x), Value::Int(y)) => Ok(match op {
-                        CmpOp::Eq => x == y,
-                        CmpOp::Ne => x != y,
-                        CmpOp::Lt => x < y,
-                        CmpOp::Le => x <= y,
-                        CmpOp::Gt => x > y,
-                        CmpOp::Ge => x >= y,
-                    }),
-                    _ => match p {
-                        Some(p) => pred(self, p.0),
-                        None => Err(Need::Either),
-                    },
-                }
-            }
+            Cond::Cmp { op, a, b, pred: p } => match (self.eval(at, a)?, self.eval(at, b)?) {
+                (Value::Int(x), Value::Int(y)) => Ok(match op {
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                    CmpOp::Lt => x < y,
+                    CmpOp::Le => x <= y,
+                    CmpOp::Gt => x > y,
+                    CmpOp::Ge => x >= y,
+                }),
+                _ => match p {
+                    Some(p) => pred(self, p.0),
+                    None => Err(Need::Either),
+                },
+            },
             Cond::Not(x) => Ok(!self.cond(at, x, valid)?),
             Cond::And(a, b) => {
                 if !self.cond(at, a, valid)? {

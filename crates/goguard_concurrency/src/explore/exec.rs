@@ -10,7 +10,9 @@
 
 use std::rc::Rc;
 
-use crate::ir::{Body, CaseKind, Deferred, Expr, ExitKind, FuncId, Loc, Op, RangeKind, Target, Var};
+use crate::ir::{
+    Body, CaseKind, Deferred, ExitKind, Expr, FuncId, Loc, Op, RangeKind, Target, Var,
+};
 use crate::lower::api::{dynamic_method, MethodApi};
 use crate::Pkg;
 
@@ -144,10 +146,7 @@ impl Machine<'_> {
     }
 
     fn at(&self, s: &State, p: ProcId) -> At {
-        let file = s.procs[p as usize]
-            .frames
-            .last()
-            .map_or(0, |f| f.func.file);
+        let file = s.procs[p as usize].frames.last().map_or(0, |f| f.func.file);
         At { proc: p, file }
     }
 
@@ -229,7 +228,11 @@ impl Machine<'_> {
         let Some(f) = s.procs[p as usize].frames.last() else {
             return false;
         };
-        self.pkg.body(f.func).loop_heads.binary_search(&f.pc).is_ok()
+        self.pkg
+            .body(f.func)
+            .loop_heads
+            .binary_search(&f.pc)
+            .is_ok()
     }
 
     /// Settles every goroutine started but not run yet.
@@ -246,6 +249,14 @@ impl Machine<'_> {
                 }
                 out
             }
+        }
+    }
+
+    /// The states a needed choice of a symbol or predicate leads to.
+    pub(crate) fn choices(&self, s: &State, need: Need) -> Vec<State> {
+        match self.fork_need(s, need) {
+            Local::Fork(states) => states,
+            _ => Vec::new(),
         }
     }
 
@@ -335,7 +346,10 @@ impl Machine<'_> {
         if loud {
             return Local::Stop;
         }
-        let f = s.procs[p as usize].frames.last_mut().expect("unwinding frame");
+        let f = s.procs[p as usize]
+            .frames
+            .last_mut()
+            .expect("unwinding frame");
         f.defers.pop();
         match d {
             DeferVal::Call {
@@ -344,16 +358,18 @@ impl Machine<'_> {
                 recovers,
                 ..
             } => {
-                if recovers {
-                    if let Some(u) = &mut f.unwind {
-                        if u.mode == UnwindMode::Panic {
-                            u.mode = UnwindMode::Return;
-                        }
-                    }
-                }
+                // An entered deferred function stops the panic with its
+                // recover(); one the model does not enter is assumed to.
                 match self.push_frame(s, p, func, env, args) {
                     Ok(true) => {}
-                    Ok(false) => {}
+                    Ok(false) => {
+                        let f = s.procs[p as usize].frames.last_mut().expect("frame");
+                        if let (true, Some(u)) = (recovers, &mut f.unwind) {
+                            if u.mode == UnwindMode::Panic {
+                                u.mode = UnwindMode::Return;
+                            }
+                        }
+                    }
                     Err(need) => return self.fork_need(s, need),
                 }
             }
@@ -568,13 +584,7 @@ impl Machine<'_> {
     }
 
     /// Executes a quiet op, or stops at a loud one.
-    fn quiet_op(
-        &self,
-        s: &mut State,
-        p: ProcId,
-        body: &Rc<Body>,
-        op: &Op,
-    ) -> Result<Local, Need> {
+    fn quiet_op(&self, s: &mut State, p: ProcId, body: &Rc<Body>, op: &Op) -> Result<Local, Need> {
         let at = self.at(s, p);
         let file = at.file;
         match op {
@@ -662,14 +672,7 @@ impl Machine<'_> {
                     args.push(s.eval(at, a)?);
                 }
                 let callee = self.callee(s, at, &call.target, &mut args)?;
-                self.spawn(
-                    s,
-                    callee,
-                    args,
-                    at_of(file, call.at),
-                    Value::Unknown,
-                    p,
-                )?;
+                self.spawn(s, callee, args, at_of(file, call.at), Value::Unknown, p)?;
                 self.set_pc(s, p, *next);
             }
             Op::Defer { action, next } => {
@@ -679,7 +682,9 @@ impl Machine<'_> {
                 }
                 self.set_pc(s, p, *next);
             }
-            Op::Send { ch, value, next, .. } => {
+            Op::Send {
+                ch, value, next, ..
+            } => {
                 let c = s.eval(at, ch)?;
                 if self.follows_chan(s, &c) || c == Value::Nil {
                     return Ok(Local::Stop);
@@ -699,7 +704,11 @@ impl Machine<'_> {
                 s.assign(at, ok, Value::EnvOk)?;
                 self.set_pc(s, p, *next);
             }
-            Op::Select { cases, default, at: sel } => {
+            Op::Select {
+                cases,
+                default,
+                at: sel,
+            } => {
                 let mut env_cases = Vec::new();
                 for (i, c) in cases.iter().enumerate() {
                     let ch = match &c.kind {
@@ -850,7 +859,12 @@ impl Machine<'_> {
                     self.set_pc(s, p, *next);
                 }
             }
-            Op::GroupGo { group, f, next, at: node } => {
+            Op::GroupGo {
+                group,
+                f,
+                next,
+                at: node,
+            } => {
                 let g = s.eval(at, group)?;
                 if self.follows_sync(s, &g) {
                     return Ok(Local::Stop);
@@ -1004,7 +1018,13 @@ impl Machine<'_> {
     /// True when storing `v` into `place` can change what another goroutine
     /// sees: a field of a followed struct, or a captured variable, whose
     /// value changes to or from one the model follows.
-    fn store_is_seen(&self, s: &mut State, at: At, place: &crate::ir::Place, v: &Value) -> Result<bool, Need> {
+    fn store_is_seen(
+        &self,
+        s: &mut State,
+        at: At,
+        place: &crate::ir::Place,
+        v: &Value,
+    ) -> Result<bool, Need> {
         use crate::ir::Place;
         let old = match place {
             Place::Field(x, f) => {
@@ -1034,9 +1054,11 @@ impl Machine<'_> {
         env: &[(goguard_semantic::model::BindingId, u32)],
     ) -> bool {
         args.iter().any(|v| self.followed(s, v, 0))
-            || env
-                .iter()
-                .any(|&(_, c)| s.cells.get(c as usize).is_some_and(|v| self.followed(s, v, 0)))
+            || env.iter().any(|&(_, c)| {
+                s.cells
+                    .get(c as usize)
+                    .is_some_and(|v| self.followed(s, v, 0))
+            })
     }
 
     /// True for a value that holds something the model follows: a channel
@@ -1053,8 +1075,12 @@ impl Machine<'_> {
             Some(Obj::Wg(w)) => !w.escaped,
             Some(Obj::Cond(c)) => !c.escaped,
             Some(Obj::Once { .. }) => true,
+            // A struct with sync fields, followed values or nil channels
+            // and pointers (set later, or blocking when used).
             Some(Obj::Struct(st)) => {
-                !st.escaped && (!st.sync_fields.is_empty() || st.fields.iter().any(|(_, f)| deep(f)))
+                !st.escaped
+                    && (!st.sync_fields.is_empty()
+                        || st.fields.iter().any(|(_, f)| *f == Value::Nil || deep(f)))
             }
             Some(Obj::Closure { env, .. }) => env
                 .iter()
@@ -1218,4 +1244,3 @@ pub(crate) fn set_loop_count(f: &mut Frame, id: u32, n: u8) {
 pub(crate) const fn max_wg() -> i32 {
     MAX_WG
 }
-

@@ -15,7 +15,6 @@ use super::state::{Callee, DeferVal, Obj, ProcId, State, Status, Value};
 enum Cont {
     Pc(crate::ir::Pc),
     PopDefer,
-    Stay,
 }
 
 /// A receive a process offers: on which channel, and what taking it does.
@@ -73,18 +72,12 @@ impl Moves<'_> {
 
 impl Machine<'_> {
     fn loc(&self, s: &State, p: ProcId, node: goguard_syntax::NodeId) -> Loc {
-        let file = s.procs[p as usize]
-            .frames
-            .last()
-            .map_or(0, |f| f.func.file);
+        let file = s.procs[p as usize].frames.last().map_or(0, |f| f.func.file);
         Loc { file, node }
     }
 
     fn at_p(&self, s: &State, p: ProcId) -> At {
-        let file = s.procs[p as usize]
-            .frames
-            .last()
-            .map_or(0, |f| f.func.file);
+        let file = s.procs[p as usize].frames.last().map_or(0, |f| f.func.file);
         At { proc: p, file }
     }
 
@@ -97,7 +90,6 @@ impl Machine<'_> {
             Cont::PopDefer => {
                 f.defers.pop();
             }
-            Cont::Stay => {}
         }
     }
 
@@ -114,7 +106,11 @@ impl Machine<'_> {
         let mut out = Vec::new();
         match body.ops.get(pc as usize) {
             Some(Op::Recv {
-                ch, dst, ok, next, at: node,
+                ch,
+                dst,
+                ok,
+                next,
+                at: node,
             }) => {
                 if let Ok(c) = s.eval(at, ch) {
                     out.push(RecvOffer {
@@ -170,10 +166,7 @@ impl Machine<'_> {
     /// True when some process other than `p` offers to send on `chan`.
     fn sender_waiting(&self, s: &mut State, p: ProcId, chan: &Value) -> bool {
         for q in 0..s.procs.len() as ProcId {
-            if q == p
-                || s.procs[q as usize].status != Status::Run
-                || s.procs[q as usize].paused
-            {
+            if q == p || s.procs[q as usize].status != Status::Run || s.procs[q as usize].paused {
                 continue;
             }
             let Step::Op(body, pc) = self.step_of(s, q) else {
@@ -222,13 +215,26 @@ impl Machine<'_> {
                 moves.push(st, &[p], Vec::new(), None);
                 continue;
             }
-            let before = moves.out.len();
-            if let Err(Need::Bound) = self.moves_of(s, p, &mut moves) {
-                let mut st = s.clone();
-                st.truncated = true;
-                moves.push(st, &[p], Vec::new(), None);
+            match self.moves_of(s, p, &mut moves) {
+                Ok(()) => {}
+                // A loud step needing a value not chosen yet: one move per
+                // choice, after which the step is taken from the new state.
+                Err(need @ (Need::Sym(_) | Need::Pred(_))) => {
+                    for st in self.choices(s, need) {
+                        moves.out.push(Move {
+                            state: st,
+                            movers: 1 << p,
+                            events: Vec::new(),
+                            misuse: None,
+                        });
+                    }
+                }
+                Err(Need::Bound | Need::Either | Need::Guess) => {
+                    let mut st = s.clone();
+                    st.truncated = true;
+                    moves.push(st, &[p], Vec::new(), None);
+                }
             }
-            let _ = before;
         }
         let moved = moves.out.iter().fold(0u32, |m, mv| m | mv.movers);
         (moves.out, at_loud & !moved)
@@ -253,8 +259,22 @@ impl Machine<'_> {
                     DeferVal::Close { ch, at: loc } => {
                         self.close(&mut s, p, &ch, loc, Cont::PopDefer, mv);
                     }
-                    DeferVal::Sync { op, target, at: loc } => {
-                        self.sync(&mut s, p, op, &target, Value::Int(1), loc, Cont::PopDefer, status, mv)?;
+                    DeferVal::Sync {
+                        op,
+                        target,
+                        at: loc,
+                    } => {
+                        self.sync(
+                            &mut s,
+                            p,
+                            op,
+                            &target,
+                            Value::Int(1),
+                            loc,
+                            Cont::PopDefer,
+                            status,
+                            mv,
+                        )?;
                     }
                     DeferVal::Call {
                         callee: Callee::Cancel(ctx),
@@ -273,7 +293,10 @@ impl Machine<'_> {
                 };
                 match op {
                     Op::Send {
-                        ch, value, next, at: node,
+                        ch,
+                        value,
+                        next,
+                        at: node,
                     } => {
                         let c = s.eval(at, ch)?;
                         let v = s.eval(at, value)?;
@@ -281,11 +304,26 @@ impl Machine<'_> {
                         self.send(&mut s, p, &c, v, Cont::Pc(*next), loc, false, mv);
                     }
                     Op::Recv {
-                        ch, dst, ok, next, at: node,
+                        ch,
+                        dst,
+                        ok,
+                        next,
+                        at: node,
                     } => {
                         let c = s.eval(at, ch)?;
                         let loc = self.loc(&s, p, *node);
-                        self.recv_alone(&mut s, p, &c, dst, ok, Cont::Pc(*next), None, loc, false, mv)?;
+                        self.recv_alone(
+                            &mut s,
+                            p,
+                            &c,
+                            dst,
+                            ok,
+                            Cont::Pc(*next),
+                            None,
+                            loc,
+                            false,
+                            mv,
+                        )?;
                     }
                     Op::Range {
                         x,
@@ -396,14 +434,32 @@ impl Machine<'_> {
                                             Some(e) => s.eval(at, e)?,
                                             None => Value::Int(1),
                                         };
-                                        self.sync(&mut s, p, op, &recv, a, loc, Cont::Pc(*next), status, mv)?;
+                                        self.sync(
+                                            &mut s,
+                                            p,
+                                            op,
+                                            &recv,
+                                            a,
+                                            loc,
+                                            Cont::Pc(*next),
+                                            status,
+                                            mv,
+                                        )?;
                                     }
                                     Some(MethodApi::GroupGo) => {
                                         let f = match call.args.get(1) {
                                             Some(e) => s.eval(at, e)?,
                                             None => Value::Unknown,
                                         };
-                                        self.group_go(&mut s, p, &recv, &f, loc, Cont::Pc(*next), mv)?;
+                                        self.group_go(
+                                            &mut s,
+                                            p,
+                                            &recv,
+                                            &f,
+                                            loc,
+                                            Cont::Pc(*next),
+                                            mv,
+                                        )?;
                                     }
                                     _ => {}
                                 }
@@ -418,9 +474,7 @@ impl Machine<'_> {
                             _ => {}
                         }
                     }
-                    Op::OnceDo {
-                        once, f, next, ..
-                    } => {
+                    Op::OnceDo { once, f, next, .. } => {
                         let o = s.eval(at, once)?;
                         let done = matches!(s.obj(&o), Some(Obj::Once { done: true }));
                         if done {
@@ -446,7 +500,10 @@ impl Machine<'_> {
                         }
                     }
                     Op::GroupGo {
-                        group, f, next, at: node,
+                        group,
+                        f,
+                        next,
+                        at: node,
                     } => {
                         let g = s.eval(at, group)?;
                         let fv = s.eval(at, f)?;
@@ -485,8 +542,17 @@ impl Machine<'_> {
             Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
             _ => None,
         };
-        let ev = |kind| Event { proc: p, kind, at: loc, chan };
-        let sent_kind = if case { EventKind::Case } else { EventKind::Sent };
+        let ev = |kind| Event {
+            proc: p,
+            kind,
+            at: loc,
+            chan,
+        };
+        let sent_kind = if case {
+            EventKind::Case
+        } else {
+            EventKind::Sent
+        };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
                 if ch.closed {
@@ -557,7 +623,11 @@ impl Machine<'_> {
                 let mut st = s.clone();
                 st.escape(&v);
                 self.cont(&mut st, p, cont);
-                let events = if case { vec![ev(EventKind::Case)] } else { Vec::new() };
+                let events = if case {
+                    vec![ev(EventKind::Case)]
+                } else {
+                    Vec::new()
+                };
                 mv.push(st, &[p], events, None);
             }
         }
@@ -585,8 +655,17 @@ impl Machine<'_> {
             Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
             _ => None,
         };
-        let ev = |kind| Event { proc: p, kind, at: loc, chan };
-        let kind = if case { EventKind::Case } else { EventKind::Received };
+        let ev = |kind| Event {
+            proc: p,
+            kind,
+            at: loc,
+            chan,
+        };
+        let kind = if case {
+            EventKind::Case
+        } else {
+            EventKind::Received
+        };
         match s.obj(c).cloned() {
             Some(Obj::Chan(ch)) if !ch.escaped => {
                 if !ch.buf.is_empty() {
@@ -619,7 +698,11 @@ impl Machine<'_> {
                 st.assign(at, dst, Value::Unknown)?;
                 st.assign(at, ok, Value::EnvOk)?;
                 self.cont(&mut st, p, cont);
-                let events = if case { vec![ev(EventKind::Case)] } else { Vec::new() };
+                let events = if case {
+                    vec![ev(EventKind::Case)]
+                } else {
+                    Vec::new()
+                };
                 mv.push(st, &[p], events, None);
                 if let Some(d) = done {
                     let mut st = s.clone();
@@ -678,7 +761,15 @@ impl Machine<'_> {
     }
 
     /// A cancel function: closes its context's Done channel once.
-    fn cancel(&self, s: &mut State, p: ProcId, ctx: &Value, loc: Loc, cont: Cont, mv: &mut Moves<'_>) {
+    fn cancel(
+        &self,
+        s: &mut State,
+        p: ProcId,
+        ctx: &Value,
+        loc: Loc,
+        cont: Cont,
+        mv: &mut Moves<'_>,
+    ) {
         let mut st = s.clone();
         if let Some(Obj::Ctx { done }) = st.obj(ctx).cloned() {
             if let Some(Obj::Chan(ch)) = st.obj_mut(&done) {
@@ -756,7 +847,14 @@ impl Machine<'_> {
         status: Status,
         mv: &mut Moves<'_>,
     ) -> Result<(), Need> {
-        let ev = |kind| vec![Event { proc: p, kind, at: loc, chan: None, }];
+        let ev = |kind| {
+            vec![Event {
+                proc: p,
+                kind,
+                at: loc,
+                chan: None,
+            }]
+        };
         let obj = s.obj(t).cloned();
         match (op, obj) {
             (SyncOp::Lock, Some(Obj::Mutex(m))) if !m.escaped => {
@@ -884,7 +982,8 @@ impl Machine<'_> {
                 Status::Done => {}
             },
             (SyncOp::CondSignal | SyncOp::CondBroadcast, Some(Obj::Cond(c))) if !c.escaped => {
-                let waiting: Vec<ProcId> = (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();
+                let waiting: Vec<ProcId> =
+                    (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();
                 if waiting.is_empty() {
                     let mut st = s.clone();
                     self.cont(&mut st, p, cont);

@@ -51,7 +51,11 @@ struct Candidate {
 }
 
 /// Explores the model of `root`; returns what it found and what it cost.
-pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (Vec<Finding>, ModelStats) {
+pub(crate) fn explore(
+    machine: &Machine<'_>,
+    root: FuncId,
+    budget: Budget,
+) -> (Vec<Finding>, ModelStats) {
     let mut start = State {
         outer: machine.pkg.body(root).captures.clone(),
         ..State::default()
@@ -117,8 +121,15 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                     let op = p.frames.last().map(|f| {
                         let b = machine.pkg.body(f.func);
                         let file = &machine.pkg.model.files()[f.func.file()];
-                        let (line, _) = file.parsed.lines().line_col(file.parsed.ast().pos(f.func.node));
-                        format!("{}:{line} {:?}", file.path.display(), b.ops.get(f.pc as usize))
+                        let (line, _) = file
+                            .parsed
+                            .lines()
+                            .line_col(file.parsed.ast().pos(f.func.node));
+                        format!(
+                            "{}:{line} {:?}",
+                            file.path.display(),
+                            b.ops.get(f.pc as usize)
+                        )
                     });
                     format!(
                         "{:?}@{:?} {}",
@@ -156,7 +167,13 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                     st.truncated,
                     st.procs
                         .iter()
-                        .map(|p| (p.status, p.frames.iter().map(|f| (f.pc, f.env.len())).collect::<Vec<_>>()))
+                        .map(|p| (
+                            p.status,
+                            p.frames
+                                .iter()
+                                .map(|f| (f.pc, f.env.len()))
+                                .collect::<Vec<_>>()
+                        ))
                         .collect::<Vec<_>>(),
                     st.syms,
                     st.preds
@@ -172,7 +189,13 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
                     let t = nodes.len() as u32;
                     seen.insert(h, t);
                     if std::env::var_os("GOGUARD_MODEL_TRACE").is_some() {
-                        eprintln!("  node {t} from {id}: events {:?}", mv.events.iter().map(|e| (e.proc, e.kind)).collect::<Vec<_>>());
+                        eprintln!(
+                            "  node {t} from {id}: events {:?}",
+                            mv.events
+                                .iter()
+                                .map(|e| (e.proc, e.kind))
+                                .collect::<Vec<_>>()
+                        );
                     }
                     nodes.push(Node {
                         parent: Some(id),
@@ -278,13 +301,7 @@ pub(crate) fn explore(machine: &Machine<'_>, root: FuncId, budget: Budget) -> (V
             alone: false,
         });
     }
-    (
-        findings,
-        ModelStats {
-            states: n,
-            gave_up,
-        },
-    )
+    (findings, ModelStats { states: n, gave_up })
 }
 
 /// The events from the first state to `state`.
@@ -370,7 +387,11 @@ fn chan_info(s: &State, v: &Value) -> Option<ChanInfo> {
     }
 }
 
-fn blocked_op(m: &Machine<'_>, s: &State, p: ProcId) -> Option<(FindingKind, Loc, Option<ChanInfo>)> {
+fn blocked_op(
+    m: &Machine<'_>,
+    s: &State,
+    p: ProcId,
+) -> Option<(FindingKind, Loc, Option<ChanInfo>)> {
     let proc = &s.procs[p as usize];
     let file = proc.frames.last()?.func.file;
     let at = At { proc: p, file };
@@ -401,7 +422,9 @@ fn blocked_op(m: &Machine<'_>, s: &State, p: ProcId) -> Option<(FindingKind, Loc
                 }
                 Some((FindingKind::BlockedRange, loc(*node), chan_info(&st, &c)))
             }
-            Op::Select { cases, at: node, .. } => {
+            Op::Select {
+                cases, at: node, ..
+            } => {
                 let mut first_send = None;
                 let mut first_recv = None;
                 for c in cases {

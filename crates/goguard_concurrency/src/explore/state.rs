@@ -42,18 +42,27 @@ pub(crate) enum Obj {
     Struct(StructObj),
     Mutex(MutexObj),
     Wg(WgObj),
-    Once { done: bool },
+    Once {
+        done: bool,
+    },
     Cond(CondObj),
     /// A context: its Done channel (Nil: never done; Unknown: done when
     /// something outside the model decides).
-    Ctx { done: Value },
+    Ctx {
+        done: Value,
+    },
     /// The cancel function of a context.
-    Cancel { ctx: Value },
+    Cancel {
+        ctx: Value,
+    },
     Closure {
         func: FuncId,
         env: Vec<(BindingId, CellId)>,
     },
-    Bound { func: FuncId, recv: Value },
+    Bound {
+        func: FuncId,
+        recv: Value,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -317,7 +326,10 @@ impl State {
                     // Code the model does not see may change the fields:
                     // what was known of plain values no longer holds.
                     for (_, v) in &mut s.fields {
-                        if matches!(v, Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil) {
+                        if matches!(
+                            v,
+                            Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil
+                        ) {
                             *v = Value::Unknown;
                         }
                     }
@@ -397,9 +409,7 @@ impl State {
                             }
                         }
                         DeferVal::Close { ch, .. } => queue.push_back(Item::Val(ch.clone())),
-                        DeferVal::Sync { target, .. } => {
-                            queue.push_back(Item::Val(target.clone()))
-                        }
+                        DeferVal::Sync { target, .. } => queue.push_back(Item::Val(target.clone())),
                     }
                 }
                 if let Some(u) = &f.unwind {
@@ -491,12 +501,14 @@ impl State {
                 Obj::Chan(c) => c.buf.iter_mut().for_each(|v| map_val(v, &heap_map)),
                 Obj::Struct(s) => {
                     s.fields.iter_mut().for_each(|(_, v)| map_val(v, &heap_map));
-                    s.fields.sort_by(|a, b| a.0.cmp(&b.0));
+                    s.fields.sort_by_key(|a| a.0);
                 }
                 Obj::Cond(c) => map_val(&mut c.locker, &heap_map),
                 Obj::Ctx { done } => map_val(done, &heap_map),
                 Obj::Cancel { ctx } => map_val(ctx, &heap_map),
-                Obj::Closure { env, .. } => env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map)),
+                Obj::Closure { env, .. } => {
+                    env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map))
+                }
                 Obj::Bound { recv, .. } => map_val(recv, &heap_map),
                 Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
             }

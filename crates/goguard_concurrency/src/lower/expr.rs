@@ -10,8 +10,8 @@ use super::api::{self, FuncApi, MethodApi};
 use super::keys::Keys;
 use super::{Lower, PENDING};
 use crate::ir::{
-    Call, Cap, CaseKind, CmpOp, Cond, Deferred, Expr, ExitKind, FieldId, FuncId, Op, Place, RangeKind, SymId,
-    SyncKind, Target, Var,
+    Call, Cap, CaseKind, CmpOp, Cond, Deferred, ExitKind, Expr, FieldId, FuncId, Op, Place,
+    RangeKind, SymId, SyncKind, Target, Var,
 };
 
 /// Channel capacities above this are not followed (the model would need a
@@ -60,10 +60,10 @@ impl<'a> Lower<'a> {
         match *self.ast.node(e) {
             Node::ParenExpr { x, .. } | Node::StarExpr { x, .. } => self.expr_depth(x, d),
             Node::Ident { .. } => self.ident(e),
-            Node::BasicLit { kind, .. } => match kind {
-                Tok::Int => self.text(e).parse().map_or(Expr::Unknown, Expr::Int),
-                _ => Expr::Unknown,
-            },
+            Node::BasicLit { kind: Tok::Int, .. } => {
+                self.text(e).parse().map_or(Expr::Unknown, Expr::Int)
+            }
+            Node::BasicLit { .. } => Expr::Unknown,
             Node::UnaryExpr { op, x, .. } => match op {
                 Tok::And => self.expr_depth(x, d),
                 Tok::Not => match self.expr_depth(x, d) {
@@ -198,9 +198,16 @@ impl<'a> Lower<'a> {
             // `sync.WaitGroup{}`, `&sync.Mutex{}`.
             return Expr::NewSync(k, e);
         }
-        let decl = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)).cloned();
+        let decl = t
+            .named_ref()
+            .and_then(|n| self.pkg.model.type_decl(n))
+            .cloned();
         let is_struct = matches!(self.pkg.model.underlying(&t), Type::Struct) || decl.is_some();
-        if !is_struct || decl.as_ref().is_some_and(|d| d.fields.is_empty() && !elts.is_empty()) {
+        if !is_struct
+            || decl
+                .as_ref()
+                .is_some_and(|d| d.fields.is_empty() && !elts.is_empty())
+        {
             // Slices, maps, arrays: the elements are stored where the model
             // does not follow them.
             for &el in elts {
@@ -251,7 +258,9 @@ impl<'a> Lower<'a> {
                 let z = match self.pkg.model.underlying(&f.ty) {
                     Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
                     Type::Basic(n) if n.starts_with("int") || n.starts_with("uint") => Expr::Int(0),
-                    Type::Chan(..) | Type::Pointer(_) | Type::Func(_) | Type::Interface => Expr::Nil,
+                    Type::Chan(..) | Type::Pointer(_) | Type::Func(_) | Type::Interface => {
+                        Expr::Nil
+                    }
                     _ => return None,
                 };
                 Some((self.pkg.interner.field(&f.name), z))
@@ -474,7 +483,8 @@ impl<'a> Lower<'a> {
                 if let Some(f) = self.pkg.index.target(model, &callee) {
                     return Shape::Op(call_op(Target::Static(f), all, call));
                 }
-                if matches!(callee, Callee::Unknown) && !matches!(self.ast.node(fun), Node::Ident { .. })
+                if matches!(callee, Callee::Unknown)
+                    && !matches!(self.ast.node(fun), Node::Ident { .. })
                 {
                     // A call of a function value held in a field or element.
                     let v = self.expr(fun);
@@ -487,7 +497,13 @@ impl<'a> Lower<'a> {
 
     /// A call the model cannot see into: arguments escape unless the
     /// callee is known not to keep them.
-    fn dynamic_call(&mut self, target: Target, args: Vec<Expr>, call: NodeId, callee: &Callee) -> Op {
+    fn dynamic_call(
+        &mut self,
+        target: Target,
+        args: Vec<Expr>,
+        call: NodeId,
+        callee: &Callee,
+    ) -> Op {
         if matches!(target, Target::Dynamic) && !api::retains_arguments(callee) {
             return call_op(Target::Dynamic, Vec::new(), call);
         }
@@ -515,6 +531,10 @@ impl<'a> Lower<'a> {
                     .and_then(|&a| self.pkg.model.type_expr(self.file, a))
                     .unwrap_or_default();
                 Shape::Value(self.zero_value(&t, call))
+            }
+            "recover" => {
+                self.args(args);
+                Shape::Value(Expr::Recover)
             }
             "append" => {
                 let vs = self.args(args);
@@ -554,6 +574,33 @@ impl<'a> Lower<'a> {
         Expr::MakeChan { cap, at: call }
     }
 
+    /// A count (`wg.Add(n)`): a constant larger than the model's loop
+    /// bounds stands for the symbol of that constant, so that `wg.Add(10)`
+    /// and `for i := 0; i < 10; i++` agree.
+    fn count(&mut self, n: NodeId) -> Expr {
+        match self.expr(n) {
+            Expr::Int(v) if v > 4 => Expr::Sym(self.pkg.interner.sym(v.to_string())),
+            // `wg.Add(len(items))` agrees with `for range items`.
+            Expr::Unknown => match self.keys().key(n).filter(|_| self.is_size(n)) {
+                Some(k) => Expr::Sym(self.pkg.interner.sym(k)),
+                None => Expr::Unknown,
+            },
+            e => e,
+        }
+    }
+
+    /// A plain size: `n`, `s.n`, `len(items)`, `cap(items)`.
+    fn is_size(&self, n: NodeId) -> bool {
+        match *self.ast.node(self.unparen(n)) {
+            Node::Ident { .. } | Node::SelectorExpr { .. } => true,
+            Node::CallExpr { .. } => {
+                let c = self.pkg.model.callee(self.file, self.unparen(n));
+                c.is_builtin("len") || c.is_builtin("cap")
+            }
+            _ => false,
+        }
+    }
+
     fn capacity(&mut self, n: NodeId) -> Cap {
         let n = self.unparen(n);
         let literal = match *self.ast.node(n) {
@@ -570,19 +617,13 @@ impl<'a> Lower<'a> {
             return if (0..=MAX_CAP).contains(&v) {
                 Cap::Const(v as u8)
             } else {
-                Cap::Unknown
+                // Agrees with loops of as many iterations.
+                Cap::Sym(self.pkg.interner.sym(v.to_string()))
             };
         }
         // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
         // too; anything computed is too large or unknown.
-        let simple = match *self.ast.node(n) {
-            Node::Ident { .. } | Node::SelectorExpr { .. } => true,
-            Node::CallExpr { .. } => {
-                let c = self.pkg.model.callee(self.file, n);
-                c.is_builtin("len") || c.is_builtin("cap")
-            }
-            _ => false,
-        };
+        let simple = self.is_size(n);
         let sym = self
             .keys()
             .key(n)
@@ -612,10 +653,7 @@ impl<'a> Lower<'a> {
                     shared: false,
                     next: PENDING,
                 });
-                Shape::Results(vec![
-                    Expr::Var(t),
-                    Expr::CancelOf(Box::new(Expr::Var(t))),
-                ])
+                Shape::Results(vec![Expr::Var(t), Expr::CancelOf(Box::new(Expr::Var(t)))])
             }
             FuncApi::WithTimeout => {
                 self.args(args);
@@ -688,7 +726,7 @@ impl<'a> Lower<'a> {
         match m {
             MethodApi::Sync(op) => {
                 let arg = match args.first() {
-                    Some(&a) => self.expr(a),
+                    Some(&a) => self.count(a),
                     None => Expr::Unknown,
                 };
                 Shape::Op(Op::Sync {
@@ -748,7 +786,10 @@ impl<'a> Lower<'a> {
                 if binding.scope.is_none() {
                     return Place::Escape;
                 }
-                let declares = define && binding.decl.is_some_and(|(f, n)| f == self.file && n == lhs);
+                let declares = define
+                    && binding
+                        .decl
+                        .is_some_and(|(f, n)| f == self.file && n == lhs);
                 if declares {
                     Place::Decl(Var::Binding(b))
                 } else {
@@ -825,7 +866,9 @@ impl<'a> Lower<'a> {
             } => {
                 let ch = self.expr(x);
                 let dst = self.place(lhs[0], define);
-                let ok = lhs.get(1).map_or(Place::Discard, |&o| self.place(o, define));
+                let ok = lhs
+                    .get(1)
+                    .map_or(Place::Discard, |&o| self.place(o, define));
                 self.emit(Op::Recv {
                     ch,
                     dst,
@@ -944,9 +987,7 @@ impl<'a> Lower<'a> {
         let call = self.unparen(call);
         let action = match self.shape(call, 0) {
             Shape::Op(Op::Close { ch, at, .. }) => Deferred::Close { ch, at },
-            Shape::Op(Op::Sync {
-                op, target, at, ..
-            }) => Deferred::Sync { op, target, at },
+            Shape::Op(Op::Sync { op, target, at, .. }) => Deferred::Sync { op, target, at },
             Shape::Op(Op::Call { call: c, .. }) => {
                 if self.recovers(&c) {
                     Deferred::Recover(c)
@@ -1011,8 +1052,12 @@ impl<'a> Lower<'a> {
                 let ch = self.expr(x);
                 let lhs = self.list(lhs);
                 let define = tok == Tok::Define;
-                let dst = lhs.first().map_or(Place::Discard, |&l| self.place(l, define));
-                let ok = lhs.get(1).map_or(Place::Discard, |&l| self.place(l, define));
+                let dst = lhs
+                    .first()
+                    .map_or(Place::Discard, |&l| self.place(l, define));
+                let ok = lhs
+                    .get(1)
+                    .map_or(Place::Discard, |&l| self.place(l, define));
                 Some(CaseKind::Recv { ch, dst, ok })
             }
             _ => None,
@@ -1035,7 +1080,10 @@ impl<'a> Lower<'a> {
                 op: Tok::Not, x, ..
             } => Cond::Not(Box::new(self.cond_depth(x, d))),
             Node::BinaryExpr {
-                x, op: Tok::Land, y, ..
+                x,
+                op: Tok::Land,
+                y,
+                ..
             } => Cond::And(
                 Box::new(self.cond_depth(x, d)),
                 Box::new(self.cond_depth(y, d)),
@@ -1120,7 +1168,10 @@ impl<'a> Lower<'a> {
         let v = self.expr(e);
         match (pred, v) {
             (Some(p), _) => Cond::Pred(p),
-            (None, v @ Expr::Var(_)) => Cond::Value { expr: v, pred: None },
+            (None, v @ Expr::Var(_)) => Cond::Value {
+                expr: v,
+                pred: None,
+            },
             (None, Expr::Bool(b)) => Cond::Const(b),
             _ => Cond::Nondet,
         }

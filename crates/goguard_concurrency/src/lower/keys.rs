@@ -96,7 +96,8 @@ impl Interner {
         i.next_sym += 1;
         let fixed = key.parse::<u64>().ok();
         i.sym_refs.push(1);
-        i.sym_fixed.push(fixed.filter(|&n| (1..=4).contains(&n)).map(|n| n as u8));
+        i.sym_fixed
+            .push(fixed.filter(|&n| (1..=4).contains(&n)).map(|n| n as u8));
         i.syms.insert(key, s);
         s
     }
@@ -114,7 +115,12 @@ impl Interner {
 
     /// The value of a symbol that is a small constant.
     pub(crate) fn fixed(&self, s: u32) -> Option<u8> {
-        self.inner.borrow().sym_fixed.get(s as usize).copied().flatten()
+        self.inner
+            .borrow()
+            .sym_fixed
+            .get(s as usize)
+            .copied()
+            .flatten()
     }
 
     /// True for a symbol no other count follows: used in one place only,
@@ -242,13 +248,7 @@ fn is_recv_ok(pkg: &Pkg<'_>, b: BindingId) -> bool {
     let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
     lhs.get(1) == Some(&decl)
         && rhs.len() == 1
-        && matches!(
-            ast.node(rhs[0]),
-            Node::UnaryExpr {
-                op: Tok::Arrow,
-                ..
-            }
-        )
+        && matches!(ast.node(rhs[0]), Node::UnaryExpr { op: Tok::Arrow, .. })
 }
 
 /// A condition and the operands of its `&&`, `||` and `!`.
@@ -261,8 +261,16 @@ fn condition_parts(ast: &goguard_syntax::Ast, c: NodeId) -> Vec<NodeId> {
         }
         out.push(e);
         match *ast.node(e) {
-            Node::ParenExpr { x, .. } | Node::UnaryExpr { op: Tok::Not, x, .. } => stack.push(x),
-            Node::BinaryExpr { x, op, y, .. } if matches!(op, Tok::Land | Tok::Lor) => {
+            Node::ParenExpr { x, .. }
+            | Node::UnaryExpr {
+                op: Tok::Not, x, ..
+            } => stack.push(x),
+            Node::BinaryExpr {
+                x,
+                op: Tok::Land | Tok::Lor,
+                y,
+                ..
+            } => {
                 stack.push(x);
                 stack.push(y);
             }
@@ -295,7 +303,12 @@ impl Keys<'_> {
         let f = &model.files()[self.file];
         let ast = f.parsed.ast();
         ast.walk(e).take(256).any(|n| match *ast.node(n) {
-            Node::BinaryExpr { x, op, y, .. } if matches!(op, Tok::Eql | Tok::Neq) => {
+            Node::BinaryExpr {
+                x,
+                op: Tok::Eql | Tok::Neq,
+                y,
+                ..
+            } => {
                 // `err != nil`, `err == io.EOF`: either side an error.
                 let errorish = |z: NodeId| {
                     model.type_of(self.file, z).is_named("", "error") || {
@@ -416,7 +429,10 @@ impl Keys<'_> {
                 self.const_expr(dfile, v, depth + 1)
             }
             Node::BinaryExpr { x, op, y, .. } => {
-                let (a, b) = (self.const_expr(file, x, depth + 1)?, self.const_expr(file, y, depth + 1)?);
+                let (a, b) = (
+                    self.const_expr(file, x, depth + 1)?,
+                    self.const_expr(file, y, depth + 1)?,
+                );
                 match op {
                     Tok::Add => a.checked_add(b),
                     Tok::Sub => a.checked_sub(b),

@@ -323,7 +323,9 @@ impl<'a> Lower<'a> {
             }
             Node::BranchStmt { tok, label: l, .. } => self.branch(s, tok, l),
             Node::LabeledStmt {
-                label: l, stmt: inner, ..
+                label: l,
+                stmt: inner,
+                ..
             } => {
                 self.pending_label = Some(self.text(l));
                 self.stmt(inner);
@@ -603,8 +605,7 @@ impl<'a> Lower<'a> {
             Some(k) => self.place(k, tok == Tok::Define),
             None => Place::Discard,
         };
-        if matches!(kind, RangeKind::Chan) {
-        }
+        matches!(kind, RangeKind::Chan);
         let header = self.emit(Op::Range {
             x: xv,
             kind,

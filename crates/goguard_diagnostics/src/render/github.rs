@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::resolve;
+use crate::sanitize::display_safe;
 use crate::source::Files;
 
 fn command(severity: Severity) -> &'static str {
@@ -62,31 +63,55 @@ pub fn render_github(diagnostics: &[Diagnostic], files: &Files) -> String {
     for d in diagnostics {
         let r = resolve(files, d.span);
         let mut message = d.message.clone();
+        for e in &d.evidence {
+            let _ = write!(message, "\nevidence: {e}");
+        }
+        for n in &d.notes {
+            let _ = write!(message, "\nnote: {n}");
+        }
         if let Some(help) = &d.help {
             let _ = write!(message, "\nhelp: {help}");
         }
         for rel in &d.related {
             let p = resolve(files, rel.span);
+            let _ = write!(message, "\n{}:{}", p.path, p.start.line);
+            if files.get(rel.span.file).has_text() {
+                let _ = write!(message, ":{}", p.start.char_column);
+            }
+            let _ = write!(message, ": {}", rel.label);
+        }
+        let mut title = format!("{} {}", d.code, d.rule);
+        if let Some(c) = d.confidence {
+            let _ = write!(title, " ({})", c.as_str());
+        }
+        let mut position = format!("line={}", r.start.line);
+        if files.get(d.span.file).has_text() {
             let _ = write!(
-                message,
-                "\n{}:{}:{}: {}",
-                p.path, p.start.line, p.start.char_column, rel.label
+                position,
+                ",col={},endLine={},endColumn={}",
+                r.start.char_column, r.end.line, r.end.char_column
             );
         }
+        // Lines go to the CI log: newlines are escaped by the command
+        // syntax, other control characters made visible.
         let _ = writeln!(
             out,
-            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{} file={},{position},title={}::{}",
             command(d.severity),
-            escape_property(&r.path.replace('\\', "/")),
-            r.start.line,
-            r.start.char_column,
-            r.end.line,
-            r.end.char_column,
-            escape_property(&format!("{} {}", d.code, d.rule)),
-            escape_data(&message),
+            escape_property(&display_safe(&r.path.replace('\\', "/"))),
+            escape_property(&display_safe(&title)),
+            escape_data(&safe_lines(&message)),
         );
     }
     out
+}
+
+/// `display_safe` on each line, newlines kept (they are escaped later).
+fn safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| display_safe(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

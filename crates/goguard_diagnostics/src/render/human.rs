@@ -19,7 +19,9 @@ use std::fmt::Write as _;
 use annotate_snippets::{AnnotationKind, Group, Level, Patch, Renderer, Snippet};
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::goroutines::{format_id_ranges, FrameLocation, GoroutineGroup, Role};
 use crate::render::resolve;
+use crate::sanitize::display_safe;
 use crate::source::{FileId, Files, Span};
 use crate::summary::Summary;
 
@@ -88,10 +90,16 @@ struct Frame<'a> {
 
 fn render_one(renderer: &Renderer, d: &Diagnostic, files: &Files) -> String {
     let primary = resolve(files, d.span);
-    let header = format!(
-        "{}:{}:{}: {} {}",
-        primary.path, primary.start.line, primary.start.char_column, d.code, d.message
-    );
+    let has_text = files.get(d.span.file).has_text();
+    let location = if has_text {
+        format!(
+            "{}:{}:{}",
+            primary.path, primary.start.line, primary.start.char_column
+        )
+    } else {
+        format!("{}:{}", primary.path, primary.start.line)
+    };
+    let header = display_safe(&format!("{location}: {} {}", d.code, d.message)).into_owned();
     let mut group = Group::with_title(level(d.severity).no_name().primary_title(header));
     for (i, frame) in frames(d, files).into_iter().enumerate() {
         let file = files.get(frame.file);
@@ -103,7 +111,7 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, files: &Files) -> String {
         // The header already names the primary location; later frames name
         // theirs (drawn as `::: path:line:col`).
         if i > 0 {
-            snippet = snippet.path(file.path());
+            snippet = snippet.path(display_safe(file.path()));
         }
         for m in frame.marks {
             let r = resolve(files, m.span);
@@ -114,20 +122,106 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, files: &Files) -> String {
             };
             let mut a = kind.span(r.start_offset - base..r.end_offset - base);
             if let Some(l) = m.label {
-                a = a.label(l);
+                a = a.label(display_safe(l));
             }
             snippet = snippet.annotation(a);
         }
         group = group.element(snippet);
     }
+    // Locations in files whose text is not here (a dump's build paths) are
+    // listed by path and line, with their labels.
+    if !has_text {
+        if let Some(label) = &d.label {
+            group = group.element(Level::NOTE.with_name("here").message(display_safe(label)));
+        }
+    }
+    for r in d
+        .related
+        .iter()
+        .filter(|r| !files.get(r.span.file).has_text())
+    {
+        let p = resolve(files, r.span);
+        group = group.element(Level::NOTE.with_name("at").message(
+            display_safe(&format!("{}:{}: {}", p.path, p.start.line, r.label)).into_owned(),
+        ));
+    }
+    if let Some(c) = d.confidence {
+        group = group.element(Level::NOTE.with_name("confidence").message(c.as_str()));
+    }
+    if let Some(facts) = &d.goroutines {
+        for g in &facts.groups {
+            let name = match g.role {
+                Role::Accused => "goroutines",
+                Role::Involved => "involved",
+            };
+            group = group.element(
+                Level::NOTE
+                    .with_name(name)
+                    .message(display_safe(&group_line(g)).into_owned()),
+            );
+        }
+    }
+    for e in &d.evidence {
+        group = group.element(Level::NOTE.with_name("evidence").message(display_safe(e)));
+    }
+    for n in &d.notes {
+        group = group.element(Level::NOTE.message(display_safe(n)));
+    }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(display_safe(help)));
     }
     let mut report = vec![group];
     if let Some(fix) = &d.fix {
         report.push(fix_group(fix, d.span.file, files));
     }
     renderer.render(&report)
+}
+
+/// `3 (ids 7-9) in chan send at main.f (x.go:21), created at x.go:20 by main.g`.
+pub(crate) fn group_line(g: &GoroutineGroup) -> String {
+    let mut line = g.count.to_string();
+    if !g.ids.is_empty() {
+        line.push_str(&format!(" (ids {})", format_id_ranges(&g.ids)));
+    }
+    line.push_str(&format!(" in {}", g.state));
+    if let Some(w) = g.wait {
+        line.push_str(&format!(", {}", wait_text(w.min, w.max)));
+    }
+    if let Some(b) = &g.blocking {
+        line.push_str(&format!(" at {} ({})", b.function, short_location(b)));
+    }
+    if let Some(c) = &g.created_by {
+        line.push_str(&format!(
+            ", created at {} by {}",
+            short_location(c),
+            c.function
+        ));
+    }
+    line
+}
+
+/// `waiting 5s` / `waiting 3-12 min`.
+fn wait_text(min: u64, max: u64) -> String {
+    let one = |s: u64| {
+        if s >= 60 && s.is_multiple_of(60) {
+            format!("{} min", s / 60)
+        } else {
+            format!("{s}s")
+        }
+    };
+    if min == max {
+        format!("waiting {}", one(max))
+    } else if min.is_multiple_of(60) && max.is_multiple_of(60) && min > 0 {
+        format!("waiting {}-{} min", min / 60, max / 60)
+    } else {
+        format!("waiting {}-{}", one(min), one(max))
+    }
+}
+
+/// `leaks.go:21`: the last path element and the line.
+pub(crate) fn short_location(f: &FrameLocation) -> String {
+    let base = f.file.rsplit(['/', '\\']).next().unwrap_or(&f.file);
+    format!("{base}:{}", f.line)
 }
 
 /// Splits the primary and related spans into frames: per file, a new frame
@@ -145,6 +239,7 @@ fn frames<'a>(d: &'a Diagnostic, files: &Files) -> Vec<Frame<'a>> {
         primary: false,
         label: Some(r.label.as_str()),
     }));
+    marks.retain(|m| files.get(m.span.file).has_text());
 
     let mut file_order: Vec<FileId> = Vec::new();
     for m in &marks {

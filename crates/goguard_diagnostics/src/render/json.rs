@@ -9,16 +9,21 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::goroutines::{FrameLocation, GoroutineFacts, GoroutineGroup};
 use crate::render::resolve;
 use crate::source::{Files, Span};
 
-/// Bumped only for a change that could break a consumer.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+/// Bumped only for a change that could break a consumer. Version 2: runtime
+/// findings (confidence, evidence, goroutines), notes, and locations in
+/// files known by path only (`column` 1, offsets `null`).
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, E: Serialize> {
     schema_version: u32,
     findings: Vec<Finding<'a>>,
+    #[serde(flatten)]
+    extra: &'a E,
 }
 
 #[derive(Serialize)]
@@ -28,20 +33,86 @@ struct Location<'a> {
     column: u32,
     end_line: u32,
     end_column: u32,
-    start_offset: usize,
-    end_offset: usize,
+    start_offset: Option<usize>,
+    end_offset: Option<usize>,
 }
 
 fn location(files: &Files, span: Span) -> Location<'_> {
     let r = resolve(files, span);
+    let has_text = files.get(span.file).has_text();
     Location {
         file: r.path,
         line: r.start.line,
         column: r.start.column,
         end_line: r.end.line,
         end_column: r.end.column,
-        start_offset: r.start_offset,
-        end_offset: r.end_offset,
+        start_offset: has_text.then_some(r.start_offset),
+        end_offset: has_text.then_some(r.end_offset),
+    }
+}
+
+#[derive(Serialize)]
+struct GoroutinesOut<'a> {
+    input: &'a str,
+    snapshot: usize,
+    /// Accused goroutines: how many, and their ids.
+    count: u64,
+    ids: Vec<u64>,
+    groups: Vec<GroupOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupOut<'a> {
+    role: &'static str,
+    count: u64,
+    ids: &'a [u64],
+    state: &'a str,
+    kind: &'a str,
+    wait_seconds: Option<WaitOut>,
+    blocking_frame: Option<&'a FrameLocation>,
+    created_by: Option<&'a FrameLocation>,
+}
+
+#[derive(Serialize)]
+struct WaitOut {
+    min: u64,
+    max: u64,
+}
+
+impl Serialize for FrameLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FrameLocation", 3)?;
+        s.serialize_field("function", &self.function)?;
+        s.serialize_field("file", &self.file)?;
+        s.serialize_field("line", &self.line)?;
+        s.end()
+    }
+}
+
+fn goroutines_out(f: &GoroutineFacts) -> GoroutinesOut<'_> {
+    GoroutinesOut {
+        input: &f.input,
+        snapshot: f.snapshot,
+        count: f.accused_count(),
+        ids: f.accused_ids(),
+        groups: f.groups.iter().map(group_out).collect(),
+    }
+}
+
+fn group_out(g: &GoroutineGroup) -> GroupOut<'_> {
+    GroupOut {
+        role: g.role.as_str(),
+        count: g.count,
+        ids: &g.ids,
+        state: &g.state,
+        kind: &g.kind,
+        wait_seconds: g.wait.map(|w| WaitOut {
+            min: w.min,
+            max: w.max,
+        }),
+        blocking_frame: g.blocking.as_ref(),
+        created_by: g.created_by.as_ref(),
     }
 }
 
@@ -57,6 +128,11 @@ struct Finding<'a> {
     location: Location<'a>,
     related: Vec<RelatedOut<'a>>,
     fix: Option<FixOut<'a>>,
+    confidence: Option<&'static str>,
+    evidence: &'a [String],
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goroutines: Option<GoroutinesOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -80,9 +156,20 @@ struct EditOut<'a> {
     replacement: &'a str,
 }
 
-/// Renders `{"schema_version": 1, "findings": [...]}`, pretty-printed with
+/// Renders `{"schema_version": 2, "findings": [...]}`, pretty-printed with
 /// a final newline.
 pub fn render_json(diagnostics: &[Diagnostic], files: &Files) -> String {
+    render_json_with(diagnostics, files, &serde_json::Map::new())
+}
+
+/// [`render_json`] with the fields of `extra` (a struct or map) added at the
+/// top level, after `findings`: what a command reports beside its findings
+/// (the inputs `goguard stacks` read, for instance).
+pub fn render_json_with<E: Serialize>(
+    diagnostics: &[Diagnostic],
+    files: &Files,
+    extra: &E,
+) -> String {
     let report = Report {
         schema_version: JSON_SCHEMA_VERSION,
         findings: diagnostics
@@ -115,11 +202,19 @@ pub fn render_json(diagnostics: &[Diagnostic], files: &Files) -> String {
                         })
                         .collect(),
                 }),
+                confidence: d.confidence.map(|c| c.as_str()),
+                evidence: &d.evidence,
+                notes: &d.notes,
+                goroutines: d.goroutines.as_deref().map(goroutines_out),
             })
             .collect(),
+        extra,
     };
-    // Serialising plain strings and integers cannot fail.
-    let mut out = serde_json::to_string_pretty(&report).expect("JSON report serialises");
+    // Serialising plain strings and integers cannot fail; `extra` is the
+    // caller's plain data.
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| {
+        format!("{{\"schema_version\": {JSON_SCHEMA_VERSION}, \"error\": \"{e}\"}}")
+    });
     out.push('\n');
     out
 }

@@ -2,9 +2,11 @@
 //! [`crate::sort_diagnostics`]) and returns the whole output as a string.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod section;
 
 use crate::source::{Files, Position, Span};
 

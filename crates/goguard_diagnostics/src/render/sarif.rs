@@ -116,6 +116,10 @@ pub fn finding_hash(code: &str, path: &str, line_text: &str) -> String {
 
 fn region(files: &Files, span: Span) -> Value {
     let r = resolve(files, span);
+    if !files.get(span.file).has_text() {
+        // Known by path and line only (a dump's location): no columns.
+        return json!({ "startLine": r.start.line, "endLine": r.end.line });
+    }
     json!({
         "startLine": r.start.line,
         "startColumn": r.start.utf16_column,
@@ -124,12 +128,21 @@ fn region(files: &Files, span: Span) -> Value {
     })
 }
 
+/// An absolute path becomes a `file://` URI of its own; a relative one is
+/// resolved against `%SRCROOT%`.
+fn artifact_location(path: &str) -> Value {
+    let unix_absolute = path.starts_with('/');
+    let windows_absolute = path.len() > 2 && path.as_bytes()[1] == b':';
+    if unix_absolute || windows_absolute {
+        let prefix = if unix_absolute { "file://" } else { "file:///" };
+        return json!({ "uri": format!("{prefix}{}", path_to_uri(path)) });
+    }
+    json!({ "uri": path_to_uri(path), "uriBaseId": "%SRCROOT%" })
+}
+
 fn physical_location(files: &Files, span: Span) -> Value {
     json!({
-        "artifactLocation": {
-            "uri": path_to_uri(files.get(span.file).path()),
-            "uriBaseId": "%SRCROOT%",
-        },
+        "artifactLocation": artifact_location(files.get(span.file).path()),
         "region": region(files, span),
     })
 }
@@ -154,6 +167,30 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
         v["helpUri"] = json!(uri);
     }
     v
+}
+
+/// The result's property bag: a runtime finding's confidence, evidence and
+/// goroutines (accused count and ids, the dump they come from).
+fn properties(d: &Diagnostic) -> Option<Value> {
+    if d.confidence.is_none() && d.evidence.is_empty() && d.goroutines.is_none() {
+        return None;
+    }
+    let mut props = json!({});
+    if let Some(c) = d.confidence {
+        props["confidence"] = json!(c.as_str());
+    }
+    if !d.evidence.is_empty() {
+        props["evidence"] = json!(d.evidence);
+    }
+    if let Some(g) = &d.goroutines {
+        props["goroutines"] = json!({
+            "input": g.input,
+            "snapshot": g.snapshot,
+            "count": g.accused_count(),
+            "ids": g.accused_ids(),
+        });
+    }
+    Some(props)
 }
 
 /// Renders one SARIF log with one run. `rules` describes every rule the run
@@ -190,11 +227,24 @@ pub fn render_sarif(
 
         let file = files.get(d.span.file);
         let line = file.position(d.span.start as usize).line;
-        let hash = finding_hash(&d.code, file.path(), file.line_text(line));
+        let hash = if file.has_text() {
+            finding_hash(&d.code, file.path(), file.line_text(line))
+        } else {
+            // No text to follow: the location is the line itself.
+            finding_hash(&d.code, file.path(), &format!("line {line}"))
+        };
         let n = seen.entry(hash.clone()).or_insert(0);
         *n += 1;
 
         let mut text = d.message.clone();
+        for e in &d.evidence {
+            text.push_str("\nevidence: ");
+            text.push_str(e);
+        }
+        for n in &d.notes {
+            text.push_str("\nnote: ");
+            text.push_str(n);
+        }
         if let Some(help) = &d.help {
             text.push_str("\nhelp: ");
             text.push_str(help);
@@ -207,6 +257,9 @@ pub fn render_sarif(
             "locations": [{ "physicalLocation": physical_location(files, d.span) }],
             "partialFingerprints": { FINGERPRINT_KEY: format!("{hash}:{n}") },
         });
+        if let Some(props) = properties(d) {
+            result["properties"] = props;
+        }
         if !d.related.is_empty() {
             result["relatedLocations"] = d
                 .related
@@ -242,10 +295,7 @@ pub fn render_sarif(
                     })
                     .collect();
                 changes.push(json!({
-                    "artifactLocation": {
-                        "uri": path_to_uri(files.get(id).path()),
-                        "uriBaseId": "%SRCROOT%",
-                    },
+                    "artifactLocation": artifact_location(files.get(id).path()),
                     "replacements": replacements,
                 }));
             }

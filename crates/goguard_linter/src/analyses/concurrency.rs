@@ -63,7 +63,10 @@ pub fn span_of(cx: &Context<'_>, loc: Loc) -> Span {
     }
     let whole = cx.span_in(loc.file(), loc.node);
     let len = cx.model().files()[loc.file()].source.len();
-    Span::new(whole.file, (start as usize).min(len)..(end as usize).min(len))
+    Span::new(
+        whole.file,
+        (start as usize).min(len)..(end as usize).min(len),
+    )
 }
 
 /// "line 42", or "other.go:42" for another file of the package.
@@ -225,8 +228,10 @@ pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
                         let ast = cf.parsed.ast();
                         if c.kind == StepKind::Default {
                             clause.push_str(" through the default case");
-                        } else if matches!(ast.node(c.at.node), Node::ExprStmt { .. } | Node::AssignStmt { .. } | Node::SendStmt { .. })
-                        {
+                        } else if matches!(
+                            ast.node(c.at.node),
+                            Node::ExprStmt { .. } | Node::AssignStmt { .. } | Node::SendStmt { .. }
+                        ) {
                             clause.push_str(&format!(
                                 " through the `{}` case",
                                 compact(&text_of(cx, c.at.file(), c.at.node))
@@ -250,7 +255,7 @@ pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
             }
         }
     } else if f.alone {
-        clause = "and no goroutine is started before it".to_string();
+        clause = "and no other goroutine is running".to_string();
     }
     if let Some(c) = f.chan {
         if c.alloc.file() == cx.file() || related.len() < 3 {
@@ -285,7 +290,10 @@ pub fn grouped<'m>(findings: Vec<&'m Finding>) -> Vec<(&'m Finding, Vec<&'m Find
     let mut out: Vec<(&'m Finding, Vec<&'m Finding>)> = Vec::new();
     for f in findings {
         let key = |g: &Finding| (g.spawn, g.chan.map(|c| c.alloc), g.kind);
-        match out.iter_mut().find(|(first, _)| key(first) == key(f) && f.chan.is_some()) {
+        match out
+            .iter_mut()
+            .find(|(first, _)| key(first) == key(f) && f.chan.is_some())
+        {
             Some((_, rest)) => rest.push(f),
             None => out.push((f, Vec::new())),
         }

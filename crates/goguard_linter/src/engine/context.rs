@@ -190,6 +190,14 @@ impl<'a> Context<'a> {
         self.package.scope().span(file, id)
     }
 
+    /// The CFG of a FuncDecl or FuncLit of any file of the package.
+    pub fn cfg_in(&self, file: FileIdx, func: NodeId) -> Option<&'a Cfg> {
+        if file == self.file {
+            return self.cfg(func);
+        }
+        self.package.scope().cfg(file, func)
+    }
+
     /// The span of a node in this file.
     pub fn span(&self, id: NodeId) -> Span {
         self.span_between(self.ast().pos(id), self.ast().end(id))

@@ -1,14 +1,18 @@
 //! One view over everything that can be selected, ignored, suppressed and
 //! explained: the rules and the engine's own finding kinds.
 
+use goguard_diagnostics::catalog::{doc_markdown, CatalogRule};
+
 use super::builtin::{BuiltinRule, BUILTINS};
 use super::rule::{doc_summary, Category, Domain, Rule, Status};
 
-/// A rule or an engine finding kind.
+/// A rule of the one catalogue: a static rule, an engine finding kind, or
+/// a runtime diagnosis (what `goguard stacks` reports).
 #[derive(Clone, Copy)]
 pub enum Entry {
     Rule(&'static dyn Rule),
     Builtin(&'static BuiltinRule),
+    Runtime(&'static CatalogRule),
 }
 
 impl Entry {
@@ -16,6 +20,7 @@ impl Entry {
         match self {
             Entry::Rule(r) => r.meta().name,
             Entry::Builtin(b) => b.name,
+            Entry::Runtime(r) => r.name,
         }
     }
 
@@ -23,6 +28,7 @@ impl Entry {
         match self {
             Entry::Rule(r) => r.meta().code,
             Entry::Builtin(b) => b.code,
+            Entry::Runtime(r) => r.code,
         }
     }
 
@@ -31,6 +37,7 @@ impl Entry {
         match self {
             Entry::Rule(r) => Some(r.meta().domain),
             Entry::Builtin(_) => None,
+            Entry::Runtime(r) => Some(r.domain),
         }
     }
 
@@ -43,6 +50,7 @@ impl Entry {
         match self {
             Entry::Rule(r) => r.meta().category,
             Entry::Builtin(b) => b.category,
+            Entry::Runtime(r) => r.category,
         }
     }
 
@@ -50,14 +58,12 @@ impl Entry {
         match self {
             Entry::Rule(r) => r.meta().status,
             Entry::Builtin(_) => Status::Stable,
+            Entry::Runtime(r) => r.status,
         }
     }
 
     pub fn status_name(self) -> &'static str {
-        match self.status() {
-            Status::Stable => "stable",
-            Status::Preview => "preview",
-        }
+        self.status().name()
     }
 
     /// The documentation as markdown.
@@ -65,6 +71,7 @@ impl Entry {
         match self {
             Entry::Rule(r) => r.meta().doc_markdown(),
             Entry::Builtin(b) => b.doc.to_string(),
+            Entry::Runtime(r) => doc_markdown(r.doc),
         }
     }
 
@@ -84,6 +91,11 @@ impl Entry {
             self.status_name()
         )
     }
+
+    /// A static rule or engine kind: one that `goguard check` reports.
+    pub fn is_static(self) -> bool {
+        !matches!(self, Entry::Runtime(_))
+    }
 }
 
 /// The rules followed by the engine's finding kinds.
@@ -93,6 +105,13 @@ pub fn entries(rules: &[&'static dyn Rule]) -> Vec<Entry> {
         .map(|&r| Entry::Rule(r))
         .chain(BUILTINS.iter().map(|&b| Entry::Builtin(b)))
         .collect()
+}
+
+/// The whole catalogue: static rules, engine kinds, then runtime rules.
+pub fn catalogue(rules: &[&'static dyn Rule], runtime: &[&'static CatalogRule]) -> Vec<Entry> {
+    let mut all = entries(rules);
+    all.extend(runtime.iter().map(|&r| Entry::Runtime(r)));
+    all
 }
 
 /// The entry called `name_or_code` (a kebab-case name, or a code in any

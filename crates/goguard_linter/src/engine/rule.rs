@@ -2,86 +2,9 @@
 
 use goguard_semantic::load::GoVersion;
 
+pub use goguard_diagnostics::catalog::{doc_markdown, doc_summary, Category, Domain, Status};
+
 use super::Context;
-
-/// The hazard family of a rule; also the prefix of its code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Domain {
-    /// GR: goroutine lifecycle.
-    Goroutine,
-    /// CH: channels and select.
-    Channel,
-    /// CX: contexts.
-    Context,
-    /// SY: locks, WaitGroups, atomics.
-    Sync,
-    /// RS: resources (bodies, rows, files, tickers, timers).
-    Resource,
-    /// ER: errors whose loss loses data.
-    Error,
-    /// HT: HTTP handlers and routes.
-    Http,
-    /// MM: memory and the garbage collector.
-    Memory,
-}
-
-impl Domain {
-    pub fn name(self) -> &'static str {
-        match self {
-            Domain::Goroutine => "goroutine",
-            Domain::Channel => "channel",
-            Domain::Context => "context",
-            Domain::Sync => "sync",
-            Domain::Resource => "resource",
-            Domain::Error => "error",
-            Domain::Http => "http",
-            Domain::Memory => "memory",
-        }
-    }
-
-    /// The two-letter code prefix.
-    pub fn code_prefix(self) -> &'static str {
-        match self {
-            Domain::Goroutine => "GR",
-            Domain::Channel => "CH",
-            Domain::Context => "CX",
-            Domain::Sync => "SY",
-            Domain::Resource => "RS",
-            Domain::Error => "ER",
-            Domain::Http => "HT",
-            Domain::Memory => "MM",
-        }
-    }
-}
-
-/// What kind of problem a rule reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    Correctness,
-    Suspicious,
-    Perf,
-    Style,
-    Pedantic,
-}
-
-impl Category {
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Correctness => "correctness",
-            Category::Suspicious => "suspicious",
-            Category::Perf => "perf",
-            Category::Style => "style",
-            Category::Pedantic => "pedantic",
-        }
-    }
-}
-
-/// Stable rules run by default; preview rules only when selected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    Stable,
-    Preview,
-}
 
 /// A rule's metadata. Built by [`declare_rule!`](crate::declare_rule).
 #[derive(Debug)]
@@ -113,12 +36,7 @@ impl RuleMeta {
     /// The documentation with the one leading space of each `///` line
     /// removed: plain markdown.
     pub fn doc_markdown(&self) -> String {
-        let mut out = String::with_capacity(self.doc.len());
-        for line in self.doc.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
+        doc_markdown(self.doc)
     }
 
     /// The first sentence of "What it does": one line for `goguard rules`.
@@ -130,51 +48,6 @@ impl RuleMeta {
     pub fn option(&self, name: &str) -> Option<&'static RuleOption> {
         self.options.iter().find(|o| o.name == name)
     }
-}
-
-/// The first sentence of a rule's "What it does" section, on one line.
-pub fn doc_summary(markdown: &str) -> String {
-    let mut text = String::new();
-    let mut in_section = false;
-    for line in markdown.lines() {
-        let line = line.trim();
-        if line.starts_with("## ") {
-            if in_section {
-                break;
-            }
-            in_section = line == "## What it does";
-            continue;
-        }
-        if !in_section {
-            continue;
-        }
-        if line.is_empty() {
-            if !text.is_empty() {
-                break;
-            }
-            continue;
-        }
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(line);
-    }
-    // The first ". " outside backquoted code and not part of "...".
-    let bytes = text.as_bytes();
-    let mut in_code = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'`' => in_code = !in_code,
-            b'.' if !in_code
-                && bytes.get(i + 1) == Some(&b' ')
-                && (i == 0 || bytes[i - 1] != b'.') =>
-            {
-                return text[..=i].to_string();
-            }
-            _ => {}
-        }
-    }
-    text
 }
 
 /// The value of a rule option: its default in [`RuleOption`], or what

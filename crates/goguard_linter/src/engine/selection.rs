@@ -13,24 +13,9 @@
 use super::registry::{closest, Entry};
 use super::rule::{Category, Domain, Status};
 
-const DOMAINS: [Domain; 8] = [
-    Domain::Goroutine,
-    Domain::Channel,
-    Domain::Context,
-    Domain::Sync,
-    Domain::Resource,
-    Domain::Error,
-    Domain::Http,
-    Domain::Memory,
-];
+const DOMAINS: [Domain; 9] = Domain::ALL;
 
-const CATEGORIES: [Category; 5] = [
-    Category::Correctness,
-    Category::Suspicious,
-    Category::Perf,
-    Category::Style,
-    Category::Pedantic,
-];
+const CATEGORIES: [Category; 5] = Category::ALL;
 
 /// One parsed selector.
 #[derive(Debug, Clone, PartialEq, Eq)]

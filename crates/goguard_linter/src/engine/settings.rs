@@ -16,7 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::registry::{find, suggest, Entry};
-use super::rule::{OptionDefault, OptionValue, Rule};
+use super::rule::{OptionDefault, OptionValue};
 use super::selection::{Layer, Selector};
 
 /// The name of the configuration file.
@@ -221,7 +221,7 @@ impl Settings {
     }
 
     /// Reads and validates a goguard.toml.
-    pub fn load(path: &Path, rules: &[&'static dyn Rule]) -> Result<Settings, ConfigError> {
+    pub fn load(path: &Path, catalogue: &[Entry]) -> Result<Settings, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: Some(path.to_path_buf()),
             line: None,
@@ -231,17 +231,19 @@ impl Settings {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        Settings::parse(&text, path, root, rules)
+        Settings::parse(&text, path, root, catalogue)
     }
 
     /// Parses and validates goguard.toml text; `path` is named in errors.
+    /// Selectors are checked against `catalogue`: every rule the file may
+    /// name, static and runtime (see `registry::catalogue`).
     pub fn parse(
         text: &str,
         path: &Path,
         root: PathBuf,
-        rules: &[&'static dyn Rule],
+        catalogue: &[Entry],
     ) -> Result<Settings, ConfigError> {
-        let entries = super::registry::entries(rules);
+        let entries = catalogue;
         let err = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
             path: Some(path.to_path_buf()),
             line: span.map(|s| line_of(text, s.start)),
@@ -251,7 +253,7 @@ impl Settings {
             toml::from_str(text).map_err(|e| err(e.span(), e.message().trim().to_string()))?;
         let selectors = |list: &[Spanned<String>]| -> Result<Vec<Selector>, ConfigError> {
             list.iter()
-                .map(|s| Selector::parse(s.get_ref(), &entries).map_err(|m| err(Some(s.span()), m)))
+                .map(|s| Selector::parse(s.get_ref(), entries).map_err(|m| err(Some(s.span()), m)))
                 .collect()
         };
         let mut settings = Settings::new(root);
@@ -285,10 +287,10 @@ impl Settings {
         if let Some(rules_table) = &raw.rules {
             for (name, value) in rules_table.get_ref() {
                 let span = key_span(text, rules_table.span(), name);
-                let entry = find(&entries, name).ok_or_else(|| {
+                let entry = find(entries, name).ok_or_else(|| {
                     err(
                         span.clone(),
-                        match suggest(&entries, name) {
+                        match suggest(entries, name) {
                             Some(s) => {
                                 format!("[rules.{name}]: unknown rule (did you mean `{s}`?)")
                             }
@@ -349,11 +351,10 @@ impl Settings {
         &mut self,
         select: &[String],
         ignore: &[String],
-        rules: &[&'static dyn Rule],
+        catalogue: &[Entry],
     ) -> Result<(), ConfigError> {
-        let entries = super::registry::entries(rules);
         let parse = |s: &String| {
-            Selector::parse(s, &entries).map_err(|message| ConfigError {
+            Selector::parse(s, catalogue).map_err(|message| ConfigError {
                 path: None,
                 line: None,
                 message,
@@ -563,7 +564,7 @@ mod tests {
             text,
             Path::new("goguard.toml"),
             PathBuf::from("/r"),
-            &[&Opt],
+            &super::super::registry::entries(&[&Opt]),
         )
         .map_err(|e| e.to_string())
     }
@@ -673,9 +674,20 @@ exclude = ["third_party/**"]
     #[test]
     fn command_line_selectors_extend_and_are_checked() {
         let mut s = Settings::new("/r");
-        s.extend(&["CX001".into()], &["E".into()], &[&Opt]).unwrap();
+        s.extend(
+            &["CX001".into()],
+            &["E".into()],
+            &super::super::registry::entries(&[&Opt]),
+        )
+        .unwrap();
         assert_eq!(s.base.select, [Selector::Exact("CX001")]);
-        let e = s.extend(&["nope".into()], &[], &[&Opt]).unwrap_err();
+        let e = s
+            .extend(
+                &["nope".into()],
+                &[],
+                &super::super::registry::entries(&[&Opt]),
+            )
+            .unwrap_err();
         assert!(e.to_string().starts_with("unknown rule `nope`"));
     }
 }

@@ -33,6 +33,11 @@ pub enum BlockKind {
     Runnable,
     /// Runtime bookkeeping waits: GC workers, finalizer wait, timers...
     RuntimeIdle,
+    /// A user goroutine held up by the runtime for a moment (GC assist,
+    /// stopping the world): it resumes by itself.
+    Transient,
+    /// Parked in an `iter.Pull` coroutine switch: woken by its partner.
+    Coroutine,
     Unknown,
 }
 
@@ -58,19 +63,65 @@ impl BlockKind {
             BlockKind::Running => "running",
             BlockKind::Runnable => "runnable",
             BlockKind::RuntimeIdle => "runtime idle",
+            BlockKind::Transient => "transient runtime wait",
+            BlockKind::Coroutine => "coroutine",
             BlockKind::Unknown => "unknown",
         }
     }
 
-    /// Blocked on a channel, select or sync primitive: can wait forever if nobody acts.
-    pub fn is_sync_block(self) -> bool {
+    /// The snake_case name used in JSON (`chan_send`, `mutex`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::ChanSend => "chan_send",
+            BlockKind::ChanReceive => "chan_receive",
+            BlockKind::NilChanSend => "nil_chan_send",
+            BlockKind::NilChanReceive => "nil_chan_receive",
+            BlockKind::Select => "select",
+            BlockKind::SelectNoCases => "select_no_cases",
+            BlockKind::Mutex => "mutex",
+            BlockKind::RwMutexRead => "rw_mutex_read",
+            BlockKind::RwMutexWrite => "rw_mutex_write",
+            BlockKind::WaitGroup => "wait_group",
+            BlockKind::Cond => "cond",
+            BlockKind::Semacquire => "semacquire",
+            BlockKind::IoWait => "io_wait",
+            BlockKind::Syscall => "syscall",
+            BlockKind::Sleep => "sleep",
+            BlockKind::Running => "running",
+            BlockKind::Runnable => "runnable",
+            BlockKind::RuntimeIdle => "runtime_idle",
+            BlockKind::Transient => "transient",
+            BlockKind::Coroutine => "coroutine",
+            BlockKind::Unknown => "unknown",
+        }
+    }
+
+    /// Could be making progress, or will without help from another
+    /// goroutine: running, runnable, in a system call or IO wait (an event
+    /// from outside can come), asleep (a timer ends it), held up by the
+    /// runtime for a moment, or of unknown state (aggregated profiles).
+    pub fn can_progress(self) -> bool {
+        matches!(
+            self,
+            BlockKind::Running
+                | BlockKind::Runnable
+                | BlockKind::Syscall
+                | BlockKind::IoWait
+                | BlockKind::Sleep
+                | BlockKind::Transient
+                | BlockKind::Unknown
+        )
+    }
+
+    /// Only another goroutine can end this wait, and no timer or signal
+    /// delivers it directly: a lock, WaitGroup, Cond, a send, a nil channel,
+    /// `select {}`. When no goroutine can make progress, these never end.
+    pub fn needs_a_partner(self) -> bool {
         matches!(
             self,
             BlockKind::ChanSend
-                | BlockKind::ChanReceive
                 | BlockKind::NilChanSend
                 | BlockKind::NilChanReceive
-                | BlockKind::Select
                 | BlockKind::SelectNoCases
                 | BlockKind::Mutex
                 | BlockKind::RwMutexRead
@@ -79,6 +130,20 @@ impl BlockKind {
                 | BlockKind::Cond
                 | BlockKind::Semacquire
         )
+    }
+
+    /// A receive or select: a timer's channel or a signal's channel can end
+    /// it without any goroutine of the program acting.
+    pub fn timer_could_wake(self) -> bool {
+        matches!(
+            self,
+            BlockKind::ChanReceive | BlockKind::Select | BlockKind::Coroutine
+        )
+    }
+
+    /// Blocked on a channel, select or sync primitive: can wait forever if nobody acts.
+    pub fn is_sync_block(self) -> bool {
+        self.needs_a_partner() || matches!(self, BlockKind::ChanReceive | BlockKind::Select)
     }
 
     /// Waiting to acquire a mutex (the kinds a lock deadlock is made of).
@@ -104,6 +169,8 @@ pub fn classify(g: &Goroutine) -> BlockKind {
 }
 
 /// `None` when the state is generic (`semacquire`) or absent: look at the frames.
+/// The states are the runtime's wait reasons (runtime2.go `waitReasonStrings`, Go
+/// 1.10 to 1.27) and goroutine statuses.
 fn kind_from_state(state: &str) -> Option<BlockKind> {
     let kind = match state {
         "chan send (nil chan)" => BlockKind::NilChanSend,
@@ -118,18 +185,45 @@ fn kind_from_state(state: &str) -> Option<BlockKind> {
         "syscall" => BlockKind::Syscall,
         "sleep" => BlockKind::Sleep,
         "running" => BlockKind::Running,
-        "runnable" => BlockKind::Runnable,
-        "" | "semacquire" | "sync.Mutex.Lock (semacquire)" => return None,
+        "runnable" | "preempted" => BlockKind::Runnable,
+        "coroutine" => BlockKind::Coroutine,
+        "" | "semacquire" | "sync.Mutex.Lock (semacquire)" | "waiting" => return None,
         s if s.starts_with("chan send") => BlockKind::ChanSend,
         s if s.starts_with("chan receive") => BlockKind::ChanReceive,
         s if s.starts_with("select") => BlockKind::Select,
+        s if s.starts_with("sync.WaitGroup.Wait") => BlockKind::WaitGroup,
+        s if is_transient_wait(s) => BlockKind::Transient,
         s if is_runtime_wait(s) => BlockKind::RuntimeIdle,
         _ => return None,
     };
     Some(kind)
 }
 
-/// Wait reasons of the runtime's own goroutines (runtime2.go waitReasonStrings).
+/// Waits in which the runtime holds a user goroutine for a moment; it goes on
+/// by itself afterwards.
+fn is_transient_wait(state: &str) -> bool {
+    matches!(
+        state,
+        "GC assist marking"
+            | "GC assist wait"
+            | "wait for GC cycle"
+            | "GC weak to strong wait"
+            | "stopping the world"
+            | "flushing proc caches"
+            | "garbage collection"
+            | "garbage collection scan"
+            | "GC mark termination"
+            | "dumping heap"
+            | "debug call"
+            | "trace goroutine status"
+            | "trace proc status"
+            | "page trace flush"
+            | "copystack"
+    )
+}
+
+/// Wait reasons of the runtime's own goroutines (runtime2.go waitReasonStrings)
+/// and of testing/synctest's bubble bookkeeping.
 fn is_runtime_wait(state: &str) -> bool {
     state.starts_with("GC ")
         || state.starts_with("force gc")
@@ -137,11 +231,12 @@ fn is_runtime_wait(state: &str) -> bool {
         || state.starts_with("cleanup wait")
         || state.starts_with("timer goroutine")
         || state.starts_with("trace reader")
-        || state.starts_with("wait for GC cycle")
-        || state.starts_with("preempted")
+        || state.starts_with("GOMAXPROCS updater")
+        || state.starts_with("synctest.")
+        || state == "panicwait"
         || state == "idle"
-        || state == "copystack"
         || state == "dead"
+        || state == "moribund"
 }
 
 /// Resolves the kind from the runtime/sync frames above the first user frame. The
@@ -217,11 +312,9 @@ pub fn package_of(func: &str) -> &str {
     }
 }
 
-/// Standard library: no dot in the first path element, and not `main`.
+/// A function of the standard library (by the list of its packages).
 pub fn is_stdlib_func(func: &str) -> bool {
-    let pkg = package_of(func);
-    let first = pkg.split('/').next().unwrap_or(pkg);
-    pkg != "main" && !first.contains('.')
+    crate::analysis::stdlib::is_std_package(package_of(func))
 }
 
 #[cfg(test)]
@@ -321,5 +414,8 @@ mod tests {
         assert!(is_stdlib_func("net/http.(*conn).serve"));
         assert!(!is_stdlib_func("main.main"));
         assert!(!is_stdlib_func("github.com/acme/app.Run"));
+        // A module path without a dot is still the program's own code.
+        assert!(!is_stdlib_func("myservice/internal/worker.(*Pool).run"));
+        assert!(!is_stdlib_func("myservice.handler"));
     }
 }

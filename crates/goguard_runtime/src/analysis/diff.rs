@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::classify::BlockKind;
-use crate::analysis::finding::{goroutines, Rule};
+use crate::analysis::finding::goroutines;
 use crate::analysis::ignore::IgnorePattern;
 use crate::analysis::sites::{site_groups, FrameRef, SiteKey};
 use crate::model::Snapshot;
+use crate::rules::goroutine_growth::GOROUTINE_GROWTH;
 
 /// One group's counts across the snapshots, and how it changed.
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +88,7 @@ pub fn diff(
                 counts: vec![0; n],
                 state: group.state.clone(),
                 kind: group.kind,
-                background: group.background.clone(),
+                background: group.background.as_ref().map(|b| b.reason()),
             });
             row.counts[s] += group.count;
         }
@@ -130,8 +131,8 @@ pub fn diff(
             row.state
         );
         grown.push(Growth {
-            code: Rule::GoroutineGrowth.code(),
-            name: Rule::GoroutineGrowth.name(),
+            code: GOROUTINE_GROWTH.code,
+            name: GOROUTINE_GROWTH.name,
             blocking_frame: key.blocking_frame,
             created_by: key.created_by,
             state: row.state,

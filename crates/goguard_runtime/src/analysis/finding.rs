@@ -1,146 +1,143 @@
-//! Findings: what `goguard stacks` reports, with the evidence for each.
+//! Findings: what a diagnosis accuses, how sure it is, and the evidence.
+//!
+//! A finding is about goroutines, given as site groups (`SiteGroup`) and the
+//! members of each it concerns: a lock cycle accuses two goroutines whose
+//! site group may hold others that are not in the cycle.
 
-use serde::Serialize;
+use goguard_diagnostics::catalog::CatalogRule;
+use goguard_diagnostics::goroutines::{
+    FrameLocation, GoroutineFacts, GoroutineGroup, Role, WaitSeconds,
+};
+use goguard_diagnostics::Confidence;
 
-use crate::analysis::classify::BlockKind;
+use crate::analysis::group::min_max;
 use crate::analysis::sites::{FrameRef, SiteGroup};
+use crate::analysis::wait::wait_seconds;
+use crate::model::Snapshot;
 
-/// Rule codes and names, as in the rule catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Rule {
-    #[serde(rename = "RT001")]
-    LeakedGoroutineGroup,
-    #[serde(rename = "RT002")]
-    LockDeadlock,
-    #[serde(rename = "RT003")]
-    GoroutineGrowth,
-    #[serde(rename = "RT004")]
-    WholeProgramDeadlock,
+/// Goroutines of one site group that a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub role: Role,
+    /// Index into the diagnosis' site groups.
+    pub group: usize,
+    /// Indices into `Snapshot::goroutines`, in dump order.
+    pub members: Vec<usize>,
 }
 
-impl Rule {
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::LeakedGoroutineGroup => "RT001",
-            Rule::LockDeadlock => "RT002",
-            Rule::GoroutineGrowth => "RT003",
-            Rule::WholeProgramDeadlock => "RT004",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::LeakedGoroutineGroup => "leaked-goroutine-group",
-            Rule::LockDeadlock => "lock-deadlock",
-            Rule::GoroutineGrowth => "goroutine-growth",
-            Rule::WholeProgramDeadlock => "whole-program-deadlock",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct WaitRange {
-    pub min: u64,
-    pub max: u64,
-}
-
-/// One group of goroutines as findings describe it.
-#[derive(Debug, Clone, Serialize)]
-pub struct GroupFacts {
-    pub count: u64,
-    /// Goroutine ids as ranges, `12-40, 77`; empty for aggregated profiles (no ids).
-    pub ids: String,
-    pub id_list: Vec<u64>,
-    pub state: String,
-    pub kind: BlockKind,
-    pub wait_minutes: Option<WaitRange>,
-    pub blocking_frame: Option<FrameRef>,
-    pub created_by: Option<FrameRef>,
-}
-
-impl GroupFacts {
-    pub fn of(group: &SiteGroup) -> Self {
-        let mut id_list = group.ids.clone();
-        id_list.sort_unstable();
-        GroupFacts {
-            count: group.count,
-            ids: group.id_ranges(),
-            id_list,
-            state: group.state.clone(),
-            kind: group.kind,
-            wait_minutes: group.wait_minutes.map(|(min, max)| WaitRange { min, max }),
-            blocking_frame: group.key.blocking_frame.clone(),
-            created_by: group.key.created_by.clone(),
-        }
-    }
-}
-
-impl GroupFacts {
-    /// Facts of several groups together (deadlock findings): counts and ids add up, waits
-    /// span all; state, kind and frames are those of the first (largest) group.
-    pub fn merged(groups: &[&SiteGroup]) -> Self {
-        let mut facts = GroupFacts::of(groups[0]);
-        for g in &groups[1..] {
-            facts.count += g.count;
-            facts.id_list.extend(&g.ids);
-            if let Some((lo, hi)) = g.wait_minutes {
-                facts.wait_minutes = Some(match facts.wait_minutes {
-                    None => WaitRange { min: lo, max: hi },
-                    Some(w) => WaitRange {
-                        min: w.min.min(lo),
-                        max: w.max.max(hi),
-                    },
-                });
-            }
-        }
-        facts.id_list.sort_unstable();
-        facts.ids = crate::analysis::ids::format_id_ranges(&facts.id_list);
-        facts
-    }
-}
-
-/// A diagnosed problem. Deadlock findings cover several groups: their top-level facts
-/// are the merged facts (`GroupFacts::merged`) and `involved` lists each group.
-#[derive(Debug, Clone, Serialize)]
+/// A diagnosed problem.
+#[derive(Debug, Clone)]
 pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
-    #[serde(skip)]
-    pub rule: Rule,
-    /// Ranking score (higher first); see docs/stacks.md.
-    pub score: u64,
-    #[serde(flatten)]
-    pub facts: GroupFacts,
-    /// One line: what and where.
-    pub why: String,
-    /// The facts the finding rests on.
+    pub rule: &'static CatalogRule,
+    pub confidence: Confidence,
+    /// One line: what and where, lowercase, no final period.
+    pub message: String,
+    /// The facts the finding rests on, one sentence each.
     pub evidence: Vec<String>,
-    pub involved: Vec<GroupFacts>,
-    /// Indices of the site groups this finding covers (into `Diagnosis::groups`).
-    #[serde(skip)]
-    pub group_indices: Vec<usize>,
+    /// What to do.
+    pub help: String,
+    /// Accused subjects first, then involved ones.
+    pub subjects: Vec<Subject>,
+    /// Ranking within a confidence level (higher first); see docs/stacks.md.
+    pub score: u64,
 }
 
 impl Finding {
     pub fn new(
-        rule: Rule,
-        groups: &[SiteGroup],
-        index: usize,
-        why: String,
-        evidence: Vec<String>,
+        rule: &'static CatalogRule,
+        confidence: Confidence,
+        message: String,
+        subjects: Vec<Subject>,
     ) -> Self {
-        let group = &groups[index];
         Finding {
-            code: rule.code(),
-            name: rule.name(),
             rule,
+            confidence,
+            message,
+            evidence: Vec::new(),
+            help: String::new(),
+            subjects,
             score: 0,
-            facts: GroupFacts::of(group),
-            why,
-            evidence,
-            involved: Vec::new(),
-            group_indices: vec![index],
         }
+    }
+
+    pub fn evidence(mut self, text: impl Into<String>) -> Self {
+        self.evidence.push(text.into());
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = text.into();
+        self
+    }
+
+    /// Site groups this finding is about (accused and involved).
+    pub fn groups(&self) -> impl Iterator<Item = usize> + '_ {
+        self.subjects.iter().map(|s| s.group)
+    }
+
+    /// Goroutine indices this finding accuses.
+    pub fn accused_members(&self) -> impl Iterator<Item = usize> + '_ {
+        self.subjects
+            .iter()
+            .filter(|s| s.role == Role::Accused)
+            .flat_map(|s| s.members.iter().copied())
+    }
+
+    /// The first accused subject: where the finding is reported.
+    pub fn primary(&self) -> Option<&Subject> {
+        self.subjects
+            .iter()
+            .find(|s| s.role == Role::Accused)
+            .or(self.subjects.first())
+    }
+
+    /// The goroutines of the finding as the diagnostics crate reports them.
+    pub fn goroutine_facts(
+        &self,
+        input: &str,
+        snapshot_index: usize,
+        snapshot: &Snapshot,
+        groups: &[SiteGroup],
+    ) -> GoroutineFacts {
+        GoroutineFacts {
+            input: input.to_string(),
+            snapshot: snapshot_index,
+            groups: self
+                .subjects
+                .iter()
+                .map(|s| subject_group(s, snapshot, &groups[s.group]))
+                .collect(),
+        }
+    }
+}
+
+fn location(f: &FrameRef) -> FrameLocation {
+    FrameLocation {
+        function: f.function.clone(),
+        file: f.file.clone(),
+        line: f.line,
+    }
+}
+
+fn subject_group(s: &Subject, snapshot: &Snapshot, g: &SiteGroup) -> GoroutineGroup {
+    let gs = &snapshot.goroutines;
+    let mut ids: Vec<u64> = s.members.iter().filter_map(|&i| gs[i].id).collect();
+    ids.sort_unstable();
+    let wait = min_max(
+        s.members
+            .iter()
+            .filter_map(|&i| wait_seconds(&gs[i], snapshot.cause.as_ref())),
+    )
+    .map(|(min, max)| WaitSeconds { min, max });
+    GoroutineGroup {
+        role: s.role,
+        count: s.members.iter().map(|&i| gs[i].count).sum(),
+        ids,
+        state: g.state.clone(),
+        kind: g.kind.name().to_string(),
+        wait,
+        blocking: g.key.blocking_frame.as_ref().map(location),
+        created_by: g.key.created_by.as_ref().map(location),
     }
 }
 
@@ -153,15 +150,6 @@ pub fn goroutines(n: u64) -> String {
     }
 }
 
-/// ` for 12-45 minutes` / ` for 3 minutes` / empty.
-pub fn wait_phrase(group: &SiteGroup) -> String {
-    match group.wait_minutes {
-        Some((lo, hi)) if lo == hi => format!(" for {lo} minutes"),
-        Some((lo, hi)) => format!(" for {lo}-{hi} minutes"),
-        None => String::new(),
-    }
-}
-
 /// ` at main.f (x.go:12)` for the blocking frame.
 pub fn at_phrase(group: &SiteGroup) -> String {
     match &group.key.blocking_frame {
@@ -170,11 +158,20 @@ pub fn at_phrase(group: &SiteGroup) -> String {
     }
 }
 
-/// `, all created at x.go:20 by main.f` when a creator is known.
+/// `, created at x.go:20 by main.f` when a creator is known.
 pub fn created_phrase(group: &SiteGroup) -> String {
-    let Some(c) = &group.key.created_by else {
-        return String::new();
-    };
-    let all = if group.count > 1 { "all " } else { "" };
-    format!(", {all}created at {} by {}", c.short_location(), c.function)
+    match &group.key.created_by {
+        Some(c) => format!(", created at {} by {}", c.short_location(), c.function),
+        None => String::new(),
+    }
+}
+
+/// `3 minutes` / `1 minute` / `45 seconds`.
+pub fn duration_phrase(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        s if s < 60 || s % 60 != 0 => format!("{s} seconds"),
+        60 => "1 minute".into(),
+        s => format!("{} minutes", s / 60),
+    }
 }

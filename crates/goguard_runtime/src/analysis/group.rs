@@ -7,7 +7,6 @@
 //! order: most goroutines first, then by where the group first appears in the dump.
 
 use std::hash::Hasher;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -71,7 +70,7 @@ pub fn min_max(values: impl Iterator<Item = u64>) -> Option<(u64, u64)> {
     })
 }
 
-fn hash_frame(h: &mut FxHasher, f: &Frame, level: Level) {
+fn hash_frame(h: &mut FxHasher, g: &Goroutine, f: &Frame, level: Level) {
     h.write(f.func.as_bytes());
     h.write_u8(0xff);
     if level != Level::Functions {
@@ -79,9 +78,14 @@ fn hash_frame(h: &mut FxHasher, f: &Frame, level: Level) {
         h.write_u32(f.line);
     }
     if level == Level::Identical {
-        h.write(f.args.as_str().as_bytes());
+        h.write(g.args(f).as_bytes());
         h.write_u8(0xfe);
     }
+}
+
+/// The runtime's leak detector marked this goroutine (`[chan send (leaked)]`).
+pub fn is_leaked(g: &Goroutine) -> bool {
+    g.flags.iter().any(|f| f == "leaked")
 }
 
 /// Hash of everything `same_at_level` compares.
@@ -89,35 +93,36 @@ fn stack_hash(g: &Goroutine, level: Level) -> u64 {
     let mut h = FxHasher::default();
     if level != Level::Functions {
         h.write(g.state.as_bytes());
+        h.write_u8(u8::from(is_leaked(g)));
     }
     h.write_usize(g.frames.len());
     for f in &g.frames {
-        hash_frame(&mut h, f, level);
+        hash_frame(&mut h, g, f, level);
     }
     if let Some(c) = &g.created_by {
-        hash_frame(&mut h, c, level);
+        hash_frame(&mut h, g, c, level);
     }
     h.finish()
 }
 
-fn same_frame(a: &Frame, b: &Frame, level: Level) -> bool {
-    // Names are interned, so pointer equality settles most comparisons.
-    let same_str = |x: &Arc<str>, y: &Arc<str>| Arc::ptr_eq(x, y) || x == y;
-    same_str(&a.func, &b.func)
-        && (level == Level::Functions || (a.line == b.line && same_str(&a.file, &b.file)))
-        && (level != Level::Identical || a.args.as_str() == b.args.as_str())
+/// Frame `x` of goroutine `a` against frame `y` of goroutine `b`. Names are interned, so
+/// pointer equality settles most comparisons (`Name::eq`).
+fn same_frame(a: &Goroutine, x: &Frame, b: &Goroutine, y: &Frame, level: Level) -> bool {
+    x.func == y.func
+        && (level == Level::Functions || (x.line == y.line && x.file == y.file))
+        && (level != Level::Identical || a.args(x) == b.args(y))
 }
 
 fn same_at_level(a: &Goroutine, b: &Goroutine, level: Level) -> bool {
-    (level == Level::Functions || a.state == b.state)
+    (level == Level::Functions || (a.state == b.state && is_leaked(a) == is_leaked(b)))
         && a.frames.len() == b.frames.len()
         && a.frames
             .iter()
             .zip(&b.frames)
-            .all(|(x, y)| same_frame(x, y, level))
+            .all(|(x, y)| same_frame(a, x, b, y, level))
         && match (&a.created_by, &b.created_by) {
             (None, None) => true,
-            (Some(x), Some(y)) => same_frame(x, y, level),
+            (Some(x), Some(y)) => same_frame(a, x, b, y, level),
             _ => false,
         }
 }
@@ -175,10 +180,10 @@ mod tests {
     #[test]
     fn three_levels_split_differently() {
         let mut a = goroutine(1, "chan send", &["main.f", "main.g"]);
-        a.frames[0].args = "0x1".into();
+        a.set_args(0, "0x1");
         let mut b = a.clone();
         b.id = Some(2);
-        b.frames[0].args = "0x2".into();
+        b.set_args(0, "0x2");
         let mut c = a.clone();
         c.id = Some(3);
         c.frames[0].line = 99;

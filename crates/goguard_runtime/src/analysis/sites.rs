@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::analysis::background::background_reason;
+use crate::analysis::background::{background_of, Background};
 use crate::analysis::classify::{blocking_frame, classify, BlockKind};
 use crate::analysis::group::{group, min_max, Level};
 use crate::analysis::ids::format_id_ranges;
@@ -44,6 +44,31 @@ pub struct SiteKey {
     pub created_by: Option<FrameRef>,
 }
 
+/// Why a group is expected: a built-in pattern, or the user's ignore pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expected {
+    Builtin(Background),
+    Ignored(String),
+}
+
+impl Expected {
+    pub fn reason(&self) -> String {
+        match self {
+            Expected::Builtin(b) => b.reason().to_string(),
+            Expected::Ignored(p) => format!("ignored by pattern {p}"),
+        }
+    }
+
+    /// See [`Background::wakes_others`]; goroutines the user ignores are
+    /// still the program's own and may wake others.
+    pub fn wakes_others(&self) -> bool {
+        match self {
+            Expected::Builtin(b) => b.wakes_others(),
+            Expected::Ignored(_) => true,
+        }
+    }
+}
+
 /// Goroutines sharing a kind, a blocking frame and a creation site.
 #[derive(Debug, Clone)]
 pub struct SiteGroup {
@@ -54,13 +79,24 @@ pub struct SiteGroup {
     pub count: u64,
     pub ids: Vec<u64>,
     pub wait_minutes: Option<(u64, u64)>,
-    /// Why this group is expected (built-in pattern or `ignored by PATTERN`).
-    pub background: Option<String>,
+    /// Why this group is expected (built-in pattern or user ignore pattern).
+    pub background: Option<Expected>,
+    /// The runtime marked these goroutines `(leaked)`.
+    pub leaked: bool,
     /// Indices into `Snapshot::goroutines`, in dump order.
     pub members: Vec<usize>,
 }
 
 impl SiteGroup {
+    /// Could make progress and, by doing so, wake the program's goroutines.
+    pub fn can_wake_others(&self) -> bool {
+        self.kind.can_progress() && self.background.as_ref().is_none_or(Expected::wakes_others)
+    }
+
+    pub fn is_background(&self) -> bool {
+        self.background.is_some()
+    }
+
     pub fn id_ranges(&self) -> String {
         format_id_ranges(&self.ids)
     }
@@ -75,7 +111,8 @@ struct Key<'a> {
     kind: BlockKind,
     blocking: Option<(&'a str, &'a str, u32)>,
     creator: Option<(&'a str, &'a str, u32)>,
-    background: Option<&'a str>,
+    background: Option<Expected>,
+    leaked: bool,
 }
 
 fn loc(f: &Frame) -> (&str, &str, u32) {
@@ -99,13 +136,18 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
         let g = stack.representative(snapshot);
         let kind = classify(g);
         let blocking = blocking_frame(g);
-        let user_pattern = matching_pattern(ignore, g);
-        let background = user_pattern.or_else(|| background_reason(g));
+        let first = stack.members[0] == 0;
+        let background = match matching_pattern(ignore, g) {
+            Some(p) => Some(Expected::Ignored(p.to_string())),
+            None => background_of(g, first, snapshot.cause.as_ref()).map(Expected::Builtin),
+        };
+        let leaked = crate::analysis::group::is_leaked(g);
         let key = Key {
             kind,
             blocking: blocking.map(loc),
             creator: g.created_by.as_ref().map(loc),
-            background,
+            background: background.clone(),
+            leaked,
         };
         let slot = *by_key.entry(key).or_insert_with(|| {
             groups.push(SiteGroup {
@@ -118,10 +160,8 @@ pub fn site_groups(snapshot: &Snapshot, ignore: &[IgnorePattern]) -> Vec<SiteGro
                 count: 0,
                 ids: Vec::new(),
                 wait_minutes: None,
-                background: background.map(|b| match user_pattern {
-                    Some(_) => format!("ignored by pattern {b}"),
-                    None => b.to_string(),
-                }),
+                background,
+                leaked,
                 members: Vec::new(),
             });
             states.push(HashMap::new());

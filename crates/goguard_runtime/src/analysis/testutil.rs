@@ -1,17 +1,9 @@
 //! Builders for model values in unit tests.
 
-use std::sync::Arc;
-
 use crate::model::{DumpFormat, Frame, Goroutine, Snapshot};
 
 pub fn frame(func: &str, file: &str, line: u32) -> Frame {
-    Frame {
-        func: Arc::from(func),
-        file: Arc::from(file),
-        line,
-        pc_offset: Some(0x10),
-        args: Default::default(),
-    }
+    Frame::new(func.into(), file.into(), line).with_pc_offset(Some(0x10))
 }
 
 /// A goroutine with the given frames (innermost first), each at `/src/app/main.go:<n>`.
@@ -35,6 +27,7 @@ pub fn goroutine(id: u64, state: &str, funcs: &[&str]) -> Goroutine {
         creator_id: None,
         ancestors: Vec::new(),
         line: 0,
+        args_text: String::new(),
     }
 }
 
@@ -46,10 +39,7 @@ pub fn created_by(mut g: Goroutine, func: &str, file: &str, line: u32) -> Gorout
 
 /// A traceback snapshot holding these goroutines.
 pub fn snapshot(goroutines: Vec<Goroutine>) -> Snapshot {
-    Snapshot {
-        format: DumpFormat::Traceback,
-        total: goroutines.len() as u64,
-        goroutines,
-        line: 1,
-    }
+    let mut s = Snapshot::new(DumpFormat::Traceback, goroutines.len() as u64, 1);
+    s.goroutines = goroutines;
+    s
 }

@@ -14,11 +14,11 @@
 
 use super::header::{leading_u64, parse_hex, trim_end};
 use super::text::{Mode, TextParser};
-use crate::model::{Args, DumpFormat, Frame, Goroutine, LineNo};
+use crate::model::{DumpFormat, Frame, Goroutine, LineNo};
 
-impl<'a> TextParser<'a> {
+impl TextParser {
     /// `<name> profile: total N` starts a debug=1 snapshot.
-    pub(super) fn start_debug1(&mut self, line: &'a [u8], line_no: LineNo) -> bool {
+    pub(super) fn start_debug1(&mut self, line: &[u8], line_no: LineNo) -> bool {
         let Some(at) = memchr::memmem::find(line, b" profile: total ") else {
             return false;
         };
@@ -38,28 +38,26 @@ impl<'a> TextParser<'a> {
         }
         self.end_dump();
         self.open_snapshot(DumpFormat::Debug1, total, line_no);
+        if name == b"goroutineleak" {
+            if let Some(s) = self.snapshot.as_mut() {
+                s.profile = crate::model::ProfileKind::GoroutineLeak;
+            }
+        }
         self.mode = Mode::Debug1 { after_blank: false };
         true
     }
 
     /// One line inside a debug=1 profile; `false` ends the profile before this line.
-    pub(super) fn debug1_line(
-        &mut self,
-        line: &'a [u8],
-        line_no: LineNo,
-        after_blank: bool,
-    ) -> bool {
+    pub(super) fn debug1_line(&mut self, line: &[u8], line_no: LineNo, after_blank: bool) -> bool {
         if line.is_empty() {
             self.mode = Mode::Debug1 { after_blank: true };
             return true;
         }
         if let Some((count, addrs)) = parse_record_line(line) {
             self.finish_debug1_record();
-            self.debug1_addrs = addrs;
-            let goroutine = Goroutine::aggregated(count, line_no);
-            if let Some(snapshot) = self.snapshot.as_mut() {
-                snapshot.goroutines.push(goroutine);
-            }
+            self.debug1_addrs.clear();
+            self.debug1_addrs.extend_from_slice(addrs);
+            self.push_goroutine(Goroutine::aggregated(count, line_no));
             self.mode = Mode::Debug1 { after_blank: false };
             return true;
         }
@@ -102,7 +100,7 @@ impl<'a> TextParser<'a> {
     }
 
     /// `0x106cd1e\ttime.Sleep+0xbe\t\t\t/path/time.go:188` (or just `0x106cd1e`).
-    fn debug1_frame(&mut self, text: &'a [u8]) -> Option<Frame> {
+    fn debug1_frame(&mut self, text: &[u8]) -> Option<Frame> {
         let mut fields = text.split(|&b| b == b'\t').filter(|f| !f.is_empty());
         let pc = parse_hex(fields.next()?)?;
         let Some(func_off) = fields.next() else {
@@ -120,46 +118,36 @@ impl<'a> TextParser<'a> {
             }
             None => (&b""[..], 0),
         };
-        Some(Frame {
-            func: self.interner.intern(func),
-            file: self.interner.intern(file),
-            line,
-            pc_offset,
-            args: Args::default(),
-        })
+        let func = self.interner.intern(func);
+        let file = self.interner.intern(file);
+        Some(Frame::new(func, file, line).with_pc_offset(pc_offset))
     }
 
     fn address_frame(&mut self, pc: u64) -> Frame {
         let name = format!("{pc:#x}");
-        Frame {
-            func: self.interner.intern_owned(&name),
-            file: self.interner.empty(),
-            line: 0,
-            pc_offset: None,
-            args: Args::default(),
-        }
+        Frame::new(self.interner.intern_str(&name), self.interner.empty(), 0)
     }
 
     /// The open record had no `#` lines: use its addresses as frames.
     pub(super) fn finish_debug1_record(&mut self) {
-        let addrs = std::mem::take(&mut self.debug1_addrs);
-        if addrs.is_empty() {
-            return;
+        let mut addrs = std::mem::take(&mut self.debug1_addrs);
+        let needs_frames = !addrs.is_empty()
+            && self
+                .current_goroutine()
+                .is_some_and(|g| g.frames.is_empty() && g.id.is_none());
+        if needs_frames {
+            let frames: Vec<Frame> = addrs
+                .split(|&b| b == b' ')
+                .filter_map(parse_hex)
+                .map(|pc| self.address_frame(pc))
+                .collect();
+            if let Some(g) = self.current_goroutine() {
+                g.frames = frames;
+            }
         }
-        let needs_frames = self
-            .current_goroutine()
-            .is_some_and(|g| g.frames.is_empty() && g.id.is_none());
-        if !needs_frames {
-            return;
-        }
-        let frames: Vec<Frame> = addrs
-            .split(|&b| b == b' ')
-            .filter_map(parse_hex)
-            .map(|pc| self.address_frame(pc))
-            .collect();
-        if let Some(g) = self.current_goroutine() {
-            g.frames = frames;
-        }
+        // Keep the buffer for the next record.
+        addrs.clear();
+        self.debug1_addrs = addrs;
     }
 }
 

@@ -32,20 +32,28 @@ pub fn detect(data: &[u8]) -> Input {
     Input::Text
 }
 
-/// Decompresses gzip input: the bytes decompressed, and the error that stopped it early
-/// (truncated or corrupt input), if any.
+/// A gzip decoder over `input` that stops at `MAX_DECOMPRESSED` bytes.
+pub fn gunzip_reader<R: Read>(input: R) -> std::io::Take<flate2::read::MultiGzDecoder<R>> {
+    flate2::read::MultiGzDecoder::new(input).take(MAX_DECOMPRESSED)
+}
+
+/// What to tell about a decompression that gave `len` bytes and stopped with `error`
+/// (truncated or corrupt input), or at the size limit.
+pub fn gunzip_problem(len: u64, error: Option<std::io::Error>) -> Option<String> {
+    match error {
+        Some(error) => Some(error.to_string()),
+        None if len >= MAX_DECOMPRESSED => Some(format!(
+            "decompressed data exceeds {MAX_DECOMPRESSED} bytes; cut off"
+        )),
+        None => None,
+    }
+}
+
+/// Decompresses gzip input: the bytes decompressed, and the problem that stopped it
+/// early, if any.
 pub fn gunzip(data: &[u8]) -> (Vec<u8>, Option<String>) {
     let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(1 << 30));
-    let decoder = flate2::read::MultiGzDecoder::new(data);
-    let mut limited = decoder.take(MAX_DECOMPRESSED);
-    match limited.read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 >= MAX_DECOMPRESSED => (
-            out,
-            Some(format!(
-                "decompressed data exceeds {MAX_DECOMPRESSED} bytes; cut off"
-            )),
-        ),
-        Ok(_) => (out, None),
-        Err(err) => (out, Some(err.to_string())),
-    }
+    let error = gunzip_reader(data).read_to_end(&mut out).err();
+    let problem = gunzip_problem(out.len() as u64, error);
+    (out, problem)
 }

@@ -163,17 +163,6 @@ fn unescape_string(line: &[u8], start: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A log where every line is a JSON record holding one line of output, as container
-/// runtimes write them: `{"log":"goroutine 1 [running]:\n","stream":"stderr",...}`.
-/// `key` is the field that holds the text.
-pub struct JsonLines {
-    /// The text of every record's field, one line per line of output; lines that are
-    /// not such records are kept as they are.
-    pub text: Vec<u8>,
-    /// For each line of `text` (0-based), its 1-based line in the input.
-    pub line_map: Vec<u32>,
-}
-
 /// The field name of a JSON-lines log whose line `line` holds, in the string that
 /// starts at `at` (after the quote), a whole goroutine header and nothing more.
 pub fn json_lines_key(line: &[u8], at: usize) -> Option<Vec<u8>> {
@@ -193,47 +182,43 @@ pub fn json_lines_key(line: &[u8], at: usize) -> Option<Vec<u8>> {
     Some(before[key_start..].to_vec())
 }
 
-/// Rewrites a JSON-lines log into the text its `key` fields hold.
-pub fn json_lines(data: &[u8], key: &[u8]) -> JsonLines {
-    let mut needle = Vec::with_capacity(key.len() + 2);
-    needle.push(b'"');
-    needle.extend_from_slice(key);
-    needle.push(b'"');
-    let finder = memchr::memmem::Finder::new(&needle);
-    let mut out = JsonLines {
-        text: Vec::with_capacity(data.len()),
-        line_map: Vec::new(),
-    };
-    for (index, line) in data.split(|&b| b == b'\n').enumerate() {
-        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let value = finder.find(line).and_then(|at| {
-            let rest = &line[at + needle.len()..];
-            let colon = rest.iter().position(|&b| b != b' ')?;
-            let rest = rest[colon..].strip_prefix(b":")?;
-            let open = rest.iter().position(|&b| b != b' ')?;
-            if rest[open] != b'"' {
-                return None;
-            }
-            let start = line.len() - rest.len() + open + 1;
-            unescape_string(line, start)
-        });
-        match value {
-            Some(value) => {
-                let value = value.strip_suffix(b"\n").unwrap_or(&value);
-                for part in value.split(|&b| b == b'\n') {
-                    out.text.extend_from_slice(part);
-                    out.text.push(b'\n');
-                    out.line_map.push(line_no);
-                }
-            }
-            None => {
-                out.text.extend_from_slice(line);
-                out.text.push(b'\n');
-                out.line_map.push(line_no);
-            }
+/// A log where every line is a JSON record holding one line of output, as container
+/// runtimes write them: `{"log":"goroutine 1 [running]:\n","stream":"stderr",...}`.
+/// Rewrites it into the text the records' `key` field holds, one line at a time.
+pub struct JsonLinesRewriter {
+    /// `"key"`.
+    needle: memchr::memmem::Finder<'static>,
+}
+
+impl JsonLinesRewriter {
+    pub fn new(key: &[u8]) -> JsonLinesRewriter {
+        let mut needle = Vec::with_capacity(key.len() + 2);
+        needle.push(b'"');
+        needle.extend_from_slice(key);
+        needle.push(b'"');
+        JsonLinesRewriter {
+            needle: memchr::memmem::Finder::new(&needle).into_owned(),
         }
     }
-    out
+
+    /// The text a record holds, without its final newline (it may hold several
+    /// lines); `None` when the line is not such a record and stays as it is.
+    pub fn value(&self, line: &[u8]) -> Option<Vec<u8>> {
+        let at = self.needle.find(line)?;
+        let rest = &line[at + self.needle.needle().len()..];
+        let colon = rest.iter().position(|&b| b != b' ')?;
+        let rest = rest[colon..].strip_prefix(b":")?;
+        let open = rest.iter().position(|&b| b != b' ')?;
+        if rest[open] != b'"' {
+            return None;
+        }
+        let start = line.len() - rest.len() + open + 1;
+        let mut value = unescape_string(line, start)?;
+        if value.last() == Some(&b'\n') {
+            value.pop();
+        }
+        Some(value)
+    }
 }
 
 fn is_escaped(line: &[u8], quote: usize) -> bool {

@@ -3,11 +3,10 @@
 //! declared; prost skips the rest.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use prost::Message;
 
-use crate::model::{Args, DumpFormat, Frame, Goroutine, ParsedDump, Snapshot};
+use crate::model::{DumpFormat, Frame, Goroutine, Name, ParsedDump, ProfileKind, Snapshot};
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Profile {
@@ -122,8 +121,9 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
         .sample_type
         .first()
         .map(|vt| (string(vt.r#type), string(vt.unit)));
-    match kind {
-        Some(("goroutine" | "goroutineleak", _)) => {}
+    let profile_kind = match kind {
+        Some(("goroutine", _)) => ProfileKind::Goroutine,
+        Some(("goroutineleak", _)) => ProfileKind::GoroutineLeak,
         Some((kind, unit)) => {
             let all: Vec<String> = profile
                 .sample_type
@@ -141,13 +141,13 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                 .push("a protobuf profile without sample types; skipped".to_string());
             return;
         }
-    }
+    };
 
-    let mut names: HashMap<i64, Arc<str>> = HashMap::new();
-    let mut intern = |index: i64| -> Arc<str> {
+    let mut names: HashMap<i64, Name> = HashMap::new();
+    let mut intern = |index: i64| -> Name {
         names
             .entry(index)
-            .or_insert_with(|| Arc::from(string(index)))
+            .or_insert_with(|| Name::new(string(index)))
             .clone()
     };
     let functions: HashMap<u64, &Function> = profile.function.iter().map(|f| (f.id, f)).collect();
@@ -160,35 +160,27 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
                     print_name(&mut intern, function.name),
                     intern(function.filename),
                 ),
-                None => (Arc::from(format!("{:#x}", location.address)), intern(0)),
+                None => (Name::from(format!("{:#x}", location.address)), intern(0)),
             };
-            frames.push(Frame {
+            frames.push(Frame::new(
                 func,
                 file,
-                line: u32::try_from(line.line).unwrap_or(0),
-                pc_offset: None,
-                args: Args::default(),
-            });
+                u32::try_from(line.line).unwrap_or(0),
+            ));
         }
         if frames.is_empty() {
             // Unsymbolized: the address stands in for the function, as in debug=1.
-            frames.push(Frame {
-                func: Arc::from(format!("{:#x}", location.address)),
-                file: intern(0),
-                line: 0,
-                pc_offset: None,
-                args: Args::default(),
-            });
+            frames.push(Frame::new(
+                Name::from(format!("{:#x}", location.address)),
+                intern(0),
+                0,
+            ));
         }
         locations.insert(location.id, frames);
     }
 
-    let mut snapshot = Snapshot {
-        format: DumpFormat::Protobuf,
-        total: 0,
-        goroutines: Vec::new(),
-        line: 0,
-    };
+    let mut snapshot = Snapshot::new(DumpFormat::Protobuf, 0, 0);
+    snapshot.profile = profile_kind;
     let mut missing_locations = 0usize;
     // A small profile can reference a location with many lines millions of times; stop
     // expanding frames well before that exhausts memory.
@@ -239,7 +231,7 @@ pub fn profile_to_dump(profile: &Profile, out: &mut ParsedDump) {
 /// Profiles keep generic instantiations (`main.(*Queue[go.shape.string]).Pop`) where
 /// tracebacks and debug=1 print `main.(*Queue[...]).Pop`; print them the same way, as
 /// `funcNamePiecesForPrint` in runtime/traceback.go does, so stacks match across formats.
-fn print_name(intern: &mut impl FnMut(i64) -> Arc<str>, index: i64) -> Arc<str> {
+fn print_name(intern: &mut impl FnMut(i64) -> Name, index: i64) -> Name {
     let name = intern(index);
     let Some(open) = name.find('[') else {
         return name;
@@ -250,5 +242,5 @@ fn print_name(intern: &mut impl FnMut(i64) -> Arc<str>, index: i64) -> Arc<str> 
     if close <= open {
         return name;
     }
-    Arc::from(format!("{}[...]{}", &name[..open], &name[close + 1..]))
+    Name::from(format!("{}[...]{}", &name[..open], &name[close + 1..]))
 }

@@ -6,7 +6,10 @@ use std::collections::HashSet;
 
 use super::intern::{FxBuild, Interner};
 use super::logscan::{self, LogPrefix};
-use crate::model::{DumpFormat, Goroutine, LineNo, ParsedDump, Snapshot, UnknownLine};
+use crate::model::{DumpCause, DumpFormat, Goroutine, LineNo, ParsedDump, Snapshot, UnknownLine};
+
+/// A banner read this many lines or more before the next dump is not its cause.
+const CAUSE_REACH: LineNo = 64;
 
 /// Warnings beyond this many are counted, not stored: a damaged 1 GB dump must not
 /// produce a million warnings.
@@ -35,8 +38,8 @@ pub(super) enum Pending {
     CreatedByFile { line: LineNo },
 }
 
-pub(super) struct TextParser<'a> {
-    pub interner: Interner<'a>,
+pub(super) struct TextParser {
+    pub interner: Interner,
     pub out: ParsedDump,
     pub snapshot: Option<Snapshot>,
     /// Goroutine ids of the open snapshot: a repeated id starts a new snapshot.
@@ -50,24 +53,46 @@ pub(super) struct TextParser<'a> {
     /// Nesting of embedded (JSON-escaped) dumps; limited to one level.
     pub depth: u8,
     /// Addresses of the open debug=1 record, used as frames if no `#` lines follow.
-    pub debug1_addrs: &'a [u8],
+    pub debug1_addrs: Vec<u8>,
     pub suppressed_warnings: usize,
     /// Set when a line is a JSON record holding just a goroutine header: the input is a
-    /// JSON-lines log (one record per output line), to be rewritten and parsed again.
+    /// JSON-lines log (one record per output line), to be rewritten and parsed again
+    /// (`stream.rs`).
     pub json_lines_key: Option<Vec<u8>>,
-    /// For rewritten input: the input line of each line (0-based index).
-    pub line_map: Vec<LineNo>,
     /// Past the `-----` separator of a GOTRACEBACK=crash dump (per-M sections).
     pub in_crash_tail: bool,
     /// Goroutines printed as "stack unavailable" (running on another M).
     pub stack_unavailable: HashSet<u64, FxBuild>,
-    /// See `resolve_suspect`: (raw line, line without log prefix, line number).
-    pub suspect: Option<(&'a [u8], &'a [u8], LineNo)>,
+    /// See `resolve_suspect`.
+    pub suspect: Option<Suspect>,
     pub saw_heap_profile: bool,
+    /// The last `panic:` / `fatal error:` / signal banner seen outside a dump: the
+    /// cause of the next dump if one starts soon after it.
+    pub pending_cause: Option<DumpCause>,
 }
 
-impl<'a> TextParser<'a> {
-    pub fn new(depth: u8, fixed_line: Option<LineNo>) -> TextParser<'a> {
+/// A line that may end the dump or be damaged inside it (`resolve_suspect`), kept until
+/// the next line decides: the input it came from may be gone by then.
+pub(super) struct Suspect {
+    raw: Vec<u8>,
+    /// Where the line starts after its log prefix.
+    line_start: usize,
+    line_no: LineNo,
+}
+
+impl Suspect {
+    /// `line` is `raw` or a suffix of it (`raw` without its log prefix).
+    pub fn new(raw: &[u8], line: &[u8], line_no: LineNo) -> Suspect {
+        Suspect {
+            raw: raw.to_vec(),
+            line_start: raw.len().saturating_sub(line.len()),
+            line_no,
+        }
+    }
+}
+
+impl TextParser {
+    pub fn new(depth: u8, fixed_line: Option<LineNo>) -> TextParser {
         TextParser {
             interner: Interner::default(),
             out: ParsedDump::default(),
@@ -78,14 +103,14 @@ impl<'a> TextParser<'a> {
             prefix: None,
             fixed_line,
             depth,
-            debug1_addrs: b"",
+            debug1_addrs: Vec::new(),
             suppressed_warnings: 0,
             json_lines_key: None,
-            line_map: Vec::new(),
             in_crash_tail: false,
             stack_unavailable: HashSet::default(),
             suspect: None,
             saw_heap_profile: false,
+            pending_cause: None,
         }
     }
 
@@ -96,63 +121,22 @@ impl<'a> TextParser<'a> {
     /// otherwise the dump ended before it. (Text followed by a blank line and a header is
     /// thus kept in the dump; a new dump after it repeats goroutine ids, which starts a
     /// new snapshot anyway.)
-    fn resolve_suspect(&mut self, next: Option<&'a [u8]>) {
-        let Some((raw, line, line_no)) = self.suspect.take() else {
+    fn resolve_suspect(&mut self, next: Option<&[u8]>) {
+        let Some(suspect) = self.suspect.take() else {
             return;
         };
+        let raw = &suspect.raw[..];
         if next.is_some_and(|next| next.is_empty() || continues_stack(next)) {
-            self.unknown(line, line_no);
+            self.unknown(&raw[suspect.line_start..], suspect.line_no);
         } else {
             self.end_dump();
-            self.outside_line(raw, line_no);
+            self.outside_line(raw, suspect.line_no);
         }
     }
 
-    /// Parses text input; a JSON-lines log is rewritten into its text and parsed again.
-    pub fn parse_text(data: &[u8]) -> ParsedDump {
-        let mut parser = TextParser::new(0, None);
-        parser.scan(data);
-        let Some(key) = parser.json_lines_key.take() else {
-            return parser.out;
-        };
-        let rewritten = logscan::json_lines(data, &key);
-        let mut parser = TextParser::new(0, None);
-        parser.line_map = rewritten.line_map;
-        parser.scan(&rewritten.text);
-        parser.out
-    }
-
-    pub fn run(mut self, data: &'a [u8]) -> ParsedDump {
-        self.scan(data);
-        self.out
-    }
-
-    fn scan(&mut self, data: &'a [u8]) {
-        let mut start = 0;
-        let mut line_no: LineNo = 0;
-        for end in memchr::memchr_iter(b'\n', data) {
-            line_no = line_no.saturating_add(1);
-            self.line(strip_cr(&data[start..end]), line_no);
-            start = end + 1;
-        }
-        if start < data.len() {
-            line_no = line_no.saturating_add(1);
-            self.line(strip_cr(&data[start..]), line_no);
-        }
-        self.finish();
-    }
-
-    fn line(&mut self, raw: &'a [u8], line_no: LineNo) {
-        let line_no = match self.fixed_line {
-            Some(fixed) => fixed,
-            None if !self.line_map.is_empty() => {
-                let index = usize::try_from(line_no)
-                    .unwrap_or(usize::MAX)
-                    .saturating_sub(1);
-                self.line_map.get(index).copied().unwrap_or(line_no)
-            }
-            None => line_no,
-        };
+    /// One line of input (without its line end), `line_no` counting from 1.
+    pub fn line(&mut self, raw: &[u8], line_no: LineNo) {
+        let line_no = self.fixed_line.unwrap_or(line_no);
         if self.mode == Mode::Outside {
             self.outside_line(raw, line_no);
             return;
@@ -179,7 +163,16 @@ impl<'a> TextParser<'a> {
     }
 
     /// A line outside any dump: does a dump start here?
-    fn outside_line(&mut self, raw: &'a [u8], line_no: LineNo) {
+    fn outside_line(&mut self, raw: &[u8], line_no: LineNo) {
+        if let Some(cause) = super::banner::parse_banner(raw, line_no) {
+            // A test-timeout panic is followed by the running tests; keep the most
+            // specific banner when a generic one follows it.
+            let keep_previous =
+                matches!(cause, DumpCause::Crash { .. }) && self.pending_cause.is_some();
+            if !keep_previous {
+                self.pending_cause = Some(cause);
+            }
+        }
         let Some(at) = memchr::memmem::find(raw, b"goroutine ") else {
             self.outside_profile_line(raw, line_no);
             return;
@@ -197,6 +190,11 @@ impl<'a> TextParser<'a> {
         if self.depth == 0 {
             if self.json_lines_key.is_none() {
                 self.json_lines_key = logscan::json_lines_key(raw, at);
+                if self.json_lines_key.is_some() {
+                    // The input is read again as the text its records hold, this line
+                    // included (`stream.rs`).
+                    return;
+                }
             }
             if let Some(text) = logscan::unescape_embedded(raw, at) {
                 self.parse_embedded(&text, line_no);
@@ -206,7 +204,7 @@ impl<'a> TextParser<'a> {
         self.outside_profile_line(raw, line_no);
     }
 
-    fn outside_profile_line(&mut self, raw: &'a [u8], line_no: LineNo) {
+    fn outside_profile_line(&mut self, raw: &[u8], line_no: LineNo) {
         if self.start_debug1(raw, line_no) {
             return;
         }
@@ -221,7 +219,7 @@ impl<'a> TextParser<'a> {
     /// A dump unescaped from one log line (JSON string): parse it on its own and adopt
     /// its results, reporting its lines at the log line's number.
     fn parse_embedded(&mut self, text: &[u8], line_no: LineNo) {
-        let sub = TextParser::new(self.depth + 1, Some(line_no)).run(text);
+        let sub = super::stream::parse_slice(TextParser::new(self.depth + 1, Some(line_no)), text);
         self.close_snapshot();
         self.out.snapshots.extend(sub.snapshots);
         self.out.unknown_lines.extend(sub.unknown_lines);
@@ -232,12 +230,12 @@ impl<'a> TextParser<'a> {
     }
 
     pub fn open_snapshot(&mut self, format: DumpFormat, total: u64, line_no: LineNo) {
-        self.snapshot = Some(Snapshot {
-            format,
-            total,
-            goroutines: Vec::new(),
-            line: line_no,
-        });
+        let mut snapshot = Snapshot::new(format, total, line_no);
+        snapshot.cause = self
+            .pending_cause
+            .take()
+            .filter(|c| line_no.saturating_sub(c.line()) < CAUSE_REACH);
+        self.snapshot = Some(snapshot);
         self.seen_ids.clear();
         self.in_crash_tail = false;
         self.stack_unavailable.clear();
@@ -246,6 +244,9 @@ impl<'a> TextParser<'a> {
     pub fn close_snapshot(&mut self) {
         self.finish_debug1_record();
         if let Some(mut snapshot) = self.snapshot.take() {
+            if let Some(last) = snapshot.goroutines.last_mut() {
+                last.shrink_to_fit();
+            }
             let counted: u64 = snapshot.goroutines.iter().map(|g| g.count).sum();
             if snapshot.format == DumpFormat::Traceback || snapshot.total == 0 {
                 snapshot.total = counted;
@@ -268,7 +269,8 @@ impl<'a> TextParser<'a> {
         self.prefix = None;
     }
 
-    fn finish(&mut self) {
+    /// The input ended.
+    pub fn finish(&mut self) {
         self.resolve_suspect(None);
         if self.mode == Mode::InGoroutine {
             if let Some(g) = self.current_goroutine() {
@@ -285,6 +287,16 @@ impl<'a> TextParser<'a> {
         if self.suppressed_warnings > 0 {
             let n = self.suppressed_warnings;
             self.out.warnings.push(format!("... and {n} more warnings"));
+        }
+    }
+
+    /// Adds a goroutine to the open snapshot; the one before it is complete.
+    pub fn push_goroutine(&mut self, goroutine: Goroutine) {
+        if let Some(snapshot) = self.snapshot.as_mut() {
+            if let Some(last) = snapshot.goroutines.last_mut() {
+                last.shrink_to_fit();
+            }
+            snapshot.goroutines.push(goroutine);
         }
     }
 
@@ -320,12 +332,4 @@ fn continues_stack(line: &[u8]) -> bool {
         || super::frame::parse_created_by(line).is_some()
         || super::frame::parse_elided(line).is_some()
         || super::header::parse_ancestor_line(line).is_some()
-}
-
-#[inline]
-fn strip_cr(line: &[u8]) -> &[u8] {
-    match line {
-        [head @ .., b'\r'] => head,
-        _ => line,
-    }
 }

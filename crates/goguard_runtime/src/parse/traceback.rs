@@ -4,25 +4,20 @@
 use super::frame::{parse_created_by, parse_elided, parse_file_line, parse_func_line, Elided};
 use super::header::{parse_ancestor_line, parse_header, Header, HEADER_START};
 use super::logscan::is_known_noise;
-use super::text::{Mode, Pending, TextParser};
-use crate::model::{Ancestor, Args, DumpFormat, Frame, Goroutine, LineNo};
+use super::text::{Mode, Pending, Suspect, TextParser};
+use crate::model::{Ancestor, DumpFormat, Frame, Goroutine, LineNo};
 
-impl<'a> TextParser<'a> {
+impl TextParser {
     /// Handles one line inside a traceback dump. `false`: the line is not part of the
     /// dump, which ends before it.
-    pub(super) fn traceback_line(
-        &mut self,
-        raw: &'a [u8],
-        line: &'a [u8],
-        line_no: LineNo,
-    ) -> bool {
+    pub(super) fn traceback_line(&mut self, raw: &[u8], line: &[u8], line_no: LineNo) -> bool {
         if self.pending != Pending::None {
             if let Some(file_line) = parse_file_line(line) {
                 let file = self.interner.intern_file(file_line.file);
                 if let Some(frame) = self.pending_frame() {
                     frame.file = file;
                     frame.line = file_line.line;
-                    frame.pc_offset = file_line.pc_offset;
+                    frame.set_pc_offset(file_line.pc_offset);
                 }
                 self.pending = Pending::None;
                 return true;
@@ -55,10 +50,7 @@ impl<'a> TextParser<'a> {
         // Function lines are most of a dump: try them before the rarer forms.
         if self.mode == Mode::InGoroutine {
             if let Some((func, args)) = parse_func_line(line) {
-                let frame = self.new_frame(func, args);
-                if let Some(frames) = self.frames_target() {
-                    frames.push(frame);
-                }
+                self.push_frame(func, args);
                 self.pending = Pending::FrameFile { line: line_no };
                 return true;
             }
@@ -92,7 +84,7 @@ impl<'a> TextParser<'a> {
         }
 
         if let Some((func, creator)) = parse_created_by(line) {
-            let frame = self.new_frame(func, b"");
+            let frame = Frame::new(self.interner.intern(func), self.interner.empty(), 0);
             if let Some(g) = self.current_goroutine() {
                 match g.ancestors.last_mut() {
                     Some(ancestor) => {
@@ -135,16 +127,10 @@ impl<'a> TextParser<'a> {
             let func = self.interner.intern(line);
             let file = self.interner.empty();
             if let Some(frames) = self.frames_target() {
-                frames.push(Frame {
-                    func,
-                    file,
-                    line: 0,
-                    pc_offset: None,
-                    args: Args::default(),
-                });
+                frames.push(Frame::new(func, file, 0));
             }
         } else if self.pending == Pending::None && self.has_complete_frame() {
-            self.suspect = Some((raw, line, line_no));
+            self.suspect = Some(Suspect::new(raw, line, line_no));
         } else {
             self.unknown(line, line_no);
         }
@@ -181,10 +167,10 @@ impl<'a> TextParser<'a> {
             creator_id: None,
             ancestors: Vec::new(),
             line: line_no,
+            // Most argument lists are short (`0x0?, 0x1?`, `...`).
+            args_text: String::with_capacity(128),
         };
-        if let Some(snapshot) = self.snapshot.as_mut() {
-            snapshot.goroutines.push(goroutine);
-        }
+        self.push_goroutine(goroutine);
         self.mode = Mode::InGoroutine;
     }
 
@@ -233,13 +219,21 @@ impl<'a> TextParser<'a> {
         })
     }
 
-    fn new_frame(&mut self, func: &'a [u8], args: &'a [u8]) -> Frame {
-        Frame {
-            func: self.interner.intern(func),
-            file: self.interner.empty(),
-            line: 0,
-            pc_offset: None,
-            args: self.interner.args(args),
+    /// A function line: a frame whose file line is to follow, with its arguments.
+    fn push_frame(&mut self, func: &[u8], args: &[u8]) {
+        let func = self.interner.intern(func);
+        let file = self.interner.empty();
+        let Some(g) = self.current_goroutine() else {
+            return;
+        };
+        let args = match std::str::from_utf8(args) {
+            Ok(args) => g.add_args(args),
+            Err(_) => g.add_args(&String::from_utf8_lossy(args)),
+        };
+        let frame = Frame::new(func, file, 0).with_args(args);
+        match g.ancestors.last_mut() {
+            Some(ancestor) => ancestor.frames.push(frame),
+            None => g.frames.push(frame),
         }
     }
 }

@@ -1,71 +1,51 @@
-//! Reading inputs and turning flags into analysis options.
+//! Reading inputs: files, standard input (`-`) and live services (URLs).
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context;
-use goguard_runtime::analysis::detect_fatal_deadlock;
-use goguard_runtime::analysis::diagnose::Options;
-use goguard_runtime::analysis::ignore::{parse_ignore_file, IgnorePattern};
-use goguard_runtime::analysis::source::SourceTree;
 use goguard_runtime::model::ParsedDump;
 
-use super::CommonArgs;
+use super::fetch::{fetch, is_url, FetchOptions};
 
-/// One input file, parsed.
+/// One input, parsed.
 pub struct Input {
-    pub path: PathBuf,
+    /// As shown in reports: the path, `<stdin>`, or the URL that answered.
+    pub label: String,
     pub parsed: ParsedDump,
-    /// The runtime's `all goroutines are asleep - deadlock!` is in the file.
-    pub fatal_deadlock: bool,
 }
 
-/// Reads every file first, so a missing file fails the run before any output.
-pub fn load_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Input>> {
-    paths
-        .iter()
-        .map(|path| {
-            let data =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok(Input {
-                path: path.clone(),
-                parsed: goguard_runtime::parse::parse_named(&data, &path.display().to_string()),
-                fatal_deadlock: detect_fatal_deadlock(&data),
-            })
-        })
-        .collect()
-}
-
-pub fn options(args: &CommonArgs) -> anyhow::Result<Options> {
-    let mut ignore = Vec::new();
-    for p in &args.ignore {
-        ignore.push(IgnorePattern::parse(p).map_err(anyhow::Error::msg)?);
+impl Input {
+    /// At least one goroutine dump or profile was found in it.
+    pub fn usable(&self) -> bool {
+        !self.parsed.snapshots.is_empty()
     }
-    for file in &args.ignore_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read ignore file {}", file.display()))?;
-        let patterns =
-            parse_ignore_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        ignore.extend(patterns);
+
+    /// Why nothing could be used, for the error message.
+    pub fn why_unusable(&self) -> String {
+        match self.parsed.warnings.first() {
+            Some(w) => w.clone(),
+            None => "no goroutine dump found".to_string(),
+        }
     }
-    Ok(Options {
-        min_count: args.min_count.max(1),
-        min_wait_minutes: args.min_wait,
-        ignore,
-    })
 }
 
-pub fn source_tree(dir: Option<&Path>) -> anyhow::Result<Option<SourceTree>> {
-    dir.map(|d| {
-        SourceTree::scan(d).with_context(|| format!("cannot read source directory {}", d.display()))
-    })
-    .transpose()
-}
-
-pub fn use_color(when: &str) -> bool {
-    match when {
-        "always" => true,
-        "never" => false,
-        _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    }
+/// Reads and parses one input. Errors name it. Files and standard input are parsed as
+/// they are read, so a large dump is never held whole in memory.
+pub fn read(spec: &str, fetch_opts: FetchOptions) -> Result<Input, String> {
+    let (label, parsed) = if spec == "-" {
+        let label = "<stdin>".to_string();
+        let parsed = goguard_runtime::parse::parse_reader(std::io::stdin().lock(), &label)
+            .map_err(|e| format!("{label}: cannot read: {e}"))?;
+        (label, parsed)
+    } else if is_url(spec) {
+        let fetched = fetch(spec, fetch_opts)?;
+        let parsed = goguard_runtime::parse::parse_named(&fetched.body, &fetched.url);
+        (fetched.url, parsed)
+    } else {
+        let file = std::fs::File::open(Path::new(spec))
+            .map_err(|e| format!("{spec}: cannot read: {e}"))?;
+        let parsed = goguard_runtime::parse::parse_reader(file, spec)
+            .map_err(|e| format!("{spec}: cannot read: {e}"))?;
+        (spec.to_string(), parsed)
+    };
+    Ok(Input { label, parsed })
 }

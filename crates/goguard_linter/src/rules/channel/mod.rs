@@ -7,8 +7,8 @@ pub mod abandoned_channel_send;
 pub mod channel_closed_twice;
 pub mod range_over_unclosed_channel;
 pub mod select_default_spin;
-pub mod send_after_close;
 pub mod self_deadlock_send;
+pub mod send_after_close;
 pub mod time_after_in_loop;
 
 /// The rules of this domain, in code order.

@@ -3,7 +3,9 @@
 
 use goguard_concurrency::FindingKind;
 
-use crate::analyses::concurrency::{chan_name, findings_here, grouped, report_blocked, ConcurrencyModel};
+use crate::analyses::concurrency::{
+    chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
+};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 

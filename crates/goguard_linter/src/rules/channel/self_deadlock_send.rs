@@ -3,7 +3,9 @@
 
 use goguard_concurrency::FindingKind;
 
-use crate::analyses::concurrency::{capacity, chan_name, findings_here, grouped, report_blocked, ConcurrencyModel};
+use crate::analyses::concurrency::{
+    capacity, chan_name, findings_here, grouped, span_of, ConcurrencyModel,
+};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -64,19 +66,23 @@ impl SelfDeadlockSend {
             .filter(|f| f.alone)
             .collect();
         for (f, rest) in grouped(found) {
-            let what = format!(
-                "send on `{}` ({}) blocks forever: no goroutine is running that could receive it",
+            let msg = format!(
+                "send on `{}` ({}) blocks forever: no other goroutine is running that could \
+                 receive it",
                 chan_name(cx, f),
                 capacity(f)
             );
-            report_blocked(
-                cx,
-                f,
-                &rest,
-                &what,
+            let mut d = cx.diagnostic_at(span_of(cx, f.at), msg).with_help(
                 "give the channel a buffer large enough for the values sent before they are \
                  received, or receive in another goroutine started before the send",
             );
+            if let Some(c) = f.chan {
+                d = d.with_related(span_of(cx, c.alloc), "channel made here");
+            }
+            for r in rest {
+                d = d.with_related(span_of(cx, r.at), "it can block forever here too");
+            }
+            cx.report(d);
         }
     }
 }

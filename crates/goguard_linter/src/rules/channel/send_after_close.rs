@@ -3,7 +3,9 @@
 
 use goguard_concurrency::{FindingKind, StepKind};
 
-use crate::analyses::concurrency::{chan_name, findings_here, go_span, line_of, span_of, ConcurrencyModel};
+use crate::analyses::concurrency::{
+    chan_name, findings_here, go_span, line_of, span_of, ConcurrencyModel,
+};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -97,19 +99,24 @@ impl SendAfterClose {
             if let Some(c) = close {
                 msg.push_str(&format!(" (closed at {})", line_of(cx, c.at)));
             }
-            let mut d = cx
-                .diagnostic_at(span_of(cx, f.at), msg)
-                .with_help(
-                    "close a channel only after every sender is done (its only sender closes \
+            let mut d = cx.diagnostic_at(span_of(cx, f.at), msg).with_help(
+                "close a channel only after every sender is done (its only sender closes \
                      it, or the closer waits on a WaitGroup of the senders)",
-                );
+            );
             if let Some(c) = close {
                 d = d.with_related(span_of(cx, c.at), "closed here first");
             }
-            let sender = f.witness.iter().rev().find(|s| s.at == f.at).map(|s| s.proc);
-            if let Some(start) = f.witness.iter().find(|s| {
-                matches!(s.kind, StepKind::Started(q) if Some(q) == sender)
-            }) {
+            let sender = f
+                .witness
+                .iter()
+                .rev()
+                .find(|s| s.at == f.at)
+                .map(|s| s.proc);
+            if let Some(start) = f
+                .witness
+                .iter()
+                .find(|s| matches!(s.kind, StepKind::Started(q) if Some(q) == sender))
+            {
                 d = d.with_related(go_span(cx, start.at), "goroutine started here");
             }
             cx.report(d);

@@ -419,6 +419,12 @@ fn fresh_name(cx: &Context<'_>, func: NodeId, base: &str) -> Option<String> {
         .map(|n| cx.text(n))
         .collect();
     (1..10)
-        .map(|i| if i == 1 { base.to_string() } else { format!("{base}{i}") })
+        .map(|i| {
+            if i == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{i}")
+            }
+        })
         .find(|n| !used.contains(n.as_str()))
 }

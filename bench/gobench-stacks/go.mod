@@ -1,0 +1,3 @@
+module goguard.bench/gobench-stacks
+
+go 1.22
