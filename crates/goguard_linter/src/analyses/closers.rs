@@ -179,10 +179,20 @@ const PGX5: &str = "github.com/jackc/pgx/v5";
 const PGXPOOL4: &str = "github.com/jackc/pgx/v4/pgxpool";
 const PGXPOOL5: &str = "github.com/jackc/pgx/v5/pgxpool";
 
-/// Methods making a value: (package, receiver types, methods, kind, noun,
-/// results). Statements prepared in a transaction are closed with it, so
+/// A method making a value: (package, receiver types, methods, kind, noun,
+/// results).
+type MethodMaker = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    Kind,
+    &'static str,
+    Shape,
+);
+
+/// Methods making a value. Statements prepared in a transaction are closed with it, so
 /// `(*sql.Tx).Prepare` is not listed.
-const METHODS: &[(&str, &[&str], &[&str], Kind, &str, Shape)] = &[
+const METHODS: &[MethodMaker] = &[
     (
         SQL,
         &["DB", "Conn", "Tx", "Stmt"],

@@ -246,7 +246,12 @@ fn holder_of<'a>(cx: &Context<'a>, func: NodeId, ident: NodeId) -> Option<Holder
     // (holder expression, field, whether the stored object is fresh here)
     let (target, field, fresh) = match *cx.node(parent) {
         // `h.f = v`, `h[k] = v`
-        Node::AssignStmt { lhs, rhs, tok, .. } if tok == Tok::Assign => {
+        Node::AssignStmt {
+            lhs,
+            rhs,
+            tok: Tok::Assign,
+            ..
+        } => {
             let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
             let i = rhs.iter().position(|&r| r == value)?;
             if lhs.len() != rhs.len() {

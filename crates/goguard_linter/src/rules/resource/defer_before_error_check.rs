@@ -163,9 +163,12 @@ fn assignment_with_error(
 ) -> Option<(NodeId, BindingId)> {
     let ast = cx.ast();
     let (lhs, rhs): (&[NodeId], &[NodeId]) = match *cx.node(stmt) {
-        Node::AssignStmt { lhs, rhs, tok, .. } if matches!(tok, Tok::Assign | Tok::Define) => {
-            (ast.list(lhs), ast.list(rhs))
-        }
+        Node::AssignStmt {
+            lhs,
+            rhs,
+            tok: Tok::Assign | Tok::Define,
+            ..
+        } => (ast.list(lhs), ast.list(rhs)),
         Node::DeclStmt { decl } => match *cx.node(decl) {
             Node::GenDecl { specs, .. } => match ast.list(specs) {
                 &[spec] => match *cx.node(spec) {
