@@ -98,9 +98,10 @@ fn select_and_ignore_on_the_command_line() {
     assert_eq!(check(&["--select", "CX"]), Some(0));
     assert_eq!(check(&["--select", "resource,CX"]), Some(1));
     // The default path is `./...`: every package below the current directory;
-    // `.` is the package of the current directory only.
+    // `.` is the package of the current directory only (here none: nothing
+    // to check is an error).
     assert_eq!(goguard(dir.path(), &["check"]).status.code(), Some(1));
-    assert_eq!(goguard(dir.path(), &["check", "."]).status.code(), Some(0));
+    assert_eq!(goguard(dir.path(), &["check", "."]).status.code(), Some(2));
     assert_eq!(
         goguard(&dir.path().join("svc"), &["check"]).status.code(),
         Some(1)

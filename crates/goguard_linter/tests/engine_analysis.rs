@@ -68,6 +68,7 @@ fn package() -> PackageInput {
     let file = |name: &str, src: &str| SourceInput {
         path: PathBuf::from(name),
         source: src.to_string(),
+        illegal_utf8: None,
         go_version: NEWEST_KNOWN,
         is_test: false,
         report: true,

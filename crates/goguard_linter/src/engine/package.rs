@@ -32,6 +32,10 @@ pub struct SourceInput {
     /// settings' paths are).
     pub path: PathBuf,
     pub source: String,
+    /// Byte offset of the first byte that is not UTF-8 in the file as read
+    /// (`source` has `?` in place of each such byte, so offsets still
+    /// match the file): Go rejects such files.
+    pub illegal_utf8: Option<usize>,
     /// The file's effective Go language version.
     pub go_version: GoVersion,
     /// A `_test.go` file, or test code outside one (`[files] test-helpers`).
@@ -175,15 +179,18 @@ pub fn check_package_with_stats(
         // Rules that ran to completion: only their suppressions can be unused.
         let mut completed: Vec<&'static str> = Vec::new();
 
-        if let Some(err) = parsed[i].errors().first() {
+        let first_error = match file.illegal_utf8 {
+            Some(at) => Some((at, "illegal UTF-8 encoding".to_string())),
+            None => parsed[i]
+                .errors()
+                .first()
+                .map(|e| (e.offset as usize, e.message.clone())),
+        };
+        if let Some((at, message)) = first_error {
             if file.report && on(Entry::Builtin(&SYNTAX_ERROR)) {
-                let at = (err.offset as usize).min(file.source.len());
-                let more = parsed[i].errors().len() - 1;
-                let mut d = builtin_diagnostic(
-                    &SYNTAX_ERROR,
-                    Span::new(ids[i], at..at),
-                    err.message.clone(),
-                );
+                let at = at.min(file.source.len());
+                let more = parsed[i].errors().len() + usize::from(file.illegal_utf8.is_some()) - 1;
+                let mut d = builtin_diagnostic(&SYNTAX_ERROR, Span::new(ids[i], at..at), message);
                 if more > 0 {
                     d = d.with_help(format!(
                         "{more} more syntax error{} in this file; findings near them may be missing",

@@ -57,13 +57,16 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
         .iter()
         .filter(|f| !settings.is_excluded(&f.path))
         .filter_map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => Some(SourceInput {
-                path: f.path.clone(),
-                source: String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                go_version: f.go_version,
-                is_test: f.is_test || settings.is_test_helper(&f.path),
-                report: !f.generated || settings.files.include_generated,
+            Ok(bytes) => Some({
+                let (source, illegal_utf8) = utf8_source(bytes);
+                SourceInput {
+                    path: f.path.clone(),
+                    source,
+                    illegal_utf8,
+                    go_version: f.go_version,
+                    is_test: f.is_test || settings.is_test_helper(&f.path),
+                    report: !f.generated || settings.files.include_generated,
+                }
             }),
             Err(e) => {
                 warnings.push(format!("{}: cannot read: {e}", f.path.display()));
@@ -85,6 +88,34 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
         },
         warnings,
     )
+}
+
+/// A file's text, with `?` in place of each byte that is not part of valid
+/// UTF-8 (so that offsets match the file), and the offset of the first such
+/// byte.
+fn utf8_source(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            let first = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+            let mut at = first;
+            while at < bytes.len() {
+                match std::str::from_utf8(&bytes[at..]) {
+                    Ok(_) => break,
+                    Err(e) => {
+                        let bad = at + e.valid_up_to();
+                        let len = e.error_len().unwrap_or(bytes.len() - bad);
+                        bytes[bad..bad + len].fill(b'?');
+                        at = bad + len;
+                    }
+                }
+            }
+            // Every invalid byte is now ASCII.
+            let text = String::from_utf8(bytes).unwrap_or_default();
+            (text, Some(first))
+        }
+    }
 }
 
 /// Phase 1: the summaries of every (non-external-test) package.

@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use goguard_semantic::load::{filename, GoVersion};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -49,6 +50,8 @@ pub struct BuildSettings {
     pub goarch: Option<String>,
     pub tags: Vec<String>,
     pub cgo: Option<bool>,
+    /// `go = "1.NN"`: the language version of code without a go.mod.
+    pub go: Option<GoVersion>,
 }
 
 /// `[files]`: which files are checked.
@@ -170,11 +173,12 @@ struct RawOverride {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawBuild {
-    goos: Option<String>,
-    goarch: Option<String>,
+    goos: Option<Spanned<String>>,
+    goarch: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
     cgo: Option<bool>,
+    go: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -302,11 +306,27 @@ impl Settings {
                 settings.options.insert(entry.code(), values);
             }
         }
+        let checked =
+            |v: &Option<Spanned<String>>, what: &str, check: fn(&str) -> Option<String>| {
+                v.as_ref()
+                    .map(|v| match check(v.get_ref()) {
+                        None => Ok(v.get_ref().clone()),
+                        Some(m) => Err(err(Some(v.span()), format!("[build] {what}: {m}"))),
+                    })
+                    .transpose()
+            };
         settings.build = BuildSettings {
-            goos: raw.build.goos,
-            goarch: raw.build.goarch,
+            goos: checked(&raw.build.goos, "goos", unknown_goos)?,
+            goarch: checked(&raw.build.goarch, "goarch", unknown_goarch)?,
             tags: raw.build.tags,
             cgo: raw.build.cgo,
+            go: match &raw.build.go {
+                None => None,
+                Some(v) => Some(
+                    parse_go_version(v.get_ref())
+                        .map_err(|m| err(Some(v.span()), format!("[build] go: {m}")))?,
+                ),
+            },
         };
         let exclude: Vec<(String, std::ops::Range<usize>)> = raw
             .files
@@ -532,6 +552,36 @@ fn glob_set(
         let span = patterns.first().map_or(0..0, |p| p.1.clone());
         (span, format!("bad path patterns: {e}"))
     })
+}
+
+/// Why `goos` is not a GOOS the go command knows, if it is not.
+pub fn unknown_goos(goos: &str) -> Option<String> {
+    (!filename::is_known_os(goos)).then(|| {
+        format!(
+            "unknown GOOS `{goos}` (one of: {})",
+            filename::KNOWN_OS.join(", ")
+        )
+    })
+}
+
+/// Why `goarch` is not a GOARCH the go command knows, if it is not.
+pub fn unknown_goarch(goarch: &str) -> Option<String> {
+    (!filename::is_known_arch(goarch)).then(|| {
+        format!(
+            "unknown GOARCH `{goarch}` (one of: {})",
+            filename::KNOWN_ARCH.join(", ")
+        )
+    })
+}
+
+/// A language version as written after `go` in go.mod: `1.NN` (or `1.NN.P`).
+pub fn parse_go_version(text: &str) -> Result<GoVersion, String> {
+    match GoVersion::parse(text) {
+        Some(v) if v.major == 1 && v.pre.is_none() => Ok(v.lang()),
+        _ => Err(format!(
+            "`{text}` is not a Go version; write it as in go.mod, e.g. 1.21"
+        )),
+    }
 }
 
 #[cfg(test)]
