@@ -100,3 +100,56 @@ pub fn is_background(cx: &Context<'_>, call: NodeId) -> bool {
     matches!(cx.model().callee(cx.file(), call), Callee::Func(n)
         if n.is("context", "Background") || n.is("context", "TODO"))
 }
+
+/// Functions that take a context only to find a logger in it (the request's
+/// fields): a `context.Background()` given to them cancels nothing.
+const LOGGERS_FROM_CONTEXT: &[(&str, &str)] = &[
+    ("github.com/containerd/log", "G"),
+    ("github.com/containerd/log", "GetLogger"),
+    ("github.com/containerd/containerd/log", "G"),
+    ("github.com/containerd/containerd/log", "GetLogger"),
+    ("github.com/sirupsen/logrus", "WithContext"),
+    ("github.com/rs/zerolog", "Ctx"),
+    ("github.com/rs/zerolog/log", "Ctx"),
+    ("github.com/go-logr/logr", "FromContext"),
+    ("github.com/go-logr/logr", "FromContextOrDiscard"),
+    ("k8s.io/klog/v2", "FromContext"),
+    ("log/slog", "DebugContext"),
+    ("log/slog", "InfoContext"),
+    ("log/slog", "WarnContext"),
+    ("log/slog", "ErrorContext"),
+    ("log/slog", "Log"),
+    ("log/slog", "LogAttrs"),
+];
+
+/// Methods of loggers that take a context for its logging fields only.
+const LOGGER_METHODS_WITH_CONTEXT: &[(&str, &str)] = &[
+    ("log/slog", "Logger"),
+    ("github.com/sirupsen/logrus", "Logger"),
+    ("github.com/sirupsen/logrus", "Entry"),
+];
+
+/// True when `ctx_call` (a `context.Background()`) is given straight to a
+/// function or method that only reads a logger from it.
+pub fn only_for_logging(cx: &Context<'_>, ctx_call: NodeId) -> bool {
+    let outer = super::expr::outer_paren(cx, ctx_call);
+    let Some(parent) = cx.parent(outer) else {
+        return false;
+    };
+    let Node::CallExpr { args, .. } = *cx.node(parent) else {
+        return false;
+    };
+    if !cx.ast().list(args).contains(&outer) {
+        return false;
+    }
+    match cx.model().callee(cx.file(), parent) {
+        Callee::Func(n) => LOGGERS_FROM_CONTEXT.iter().any(|(p, f)| n.is(p, f)),
+        Callee::Method { recv, name } => {
+            LOGGER_METHODS_WITH_CONTEXT
+                .iter()
+                .any(|(p, t)| recv.is(p, t))
+                && (name.ends_with("Context") || matches!(&*name, "Log" | "LogAttrs"))
+        }
+        _ => false,
+    }
+}

@@ -3,7 +3,7 @@
 use goguard_diagnostics::Diagnostic;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::http::{handler, is_background};
+use crate::analyses::http::{handler, is_background, only_for_logging};
 use crate::analyses::loops::{lit_run, LitRun};
 use crate::declare_rule;
 use crate::engine::Context;
@@ -71,6 +71,9 @@ declare_rule! {
     ///
     /// ## Known limitations
     /// - Not run in `_test.go` files and test helpers.
+    /// - A `context.Background()` given only to a function that reads a
+    ///   logger from it (`log.G(ctx)`, `logrus.WithContext`, `slog`'s
+    ///   `...Context` methods: a table) is not reported: it cancels nothing.
     /// - A handler is recognised by its parameters; handlers of other
     ///   frameworks (a `*gin.Context`, an `echo.Context`) are not.
     /// - A handler that needs a context surviving the request should say so
@@ -97,7 +100,7 @@ impl HandlerUsesBackgroundContext {
 }
 
 fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
-    if !is_background(cx, call) {
+    if !is_background(cx, call) || only_for_logging(cx, call) {
         return None;
     }
     // The handler holding the call, through literals run in place.

@@ -3,7 +3,7 @@
 use goguard_diagnostics::Diagnostic;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::http::{context_name, context_source, is_background};
+use crate::analyses::http::{context_name, context_source, is_background, only_for_logging};
 use crate::analyses::loops::{lit_run, LitRun};
 use crate::declare_rule;
 use crate::engine::Context;
@@ -54,13 +54,18 @@ declare_rule! {
     /// - Work deliberately detached should say so with
     ///   `context.WithoutCancel(ctx)` (Go 1.21), which the rule accepts.
     /// - A goroutine that uses no context at all is not reported, nor one
-    ///   whose function gets `context.Background()` some other way.
+    ///   whose function gets `context.Background()` some other way, nor a
+    ///   `context.Background()` given only to a logger (`log.G(ctx)`).
+    /// - A preview rule (select it with `--select GR004`): in a review of
+    ///   real trees most findings were work detached on purpose without
+    ///   saying so (a release or a wait for a process to exit that must
+    ///   outlive the request, a semaphore taken during start-up).
     pub struct GoroutineDetachedFromContext {
         name: "goroutine-detached-from-context",
         code: "GR004",
         domain: Goroutine,
         category: Suspicious,
-        status: Stable,
+        status: Preview,
         in_tests: false,
     }
 }
@@ -86,6 +91,7 @@ fn check_go(cx: &Context<'_>, stmt: NodeId) -> Option<Diagnostic> {
     let background = cx.ast().walk(call).take(100_000).find(|&n| {
         matches!(cx.node(n), Node::CallExpr { .. })
             && is_background(cx, n)
+            && !only_for_logging(cx, n)
             && !started_deeper(cx, n, stmt)
     })?;
     let shown = context_name(cx, source);

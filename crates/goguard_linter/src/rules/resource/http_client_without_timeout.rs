@@ -67,13 +67,19 @@ declare_rule! {
     /// - A client without `Timeout` is reported only where the same function
     ///   sends it a request without a context; clients stored and used
     ///   elsewhere are not followed (requests made with
-    ///   `http.NewRequestWithContext` may carry a deadline).
+    ///   `http.NewRequestWithContext`, or given a context with
+    ///   `req.WithContext(ctx)`, may carry a deadline).
+    /// - A preview rule (select it with `--select RS009`): in a review of
+    ///   real trees most findings were in command-line tools, examples and
+    ///   clients of local admin endpoints, where a request without a
+    ///   timeout is the user's to interrupt; the rule cannot tell those
+    ///   from services.
     pub struct HttpClientWithoutTimeout {
         name: "http-client-without-timeout",
         code: "RS009",
         domain: Resource,
         category: Suspicious,
-        status: Stable,
+        status: Preview,
         in_tests: false,
     }
 }
@@ -226,7 +232,16 @@ fn request_without_context(cx: &Context<'_>, call: NodeId) -> bool {
     let &[made] = cx.ast().list(*rhs) else {
         return false;
     };
-    cx.model()
-        .callee(cx.file(), unparen(cx, made))
-        .is_func("net/http", "NewRequest")
+    // `req = req.WithContext(ctx)` (or `Clone(ctx)`) gives it the caller's
+    // context, and with it the caller's deadline.
+    let given_context = cx.model().uses(b).iter().any(|u| {
+        u.file == cx.file()
+            && matches!(place_of(cx, u.ident), Place::Selected { sel_expr }
+                if matches!(selector(cx, sel_expr), Some((_, "WithContext" | "Clone"))))
+    });
+    !given_context
+        && cx
+            .model()
+            .callee(cx.file(), unparen(cx, made))
+            .is_func("net/http", "NewRequest")
 }

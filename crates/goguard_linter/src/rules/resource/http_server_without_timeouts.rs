@@ -63,12 +63,17 @@ declare_rule! {
     /// - Not run in `_test.go` files and test helpers.
     /// - A server literal whose timeouts are set elsewhere (another
     ///   function, a field copied from a configuration struct) is reported.
+    /// - A preview rule (select it with `--select RS010`): in a review of
+    ///   real trees about a third of the servers listened on a Unix socket
+    ///   or on loopback (node-local agents, a CLI's login callback, local
+    ///   tools), out of reach of slow clients; the rule does not see the
+    ///   listener's address.
     pub struct HttpServerWithoutTimeouts {
         name: "http-server-without-timeouts",
         code: "RS010",
         domain: Resource,
         category: Suspicious,
-        status: Stable,
+        status: Preview,
         in_tests: false,
     }
 }
