@@ -101,6 +101,33 @@ pub fn is_background(cx: &Context<'_>, call: NodeId) -> bool {
         if n.is("context", "Background") || n.is("context", "TODO"))
 }
 
+/// True when the request held by `req` is given a context after it is made:
+/// `req = req.WithContext(ctx)`, `client.Do(req.WithContext(ctx))`,
+/// `req.Clone(ctx)`, or passed to a function together with a context
+/// (`send(ctx, client, req)`).
+pub fn request_given_context(cx: &Context<'_>, req: BindingId) -> bool {
+    use super::expr::{place_of, selector, Place};
+    cx.model().uses(req).iter().any(|u| {
+        u.file == cx.file()
+            && match place_of(cx, u.ident) {
+                Place::Selected { sel_expr } => {
+                    matches!(selector(cx, sel_expr), Some((_, "WithContext" | "Clone")))
+                }
+                Place::Argument { call, .. } => {
+                    let Node::CallExpr { args, .. } = *cx.node(call) else {
+                        return false;
+                    };
+                    cx.ast().list(args).iter().any(|&a| {
+                        cx.model()
+                            .type_of(cx.file(), a)
+                            .is_named("context", "Context")
+                    })
+                }
+                _ => false,
+            }
+    })
+}
+
 /// Functions that take a context only to find a logger in it (the request's
 /// fields): a `context.Background()` given to them cancels nothing.
 const LOGGERS_FROM_CONTEXT: &[(&str, &str)] = &[

@@ -5,6 +5,7 @@ use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::expr::{outer_paren, place_of, selector, unparen, Place};
+use crate::analyses::http::request_given_context;
 use crate::analyses::release::binding_of;
 use crate::declare_rule;
 use crate::engine::Context;
@@ -232,14 +233,9 @@ fn request_without_context(cx: &Context<'_>, call: NodeId) -> bool {
     let &[made] = cx.ast().list(*rhs) else {
         return false;
     };
-    // `req = req.WithContext(ctx)` (or `Clone(ctx)`) gives it the caller's
-    // context, and with it the caller's deadline.
-    let given_context = cx.model().uses(b).iter().any(|u| {
-        u.file == cx.file()
-            && matches!(place_of(cx, u.ident), Place::Selected { sel_expr }
-                if matches!(selector(cx, sel_expr), Some((_, "WithContext" | "Clone"))))
-    });
-    !given_context
+    // `req = req.WithContext(ctx)` gives it the caller's context, and with
+    // it the caller's deadline.
+    !request_given_context(cx, b)
         && cx
             .model()
             .callee(cx.file(), unparen(cx, made))
