@@ -151,6 +151,9 @@ pub enum Expr {
 pub enum Cap {
     Const(u8),
     Sym(SymId),
+    /// A constant larger than the model follows (`make(chan T, 10)`): the
+    /// symbol of that constant, so that loops of as many iterations agree.
+    LargeConst(SymId),
     /// A value computed when the channel is made (`make(chan T, q.size)`):
     /// its value when the model follows it, else the symbol if any.
     Value(Box<Expr>, Option<SymId>),

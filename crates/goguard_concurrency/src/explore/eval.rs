@@ -68,9 +68,10 @@ impl State {
             }
             Expr::MakeChan { cap, at: node } => {
                 let from_sym = |st: &State, s: &crate::ir::SymId| st.sym(s.0).ok_or(Need::Sym(s.0));
+                let approx_cap = matches!(cap, Cap::LargeConst(_));
                 let cap = match cap {
                     Cap::Const(c) => *c,
-                    Cap::Sym(s) => from_sym(self, s)?,
+                    Cap::Sym(s) | Cap::LargeConst(s) => from_sym(self, s)?,
                     Cap::Value(e, sym) => match (self.eval(at, e)?, sym) {
                         (Value::Int(v), _) if (0..=4).contains(&v) => v as u8,
                         (Value::Int(_), _) => return Ok(Value::Unknown),
@@ -89,6 +90,7 @@ impl State {
                         file: at.file,
                         node: *node,
                     },
+                    approx_cap,
                 }))
             }
             Expr::Struct {
@@ -184,6 +186,7 @@ impl State {
                             file: at.file,
                             node: *node,
                         },
+                        approx_cap: false,
                     }))
                 } else {
                     Value::Unknown

@@ -75,6 +75,9 @@ pub(crate) struct Chan {
     pub escaped: bool,
     /// The `make` call.
     pub alloc: Loc,
+    /// The capacity stands for a larger constant (`make(chan T, 10)`): the
+    /// buffer is full only by the model's small count.
+    pub approx_cap: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

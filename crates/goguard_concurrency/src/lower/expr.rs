@@ -618,7 +618,7 @@ impl<'a> Lower<'a> {
                 Cap::Const(v as u8)
             } else {
                 // Agrees with loops of as many iterations.
-                Cap::Sym(self.pkg.interner.sym(v.to_string()))
+                Cap::LargeConst(self.pkg.interner.sym(v.to_string()))
             };
         }
         // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
