@@ -105,6 +105,9 @@ pub enum Expr {
         /// Zero values of the other fields the model follows (booleans,
         /// integers, nil channels and pointers).
         zeros: Arc<[(FieldId, Expr)]>,
+        /// Its type when the package declares it: the methods an interface
+        /// call on the value runs.
+        ty: Option<Arc<str>>,
         at: NodeId,
     },
     /// The zero value of a sync type (`var wg sync.WaitGroup`).
@@ -242,6 +245,10 @@ pub enum Target {
     /// is a sync object the model knows, the method is that object's
     /// operation, else the call is dynamic.
     Method(Arc<str>),
+    /// A method called through an interface: the receiver is the first
+    /// argument; when its value is a struct of a type the package declares,
+    /// that type's method runs, else the call is dynamic.
+    Iface(Arc<str>),
     /// Something the model cannot see: its arguments escape.
     Dynamic,
 }

@@ -97,6 +97,7 @@ impl State {
                 fields,
                 sync_fields,
                 zeros,
+                ty,
                 ..
             } => {
                 let mut vals = Vec::with_capacity(fields.len() + zeros.len());
@@ -112,6 +113,7 @@ impl State {
                 self.alloc(Obj::Struct(StructObj {
                     fields: vals,
                     sync_fields: sync_fields.clone(),
+                    ty: ty.clone(),
                     escaped: false,
                 }))
             }

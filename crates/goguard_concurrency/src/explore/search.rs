@@ -28,7 +28,7 @@ impl Default for Budget {
     fn default() -> Budget {
         Budget {
             max_states: 100,
-            max_work: 800,
+            max_work: 500,
         }
     }
 }
