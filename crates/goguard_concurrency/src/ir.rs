@@ -147,6 +147,8 @@ pub enum Expr {
     },
     /// The cancel function of a context made by `NewCancelCtx`.
     CancelOf(Box<Expr>),
+    /// `c.L`: the locker of a `sync.Cond`.
+    CondLocker(Box<Expr>),
 }
 
 /// A channel's capacity.
@@ -591,7 +593,8 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CtxDone(x)
             | Expr::Not(x)
             | Expr::Add(x, _)
-            | Expr::CancelOf(x) => expr(x, f),
+            | Expr::CancelOf(x)
+            | Expr::CondLocker(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {

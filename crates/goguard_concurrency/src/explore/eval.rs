@@ -196,6 +196,13 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::CondLocker(c) => {
+                let cv = self.eval(at, c)?;
+                match self.obj(&cv) {
+                    Some(Obj::Cond(o)) => o.locker.clone(),
+                    _ => Value::Unknown,
+                }
+            }
             Expr::Recover => {
                 let frames = &mut self.procs[at.proc as usize].frames;
                 let n = frames.len();

@@ -176,6 +176,9 @@ impl<'a> Lower<'a> {
         }
         let _ = e;
         let xv = self.expr_depth(x, d);
+        if name == "L" && is_sync_cond(&xt) {
+            return Expr::CondLocker(Box::new(xv));
+        }
         Expr::Field(Box::new(xv), self.pkg.interner.field(name))
     }
 
@@ -1336,5 +1339,13 @@ fn with_results(op: Op, places: Vec<Place>) -> Op {
             next,
         },
         other => other,
+    }
+}
+
+/// True for `sync.Cond` and `*sync.Cond`.
+fn is_sync_cond(t: &Type) -> bool {
+    match t {
+        Type::Pointer(inner) => inner.is_named("sync", "Cond"),
+        _ => t.is_named("sync", "Cond"),
     }
 }
