@@ -105,6 +105,9 @@ pub enum Expr {
         /// Zero values of the other fields the model follows (booleans,
         /// integers, nil channels and pointers).
         zeros: Arc<[(FieldId, Expr)]>,
+        /// Its type when the package declares it: the methods an interface
+        /// call on the value runs.
+        ty: Option<Arc<str>>,
         at: NodeId,
     },
     /// The zero value of a sync type (`var wg sync.WaitGroup`).
@@ -144,6 +147,8 @@ pub enum Expr {
     },
     /// The cancel function of a context made by `NewCancelCtx`.
     CancelOf(Box<Expr>),
+    /// `c.L`: the locker of a `sync.Cond`.
+    CondLocker(Box<Expr>),
 }
 
 /// A channel's capacity.
@@ -151,6 +156,9 @@ pub enum Expr {
 pub enum Cap {
     Const(u8),
     Sym(SymId),
+    /// A constant larger than the model follows (`make(chan T, 10)`): the
+    /// symbol of that constant, so that loops of as many iterations agree.
+    LargeConst(SymId),
     /// A value computed when the channel is made (`make(chan T, q.size)`):
     /// its value when the model follows it, else the symbol if any.
     Value(Box<Expr>, Option<SymId>),
@@ -239,6 +247,10 @@ pub enum Target {
     /// is a sync object the model knows, the method is that object's
     /// operation, else the call is dynamic.
     Method(Arc<str>),
+    /// A method called through an interface: the receiver is the first
+    /// argument; when its value is a struct of a type the package declares,
+    /// that type's method runs, else the call is dynamic.
+    Iface(Arc<str>),
     /// Something the model cannot see: its arguments escape.
     Dynamic,
 }
@@ -581,7 +593,8 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CtxDone(x)
             | Expr::Not(x)
             | Expr::Add(x, _)
-            | Expr::CancelOf(x) => expr(x, f),
+            | Expr::CancelOf(x)
+            | Expr::CondLocker(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {

@@ -68,9 +68,10 @@ impl State {
             }
             Expr::MakeChan { cap, at: node } => {
                 let from_sym = |st: &State, s: &crate::ir::SymId| st.sym(s.0).ok_or(Need::Sym(s.0));
+                let approx_cap = matches!(cap, Cap::LargeConst(_));
                 let cap = match cap {
                     Cap::Const(c) => *c,
-                    Cap::Sym(s) => from_sym(self, s)?,
+                    Cap::Sym(s) | Cap::LargeConst(s) => from_sym(self, s)?,
                     Cap::Value(e, sym) => match (self.eval(at, e)?, sym) {
                         (Value::Int(v), _) if (0..=4).contains(&v) => v as u8,
                         (Value::Int(_), _) => return Ok(Value::Unknown),
@@ -89,12 +90,14 @@ impl State {
                         file: at.file,
                         node: *node,
                     },
+                    approx_cap,
                 }))
             }
             Expr::Struct {
                 fields,
                 sync_fields,
                 zeros,
+                ty,
                 ..
             } => {
                 let mut vals = Vec::with_capacity(fields.len() + zeros.len());
@@ -110,6 +113,7 @@ impl State {
                 self.alloc(Obj::Struct(StructObj {
                     fields: vals,
                     sync_fields: sync_fields.clone(),
+                    ty: ty.clone(),
                     escaped: false,
                 }))
             }
@@ -184,6 +188,7 @@ impl State {
                             file: at.file,
                             node: *node,
                         },
+                        approx_cap: false,
                     }))
                 } else {
                     Value::Unknown
@@ -191,6 +196,13 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::CondLocker(c) => {
+                let cv = self.eval(at, c)?;
+                match self.obj(&cv) {
+                    Some(Obj::Cond(o)) => o.locker.clone(),
+                    _ => Value::Unknown,
+                }
+            }
             Expr::Recover => {
                 let frames = &mut self.procs[at.proc as usize].frames;
                 let n = frames.len();

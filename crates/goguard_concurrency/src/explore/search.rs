@@ -27,8 +27,8 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Budget {
         Budget {
-            max_states: 150,
-            max_work: 1_500,
+            max_states: 100,
+            max_work: 500,
         }
     }
 }
@@ -151,7 +151,11 @@ pub(crate) fn explore(
         for p in 0..s.procs.len() as ProcId {
             // `main` waiting forever is how a program serves forever.
             let main_waits = p == 0 && machine.root_is_main;
-            if blocked & (1 << p) != 0 && !s.guessed && !main_waits {
+            if blocked & (1 << p) != 0
+                && !s.guessed
+                && !main_waits
+                && !counts_approximate(machine, &s)
+            {
                 if let Some(c) = candidate(machine, &s, id, p) {
                     candidates.push(c);
                 }
@@ -201,7 +205,9 @@ pub(crate) fn explore(
                         parent: Some(id),
                         events: mv.events.clone(),
                     });
-                    if let (Some(m), false) = (mv.misuse, s.guessed) {
+                    if let (Some(m), false) =
+                        (mv.misuse, s.guessed || counts_approximate(machine, &s))
+                    {
                         misuses.push((t, Vec::new(), m));
                     }
                     queue.push_back((t, succ));
@@ -351,8 +357,56 @@ fn step_kind(k: EventKind) -> StepKind {
 }
 
 /// What process `p`, blocked in `s`, waits on.
+/// True when two counts on the way to this state stand for different
+/// constants larger than the model follows (`wg.Add(30)` and three loops of
+/// 10): their small values need not relate as the constants do.
+fn counts_approximate(m: &Machine<'_>, s: &State) -> bool {
+    let interner = &m.pkg.interner;
+    s.syms
+        .iter()
+        .filter(|&&(id, _)| interner.is_large_const(id))
+        .nth(1)
+        .is_some()
+}
+
+/// True when process `p` is blocked sending on a buffered channel whose
+/// capacity stands for a larger constant: the buffer is full only by the
+/// model's small count (`make(chan T, 10)` and three sends).
+fn full_by_approximate_cap(m: &Machine<'_>, s: &State, p: ProcId) -> bool {
+    let Some(frame) = s.procs[p as usize].frames.last() else {
+        return false;
+    };
+    let at = At {
+        proc: p,
+        file: frame.func.file,
+    };
+    let mut st = s.clone();
+    let sends: Vec<crate::ir::Expr> = match m.step_of(s, p) {
+        Step::Op(body, pc) => match body.ops.get(pc as usize) {
+            Some(Op::Send { ch, .. }) => vec![ch.clone()],
+            Some(Op::Select { cases, .. }) => cases
+                .iter()
+                .filter_map(|c| match &c.kind {
+                    CaseKind::Send { ch, .. } => Some(ch.clone()),
+                    CaseKind::Recv { .. } => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    sends.iter().any(|ch| {
+        st.eval(at, ch)
+            .ok()
+            .is_some_and(|v| matches!(st.obj(&v), Some(Obj::Chan(c)) if c.approx_cap && c.cap > 0))
+    })
+}
+
 fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate> {
     let (kind, at, chan) = blocked_op(m, s, p)?;
+    if full_by_approximate_cap(m, s, p) {
+        return None;
+    }
     let others = (0..s.procs.len() as ProcId)
         .filter(|&q| q != p)
         .map(|q| Other {

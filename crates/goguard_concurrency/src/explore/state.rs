@@ -75,6 +75,9 @@ pub(crate) struct Chan {
     pub escaped: bool,
     /// The `make` call.
     pub alloc: Loc,
+    /// The capacity stands for a larger constant (`make(chan T, 10)`): the
+    /// buffer is full only by the model's small count.
+    pub approx_cap: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,6 +86,8 @@ pub(crate) struct StructObj {
     pub fields: Vec<(crate::ir::FieldId, Value)>,
     /// Fields whose zero value is a sync object, made on first use.
     pub sync_fields: Arc<[(crate::ir::FieldId, crate::ir::SyncKind)]>,
+    /// Its type, when the package declares it.
+    pub ty: Option<Arc<str>>,
     pub escaped: bool,
 }
 

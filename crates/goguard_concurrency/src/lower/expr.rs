@@ -176,6 +176,9 @@ impl<'a> Lower<'a> {
         }
         let _ = e;
         let xv = self.expr_depth(x, d);
+        if name == "L" && is_sync_cond(&xt) {
+            return Expr::CondLocker(Box::new(xv));
+        }
         Expr::Field(Box::new(xv), self.pkg.interner.field(name))
     }
 
@@ -240,6 +243,7 @@ impl<'a> Lower<'a> {
             fields,
             sync_fields: self.sync_fields(&t),
             zeros: self.zero_fields(&t),
+            ty: self.own_type_name(&t),
             at: e,
         }
     }
@@ -287,6 +291,22 @@ impl<'a> Lower<'a> {
         self.zero_value(&t, self.func.node)
     }
 
+    /// The name of `t` (or of the type `t` points to) when the package
+    /// declares it at package level.
+    fn own_type_name(&self, t: &Type) -> Option<Arc<str>> {
+        let n = match t {
+            Type::Pointer(inner) => inner.named_ref()?,
+            _ => t.named_ref()?,
+        };
+        (*n.pkg == *self.pkg.model.import_path() && self.pkg.model.type_decl(n).is_some())
+            .then(|| n.name.clone())
+    }
+
+    /// True when `t` is an interface type.
+    fn is_interface(&self, t: &Type) -> bool {
+        matches!(self.pkg.model.underlying(t), Type::Interface)
+    }
+
     fn zero_value(&self, t: &Type, at: NodeId) -> Expr {
         if let Some(k) = api::sync_kind(t) {
             return Expr::NewSync(k, at);
@@ -301,6 +321,7 @@ impl<'a> Lower<'a> {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
                 zeros: self.zero_fields(t),
+                ty: self.own_type_name(t),
                 at,
             },
             _ => Expr::Unknown,
@@ -457,7 +478,10 @@ impl<'a> Lower<'a> {
                     return Shape::Op(call_op(Target::Static(f), all, call));
                 }
                 let target = match &callee {
-                    // Interface methods and methods of other packages.
+                    // A method called through an interface: the value's
+                    // own type decides at run time.
+                    Callee::Method { .. } if self.is_interface(&xt) => Target::Iface(name.into()),
+                    // Methods of other packages.
                     Callee::Method { .. } => Target::Dynamic,
                     _ => Target::Method(name.into()),
                 };
@@ -618,7 +642,7 @@ impl<'a> Lower<'a> {
                 Cap::Const(v as u8)
             } else {
                 // Agrees with loops of as many iterations.
-                Cap::Sym(self.pkg.interner.sym(v.to_string()))
+                Cap::LargeConst(self.pkg.interner.sym(v.to_string()))
             };
         }
         // Only a plain size (`n`, `s.n`, `len(items)`) can be a loop bound
@@ -1315,5 +1339,13 @@ fn with_results(op: Op, places: Vec<Place>) -> Op {
             next,
         },
         other => other,
+    }
+}
+
+/// True for `sync.Cond` and `*sync.Cond`.
+fn is_sync_cond(t: &Type) -> bool {
+    match t {
+        Type::Pointer(inner) => inner.is_named("sync", "Cond"),
+        _ => t.is_named("sync", "Cond"),
     }
 }

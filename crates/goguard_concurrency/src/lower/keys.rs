@@ -45,6 +45,8 @@ struct InternerInner {
     sym_refs: Vec<u32>,
     /// The value of symbols that are small integer constants.
     sym_fixed: Vec<Option<u8>>,
+    /// Symbols standing for integer constants too large to follow.
+    sym_large_const: Vec<bool>,
 }
 
 impl Interner {
@@ -98,6 +100,7 @@ impl Interner {
         i.sym_refs.push(1);
         i.sym_fixed
             .push(fixed.filter(|&n| (1..=4).contains(&n)).map(|n| n as u8));
+        i.sym_large_const.push(fixed.is_some_and(|n| n > 4));
         i.syms.insert(key, s);
         s
     }
@@ -110,6 +113,7 @@ impl Interner {
         i.fresh.push(s.0);
         i.sym_refs.push(1);
         i.sym_fixed.push(None);
+        i.sym_large_const.push(false);
         s
     }
 
@@ -121,6 +125,19 @@ impl Interner {
             .get(s as usize)
             .copied()
             .flatten()
+    }
+
+    /// True for a symbol that stands for an integer constant larger than
+    /// the model follows (`wg.Add(30)`, `make(chan T, 10)`): its small value
+    /// agrees with the places that use the same constant, but not with
+    /// other constants or with counted operations.
+    pub(crate) fn is_large_const(&self, s: u32) -> bool {
+        self.inner
+            .borrow()
+            .sym_large_const
+            .get(s as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// True for a symbol no other count follows: used in one place only,
