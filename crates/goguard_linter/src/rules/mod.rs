@@ -8,6 +8,7 @@ pub mod context;
 pub mod error;
 pub mod goroutine;
 pub mod http;
+pub mod memory;
 pub mod resource;
 pub mod sync;
 
@@ -21,6 +22,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         resource::RULES,
         error::RULES,
         http::RULES,
+        memory::RULES,
     ]
     .concat()
 }

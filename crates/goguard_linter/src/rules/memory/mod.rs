@@ -1,0 +1,20 @@
+//! Rules of the memory domain: the heap and the garbage collector.
+
+use crate::engine::Rule;
+
+pub mod finalizer_keeps_object_alive;
+pub mod forced_gc;
+pub mod gc_disabled;
+pub mod pool_new_returns_nil;
+pub mod readmemstats_in_loop;
+pub mod regexp_compile_in_hot_path;
+
+/// The rules of this domain, in code order.
+pub const RULES: &[&dyn Rule] = &[
+    &pool_new_returns_nil::PoolNewReturnsNil,
+    &regexp_compile_in_hot_path::RegexpCompileInHotPath,
+    &forced_gc::ForcedGc,
+    &gc_disabled::GcDisabled,
+    &finalizer_keeps_object_alive::FinalizerKeepsObjectAlive,
+    &readmemstats_in_loop::ReadmemstatsInLoop,
+];
