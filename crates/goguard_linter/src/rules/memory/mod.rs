@@ -6,12 +6,16 @@ pub mod finalizer_keeps_object_alive;
 pub mod forced_gc;
 pub mod gc_disabled;
 pub mod pool_new_returns_nil;
+pub mod pool_non_pointer;
 pub mod readmemstats_in_loop;
 pub mod regexp_compile_in_hot_path;
+pub mod string_concat_in_loop;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
+    &pool_non_pointer::PoolNonPointer,
     &pool_new_returns_nil::PoolNewReturnsNil,
+    &string_concat_in_loop::StringConcatInLoop,
     &regexp_compile_in_hot_path::RegexpCompileInHotPath,
     &forced_gc::ForcedGc,
     &gc_disabled::GcDisabled,
