@@ -10,6 +10,7 @@ pub mod pool_non_pointer;
 pub mod readmemstats_in_loop;
 pub mod regexp_compile_in_hot_path;
 pub mod string_concat_in_loop;
+pub mod unbounded_package_map;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
@@ -20,5 +21,6 @@ pub const RULES: &[&dyn Rule] = &[
     &forced_gc::ForcedGc,
     &gc_disabled::GcDisabled,
     &finalizer_keeps_object_alive::FinalizerKeepsObjectAlive,
+    &unbounded_package_map::UnboundedPackageMap,
     &readmemstats_in_loop::ReadmemstatsInLoop,
 ];
