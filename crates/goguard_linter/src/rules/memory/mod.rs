@@ -2,6 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod buffer_reused_without_reset;
 pub mod finalizer_keeps_object_alive;
 pub mod forced_gc;
 pub mod gc_disabled;
@@ -20,6 +21,7 @@ pub const RULES: &[&dyn Rule] = &[
     &regexp_compile_in_hot_path::RegexpCompileInHotPath,
     &forced_gc::ForcedGc,
     &gc_disabled::GcDisabled,
+    &buffer_reused_without_reset::BufferReusedWithoutReset,
     &finalizer_keeps_object_alive::FinalizerKeepsObjectAlive,
     &unbounded_package_map::UnboundedPackageMap,
     &readmemstats_in_loop::ReadmemstatsInLoop,
