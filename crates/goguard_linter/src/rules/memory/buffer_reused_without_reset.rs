@@ -64,8 +64,9 @@ declare_rule! {
     ///   followed, and only reads by `String()` and `Bytes()` count; a
     ///   buffer handed to a function in the loop (which may reset it) is
     ///   left alone.
-    /// - A read in a block that leaves the loop (`return`, `break`) is the
-    ///   final text and is not counted.
+    /// - A read in a block that leaves the loop (`return`, `break`), or in
+    ///   the condition of an `if` that does, is the final text (or the
+    ///   test for it) and is not counted.
     /// - A loop that means to print the growing text at each step (a
     ///   progress line that repeats what came before) is reported.
     /// - A preview rule (select it with `--select MM009`): its three
@@ -176,13 +177,7 @@ fn leaves_loop(cx: &Context<'_>, node: NodeId) -> bool {
     let Some(l) = enclosing_loop_in_place(cx, node) else {
         return false;
     };
-    cx.ancestors(node).take_while(|&a| a != l).any(|a| {
-        let list = match *cx.node(a) {
-            Node::ReturnStmt { .. } => return true,
-            Node::BlockStmt { list, .. } => list,
-            Node::CaseClause { body, .. } | Node::CommClause { body, .. } => body,
-            _ => return false,
-        };
+    let ends_by_leaving = |list: goguard_syntax::List| {
         cx.ast()
             .list(list)
             .last()
@@ -195,6 +190,17 @@ fn leaves_loop(cx: &Context<'_>, node: NodeId) -> bool {
                 }
                 _ => false,
             })
+    };
+    cx.ancestors(node).take_while(|&a| a != l).any(|a| match *cx.node(a) {
+        Node::ReturnStmt { .. } => true,
+        Node::BlockStmt { list, .. } => ends_by_leaving(list),
+        Node::CaseClause { body, .. } | Node::CommClause { body, .. } => ends_by_leaving(body),
+        // The test that decides to leave: `if done(buf.String()) { break }`.
+        Node::IfStmt { cond, body, .. } => {
+            crate::analyses::expr::is_within(cx, node, cond)
+                && matches!(*cx.node(body), Node::BlockStmt { list, .. } if ends_by_leaving(list))
+        }
+        _ => false,
     })
 }
 
