@@ -8,6 +8,7 @@ pub mod forced_gc;
 pub mod gc_disabled;
 pub mod pool_new_returns_nil;
 pub mod pool_non_pointer;
+pub mod pool_put_without_reset;
 pub mod readmemstats_in_loop;
 pub mod regexp_compile_in_hot_path;
 pub mod string_concat_in_loop;
@@ -15,6 +16,7 @@ pub mod unbounded_package_map;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
+    &pool_put_without_reset::PoolPutWithoutReset,
     &pool_non_pointer::PoolNonPointer,
     &pool_new_returns_nil::PoolNewReturnsNil,
     &string_concat_in_loop::StringConcatInLoop,
