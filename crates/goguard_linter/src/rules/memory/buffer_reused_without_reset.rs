@@ -87,8 +87,25 @@ const BUFFERS: &[(&str, &str)] = &[("bytes", "Buffer"), ("strings", "Builder")];
 
 impl BufferReusedWithoutReset {
     fn run(&self, cx: &mut Context<'_>) {
+        // Local buffers are declared by `var` or `:=`.
+        let mut declared = Vec::new();
+        for &spec in cx.nodes_of_kind(NodeKind::ValueSpec) {
+            if let Node::ValueSpec { names, .. } = *cx.node(spec) {
+                declared.extend_from_slice(cx.ast().list(names));
+            }
+        }
+        for &stmt in cx.nodes_of_kind(NodeKind::AssignStmt) {
+            if let Node::AssignStmt {
+                lhs,
+                tok: Tok::Define,
+                ..
+            } = *cx.node(stmt)
+            {
+                declared.extend_from_slice(cx.ast().list(lhs));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
-        for &id in cx.nodes_of_kind(NodeKind::Ident) {
+        for id in declared {
             let Some(b) = cx.model().resolve(cx.file(), id) else {
                 continue;
             };
