@@ -88,6 +88,22 @@ impl<'a> Lower<'a> {
                     Expr::Unknown
                 }
             },
+            Node::BinaryExpr {
+                op:
+                    Tok::Eql
+                    | Tok::Neq
+                    | Tok::Lss
+                    | Tok::Leq
+                    | Tok::Gtr
+                    | Tok::Geq
+                    | Tok::Land
+                    | Tok::Lor,
+                ..
+            } => match self.cond_depth(e, d) {
+                Cond::Const(b) => Expr::Bool(b),
+                Cond::Nondet => Expr::Unknown,
+                c => Expr::Test(Box::new(c)),
+            },
             Node::BinaryExpr { x, y, .. } => {
                 self.expr_depth(x, d);
                 self.expr_depth(y, d);
