@@ -487,6 +487,13 @@ impl<'a> Lower<'a> {
                 if let Some(m) = api::method_call(&callee, &xt, name) {
                     return self.method_api(call, m, &callee, x, &xt, args);
                 }
+                if matches!(model.lookup_member(&xt, name), Some(Member::Field { .. })) {
+                    // A function held in a field (`s.cancel()`, a callback):
+                    // the value stored there runs.
+                    let v = self.expr(fun);
+                    let all = self.args(args);
+                    return Shape::Op(call_op(Target::Value(v), all, call));
+                }
                 let recv = self.expr(x);
                 let mut all = vec![recv];
                 all.extend(self.args(args));
