@@ -149,6 +149,9 @@ pub enum Expr {
     CancelOf(Box<Expr>),
     /// `c.L`: the locker of a `sync.Cond`.
     CondLocker(Box<Expr>),
+    /// A comparison or boolean operator used as a value (`return x != nil`):
+    /// the boolean when the model can decide the condition, else unknown.
+    Test(Box<Cond>),
 }
 
 /// A channel's capacity.
@@ -601,6 +604,7 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
                 cap: Cap::Value(e, _),
                 ..
             } => expr(e, f),
+            Expr::Test(c) => cond(c, f),
             _ => {}
         }
     }

@@ -196,6 +196,11 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Test(c) => match self.cond(at, c, &|_| false) {
+                Ok(b) => Value::Bool(b),
+                Err(Need::Sym(s)) => return Err(Need::Sym(s)),
+                Err(_) => Value::Unknown,
+            },
             Expr::CondLocker(c) => {
                 let cv = self.eval(at, c)?;
                 match self.obj(&cv) {

@@ -88,6 +88,22 @@ impl<'a> Lower<'a> {
                     Expr::Unknown
                 }
             },
+            Node::BinaryExpr {
+                op:
+                    Tok::Eql
+                    | Tok::Neq
+                    | Tok::Lss
+                    | Tok::Leq
+                    | Tok::Gtr
+                    | Tok::Geq
+                    | Tok::Land
+                    | Tok::Lor,
+                ..
+            } => match self.cond_depth(e, d) {
+                Cond::Const(b) => Expr::Bool(b),
+                Cond::Nondet => Expr::Unknown,
+                c => Expr::Test(Box::new(c)),
+            },
             Node::BinaryExpr { x, y, .. } => {
                 self.expr_depth(x, d);
                 self.expr_depth(y, d);
@@ -470,6 +486,13 @@ impl<'a> Lower<'a> {
                 let xt = self.type_of(x);
                 if let Some(m) = api::method_call(&callee, &xt, name) {
                     return self.method_api(call, m, &callee, x, &xt, args);
+                }
+                if matches!(model.lookup_member(&xt, name), Some(Member::Field { .. })) {
+                    // A function held in a field (`s.cancel()`, a callback):
+                    // the value stored there runs.
+                    let v = self.expr(fun);
+                    let all = self.args(args);
+                    return Shape::Op(call_op(Target::Value(v), all, call));
                 }
                 let recv = self.expr(x);
                 let mut all = vec![recv];
