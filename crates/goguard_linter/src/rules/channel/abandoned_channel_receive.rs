@@ -77,7 +77,9 @@ declare_rule! {
     /// are not reported. The model does not know what I/O returns: a
     /// receive that waits for a goroutine that returns early on a read or
     /// write error is reported even when the protocol makes that error
-    /// impossible there.
+    /// impossible there. A receive on the goroutine of `main` (or of a
+    /// function of the `main` package only `main` calls) is not reported:
+    /// a program waiting there forever serves until it is killed.
     pub struct AbandonedChannelReceive {
         name: "abandoned-channel-receive",
         code: "CH002",
