@@ -5,6 +5,7 @@
 use goguard_concurrency::FindingKind;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
+use crate::analyses::entry::on_main_goroutine;
 use crate::analyses::expr::unparen;
 
 use crate::analyses::concurrency::{findings_here, report_blocked, ConcurrencyModel};
@@ -218,10 +219,9 @@ fn assigned_non_nil(cx: &Context<'_>, is_target: impl Fn(usize, NodeId) -> bool)
     false
 }
 
-/// True inside `func main` of a `main` package, or on the goroutine of a
-/// function of that package that only `main` calls (directly or through
-/// other such functions): `func main() { serve() }` with `serve` ending in
-/// `select {}` serves forever on purpose, like `main` itself.
+/// True inside `func main` of a `main` package (a goroutine it starts
+/// too), or on the goroutine of a function of that package only `main`
+/// calls.
 fn in_main(cx: &Context<'_>, node: NodeId) -> bool {
     let Node::File { name, .. } = *cx.node(cx.root()) else {
         return false;
@@ -235,72 +235,5 @@ fn in_main(cx: &Context<'_>, node: NodeId) -> bool {
         } => cx.text(name) == "main",
         _ => false,
     };
-    if cx.ancestors(node).any(is_main) {
-        return true;
-    }
-    // Elsewhere only on the function's own goroutine, not in a literal.
-    match cx.enclosing_func(node).map(|f| (f, cx.node(f))) {
-        Some((f, Node::FuncDecl { recv: None, .. })) => {
-            only_main_calls(cx, cx.file(), f, &mut Vec::new())
-        }
-        _ => false,
-    }
-}
-
-/// How many calling functions deep `only_main_calls` looks.
-const MAX_CALLER_DEPTH: usize = 4;
-
-/// True when the package function declared by `decl` (in `file`) is used
-/// only as the callee of calls made on the goroutine of `main` or of
-/// another function only `main` calls, and is used at least once.
-fn only_main_calls(cx: &Context<'_>, file: usize, decl: NodeId, seen: &mut Vec<NodeId>) -> bool {
-    let model = cx.model();
-    let f = &model.files()[file];
-    let ast = f.parsed.ast();
-    let Node::FuncDecl {
-        recv: None, name, ..
-    } = *ast.node(decl)
-    else {
-        return false;
-    };
-    if ast.text(name, f.source) == "main" {
-        return true;
-    }
-    if seen.len() >= MAX_CALLER_DEPTH || seen.contains(&decl) {
-        return false;
-    }
-    let Some(b) = model.resolve(file, name) else {
-        return false;
-    };
-    let uses = model.uses(b);
-    if uses.is_empty() {
-        return false;
-    }
-    seen.push(decl);
-    let ok = uses.iter().all(|u| {
-        let uf = &model.files()[u.file];
-        let uast = uf.parsed.ast();
-        let parents = uast.parent_map(uf.parsed.root());
-        let parent = |n: NodeId| parents.get(n.index()).copied().flatten();
-        // A direct call `serve(...)`, not `go serve()` nor a function value.
-        let Some(call) = parent(u.ident) else {
-            return false;
-        };
-        let direct = matches!(*uast.node(call), Node::CallExpr { fun, .. } if fun == u.ident)
-            && parent(call).is_none_or(|p| !matches!(uast.node(p), Node::GoStmt { .. }));
-        if !direct {
-            return false;
-        }
-        // The innermost function around the call must be a declaration.
-        let caller = std::iter::successors(parent(call), |&p| parent(p))
-            .find(|&p| matches!(uast.node(p), Node::FuncDecl { .. } | Node::FuncLit { .. }));
-        match caller {
-            Some(c) if matches!(uast.node(c), Node::FuncDecl { .. }) => {
-                only_main_calls(cx, u.file, c, seen)
-            }
-            _ => false,
-        }
-    });
-    seen.pop();
-    ok
+    cx.ancestors(node).any(is_main) || on_main_goroutine(cx, node)
 }
