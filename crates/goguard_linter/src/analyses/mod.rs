@@ -3,6 +3,7 @@
 pub mod concurrency;
 pub mod expr;
 pub mod flow;
+pub mod lock_facts;
 pub mod locks;
 pub mod loops;
 pub mod release;

@@ -2,7 +2,13 @@
 
 use crate::engine::Rule;
 
+pub mod double_lock;
 pub mod lock_not_released;
+pub mod recursive_read_lock;
 
 /// The rules of this domain, in code order.
-pub const RULES: &[&dyn Rule] = &[&lock_not_released::LockNotReleased];
+pub const RULES: &[&dyn Rule] = &[
+    &lock_not_released::LockNotReleased,
+    &double_lock::DoubleLock,
+    &recursive_read_lock::RecursiveReadLock,
+];
