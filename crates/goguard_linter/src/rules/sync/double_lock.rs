@@ -1,7 +1,13 @@
 //! SY002 double-lock: a mutex locked again on a path that already holds it,
 //! by the function itself or by a package function it calls.
 
+use goguard_concurrency::{FindingKind, Loc};
+
+use crate::analyses::concurrency::{
+    findings_here, line_of, message, span_of, subject, ConcurrencyModel,
+};
 use crate::analyses::lock_facts::{reacquisitions, report_reacquire, LockFacts};
+use crate::analyses::lock_waits::{classify, last_locked, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -98,14 +104,55 @@ declare_rule! {
         domain: Sync,
         category: Correctness,
         status: Stable,
-        requires: &[LockFacts::ID],
+        requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }
 
 impl DoubleLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        for r in reacquisitions(cx, &facts) {
+        let found = reacquisitions(cx, &facts);
+        // The same deadlock seen by the concurrency model (a goroutine
+        // blocked on a mutex it holds) is reported once.
+        let mut explained: Vec<Loc> = Vec::new();
+        for r in &found {
+            explained.push(Loc::new(r.lock.file, r.lock.node));
+            explained.push(Loc::new(cx.file(), r.second));
+        }
+        let model = cx.analysis::<ConcurrencyModel>();
+        for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
+            let Some(LockDeadlock::SelfHeld { wait }) = classify(f) else {
+                continue;
+            };
+            if explained.contains(&wait.at) {
+                continue;
+            }
+            explained.push(wait.at);
+            let held = if wait.read_held { "read lock" } else { "lock" };
+            let mut msg = message(
+                &subject(cx, f),
+                &format!(
+                    "blocks forever taking a {} of a mutex whose {held} it already holds: Go \
+                     mutexes are not reentrant",
+                    if wait.write { "lock" } else { "read lock" }
+                ),
+            );
+            let first = last_locked(f, f.proc).filter(|&l| l != wait.at);
+            if let Some(l) = first {
+                msg.push_str(&format!(" (last lock taken at {})", line_of(cx, l)));
+            }
+            let mut d = cx.diagnostic_at(span_of(cx, wait.at), msg).with_help(
+                "release the mutex before taking it again, or call a variant that expects it held",
+            );
+            if let Some(l) = first {
+                d = d.with_related(span_of(cx, l), "lock taken here");
+            }
+            if let Some(s) = f.spawn {
+                d = d.with_related(span_of(cx, s), "goroutine started here");
+            }
+            cx.report(d);
+        }
+        for r in found {
             if r.first_read && r.second_read {
                 continue;
             }

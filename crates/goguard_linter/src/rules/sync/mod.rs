@@ -4,6 +4,7 @@ use crate::engine::Rule;
 
 pub mod double_lock;
 pub mod lock_not_released;
+pub mod lock_order_inversion;
 pub mod recursive_read_lock;
 
 /// The rules of this domain, in code order.
@@ -11,4 +12,5 @@ pub const RULES: &[&dyn Rule] = &[
     &lock_not_released::LockNotReleased,
     &double_lock::DoubleLock,
     &recursive_read_lock::RecursiveReadLock,
+    &lock_order_inversion::LockOrderInversion,
 ];

@@ -1,7 +1,13 @@
 //! SY003 recursive-read-lock: `RLock` taken again on a path that already
 //! holds the read lock.
 
+use goguard_concurrency::{FindingKind, Loc};
+
+use crate::analyses::concurrency::{
+    findings_here, line_of, message, span_of, subject, ConcurrencyModel,
+};
 use crate::analyses::lock_facts::{reacquisitions, report_reacquire, LockFacts};
+use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -79,14 +85,56 @@ declare_rule! {
         domain: Sync,
         category: Correctness,
         status: Stable,
-        requires: &[LockFacts::ID],
+        requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }
 
 impl RecursiveReadLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        for r in reacquisitions(cx, &facts) {
+        let found = reacquisitions(cx, &facts);
+        let mut explained: Vec<Loc> = Vec::new();
+        for r in &found {
+            explained.push(Loc::new(r.lock.file, r.lock.node));
+            explained.push(Loc::new(cx.file(), r.second));
+        }
+        let model = cx.analysis::<ConcurrencyModel>();
+        for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
+            let Some(LockDeadlock::ReadAgain { wait, writer }) = classify(f) else {
+                continue;
+            };
+            if explained.contains(&wait.at) {
+                continue;
+            }
+            explained.push(wait.at);
+            let mut msg = message(
+                &subject(cx, f),
+                "blocks forever taking a read lock it already holds",
+            );
+            if let Some(w) = writer {
+                let who = match spawn_of(f, w.proc) {
+                    Some(s) => format!("the goroutine started at {}", line_of(cx, s)),
+                    None => "the function".to_string(),
+                };
+                msg.push_str(&format!(
+                    ": {who} waits in `Lock` at {} for the first read lock, and new readers \
+                     wait for it",
+                    line_of(cx, w.at)
+                ));
+            }
+            let mut d = cx.diagnostic_at(span_of(cx, wait.at), msg).with_help(
+                "take the read lock once: release it before calling code that read-locks \
+                 again, or call a variant that expects it held",
+            );
+            if let Some(l) = last_locked(f, f.proc).filter(|&l| l != wait.at) {
+                d = d.with_related(span_of(cx, l), "read lock taken here");
+            }
+            if let Some(w) = writer {
+                d = d.with_related(span_of(cx, w.at), "a writer waits here");
+            }
+            cx.report(d);
+        }
+        for r in found {
             if !(r.first_read && r.second_read) {
                 continue;
             }
