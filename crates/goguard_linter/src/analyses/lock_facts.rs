@@ -87,7 +87,7 @@ impl Analysis for LockFacts {
     const ID: AnalysisId = AnalysisId("lock-facts");
 
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockSummaries {
-        let out = summarize(pkg.model);
+        let out = summarize(pkg);
         counters.add(
             "functions that lock",
             out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
@@ -122,6 +122,57 @@ pub fn lock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> Optio
     }
 }
 
+/// True for a call of `Unlock`/`RUnlock` on a sync mutex.
+fn unlock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> bool {
+    match model.callee(file, call) {
+        Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
+            matches!(&*name, "Unlock" | "RUnlock")
+        }
+        _ => false,
+    }
+}
+
+/// True when some path from the function's entry reaches `node` without
+/// unlocking `root`+`path` first (so a lock there is taken while a caller
+/// holding the mutex still holds it). True when it cannot tell.
+fn reached_holding(
+    pkg: &PackageScope<'_>,
+    f: &FuncFacts,
+    node: NodeId,
+    root: &Root,
+    path: &str,
+) -> bool {
+    let releases: Vec<NodeId> = f
+        .unlocks
+        .iter()
+        .filter(|(r, p, _)| r == root && same_mutex(p, path))
+        .map(|&(_, _, n)| n)
+        .collect();
+    if releases.is_empty() {
+        return true;
+    }
+    let Some(cfg) = pkg.cfg(f.file, f.decl) else {
+        return true;
+    };
+    let facts = &pkg.files[f.file];
+    let anchor_of = |n: NodeId| -> Option<NodeId> {
+        let mut at = n;
+        for _ in 0..256 {
+            if cfg.locate(at).is_some() {
+                return Some(at);
+            }
+            at = facts.parent(at)?;
+        }
+        None
+    };
+    let Some(target) = anchor_of(node) else {
+        return true;
+    };
+    let stops: Vec<NodeId> = releases.into_iter().filter_map(anchor_of).collect();
+    cfg.first_reachable_from_entry(&mut |n| n == target, &mut |n| stops.contains(&n))
+        .is_some()
+}
+
 /// A call of a package function made by a function, with what it is
 /// given in the caller's terms.
 struct CallSite {
@@ -133,10 +184,14 @@ struct CallSite {
     args: Vec<Option<(Root, String)>>,
 }
 
-/// One function: its own acquisitions and its calls.
+/// One function: its own acquisitions, its calls and its unlocks.
 struct FuncFacts {
+    file: FileIdx,
+    decl: NodeId,
     direct: Vec<Acquire>,
     calls: Vec<CallSite>,
+    /// `Unlock`/`RUnlock` calls (not deferred) on its lock paths.
+    unlocks: Vec<(Root, String, NodeId)>,
 }
 
 /// The names a function binds for its receiver and parameters.
@@ -147,7 +202,8 @@ struct Signature {
     params: Vec<Option<NodeId>>,
 }
 
-fn summarize(model: &PackageModel<'_>) -> LockSummaries {
+fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
+    let model = pkg.model;
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
@@ -174,7 +230,16 @@ fn summarize(model: &PackageModel<'_>) -> LockSummaries {
             };
             let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
             let sig = signature(ast, recv, ty);
-            let f = function_facts(model, fi, body, &sig);
+            let mut f = function_facts(model, fi, body, &sig);
+            f.decl = d;
+            // A lock taken only after the function has released the same
+            // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
+            // is not taken while a caller holds it.
+            let direct = std::mem::take(&mut f.direct);
+            f.direct = direct
+                .into_iter()
+                .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
+                .collect();
             facts.insert(key, f);
         }
     }
@@ -200,11 +265,15 @@ fn summarize(model: &PackageModel<'_>) -> LockSummaries {
                     let Some((root, prefix)) = given else {
                         continue;
                     };
+                    let path = format!("{prefix}{}", a.path);
+                    if !reached_holding(pkg, f, c.call.node, &root, &path) {
+                        continue;
+                    }
                     let mut via = vec![c.call];
                     via.extend(a.via.iter().copied());
                     add.push(Acquire {
                         root,
-                        path: format!("{prefix}{}", a.path),
+                        path,
                         read: a.read,
                         lock: a.lock,
                         via,
@@ -281,8 +350,11 @@ fn function_facts(
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
     let mut out = FuncFacts {
+        file: fi,
+        decl: body,
         direct: Vec::new(),
         calls: Vec::new(),
+        unlocks: Vec::new(),
     };
     let mut stack = vec![body];
     let mut buf = Vec::new();
@@ -312,6 +384,12 @@ fn function_facts(
                                 lock: site,
                                 via: Vec::new(),
                             });
+                        }
+                    }
+                } else if unlock_call(model, fi, id) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
+                            out.unlocks.push((root, path, id));
                         }
                     }
                 } else {
@@ -358,6 +436,49 @@ fn function_facts(
         }
     }
     out
+}
+
+/// True when `node` runs only on one side of an `if` on a plain flag
+/// inside `func`.
+fn under_flag(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
+    let mut child = node;
+    for a in cx.ancestors(node) {
+        if a == func {
+            return false;
+        }
+        if let Node::IfStmt { cond, init, .. } = *cx.node(a) {
+            if child != cond && Some(child) != init && is_state_flag(cx, cond, func) {
+                return true;
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+/// A plain flag (see [`is_flag`]) that the function sets to `true` or
+/// `false` itself: it records state, such as whether the lock is held.
+fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
+    if !is_flag(cx.ast(), cond) {
+        return false;
+    }
+    let mut c = crate::analyses::expr::unparen(cx, cond);
+    if let Node::UnaryExpr {
+        op: Tok::Not, x, ..
+    } = *cx.node(c)
+    {
+        c = x;
+    }
+    let flag = normalized_text(cx, c);
+    cx.ast().walk(func).any(|id| {
+        let Node::AssignStmt { lhs, rhs, .. } = *cx.node(id) else {
+            return false;
+        };
+        let (lhs, rhs) = (cx.ast().list(lhs), cx.ast().list(rhs));
+        lhs.iter().zip(rhs).any(|(&l, &r)| {
+            matches!(cx.text(r), "true" | "false") && normalized_text(cx, l) == flag
+        })
+    })
 }
 
 /// `flag`, `!flag`, `s.flag`, `!s.flag`: a condition that is a plain value.
@@ -613,6 +734,11 @@ fn reacquisitions_in(
         else {
             continue;
         };
+        // `if !locked { mu.Lock() }`: a flag records whether the lock is
+        // held, and the paths that would lock twice are not taken.
+        if under_flag(cx, first.call, func) || under_flag(cx, second.call, func) {
+            continue;
+        }
         out.push(Reacquire {
             key: first.key.clone(),
             first: first.call,
