@@ -359,6 +359,9 @@ fn function_facts(
     let mut stack = vec![body];
     let mut buf = Vec::new();
     let mut visited = 0usize;
+    // Receiver and parameters given a new value in the body: a lock
+    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
+    let mut reassigned: Vec<Root> = Vec::new();
     while let Some(id) = stack.pop() {
         visited += 1;
         if visited > 1_000_000 {
@@ -371,6 +374,17 @@ fn function_facts(
                 stack.extend(init);
                 stack.push(cond);
                 continue;
+            }
+            Node::AssignStmt { lhs, .. } => {
+                for &l in ast.list(lhs) {
+                    if matches!(ast.node(l), Node::Ident { .. }) {
+                        if let Some((root, path)) = lock_path(model, fi, l, sig) {
+                            if path.is_empty() {
+                                reassigned.push(root);
+                            }
+                        }
+                    }
+                }
             }
             Node::CallExpr { fun, args, .. } => {
                 let site = Site { file: fi, node: id };
@@ -432,6 +446,59 @@ fn function_facts(
         for &(_, c) in buf.iter().rev() {
             if let Child::Node(c) = c {
                 stack.push(c);
+            }
+        }
+    }
+    out.direct.retain(|a| !reassigned.contains(&a.root));
+    for c in &mut out.calls {
+        if c.recv.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
+            c.recv = None;
+        }
+        for a in &mut c.args {
+            if a.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
+                *a = None;
+            }
+        }
+    }
+    out
+}
+
+/// True when the outermost function around `func` unlocks the mutex `key`
+/// (by the same text) in a function body other than `func`.
+fn unlocked_elsewhere(cx: &Context<'_>, func: NodeId, key: &str) -> bool {
+    let top = cx
+        .ancestors(func)
+        .filter(|&a| matches!(cx.node(a), Node::FuncDecl { .. } | Node::FuncLit { .. }))
+        .last()
+        .unwrap_or(func);
+    cx.ast().walk(top).any(|id| {
+        let Node::SelectorExpr { x, sel } = *cx.node(id) else {
+            return false;
+        };
+        matches!(cx.text(sel), "Unlock" | "RUnlock")
+            && same_mutex(&normalized_text(cx, x), key)
+            && cx.enclosing_func(id) != Some(func)
+    })
+}
+
+/// The graph nodes of `func` that give the variable `name` a new value:
+/// assignments, declarations, `range` headers.
+fn rebinding_anchors(cx: &Context<'_>, func: NodeId, cfg: &Cfg, name: &str) -> Vec<NodeId> {
+    let names =
+        |list: goguard_syntax::List| cx.ast().list(list).iter().any(|&n| cx.text(n) == name);
+    let mut out = Vec::new();
+    for id in cx.ast().walk(func) {
+        let hit = match *cx.node(id) {
+            Node::AssignStmt { lhs, .. } => names(lhs),
+            Node::ValueSpec { names: n, .. } => names(n),
+            Node::RangeStmt { key, value, .. } => {
+                key.is_some_and(|k| cx.text(k) == name) || value.is_some_and(|v| cx.text(v) == name)
+            }
+            _ => false,
+        };
+        if hit && cx.enclosing_func(id) == Some(func) {
+            if let Some(a) = anchor(cx, func, cfg, id) {
+                out.push(a);
             }
         }
     }
@@ -716,6 +783,16 @@ fn reacquisitions_in(
             .filter_map(|o| o.anchor)
             .filter(|&a| !matches!(cx.node(a), Node::DeferStmt { .. }))
             .collect();
+        // Unlocked by another goroutine (a closure started here, or the
+        // function that started this one): the mutex is handed between
+        // goroutines, and a second Lock waits for the other to release it.
+        if unlocked_elsewhere(cx, func, &first.key) {
+            continue;
+        }
+        // The variable the key starts from is assigned a new value (a walk
+        // up a tree of nodes, a mutex declared in a loop): a different mutex.
+        let root = first.key.split('.').next().unwrap_or_default().to_string();
+        let rebinds = rebinding_anchors(cx, func, cfg, &root);
         let hand = handoffs
             .entry(first.key.clone())
             .or_insert_with(|| owner_handoffs(cx, func, cfg, &owners(cx, recv), &mut cache));
@@ -724,7 +801,7 @@ fn reacquisitions_in(
                 .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
         };
         let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
-            unlocks.contains(&n) || hand.contains(&n)
+            unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
         }) else {
             continue;
         };
