@@ -112,6 +112,15 @@ impl BlockingWhileHoldingLock {
             if holder_at.file() != cx.file() || seen.contains(&holder_at) {
                 continue;
             }
+            // The holder must be stuck there too (not merely passing by a
+            // `select` that a timer will complete): the model found its
+            // operation blocked forever.
+            let stuck = model.findings.iter().any(|g| {
+                g.at == holder_at && g.spawn == holder_spawn && g.kind != FindingKind::BlockedLock
+            });
+            if !stuck {
+                continue;
+            }
             seen.push(holder_at);
             let who = |spawn: Option<_>| match spawn {
                 Some(s) => format!("the goroutine started at {}", line_of(cx, s)),
