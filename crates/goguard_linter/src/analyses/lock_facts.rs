@@ -97,7 +97,7 @@ impl Analysis for LockFacts {
 }
 
 /// The key of a package function or method a call runs.
-fn key_of(model: &PackageModel<'_>, callee: &Callee) -> Option<FuncKey> {
+pub(crate) fn key_of(model: &PackageModel<'_>, callee: &Callee) -> Option<FuncKey> {
     let own = model.import_path();
     match callee {
         Callee::Func(n) if &*n.pkg == own => Some((None, n.name.clone())),
@@ -123,7 +123,7 @@ pub fn lock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> Optio
 }
 
 /// True for a call of `Unlock`/`RUnlock` on a sync mutex.
-fn unlock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> bool {
+pub(crate) fn unlock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> bool {
     match model.callee(file, call) {
         Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
             matches!(&*name, "Unlock" | "RUnlock")
@@ -549,7 +549,7 @@ fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
 }
 
 /// `flag`, `!flag`, `s.flag`, `!s.flag`: a condition that is a plain value.
-fn is_flag(ast: &Ast, cond: NodeId) -> bool {
+pub(crate) fn is_flag(ast: &Ast, cond: NodeId) -> bool {
     let mut c = unparen(ast, cond);
     if let Node::UnaryExpr {
         op: Tok::Not, x, ..
@@ -610,7 +610,7 @@ fn lock_path(
     None
 }
 
-fn unparen(ast: &Ast, mut id: NodeId) -> NodeId {
+pub(crate) fn unparen(ast: &Ast, mut id: NodeId) -> NodeId {
     for _ in 0..64 {
         match *ast.node(id) {
             Node::ParenExpr { x, .. } => id = x,
@@ -621,7 +621,11 @@ fn unparen(ast: &Ast, mut id: NodeId) -> NodeId {
 }
 
 /// The base type name of a receiver list `(c *C[T])`.
-fn receiver_type_name<'s>(ast: &Ast, source: &'s str, fields: NodeId) -> Option<&'s str> {
+pub(crate) fn receiver_type_name<'s>(
+    ast: &Ast,
+    source: &'s str,
+    fields: NodeId,
+) -> Option<&'s str> {
     let Node::FieldList { list, .. } = *ast.node(fields) else {
         return None;
     };

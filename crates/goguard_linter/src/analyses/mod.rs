@@ -4,6 +4,7 @@ pub mod concurrency;
 pub mod expr;
 pub mod flow;
 pub mod lock_facts;
+pub mod lock_order;
 pub mod lock_waits;
 pub mod locks;
 pub mod loops;

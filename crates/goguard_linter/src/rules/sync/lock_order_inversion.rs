@@ -1,24 +1,33 @@
 //! SY004 lock-order-inversion: goroutines that each hold a mutex the next
 //! one waits for, because they take the mutexes in opposite orders.
 
-use goguard_concurrency::FindingKind;
+use goguard_concurrency::{FindingKind, Loc};
 
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
+use crate::analyses::lock_facts::Site;
+use crate::analyses::lock_order::{Inversion, LockOrder};
 use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
-    /// Finds goroutines that block forever because each holds a mutex that
-    /// another one of them waits for: the classic AB-BA deadlock, where one
-    /// goroutine locks `a` then `b` and another locks `b` then `a`. The
-    /// concurrency model runs the function and the goroutines it starts
-    /// (entering the package's functions they call) and reports the cycle
-    /// with where each goroutine took the mutex it holds and where it
-    /// waits.
+    /// Finds two mutexes taken in opposite orders: the classic AB-BA
+    /// deadlock, where one path locks `a` then `b` and another locks `b`
+    /// then `a`. Two analyses find it:
+    /// - the package's lock-order graph: mutexes by class (the field `mu`
+    ///   of any `Replica` is `Replica.mu`, a mutex embedded in `Cache` is
+    ///   `Cache`, a package-level mutex is its name), an order `A -> B`
+    ///   wherever `B` is locked, directly or by a package function called a
+    ///   few calls deep, while `A` is held; a pair of classes taken in both
+    ///   orders is reported where the second order is taken, with both
+    ///   paths as related locations;
+    /// - the concurrency model, which runs a function and the goroutines it
+    ///   starts and reports goroutines that each hold a mutex the next one
+    ///   waits for, also between instances of one class (`from.mu` and
+    ///   `to.mu`).
     ///
     /// ## Why is this bad?
     /// When both goroutines have taken their first mutex, neither can take
@@ -97,10 +106,18 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// - Only goroutines the model follows are seen: those started by one
-    ///   function (the model's root) and the package functions they call,
-    ///   a few frames deep; mutexes that escape to code the model cannot see
-    ///   (other packages, maps, globals) are not followed.
+    /// - The lock-order graph is per package: calls into other packages and
+    ///   through interfaces or function values are not followed, and a
+    ///   function counts as taking every class it locks on any of its paths
+    ///   (except under a plain flag, `if lock { mu.Lock() }`). Two classes
+    ///   taken in both orders deadlock only if two goroutines run both paths
+    ///   at once on related instances; the rule does not check that they
+    ///   can.
+    /// - Between instances of one class, only goroutines the model follows
+    ///   are seen: those started by one function (the model's root) and the
+    ///   package functions they call, a few frames deep; mutexes that escape
+    ///   to code the model cannot see (other packages, maps, globals) are
+    ///   not followed.
     /// - A cycle that needs more interleavings than the model's state budget
     ///   is not found (the model gives up silently).
     /// - Where a goroutine "took the mutex it holds" is its last `Lock` on
@@ -111,14 +128,23 @@ declare_rule! {
         domain: Sync,
         category: Correctness,
         status: Stable,
-        requires: &[ConcurrencyModel::ID],
+        requires: &[LockOrder::ID, ConcurrencyModel::ID],
     }
 }
 
 impl LockOrderInversion {
     fn run(&self, cx: &mut Context<'_>) {
+        let graph = cx.analysis::<LockOrder>();
+        let mut seen: Vec<Loc> = Vec::new();
+        for inv in &graph.inversions {
+            for s in [inv.ab.lock, inv.ab.second, inv.ba.lock, inv.ba.second] {
+                seen.push(Loc::new(s.file, s.node));
+            }
+            if inv.ab.second.file == cx.file() {
+                report_inversion(cx, inv);
+            }
+        }
         let model = cx.analysis::<ConcurrencyModel>();
-        let mut seen = Vec::new();
         for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
             let Some(LockDeadlock::Cycle { waits }) = classify(f) else {
                 continue;
@@ -127,7 +153,7 @@ impl LockOrderInversion {
             let Some(first) = waits.iter().map(|w| w.at).min() else {
                 continue;
             };
-            if first != f.at || seen.contains(&first) {
+            if first != f.at || waits.iter().any(|w| seen.contains(&w.at)) {
                 continue;
             }
             seen.push(first);
@@ -169,4 +195,51 @@ impl LockOrderInversion {
             cx.report(d);
         }
     }
+}
+
+/// Reports two classes of mutexes taken in opposite orders, at the place
+/// where the second order is taken.
+fn report_inversion(cx: &mut Context<'_>, inv: &Inversion) {
+    let loc = |s: Site| Loc::new(s.file, s.node);
+    let (ab, ba) = (&inv.ab, &inv.ba);
+    let msg = format!(
+        "`{}` is taken while `{}` is held (since {}), and {} takes them in the opposite order: \
+         two goroutines running both paths deadlock",
+        ab.taken,
+        ab.held,
+        line_of(cx, loc(ab.first)),
+        line_of(cx, loc(ba.second)),
+    );
+    let mut d = cx
+        .diagnostic_at(span_of(cx, loc(ab.second)), msg)
+        .with_help(
+            "take the two mutexes in one order everywhere, or release the first before taking \
+             the second",
+        )
+        .with_related(
+            span_of(cx, loc(ab.first)),
+            format!("`{}` is taken here", ab.held),
+        );
+    if ab.lock != ab.second {
+        d = d.with_related(
+            span_of(cx, loc(ab.lock)),
+            format!("`{}` is taken here", ab.taken),
+        );
+    }
+    d = d
+        .with_related(
+            span_of(cx, loc(ba.first)),
+            format!("the other path takes `{}` here", ba.held),
+        )
+        .with_related(
+            span_of(cx, loc(ba.second)),
+            format!("then `{}` here", ba.taken),
+        );
+    if ba.lock != ba.second {
+        d = d.with_related(
+            span_of(cx, loc(ba.lock)),
+            format!("`{}` is taken here", ba.taken),
+        );
+    }
+    cx.report(d);
 }
