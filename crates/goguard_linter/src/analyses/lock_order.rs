@@ -154,9 +154,11 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
                 rel.insert(c.clone());
             }
         }
-        // A function that unlocks a class it does not lock releases its
-        // caller's lock; one that locks and unlocks it does not.
-        rel.retain(|c| !acq.iter().any(|(x, _)| x == c));
+        // A function releases its caller's lock of a class when some path
+        // from its entry unlocks it before locking it
+        // (`resetTransportAndUnlock`); one that locks and then unlocks it
+        // does not.
+        rel.retain(|c| unlocks_first(pkg, fi, f, &facts[i], c));
         acquires.insert(k.clone(), acq);
         releases.insert(k.clone(), rel);
     }
@@ -288,6 +290,41 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
     LockOrderGraph { inversions }
 }
 
+/// True when some path from the entry of `func` meets an unlock of class
+/// `class` before any lock of it.
+fn unlocks_first(
+    pkg: &PackageScope<'_>,
+    fi: FileIdx,
+    func: NodeId,
+    b: &BodyFacts,
+    class: &Arc<str>,
+) -> bool {
+    let Some(cfg) = pkg.cfg(fi, func) else {
+        return true;
+    };
+    let parents = &pkg.files[fi];
+    let anchor_of = |n: NodeId| -> Option<NodeId> {
+        let mut at = n;
+        for _ in 0..256 {
+            if cfg.locate(at).is_some() {
+                return Some(at);
+            }
+            at = parents.parent(at)?;
+        }
+        None
+    };
+    let of_class = |lock: bool| -> Vec<NodeId> {
+        b.locks
+            .iter()
+            .filter(|l| l.lock == lock && l.class.as_ref() == Some(class))
+            .filter_map(|l| anchor_of(l.call))
+            .collect()
+    };
+    let (unlocks, locks) = (of_class(false), of_class(true));
+    cfg.first_reachable_from_entry(&mut |n| unlocks.contains(&n), &mut |n| locks.contains(&n))
+        .is_some()
+}
+
 /// The graph nodes reached from just after `from` on paths that meet no
 /// node of `stops` (a stop is not reached through).
 fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> Vec<NodeId> {
@@ -385,7 +422,16 @@ fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Opt
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
     let x = unparen(ast, x);
-    // A named type that embeds the mutex: the type is the class.
+    // A field of a named type: `Conn.in`, whatever the field's type.
+    if let Node::SelectorExpr { x: owner, sel } = *ast.node(x) {
+        if let Some((pkg, name)) = named(&model.type_of(fi, owner)) {
+            let field = ast.text(sel, file.source);
+            if &*pkg != "sync" && field != "Mutex" && field != "RWMutex" {
+                return Some(format!("{name}.{field}").into());
+            }
+        }
+    }
+    // A value of a named type that embeds the mutex: the type is the class.
     if let Some(n) = named(&model.type_of(fi, x)) {
         if &*n.0 != "sync" {
             return Some(n.1);
