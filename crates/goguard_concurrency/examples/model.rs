@@ -1,6 +1,7 @@
 //! Prints what the concurrency model finds in one package (a directory of
 //! .go files, or single files), with witnesses; `--ops` also prints the
-//! lowered ops of every explored function.
+//! lowered ops of every explored function, `--all-ops` those of every
+//! function declared.
 //!
 //!     cargo run -p goguard_concurrency --example model -- DIR [--ops]
 
@@ -13,7 +14,8 @@ use goguard_syntax::parse_file;
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let ops = args.iter().any(|a| a == "--ops");
-    args.retain(|a| a != "--ops");
+    let all_ops = args.iter().any(|a| a == "--all-ops");
+    args.retain(|a| a != "--ops" && a != "--all-ops");
     let mut paths: Vec<PathBuf> = Vec::new();
     for a in &args {
         let p = PathBuf::from(a);
@@ -48,7 +50,17 @@ fn main() {
         .collect();
     let universe = Universe::with_stdlib();
     let model = PackageModel::build("example.com/p", &inputs, &universe);
-    if ops {
+    if all_ops {
+        for (i, f) in inputs.iter().enumerate() {
+            let ast = f.parsed.ast();
+            for n in ast.walk(f.parsed.root()) {
+                if matches!(ast.node(n), goguard_syntax::Node::FuncDecl { .. }) {
+                    let id = goguard_concurrency::FuncId::new(i, n);
+                    println!("{}", goguard_concurrency::debug_body(&model, id));
+                }
+            }
+        }
+    } else if ops {
         for f in goguard_concurrency::roots(&model) {
             println!("{}", goguard_concurrency::debug_body(&model, f));
         }

@@ -149,6 +149,11 @@ impl FuncIndex {
         }
     }
 
+    /// The method `name` declared on the package's type `ty`.
+    pub(crate) fn method(&self, ty: &Arc<str>, name: &Arc<str>) -> Option<FuncId> {
+        self.methods.get(&(ty.clone(), name.clone())).copied()
+    }
+
     pub(crate) fn func(&self, name: &str) -> Option<FuncId> {
         self.funcs.get(name).copied()
     }

@@ -105,6 +105,9 @@ pub enum Expr {
         /// Zero values of the other fields the model follows (booleans,
         /// integers, nil channels and pointers).
         zeros: Arc<[(FieldId, Expr)]>,
+        /// Its type when the package declares it: the methods an interface
+        /// call on the value runs.
+        ty: Option<Arc<str>>,
         at: NodeId,
     },
     /// The zero value of a sync type (`var wg sync.WaitGroup`).
@@ -144,6 +147,11 @@ pub enum Expr {
     },
     /// The cancel function of a context made by `NewCancelCtx`.
     CancelOf(Box<Expr>),
+    /// `c.L`: the locker of a `sync.Cond`.
+    CondLocker(Box<Expr>),
+    /// A comparison or boolean operator used as a value (`return x != nil`):
+    /// the boolean when the model can decide the condition, else unknown.
+    Test(Box<Cond>),
 }
 
 /// A channel's capacity.
@@ -242,6 +250,10 @@ pub enum Target {
     /// is a sync object the model knows, the method is that object's
     /// operation, else the call is dynamic.
     Method(Arc<str>),
+    /// A method called through an interface: the receiver is the first
+    /// argument; when its value is a struct of a type the package declares,
+    /// that type's method runs, else the call is dynamic.
+    Iface(Arc<str>),
     /// Something the model cannot see: its arguments escape.
     Dynamic,
 }
@@ -584,13 +596,15 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CtxDone(x)
             | Expr::Not(x)
             | Expr::Add(x, _)
-            | Expr::CancelOf(x) => expr(x, f),
+            | Expr::CancelOf(x)
+            | Expr::CondLocker(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {
                 cap: Cap::Value(e, _),
                 ..
             } => expr(e, f),
+            Expr::Test(c) => cond(c, f),
             _ => {}
         }
     }

@@ -50,6 +50,7 @@ pub(crate) struct Pkg<'a> {
     captures: Vec<OnceCell<index::Captures>>,
     bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
     traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
+    names_cond_wakeup: OnceCell<bool>,
 }
 
 impl<'a> Pkg<'a> {
@@ -62,7 +63,23 @@ impl<'a> Pkg<'a> {
             captures: model.files().iter().map(|_| OnceCell::new()).collect(),
             bodies: RefCell::new(FxHashMap::default()),
             traits: RefCell::new(FxHashMap::default()),
+            names_cond_wakeup: OnceCell::new(),
         }
+    }
+
+    /// True when some code of the package names a `Signal` or `Broadcast`
+    /// (a call or a method value, on a Cond or anything else): without
+    /// one, a Cond the package made and kept is never woken.
+    pub(crate) fn names_cond_wakeup(&self) -> bool {
+        *self.names_cond_wakeup.get_or_init(|| {
+            self.model.files().iter().any(|f| {
+                let ast = f.parsed.ast();
+                ast.nodes_of_kind(NodeKind::SelectorExpr).any(|(_, n)| {
+                    matches!(*n, Node::SelectorExpr { sel, .. }
+                        if matches!(ast.text(sel, f.source), "Signal" | "Broadcast"))
+                })
+            })
+        })
     }
 
     pub(crate) fn parent(&self, file: FileIdx, node: NodeId) -> Option<NodeId> {
@@ -425,6 +442,16 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
                 .first()
                 .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. }));
             if is_make && chan_arg {
+                if let Some(o) = owner(id) {
+                    set.push(o);
+                }
+                continue;
+            }
+            // `sync.NewCond(l)`: a condition only other goroutines can
+            // signal, made here.
+            let new_cond = matches!(*ast.node(fun), Node::SelectorExpr { sel, .. }
+                if ast.text(sel, file.source) == "NewCond");
+            if new_cond && model.callee(fi, id).is_func("sync", "NewCond") {
                 if let Some(o) = owner(id) {
                     set.push(o);
                 }

@@ -97,6 +97,7 @@ impl State {
                 fields,
                 sync_fields,
                 zeros,
+                ty,
                 ..
             } => {
                 let mut vals = Vec::with_capacity(fields.len() + zeros.len());
@@ -112,6 +113,7 @@ impl State {
                 self.alloc(Obj::Struct(StructObj {
                     fields: vals,
                     sync_fields: sync_fields.clone(),
+                    ty: ty.clone(),
                     escaped: false,
                 }))
             }
@@ -194,6 +196,18 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Test(c) => match self.cond(at, c, &|_| false) {
+                Ok(b) => Value::Bool(b),
+                Err(Need::Sym(s)) => return Err(Need::Sym(s)),
+                Err(_) => Value::Unknown,
+            },
+            Expr::CondLocker(c) => {
+                let cv = self.eval(at, c)?;
+                match self.obj(&cv) {
+                    Some(Obj::Cond(o)) => o.locker.clone(),
+                    _ => Value::Unknown,
+                }
+            }
             Expr::Recover => {
                 let frames = &mut self.procs[at.proc as usize].frames;
                 let n = frames.len();

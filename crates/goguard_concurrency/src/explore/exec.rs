@@ -422,6 +422,19 @@ impl Machine<'_> {
                 let v = s.eval(at, e)?;
                 self.callee_of_value(s, &v, args)
             }
+            Target::Iface(name) => match args.first().map(|r| s.obj(r)) {
+                Some(Some(Obj::Struct(o))) if !o.escaped => match &o.ty {
+                    Some(ty) => match self.pkg.index.method(ty, name) {
+                        Some(func) => Callee::Body {
+                            func,
+                            env: Vec::new(),
+                        },
+                        None => Callee::Opaque,
+                    },
+                    None => Callee::Opaque,
+                },
+                _ => Callee::Opaque,
+            },
             Target::Method(_) | Target::Dynamic => Callee::Opaque,
         })
     }

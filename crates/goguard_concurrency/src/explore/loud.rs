@@ -959,8 +959,9 @@ impl Machine<'_> {
                 // The condition the wait loop tests is data the model does
                 // not follow: another goroutine may change it and signal in
                 // code the model cannot see. Waking is always possible, as
-                // a guess.
-                Status::CondWaiting => {
+                // a guess. A package that never names Signal or Broadcast
+                // cannot wake a Cond it keeps.
+                Status::CondWaiting if self.pkg.names_cond_wakeup() => {
                     let mut st = s.clone();
                     st.procs[p as usize].status = Status::CondWoken;
                     if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
@@ -986,7 +987,8 @@ impl Machine<'_> {
                         mv.push(st, &[p], ev(EventKind::Locked), None);
                     }
                 }
-                Status::Done => {}
+                // Waits for a Signal or Broadcast the model would see.
+                Status::CondWaiting | Status::Done => {}
             },
             (SyncOp::CondSignal | SyncOp::CondBroadcast, Some(Obj::Cond(c))) if !c.escaped => {
                 let waiting: Vec<ProcId> =

@@ -30,7 +30,7 @@ impl Default for Budget {
     fn default() -> Budget {
         Budget {
             max_states: 100,
-            max_work: 800,
+            max_work: 500,
         }
     }
 }
@@ -208,9 +208,12 @@ pub(crate) fn explore(
                         parent: Some(id),
                         events: mv.events.clone(),
                     });
-                    if let (Some(m), false) =
-                        (mv.misuse, s.guessed || counts_approximate(machine, &s))
-                    {
+                    let wg_guess = matches!(mv.misuse, Some(Misuse::NegativeWaitGroup { .. }))
+                        && lone_count_chosen(machine, &s);
+                    if let (Some(m), false) = (
+                        mv.misuse,
+                        s.guessed || wg_guess || counts_approximate(machine, &s),
+                    ) {
                         misuses.push((t, Vec::new(), m));
                     }
                     queue.push_back((t, succ));
@@ -374,6 +377,19 @@ fn counts_approximate(m: &Machine<'_>, s: &State) -> bool {
         .is_some()
 }
 
+/// True when a count on the way to this state is one no other place
+/// shares (a loop over a slice built elsewhere) and another count was
+/// chosen too: the lone one runs once in the model, which says nothing of
+/// how it relates to the other (`wg.Add(1)` in `for range 2`, the
+/// goroutines in a loop over a slice appended there).
+fn lone_count_chosen(m: &Machine<'_>, s: &State) -> bool {
+    let interner = &m.pkg.interner;
+    s.syms.len() > 1
+        && s.syms
+            .iter()
+            .any(|&(id, _)| interner.fixed(id).is_none() && interner.is_lone(id))
+}
+
 /// True when process `p` is blocked sending on a buffered channel whose
 /// capacity stands for a larger constant: the buffer is full only by the
 /// model's small count (`make(chan T, 10)` and three sends).
@@ -410,6 +426,9 @@ fn full_by_approximate_cap(m: &Machine<'_>, s: &State, p: ProcId) -> bool {
 fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate> {
     let (kind, at, chan) = blocked_op(m, s, p)?;
     if full_by_approximate_cap(m, s, p) {
+        return None;
+    }
+    if kind == FindingKind::BlockedWait && lone_count_chosen(m, s) {
         return None;
     }
     let others = (0..s.procs.len() as ProcId)

@@ -86,6 +86,8 @@ pub(crate) struct StructObj {
     pub fields: Vec<(crate::ir::FieldId, Value)>,
     /// Fields whose zero value is a sync object, made on first use.
     pub sync_fields: Arc<[(crate::ir::FieldId, crate::ir::SyncKind)]>,
+    /// Its type, when the package declares it.
+    pub ty: Option<Arc<str>>,
     pub escaped: bool,
 }
 

@@ -88,6 +88,22 @@ impl<'a> Lower<'a> {
                     Expr::Unknown
                 }
             },
+            Node::BinaryExpr {
+                op:
+                    Tok::Eql
+                    | Tok::Neq
+                    | Tok::Lss
+                    | Tok::Leq
+                    | Tok::Gtr
+                    | Tok::Geq
+                    | Tok::Land
+                    | Tok::Lor,
+                ..
+            } => match self.cond_depth(e, d) {
+                Cond::Const(b) => Expr::Bool(b),
+                Cond::Nondet => Expr::Unknown,
+                c => Expr::Test(Box::new(c)),
+            },
             Node::BinaryExpr { x, y, .. } => {
                 self.expr_depth(x, d);
                 self.expr_depth(y, d);
@@ -176,6 +192,9 @@ impl<'a> Lower<'a> {
         }
         let _ = e;
         let xv = self.expr_depth(x, d);
+        if name == "L" && is_sync_cond(&xt) {
+            return Expr::CondLocker(Box::new(xv));
+        }
         Expr::Field(Box::new(xv), self.pkg.interner.field(name))
     }
 
@@ -240,6 +259,7 @@ impl<'a> Lower<'a> {
             fields,
             sync_fields: self.sync_fields(&t),
             zeros: self.zero_fields(&t),
+            ty: self.own_type_name(&t),
             at: e,
         }
     }
@@ -287,6 +307,22 @@ impl<'a> Lower<'a> {
         self.zero_value(&t, self.func.node)
     }
 
+    /// The name of `t` (or of the type `t` points to) when the package
+    /// declares it at package level.
+    fn own_type_name(&self, t: &Type) -> Option<Arc<str>> {
+        let n = match t {
+            Type::Pointer(inner) => inner.named_ref()?,
+            _ => t.named_ref()?,
+        };
+        (*n.pkg == *self.pkg.model.import_path() && self.pkg.model.type_decl(n).is_some())
+            .then(|| n.name.clone())
+    }
+
+    /// True when `t` is an interface type.
+    fn is_interface(&self, t: &Type) -> bool {
+        matches!(self.pkg.model.underlying(t), Type::Interface)
+    }
+
     fn zero_value(&self, t: &Type, at: NodeId) -> Expr {
         if let Some(k) = api::sync_kind(t) {
             return Expr::NewSync(k, at);
@@ -301,6 +337,7 @@ impl<'a> Lower<'a> {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
                 zeros: self.zero_fields(t),
+                ty: self.own_type_name(t),
                 at,
             },
             _ => Expr::Unknown,
@@ -450,6 +487,13 @@ impl<'a> Lower<'a> {
                 if let Some(m) = api::method_call(&callee, &xt, name) {
                     return self.method_api(call, m, &callee, x, &xt, args);
                 }
+                if matches!(model.lookup_member(&xt, name), Some(Member::Field { .. })) {
+                    // A function held in a field (`s.cancel()`, a callback):
+                    // the value stored there runs.
+                    let v = self.expr(fun);
+                    let all = self.args(args);
+                    return Shape::Op(call_op(Target::Value(v), all, call));
+                }
                 let recv = self.expr(x);
                 let mut all = vec![recv];
                 all.extend(self.args(args));
@@ -457,7 +501,10 @@ impl<'a> Lower<'a> {
                     return Shape::Op(call_op(Target::Static(f), all, call));
                 }
                 let target = match &callee {
-                    // Interface methods and methods of other packages.
+                    // A method called through an interface: the value's
+                    // own type decides at run time.
+                    Callee::Method { .. } if self.is_interface(&xt) => Target::Iface(name.into()),
+                    // Methods of other packages.
                     Callee::Method { .. } => Target::Dynamic,
                     _ => Target::Method(name.into()),
                 };
@@ -1315,5 +1362,13 @@ fn with_results(op: Op, places: Vec<Place>) -> Op {
             next,
         },
         other => other,
+    }
+}
+
+/// True for `sync.Cond` and `*sync.Cond`.
+fn is_sync_cond(t: &Type) -> bool {
+    match t {
+        Type::Pointer(inner) => inner.is_named("sync", "Cond"),
+        _ => t.is_named("sync", "Cond"),
     }
 }

@@ -1,5 +1,6 @@
-//! GR006 block-forever: `select {}` outside `main`, and operations on a nil
-//! channel, block the goroutine forever.
+//! GR006 block-forever: `select {}` outside `main`, operations on a nil
+//! channel, and a `sync.Cond` wait nothing can signal block the goroutine
+//! forever.
 
 use goguard_concurrency::FindingKind;
 use goguard_syntax::{Node, NodeId, NodeKind};
@@ -16,8 +17,10 @@ declare_rule! {
     /// and channel operations that run on a nil channel on some path (a
     /// channel variable declared but never made, a struct whose channel
     /// field is never set, a channel set to nil): such an operation blocks
-    /// forever. The nil-channel cases come from exploring the function and
-    /// the goroutines it starts.
+    /// forever. Also a `sync.Cond` `Wait` that nothing can end: the Cond
+    /// was made by the function (or a callee) and kept, and no code of the
+    /// package ever calls `Signal` or `Broadcast`. The nil-channel and Cond
+    /// cases come from exploring the function and the goroutines it starts.
     ///
     /// ## Why is this bad?
     /// A goroutine blocked forever is never collected. In `main`,
@@ -64,7 +67,10 @@ declare_rule! {
     /// `select {}` is not reported in tests or in `func main` of a `main`
     /// package. A nil channel is reported only when the model sees where
     /// the channel's variable or struct is made and every assignment to it;
-    /// a struct given to code the model cannot see may be set up there.
+    /// a struct given to code the model cannot see may be set up there. A
+    /// Cond wait is reported only in packages that never name `Signal` or
+    /// `Broadcast`, and only when the loop around it is one the model can
+    /// decide.
     pub struct BlockForever {
         name: "block-forever",
         code: "GR006",
@@ -113,6 +119,16 @@ impl BlockForever {
                 "make the channel before it is used (a nil channel blocks every send and \
                  receive), or leave the select case out instead of setting its channel to nil \
                  when no other case can end the wait",
+            );
+        }
+        for f in findings_here(cx, &model, &[FindingKind::BlockedCond]) {
+            report_blocked(
+                cx,
+                f,
+                &[],
+                "waits forever in Cond.Wait: nothing in the package signals it",
+                "call Signal or Broadcast on the Cond where the condition it waits for \
+                 becomes true (and on shutdown)",
             );
         }
     }
