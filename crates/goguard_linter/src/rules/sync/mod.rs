@@ -2,6 +2,7 @@
 
 use crate::engine::Rule;
 
+pub mod cond_wait_without_loop;
 pub mod double_lock;
 pub mod lock_not_released;
 pub mod lock_order_inversion;
@@ -13,4 +14,5 @@ pub const RULES: &[&dyn Rule] = &[
     &double_lock::DoubleLock,
     &recursive_read_lock::RecursiveReadLock,
     &lock_order_inversion::LockOrderInversion,
+    &cond_wait_without_loop::CondWaitWithoutLoop,
 ];
