@@ -90,7 +90,7 @@ declare_rule! {
         code: "CH008",
         domain: Channel,
         category: Correctness,
-        status: Stable,
+        status: Preview,
         requires: &[ConcurrencyModel::ID],
     }
 }

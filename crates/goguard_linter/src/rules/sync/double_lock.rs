@@ -103,7 +103,7 @@ declare_rule! {
         code: "SY002",
         domain: Sync,
         category: Correctness,
-        status: Stable,
+        status: Preview,
         requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }

@@ -127,7 +127,7 @@ declare_rule! {
         code: "SY004",
         domain: Sync,
         category: Correctness,
-        status: Stable,
+        status: Preview,
         requires: &[LockOrder::ID, ConcurrencyModel::ID],
     }
 }

@@ -84,7 +84,7 @@ declare_rule! {
         code: "SY003",
         domain: Sync,
         category: Correctness,
-        status: Stable,
+        status: Preview,
         requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }
