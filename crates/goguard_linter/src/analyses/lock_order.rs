@@ -327,7 +327,7 @@ fn unlocks_first(
 
 /// The graph nodes reached from just after `from` on paths that meet no
 /// node of `stops` (a stop is not reached through).
-fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> Vec<NodeId> {
+pub(crate) fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> Vec<NodeId> {
     let Some((b0, i0)) = cfg.locate(from) else {
         return Vec::new();
     };

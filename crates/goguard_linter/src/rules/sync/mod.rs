@@ -7,6 +7,7 @@ pub mod double_lock;
 pub mod lock_not_released;
 pub mod lock_order_inversion;
 pub mod recursive_read_lock;
+pub mod write_under_read_lock;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
@@ -14,5 +15,6 @@ pub const RULES: &[&dyn Rule] = &[
     &double_lock::DoubleLock,
     &recursive_read_lock::RecursiveReadLock,
     &lock_order_inversion::LockOrderInversion,
+    &write_under_read_lock::WriteUnderReadLock,
     &cond_wait_without_loop::CondWaitWithoutLoop,
 ];
