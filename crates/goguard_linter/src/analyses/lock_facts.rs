@@ -110,9 +110,14 @@ pub(crate) fn key_of(model: &PackageModel<'_>, callee: &Callee) -> Option<FuncKe
 
 /// True for a call of `Lock`/`RLock` (Some(read)) on a sync mutex.
 pub fn lock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> Option<bool> {
-    match model.callee(file, call) {
+    lock_kind(&model.callee(file, call))
+}
+
+/// Some(read) when the callee is `Lock`/`RLock` of a sync mutex.
+pub(crate) fn lock_kind(callee: &Callee) -> Option<bool> {
+    match callee {
         Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
-            match &*name {
+            match &**name {
                 "Lock" => Some(false),
                 "RLock" => Some(true),
                 _ => None,
@@ -122,11 +127,11 @@ pub fn lock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> Optio
     }
 }
 
-/// True for a call of `Unlock`/`RUnlock` on a sync mutex.
-pub(crate) fn unlock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> bool {
-    match model.callee(file, call) {
+/// True when the callee is `Unlock`/`RUnlock` of a sync mutex.
+pub(crate) fn is_unlock(callee: &Callee) -> bool {
+    match callee {
         Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
-            matches!(&*name, "Unlock" | "RUnlock")
+            matches!(&**name, "Unlock" | "RUnlock")
         }
         _ => false,
     }
@@ -202,8 +207,32 @@ struct Signature {
     params: Vec<Option<NodeId>>,
 }
 
+/// True when some file of the package selects `Lock` or `RLock`: without
+/// one, no function of the package locks anything.
+pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
+    pkg.model
+        .files()
+        .iter()
+        .zip(pkg.files)
+        .any(|(file, facts)| {
+            let ast = file.parsed.ast();
+            facts
+                .nodes_of_kind(NodeKind::SelectorExpr)
+                .iter()
+                .any(|&id| match *ast.node(id) {
+                    Node::SelectorExpr { sel, .. } => {
+                        matches!(ast.text(sel, file.source), "Lock" | "RLock")
+                    }
+                    _ => false,
+                })
+        })
+}
+
 fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
     let model = pkg.model;
+    if !package_locks(pkg) {
+        return LockSummaries::default();
+    }
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
@@ -388,7 +417,8 @@ fn function_facts(
             }
             Node::CallExpr { fun, args, .. } => {
                 let site = Site { file: fi, node: id };
-                if let Some(read) = lock_call(model, fi, id) {
+                let callee = model.callee(fi, id);
+                if let Some(read) = lock_kind(&callee) {
                     if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
                         if let Some((root, path)) = lock_path(model, fi, x, sig) {
                             out.direct.push(Acquire {
@@ -400,14 +430,13 @@ fn function_facts(
                             });
                         }
                     }
-                } else if unlock_call(model, fi, id) {
+                } else if is_unlock(&callee) {
                     if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
                         if let Some((root, path)) = lock_path(model, fi, x, sig) {
                             out.unlocks.push((root, path, id));
                         }
                     }
                 } else {
-                    let callee = model.callee(fi, id);
                     if let Some(key) = key_of(model, &callee) {
                         let recv = match (&callee, ast.node(unparen(ast, fun))) {
                             (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })

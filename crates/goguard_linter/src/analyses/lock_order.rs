@@ -22,7 +22,7 @@ use goguard_syntax::{Child, Node, NodeId};
 use crate::engine::{Analysis, AnalysisId, Counters, PackageScope};
 
 use super::lock_facts::{
-    is_flag, key_of, lock_call, receiver_type_name, unlock_call, unparen, FuncKey, Site,
+    is_flag, is_unlock, key_of, lock_kind, receiver_type_name, unparen, FuncKey, Site,
 };
 use super::locks::same_mutex;
 
@@ -89,6 +89,9 @@ struct BodyFacts {
 
 fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
     let model = pkg.model;
+    if !super::lock_facts::package_locks(pkg) {
+        return LockOrderGraph::default();
+    }
     // Every function body of the package (declarations and literals).
     let mut bodies: Vec<(FileIdx, NodeId, NodeId)> = Vec::new();
     let mut decls: BTreeMap<FuncKey, (FileIdx, NodeId)> = BTreeMap::new();
@@ -381,8 +384,9 @@ fn body_facts(model: &PackageModel<'_>, fi: FileIdx, body: NodeId) -> BodyFacts 
                 continue;
             }
             Node::CallExpr { fun, .. } => {
-                let is_lock = lock_call(model, fi, id).is_some();
-                let is_unlock = !is_lock && unlock_call(model, fi, id);
+                let callee = model.callee(fi, id);
+                let is_lock = lock_kind(&callee).is_some();
+                let is_unlock = !is_lock && is_unlock(&callee);
                 if is_lock || is_unlock {
                     if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
                         out.locks.push(LockSite {
@@ -396,7 +400,7 @@ fn body_facts(model: &PackageModel<'_>, fi: FileIdx, body: NodeId) -> BodyFacts 
                             lock: is_lock,
                         });
                     }
-                } else if let Some(k) = key_of(model, &model.callee(fi, id)) {
+                } else if let Some(k) = key_of(model, &callee) {
                     out.calls.push((id, k));
                 }
             }
