@@ -515,7 +515,7 @@ fn lock_wait(m: &Machine<'_>, s: &State, q: ProcId) -> Option<LockWait> {
                 write,
                 holders,
                 read_held,
-                mutex: mutex as u32,
+                mutex,
             })
         }
         _ => None,

@@ -267,7 +267,7 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
             }
         }
     }
-    edges.sort_by(|a, b| (a.second, a.first).cmp(&(b.second, b.first)));
+    edges.sort_by_key(|a| (a.second, a.first));
     let mut inversions = Vec::new();
     let mut pairs: HashSet<(Arc<str>, Arc<str>)> = HashSet::new();
     for e in &edges {
