@@ -26,6 +26,12 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Diagnose goroutine dumps and profiles: leak suspects, deadlocks, growth.
     Stacks(commands::stacks::StacksArgs),
+    /// Diagnose heap profiles: where memory is held, and allocation sites that grow.
+    Heap(commands::heap::HeapArgs),
+    /// Diagnose GODEBUG=gctrace=1 logs: GC storms, a heap that keeps growing, GC CPU.
+    Gc(Box<commands::gc::GcArgs>),
+    /// Diagnose race detector output: each data race once, ranked, with its code.
+    Races(commands::races::RacesArgs),
     /// Tools for looking inside goguard itself.
     Debug {
         #[command(subcommand)]
@@ -46,6 +52,9 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Stacks(args) => commands::stacks::run(args),
+        Command::Heap(args) => commands::heap::run(args),
+        Command::Gc(args) => commands::gc::run(*args),
+        Command::Races(args) => commands::races::run(args),
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),

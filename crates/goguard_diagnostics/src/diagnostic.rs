@@ -1,7 +1,7 @@
 //! The finding itself, as rules produce it and renderers consume it.
 
 use crate::confidence::Confidence;
-use crate::goroutines::GoroutineFacts;
+use crate::goroutines::{CodeSite, GoroutineFacts};
 use crate::source::Span;
 
 /// How serious a finding is. Rules map their category to a severity; this
@@ -113,6 +113,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// The goroutines a runtime finding is about.
     pub goroutines: Option<Box<GoroutineFacts>>,
+    /// The places in the program a runtime finding names, with their functions (heap
+    /// growth, data races).
+    pub sites: Vec<CodeSite>,
 }
 
 impl Diagnostic {
@@ -137,6 +140,7 @@ impl Diagnostic {
             evidence: Vec::new(),
             notes: Vec::new(),
             goroutines: None,
+            sites: Vec::new(),
         }
     }
 
@@ -175,6 +179,18 @@ impl Diagnostic {
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_site(
+        mut self,
+        role: impl Into<String>,
+        frame: crate::goroutines::FrameLocation,
+    ) -> Self {
+        self.sites.push(CodeSite {
+            role: role.into(),
+            frame,
+        });
         self
     }
 

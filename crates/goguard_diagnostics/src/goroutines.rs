@@ -11,6 +11,16 @@ pub struct FrameLocation {
     pub line: u32,
 }
 
+/// A place in the program a runtime finding names, and what happens there: the
+/// allocation site of growing memory and its caller, the two accesses of a data race and
+/// the `go` statements that started them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CodeSite {
+    /// What this place is to the finding, e.g. `allocation site`, `previous write`.
+    pub role: String,
+    pub frame: FrameLocation,
+}
+
 /// Whether a group is what the finding accuses, or only takes part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {

@@ -64,6 +64,7 @@ pub use render::github::render_github;
 pub use render::html::{escape_html, render_html};
 pub use render::human::{render_human, HumanOptions};
 pub use render::json::{render_json, render_json_with, JSON_SCHEMA_VERSION};
+pub use render::plot::{Plot, Series};
 pub use render::sarif::{render_sarif, RuleInfo, ToolInfo};
 pub use render::section::{render_sections_text, Section, Table};
 pub use sort::{compare, sort_diagnostics, sort_key};

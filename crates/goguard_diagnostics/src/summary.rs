@@ -13,6 +13,13 @@ pub enum Scope {
     Source { files: usize, packages: usize },
     /// `goguard stacks`: inputs read (files, URLs) and goroutines in them.
     Dumps { inputs: usize, goroutines: u64 },
+    /// The other runtime commands: inputs read and how many things in them (`samples`,
+    /// `collections`, `race reports`), with the noun in the singular and the plural.
+    Counted {
+        inputs: usize,
+        count: u64,
+        noun: (&'static str, &'static str),
+    },
 }
 
 /// Counts for the summary line. What was examined comes from the caller;
@@ -61,6 +68,21 @@ impl Summary {
     pub fn findings(&self) -> usize {
         self.errors + self.warnings + self.infos
     }
+
+    /// `1 high, 2 low`, or `none`.
+    fn write_levels(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let levels: Vec<String> = Confidence::ALL
+            .iter()
+            .zip(self.by_confidence)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| format!("{n} {}", c.as_str()))
+            .collect();
+        if levels.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&levels.join(", "))
+        }
+    }
 }
 
 fn plural(n: impl std::fmt::Display + PartialEq<u64> + Copy, one: &str, many: &str) -> String {
@@ -98,22 +120,25 @@ impl fmt::Display for Summary {
                 )?;
             }
             Scope::Dumps { inputs, goroutines } => {
-                let levels: Vec<String> = Confidence::ALL
-                    .iter()
-                    .zip(self.by_confidence)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(c, n)| format!("{n} {}", c.as_str()))
-                    .collect();
-                if levels.is_empty() {
-                    f.write_str("none")?;
-                } else {
-                    f.write_str(&levels.join(", "))?;
-                }
+                self.write_levels(f)?;
                 write!(
                     f,
                     ") in {}, {}",
                     plural(inputs as u64, "input", "inputs"),
                     plural(goroutines, "goroutine", "goroutines"),
+                )?;
+            }
+            Scope::Counted {
+                inputs,
+                count,
+                noun: (one, many),
+            } => {
+                self.write_levels(f)?;
+                write!(
+                    f,
+                    ") in {}, {}",
+                    plural(inputs as u64, "input", "inputs"),
+                    plural(count, one, many),
                 )?;
             }
         }
@@ -180,6 +205,18 @@ mod tests {
         assert_eq!(
             s.to_string(),
             "Found 2 findings (1 high, 1 medium) in 1 input, 42 goroutines, 0.01s"
+        );
+        let s = Summary {
+            scope: Scope::Counted {
+                inputs: 3,
+                count: 1,
+                noun: ("race report", "race reports"),
+            },
+            ..s
+        };
+        assert_eq!(
+            s.to_string(),
+            "Found 2 findings (1 high, 1 medium) in 3 inputs, 1 race report, 0.01s"
         );
     }
 }

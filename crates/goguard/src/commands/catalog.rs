@@ -38,3 +38,12 @@ pub fn tool_info() -> ToolInfo {
         information_uri: None,
     }
 }
+
+/// SARIF descriptors of the runtime rules.
+pub fn runtime_rule_infos() -> Vec<RuleInfo> {
+    let entries: Vec<Entry> = catalogue()
+        .into_iter()
+        .filter(|e| matches!(e, Entry::Runtime(_)))
+        .collect();
+    rule_infos(&entries)
+}

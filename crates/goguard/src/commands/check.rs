@@ -184,7 +184,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
 
     if !args.dump.is_empty() {
-        let root = super::stacks::join::module_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let root = super::static_join::module_root(&cwd).unwrap_or_else(|| cwd.clone());
         let confirmed = super::stacks::join::confirm_with_dumps(
             &mut diagnostics,
             &files,

@@ -99,3 +99,24 @@ pub fn emit<E: Serialize>(
     }
     Ok(())
 }
+
+/// The flags every runtime report shares: `--format`, `--color`, `-o`.
+#[derive(clap::Args, Clone)]
+pub struct ReportArgs {
+    /// Output format: human (or text), json, sarif, github, html.
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_format)]
+    pub format: Format,
+    /// Colours in human output.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+impl ReportArgs {
+    /// Renders and writes `r` as these flags ask.
+    pub fn emit<E: Serialize>(&self, r: &Report<'_, E>) -> anyhow::Result<()> {
+        emit(r, self.format, self.color, self.output.as_deref())
+    }
+}

@@ -13,7 +13,6 @@ mod diff;
 mod fetch;
 mod input;
 pub mod join;
-mod locate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,14 +30,14 @@ use goguard_runtime::analysis::source::SourceTree;
 use goguard_runtime::model::Snapshot;
 use goguard_runtime::parse::banner::parse_go_duration;
 
-use super::catalog::{catalogue, rule_infos};
+use super::catalog::{catalogue, runtime_rule_infos};
+use super::locate::Locator;
 use super::output::{emit, parse_format, ColorChoice, Report};
+use super::static_join::{module_root, StaticIndex};
 use context::{input_out, sections, Diagnosed, InputsOut};
 use convert::{diagnostic, Origin};
 use fetch::FetchOptions;
 use input::{read, Input};
-use join::{module_root, StaticIndex};
-use locate::Locator;
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -439,15 +438,6 @@ pub fn run(args: StacksArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .any(|d| d.confidence.is_some_and(|c| c.at_least(args.fail_on)));
     Ok(ExitCode::from(u8::from(failing)))
-}
-
-/// SARIF descriptors of the runtime rules.
-fn runtime_rule_infos() -> Vec<goguard_diagnostics::RuleInfo> {
-    let entries: Vec<Entry> = catalogue()
-        .into_iter()
-        .filter(|e| matches!(e, Entry::Runtime(_)))
-        .collect();
-    rule_infos(&entries)
 }
 
 /// The source tree to map dump paths onto, and its root.

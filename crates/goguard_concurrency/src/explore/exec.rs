@@ -920,7 +920,7 @@ impl Machine<'_> {
                 });
                 return Ok(self.unwind(s, p));
             }
-            Op::Exit { kind, .. } => match kind {
+            Op::Exit { kind, at: exit_at } => match kind {
                 ExitKind::NoReturn => {
                     s.crashed = true;
                     return Ok(Local::Stop);
@@ -943,6 +943,14 @@ impl Machine<'_> {
                     return Ok(self.unwind(s, p));
                 }
                 ExitKind::Goexit => {
+                    // The whole goroutine ends here (`t.Fatal` in a helper
+                    // too), after the defers of every frame.
+                    s.trail.push(Event {
+                        proc: p,
+                        kind: EventKind::End,
+                        at: at_of(file, *exit_at),
+                        chan: None,
+                    });
                     let f = s.procs[p as usize].frames.last_mut().expect("frame");
                     f.unwind = Some(Unwind {
                         values: Vec::new(),

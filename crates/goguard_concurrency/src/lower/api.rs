@@ -184,6 +184,14 @@ const NON_RETAINING: &[&str] = &[
     "fmt", "errors", "strings", "strconv", "bytes", "math", "log", "sort", "unicode",
 ];
 
+/// True for the testing methods that end the calling goroutine with
+/// runtime.Goexit (`t.Fatal`, `t.FailNow`, `t.Skip`...).
+pub(crate) fn ends_test_goroutine(callee: &Callee) -> bool {
+    matches!(callee, Callee::Method { recv, name }
+        if &*recv.pkg == "testing"
+            && matches!(&**name, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow"))
+}
+
 pub(crate) fn retains_arguments(callee: &Callee) -> bool {
     match callee {
         Callee::Func(n) => !NON_RETAINING.contains(&&*n.pkg),

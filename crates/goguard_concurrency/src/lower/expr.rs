@@ -471,6 +471,11 @@ impl<'a> Lower<'a> {
         }
         if model.never_returns(&callee) {
             self.args(args);
+            // t.Fatal and t.Skip end the test's goroutine (runtime.Goexit),
+            // not the program: the goroutines it started go on.
+            if api::ends_test_goroutine(&callee) {
+                return Shape::Exit(ExitKind::Goexit);
+            }
             return Shape::Exit(ExitKind::NoReturn);
         }
         if let Some(f) = api::func(&callee) {

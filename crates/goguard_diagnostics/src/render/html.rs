@@ -122,6 +122,19 @@ fn finding(body: &mut String, n: usize, d: &Diagnostic, files: &Files) {
     if let Some(facts) = &d.goroutines {
         groups_table(body, &facts.groups);
     }
+    if !d.sites.is_empty() {
+        body.push_str("<table><tr><th>where</th><th>function</th><th>at</th></tr>\n");
+        for s in &d.sites {
+            let _ = writeln!(
+                body,
+                "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                escape_html(&s.role),
+                escape_html(&s.frame.function),
+                escape_html(&short_location(&s.frame)),
+            );
+        }
+        body.push_str("</table>\n");
+    }
     list(body, "Evidence", &d.evidence);
     if !d.related.is_empty() {
         body.push_str("<p>Related locations:</p><ul>");
@@ -233,6 +246,9 @@ fn section(body: &mut String, s: &Section) {
     let _ = writeln!(body, "<h2>{}</h2>", escape_html(&s.title));
     for p in &s.paragraphs {
         let _ = writeln!(body, "<p>{}</p>", escape_html(p));
+    }
+    if let Some(p) = &s.plot {
+        crate::render::plot::plot_svg(body, p);
     }
     if let Some(t) = &s.table {
         body.push_str("<table><tr>");

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::goroutines::{FrameLocation, GoroutineFacts, GoroutineGroup};
+use crate::goroutines::{CodeSite, FrameLocation, GoroutineFacts, GoroutineGroup};
 use crate::render::resolve;
 use crate::source::{Files, Span};
 
@@ -133,6 +133,20 @@ struct Finding<'a> {
     notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     goroutines: Option<GoroutinesOut<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sites: &'a [CodeSite],
+}
+
+impl Serialize for CodeSite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CodeSite", 4)?;
+        s.serialize_field("role", &self.role)?;
+        s.serialize_field("function", &self.frame.function)?;
+        s.serialize_field("file", &self.frame.file)?;
+        s.serialize_field("line", &self.frame.line)?;
+        s.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -206,6 +220,7 @@ pub fn render_json_with<E: Serialize>(
                 evidence: &d.evidence,
                 notes: &d.notes,
                 goroutines: d.goroutines.as_deref().map(goroutines_out),
+                sites: &d.sites,
             })
             .collect(),
         extra,

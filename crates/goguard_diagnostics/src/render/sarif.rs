@@ -172,7 +172,11 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
 /// The result's property bag: a runtime finding's confidence, evidence and
 /// goroutines (accused count and ids, the dump they come from).
 fn properties(d: &Diagnostic) -> Option<Value> {
-    if d.confidence.is_none() && d.evidence.is_empty() && d.goroutines.is_none() {
+    if d.confidence.is_none()
+        && d.evidence.is_empty()
+        && d.goroutines.is_none()
+        && d.sites.is_empty()
+    {
         return None;
     }
     let mut props = json!({});
@@ -189,6 +193,20 @@ fn properties(d: &Diagnostic) -> Option<Value> {
             "count": g.accused_count(),
             "ids": g.accused_ids(),
         });
+    }
+    if !d.sites.is_empty() {
+        props["sites"] = d
+            .sites
+            .iter()
+            .map(|s| {
+                json!({
+                    "role": s.role,
+                    "function": s.frame.function,
+                    "file": s.frame.file,
+                    "line": s.frame.line,
+                })
+            })
+            .collect();
     }
     Some(props)
 }

@@ -5,14 +5,17 @@
 
 use std::fmt::Write as _;
 
+use crate::render::plot::{plot_text, Plot};
 use crate::sanitize::display_safe;
 
 /// A titled block of context.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Section {
     pub title: String,
     pub paragraphs: Vec<String>,
     pub table: Option<Table>,
+    /// Drawn as sparklines in text and as an SVG in HTML.
+    pub plot: Option<Plot>,
 }
 
 /// Rows of cells under column headings. Cells are plain text.
@@ -40,8 +43,15 @@ impl Section {
         self
     }
 
+    pub fn with_plot(mut self, plot: Plot) -> Self {
+        self.plot = Some(plot);
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.paragraphs.is_empty() && self.table.as_ref().is_none_or(|t| t.rows.is_empty())
+        self.paragraphs.is_empty()
+            && self.table.as_ref().is_none_or(|t| t.rows.is_empty())
+            && self.plot.is_none()
     }
 }
 
@@ -58,6 +68,9 @@ pub fn render_sections_text(sections: &[Section], bold: bool) -> String {
         }
         for p in &s.paragraphs {
             let _ = writeln!(out, "  {}", display_safe(p));
+        }
+        if let Some(p) = &s.plot {
+            plot_text(&mut out, p);
         }
         if let Some(t) = &s.table {
             table_text(&mut out, t);

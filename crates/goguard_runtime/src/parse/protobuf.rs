@@ -1,6 +1,7 @@
 //! Goroutine profiles in profile.proto form (`pprof.Lookup("goroutine").WriteTo(w, 0)`,
 //! `/debug/pprof/goroutine`), usually gzipped. Only the messages and fields needed are
-//! declared; prost skips the rest.
+//! declared; prost skips the rest. The same messages serve the heap, allocs, mutex and
+//! block profiles of `crate::profile`.
 
 use std::collections::HashMap;
 
@@ -24,10 +25,16 @@ pub struct Profile {
     pub string_table: Vec<String>,
     #[prost(int64, tag = "9")]
     pub time_nanos: i64,
+    #[prost(int64, tag = "10")]
+    pub duration_nanos: i64,
     #[prost(message, optional, tag = "11")]
     pub period_type: Option<ValueType>,
     #[prost(int64, tag = "12")]
     pub period: i64,
+    #[prost(int64, repeated, tag = "13")]
+    pub comment: Vec<i64>,
+    #[prost(int64, tag = "14")]
+    pub default_sample_type: i64,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -98,6 +105,8 @@ pub struct Function {
     pub system_name: i64,
     #[prost(int64, tag = "4")]
     pub filename: i64,
+    #[prost(int64, tag = "5")]
+    pub start_line: i64,
 }
 
 /// Most frames expanded from one profile (a goroutine profile of a million goroutines

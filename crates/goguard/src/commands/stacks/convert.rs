@@ -11,7 +11,7 @@ use goguard_runtime::analysis::finding::Finding;
 use goguard_runtime::analysis::sites::SiteGroup;
 use goguard_runtime::model::Snapshot;
 
-use super::locate::Locator;
+use crate::commands::locate::Locator;
 
 /// Certain and high findings are errors, medium ones warnings, low ones
 /// information.

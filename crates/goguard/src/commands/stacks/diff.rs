@@ -16,8 +16,9 @@ use serde::Serialize;
 
 use super::context::frame_short;
 use super::convert::severity;
-use super::locate::Locator;
-use super::{duration, fetch_options, read_inputs, runtime_rule_infos, DiffArgs, Selection};
+use super::{duration, fetch_options, read_inputs, DiffArgs, Selection};
+use crate::commands::catalog::runtime_rule_infos;
+use crate::commands::locate::Locator;
 use crate::commands::output::{emit, Report};
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {

@@ -73,7 +73,10 @@ declare_rule! {
     /// it. Conditions are either way unless they test unchanged variables
     /// or whether a followed channel is closed; findings that would depend
     /// on guessing a loop count or a test of data the model does not follow
-    /// are not reported.
+    /// are not reported. The model does not know what I/O returns: a
+    /// receive that waits for a goroutine that returns early on a read or
+    /// write error is reported even when the protocol makes that error
+    /// impossible there.
     pub struct AbandonedChannelReceive {
         name: "abandoned-channel-receive",
         code: "CH002",

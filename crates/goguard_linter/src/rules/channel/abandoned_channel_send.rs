@@ -76,7 +76,10 @@ declare_rule! {
     /// channel received from the caller. Loop bounds are modelled as one or
     /// two iterations; conditions are either way unless they test the same
     /// unchanged variables. A model that grows beyond its budget is given
-    /// up silently (`goguard check --stats` counts them).
+    /// up silently (`goguard check --stats` counts them). In tests, most
+    /// findings are goroutines left behind when the test fails (`t.Fatal`
+    /// in a timeout case ends only the test's goroutine): real leaks, seen
+    /// only when the test already fails.
     pub struct AbandonedChannelSend {
         name: "abandoned-channel-send",
         code: "CH001",

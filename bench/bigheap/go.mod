@@ -1,0 +1,3 @@
+module goguard.bench/bigheap
+
+go 1.22
