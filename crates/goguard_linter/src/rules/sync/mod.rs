@@ -7,6 +7,7 @@ pub mod double_lock;
 pub mod lock_not_released;
 pub mod lock_order_inversion;
 pub mod recursive_read_lock;
+pub mod unsynchronized_map_write;
 pub mod write_under_read_lock;
 
 /// The rules of this domain, in code order.
@@ -16,5 +17,6 @@ pub const RULES: &[&dyn Rule] = &[
     &recursive_read_lock::RecursiveReadLock,
     &lock_order_inversion::LockOrderInversion,
     &write_under_read_lock::WriteUnderReadLock,
+    &unsynchronized_map_write::UnsynchronizedMapWrite,
     &cond_wait_without_loop::CondWaitWithoutLoop,
 ];
