@@ -9,3 +9,4 @@ pub mod lock_waits;
 pub mod locks;
 pub mod loops;
 pub mod release;
+pub mod shared_writes;

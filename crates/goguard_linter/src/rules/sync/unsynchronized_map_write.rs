@@ -6,6 +6,7 @@ use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
 use crate::analyses::expr::unparen;
+use crate::analyses::shared_writes::{locks_anything, shared_by_loop_goroutines};
 use crate::declare_rule;
 use crate::engine::Context;
 
@@ -145,25 +146,16 @@ fn concurrent_write(cx: &Context<'_>, m: NodeId) -> Option<String> {
         return None;
     }
     let func = cx.enclosing_func(m)?;
-    if locks_anything(cx, func) {
-        return None;
-    }
     let package_level = binding.scope.is_none();
     let name = cx.text(m);
     // Started with `go` in a loop, sharing the map with its siblings.
-    if let Some(go) = go_statement_of(cx, func) {
-        let declared_outside = match binding.decl {
-            Some((file, decl)) => {
-                file != cx.file() || !crate::analyses::expr::is_within(cx, decl, func)
-            }
-            None => false,
-        };
-        if declared_outside && in_loop(cx, go) {
-            return Some(format!(
-                "map `{name}` is written without a lock by every goroutine this loop starts: \
-                 concurrent map writes stop the program"
-            ));
-        }
+    if shared_by_loop_goroutines(cx, m, func).is_some() {
+        return Some(format!(
+            "map `{name}` is written without a lock by every goroutine this loop starts: \
+             concurrent map writes stop the program"
+        ));
+    }
+    if locks_anything(cx, func) {
         return None;
     }
     if package_level && is_http_handler(cx, func) {
@@ -173,38 +165,6 @@ fn concurrent_write(cx: &Context<'_>, m: NodeId) -> Option<String> {
         ));
     }
     None
-}
-
-/// True when `func` selects `Lock` or `RLock` anywhere.
-fn locks_anything(cx: &Context<'_>, func: NodeId) -> bool {
-    cx.ast().walk(func).any(|id| match *cx.node(id) {
-        Node::SelectorExpr { sel, .. } => matches!(cx.text(sel), "Lock" | "RLock"),
-        _ => false,
-    })
-}
-
-/// The `go` statement that starts the function literal `func` directly
-/// (`go func() { ... }()`).
-fn go_statement_of(cx: &Context<'_>, func: NodeId) -> Option<NodeId> {
-    if !matches!(cx.node(func), Node::FuncLit { .. }) {
-        return None;
-    }
-    let call = cx.parent(crate::analyses::expr::outer_paren(cx, func))?;
-    let Node::CallExpr { fun, .. } = *cx.node(call) else {
-        return None;
-    };
-    if unparen(cx, fun) != func {
-        return None;
-    }
-    let go = cx.parent(call)?;
-    matches!(cx.node(go), Node::GoStmt { .. }).then_some(go)
-}
-
-/// True when `node` is inside a `for` loop of its own function.
-fn in_loop(cx: &Context<'_>, node: NodeId) -> bool {
-    cx.ancestors(node)
-        .take_while(|&a| !matches!(cx.node(a), Node::FuncDecl { .. } | Node::FuncLit { .. }))
-        .any(|a| matches!(cx.node(a), Node::ForStmt { .. } | Node::RangeStmt { .. }))
 }
 
 /// `func(w http.ResponseWriter, r *http.Request)`, by its parameter types.
