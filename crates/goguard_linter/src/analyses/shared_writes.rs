@@ -3,7 +3,7 @@
 //! declared before the loop, with no lock taken in the literal.
 
 use goguard_semantic::model::{BindingId, BindingKind};
-use goguard_syntax::{Node, NodeId};
+use goguard_syntax::{Node, NodeId, Tok};
 
 use crate::engine::Context;
 
@@ -25,7 +25,26 @@ pub fn shared_by_loop_goroutines(cx: &Context<'_>, var: NodeId, func: NodeId) ->
         Some((file, decl)) => file != cx.file() || !is_within(cx, decl, lp),
         None => false,
     };
-    (shared && !locks_anything(cx, func)).then_some(go)
+    (shared && !locks_anything(cx, func) && !joined_in_turn(cx, lp, go)).then_some(go)
+}
+
+/// True when the loop's body waits, after the `go` statement and in the
+/// same turn, by a receive or a `Wait()` call: the goroutine of one turn
+/// has ended (or handed over) before the next one starts.
+fn joined_in_turn(cx: &Context<'_>, lp: NodeId, go: NodeId) -> bool {
+    let after = cx.ast().end(go);
+    cx.ast().walk(lp).any(|id| {
+        if cx.ast().pos(id) < after || cx.enclosing_func(id) != cx.enclosing_func(go) {
+            return false;
+        }
+        match *cx.node(id) {
+            Node::UnaryExpr { op: Tok::Arrow, .. } => true,
+            Node::CallExpr { fun, .. } => {
+                matches!(*cx.node(unparen(cx, fun)), Node::SelectorExpr { sel, .. } if cx.text(sel) == "Wait")
+            }
+            _ => false,
+        }
+    })
 }
 
 /// True when `func` selects `Lock` or `RLock` anywhere.
