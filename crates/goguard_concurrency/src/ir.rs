@@ -342,8 +342,9 @@ pub enum Op {
         /// Deciding the condition either way is a guess the model should not
         /// build a finding on: it tests a counter (a variable incremented or
         /// decremented somewhere), so it guesses how many times a loop runs;
-        /// or it leaves a loop on a test of data (not an error) the model
-        /// does not follow, so it guesses the protocol.
+        /// or it leaves a loop on a test of data the model does not follow
+        /// (anything but an error compared with nil: an error compared with
+        /// a sentinel such as `io.EOF` too), so it guesses the protocol.
         counting: bool,
         /// Values whose fields (or methods) the condition reads: when one
         /// is a struct the model follows, the condition tests its state

@@ -148,12 +148,14 @@ impl Interner {
     }
 
     /// True for a boolean variable assigned from the `ok` of a receive (or
-    /// an expression of one): the model follows its value.
+    /// an expression of one), or a flag shared with a closure: the model
+    /// follows its value.
     pub(crate) fn tracked_bool(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
         if let Some(&t) = self.inner.borrow().tracked_bool.get(&b) {
             return t;
         }
         let t = is_recv_ok(pkg, b)
+            || is_captured_flag(pkg, b)
             || pkg.model.uses(b).iter().any(|u| {
                 let ast = pkg.model.files()[u.file].parsed.ast();
                 let Some(p) = pkg.parent(u.file, u.ident) else {
@@ -249,6 +251,47 @@ fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
     }
 }
 
+/// True for a flag a closure shares with its function (`sent := false;
+/// send := func() { if !sent { ch <- v; sent = true } }`): captured, and only
+/// ever assigned `true` or `false`. Such a flag is how code says "once" or
+/// "already done" across calls of the closure, so guessing it either way
+/// would invent a second send or a missing one.
+fn is_captured_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
+    if !pkg.is_captured(b) {
+        return false;
+    }
+    let uses = pkg.model.uses(b);
+    let mut assigned = false;
+    for u in uses.iter() {
+        if !is_write(pkg, u.file, u.ident) {
+            continue;
+        }
+        let ast = pkg.model.files()[u.file].parsed.ast();
+        let source = pkg.model.files()[u.file].source;
+        let Some(p) = pkg.parent(u.file, u.ident) else {
+            return false;
+        };
+        let Node::AssignStmt { lhs, rhs, .. } = *ast.node(p) else {
+            return false;
+        };
+        let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+        let Some(i) = lhs.iter().position(|&l| l == u.ident) else {
+            return false;
+        };
+        if lhs.len() != rhs.len() {
+            return false;
+        }
+        let r = rhs[i];
+        let literal = matches!(ast.node(r), Node::Ident { .. })
+            && matches!(ast.text(r, source), "true" | "false");
+        if !literal {
+            return false;
+        }
+        assigned = true;
+    }
+    assigned
+}
+
 /// True for a variable declared as the `ok` of a receive (`v, ok := <-ch`,
 /// also in a select case).
 fn is_recv_ok(pkg: &Pkg<'_>, b: BindingId) -> bool {
@@ -313,8 +356,12 @@ impl Keys<'_> {
         self.build(e, &mut out, &mut bindings, 0).then_some(out)
     }
 
-    /// True when a condition tests an error: compares an `error` (or a
-    /// variable named like one) with nil, or calls errors.Is/As.
+    /// True when a condition tests whether a call failed: compares an
+    /// `error` (or a variable named like one) with nil. Comparing an error
+    /// with a sentinel (`err == io.EOF`, `errors.Is(err, ErrClosed)`) is
+    /// not such a test: which error comes back is a protocol with the other
+    /// side of the I/O (a pipe's writer closing, a server shutting down)
+    /// that the model does not see, so a loop left on it is a guess.
     pub(crate) fn checks_error(&self, e: NodeId) -> bool {
         let model = self.pkg.model;
         let f = &model.files()[self.file];
@@ -326,7 +373,7 @@ impl Keys<'_> {
                 y,
                 ..
             } => {
-                // `err != nil`, `err == io.EOF`: either side an error.
+                // `err != nil`: one side an error, the other nil.
                 let errorish = |z: NodeId| {
                     model.type_of(self.file, z).is_named("", "error") || {
                         let text = ast.text(z, f.source).to_ascii_lowercase();
@@ -334,11 +381,10 @@ impl Keys<'_> {
                         last.ends_with("err") || last.ends_with("error")
                     }
                 };
-                errorish(x) || errorish(y)
-            }
-            Node::CallExpr { .. } => {
-                let c = model.callee(self.file, n);
-                c.is_func("errors", "Is") || c.is_func("errors", "As")
+                let nil = |z: NodeId| {
+                    matches!(ast.node(z), Node::Ident { .. }) && ast.text(z, f.source) == "nil"
+                };
+                (errorish(x) && nil(y)) || (nil(x) && errorish(y))
             }
             _ => false,
         })

@@ -345,6 +345,7 @@ impl<'a> Lower<'a> {
                 let counting = self.keys().counts(cond)
                     || (self.in_loop()
                         && (self.leaves(body) || else_.is_some_and(|e| self.leaves(e)))
+                        && !self.both_leave(s, body, else_)
                         && !self.keys().checks_error(cond));
                 let reads = self.reads(cond);
                 let pc = self.emit(Op::Branch {
@@ -500,6 +501,31 @@ impl<'a> Lower<'a> {
             }
         }
         false
+    }
+
+    /// True when both ways of an `if` leave: its body and its else leave,
+    /// or (without an else) its body and the statement after it do (`if
+    /// err != io.EOF { return err }; return nil`). Then deciding the
+    /// condition guesses no loop count.
+    fn both_leave(&self, stmt: NodeId, body: NodeId, else_: Option<NodeId>) -> bool {
+        if !self.leaves(body) {
+            return false;
+        }
+        if let Some(e) = else_ {
+            return self.leaves(e);
+        }
+        let Some(parent) = self.pkg.parent(self.file, stmt) else {
+            return false;
+        };
+        let Node::BlockStmt { list, .. } = *self.ast.node(parent) else {
+            return false;
+        };
+        let list = self.list(list);
+        let next = list
+            .iter()
+            .position(|&x| x == stmt)
+            .and_then(|i| list.get(i + 1));
+        next.is_some_and(|&n| self.leaves(n))
     }
 
     fn push_jumps(&mut self, label: Option<&'a str>, is_loop: bool) {

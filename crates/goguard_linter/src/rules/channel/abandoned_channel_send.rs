@@ -79,13 +79,18 @@ declare_rule! {
     /// up silently (`goguard check --stats` counts them). In tests, most
     /// findings are goroutines left behind when the test fails (`t.Fatal`
     /// in a timeout case ends only the test's goroutine): real leaks, seen
-    /// only when the test already fails.
+    /// only when the test already fails. A loop left when an I/O call
+    /// returns a sentinel error (`io.EOF`) is not reported on, since when
+    /// that happens depends on the other end; but a path where an I/O call
+    /// fails (`err != nil`) is, and can be unreachable when the other end
+    /// cannot fail (a pipe read after the writer stopped blocks rather than
+    /// errors).
     pub struct AbandonedChannelSend {
         name: "abandoned-channel-send",
         code: "CH001",
         domain: Channel,
         category: Correctness,
-        status: Preview,
+        status: Stable,
         requires: &[ConcurrencyModel::ID],
     }
 }
