@@ -32,6 +32,10 @@ enum Command {
     Gc(Box<commands::gc::GcArgs>),
     /// Diagnose race detector output: each data race once, ranked, with its code.
     Races(commands::races::RacesArgs),
+    /// Watch live Go services: poll, diagnose, store, alert; serve a dashboard and /metrics.
+    Watch(Box<commands::watch::WatchArgs>),
+    /// Serve the dashboard and /metrics of a store written by `goguard watch`.
+    Serve(commands::watch::ServeArgs),
     /// Tools for looking inside goguard itself.
     Debug {
         #[command(subcommand)]
@@ -55,6 +59,8 @@ fn main() -> ExitCode {
         Command::Heap(args) => commands::heap::run(args),
         Command::Gc(args) => commands::gc::run(*args),
         Command::Races(args) => commands::races::run(args),
+        Command::Watch(args) => commands::watch::run(*args),
+        Command::Serve(args) => commands::watch::serve(args),
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),

@@ -277,3 +277,62 @@ fn sites_add_up_to_pprof_totals() {
     let change: i64 = sites.iter().map(|s| s["bytes"].as_i64().unwrap()).sum();
     assert_eq!(change, last - first);
 }
+
+/// The text form of a heap profile (debug=1), written by the scenario right after the
+/// protobuf one with no collection in between: `goguard heap top` gives the same rows
+/// from both (but for the inline labels, which only the protobuf form can carry), by function and by line, for every sample type, and pprof (which reads the
+/// text form too, but cannot name its addresses without the binary) the same total.
+#[test]
+fn text_heap_profile_reads_as_its_protobuf_form() {
+    let text = path("heap.3.txt");
+    let proto = path("heap.3.pb.gz");
+    for sample in [
+        "inuse_space",
+        "inuse_objects",
+        "alloc_space",
+        "alloc_objects",
+    ] {
+        for lines in [false, true] {
+            let mut args = vec!["--sample", sample];
+            if lines {
+                args.push("--lines");
+            }
+            let top = |file: &str| {
+                let mut all = vec!["top", file];
+                all.extend_from_slice(&args);
+                rows(&goguard(&all)["top"])
+            };
+            // The text form does not say which calls were inlined: names without the
+            // inline labels. It names a generic function as the runtime prints it
+            // (`slices.Grow[...]`) where the protobuf form has each instantiation's
+            // shapes (so one row there may be several here): those rows are left out
+            // of the comparison, the totals still hold them.
+            let unlabelled = |(total, rows): (i64, Vec<Row>)| {
+                let rows: Vec<Row> = rows
+                    .into_iter()
+                    .filter(|(name, _, _)| !name.contains('['))
+                    .map(|(name, flat, cum)| {
+                        let name = name
+                            .trim_end_matches(" (inline)")
+                            .trim_end_matches(" (partial-inline)")
+                            .to_string();
+                        (name, flat, cum)
+                    })
+                    .collect();
+                (total, rows)
+            };
+            let (from_text, from_proto) = (unlabelled(top(&text)), unlabelled(top(&proto)));
+            assert!(!from_proto.1.is_empty(), "{sample}: no rows");
+            assert_eq!(from_text, from_proto, "{sample} lines={lines}");
+        }
+        let unit = sample.ends_with("space").then_some("B");
+        let (total, _) = pprof(&[&format!("-sample_index={sample}"), &text], unit);
+        assert_eq!(top_total(&text, sample), total, "{sample}: pprof's total");
+    }
+}
+
+fn top_total(file: &str, sample: &str) -> i64 {
+    goguard(&["top", file, "--sample", sample])["top"]["total"]
+        .as_i64()
+        .unwrap()
+}

@@ -61,7 +61,10 @@ pub fn get(url: &str, opts: FetchOptions) -> Result<Answer, String> {
         .http_status_as_error(false)
         .build()
         .into();
-    let mut response = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
+    let mut response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::Timeout(_) => format!("{url}: no answer within {:?}", opts.timeout),
+        e => format!("{url}: {e}"),
+    })?;
     let status = response.status().as_u16();
     let mut body = Vec::new();
     response

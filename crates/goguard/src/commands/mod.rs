@@ -13,3 +13,4 @@ pub mod races;
 pub mod rules;
 pub mod stacks;
 pub mod static_join;
+pub mod watch;

@@ -10,7 +10,7 @@
 mod context;
 mod convert;
 mod diff;
-mod fetch;
+pub mod fetch;
 mod input;
 pub mod join;
 

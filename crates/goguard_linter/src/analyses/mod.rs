@@ -1,6 +1,7 @@
 //! Derived analyses shared by two or more rules.
 
 pub mod concurrency;
+pub mod entry;
 pub mod expr;
 pub mod flow;
 pub mod lock_facts;

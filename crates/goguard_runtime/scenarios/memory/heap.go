@@ -141,7 +141,7 @@ func heapProfiles(dir string, pause time.Duration) {
 	serve(leaky.handleLeaky, pause, 1000, 3000)
 	writeProfile(dir, "heap", "heap.2.pb.gz")
 	serve(leaky.handleLeaky, pause, 3000, 5000)
-	writeProfile(dir, "heap", "heap.3.pb.gz")
+	writeHeapBothForms(dir, "heap.3.pb.gz", "heap.3.txt")
 	writeProfile(dir, "allocs", "allocs.3.pb.gz")
 	writeProfile(dir, "goroutine", "goroutine.pb.gz")
 	stop()

@@ -20,7 +20,7 @@ pub struct Function {
 
 /// One line of a location: the function (index into `functions`; `None` when the
 /// profile names none) and the line in its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Line {
     pub function: Option<u32>,
     pub line: i64,

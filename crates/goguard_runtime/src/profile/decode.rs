@@ -41,12 +41,17 @@ impl fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {}
 
-/// Reads a profile: gzipped or not. Text and other binary data are refused with the
-/// reason.
+/// Reads a profile: protobuf or the text form of a heap profile, gzipped or not. Other
+/// text and other binary data are refused with the reason.
 pub fn read_profile(input: &[u8]) -> Result<ProfileData, ProfileError> {
     if input.starts_with(&[0x1f, 0x8b]) {
         let plain = gunzip(input)?;
-        return decode(&plain).map_err(|mut e| {
+        let read = if super::legacy::is_text_heap_profile(&plain) {
+            super::legacy::read_text_heap_profile(&plain)
+        } else {
+            decode(&plain)
+        };
+        return read.map_err(|mut e| {
             e.in_gzip = true;
             e
         });
@@ -54,13 +59,17 @@ pub fn read_profile(input: &[u8]) -> Result<ProfileData, ProfileError> {
     if input.is_empty() {
         return Err(whole("the input is empty"));
     }
+    if super::legacy::is_text_heap_profile(input) {
+        return super::legacy::read_text_heap_profile(input);
+    }
     if looks_like_text(input) {
         return Err(ProfileError {
             offset: Some(0),
             in_gzip: false,
             message: format!(
                 "this is text, not a protobuf profile (it starts with {:?}); goguard heap reads \
-                 the profiles /debug/pprof/heap and pprof.WriteHeapProfile write (debug=0)",
+                 the profiles /debug/pprof/heap and pprof.WriteHeapProfile write (debug=0), \
+                 and the text form of heap profiles (debug=1)",
                 first_line(input)
             ),
         });
@@ -764,8 +773,10 @@ mod tests {
         assert!(err.offset.is_some(), "{err}");
         assert!(err.message.contains("cut short"), "{err}");
 
-        let err = read_profile(b"heap profile: 1: 2 [3: 4] @ heap/1048576\n").unwrap_err();
+        let err = read_profile(b"--- mutex:\ncycles/second=2000000000\n").unwrap_err();
         assert!(err.message.contains("this is text"), "{err}");
+        // The text form of a heap profile is read, not refused.
+        assert!(read_profile(b"heap profile: 0: 0 [0: 0] @ heap/1048576\n").is_ok());
 
         let mut gz = Vec::new();
         {

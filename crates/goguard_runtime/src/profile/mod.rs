@@ -2,7 +2,7 @@
 //! above all, and the goroutine, mutex and block profiles `goguard heap top` also reads.
 //!
 //! - `decode`: bytes (gzipped or not) to a [`ProfileData`], every error with its byte
-//!   offset;
+//!   offset; `legacy`: the text form of heap profiles (debug=1) to the same;
 //! - `top`: flat and cumulative values per function or line, for one profile or a
 //!   difference, computed as `go tool pprof -top` computes them;
 //! - `site` and `growth`: allocation sites in the program's own code, the hazards their
@@ -18,6 +18,7 @@ pub mod data;
 pub mod decode;
 pub mod filter;
 pub mod growth;
+pub mod legacy;
 pub mod site;
 pub mod top;
 pub mod units;

@@ -6,6 +6,7 @@ use goguard_concurrency::FindingKind;
 use crate::analyses::concurrency::{
     chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
 };
+use crate::analyses::entry::on_main_goroutine;
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -76,7 +77,9 @@ declare_rule! {
     /// are not reported. The model does not know what I/O returns: a
     /// receive that waits for a goroutine that returns early on a read or
     /// write error is reported even when the protocol makes that error
-    /// impossible there.
+    /// impossible there. A receive on the goroutine of `main` (or of a
+    /// function of the `main` package only `main` calls) is not reported:
+    /// a program waiting there forever serves until it is killed.
     pub struct AbandonedChannelReceive {
         name: "abandoned-channel-receive",
         code: "CH002",
@@ -90,7 +93,12 @@ declare_rule! {
 impl AbandonedChannelReceive {
     fn run(&self, cx: &mut Context<'_>) {
         let model = cx.analysis::<ConcurrencyModel>();
-        let found = findings_here(cx, &model, &[FindingKind::BlockedRecv]);
+        // `main` (or a function only it calls) waiting forever is a server
+        // serving until killed, even when a test starts it as a goroutine.
+        let found: Vec<_> = findings_here(cx, &model, &[FindingKind::BlockedRecv])
+            .into_iter()
+            .filter(|f| !on_main_goroutine(cx, f.at.node))
+            .collect();
         for (f, rest) in grouped(found) {
             let what = format!("blocks forever receiving from `{}`", chan_name(cx, f));
             report_blocked(

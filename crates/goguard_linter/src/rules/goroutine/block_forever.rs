@@ -5,6 +5,7 @@
 use goguard_concurrency::FindingKind;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
+use crate::analyses::entry::on_main_goroutine;
 use crate::analyses::expr::unparen;
 
 use crate::analyses::concurrency::{findings_here, report_blocked, ConcurrencyModel};
@@ -13,7 +14,8 @@ use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `select {}` outside the `main` function of a `main` package,
+    /// Reports `select {}` outside the `main` function of a `main` package
+    /// (and the functions of that package only `main` calls),
     /// and channel operations that run on a nil channel on some path (a
     /// channel variable declared but never made, a struct whose channel
     /// field is never set, a channel set to nil): such an operation blocks
@@ -64,8 +66,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// `select {}` is not reported in tests or in `func main` of a `main`
-    /// package. A nil channel is reported only when the model sees where
+    /// `select {}` is not reported in tests, in `func main` of a `main`
+    /// package, or in a function of that package only `main` calls; a
+    /// server entry point of another package that a `main` calls (`func
+    /// Serve() { ...; select {} }`) is reported, since the rule does not
+    /// see which packages call it. A nil channel is reported only when the model sees where
     /// the channel's variable or struct is made and every assignment to it;
     /// a struct given to code the model cannot see may be set up there. A
     /// Cond wait is reported only in packages that never name `Signal` or
@@ -214,7 +219,9 @@ fn assigned_non_nil(cx: &Context<'_>, is_target: impl Fn(usize, NodeId) -> bool)
     false
 }
 
-/// True inside `func main` of a `main` package.
+/// True inside `func main` of a `main` package (a goroutine it starts
+/// too), or on the goroutine of a function of that package only `main`
+/// calls.
 fn in_main(cx: &Context<'_>, node: NodeId) -> bool {
     let Node::File { name, .. } = *cx.node(cx.root()) else {
         return false;
@@ -222,10 +229,11 @@ fn in_main(cx: &Context<'_>, node: NodeId) -> bool {
     if cx.text(name) != "main" {
         return false;
     }
-    cx.ancestors(node).any(|a| match *cx.node(a) {
+    let is_main = |a: NodeId| match *cx.node(a) {
         Node::FuncDecl {
             recv: None, name, ..
         } => cx.text(name) == "main",
         _ => false,
-    })
+    };
+    cx.ancestors(node).any(is_main) || on_main_goroutine(cx, node)
 }

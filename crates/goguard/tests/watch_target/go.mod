@@ -1,0 +1,3 @@
+module example.com/watchtarget
+
+go 1.22
