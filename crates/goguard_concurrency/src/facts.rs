@@ -105,6 +105,27 @@ pub struct Finding {
     pub others: Vec<Other>,
     /// No goroutine was ever started: the function blocks itself.
     pub alone: bool,
+    /// For a blocked operation: every goroutine (the finding's included)
+    /// waiting for a mutex at the end of the witness, with who holds it.
+    pub lock_waits: Vec<LockWait>,
+}
+
+/// A goroutine waiting for a followed mutex, and who holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LockWait {
+    pub proc: u8,
+    /// Where it waits (the `Lock`/`RLock` call, or the `cond.Wait` that
+    /// takes the lock back).
+    pub at: Loc,
+    /// It waits for the write lock (`Lock`), not a read lock.
+    pub write: bool,
+    /// The goroutines holding the mutex, as a bit set: the writer, or the
+    /// readers.
+    pub holders: u32,
+    /// Held for reading (by `holders`), not writing.
+    pub read_held: bool,
+    /// Which mutex, comparable between the waits of one finding only.
+    pub mutex: u32,
 }
 
 /// What exploring one function's model cost.

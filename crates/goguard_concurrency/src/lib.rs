@@ -34,7 +34,7 @@ pub mod ir;
 pub(crate) mod lower;
 
 pub use explore::search::Budget;
-pub use facts::{ChanInfo, Finding, FindingKind, ModelStats, Other, Step, StepKind};
+pub use facts::{ChanInfo, Finding, FindingKind, LockWait, ModelStats, Other, Step, StepKind};
 pub use ir::{FuncId, Loc};
 
 use index::FuncIndex;

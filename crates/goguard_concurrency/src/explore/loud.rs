@@ -872,6 +872,7 @@ impl Machine<'_> {
                     let mut st = s.clone();
                     if let Some(Obj::Mutex(mm)) = st.obj_mut(t) {
                         mm.readers = mm.readers.saturating_add(1);
+                        mm.reader_set |= 1 << p;
                     }
                     self.cont(&mut st, p, cont);
                     mv.push(st, &[p], ev(EventKind::Locked), None);
@@ -899,6 +900,12 @@ impl Machine<'_> {
                     (SyncOp::RUnlock, _, r) if r > 0 => {
                         if let Some(Obj::Mutex(mm)) = st.obj_mut(t) {
                             mm.readers -= 1;
+                            // Another goroutine may release a read lock;
+                            // the set is exact again once none is held.
+                            mm.reader_set &= !(1 << p);
+                            if mm.readers == 0 {
+                                mm.reader_set = 0;
+                            }
                         }
                         None
                     }

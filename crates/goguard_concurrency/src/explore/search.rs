@@ -8,7 +8,9 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
-use crate::facts::{ChanInfo, Finding, FindingKind, ModelStats, Other, Step as WStep, StepKind};
+use crate::facts::{
+    ChanInfo, Finding, FindingKind, LockWait, ModelStats, Other, Step as WStep, StepKind,
+};
 use crate::ir::{CaseKind, FuncId, Loc, Op, RangeKind, SyncOp};
 
 use super::eval::At;
@@ -48,6 +50,7 @@ struct Candidate {
     chan: Option<ChanInfo>,
     others: Vec<Other>,
     alone: bool,
+    lock_waits: Vec<LockWait>,
 }
 
 /// Explores the model of `root`; returns what it found and what it cost.
@@ -273,6 +276,7 @@ pub(crate) fn explore(
             witness: witness(&nodes, c.state),
             others: c.others,
             alone: c.alone,
+            lock_waits: c.lock_waits,
         });
     }
     for (state, _, m) in misuses {
@@ -308,6 +312,7 @@ pub(crate) fn explore(
             witness: w,
             others: Vec::new(),
             alone: false,
+            lock_waits: Vec::new(),
         });
     }
     (findings, ModelStats { states: n, gave_up })
@@ -438,6 +443,9 @@ fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate
             },
         })
         .collect();
+    let lock_waits = (0..s.procs.len() as ProcId)
+        .filter_map(|q| lock_wait(m, s, q))
+        .collect();
     Some(Candidate {
         state: id,
         proc: p,
@@ -447,7 +455,71 @@ fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate
         chan,
         others,
         alone: s.procs.len() == 1,
+        lock_waits,
     })
+}
+
+/// What process `q` waits for when it is blocked taking a followed mutex.
+fn lock_wait(m: &Machine<'_>, s: &State, q: ProcId) -> Option<LockWait> {
+    let proc = &s.procs[q as usize];
+    if proc.status == Status::Done {
+        return None;
+    }
+    let file = proc.frames.last()?.func.file;
+    let at = At { proc: q, file };
+    let mut st = s.clone();
+    let (write, target, node) = match m.step_of(s, q) {
+        Step::Op(body, pc) => match body.ops.get(pc as usize)? {
+            Op::Sync {
+                op: op @ (SyncOp::Lock | SyncOp::RLock),
+                target,
+                at: node,
+                ..
+            } => (
+                *op == SyncOp::Lock,
+                st.eval(at, target).ok()?,
+                Loc { file, node: *node },
+            ),
+            Op::Sync {
+                op: SyncOp::CondWait,
+                target,
+                at: node,
+                ..
+            } if proc.status == Status::CondWoken => {
+                match st.eval(at, target).ok().and_then(|v| st.obj(&v).cloned()) {
+                    Some(Obj::Cond(c)) => (true, c.locker.clone(), Loc { file, node: *node }),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        },
+        Step::Defer(super::state::DeferVal::Sync {
+            op: op @ (SyncOp::Lock | SyncOp::RLock),
+            target,
+            at: l,
+        }) => (op == SyncOp::Lock, target, l),
+        _ => return None,
+    };
+    let Value::Ref(mutex) = target else {
+        return None;
+    };
+    match st.obj(&target) {
+        Some(Obj::Mutex(mx)) if !mx.escaped => {
+            let (holders, read_held) = match mx.writer {
+                Some(w) => (1u32 << w, false),
+                None => (mx.reader_set, true),
+            };
+            Some(LockWait {
+                proc: q,
+                at: node,
+                write,
+                holders,
+                read_held,
+                mutex,
+            })
+        }
+        _ => None,
+    }
 }
 
 fn chan_info(s: &State, v: &Value) -> Option<ChanInfo> {

@@ -95,6 +95,9 @@ pub(crate) struct StructObj {
 pub(crate) struct MutexObj {
     pub writer: Option<ProcId>,
     pub readers: u8,
+    /// The processes holding a read lock, as a bit set (who holds it, for
+    /// the lock-wait graph of findings; `readers` counts the locks).
+    pub reader_set: u32,
     pub escaped: bool,
     pub alloc: Option<Loc>,
 }

@@ -4,6 +4,7 @@ use crate::engine::Rule;
 
 pub mod abandoned_channel_receive;
 pub mod abandoned_channel_send;
+pub mod blocking_while_holding_lock;
 pub mod channel_closed_twice;
 pub mod range_over_unclosed_channel;
 pub mod select_default_spin;
@@ -20,5 +21,6 @@ pub const RULES: &[&dyn Rule] = &[
     &send_after_close::SendAfterClose,
     &select_default_spin::SelectDefaultSpin,
     &time_after_in_loop::TimeAfterInLoop,
+    &blocking_while_holding_lock::BlockingWhileHoldingLock,
     &self_deadlock_send::SelfDeadlockSend,
 ];
