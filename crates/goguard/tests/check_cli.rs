@@ -6,14 +6,19 @@ use std::process::{Command, Output};
 
 const GO_MOD: &str = "module example.com/p\n\ngo 1.22\n";
 
-const DEFER_LOOP: &str = "package svc
+/// A close deferred before the error check (defer-before-error-check,
+/// RS008) on line 8.
+const DIRTY: &str = "package svc
 
 import \"os\"
 
 func readAll(names []string) {
 	for _, n := range names {
-		f, _ := os.Open(n)
+		f, err := os.Open(n)
 		defer f.Close()
+		if err != nil {
+			return
+		}
 	}
 }
 ";
@@ -55,17 +60,17 @@ fn exit_codes_say_clean_findings_or_error() {
     assert_eq!(stdout(&o), "");
     assert!(stderr(&o).starts_with("Found 0 findings"), "{}", stderr(&o));
 
-    let dirty = project(&[("go.mod", GO_MOD), ("svc/a.go", DEFER_LOOP)]);
+    let dirty = project(&[("go.mod", GO_MOD), ("svc/a.go", DIRTY)]);
     let o = goguard(dirty.path(), &["check", "./..."]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).starts_with("svc/a.go:8:3: RS007 "),
+        stdout(&o).starts_with("svc/a.go:8:3: RS008 "),
         "{}",
         stdout(&o)
     );
     assert!(!stdout(&o).contains('\x1b'), "no colour when piped");
     assert!(
-        stderr(&o).contains("in 1 file, 1 package") && stderr(&o).ends_with(": RS007 1\n"),
+        stderr(&o).contains("in 1 file, 1 package") && stderr(&o).ends_with(": RS008 1\n"),
         "{}",
         stderr(&o)
     );
@@ -83,19 +88,20 @@ fn exit_codes_say_clean_findings_or_error() {
 
 #[test]
 fn select_and_ignore_on_the_command_line() {
-    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DEFER_LOOP)]);
+    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DIRTY)]);
     let check = |args: &[&str]| {
         let mut all = vec!["check", "./..."];
         all.extend(args);
         goguard(dir.path(), &all).status.code()
     };
-    assert_eq!(check(&["--ignore", "RS007"]), Some(0));
+    assert_eq!(check(&["--ignore", "RS008"]), Some(0));
     assert_eq!(check(&["--select", "CX"]), Some(0));
     assert_eq!(check(&["--select", "resource,CX"]), Some(1));
     // The default path is `./...`: every package below the current directory;
-    // `.` is the package of the current directory only.
+    // `.` is the package of the current directory only (here none: nothing
+    // to check is an error).
     assert_eq!(goguard(dir.path(), &["check"]).status.code(), Some(1));
-    assert_eq!(goguard(dir.path(), &["check", "."]).status.code(), Some(0));
+    assert_eq!(goguard(dir.path(), &["check", "."]).status.code(), Some(2));
     assert_eq!(
         goguard(&dir.path().join("svc"), &["check"]).status.code(),
         Some(1)
@@ -104,13 +110,13 @@ fn select_and_ignore_on_the_command_line() {
 
 #[test]
 fn every_format() {
-    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DEFER_LOOP)]);
+    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DIRTY)]);
     let json = stdout(&goguard(
         dir.path(),
         &["check", "./...", "--format", "json"],
     ));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["findings"][0]["code"], "RS007");
+    assert_eq!(v["findings"][0]["code"], "RS008");
     assert_eq!(v["findings"][0]["file"], "svc/a.go");
     assert_eq!(v["findings"][0]["line"], 8);
 
@@ -119,7 +125,7 @@ fn every_format() {
         &["check", "./...", "--format", "sarif"],
     ));
     let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "RS007");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "RS008");
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|r| r["id"] == "E001"));
 
@@ -128,7 +134,7 @@ fn every_format() {
         &["check", "./...", "--format", "github"],
     ));
     assert!(
-        github.starts_with("::warning file=svc/a.go,line=8,"),
+        github.starts_with("::error file=svc/a.go,line=8,"),
         "{github}"
     );
 
@@ -148,10 +154,7 @@ fn every_format() {
 fn same_output_with_one_or_four_threads() {
     let mut files = vec![("go.mod".to_string(), GO_MOD.to_string())];
     for i in 0..10 {
-        files.push((
-            format!("p{i}/a.go"),
-            DEFER_LOOP.replace("svc", &format!("p{i}")),
-        ));
+        files.push((format!("p{i}/a.go"), DIRTY.replace("svc", &format!("p{i}"))));
     }
     let refs: Vec<(&str, &str)> = files
         .iter()
@@ -166,7 +169,7 @@ fn same_output_with_one_or_four_threads() {
         dir.path(),
         &["check", "./...", "-j", "4", "--format", "json"],
     ));
-    assert_eq!(one.matches("RS007").count(), 10);
+    assert_eq!(one.matches("RS008").count(), 10);
     assert_eq!(one, four);
 }
 
@@ -174,8 +177,8 @@ fn same_output_with_one_or_four_threads() {
 fn configuration_is_found_above_and_errors_name_the_line() {
     let dir = project(&[
         ("go.mod", GO_MOD),
-        ("svc/a.go", DEFER_LOOP),
-        ("goguard.toml", "ignore = [\"defer-in-loop\"]\n"),
+        ("svc/a.go", DIRTY),
+        ("goguard.toml", "ignore = [\"defer-before-error-check\"]\n"),
     ]);
     // Found by walking up from the checked path.
     let o = goguard(&dir.path().join("svc"), &["check", "."]);
@@ -187,7 +190,7 @@ fn configuration_is_found_above_and_errors_name_the_line() {
         Some(0)
     );
     assert_eq!(
-        goguard(dir.path(), &["check", "./...", "--select", "RS007"])
+        goguard(dir.path(), &["check", "./...", "--select", "RS008"])
             .status
             .code(),
         Some(1)
@@ -215,7 +218,7 @@ fn configuration_is_found_above_and_errors_name_the_line() {
 
 #[test]
 fn baseline_records_then_reports_only_new_findings() {
-    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DEFER_LOOP)]);
+    let dir = project(&[("go.mod", GO_MOD), ("svc/a.go", DIRTY)]);
     let o = goguard(
         dir.path(),
         &["check", "--baseline", "base/goguard-baseline.json"],
@@ -238,10 +241,10 @@ fn baseline_records_then_reports_only_new_findings() {
     assert!(recorded.contains("\"path\": \"svc/a.go\""), "{recorded}");
 
     // Lines move and a second loop appears: only the new one is reported.
-    let shifted = DEFER_LOOP.replace(
+    let shifted = DIRTY.replace(
         "func readAll",
         "// A comment that moves everything down.\n\nfunc readAll",
-    ) + "\nfunc readMore(names []string) {\n\tfor _, n := range names {\n\t\tf, _ := os.Open(n)\n\t\tdefer f.Close()\n\t}\n}\n";
+    ) + "\nfunc readMore(names []string) {\n\tfor _, n := range names {\n\t\tf, err := os.Open(n)\n\t\tdefer f.Close()\n\t\tif err != nil {\n\t\t\treturn\n\t\t}\n\t}\n}\n";
     std::fs::write(dir.path().join("svc/a.go"), shifted).unwrap();
     let o = goguard(
         dir.path(),
@@ -258,7 +261,7 @@ fn baseline_records_then_reports_only_new_findings() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let findings = v["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["line"], 17);
+    assert_eq!(findings[0]["line"], 20);
 
     // Accepting the new finding: nothing is reported afterwards.
     let o = goguard(
@@ -318,7 +321,7 @@ fn rules_and_explain() {
     let text = stdout(&o);
     assert!(
         text.starts_with(
-            "defer-in-loop (RS007) — resource, suspicious, stable\n\n## What it does\n"
+            "defer-in-loop (RS007) — resource, suspicious, preview\n\n## What it does\n"
         ),
         "{text}"
     );
@@ -348,8 +351,11 @@ type Store struct {
 
 func openAll(names []string) {
 	for _, n := range names {
-		f, _ := os.Open(n)
+		f, err := os.Open(n)
 		defer f.Close()
+		if err != nil {
+			return
+		}
 	}
 }
 ";
@@ -377,12 +383,12 @@ fn generated_files_declare_names_but_are_not_checked_unless_asked() {
         ("svc/get.go", STORE_GET),
     ]);
     // The mutex field's type comes from the generated file; its own
-    // defer-in-loop is not reported. No path means `./...`.
+    // defer-before-error-check is not reported. No path means `./...`.
     let o = goguard(dir.path(), &["check", "--format", "json"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(out.contains("SY001") && out.contains("get.go"), "{out}");
-    assert!(!out.contains("RS007"), "{out}");
+    assert!(!out.contains("RS008"), "{out}");
 
     let o = goguard(
         dir.path(),
@@ -390,7 +396,7 @@ fn generated_files_declare_names_but_are_not_checked_unless_asked() {
     );
     let out = stdout(&o);
     assert!(
-        out.contains("RS007") && out.contains("store.pb.go"),
+        out.contains("RS008") && out.contains("store.pb.go"),
         "{out}"
     );
 }

@@ -17,18 +17,27 @@ pub enum Domain {
     Sync,
     /// RS: resources (bodies, rows, files, tickers, timers).
     Resource,
+    /// ER: errors whose loss loses data.
+    Error,
+    /// HT: HTTP handlers and routes.
+    Http,
+    /// MM: memory and the garbage collector.
+    Memory,
     /// RT: diagnoses of what a running program printed (dumps, profiles).
     Runtime,
 }
 
 impl Domain {
     /// Every domain, in catalogue order.
-    pub const ALL: [Domain; 6] = [
+    pub const ALL: [Domain; 9] = [
         Domain::Goroutine,
         Domain::Channel,
         Domain::Context,
         Domain::Sync,
         Domain::Resource,
+        Domain::Error,
+        Domain::Http,
+        Domain::Memory,
         Domain::Runtime,
     ];
 
@@ -39,6 +48,9 @@ impl Domain {
             Domain::Context => "context",
             Domain::Sync => "sync",
             Domain::Resource => "resource",
+            Domain::Error => "error",
+            Domain::Http => "http",
+            Domain::Memory => "memory",
             Domain::Runtime => "runtime",
         }
     }
@@ -51,6 +63,9 @@ impl Domain {
             Domain::Context => "CX",
             Domain::Sync => "SY",
             Domain::Resource => "RS",
+            Domain::Error => "ER",
+            Domain::Http => "HT",
+            Domain::Memory => "MM",
             Domain::Runtime => "RT",
         }
     }

@@ -1,6 +1,6 @@
 //! The runner over projects on disk: suppressions, syntax errors, thread
 //! count independence, overrides, version gates, exclusions and crashing
-//! rules. Uses the real rules RS007 (defer-in-loop), CX001
+//! rules. Uses the real rules RS007 (defer-in-loop, a preview rule, turned on), CX001
 //! (context-cancel-not-called) and RS006 (ticker-not-stopped, Go < 1.23).
 
 use std::path::Path;
@@ -48,8 +48,18 @@ fn run_with(dir: &Path, settings: &Settings, rules: &[&'static dyn Rule]) -> Che
     check_workspace(&ws, settings, rules, dir, &|_| {})
 }
 
+/// Every rule, preview ones (RS007) included.
 fn run(dir: &Path) -> CheckOutput {
-    run_with(dir, &Settings::new(dir), &goguard_linter::rules::all())
+    let mut settings = Settings::new(dir);
+    settings
+        .extend(
+            &["ALL".into()],
+            &[],
+            &goguard_linter::engine::registry::entries(&goguard_linter::rules::all()),
+        )
+        .unwrap();
+    settings.preview = true;
+    run_with(dir, &settings, &goguard_linter::rules::all())
 }
 
 fn config(dir: &Path, text: &str) -> Settings {
@@ -126,7 +136,10 @@ func detach(ctx context.Context) {
 }
 ";
     let dir = project(&[("go.mod", GO_MOD), ("svc/svc.go", src)]);
-    let settings = config(dir.path(), "ignore = [\"SY\"]\n");
+    let settings = config(
+        dir.path(),
+        "select = [\"ALL\"]\npreview = true\nignore = [\"SY\"]\n",
+    );
     let out = run_with(dir.path(), &settings, &goguard_linter::rules::all());
     let messages: Vec<String> = out
         .diagnostics
@@ -206,7 +219,7 @@ fn overrides_and_exclusions_apply_by_path() {
     ]);
     let settings = config(
         dir.path(),
-        "[[overrides]]\npaths = [\"legacy/\"]\nignore = [\"RS007\"]\n\n[files]\nexclude = [\"gen\"]\n",
+        "select = [\"ALL\"]\npreview = true\n\n[[overrides]]\npaths = [\"legacy/\"]\nignore = [\"RS007\"]\n\n[files]\nexclude = [\"gen\"]\n",
     );
     let out = run_with(dir.path(), &settings, &goguard_linter::rules::all());
     assert_eq!(lines(&out), ["svc/a.go:8 RS007"]);

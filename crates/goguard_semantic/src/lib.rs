@@ -9,8 +9,11 @@
 //!   resolution, light [`types`], callees and member lookup, with package
 //!   summaries of the workspace and of the standard library ([`stdlib`]).
 //! - [`cfg`] builds control-flow graphs of function bodies on demand.
+//! - [`importpath`] says which import paths name the same API (vendored
+//!   copies, standard-library aliases).
 
 pub mod cfg;
+pub mod importpath;
 pub mod load;
 pub mod model;
 pub mod stdlib;

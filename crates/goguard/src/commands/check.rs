@@ -11,15 +11,17 @@ use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 use goguard_diagnostics::{
-    render_github, render_html, render_human, render_json, render_sarif, ExitStatus, Format,
+    render_github, render_html, render_human, render_json, render_sarif, ExitStatus, Files, Format,
     HumanOptions, Summary,
 };
 use goguard_linter::engine::baseline;
+use goguard_linter::engine::fixes::{apply_fixes, Applied};
 use goguard_linter::engine::panics::quiet_rule_panics;
 use goguard_linter::engine::registry::entries;
 use goguard_linter::engine::runner::{check_workspace, CheckOutput};
 use goguard_linter::engine::settings::Settings;
-use goguard_semantic::load::{load, LoadError, LoadOptions};
+use goguard_linter::engine::settings::{parse_go_version, unknown_goarch, unknown_goos};
+use goguard_semantic::load::{load, GoVersion, LoadError, LoadOptions, Workspace};
 
 use super::catalog::{catalogue, rule_infos, tool_info};
 use super::output::{parse_format, write_report, ColorChoice};
@@ -62,6 +64,11 @@ pub struct CheckArgs {
     /// Target architecture for build constraints (default: amd64).
     #[arg(long, value_name = "GOARCH")]
     pub goarch: Option<String>,
+    /// The Go language version of code without a go.mod (old GOPATH-style
+    /// trees), e.g. `1.16`; default: `[build] go`, else the newest Go.
+    /// Modules keep the version of their go.mod.
+    #[arg(long, value_name = "1.NN", value_parser = parse_go)]
+    pub go: Option<GoVersion>,
     /// Build tags, comma-separated.
     #[arg(long, value_name = "TAGS", value_delimiter = ',')]
     pub tags: Vec<String>,
@@ -77,12 +84,24 @@ pub struct CheckArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Print what the shared analyses did and cost (concurrency models
+    /// built, explored, given up; time) on stderr after the summary.
+    #[arg(long)]
+    pub stats: bool,
     /// Colours in human output.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Write findings to FILE instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Apply the safe fixes of the findings reported (never those of
+    /// suppressed ones) to the files, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the changes `--fix` would make, as a unified diff, instead of
+    /// the findings; exit 1 when there are some.
+    #[arg(long)]
+    pub diff: bool,
     /// Mark the findings that a goroutine dump confirms: goroutines of the dump
     /// (a file, `-`, or a service URL) blocked at, or started by, a finding's line.
     /// Repeatable.
@@ -112,6 +131,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut settings = settings(&args, &paths[0], &cwd)?;
     settings.files.include_generated |= args.include_generated;
     let opts = load_options(&args, &settings, paths, &cwd);
+    if let Some(m) = unknown_goos(&opts.goos) {
+        bail!("--goos: {m}");
+    }
+    if let Some(m) = unknown_goarch(&opts.goarch) {
+        bail!("--goarch: {m}");
+    }
 
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(j) = args.jobs {
@@ -144,6 +169,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for w in &ws.warnings {
         eprintln!("goguard: warning: {w}");
     }
+    let skipped = skipped_note(&ws);
+    let assumed_go = assumed_go_note(&ws, &opts);
     for w in &out.warnings {
         eprintln!("goguard: warning: {w}");
     }
@@ -154,6 +181,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         absolute_paths,
         files_checked,
         packages_checked,
+        stats,
         ..
     } = out;
     if let Some(path) = &args.baseline {
@@ -176,6 +204,44 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         let recorded = baseline::read(&path).map_err(anyhow::Error::msg)?;
         diagnostics = baseline::new_findings(diagnostics, &current, &recorded);
+    }
+
+    if args.fix || args.diff {
+        keep_fixes_of_unchanged_files(&mut diagnostics, &files, &absolute_paths);
+    }
+    if args.diff {
+        let applied = apply_fixes(&diagnostics, &files);
+        print!("{}", unified_diff(&applied, &files));
+        return Ok(if applied.texts.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let mut fixed_note = String::new();
+    if args.fix {
+        let applied = apply_fixes(&diagnostics, &files);
+        for (file, text) in &applied.texts {
+            let path = &absolute_paths[file.index()];
+            std::fs::write(path, text)
+                .with_context(|| format!("{}: cannot write the fixed file", path.display()))?;
+        }
+        if !applied.fixed.is_empty() {
+            fixed_note = format!(
+                "goguard: fixed {} finding{} in {} file{}",
+                applied.fixed.len(),
+                if applied.fixed.len() == 1 { "" } else { "s" },
+                applied.texts.len(),
+                if applied.texts.len() == 1 { "" } else { "s" },
+            );
+        }
+        let fixed: std::collections::HashSet<usize> = applied.fixed.into_iter().collect();
+        diagnostics = diagnostics
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !fixed.contains(i))
+            .map(|(_, d)| d)
+            .collect();
     }
 
     if !args.dump.is_empty() {
@@ -213,10 +279,44 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Human => render_human(&diagnostics, &files, HumanOptions { color }, None),
     };
     write_report(args.output.as_deref(), &text)?;
+    if !fixed_note.is_empty() {
+        eprintln!("{fixed_note}");
+    }
     if args.format == Format::Human {
-        eprintln!("{summary}{}", by_code(&diagnostics));
+        eprintln!("{summary}{}{skipped}", by_code(&diagnostics));
+        if let Some(note) = &assumed_go {
+            eprintln!("{note}");
+        }
+    }
+    if files_checked == 0 {
+        eprintln!("goguard: error: no Go file could be checked{skipped}");
+        return Ok(ExitStatus::Error.into());
+    }
+    if args.stats {
+        for line in stats.render().lines() {
+            eprintln!("goguard: stats: {line}");
+        }
     }
     Ok(ExitStatus::from_findings(diagnostics.len()).into())
+}
+
+/// The changes of applied fixes as a unified diff, file by file in the
+/// order of the files.
+fn unified_diff(applied: &Applied, files: &Files) -> String {
+    let mut out = String::new();
+    for (file, new) in &applied.texts {
+        let f = files.get(*file);
+        let path = f.path().replace('\\', "/");
+        let diff = similar::TextDiff::from_lines(f.text(), new.as_str());
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string(),
+        );
+    }
+    out
 }
 
 /// The static findings of the Go module or workspace at `root`, with its
@@ -260,8 +360,17 @@ fn settings(args: &CheckArgs, first_path: &str, cwd: &Path) -> anyhow::Result<Se
     let file = match &args.config {
         Some(c) => {
             let c = cwd.join(c);
+            if c.is_dir() {
+                bail!(
+                    "--config {}: is a directory, not a goguard.toml file",
+                    c.display()
+                );
+            }
+            if !c.exists() {
+                bail!("--config {}: no such file or directory", c.display());
+            }
             if !c.is_file() {
-                bail!("{}: no such file or directory", c.display());
+                bail!("--config {}: not a regular file", c.display());
             }
             Some(c)
         }
@@ -300,6 +409,7 @@ fn load_options(
     if let Some(cgo) = b.cgo {
         opts.cgo = cgo;
     }
+    opts.go_without_module = args.go.or(b.go);
     opts.tags = b.tags.iter().chain(&args.tags).cloned().collect();
     let f = &settings.files;
     // Generated files are always read: the names they declare (protobuf
@@ -322,6 +432,84 @@ fn progress_bar(args: &CheckArgs, total: usize) -> Option<indicatif::ProgressBar
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// `; 2 files skipped, 1 directory unreadable` — what the loader meant to
+/// check but could not (each also has a warning), for the summary line.
+fn skipped_note(ws: &Workspace) -> String {
+    let files = ws.skipped.iter().filter(|s| s.reason.is_problem()).count();
+    let dirs = ws.unreadable_dirs.len();
+    let mut parts = Vec::new();
+    if files > 0 {
+        parts.push(format!("{files} file{} skipped", plural(files)));
+    }
+    if dirs > 0 {
+        parts.push(format!(
+            "{dirs} director{} unreadable",
+            if dirs == 1 { "y" } else { "ies" }
+        ));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("; {} (see the warnings)", parts.join(", "))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// When code without a go.mod was checked at a Go version nobody chose: which
+/// one, and how to choose.
+fn assumed_go_note(ws: &Workspace, opts: &LoadOptions) -> Option<String> {
+    if opts.go_without_module.is_some() || !ws.modules.iter().any(|m| m.ad_hoc) {
+        return None;
+    }
+    Some(format!(
+        "goguard: no go.mod: the code was checked as Go {}; for an older tree set its version with --go 1.NN or `go = \"1.NN\"` under [build] in goguard.toml",
+        opts.toolchain
+    ))
+}
+
+/// Drops the fixes that edit a file whose bytes on disk are not the text
+/// that was checked: changed since it was read, or not valid UTF-8 (read
+/// with `?` in place of the bad bytes). Writing those would lose data.
+fn keep_fixes_of_unchanged_files(
+    diagnostics: &mut [goguard_diagnostics::Diagnostic],
+    files: &Files,
+    absolute_paths: &[PathBuf],
+) {
+    let mut unchanged: std::collections::HashMap<goguard_diagnostics::FileId, bool> =
+        std::collections::HashMap::new();
+    for d in diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        let ok = fix.edits.iter().all(|e| {
+            *unchanged.entry(e.span.file).or_insert_with(|| {
+                let path = &absolute_paths[e.span.file.index()];
+                let same = std::fs::read(path).ok().as_deref()
+                    == Some(files.get(e.span.file).text().as_bytes());
+                if !same {
+                    eprintln!(
+                        "goguard: warning: {}: changed since it was read, or not valid UTF-8; not fixed",
+                        path.display()
+                    );
+                }
+                same
+            })
+        });
+        if !ok {
+            d.fix = None;
+        }
+    }
+}
+
+/// `--go 1.NN`.
+fn parse_go(text: &str) -> Result<GoVersion, String> {
+    parse_go_version(text)
 }
 
 /// `: CX001 3, RS001 9` — findings per code, for the summary line.

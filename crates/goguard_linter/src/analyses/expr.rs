@@ -202,6 +202,63 @@ pub fn is_immediately_called(cx: &Context<'_>, lit: NodeId) -> bool {
     }
 }
 
+/// For a call through a package-level variable initialized with a function
+/// (`var newTicker = time.NewTicker` ... `newTicker(d)`): that function. Tests
+/// often replace such variables; the production value is the one declared.
+pub fn func_var_target(
+    cx: &Context<'_>,
+    call: NodeId,
+) -> Option<goguard_semantic::types::NamedRef> {
+    use goguard_semantic::model::{BindingKind, Callee};
+    let Callee::Value(b) = cx.model().callee(cx.file(), call) else {
+        return None;
+    };
+    let binding = cx.model().binding(b);
+    if binding.kind != BindingKind::Var || binding.scope.is_some() {
+        return None;
+    }
+    let (file, ident) = binding.decl?;
+    let f = cx.model().files().get(file)?;
+    let ast = f.parsed.ast();
+    let Node::File { decls, .. } = *ast.node(f.parsed.root()) else {
+        return None;
+    };
+    for &d in ast.list(decls) {
+        let Node::GenDecl { specs, .. } = *ast.node(d) else {
+            continue;
+        };
+        for &spec in ast.list(specs) {
+            let Node::ValueSpec { names, values, .. } = *ast.node(spec) else {
+                continue;
+            };
+            let Some(i) = ast.list(names).iter().position(|&n| n == ident) else {
+                continue;
+            };
+            let value = *ast.list(values).get(i)?;
+            return match *ast.node(value) {
+                Node::SelectorExpr { x, sel } => {
+                    let pkg = cx.model().resolve(file, x)?;
+                    match &cx.model().binding(pkg).kind {
+                        BindingKind::Import { path } => Some(
+                            goguard_semantic::types::NamedRef::new(path, ast.text(sel, f.source)),
+                        ),
+                        _ => None,
+                    }
+                }
+                Node::Ident { .. } => {
+                    let target = cx.model().resolve(file, value)?;
+                    let t = cx.model().binding(target);
+                    (t.kind == BindingKind::Func && t.scope.is_none()).then(|| {
+                        goguard_semantic::types::NamedRef::new(cx.model().import_path(), &t.name)
+                    })
+                }
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
 /// True for a standard-library import path: its first element has no dot
 /// and is not the first element of `own` (the checked package's path, so a
 /// module named `example/app` is not mistaken for the standard library).

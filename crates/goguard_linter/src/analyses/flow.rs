@@ -27,6 +27,9 @@ pub enum LeakExit {
     /// By going round the loop (this statement) back to the creation, which
     /// replaces the value still held.
     LoopBack(NodeId),
+    /// At this statement, which overwrites the variable still holding the
+    /// value: nothing can release it afterwards.
+    Overwritten(NodeId),
 }
 
 impl LeakExit {
@@ -37,13 +40,14 @@ impl LeakExit {
             LeakExit::Return(_) => format!("returns here without {missing}"),
             LeakExit::FallOff(_) => format!("the function ends here without {missing}"),
             LeakExit::LoopBack(_) => format!("the loop comes back to the call without {missing}"),
+            LeakExit::Overwritten(_) => format!("overwritten here without {missing}"),
         }
     }
 
     /// Where to point at the exit.
     pub fn span(self, cx: &Context<'_>) -> Span {
         match self {
-            LeakExit::Return(node) => cx.span(node),
+            LeakExit::Return(node) | LeakExit::Overwritten(node) => cx.span(node),
             LeakExit::FallOff(pos) => cx.span_between(pos, pos.saturating_add(1)),
             // The `for` keyword.
             LeakExit::LoopBack(stmt) => {
@@ -59,15 +63,23 @@ pub struct Search<'q> {
     /// Nodes that end a path: the value is released, handed off or replaced.
     pub stop: &'q dyn Fn(NodeId) -> bool,
     /// `prune(cond, taken, facts)`: true when the path may not leave the
-    /// condition `cond` (of an `if`, a tagless switch case or a `range`) by its `taken`
+    /// condition `cond` (of an `if`, a `for`, a tagless switch case or a `range`) by its `taken`
     /// branch; `facts` says whether the path has not met a `kill_facts` node
     /// since its start.
     pub prune: &'q dyn Fn(NodeId, bool, bool) -> bool,
     /// Nodes after which `facts` is false on the path.
     pub kill_facts: &'q dyn Fn(NodeId) -> bool,
+    /// Nodes that end a path as a leak: they overwrite the value.
+    pub overwrite: &'q dyn Fn(NodeId) -> bool,
+    /// Nodes after which the value is also held elsewhere (stored into a
+    /// local object or slice): coming back to the start is then no leak.
+    pub holds: &'q dyn Fn(NodeId) -> bool,
     /// Whether coming back to the starting node (round a loop) is a leak:
     /// the value made there replaces the one still held.
     pub loop_back_leaks: bool,
+    /// Exits that are no leak (a return reporting a failure, for a rule
+    /// that only cares about successful returns): the search goes on.
+    pub ignore_exit: &'q dyn Fn(LeakExit) -> bool,
 }
 
 impl Search<'_> {
@@ -77,7 +89,10 @@ impl Search<'_> {
             stop,
             prune: &|_, _, _| false,
             kill_facts: &|_| false,
+            overwrite: &|_| false,
+            holds: &|_| false,
             loop_back_leaks: false,
+            ignore_exit: &|_| false,
         }
     }
 }
@@ -97,14 +112,15 @@ pub fn leak_path(
     let (first_block, index) = cfg.locate(from)?;
     let exit = cfg.exit();
     // Breadth-first, so the exit reported is one through the fewest blocks.
-    let mut queue: VecDeque<(BlockId, usize, bool)> =
-        VecDeque::from([(first_block, index + 1, true)]);
-    let mut seen: HashSet<(BlockId, bool)> = HashSet::new();
-    while let Some((b, start, mut facts)) = queue.pop_front() {
+    // A state is (block, first node, facts, held elsewhere).
+    let mut queue: VecDeque<(BlockId, usize, bool, bool)> =
+        VecDeque::from([(first_block, index + 1, true, false)]);
+    let mut seen: HashSet<(BlockId, bool, bool)> = HashSet::new();
+    while let Some((b, start, mut facts, mut held)) = queue.pop_front() {
         let block = cfg.block(b);
         let mut stopped = false;
         for &n in block.nodes.iter().skip(start) {
-            if n == from && search.loop_back_leaks {
+            if n == from && search.loop_back_leaks && !held {
                 return Some(LeakExit::LoopBack(
                     enclosing_loop(cx, func, from).unwrap_or(from),
                 ));
@@ -112,6 +128,12 @@ pub fn leak_path(
             if n == from || (search.stop)(n) {
                 stopped = true;
                 break;
+            }
+            if (search.overwrite)(n) {
+                return Some(LeakExit::Overwritten(n));
+            }
+            if (search.holds)(n) {
+                held = true;
             }
             if facts && (search.kill_facts)(n) {
                 facts = false;
@@ -126,7 +148,9 @@ pub fn leak_path(
         for &s in &block.succs {
             if s == exit {
                 if let Some(e) = exit_of(cx, func, cfg, block, last) {
-                    return Some(e);
+                    if !(search.ignore_exit)(e) {
+                        return Some(e);
+                    }
                 }
                 continue;
             }
@@ -138,17 +162,17 @@ pub fn leak_path(
                     continue;
                 }
             }
-            if seen.insert((s, facts)) {
-                queue.push_back((s, 0, facts));
+            if seen.insert((s, facts, held)) {
+                queue.push_back((s, 0, facts, held));
             }
         }
     }
     None
 }
 
-/// For a node that is a condition — of an `if`, a case of a switch without
-/// tag, or a `range` statement (true: one more iteration) — the block kind
-/// and statement of the block entered when it is true.
+/// For a node that is a condition — of an `if`, a `for`, a case of a switch
+/// without tag, or a `range` statement (true: one more iteration) — the
+/// block kind and statement of the block entered when it is true.
 fn condition_target(cx: &Context<'_>, node: NodeId) -> Option<(BlockKind, NodeId)> {
     if matches!(cx.node(node), Node::RangeStmt { .. }) {
         return Some((BlockKind::RangeBody, node));
@@ -156,6 +180,7 @@ fn condition_target(cx: &Context<'_>, node: NodeId) -> Option<(BlockKind, NodeId
     let parent = cx.parent(node)?;
     match *cx.node(parent) {
         Node::IfStmt { cond, .. } if cond == node => Some((BlockKind::IfThen, parent)),
+        Node::ForStmt { cond: Some(c), .. } if c == node => Some((BlockKind::ForBody, parent)),
         Node::CaseClause { list, .. } if cx.ast().list(list).contains(&node) => {
             let switch = cx.parent(parent).and_then(|body| cx.parent(body))?;
             match *cx.node(switch) {
@@ -349,3 +374,56 @@ pub fn entry_reaches(
     }
     false
 }
+
+/// True for a `return` that reports a failure: its last result is made by
+/// an error constructor (`fmt.Errorf`, `errors.New`, `errors.Wrap`, any
+/// function whose name says `Err`), or is a variable an enclosing `if` has
+/// just found non-nil (`if err != nil { return err }`).
+pub fn reports_failure(cx: &Context<'_>, func: NodeId, ret: NodeId) -> bool {
+    let Node::ReturnStmt { results, .. } = *cx.node(ret) else {
+        return false;
+    };
+    let Some(&last) = cx.ast().list(results).last() else {
+        return false;
+    };
+    let last = unparen(cx, last);
+    match *cx.node(last) {
+        Node::CallExpr { fun, .. } => {
+            let name = match super::expr::selector(cx, unparen(cx, fun)) {
+                Some((_, n)) => n,
+                None => cx.text(fun),
+            };
+            name.contains("Err") || name.contains("err") || ERROR_MAKERS.contains(&name)
+        }
+        Node::Ident { .. } => {
+            let Some(b) = super::release::binding_of(cx, last) else {
+                return false;
+            };
+            let is_x = |id: NodeId| {
+                matches!(cx.node(id), Node::Ident { .. })
+                    && cx.model().resolve(cx.file(), id) == Some(b)
+            };
+            let test = NilTest {
+                is_x: &is_x,
+                predicates_imply_non_nil: true,
+            };
+            let mut child = ret;
+            for a in cx.ancestors(ret) {
+                if a == func {
+                    break;
+                }
+                if let Node::IfStmt { cond, body, .. } = *cx.node(a) {
+                    if body == child && branch_says_non_nil(cx, cond, true, &test) == Some(true) {
+                        return true;
+                    }
+                }
+                child = a;
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Functions making errors whose names do not say so.
+const ERROR_MAKERS: &[&str] = &["New", "Wrap", "Wrapf", "WithStack", "WithMessage", "Join"];

@@ -102,6 +102,25 @@ pub fn enclosing_loop_in_place(cx: &Context<'_>, node: NodeId) -> Option<NodeId>
     enclosing_loop_where(cx, node, |lit| lit_run(cx, lit) == LitRun::CalledInPlace)
 }
 
+/// Where `node` runs often: "in a loop" (a loop of its function, through
+/// literals called in place), or "in an HTTP handler" (once per request).
+pub fn hot_path(cx: &Context<'_>, node: NodeId) -> Option<&'static str> {
+    if enclosing_loop_in_place(cx, node).is_some() {
+        return Some("in a loop");
+    }
+    let mut at = node;
+    loop {
+        let f = cx.enclosing_func(at)?;
+        if super::http::handler(cx, f).is_some() {
+            return Some("in an HTTP handler");
+        }
+        match cx.node(f) {
+            Node::FuncLit { .. } if lit_run(cx, f) == LitRun::CalledInPlace => at = f,
+            _ => return None,
+        }
+    }
+}
+
 fn enclosing_loop_where(
     cx: &Context<'_>,
     node: NodeId,

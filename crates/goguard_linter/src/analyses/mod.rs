@@ -1,7 +1,17 @@
 //! Derived analyses shared by two or more rules.
 
+pub mod closers;
+pub mod concurrency;
+pub mod entry;
 pub mod expr;
+pub mod fixes;
 pub mod flow;
+pub mod handoff;
+pub mod http;
+pub mod lock_facts;
+pub mod lock_order;
+pub mod lock_waits;
 pub mod locks;
 pub mod loops;
 pub mod release;
+pub mod shared_writes;

@@ -10,6 +10,7 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileIdx, PackageModel};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Pos};
 
+use super::analysis::{Analysis, PackageFacts};
 use super::file_facts::FileFacts;
 use super::rule::{Category, OptionValue};
 use super::RuleMeta;
@@ -20,6 +21,7 @@ pub struct Context<'a> {
     file: FileIdx,
     rule: &'static RuleMeta,
     facts: &'a FileFacts<'a>,
+    package: &'a PackageFacts<'a>,
     file_id: FileId,
     main_module_go: GoVersion,
     /// The rule's option values, aligned with `rule.options`; empty means
@@ -35,6 +37,8 @@ pub struct FileScope<'a> {
     pub model: &'a PackageModel<'a>,
     pub file: FileIdx,
     pub facts: &'a FileFacts<'a>,
+    /// The package's shared analyses.
+    pub package: &'a PackageFacts<'a>,
     /// The id spans of this file carry.
     pub file_id: FileId,
     pub main_module_go: GoVersion,
@@ -62,6 +66,7 @@ impl<'a> Context<'a> {
             file: scope.file,
             rule,
             facts: scope.facts,
+            package: scope.package,
             file_id: scope.file_id,
             main_module_go: scope.main_module_go,
             options,
@@ -157,6 +162,40 @@ impl<'a> Context<'a> {
         // exit is a panic or such a call (test helpers calling t.Fatal).
         let no_return = move |call: NodeId| model.never_returns(&model.callee(file, call));
         self.facts.cfg(func, self.source(), &no_return)
+    }
+
+    /// The output of a shared analysis for this package, computed on the
+    /// first request of any rule (see [`super::analysis`]).
+    ///
+    /// # Panics
+    /// If the running rule does not declare `A` in its `requires`, or the
+    /// analysis panicked.
+    pub fn analysis<A: Analysis>(&self) -> std::rc::Rc<A::Output> {
+        if !self.rule.requires.contains(&A::ID) {
+            panic!(
+                "rule {} reads analysis `{}`, which it does not declare",
+                self.rule.name,
+                A::ID.0
+            );
+        }
+        self.package.get::<A>()
+    }
+
+    /// The span of a node of another file of the package (or of this one),
+    /// for related locations.
+    pub fn span_in(&self, file: FileIdx, id: NodeId) -> Span {
+        if file == self.file {
+            return self.span(id);
+        }
+        self.package.scope().span(file, id)
+    }
+
+    /// The CFG of a FuncDecl or FuncLit of any file of the package.
+    pub fn cfg_in(&self, file: FileIdx, func: NodeId) -> Option<&'a Cfg> {
+        if file == self.file {
+            return self.cfg(func);
+        }
+        self.package.scope().cfg(file, func)
     }
 
     /// The span of a node in this file.

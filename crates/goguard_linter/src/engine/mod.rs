@@ -2,10 +2,12 @@
 //! read, settings (goguard.toml) and rule selection, the runner, suppression
 //! comments, baselines, and the engine's own finding kinds.
 
+pub mod analysis;
 pub mod baseline;
 pub mod builtin;
 pub mod context;
 pub mod file_facts;
+pub mod fixes;
 pub mod package;
 pub mod panics;
 pub mod registry;
@@ -16,5 +18,6 @@ pub mod settings;
 pub mod suppression;
 pub mod testing;
 
+pub use analysis::{Analysis, AnalysisId, Counters, PackageScope, Stats};
 pub use context::Context;
 pub use rule::{Category, Domain, OptionDefault, OptionValue, Rule, RuleMeta, RuleOption, Status};

@@ -15,6 +15,7 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileInput, PackageModel, Universe};
 use goguard_syntax::{parse_file, ParsedFile};
 
+use super::analysis::{PackageFacts, PackageScope, Stats};
 use super::builtin::{BuiltinRule, INTERNAL_ERROR, SYNTAX_ERROR};
 use super::context::{severity_of, Context, FileScope};
 use super::file_facts::FileFacts;
@@ -31,8 +32,13 @@ pub struct SourceInput {
     /// settings' paths are).
     pub path: PathBuf,
     pub source: String,
+    /// Byte offset of the first byte that is not UTF-8 in the file as read
+    /// (`source` has `?` in place of each such byte, so offsets still
+    /// match the file): Go rejects such files.
+    pub illegal_utf8: Option<usize>,
     /// The file's effective Go language version.
     pub go_version: GoVersion,
+    /// A `_test.go` file, or test code outside one (`[files] test-helpers`).
     pub is_test: bool,
     /// False for a generated file read only so that the names it declares
     /// resolve: no rule runs on it and it has no findings.
@@ -97,6 +103,16 @@ pub fn check_package(
     rules: &[&'static dyn Rule],
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    check_package_with_stats(pkg, universe, rules, settings).0
+}
+
+/// [`check_package`], also returning what the shared analyses cost.
+pub fn check_package_with_stats(
+    pkg: &PackageInput,
+    universe: &Universe,
+    rules: &[&'static dyn Rule],
+    settings: &Settings,
+) -> (Vec<Diagnostic>, Stats) {
     let ids = local_file_ids(pkg.files.len());
     let parsed = parse_package(&pkg.files);
     let inputs = file_inputs(&pkg.files, &parsed);
@@ -141,6 +157,20 @@ pub fn check_package(
         built.ok()
     };
 
+    // Every file's facts live as long as the package: shared analyses may
+    // read any file of it.
+    let facts: Vec<FileFacts> = parsed
+        .iter()
+        .map(|p| FileFacts::new(p.ast(), p.root()))
+        .collect();
+    let package_facts = model.as_ref().map(|model| {
+        PackageFacts::new(PackageScope {
+            model,
+            files: &facts,
+            file_ids: &ids,
+        })
+    });
+
     for (i, file) in pkg.files.iter().enumerate() {
         let overrides = settings.overrides_for(&file.path);
         let on = |e: Entry| settings.enabled(e, &overrides);
@@ -149,15 +179,18 @@ pub fn check_package(
         // Rules that ran to completion: only their suppressions can be unused.
         let mut completed: Vec<&'static str> = Vec::new();
 
-        if let Some(err) = parsed[i].errors().first() {
+        let first_error = match file.illegal_utf8 {
+            Some(at) => Some((at, "illegal UTF-8 encoding".to_string())),
+            None => parsed[i]
+                .errors()
+                .first()
+                .map(|e| (e.offset as usize, e.message.clone())),
+        };
+        if let Some((at, message)) = first_error {
             if file.report && on(Entry::Builtin(&SYNTAX_ERROR)) {
-                let at = (err.offset as usize).min(file.source.len());
-                let more = parsed[i].errors().len() - 1;
-                let mut d = builtin_diagnostic(
-                    &SYNTAX_ERROR,
-                    Span::new(ids[i], at..at),
-                    err.message.clone(),
-                );
+                let at = at.min(file.source.len());
+                let more = parsed[i].errors().len() + usize::from(file.illegal_utf8.is_some()) - 1;
+                let mut d = builtin_diagnostic(&SYNTAX_ERROR, Span::new(ids[i], at..at), message);
                 if more > 0 {
                     d = d.with_help(format!(
                         "{more} more syntax error{} in this file; findings near them may be missing",
@@ -168,12 +201,12 @@ pub fn check_package(
             }
         }
 
-        if let Some(model) = &model {
-            let facts = FileFacts::new(parsed[i].ast(), parsed[i].root());
+        if let (Some(model), Some(package)) = (&model, &package_facts) {
             let scope = FileScope {
                 model,
                 file: i,
-                facts: &facts,
+                facts: &facts[i],
+                package,
                 file_id: ids[i],
                 main_module_go: pkg.main_module_go,
             };
@@ -213,5 +246,8 @@ pub fn check_package(
                 .is_none_or(|&e| matches!(e, Entry::Rule(_)) || on(e))
         }));
     }
-    out
+    let stats = package_facts
+        .map(PackageFacts::into_stats)
+        .unwrap_or_default();
+    (out, stats)
 }

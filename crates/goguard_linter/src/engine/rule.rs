@@ -27,6 +27,9 @@ pub struct RuleMeta {
     /// Settings the rule reads (`[rules.<name>]` in goguard.toml), with
     /// their defaults.
     pub options: &'static [RuleOption],
+    /// The shared analyses the rule reads
+    /// ([`Context::analysis`](super::Context::analysis)).
+    pub requires: &'static [super::analysis::AnalysisId],
 }
 
 impl RuleMeta {
@@ -164,8 +167,10 @@ pub trait Rule: Send + Sync + 'static {
 /// }
 /// ```
 /// Optional trailing fields, in this order: `go_below: (1, 22),`,
-/// `in_tests: false,` and `options: &[RuleOption::usize("max-depth", 3,
-/// "doc")],` (read with `cx.option_usize("max-depth")`).
+/// `in_tests: false,`, `options: &[RuleOption::usize("max-depth", 3,
+/// "doc")],` (read with `cx.option_usize("max-depth")`) and `requires:
+/// &[SomeAnalysis::ID],` (the shared analyses it reads with
+/// `cx.analysis::<SomeAnalysis>()`).
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -179,6 +184,7 @@ macro_rules! declare_rule {
             $(go_below: ($major:literal, $minor:literal),)?
             $(in_tests: $in_tests:literal,)?
             $(options: $options:expr,)?
+            $(requires: $requires:expr,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -196,6 +202,7 @@ macro_rules! declare_rule {
                 in_tests: $crate::declare_rule!(@in_tests $($in_tests)?),
                 doc: concat!($($doc, "\n"),*),
                 options: $crate::declare_rule!(@options $($options)?),
+                requires: $crate::declare_rule!(@requires $($requires)?),
             };
         }
 
@@ -216,6 +223,8 @@ macro_rules! declare_rule {
     (@in_tests $v:literal) => { $v };
     (@options) => { &[] };
     (@options $v:expr) => { $v };
+    (@requires) => { &[] };
+    (@requires $v:expr) => { $v };
 }
 
 #[cfg(test)]

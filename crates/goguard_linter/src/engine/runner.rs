@@ -19,7 +19,10 @@ use goguard_semantic::load::{Package, Workspace};
 use goguard_semantic::model::{summarize, PackageSummary, Universe};
 use rayon::prelude::*;
 
-use super::package::{check_package, file_inputs, parse_package, PackageInput, SourceInput};
+use super::analysis::Stats;
+use super::package::{
+    check_package_with_stats, file_inputs, parse_package, PackageInput, SourceInput,
+};
 use super::panics::guarded;
 use super::settings::Settings;
 use super::Rule;
@@ -37,6 +40,8 @@ pub struct CheckOutput {
     pub packages_checked: usize,
     /// Files that could not be read, and other problems that are not findings.
     pub warnings: Vec<String>,
+    /// What the shared analyses cost, summed over packages.
+    pub stats: Stats,
 }
 
 /// How a run reports progress: called with the number of files checked so
@@ -52,13 +57,16 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
         .iter()
         .filter(|f| !settings.is_excluded(&f.path))
         .filter_map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => Some(SourceInput {
-                path: f.path.clone(),
-                source: String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                go_version: f.go_version,
-                is_test: f.is_test,
-                report: !f.generated || settings.files.include_generated,
+            Ok(bytes) => Some({
+                let (source, illegal_utf8) = utf8_source(bytes);
+                SourceInput {
+                    path: f.path.clone(),
+                    source,
+                    illegal_utf8,
+                    go_version: f.go_version,
+                    is_test: f.is_test || settings.is_test_helper(&f.path),
+                    report: !f.generated || settings.files.include_generated,
+                }
             }),
             Err(e) => {
                 warnings.push(format!("{}: cannot read: {e}", f.path.display()));
@@ -80,6 +88,34 @@ fn read_package(pkg: &Package, ws: &Workspace, settings: &Settings) -> (PackageI
         },
         warnings,
     )
+}
+
+/// A file's text, with `?` in place of each byte that is not part of valid
+/// UTF-8 (so that offsets match the file), and the offset of the first such
+/// byte.
+fn utf8_source(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            let first = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+            let mut at = first;
+            while at < bytes.len() {
+                match std::str::from_utf8(&bytes[at..]) {
+                    Ok(_) => break,
+                    Err(e) => {
+                        let bad = at + e.valid_up_to();
+                        let len = e.error_len().unwrap_or(bytes.len() - bad);
+                        bytes[bad..bad + len].fill(b'?');
+                        at = bad + len;
+                    }
+                }
+            }
+            // Every invalid byte is now ASCII.
+            let text = String::from_utf8(bytes).unwrap_or_default();
+            (text, Some(first))
+        }
+    }
 }
 
 /// Phase 1: the summaries of every (non-external-test) package.
@@ -138,13 +174,14 @@ pub fn check_workspace(
         files: Vec<(usize, PathBuf, String)>,
         checked: usize,
         warnings: Vec<String>,
+        stats: Stats,
     }
     let results: Vec<PackageResult> = ws
         .packages
         .par_iter()
         .map(|p| {
             let (input, warnings) = read_package(p, ws, settings);
-            let diagnostics = check_package(&input, &universe, rules, settings);
+            let (diagnostics, stats) = check_package_with_stats(&input, &universe, rules, settings);
             let n = input.files.iter().filter(|f| f.report).count();
             progress(done.fetch_add(n, Ordering::Relaxed) + n);
             let mut with_findings: Vec<usize> = diagnostics
@@ -173,6 +210,7 @@ pub fn check_workspace(
                 files,
                 checked: n,
                 warnings,
+                stats,
             }
         })
         .collect();
@@ -184,6 +222,7 @@ pub fn check_workspace(
     for r in results {
         out.files_checked += r.checked;
         out.warnings.extend(r.warnings);
+        out.stats.merge(&r.stats);
         let mut map = BTreeMap::new();
         for (local, path, text) in r.files {
             let id = out.files.add(display_path(&path, cwd), text);

@@ -13,7 +13,7 @@
 use super::registry::{closest, Entry};
 use super::rule::{Category, Domain, Status};
 
-const DOMAINS: [Domain; 6] = Domain::ALL;
+const DOMAINS: [Domain; 9] = Domain::ALL;
 
 const CATEGORIES: [Category; 5] = Category::ALL;
 

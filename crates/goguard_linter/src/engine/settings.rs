@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use goguard_semantic::load::{filename, GoVersion};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -49,10 +50,12 @@ pub struct BuildSettings {
     pub goarch: Option<String>,
     pub tags: Vec<String>,
     pub cgo: Option<bool>,
+    /// `go = "1.NN"`: the language version of code without a go.mod.
+    pub go: Option<GoVersion>,
 }
 
 /// `[files]`: which files are checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct FileSettings {
     pub include_generated: bool,
     pub include_vendor: bool,
@@ -60,6 +63,58 @@ pub struct FileSettings {
     /// Patterns as written, relative to the settings' root.
     pub exclude: Vec<String>,
     exclude_set: Option<GlobSet>,
+    /// Files that are test code though not `_test.go` files (test helpers,
+    /// end-to-end suites, examples): patterns as written.
+    pub test_helpers: Vec<String>,
+    test_helper_set: Option<GlobSet>,
+}
+
+/// Where test helpers live outside `_test.go` files, by default: packages
+/// named or under these directories, and files named so.
+pub const DEFAULT_TEST_HELPERS: &[&str] = &[
+    "test",
+    "tests",
+    "testutil",
+    "*testutil",
+    "testutils",
+    "testhelper",
+    "testhelpers",
+    "testsuite",
+    "e2e",
+    "framework",
+    "examples",
+    "example",
+    "integration",
+    "mock",
+    "mocks",
+    "fake",
+    "fakes",
+    "testing.go",
+    "testutil.go",
+    "testhelper.go",
+    "testhelpers.go",
+    "*_mock.go",
+    "mock_*.go",
+    "*_fake.go",
+    "fake_*.go",
+];
+
+impl Default for FileSettings {
+    fn default() -> FileSettings {
+        let defaults: Vec<(String, std::ops::Range<usize>)> = DEFAULT_TEST_HELPERS
+            .iter()
+            .map(|p| (p.to_string(), 0..0))
+            .collect();
+        FileSettings {
+            include_generated: false,
+            include_vendor: false,
+            include_testdata: false,
+            exclude: Vec::new(),
+            exclude_set: None,
+            test_helpers: defaults.iter().map(|(p, _)| p.clone()).collect(),
+            test_helper_set: glob_set(&defaults).ok(),
+        }
+    }
 }
 
 /// One `[[overrides]]` table.
@@ -118,11 +173,12 @@ struct RawOverride {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawBuild {
-    goos: Option<String>,
-    goarch: Option<String>,
+    goos: Option<Spanned<String>>,
+    goarch: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
     cgo: Option<bool>,
+    go: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -136,6 +192,8 @@ struct RawFiles {
     include_testdata: bool,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    test_helpers: Option<Vec<Spanned<String>>>,
 }
 
 impl Settings {
@@ -248,11 +306,27 @@ impl Settings {
                 settings.options.insert(entry.code(), values);
             }
         }
+        let checked =
+            |v: &Option<Spanned<String>>, what: &str, check: fn(&str) -> Option<String>| {
+                v.as_ref()
+                    .map(|v| match check(v.get_ref()) {
+                        None => Ok(v.get_ref().clone()),
+                        Some(m) => Err(err(Some(v.span()), format!("[build] {what}: {m}"))),
+                    })
+                    .transpose()
+            };
         settings.build = BuildSettings {
-            goos: raw.build.goos,
-            goarch: raw.build.goarch,
+            goos: checked(&raw.build.goos, "goos", unknown_goos)?,
+            goarch: checked(&raw.build.goarch, "goarch", unknown_goarch)?,
             tags: raw.build.tags,
             cgo: raw.build.cgo,
+            go: match &raw.build.go {
+                None => None,
+                Some(v) => Some(
+                    parse_go_version(v.get_ref())
+                        .map_err(|m| err(Some(v.span()), format!("[build] go: {m}")))?,
+                ),
+            },
         };
         let exclude: Vec<(String, std::ops::Range<usize>)> = raw
             .files
@@ -260,6 +334,22 @@ impl Settings {
             .iter()
             .map(|s| (s.get_ref().clone(), s.span()))
             .collect();
+        let defaults = FileSettings::default();
+        let (test_helpers, test_helper_set) = match &raw.files.test_helpers {
+            None => (defaults.test_helpers, defaults.test_helper_set),
+            Some(list) => {
+                let patterns: Vec<(String, std::ops::Range<usize>)> = list
+                    .iter()
+                    .map(|s| (s.get_ref().clone(), s.span()))
+                    .collect();
+                let set = if patterns.is_empty() {
+                    None
+                } else {
+                    Some(glob_set(&patterns).map_err(|(span, m)| err(Some(span), m))?)
+                };
+                (patterns.into_iter().map(|(p, _)| p).collect(), set)
+            }
+        };
         settings.files = FileSettings {
             include_generated: raw.files.include_generated,
             include_vendor: raw.files.include_vendor,
@@ -270,6 +360,8 @@ impl Settings {
                 Some(glob_set(&exclude).map_err(|(span, m)| err(Some(span), m))?)
             },
             exclude: exclude.into_iter().map(|(p, _)| p).collect(),
+            test_helpers,
+            test_helper_set,
         };
         Ok(settings)
     }
@@ -321,6 +413,15 @@ impl Settings {
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.files
             .exclude_set
+            .as_ref()
+            .is_some_and(|s| s.is_match(self.relative(path)))
+    }
+
+    /// Whether a file that is not a `_test.go` file is test code all the
+    /// same (`[files] test-helpers`): rules that skip tests skip it.
+    pub fn is_test_helper(&self, path: &Path) -> bool {
+        self.files
+            .test_helper_set
             .as_ref()
             .is_some_and(|s| s.is_match(self.relative(path)))
     }
@@ -453,6 +554,36 @@ fn glob_set(
     })
 }
 
+/// Why `goos` is not a GOOS the go command knows, if it is not.
+pub fn unknown_goos(goos: &str) -> Option<String> {
+    (!filename::is_known_os(goos)).then(|| {
+        format!(
+            "unknown GOOS `{goos}` (one of: {})",
+            filename::KNOWN_OS.join(", ")
+        )
+    })
+}
+
+/// Why `goarch` is not a GOARCH the go command knows, if it is not.
+pub fn unknown_goarch(goarch: &str) -> Option<String> {
+    (!filename::is_known_arch(goarch)).then(|| {
+        format!(
+            "unknown GOARCH `{goarch}` (one of: {})",
+            filename::KNOWN_ARCH.join(", ")
+        )
+    })
+}
+
+/// A language version as written after `go` in go.mod: `1.NN` (or `1.NN.P`).
+pub fn parse_go_version(text: &str) -> Result<GoVersion, String> {
+    match GoVersion::parse(text) {
+        Some(v) if v.major == 1 && v.pre.is_none() => Ok(v.lang()),
+        _ => Err(format!(
+            "`{text}` is not a Go version; write it as in go.mod, e.g. 1.21"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,6 +660,13 @@ exclude = ["third_party/**"]
         assert_eq!(s.build.cgo, Some(false));
         assert!(s.files.include_generated);
         assert!(s.is_excluded(Path::new("/r/third_party/x/y.go")));
+        // Default test helpers.
+        assert!(s.is_test_helper(Path::new("/r/test/e2e/framework/util.go")));
+        assert!(s.is_test_helper(Path::new("/r/pkg/testutil/x.go")));
+        assert!(s.is_test_helper(Path::new("/r/pkg/apitestutil/x.go")));
+        assert!(s.is_test_helper(Path::new("/r/pkg/client/client_mock.go")));
+        assert!(!s.is_test_helper(Path::new("/r/pkg/latest/x.go")));
+        assert!(!s.is_test_helper(Path::new("/r/internal/server.go")));
         assert!(!s.is_excluded(Path::new("/r/internal/x.go")));
         assert_eq!(
             s.overrides_for(Path::new("/r/internal/legacy/a/b.go"))
@@ -537,6 +675,16 @@ exclude = ["third_party/**"]
         );
         assert_eq!(s.overrides_for(Path::new("/r/pkg/x_gen.go")).len(), 1);
         assert!(s.overrides_for(Path::new("/r/pkg/x.go")).is_empty());
+    }
+
+    #[test]
+    fn test_helpers_can_be_replaced_or_turned_off() {
+        let s = parse("[files]\ntest-helpers = [\"qa/\"]\n").unwrap();
+        assert!(s.is_test_helper(Path::new("/r/qa/x.go")));
+        assert!(!s.is_test_helper(Path::new("/r/test/x.go")));
+        let s = parse("[files]\ntest-helpers = []\n").unwrap();
+        assert!(!s.is_test_helper(Path::new("/r/test/x.go")));
+        assert!(Settings::new("/r").is_test_helper(Path::new("/r/e2e/x.go")));
     }
 
     #[test]

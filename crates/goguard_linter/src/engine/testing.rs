@@ -50,6 +50,7 @@ pub fn run_rule(
             .map(|(name, src)| SourceInput {
                 path: PathBuf::from(name),
                 source: src.to_string(),
+                illegal_utf8: None,
                 go_version: go,
                 is_test: is_test || name.ends_with("_test.go"),
                 report: true,

@@ -5,7 +5,10 @@ use crate::engine::Rule;
 
 pub mod channel;
 pub mod context;
+pub mod error;
 pub mod goroutine;
+pub mod http;
+pub mod memory;
 pub mod resource;
 pub mod sync;
 
@@ -17,6 +20,9 @@ pub fn all() -> Vec<&'static dyn Rule> {
         context::RULES,
         sync::RULES,
         resource::RULES,
+        error::RULES,
+        http::RULES,
+        memory::RULES,
     ]
     .concat()
 }

@@ -46,6 +46,9 @@ pub struct LoadOptions {
     /// The toolchain version: `go1.N` release tags hold up to it, and it is
     /// the language version outside any module.
     pub toolchain: GoVersion,
+    /// The language version of code outside any module (no go.mod): old
+    /// GOPATH-style trees. `None` means the toolchain version.
+    pub go_without_module: Option<GoVersion>,
     /// Keep files marked `// Code generated ... DO NOT EDIT.`.
     pub include_generated: bool,
     /// Keep `_test.go` files and external test packages.
@@ -73,6 +76,7 @@ impl Default for LoadOptions {
             cgo: true,
             tags: Vec::new(),
             toolchain: version::NEWEST_KNOWN,
+            go_without_module: None,
             include_generated: false,
             include_tests: true,
             include_vendor: false,
@@ -111,6 +115,8 @@ struct Loader<'a> {
     /// Directory → (module root, `.go` file names).
     dirs: BTreeMap<PathBuf, (PathBuf, Vec<String>)>,
     warnings: Vec<LoadWarning>,
+    /// Directories that could not be read (their files are not checked).
+    unreadable_dirs: Vec<PathBuf>,
     ad_hoc_warned: bool,
 }
 
@@ -160,14 +166,14 @@ impl Loader<'_> {
         if self.modules.contains_key(dir) {
             return;
         }
+        let go_version = self.opts.go_without_module.unwrap_or(self.opts.toolchain);
         if !self.ad_hoc_warned {
             self.ad_hoc_warned = true;
             self.warnings.push(warn(
                 dir,
                 None,
                 format!(
-                    "no go.mod found here or above; loading without a module (import paths are relative directories, Go version {})",
-                    self.opts.toolchain
+                    "no go.mod found here or above; loading without a module (import paths are relative directories, Go version {go_version})"
                 ),
             ));
         }
@@ -175,7 +181,7 @@ impl Loader<'_> {
             dir.to_path_buf(),
             ModInfo {
                 path: String::new(),
-                go_version: self.opts.toolchain,
+                go_version,
                 member: false,
                 ad_hoc: true,
                 toolchain: None,
@@ -242,9 +248,11 @@ impl Loader<'_> {
                     }
                 }
             }
-            Err(e) => self
-                .warnings
-                .push(warn(dir, None, format!("cannot read directory: {e}"))),
+            Err(e) => {
+                self.warnings
+                    .push(warn(dir, None, format!("cannot read directory: {e}")));
+                self.unreadable_dirs.push(dir.to_path_buf());
+            }
         }
         names.sort();
         names
@@ -305,6 +313,7 @@ impl Loader<'_> {
         let res = walk::walk_tree(&root, rest, policy);
         for (path, e) in res.errors {
             self.warnings.push(warn(&path, None, e));
+            self.unreadable_dirs.push(path);
         }
         for m in &res.modules {
             self.register_go_mod(m);
@@ -357,6 +366,7 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
         members: Arc::new(HashSet::new()),
         dirs: BTreeMap::new(),
         warnings: Vec::new(),
+        unreadable_dirs: Vec::new(),
         ad_hoc_warned: false,
     };
 
@@ -468,6 +478,8 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
             (p, "") => p.to_string(),
             (p, r) => format!("{p}/{r}"),
         };
+        // A vendored copy is imported by the path it copies.
+        let import_path = crate::importpath::copied_from(&import_path).to_string();
         for (name, is_external_test, files) in res.packages {
             ws.packages.push(Package {
                 module: module_id(mroot),
@@ -482,6 +494,9 @@ pub fn load(opts: &LoadOptions) -> Result<Workspace, LoadError> {
         ws.warnings.extend(res.warnings);
     }
     ws.warnings.extend(loader.warnings);
+    ws.unreadable_dirs = loader.unreadable_dirs;
+    ws.unreadable_dirs.sort();
+    ws.unreadable_dirs.dedup();
     ws.packages.sort_by(|a, b| {
         (&a.import_path, &a.dir, a.is_external_test).cmp(&(
             &b.import_path,

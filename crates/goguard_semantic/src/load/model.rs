@@ -23,6 +23,9 @@ pub struct Workspace {
     pub modules: Vec<Module>,
     pub packages: Vec<Package>,
     pub skipped: Vec<SkippedFile>,
+    /// Directories whose files could not be listed (permissions, a path
+    /// too long for the system); each also has a warning.
+    pub unreadable_dirs: Vec<PathBuf>,
     pub warnings: Vec<LoadWarning>,
 }
 
@@ -74,6 +77,21 @@ pub struct GoFile {
 pub struct SkippedFile {
     pub path: PathBuf,
     pub reason: SkipReason,
+}
+
+impl SkipReason {
+    /// True when the file was meant to be checked but could not be (an
+    /// unreadable file, no package clause, a malformed constraint, another
+    /// package's file), as opposed to a file the build leaves out.
+    pub fn is_problem(&self) -> bool {
+        matches!(
+            self,
+            SkipReason::Unreadable
+                | SkipReason::NoPackageClause
+                | SkipReason::InvalidConstraint
+                | SkipReason::OtherPackage(_)
+        )
+    }
 }
 
 /// Why a `.go` file is not checked.

@@ -339,3 +339,18 @@ fn parent_map_finds_enclosing_function() {
         ]
     );
 }
+
+/// gofmt and go/parser accept expressions a few hundred parentheses deep
+/// (each level is three productions here); so must we.
+#[test]
+fn hundreds_of_nested_parentheses_parse() {
+    for depth in [333, 1000] {
+        let src = format!(
+            "package p\n\nvar x = {}1{}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let f = parse_file(&src);
+        assert!(f.errors().is_empty(), "{depth}: {:?}", &f.errors()[..1]);
+    }
+}

@@ -9,17 +9,25 @@ use crate::analyses::loops::{
     access_path, anchor, enclosing_loop, lit_run, loop_body, loop_header_span, unparen, visit,
     AccessPath, LitRun,
 };
+use goguard_concurrency::{FindingKind, StepKind};
+
+use crate::analyses::concurrency::{chan_name, findings_here, go_span, span_of, ConcurrencyModel};
 use crate::declare_rule;
-use crate::engine::Context;
+use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
     /// Reports a `close(ch)` that can run after another `close` of the same
-    /// channel on one path through a function: two closes in sequence, a
-    /// close that a loop runs on every iteration, or `defer close(ch)` plus
-    /// an explicit `close(ch)` before the function returns. The channel is
-    /// the same variable or the same field chain (`s.done`), not reassigned
-    /// in the function.
+    /// channel: two closes in sequence on one path through a function, a
+    /// close that a loop runs on every iteration, `defer close(ch)` plus an
+    /// explicit `close(ch)` before the function returns (the channel the
+    /// same variable or field chain `s.done`, not reassigned in the
+    /// function); closes that the package's concurrency model sees run
+    /// twice across calls and goroutines (two goroutines each closing a
+    /// channel made by the function that starts them); and a method that
+    /// checks a field channel is open and closes it
+    /// (`select { case <-s.done: default: close(s.done) }`) without holding
+    /// a lock, which two goroutines calling it at once both get through.
     ///
     /// ## Why is this bad?
     /// Closing a closed channel panics, and the panic happens far from the
@@ -58,18 +66,20 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// Closes in different functions or goroutines (several goroutines each
-    /// closing a shared channel) are not compared. Two closes that are each
-    /// under their own condition are not reported (the conditions may
-    /// exclude each other), nor a close under a condition inside a loop. A
-    /// channel reassigned anywhere in the function, or whose variable is
-    /// declared inside a loop, is skipped.
+    /// Across goroutines, only channels made in the explored function (or
+    /// the package functions it calls) are followed; a field channel closed
+    /// by two methods is compared only in the check-then-close form. Within
+    /// one function, two closes that are each under their own condition are
+    /// not reported (the conditions may exclude each other), nor a close
+    /// under a condition inside a loop; a channel reassigned anywhere in the
+    /// function, or whose variable is declared inside a loop, is skipped.
     pub struct ChannelClosedTwice {
         name: "channel-closed-twice",
         code: "CH004",
         domain: Channel,
         category: Correctness,
         status: Stable,
+        requires: &[ConcurrencyModel::ID],
     }
 }
 
@@ -86,6 +96,7 @@ struct Close<'a> {
 
 impl ChannelClosedTwice {
     fn run(&self, cx: &mut Context<'_>) {
+        let mut all_reported: Vec<NodeId> = Vec::new();
         let mut funcs = cx.nodes_of_kind(NodeKind::FuncDecl).to_vec();
         funcs.extend_from_slice(cx.nodes_of_kind(NodeKind::FuncLit));
         for func in funcs {
@@ -108,6 +119,7 @@ impl ChannelClosedTwice {
                     .find(|first| closed_before(cx, func, first, second))
                 {
                     reported.push(second.call);
+                    all_reported.push(second.call);
                     let label = if second.deferred && !first.deferred {
                         "first closed here, before the deferred close runs at return"
                     } else {
@@ -120,6 +132,7 @@ impl ChannelClosedTwice {
                     cx.report(d);
                 } else if let Some(loop_stmt) = repeated_by_loop(cx, func, second) {
                     reported.push(second.call);
+                    all_reported.push(second.call);
                     let d = cx
                         .diagnostic(second.call, message(cx, second))
                         .with_help(HELP)
@@ -131,7 +144,152 @@ impl ChannelClosedTwice {
                 }
             }
         }
+        self.check_then_close(cx);
+        // Closes the model of the package sees run twice across calls and
+        // goroutines.
+        let model = cx.analysis::<ConcurrencyModel>();
+        for f in findings_here(cx, &model, &[FindingKind::CloseOfClosed]) {
+            if all_reported.contains(&f.at.node) {
+                continue;
+            }
+            let alloc = f.chan.map(|c| c.alloc);
+            let first = f
+                .witness
+                .iter()
+                .rev()
+                .find(|s| s.kind == StepKind::Closed && s.chan == alloc && s.at != f.at)
+                .or_else(|| {
+                    f.witness
+                        .iter()
+                        .find(|s| s.kind == StepKind::Closed && s.chan == alloc)
+                });
+            let name = chan_name(cx, f);
+            let mut d = cx
+                .diagnostic_at(
+                    span_of(cx, f.at),
+                    format!("channel `{name}` may be closed twice, which panics"),
+                )
+                .with_help(HELP);
+            if let Some(first) = first {
+                let label = if first.at == f.at {
+                    "another goroutine runs this close first"
+                } else {
+                    "first closed here"
+                };
+                d = d.with_related(span_of(cx, first.at), label);
+            }
+            let closer = f
+                .witness
+                .iter()
+                .rev()
+                .find(|s| s.at == f.at)
+                .map(|s| s.proc);
+            if let Some(start) = f
+                .witness
+                .iter()
+                .find(|s| matches!(s.kind, StepKind::Started(q) if Some(q) == closer))
+            {
+                d = d.with_related(go_span(cx, start.at), "goroutine started here");
+            }
+            cx.report(d);
+        }
     }
+
+    /// `select { case <-s.done: default: close(s.done) }` in a method,
+    /// with no lock held: two goroutines calling the method at once can
+    /// both see the channel open and both close it.
+    fn check_then_close(&self, cx: &mut Context<'_>) {
+        for &sel in cx.nodes_of_kind(NodeKind::SelectStmt) {
+            let Some(func) = cx.enclosing_func(sel) else {
+                continue;
+            };
+            let Node::FuncDecl { recv: Some(_), .. } = *cx.node(func) else {
+                continue;
+            };
+            let Node::SelectStmt { body, .. } = *cx.node(sel) else {
+                continue;
+            };
+            let Node::BlockStmt { list, .. } = *cx.node(body) else {
+                continue;
+            };
+            let clauses = cx.ast().list(list);
+            let mut received: Vec<AccessPath<'_>> = Vec::new();
+            let mut default_close: Option<(NodeId, AccessPath<'_>)> = None;
+            for &clause in clauses {
+                let Node::CommClause { comm, body, .. } = *cx.node(clause) else {
+                    continue;
+                };
+                match comm {
+                    Some(c) => {
+                        if let Node::ExprStmt { x } = *cx.node(c) {
+                            if let Node::UnaryExpr {
+                                op: Tok::Arrow, x, ..
+                            } = *cx.node(unparen(cx, x))
+                            {
+                                if let Some(p) = access_path(cx, x) {
+                                    received.push(p);
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        for &st in cx.ast().list(body) {
+                            if let Node::ExprStmt { x } = *cx.node(st) {
+                                if let Some(c) = close_of(cx, x, st, false) {
+                                    default_close = Some((c.call, c.path));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((call, path)) = default_close else {
+                continue;
+            };
+            // A field of the receiver, checked by the same select.
+            let recv_field = !path.fields.is_empty()
+                && cx.model().binding(path.root).kind
+                    == goguard_semantic::model::BindingKind::Receiver;
+            if !recv_field || !received.contains(&path) || locked_before(cx, func, sel) {
+                continue;
+            }
+            let d = cx
+                .diagnostic(
+                    call,
+                    format!(
+                        "checking that `{}` is open then closing it is not atomic: two goroutines \
+                         calling this method at once can both close it, which panics",
+                        path.fields.join(".")
+                    ),
+                )
+                .with_help(
+                    "close it through a sync.Once, or check and close while holding the mutex \
+                     that guards the struct",
+                )
+                .with_related(cx.span(sel), "checked here, without a lock");
+            cx.report(d);
+        }
+    }
+}
+
+/// True when the function calls a Lock method (or runs inside a
+/// `sync.Once`'s Do) before `node`: the check-then-close is guarded.
+fn locked_before(cx: &Context<'_>, func: NodeId, node: NodeId) -> bool {
+    let pos = cx.ast().pos(node);
+    let mut locked = false;
+    visit(cx, func, |id| {
+        if let Some((_, name)) = crate::analyses::loops::method_call_parts(cx, id) {
+            if matches!(name, "Lock" | "RLock") && cx.ast().pos(id) < pos {
+                locked = true;
+            }
+        }
+        !locked
+    });
+    locked
+        || cx.ancestors(node).any(|a| {
+            matches!(cx.node(a), Node::CallExpr { .. })
+                && crate::analyses::loops::method_call_parts(cx, a).is_some_and(|(_, n)| n == "Do")
+        })
 }
 
 const HELP: &str = "close a channel exactly once, on one path (return after closing, or \

@@ -1,9 +1,11 @@
 //! CH007 time-after-in-loop: `time.After` in a select inside a loop, where
 //! another case can start the next iteration and abandon the timer.
 
+use goguard_diagnostics::{Applicability, Fix};
 use goguard_semantic::load::GoVersion;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
+use crate::analyses::fixes::in_block_outside_loops;
 use crate::analyses::loops::{
     anchor, calls_func, enclosing_loop_in_place, ends_leaving_loop, loop_header_span, runs_again,
     unparen,
@@ -132,6 +134,10 @@ impl TimeAfterInLoop {
                     "when this case runs, the loop starts again with a new timer",
                 )
                 .with_related(loop_header_span(cx, loop_stmt), "loop starts here");
+            let diagnostic = match timer_fix(cx, func, call, loop_stmt, select) {
+                Some(fix) => diagnostic.with_fix(fix),
+                None => diagnostic,
+            };
             cx.report(diagnostic);
         }
     }
@@ -301,4 +307,124 @@ fn can_go_round(
         Some(from) => cfg.reaches(from, to),
         None => true,
     }
+}
+
+/// One timer made before the loop, stopped at return, and reset before the
+/// select: `timer := time.NewTimer(d)` / `defer timer.Stop()` before the
+/// loop; before the select, a stop that drains a timer that already fired
+/// and `timer.Reset(d)`; `<-timer.C` in the case. Only for
+/// `case <-time.After(d):` in a select that is a statement of the loop
+/// body, in a loop that no other loop of the function encloses, with a
+/// duration the loop does not change.
+fn timer_fix(
+    cx: &Context<'_>,
+    func: NodeId,
+    call: NodeId,
+    loop_stmt: NodeId,
+    select: NodeId,
+) -> Option<Fix> {
+    let Node::CallExpr { args, .. } = *cx.node(call) else {
+        return None;
+    };
+    let &[d] = cx.ast().list(args) else {
+        return None;
+    };
+    // `case <-time.After(d):` written in the case.
+    let recv = cx.parent(call)?;
+    if !matches!(cx.node(recv), Node::UnaryExpr { op: Tok::Arrow, .. }) {
+        return None;
+    }
+    let body = crate::analyses::loops::loop_body(cx, loop_stmt)?;
+    if cx.parent(select) != Some(body) {
+        return None;
+    }
+    let outer = match cx.parent(loop_stmt).map(|p| (p, cx.node(p))) {
+        Some((p, Node::LabeledStmt { .. })) => p,
+        _ => loop_stmt,
+    };
+    if !in_block_outside_loops(cx, outer, func) || !invariant(cx, d, loop_stmt) {
+        return None;
+    }
+    let duration = cx.text(d);
+    if duration.contains('\n') {
+        return None;
+    }
+    let name = fresh_name(cx, func, "timer")?;
+    let source = cx.source();
+    let indent_of = |node: NodeId| {
+        let pos = cx.ast().pos(node) as usize;
+        let start = source[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let line = &source[start..];
+        line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_string()
+    };
+    let (outer_indent, select_indent) = (indent_of(outer), indent_of(select));
+    let at = |node: NodeId| {
+        let p = cx.ast().pos(node);
+        cx.span_between(p, p)
+    };
+    let i = &select_indent;
+    Some(
+        Fix::new(
+            format!("make one timer before the loop and reset it: `{name} := time.NewTimer({duration})`"),
+            Applicability::Safe,
+        )
+        .with_edit(
+            at(outer),
+            format!(
+                "{name} := time.NewTimer({duration})\n{outer_indent}defer {name}.Stop()\n{outer_indent}"
+            ),
+        )
+        .with_edit(
+            at(select),
+            format!(
+                "if !{name}.Stop() {{\n{i}\tselect {{\n{i}\tcase <-{name}.C:\n{i}\tdefault:\n{i}\t}}\n{i}}}\n{i}{name}.Reset({duration})\n{i}"
+            ),
+        )
+        .with_edit(cx.span(call), format!("{name}.C")),
+    )
+}
+
+/// True when the loop cannot change the value of `expr`: no calls but
+/// conversions, and no variable it reads is assigned in the loop.
+fn invariant(cx: &Context<'_>, expr: NodeId, loop_stmt: NodeId) -> bool {
+    cx.ast().walk(expr).take(1000).all(|n| match cx.node(n) {
+        Node::CallExpr { .. } => matches!(
+            cx.model().callee(cx.file(), n),
+            goguard_semantic::model::Callee::Conversion(_)
+        ),
+        Node::Ident { .. } => match cx.model().resolve(cx.file(), n) {
+            Some(b) => !cx.model().uses(b).iter().any(|u| {
+                u.file == cx.file()
+                    && crate::analyses::loops::contains(cx, loop_stmt, u.ident)
+                    && matches!(
+                        crate::analyses::expr::place_of(cx, u.ident),
+                        crate::analyses::expr::Place::AssignedTo { .. }
+                            | crate::analyses::expr::Place::AddressTaken
+                    )
+            }),
+            None => true,
+        },
+        _ => true,
+    })
+}
+
+/// `base`, or `base2`, `base3`..., whichever no identifier of the function
+/// is called.
+fn fresh_name(cx: &Context<'_>, func: NodeId, base: &str) -> Option<String> {
+    let used: std::collections::HashSet<&str> = cx
+        .ast()
+        .walk(func)
+        .take(200_000)
+        .filter(|&n| matches!(cx.node(n), Node::Ident { .. }))
+        .map(|n| cx.text(n))
+        .collect();
+    (1..10)
+        .map(|i| {
+            if i == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{i}")
+            }
+        })
+        .find(|n| !used.contains(n.as_str()))
 }

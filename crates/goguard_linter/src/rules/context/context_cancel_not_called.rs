@@ -1,10 +1,14 @@
 //! CX001 context-cancel-not-called.
 
-use goguard_diagnostics::Diagnostic;
+use goguard_diagnostics::{Applicability, Diagnostic, Fix};
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::expr::{closure_between, place_of, Place};
+use crate::analyses::closers::escapes;
+use crate::analyses::expr::{
+    closure_between, is_immediately_called, is_standard_package, place_of, Place,
+};
+use crate::analyses::fixes::{in_block_outside_loops, insert_after};
 use crate::analyses::flow::LeakExit;
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
@@ -81,8 +85,13 @@ declare_rule! {
     /// - Passing the function to any call counts as a hand-off, whatever the
     ///   callee does with it.
     /// - Going round a loop back to the call while the previous value is
-    ///   still held is reported as a leak of that value; the path is not
-    ///   followed further.
+    ///   still held is reported as a leak of that value, and so is
+    ///   overwriting the variable (`ctx, cancel = context.WithTimeout(...)`
+    ///   again); the path is not followed further.
+    /// - Storing the function in a field of an object made in the function
+    ///   (`s.cancel = cancel`, `&server{cancel: cancel}`) or appending it to
+    ///   a local slice hands it off only where that object escapes (returned,
+    ///   passed, stored, given to a method or a closure).
     /// - Panics and calls that never return (`os.Exit`, `log.Fatal`) are not
     ///   paths that need the cancel.
     pub struct ContextCancelNotCalled {
@@ -178,8 +187,9 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, func, ident);
     let exit = find_leak(cx, &ob, &classify)?;
     let label = exit.label(&format!("calling {name}"));
-    Some(
-        cx.diagnostic(
+    let fix = defer_fix(cx, &ob, &classify, exit, lhs, &call_text);
+    let d = cx
+        .diagnostic(
             call,
             format!("the {what} function returned by {ctor} is not called on every path"),
         )
@@ -187,12 +197,84 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
             LeakExit::LoopBack(_) => format!(
                 "call {call_text} before each iteration ends, `continue` included (a `defer` in a loop waits for the function to return)"
             ),
+            LeakExit::Overwritten(_) => {
+                format!("call {call_text} before {name} is given another function")
+            }
             _ => format!(
                 "call {name} on every path, usually with `defer {call_text}` right after the call"
             ),
         })
-        .with_related(exit.span(cx), label),
-    )
+        .with_related(exit.span(cx), label);
+    Some(match fix {
+        Some(f) => d.with_fix(f),
+        None => d,
+    })
+}
+
+/// `defer cancel()` right after the call, when the call is not in a loop and
+/// the cancel function is not handed off. Safe when the derived context is
+/// used only here and by the standard library; when it goes anywhere else
+/// (a function of the module, a goroutine, a struct) cancelling it at
+/// return may stop work that outlives the function, so the fix is only
+/// suggested.
+fn defer_fix(
+    cx: &Context<'_>,
+    ob: &Obligation,
+    classify: &dyn Fn(&Context<'_>, NodeId) -> UseRole,
+    exit: LeakExit,
+    lhs: &[NodeId],
+    call_text: &str,
+) -> Option<Fix> {
+    if !matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        || !in_block_outside_loops(cx, ob.creation, ob.func)
+        || escapes(cx, ob, classify)
+    {
+        return None;
+    }
+    let deferred = format!("defer {call_text}");
+    let mut fix = insert_after(cx, ob.creation, &deferred, &format!("add `{deferred}`"))?;
+    let ctx_stays_here = match binding_of(cx, lhs[0]) {
+        Some(ctx) => cx
+            .model()
+            .uses(ctx)
+            .iter()
+            .all(|u| u.file == cx.file() && context_use_stays_here(cx, ob.func, u.ident)),
+        None => true,
+    };
+    if !ctx_stays_here {
+        fix.applicability = Applicability::Unsafe;
+    }
+    Some(fix)
+}
+
+/// True when a use of the derived context cannot keep it beyond the
+/// function: a method called on it, a read, or an argument of the standard
+/// library (a request, a query, `signal.NotifyContext`).
+fn context_use_stays_here(cx: &Context<'_>, func: NodeId, ident: NodeId) -> bool {
+    if let Some(lit) = closure_between(cx, ident, func) {
+        if !is_immediately_called(cx, lit) {
+            return false;
+        }
+    }
+    if cx
+        .ancestors(ident)
+        .take_while(|&a| a != func)
+        .any(|a| matches!(cx.node(a), Node::GoStmt { .. }))
+    {
+        return false;
+    }
+    match place_of(cx, ident) {
+        Place::Selected { .. } | Place::Read | Place::AssignedTo { .. } => true,
+        Place::Argument { call, .. } => {
+            let pkg = match cx.model().callee(cx.file(), call) {
+                Callee::Func(n) => n.pkg,
+                Callee::Method { recv, .. } => recv.pkg,
+                _ => return false,
+            };
+            is_standard_package(&pkg, cx.model().import_path())
+        }
+        _ => false,
+    }
 }
 
 /// What a use of the cancel function does: calling it releases, mentioning

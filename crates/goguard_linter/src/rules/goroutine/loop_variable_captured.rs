@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use goguard_semantic::model::{BindingId, BindingKind};
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
+use crate::analyses::fixes::insert_first_in_block;
 use crate::analyses::loops::{
     contains, loop_body, method_call_parts, runs_again, started_lit, unparen, visit,
 };
@@ -155,6 +156,23 @@ impl LoopVariableCaptured {
                              in the loop body (`{name} := {name}`)"
                         ))
                         .with_related(cx.span(decl), "loop variable declared here");
+                    // A copy at the top of the body gives each iteration its
+                    // own variable, unless the body changes it.
+                    let copy = format!("{name} := {name}");
+                    let diagnostic = match (!written_in(cx, var, body))
+                        .then(|| {
+                            insert_first_in_block(
+                                cx,
+                                body,
+                                &copy,
+                                &format!("copy the loop variable: `{copy}`"),
+                            )
+                        })
+                        .flatten()
+                    {
+                        Some(fix) => diagnostic.with_fix(fix),
+                        None => diagnostic,
+                    };
                     cx.report(diagnostic);
                 }
             }

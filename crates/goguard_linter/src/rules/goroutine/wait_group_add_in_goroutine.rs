@@ -8,8 +8,11 @@ use goguard_syntax::{Node, NodeId, NodeKind};
 use crate::analyses::loops::{
     access_path, anchor, lit_run, method_call_parts, started_lit, visit, AccessPath, LitRun,
 };
+use goguard_concurrency::FindingKind;
+
+use crate::analyses::concurrency::{findings_here, report_blocked, span_of, ConcurrencyModel};
 use crate::declare_rule;
-use crate::engine::Context;
+use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
@@ -17,7 +20,13 @@ declare_rule! {
     /// `wg.Done()` for the same WaitGroup, when the function that starts the
     /// goroutine calls `wg.Wait()` after the `go` statement and does not
     /// itself call `wg.Add` before starting it. The `Add` may be anywhere
-    /// in the goroutine before its `Done`, not only its first statement.
+    /// in the goroutine before its `Done`, not only its first statement, and
+    /// the goroutine may be a literal or a method of the package started
+    /// with `go obj.method()`. Also reports, from the package's concurrency
+    /// model, a `Wait` whose count never reaches zero on some path (an
+    /// `Add(n)` for more goroutines than a `continue` lets start, a `Done`
+    /// skipped on an early return) and a `Done` that drives the count
+    /// negative.
     ///
     /// ## Why is this bad?
     /// `Wait` returns as soon as the counter is zero. Nothing guarantees
@@ -66,8 +75,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// Only goroutines started with `go func() { ... }()` are examined, and
-    /// only when the `Wait` is in the same function as the `go` statement
+    /// For the race, only goroutines started with `go func() { ... }()` or
+    /// `go obj.method()` (a method declared in the same file) are examined,
+    /// and only when the `Wait` is in the same function as the `go` statement
     /// (directly or in a closure it starts) or, for a WaitGroup in a field
     /// of the receiver, in another method of the same type in the same
     /// file. The receiver
@@ -78,6 +88,7 @@ declare_rule! {
         domain: Goroutine,
         category: Correctness,
         status: Stable,
+        requires: &[ConcurrencyModel::ID],
     }
 }
 
@@ -95,6 +106,97 @@ struct WgCall<'a> {
 
 impl WaitGroupAddInGoroutine {
     fn run(&self, cx: &mut Context<'_>) {
+        self.add_in_literal(cx);
+        self.add_in_method(cx);
+        // What the package's concurrency model sees: a Wait whose count
+        // never reaches zero, a count that goes negative.
+        let model = cx.analysis::<ConcurrencyModel>();
+        for f in findings_here(cx, &model, &[FindingKind::BlockedWait]) {
+            report_blocked(
+                cx,
+                f,
+                &[],
+                "waits forever in WaitGroup.Wait: the count never reaches zero",
+                "make every goroutine counted by Add call Done on every path (`defer \
+                 wg.Done()` first thing), and Add exactly once per goroutine started, next \
+                 to its `go` statement",
+            );
+        }
+        for f in findings_here(cx, &model, &[FindingKind::NegativeWaitGroup]) {
+            let d = cx
+                .diagnostic_at(
+                    span_of(cx, f.at),
+                    "WaitGroup counter can go negative here (more Done than Add), which panics",
+                )
+                .with_help("call Done once per Add, on every path");
+            cx.report(d);
+        }
+    }
+
+    /// `go obj.method()` whose method counts itself in a WaitGroup of its
+    /// receiver (`s.wg.Add(1)` ... `s.wg.Done()`) while the spawner waits on
+    /// the same WaitGroup of `obj`.
+    fn add_in_method(&self, cx: &mut Context<'_>) {
+        let gos = cx.nodes_of_kind(NodeKind::GoStmt).to_vec();
+        for go in gos {
+            let Some((decl, recv_expr)) = started_method(cx, go) else {
+                continue;
+            };
+            let Some(parent_func) = cx.enclosing_func(go) else {
+                continue;
+            };
+            let Node::FuncDecl {
+                recv: Some(recv_list),
+                body: Some(body),
+                ..
+            } = *cx.node(decl)
+            else {
+                continue;
+            };
+            let Some(recv_binding) = receiver_binding(cx, recv_list) else {
+                continue;
+            };
+            let Some(caller_path) = access_path(cx, recv_expr) else {
+                continue;
+            };
+            let adds = wg_calls(cx, body, "Add");
+            let dones = wg_calls(cx, body, "Done");
+            for add in adds
+                .iter()
+                .filter(|a| a.own && !a.deferred && a.path.root == recv_binding)
+            {
+                let counts_itself = dones.iter().any(|d| d.own && d.path == add.path);
+                let done_before = dones.iter().any(|d| {
+                    d.path == add.path
+                        && d.own
+                        && !d.deferred
+                        && cx.ast().pos(d.call) < cx.ast().pos(add.call)
+                });
+                if !counts_itself || done_before {
+                    continue;
+                }
+                let mut mapped = caller_path.clone();
+                mapped.fields.extend(add.path.fields.iter().copied());
+                let Some(wait) = wait_after(cx, parent_func, go, go, &mapped) else {
+                    continue;
+                };
+                if parent_adds_before(cx, parent_func, go, go, &mapped) {
+                    continue;
+                }
+                let diagnostic = cx
+                    .diagnostic(
+                        add.call,
+                        "WaitGroup.Add inside the goroutine it counts races with Wait",
+                    )
+                    .with_help("call Add before the go statement that starts the goroutine")
+                    .with_related(cx.span(go), "goroutine started here")
+                    .with_related(cx.span(wait), "Wait may return before the Add runs");
+                cx.report(diagnostic);
+            }
+        }
+    }
+
+    fn add_in_literal(&self, cx: &mut Context<'_>) {
         let gos = cx.nodes_of_kind(NodeKind::GoStmt).to_vec();
         for go in gos {
             let Some(lit) = started_lit(cx, go) else {
@@ -139,6 +241,74 @@ impl WaitGroupAddInGoroutine {
             }
         }
     }
+}
+
+/// For `go x.m(...)` calling a method declared in this file: its FuncDecl
+/// and the receiver expression `x`.
+fn started_method(cx: &Context<'_>, go: NodeId) -> Option<(NodeId, NodeId)> {
+    let Node::GoStmt { call, .. } = *cx.node(go) else {
+        return None;
+    };
+    let (x, name) = method_call_parts(cx, call)?;
+    let callee = cx.model().callee(cx.file(), call);
+    let recv = callee.recv()?;
+    if &*recv.pkg != cx.model().import_path() {
+        return None;
+    }
+    let decl = cx
+        .nodes_of_kind(NodeKind::FuncDecl)
+        .iter()
+        .copied()
+        .find(|&d| {
+            let Node::FuncDecl {
+                recv: Some(r),
+                name: n,
+                ..
+            } = *cx.node(d)
+            else {
+                return false;
+            };
+            cx.text(n) == name && receiver_type(cx, r) == Some(&*recv.name)
+        })?;
+    Some((decl, x))
+}
+
+/// The base type name of a receiver list.
+fn receiver_type<'a>(cx: &Context<'a>, list: NodeId) -> Option<&'a str> {
+    let Node::FieldList { list, .. } = *cx.node(list) else {
+        return None;
+    };
+    let &field = cx.ast().list(list).first()?;
+    let Node::Field {
+        ty: Some(mut t), ..
+    } = *cx.node(field)
+    else {
+        return None;
+    };
+    for _ in 0..8 {
+        match *cx.node(t) {
+            Node::StarExpr { x, .. }
+            | Node::ParenExpr { x, .. }
+            | Node::IndexExpr { x, .. }
+            | Node::IndexListExpr { x, .. } => t = x,
+            Node::Ident { .. } => return Some(cx.text(t)),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The binding of a method's receiver name.
+fn receiver_binding(cx: &Context<'_>, list: NodeId) -> Option<goguard_semantic::model::BindingId> {
+    let Node::FieldList { list, .. } = *cx.node(list) else {
+        return None;
+    };
+    let &field = cx.ast().list(list).first()?;
+    let Node::Field { names, .. } = *cx.node(field) else {
+        return None;
+    };
+    let &name = cx.ast().list(names).first()?;
+    cx.model().resolve(cx.file(), name)
 }
 
 /// The calls `x.<method>(...)` on a sync.WaitGroup under `root`, with their

@@ -5,15 +5,16 @@ use goguard_semantic::model::Callee;
 use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
-use crate::analyses::expr::{
-    call_parts, is_standard_package, outer_paren, place_of, selector, Place,
-};
+use crate::analyses::closers::escapes;
+use crate::analyses::expr::{call_parts, outer_paren, place_of, selector, unparen, Place};
+use crate::analyses::fixes::{after_error_check, in_block_outside_loops, insert_after};
 use crate::analyses::flow::LeakExit;
+use crate::analyses::handoff::{passed_role_in_rule, ParamHandoffs};
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
 };
 use crate::declare_rule;
-use crate::engine::Context;
+use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
@@ -25,14 +26,18 @@ declare_rule! {
     /// error check, and responses that are discarded.
     ///
     /// The branch where the call's error is non-nil (or the response is nil)
-    /// needs no close. Handing the response off counts as closing it:
+    /// needs no close, nor do paths after the body was read to its end or to
+    /// a failure (`io.ReadAll(resp.Body)`, `io.Copy(w, resp.Body)`: net/http
+    /// has then released the connection), nor HEAD requests, whose body is
+    /// empty. Handing the response off counts as closing it:
     /// returning the response or its body, storing either in a field,
-    /// variable, map, slice or struct literal, sending it, passing the
-    /// response to a function outside the standard library or its body to
-    /// any function outside the standard library (`defer drain(resp.Body)`),
-    /// or closing it in a function literal (`defer func() { _ =
-    /// resp.Body.Close() }()`). Reading the body with `io.ReadAll`, `io.Copy`
-    /// or a decoder does not close it.
+    /// variable, map, slice or struct literal that escapes, sending it,
+    /// passing the response or its body to a function outside the standard
+    /// library (`defer drain(resp.Body)`) or to one of the package's
+    /// functions that may close or keep it, or closing it in a function
+    /// literal (`defer func() { _ = resp.Body.Close() }()`). Decoding the
+    /// body (`json.NewDecoder(resp.Body).Decode(v)`) does not close it, nor
+    /// read it to its end.
     ///
     /// ## Why is this bad?
     /// An unclosed body keeps its connection busy: the transport cannot reuse
@@ -92,9 +97,13 @@ declare_rule! {
     /// - Only responses held in a local variable are followed; the receiver
     ///   of `Do` must have a known type (`*http.Client`, `http.RoundTripper`,
     ///   `*http.Transport`).
-    /// - Passing the body or the response to any function outside the
-    ///   standard library counts as a hand-off, whether or not that function
-    ///   closes it.
+    /// - Passing the body or the response to a function of another package
+    ///   of the module counts as a hand-off, whether or not that function
+    ///   closes it; functions of the same package are looked into.
+    /// - A body read to its end but not closed is not reported: the
+    ///   connection is reused, though closing stays good practice. A HEAD
+    ///   request is recognised when its request is made in the same function
+    ///   with the method written as `"HEAD"` or `http.MethodHead`.
     /// - Any function literal that closes the body counts, even if it runs
     ///   only on some paths.
     /// - Going round a loop back to the call while the previous value is
@@ -107,6 +116,7 @@ declare_rule! {
         category: Correctness,
         status: Stable,
         in_tests: false,
+        requires: &[ParamHandoffs::ID],
     }
 }
 
@@ -172,7 +182,7 @@ fn call_name(cx: &Context<'_>, call: NodeId) -> String {
 }
 
 fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
-    if !is_response_call(cx, call) {
+    if !is_response_call(cx, call) || is_head_request(cx, call) {
         return None;
     }
     let func = cx.enclosing_func(call)?;
@@ -213,8 +223,8 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         }
         _ => exit.label(&format!("closing {resp}.Body")),
     };
-    Some(
-        cx.diagnostic(
+    let mut d = cx
+        .diagnostic(
             call,
             format!("the body of the response from {name} is not closed on every path"),
         )
@@ -226,8 +236,29 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
                 "close the body on every path after the error check, usually with `defer {resp}.Body.Close()`"
             ),
         })
-        .with_related(exit.span(cx), label),
-    )
+        .with_related(exit.span(cx), label);
+    // `defer resp.Body.Close()` after the error check, when nothing else
+    // takes the response.
+    let fixable = matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        && ob.error.is_some()
+        && !escapes(cx, &ob, &classify_use);
+    if fixable {
+        let deferred = format!("defer {resp}.Body.Close()");
+        if let Some(fix) = after_error_check(cx, stmt, ob.error)
+            .filter(|&at| in_block_outside_loops(cx, at, func))
+            .and_then(|at| {
+                insert_after(
+                    cx,
+                    at,
+                    &deferred,
+                    &format!("add `{deferred}` after the error check"),
+                )
+            })
+        {
+            d = d.with_fix(fix);
+        }
+    }
+    Some(d)
 }
 
 /// What a use of the response variable does.
@@ -241,7 +272,8 @@ fn classify_use(cx: &Context<'_>, ident: NodeId) -> UseRole {
             }
             _ => UseRole::Other,
         },
-        Place::Argument { call, .. } => passed(cx, call),
+        Place::Argument { call, index } if dumps_body(cx, call, index) => UseRole::Release,
+        Place::Argument { call, index } => passed(cx, call, index),
         Place::AssignedTo { .. } => UseRole::Reassign,
         Place::Read => UseRole::Other,
         _ => UseRole::Escape,
@@ -260,28 +292,104 @@ fn classify_body(cx: &Context<'_>, body: NodeId) -> UseRole {
                 _ => UseRole::Other,
             }
         }
-        Place::Argument { call, .. } => passed(cx, call),
+        Place::Argument { call, index } if reads_to_eof(cx, call, index) => UseRole::Release,
+        // `io.ReadAll(io.LimitReader(resp.Body, n))`: read to the end of
+        // what is wanted, or to a failure.
+        Place::Argument { call, .. } if wrapped_and_read(cx, call) => UseRole::Release,
+        Place::Argument { call, index } => passed(cx, call, index),
         Place::Read => UseRole::Other,
         _ => UseRole::Escape,
     }
 }
 
-/// Standard-library packages whose functions keep what they are given.
-const KEEPING_PACKAGES: &[&str] = &["sync", "sync/atomic", "context", "runtime"];
+/// Passing the response or its body to a call: see [`passed_role_in_rule`].
+fn passed(cx: &Context<'_>, call: NodeId, index: usize) -> UseRole {
+    passed_role_in_rule(cx, call, index)
+}
 
-/// Passing the response or its body to a call: the standard library reads
-/// it (io.ReadAll, io.Copy, json.NewDecoder, httputil.DumpResponse) without
-/// taking ownership; any other function may close it.
-fn passed(cx: &Context<'_>, call: NodeId) -> UseRole {
-    let pkg = match cx.model().callee(cx.file(), call) {
-        Callee::Func(n) => n.pkg,
-        Callee::Method { recv, .. } => recv.pkg,
-        _ => return UseRole::Escape,
+/// Standard-library functions that read what they are given to the end (or
+/// to a failure): (package, function, argument index). After them net/http
+/// has released the connection, closed body or not.
+const READ_TO_EOF: &[(&str, &str, usize)] = &[
+    ("io", "ReadAll", 0),
+    ("io/ioutil", "ReadAll", 0),
+    ("io", "Copy", 1),
+    ("io", "CopyBuffer", 1),
+];
+
+/// True for `io.ReadAll(resp.Body)`, `io.Copy(w, resp.Body)`.
+fn reads_to_eof(cx: &Context<'_>, call: NodeId, index: usize) -> bool {
+    match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) => READ_TO_EOF
+            .iter()
+            .any(|&(p, f, i)| n.is(p, f) && i == index),
+        _ => false,
+    }
+}
+
+/// True for `httputil.DumpResponse(resp, true)`, which reads the body to
+/// its end (and puts a copy in its place).
+fn dumps_body(cx: &Context<'_>, call: NodeId, index: usize) -> bool {
+    index == 0
+        && cx
+            .model()
+            .callee(cx.file(), call)
+            .is_func("net/http/httputil", "DumpResponse")
+        && call_parts(cx, call)
+            .is_some_and(|(_, args)| args.get(1).is_some_and(|&a| cx.text(a) == "true"))
+}
+
+/// True when `call` is a standard-library call whose result is read to its
+/// end on the spot (`io.ReadAll(io.LimitReader(resp.Body, n))`).
+fn wrapped_and_read(cx: &Context<'_>, call: NodeId) -> bool {
+    let standard = match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) => {
+            crate::analyses::expr::is_standard_package(&n.pkg, cx.model().import_path())
+        }
+        _ => false,
     };
-    let keeps = KEEPING_PACKAGES.contains(&&*pkg) || pkg.starts_with("container/");
-    if is_standard_package(&pkg, cx.model().import_path()) && !keeps {
-        UseRole::Other
-    } else {
-        UseRole::Escape
+    standard
+        && matches!(place_of(cx, call), Place::Argument { call: outer, index }
+            if reads_to_eof(cx, outer, index))
+}
+
+/// True for a HEAD request: `http.Head`, `client.Head`, or `Do(req)` with a
+/// request made by `http.NewRequest("HEAD", ...)` in this function. Its
+/// body is empty and the connection is released with the headers.
+fn is_head_request(cx: &Context<'_>, call: NodeId) -> bool {
+    match cx.model().callee(cx.file(), call) {
+        Callee::Func(n) if n.is("net/http", "Head") => return true,
+        Callee::Method { recv, name } if recv.is("net/http", "Client") && &*name == "Head" => {
+            return true
+        }
+        _ => {}
+    }
+    let Some((_, &[req])) = call_parts(cx, call) else {
+        return false;
+    };
+    let Some(b) = binding_of(cx, unparen(cx, req)) else {
+        return false;
+    };
+    let Some((file, ident)) = cx.model().binding(b).decl else {
+        return false;
+    };
+    if file != cx.file() {
+        return false;
+    }
+    let Some(Node::AssignStmt { rhs, .. }) = cx.parent(ident).map(|p| cx.node(p)) else {
+        return false;
+    };
+    let &[made] = cx.ast().list(*rhs) else {
+        return false;
+    };
+    let made = unparen(cx, made);
+    let method_arg = match cx.model().callee(cx.file(), made) {
+        Callee::Func(n) if n.is("net/http", "NewRequest") => 0,
+        Callee::Func(n) if n.is("net/http", "NewRequestWithContext") => 1,
+        _ => return false,
+    };
+    match call_parts(cx, made).and_then(|(_, args)| args.get(method_arg).copied()) {
+        Some(m) => matches!(cx.text(m), "\"HEAD\"" | "`HEAD`" | "http.MethodHead"),
+        None => false,
     }
 }

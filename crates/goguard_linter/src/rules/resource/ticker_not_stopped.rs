@@ -5,7 +5,9 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
-use crate::analyses::expr::{outer_paren, place_of, selector, Place};
+use crate::analyses::closers::escapes;
+use crate::analyses::expr::{func_var_target, outer_paren, place_of, selector, Place};
+use crate::analyses::fixes::{in_block_outside_loops, insert_after};
 use crate::analyses::flow::{anchor, leak_path, LeakExit, Search};
 use crate::analyses::release::{
     binding_of, call_results, find_leak, is_blank, is_local_of, Obligation, UseRole,
@@ -19,7 +21,9 @@ declare_rule! {
     /// tickers from `time.NewTicker` and timers from `time.NewTimer` that are
     /// not stopped on some path from their creation to a return, tickers
     /// that are discarded, and `time.Tick` (or `time.NewTicker(d).C`) in a
-    /// function that can return.
+    /// function that can return. A call through a package-level variable
+    /// holding one of these functions (`var newTicker = time.NewTicker`,
+    /// replaced in tests) counts as a call of the function.
     ///
     /// Handing the ticker off counts as stopping it: returning it, storing it
     /// in a field, variable, map, slice or struct literal, sending it,
@@ -124,7 +128,12 @@ impl TickerNotStopped {
 }
 
 fn kind_of(cx: &Context<'_>, call: NodeId) -> Option<Kind> {
-    match cx.model().callee(cx.file(), call) {
+    // `var newTicker = time.NewTicker` is time.NewTicker.
+    let callee = match cx.model().callee(cx.file(), call) {
+        Callee::Value(_) => Callee::Func(func_var_target(cx, call)?),
+        c => c,
+    };
+    match callee {
         Callee::Func(n) if n.is("time", "NewTicker") => Some(Kind::NewTicker),
         Callee::Func(n) if n.is("time", "NewTimer") => Some(Kind::NewTimer),
         Callee::Func(n) if n.is("time", "Tick") => Some(Kind::Tick),
@@ -205,8 +214,8 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
         ),
         _ => format!("stop it on every path, usually with `defer {name}.Stop()` right after the call"),
     };
-    Some(
-        cx.diagnostic(
+    let mut d = cx
+        .diagnostic(
             call,
             format!(
                 "{what} is not stopped on every path; {}",
@@ -214,8 +223,18 @@ fn check_call(cx: &Context<'_>, call: NodeId) -> Option<Diagnostic> {
             ),
         )
         .with_help(help)
-        .with_related(exit.span(cx), label),
-    )
+        .with_related(exit.span(cx), label);
+    // `defer t.Stop()` right after the call, when nothing else takes it.
+    let fixable = matches!(exit, LeakExit::Return(_) | LeakExit::FallOff(_))
+        && in_block_outside_loops(cx, stmt, func)
+        && !escapes(cx, &ob, &classify);
+    if fixable {
+        let deferred = format!("defer {name}.Stop()");
+        if let Some(fix) = insert_after(cx, stmt, &deferred, &format!("add `{deferred}`")) {
+            d = d.with_fix(fix);
+        }
+    }
+    Some(d)
 }
 
 /// `time.Tick(d)` or `time.NewTicker(d).C` used in place: reported when the
@@ -242,7 +261,10 @@ fn check_unreferenced(
         stop: &|_| false,
         prune: &prune,
         kill_facts: &|_| false,
+        overwrite: &|_| false,
+        holds: &|_| false,
         loop_back_leaks: false,
+        ignore_exit: &|_| false,
     };
     let exit = leak_path(cx, func, cfg, at, &search)?;
     Some(unstoppable(cx, call, kind, exit))
@@ -257,7 +279,7 @@ fn unstoppable(cx: &Context<'_>, call: NodeId, kind: Kind, exit: LeakExit) -> Di
     };
     let label = match exit {
         LeakExit::Return(_) => "returns here, leaving the ticker running",
-        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
             "the function ends here, leaving the ticker running"
         }
     };

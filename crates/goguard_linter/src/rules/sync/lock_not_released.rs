@@ -7,7 +7,7 @@ use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::expr::{normalized_text, outer_paren, place_of, unparen, Place};
-use crate::analyses::flow::{entry_reaches, leak_path, LeakExit, Search};
+use crate::analyses::flow::{entry_reaches, leak_path, reports_failure, LeakExit, Search};
 use crate::analyses::locks::{mutex_ops, owner_handoffs, owners, same_mutex, MutexOp};
 use crate::declare_rule;
 use crate::engine::Context;
@@ -19,11 +19,14 @@ declare_rule! {
     /// unlocks the same mutex on some paths but can return on another path
     /// without unlocking it, directly or by a deferred call.
     ///
-    /// Functions that never unlock the mutex, or whose name says they take a
-    /// lock (`lockIfOpen`, `tryRLock`), are taken to hand the lock to
-    /// their caller on purpose (`func (c *C) lock() { c.mu.Lock() }`), and
-    /// functions that unlock it before locking it to be called with the lock
-    /// held; neither is reported.
+    /// Functions whose name says they take a lock (`lockIfOpen`, `tryRLock`)
+    /// are taken to hand the lock to their caller on purpose, and functions
+    /// that unlock it before locking it to be called with the lock held;
+    /// neither is reported. Functions that never unlock the mutex are taken
+    /// to hand it over too (`func (c *C) lock() { c.mu.Lock() }`), but only
+    /// when they succeed: a path that returns an error with the mutex still
+    /// locked is reported, since the caller that gets the error does not
+    /// unlock.
     ///
     /// ## Why is this bad?
     /// The early return that forgets the unlock — typically on an error
@@ -176,12 +179,14 @@ fn check_call(
         .filter(|op| matches!(op.method, "Lock" | "RLock") && !op.in_closure)
         .filter_map(|op| op.anchor)
         .collect();
-    // A lock-acquiring helper: nothing here unlocks what it locks, or its
-    // name says it locks (`lockIfOpen`), unlocking only when it fails.
-    if !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r)) || named_as_acquiring(cx, func)
-    {
+    // A lock-acquiring helper: its name says it locks (`lockIfOpen`),
+    // unlocking only when it fails; or nothing here unlocks what it locks.
+    // Such a helper hands the lock over on success, but a caller that sees
+    // an error does not unlock: only its failing returns are checked.
+    if named_as_acquiring(cx, func) {
         return None;
     }
+    let hands_over = !releases.iter().any(|&r| r != stmt && cfg.reaches(stmt, r));
     // An unlock deferred (or wrapped in a closure) before this lock runs at
     // exit: the function unlocks, relocks, and leaves the rest to it.
     let installed_before = ops.iter().any(|op| {
@@ -214,17 +219,32 @@ fn check_call(
     let prune = |cond: NodeId, taken: bool, _facts: bool| {
         guarded_by_flag(cx, cond, taken, ops.as_slice(), unlock)
     };
+    let succeeding = |e: LeakExit| {
+        hands_over && !matches!(e, LeakExit::Return(r) if reports_failure(cx, func, r))
+    };
     let search = Search {
         stop: &stop,
         prune: &prune,
-        kill_facts: &|_| false,
-        loop_back_leaks: false,
+        ignore_exit: &succeeding,
+        ..Search::stopping_at(&stop)
     };
     let exit = leak_path(cx, func, cfg, stmt, &search)?;
     let shown = cx.text(receiver);
+    if hands_over {
+        return Some(
+            cx.diagnostic(
+                call,
+                format!("{shown}.{lock}() is still held when this function returns an error"),
+            )
+            .with_help(format!(
+                "call {shown}.{unlock}() before returning the error: the function keeps the lock for its caller only when it succeeds, and a caller that gets an error does not unlock"
+            ))
+            .with_related(exit.span(cx), format!("returns an error here with {shown} still locked")),
+        );
+    }
     let label = match exit {
         LeakExit::Return(_) => format!("returns here with {shown} still locked"),
-        LeakExit::FallOff(_) | LeakExit::LoopBack(_) => {
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
             format!("the function ends here with {shown} still locked")
         }
     };

@@ -153,7 +153,9 @@ pub(super) fn file_imports<'s>(
     (out, dots)
 }
 
-/// The path of an import spec's literal, without quotes.
+/// The path of an import spec's literal, without quotes, as the package is
+/// known ([`crate::importpath::canonical`]: vendored copies and aliases of
+/// standard-library packages name the original).
 pub(crate) fn import_path_text(lit: &str) -> &str {
-    lit.trim_matches(|c| c == '"' || c == '`')
+    crate::importpath::canonical(lit.trim_matches(|c| c == '"' || c == '`'))
 }

@@ -1,0 +1,3 @@
+module goguard.dev/bench/gobench-recall
+
+go 1.26

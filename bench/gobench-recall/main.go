@@ -1,0 +1,354 @@
+// Command gobench-recall runs goguard over the blocking kernels of GoBench
+// (github.com/timmyyuan/gobench, goker/blocking) and prints how many kernels
+// goguard reports at the bug's lines, and how many findings fall elsewhere.
+//
+//	go run . [-goguard PATH] [-select RULES] [-v] GOKER_BLOCKING_DIR
+//
+// GOKER_BLOCKING_DIR is a checkout's gobench/goker/blocking: one directory
+// per kernel (project/number/) holding the kernel (*_test.go) and its
+// README.md.
+//
+// The bug lines of a kernel are the union of what the public description of
+// the bug names, read the same way for every kernel:
+//
+//  1. Backtraces in the README: for each goroutine, the innermost frame in
+//     the kernel file (where that goroutine is blocked); when that line holds
+//     no blocking operation, the nearest line within two that does (some
+//     backtraces predate a small edit of the kernel file).
+//  2. Lines the README's prose names ("line 36", "Line 20 missing unlock").
+//  3. The blocking operations the interleaving diagrams name (README and
+//     kernel comments: the `///` or `//` tables with one column per
+//     goroutine): each cell that is a channel operation (`<-`) or a call of
+//     Lock, RLock or Wait is looked up in the kernel's code, and every line
+//     holding it counts.
+//  4. Kernel lines whose trailing comment says they block (`// block here`).
+//
+// A kernel is found when a finding of the selected rules starts on one of
+// its bug lines. Findings on other lines are counted as off the bug lines.
+// Nothing here knows any kernel by name.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type finding struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+}
+
+type report struct {
+	Findings []finding `json:"findings"`
+}
+
+type kernel struct {
+	dir      string // project/number
+	file     string // path of the kernel file, relative to the root
+	bugLines map[int]bool
+	hits     []finding
+	off      []finding
+}
+
+var (
+	lineMention  = regexp.MustCompile(`(?i)\bline\s+(\d+)`)
+	blockComment = regexp.MustCompile(`(?i)//.*\bblock`)
+	cellSplit    = regexp.MustCompile(`\t+| {2,}`)
+)
+
+func main() {
+	goguard := flag.String("goguard", "target/release/goguard", "goguard binary")
+	sel := flag.String("select", "GR,CH,SY", "rules to run (goguard check --select)")
+	verbose := flag.Bool("v", false, "print every kernel")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: gobench-recall [-goguard PATH] [-select RULES] [-v] GOKER_BLOCKING_DIR")
+		os.Exit(2)
+	}
+	root, err := filepath.Abs(flag.Arg(0))
+	check(err)
+	bin, err := filepath.Abs(*goguard)
+	check(err)
+
+	kernels := findKernels(root)
+	if len(kernels) == 0 {
+		fmt.Fprintf(os.Stderr, "no kernels under %s\n", root)
+		os.Exit(2)
+	}
+	byFile := map[string]*kernel{}
+	for _, k := range kernels {
+		byFile[k.file] = k
+	}
+
+	cmd := exec.Command(bin, "check", "--no-progress", "--preview", "--select", *sel, "--format", "json", "./...")
+	cmd.Dir = root
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	// Exit status 1 means findings.
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			check(err)
+		}
+	}
+	var r report
+	check(json.Unmarshal(out.Bytes(), &r))
+	for _, f := range r.Findings {
+		k := byFile[filepath.ToSlash(f.File)]
+		if k == nil {
+			continue
+		}
+		if k.bugLines[f.Line] {
+			k.hits = append(k.hits, f)
+		} else {
+			k.off = append(k.off, f)
+		}
+	}
+
+	found, off, noLines := 0, 0, 0
+	for _, k := range kernels {
+		if len(k.hits) > 0 {
+			found++
+		}
+		if len(k.bugLines) == 0 {
+			noLines++
+		}
+		off += len(k.off)
+		if *verbose {
+			lines := sortedLines(k.bugLines)
+			mark := "  "
+			if len(k.hits) > 0 {
+				mark = "OK"
+			}
+			fmt.Printf("%s %-18s bug lines %v\n", mark, k.dir, lines)
+			for _, f := range k.hits {
+				fmt.Printf("     hit  %s:%d %s %s\n", filepath.Base(f.File), f.Line, f.Code, short(f.Message))
+			}
+			for _, f := range k.off {
+				fmt.Printf("     off  %s:%d %s %s\n", filepath.Base(f.File), f.Line, f.Code, short(f.Message))
+			}
+		}
+	}
+	fmt.Printf("kernels: %d (%d without bug lines from their description)\n", len(kernels), noLines)
+	fmt.Printf("found at the bug lines: %d/%d\n", found, len(kernels))
+	fmt.Printf("findings off the bug lines: %d (%.2f per kernel)\n", off, float64(off)/float64(len(kernels)))
+}
+
+func short(s string) string {
+	if len(s) > 110 {
+		return s[:107] + "..."
+	}
+	return s
+}
+
+func sortedLines(m map[int]bool) []int {
+	var out []int
+	for l := range m {
+		out = append(out, l)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gobench-recall:", err)
+		os.Exit(2)
+	}
+}
+
+// findKernels lists project/number directories holding a *_test.go file.
+func findKernels(root string) []*kernel {
+	var out []*kernel
+	projects, err := os.ReadDir(root)
+	check(err)
+	for _, p := range projects {
+		if !p.IsDir() {
+			continue
+		}
+		bugs, err := os.ReadDir(filepath.Join(root, p.Name()))
+		check(err)
+		for _, b := range bugs {
+			dir := filepath.Join(root, p.Name(), b.Name())
+			files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+			if !b.IsDir() || len(files) == 0 {
+				continue
+			}
+			rel, err := filepath.Rel(root, files[0])
+			check(err)
+			k := &kernel{
+				dir:  p.Name() + "/" + b.Name(),
+				file: filepath.ToSlash(rel),
+			}
+			k.bugLines = bugLines(dir, files[0])
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
+	return out
+}
+
+// bugLines reads the kernel's README and source and returns its bug lines
+// (see the package comment).
+func bugLines(dir, kernelFile string) map[int]bool {
+	src, err := os.ReadFile(kernelFile)
+	check(err)
+	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	code := strings.Split(string(src), "\n")
+	lines := map[int]bool{}
+	base := filepath.Base(kernelFile)
+
+	// 1. Backtraces: the first frame of each goroutine in the kernel file.
+	inGoroutine, seenFrame := false, false
+	for _, l := range strings.Split(string(readme), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "goroutine ") && strings.HasSuffix(t, ":") {
+			inGoroutine, seenFrame = true, false
+			continue
+		}
+		if !inGoroutine || seenFrame {
+			continue
+		}
+		if strings.HasPrefix(t, "created by") {
+			inGoroutine = false
+			continue
+		}
+		if i := strings.Index(t, base+":"); i >= 0 {
+			rest := t[i+len(base)+1:]
+			if j := strings.IndexAny(rest, " \t"); j >= 0 {
+				rest = rest[:j]
+			}
+			if n, err := strconv.Atoi(rest); err == nil {
+				lines[nearestBlocking(code, n)] = true
+				seenFrame = true
+			}
+		}
+	}
+
+	// 2. Lines named in the prose (outside code blocks).
+	inFence := false
+	for _, l := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		for _, m := range lineMention.FindAllStringSubmatch(l, -1) {
+			if n, err := strconv.Atoi(m[1]); err == nil && n <= len(code) {
+				lines[n] = true
+			}
+		}
+	}
+
+	// 3. Blocking operations of the interleaving diagrams.
+	var ops []string
+	for _, l := range append(strings.Split(string(readme), "\n"), code...) {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "//") {
+			continue
+		}
+		t = strings.TrimLeft(t, "/")
+		for _, cell := range cellSplit.Split(t, -1) {
+			for _, op := range strings.Split(cell, "/") {
+				op = strings.Join(strings.Fields(op), "")
+				if isBlockingOp(op) {
+					ops = append(ops, op)
+				}
+			}
+		}
+	}
+	for i, l := range code {
+		c := l
+		if j := strings.Index(c, "//"); j >= 0 {
+			c = c[:j]
+		}
+		c = strings.Join(strings.Fields(c), "")
+		if c == "" {
+			continue
+		}
+		for _, op := range ops {
+			if strings.Contains(c, op) {
+				lines[i+1] = true
+			}
+		}
+	}
+
+	// 4. Lines whose comment says they block.
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	for n := 1; sc.Scan(); n++ {
+		l := sc.Text()
+		j := strings.Index(l, "//")
+		if j > 0 && strings.TrimSpace(l[:j]) != "" && blockComment.MatchString(l[j:]) {
+			lines[n] = true
+		}
+	}
+	return lines
+}
+
+// nearestBlocking returns line n when it holds a blocking operation, else
+// the nearest line within two that does (some READMEs' backtraces were taken
+// before the kernel file was edited by a line or two), else n.
+func nearestBlocking(code []string, n int) int {
+	holds := func(l int) bool {
+		if l < 1 || l > len(code) {
+			return false
+		}
+		c := code[l-1]
+		if j := strings.Index(c, "//"); j >= 0 {
+			c = c[:j]
+		}
+		c = strings.Join(strings.Fields(c), "")
+		if strings.Contains(c, "<-") || strings.HasPrefix(c, "select{") || strings.HasPrefix(c, "forrange") {
+			return true
+		}
+		for _, m := range []string{".Lock()", ".RLock()", ".Wait()"} {
+			if strings.Contains(c, m) {
+				return true
+			}
+		}
+		return false
+	}
+	if holds(n) {
+		return n
+	}
+	for d := 1; d <= 2; d++ {
+		if holds(n - d) {
+			return n - d
+		}
+		if holds(n + d) {
+			return n + d
+		}
+	}
+	return n
+}
+
+// isBlockingOp says whether a diagram cell is an operation that can block:
+// a channel send or receive, or a call of Lock, RLock or Wait.
+func isBlockingOp(op string) bool {
+	if len(op) < 4 {
+		return false
+	}
+	if strings.Contains(op, "<-") {
+		return strings.Trim(op, "<-") != ""
+	}
+	for _, suffix := range []string{".Lock()", ".RLock()", ".Wait()"} {
+		if strings.HasSuffix(op, suffix) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,400 @@
+//! Evaluating expressions, conditions and places in a frame of a state.
+//!
+//! Evaluation may allocate (channels, structs, sync objects) and may need a
+//! value not chosen yet (a loop bound, a stable predicate): it then says so
+//! ([`Need`]) and the caller forks the state on each choice and retries.
+
+use crate::ir::{Cap, CmpOp, Cond, Expr, Loc, Place, SyncKind, Var};
+
+use super::state::{Chan, CondObj, MutexObj, Obj, ProcId, State, StructObj, Value, WgObj};
+
+/// The values a symbol (a loop bound, a capacity) may take.
+pub(crate) const SYM_VALUES: [u8; 2] = [1, 2];
+
+/// Integers beyond this are not followed.
+const MAX_INT: i64 = 64;
+
+/// Heap objects beyond which a state is not followed further.
+pub(crate) const MAX_HEAP: usize = 96;
+
+/// A choice the evaluation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    Sym(u32),
+    Pred(u32),
+    /// Either way: the caller forks on both outcomes of the condition.
+    Either,
+    /// Either way, but the answer depends on code the model cannot see:
+    /// the forks are guesses.
+    Guess,
+    /// A bound of the model was passed.
+    Bound,
+}
+
+/// Where an expression is evaluated.
+#[derive(Clone, Copy)]
+pub(crate) struct At {
+    pub proc: ProcId,
+    pub file: u32,
+}
+
+impl State {
+    fn frame_cell(&self, at: At, v: Var) -> Option<u32> {
+        let f = self.procs[at.proc as usize].frames.last()?;
+        f.env.iter().find(|(x, _)| *x == v).map(|&(_, c)| c)
+    }
+
+    pub(crate) fn read_var(&self, at: At, v: Var) -> Value {
+        match self.frame_cell(at, v) {
+            Some(c) => self.cells[c as usize].clone(),
+            None => Value::Unknown,
+        }
+    }
+
+    pub(crate) fn eval(&mut self, at: At, e: &Expr) -> Result<Value, Need> {
+        Ok(match e {
+            Expr::Unknown => Value::Unknown,
+            Expr::Nil => Value::Nil,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Sym(s) => match self.sym(s.0) {
+                Some(v) => Value::Int(i64::from(v)),
+                None => return Err(Need::Sym(s.0)),
+            },
+            Expr::Var(v) => self.read_var(at, *v),
+            Expr::Field(x, f) => {
+                let xv = self.eval(at, x)?;
+                self.field(&xv, f)?
+            }
+            Expr::MakeChan { cap, at: node } => {
+                let from_sym = |st: &State, s: &crate::ir::SymId| st.sym(s.0).ok_or(Need::Sym(s.0));
+                let approx_cap = matches!(cap, Cap::LargeConst(_));
+                let cap = match cap {
+                    Cap::Const(c) => *c,
+                    Cap::Sym(s) | Cap::LargeConst(s) => from_sym(self, s)?,
+                    Cap::Value(e, sym) => match (self.eval(at, e)?, sym) {
+                        (Value::Int(v), _) if (0..=4).contains(&v) => v as u8,
+                        (Value::Int(_), _) => return Ok(Value::Unknown),
+                        (_, Some(s)) => from_sym(self, s)?,
+                        (_, None) => return Ok(Value::Unknown),
+                    },
+                    Cap::Unknown => return Ok(Value::Unknown),
+                };
+                self.check_heap()?;
+                self.alloc(Obj::Chan(Chan {
+                    cap,
+                    buf: Vec::new(),
+                    closed: false,
+                    escaped: false,
+                    alloc: Loc {
+                        file: at.file,
+                        node: *node,
+                    },
+                    approx_cap,
+                }))
+            }
+            Expr::Struct {
+                fields,
+                sync_fields,
+                zeros,
+                ty,
+                ..
+            } => {
+                let mut vals = Vec::with_capacity(fields.len() + zeros.len());
+                for (name, fe) in fields {
+                    vals.push((*name, self.eval(at, fe)?));
+                }
+                for (name, z) in zeros.iter() {
+                    if !vals.iter().any(|(n, _)| n == name) {
+                        vals.push((*name, self.eval(at, z)?));
+                    }
+                }
+                self.check_heap()?;
+                self.alloc(Obj::Struct(StructObj {
+                    fields: vals,
+                    sync_fields: sync_fields.clone(),
+                    ty: ty.clone(),
+                    escaped: false,
+                }))
+            }
+            Expr::NewSync(kind, node) => {
+                self.check_heap()?;
+                self.new_sync(
+                    *kind,
+                    Some(Loc {
+                        file: at.file,
+                        node: *node,
+                    }),
+                )
+            }
+            Expr::NewCond(l, _) => {
+                let locker = self.eval(at, l)?;
+                self.check_heap()?;
+                self.alloc(Obj::Cond(CondObj {
+                    locker,
+                    waiting: 0,
+                    escaped: false,
+                }))
+            }
+            Expr::Closure { func, captures } => {
+                let mut env = Vec::with_capacity(captures.len());
+                for &b in captures.iter() {
+                    let c = match self.frame_cell(at, Var::Binding(b)) {
+                        Some(c) => c,
+                        None => {
+                            // Not declared in this frame (a variable of an
+                            // enclosing function the model did not run):
+                            // unknown, but shared from now on.
+                            let c = self.new_cell(Value::Unknown);
+                            if let Some(f) = self.procs[at.proc as usize].frames.last_mut() {
+                                f.env.push((Var::Binding(b), c));
+                            }
+                            c
+                        }
+                    };
+                    env.push((b, c));
+                }
+                self.check_heap()?;
+                self.alloc(Obj::Closure { func: *func, env })
+            }
+            Expr::Func(f) => Value::Func(*f),
+            Expr::Bound(x, f) => {
+                let recv = self.eval(at, x)?;
+                self.check_heap()?;
+                self.alloc(Obj::Bound { func: *f, recv })
+            }
+            Expr::Background => {
+                self.check_heap()?;
+                self.alloc(Obj::Ctx { done: Value::Nil })
+            }
+            Expr::CtxDone(x) => {
+                let c = self.eval(at, x)?;
+                match self.obj(&c) {
+                    Some(Obj::Ctx { done }) => done.clone(),
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::NewCancelCtx { parent, at: node } => {
+                let p = self.eval(at, parent)?;
+                let parent_never_done = matches!(self.obj(&p), Some(Obj::Ctx { done: Value::Nil }));
+                self.check_heap()?;
+                let done = if parent_never_done {
+                    self.alloc(Obj::Chan(Chan {
+                        cap: 0,
+                        buf: Vec::new(),
+                        closed: false,
+                        escaped: false,
+                        alloc: Loc {
+                            file: at.file,
+                            node: *node,
+                        },
+                        approx_cap: false,
+                    }))
+                } else {
+                    Value::Unknown
+                };
+                self.alloc(Obj::Ctx { done })
+            }
+            Expr::NonNil => Value::NonNil,
+            Expr::Test(c) => match self.cond(at, c, &|_| false) {
+                Ok(b) => Value::Bool(b),
+                Err(Need::Sym(s)) => return Err(Need::Sym(s)),
+                Err(_) => Value::Unknown,
+            },
+            Expr::CondLocker(c) => {
+                let cv = self.eval(at, c)?;
+                match self.obj(&cv) {
+                    Some(Obj::Cond(o)) => o.locker.clone(),
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Recover => {
+                let frames = &mut self.procs[at.proc as usize].frames;
+                let n = frames.len();
+                match frames
+                    .get_mut(n.wrapping_sub(2))
+                    .and_then(|f| f.unwind.as_mut())
+                {
+                    Some(u) if u.mode == super::state::UnwindMode::Panic => {
+                        u.mode = super::state::UnwindMode::Return;
+                        Value::NonNil
+                    }
+                    _ => Value::Nil,
+                }
+            }
+            Expr::Add(x, n) => match self.eval(at, x)? {
+                Value::Int(v) if (v + n).abs() <= MAX_INT => Value::Int(v + n),
+                _ => Value::Unknown,
+            },
+            Expr::Not(x) => match self.eval(at, x)? {
+                Value::Bool(b) => Value::Bool(!b),
+                Value::EnvOk => Value::EnvOk,
+                _ => Value::Unknown,
+            },
+            Expr::CancelOf(x) => {
+                let ctx = self.eval(at, x)?;
+                self.check_heap()?;
+                self.alloc(Obj::Cancel { ctx })
+            }
+        })
+    }
+
+    fn check_heap(&self) -> Result<(), Need> {
+        if self.heap.len() >= MAX_HEAP {
+            Err(Need::Bound)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn new_sync(&mut self, kind: SyncKind, at: Option<Loc>) -> Value {
+        match kind {
+            SyncKind::Mutex | SyncKind::RwMutex => self.alloc(Obj::Mutex(MutexObj {
+                alloc: at,
+                ..MutexObj::default()
+            })),
+            SyncKind::WaitGroup | SyncKind::ErrGroup => self.alloc(Obj::Wg(WgObj::default())),
+            SyncKind::Once => self.alloc(Obj::Once { done: false }),
+        }
+    }
+
+    /// `x.f`: the field's value, making a sync field's zero value on first
+    /// use.
+    fn field(&mut self, x: &Value, f: &crate::ir::FieldId) -> Result<Value, Need> {
+        let Some(Obj::Struct(s)) = self.obj(x) else {
+            return Ok(Value::Unknown);
+        };
+        if let Some((_, v)) = s.fields.iter().find(|(n, _)| n == f) {
+            return Ok(v.clone());
+        }
+        let kind = s.sync_fields.iter().find(|(n, _)| n == f).map(|&(_, k)| k);
+        let escaped = s.escaped;
+        let Some(kind) = kind else {
+            return Ok(Value::Unknown);
+        };
+        self.check_heap()?;
+        let v = self.new_sync(kind, None);
+        if escaped {
+            self.escape(&v);
+        }
+        if let Some(Obj::Struct(s)) = self.obj_mut(x) {
+            s.fields.push((*f, v.clone()));
+        }
+        Ok(v)
+    }
+
+    /// Stores a value into a place of the frame.
+    pub(crate) fn assign(&mut self, at: At, place: &Place, v: Value) -> Result<(), Need> {
+        match place {
+            Place::Discard => {}
+            Place::Escape => self.escape(&v),
+            Place::Var(var) => {
+                if let Var::Binding(b) = var {
+                    if self.outer.contains(b) {
+                        self.escape(&v);
+                    }
+                }
+                match self.frame_cell(at, *var) {
+                    Some(c) => self.cells[c as usize] = v,
+                    None => self.declare(at, *var, v),
+                }
+            }
+            Place::Decl(var) => self.declare(at, *var, v),
+            Place::Field(x, f) => {
+                let xv = self.eval(at, x)?;
+                match self.obj_mut(&xv) {
+                    Some(Obj::Struct(s)) => {
+                        let escaped = s.escaped;
+                        match s.fields.iter_mut().find(|(n, _)| n == f) {
+                            Some(slot) => slot.1 = v.clone(),
+                            None => s.fields.push((*f, v.clone())),
+                        }
+                        if escaped {
+                            self.escape(&v);
+                        }
+                    }
+                    // Stored into something the model does not follow.
+                    _ => self.escape(&v),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A new variable in the frame (shadowing any older one of the name).
+    pub(crate) fn declare(&mut self, at: At, var: Var, v: Value) {
+        let c = self.new_cell(v);
+        if let Some(f) = self.procs[at.proc as usize].frames.last_mut() {
+            match f.env.iter_mut().find(|(x, _)| *x == var) {
+                Some(slot) => slot.1 = c,
+                None => f.env.push((var, c)),
+            }
+        }
+    }
+
+    /// The value of a condition, or what must be chosen first.
+    /// `valid` says whether a predicate has one value in this run (its
+    /// variables belong to the explored function); others are either way.
+    pub(crate) fn cond(
+        &mut self,
+        at: At,
+        c: &Cond,
+        valid: &dyn Fn(u32) -> bool,
+    ) -> Result<bool, Need> {
+        let pred = |s: &State, p: u32| {
+            if valid(p) {
+                s.pred(p).ok_or(Need::Pred(p))
+            } else {
+                Err(Need::Either)
+            }
+        };
+        match c {
+            Cond::Const(b) => Ok(*b),
+            Cond::Nondet => Err(Need::Either),
+            Cond::Pred(p) => pred(self, p.0),
+            Cond::Value { expr, pred: p } => match self.eval(at, expr)? {
+                Value::Bool(b) => Ok(b),
+                Value::EnvOk => Err(Need::Guess),
+                _ => match p {
+                    Some(p) => pred(self, p.0),
+                    None => Err(Need::Either),
+                },
+            },
+            Cond::IsNil { expr, pred: p } => match self.eval(at, expr)? {
+                Value::Nil => Ok(true),
+                Value::Ref(_) | Value::Func(_) | Value::NonNil => Ok(false),
+                _ => match p {
+                    Some(p) => pred(self, p.0),
+                    None => Err(Need::Either),
+                },
+            },
+            Cond::Cmp { op, a, b, pred: p } => match (self.eval(at, a)?, self.eval(at, b)?) {
+                (Value::Int(x), Value::Int(y)) => Ok(match op {
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                    CmpOp::Lt => x < y,
+                    CmpOp::Le => x <= y,
+                    CmpOp::Gt => x > y,
+                    CmpOp::Ge => x >= y,
+                }),
+                _ => match p {
+                    Some(p) => pred(self, p.0),
+                    None => Err(Need::Either),
+                },
+            },
+            Cond::Not(x) => Ok(!self.cond(at, x, valid)?),
+            Cond::And(a, b) => {
+                if !self.cond(at, a, valid)? {
+                    return Ok(false);
+                }
+                self.cond(at, b, valid)
+            }
+            Cond::Or(a, b) => {
+                if self.cond(at, a, valid)? {
+                    return Ok(true);
+                }
+                self.cond(at, b, valid)
+            }
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! The concurrency model of one Go package: goroutines, channels and sync
+//! primitives as small process programs, explored for states where a
+//! goroutine blocks forever or a channel is misused, with a witness path
+//! for each finding. It knows nothing of rules, settings or diagnostics.
+//!
+//! - `lower` turns a function body into a [`ir::Body`]: ops over abstract
+//!   values (channels by allocation site, struct fields, sync objects,
+//!   closures), with loops bounded by shared symbols and conditions that
+//!   stay the same shared as predicates.
+//! - `explore` runs the model of a function: the function is the first
+//!   process, each `go` statement starts another; calls into the package
+//!   are entered (a few frames deep); quiet steps are chained, loud steps
+//!   (on followed channels and sync objects) interleave; the search is
+//!   breadth-first within a state budget.
+//! - [`analyze`] picks the functions worth exploring in a package and
+//!   returns every [`Finding`] with its witness.
+//!
+//! What the model does not see (calls into other packages, values stored
+//! in maps or globals, channels given to unknown code) "escapes": every
+//! operation on it may complete, so nothing is reported about it.
+
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
+use std::time::Instant;
+
+use goguard_semantic::model::{FileIdx, PackageModel};
+use goguard_syntax::{Node, NodeId, NodeKind};
+use rustc_hash::FxHashMap;
+
+mod explore;
+pub mod facts;
+mod index;
+pub mod ir;
+pub(crate) mod lower;
+
+pub use explore::search::Budget;
+pub use facts::{ChanInfo, Finding, FindingKind, LockWait, ModelStats, Other, Step, StepKind};
+pub use ir::{FuncId, Loc};
+
+use index::FuncIndex;
+use ir::{Body, Expr, Op, Target};
+use lower::keys::Interner;
+
+/// The package as the lowering and the explorer see it.
+pub(crate) struct Pkg<'a> {
+    pub model: &'a PackageModel<'a>,
+    pub index: FuncIndex,
+    pub interner: Interner,
+    parents: Vec<OnceCell<Vec<Option<NodeId>>>>,
+    captures: Vec<OnceCell<index::Captures>>,
+    bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
+    traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
+    names_cond_wakeup: OnceCell<bool>,
+}
+
+impl<'a> Pkg<'a> {
+    pub(crate) fn new(model: &'a PackageModel<'a>) -> Pkg<'a> {
+        Pkg {
+            model,
+            index: FuncIndex::build(model),
+            interner: Interner::default(),
+            parents: model.files().iter().map(|_| OnceCell::new()).collect(),
+            captures: model.files().iter().map(|_| OnceCell::new()).collect(),
+            bodies: RefCell::new(FxHashMap::default()),
+            traits: RefCell::new(FxHashMap::default()),
+            names_cond_wakeup: OnceCell::new(),
+        }
+    }
+
+    /// True when some code of the package names a `Signal` or `Broadcast`
+    /// (a call or a method value, on a Cond or anything else): without
+    /// one, a Cond the package made and kept is never woken.
+    pub(crate) fn names_cond_wakeup(&self) -> bool {
+        *self.names_cond_wakeup.get_or_init(|| {
+            self.model.files().iter().any(|f| {
+                let ast = f.parsed.ast();
+                ast.nodes_of_kind(NodeKind::SelectorExpr).any(|(_, n)| {
+                    matches!(*n, Node::SelectorExpr { sel, .. }
+                        if matches!(ast.text(sel, f.source), "Signal" | "Broadcast"))
+                })
+            })
+        })
+    }
+
+    pub(crate) fn parent(&self, file: FileIdx, node: NodeId) -> Option<NodeId> {
+        let f = &self.model.files()[file];
+        let parents = self.parents[file].get_or_init(|| f.parsed.ast().parent_map(f.parsed.root()));
+        parents.get(node.index()).copied().flatten()
+    }
+
+    fn file_captures(&self, file: FileIdx) -> &index::Captures {
+        self.captures[file]
+            .get_or_init(|| index::Captures::build(self.model, file, &|n| self.parent(file, n)))
+    }
+
+    /// The free variables of a function literal.
+    pub(crate) fn captures(
+        &self,
+        lit: FuncId,
+    ) -> std::sync::Arc<[goguard_semantic::model::BindingId]> {
+        self.file_captures(lit.file()).of(lit.node)
+    }
+
+    /// True when a local binding is captured by some function literal:
+    /// assignments to it may be seen by another goroutine.
+    pub(crate) fn is_captured(&self, b: goguard_semantic::model::BindingId) -> bool {
+        match self.model.binding(b).decl {
+            Some((file, _)) => self.file_captures(file).is_captured(b),
+            None => false,
+        }
+    }
+
+    /// The lowered body of a function, lowered on first request.
+    pub(crate) fn body(&self, func: FuncId) -> Rc<Body> {
+        if let Some(b) = self.bodies.borrow().get(&func) {
+            return b.clone();
+        }
+        let b = Rc::new(lower::lower(self, func));
+        self.bodies.borrow_mut().insert(func, b.clone());
+        b
+    }
+
+    /// True when the function, or a package function it calls, operates on
+    /// channels, sync objects or contexts, or starts goroutines. A goroutine
+    /// running such a function is modelled even when given nothing the
+    /// model follows.
+    pub(crate) fn concurrent(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Concurrent)
+    }
+
+    /// True when the function, or a package function it calls, makes
+    /// something the model follows or starts a goroutine.
+    pub(crate) fn creates(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Creates)
+    }
+
+    /// True when a call of the function may return a value it made (a
+    /// channel, a struct, a sync object, a closure): such calls are entered
+    /// even when given nothing the model follows. Other calls matter only
+    /// through what they are given.
+    pub(crate) fn produces(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Produces)
+    }
+
+    /// True when a call of the function may return a value it made, of any
+    /// kind (a struct, a closure): such calls are entered by the explorer,
+    /// so that what is later stored into the value stays followed.
+    pub(crate) fn allocates(&self, func: FuncId) -> bool {
+        self.transitive(func, 0, Trait::Allocates)
+    }
+
+    fn transitive(&self, func: FuncId, depth: u32, t: Trait) -> bool {
+        if let Some(&r) = self.traits.borrow().get(&(func, t)) {
+            return r;
+        }
+        if depth > 8 {
+            return true;
+        }
+        // Assumed false while computing (recursion).
+        self.traits.borrow_mut().insert((func, t), false);
+        let body = self.body(func);
+        let returns_value = || {
+            body.ops.iter().any(|op| {
+                matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
+            })
+        };
+        let own = match t {
+            Trait::Concurrent => body.concurrent,
+            Trait::Creates => body.creates,
+            Trait::Allocates => {
+                returns_value()
+                    && body.ops.iter().any(|op| {
+                        let mut alloc = false;
+                        ir::visit_exprs(op, &mut |e| {
+                            alloc |= matches!(
+                                e,
+                                Expr::MakeChan { .. }
+                                    | Expr::Struct { .. }
+                                    | Expr::NewSync(..)
+                                    | Expr::NewCond(..)
+                                    | Expr::NewCancelCtx { .. }
+                                    | Expr::Closure { .. }
+                            )
+                        });
+                        alloc
+                    })
+            }
+            Trait::Produces => {
+                let returns = body.ops.iter().any(|op| {
+                    matches!(op, Op::Return { values, .. } if values.iter().any(|v| *v != Expr::Unknown))
+                });
+                if !returns {
+                    self.traits.borrow_mut().insert((func, t), false);
+                    return false;
+                }
+                // Something followed made here: a channel, a sync object, a
+                // cancellable context (a struct holding one is found through
+                // its field's expression).
+                body.ops.iter().any(|op| {
+                    let mut alloc = false;
+                    ir::visit_exprs(op, &mut |e| {
+                        // Locks alone do not count: a struct guarded by a
+                        // mutex is not a reason to follow its every caller.
+                        alloc |= matches!(
+                            e,
+                            Expr::MakeChan { .. }
+                                | Expr::NewSync(
+                                    ir::SyncKind::WaitGroup | ir::SyncKind::ErrGroup,
+                                    _
+                                )
+                                | Expr::NewCond(..)
+                                | Expr::NewCancelCtx { .. }
+                        )
+                    });
+                    alloc
+                })
+            }
+        };
+        let r = own
+            || body.ops.iter().any(|op| match op {
+                Op::Call { call, .. } => match &call.target {
+                    Target::Static(f) => self.transitive(*f, depth + 1, t),
+                    Target::Value(Expr::Closure { func, .. }) | Target::Value(Expr::Func(func)) => {
+                        self.transitive(*func, depth + 1, t)
+                    }
+                    _ => false,
+                },
+                _ => false,
+            });
+        self.traits.borrow_mut().insert((func, t), r);
+        r
+    }
+}
+
+/// A property of a function that depends on the functions it calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Trait {
+    Concurrent,
+    Creates,
+    Produces,
+    Allocates,
+}
+
+/// The findings of a package and what finding them cost.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Sorted by location, then kind.
+    pub findings: Vec<Finding>,
+    /// Functions whose model was built (they start goroutines or make
+    /// channels).
+    pub built: usize,
+    /// Of those, the ones explored (the others hold something the model
+    /// does not handle, such as goto).
+    pub models: usize,
+    /// Of those, the ones whose exploration ran out of budget.
+    pub gave_up: usize,
+    /// States visited, over all models.
+    pub states: usize,
+    /// Quiet steps run, over all models.
+    pub work: u64,
+    /// Time spent lowering and exploring, in microseconds.
+    pub micros: u64,
+    /// Where the package's functions and methods are.
+    functions: Option<index::FuncIndex>,
+}
+
+impl Analysis {
+    /// The function or method of the package a call runs, when it has a
+    /// body.
+    pub fn function(
+        &self,
+        model: &PackageModel<'_>,
+        callee: &goguard_semantic::model::Callee,
+    ) -> Option<FuncId> {
+        self.functions.as_ref()?.target(model, callee)
+    }
+}
+
+/// Explores the functions of a package that start goroutines or make
+/// channels, and collects what their models find.
+pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
+    let start = Instant::now();
+    let pkg = Pkg::new(model);
+    let machine_main = |f: FuncId| {
+        let file = &model.files()[f.file()];
+        let ast = file.parsed.ast();
+        match *ast.node(f.node) {
+            Node::FuncDecl {
+                recv: None, name, ..
+            } => ast.text(name, file.source) == "main" && pkg_name(model) == "main",
+            _ => false,
+        }
+    };
+    let mut out = Analysis::default();
+    let roots = find_roots(&pkg);
+    out.built = roots.len();
+    for root in roots {
+        if pkg.body(root).unsupported {
+            continue;
+        }
+        // Lower the function literals it holds first, so that how many
+        // loops share each symbol is known before the search needs it.
+        let file = &model.files()[root.file()];
+        let ast = file.parsed.ast();
+        for n in ast.walk(root.node) {
+            if n != root.node && matches!(ast.node(n), Node::FuncLit { .. }) {
+                pkg.body(FuncId::new(root.file(), n));
+            }
+        }
+        let machine = explore::exec::Machine {
+            pkg: &pkg,
+            work: std::cell::Cell::new(0),
+            max_work: budget.max_work,
+            profile: std::env::var_os("GOGUARD_MODEL_PROFILE")
+                .map(|_| RefCell::new(FxHashMap::default())),
+            root,
+            root_is_main: machine_main(root),
+        };
+        let t0 = Instant::now();
+        let (findings, stats) = explore::search::explore(&machine, root, budget);
+        if std::env::var_os("GOGUARD_MODEL_ROOTS").is_some() {
+            let f = &model.files()[root.file()];
+            let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(root.node));
+            eprintln!(
+                "root {}:{line}: {} states{} work {} in {:?}",
+                f.path.display(),
+                stats.states,
+                if stats.gave_up { " (gave up)" } else { "" },
+                machine.work.get(),
+                t0.elapsed()
+            );
+            if let Some(prof) = &machine.profile {
+                let mut v: Vec<(u64, FuncId)> =
+                    prof.borrow().iter().map(|(f, n)| (*n, *f)).collect();
+                v.sort_unstable_by(|a, b| b.cmp(a));
+                for (n, f) in v.into_iter().take(5) {
+                    let file = &model.files()[f.file()];
+                    let (line, _) = file.parsed.lines().line_col(file.parsed.ast().pos(f.node));
+                    eprintln!("    {n} steps in {}:{line}", file.path.display());
+                }
+            }
+        }
+        out.models += 1;
+        out.states += stats.states;
+        out.work += machine.work.get();
+        if stats.gave_up {
+            out.gave_up += 1;
+        }
+        out.findings.extend(findings);
+    }
+    out.findings
+        .sort_by_key(|a| (a.at, a.kind, a.spawn, a.root));
+    // The same operation found from several functions: keep the first.
+    out.findings
+        .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
+    out.micros = start.elapsed().as_micros() as u64;
+    out.functions = Some(pkg.index);
+    out
+}
+
+fn pkg_name<'m>(model: &'m PackageModel<'_>) -> &'m str {
+    let f = match model.files().first() {
+        Some(f) => f,
+        None => return "",
+    };
+    let ast = f.parsed.ast();
+    match *ast.node(f.parsed.root()) {
+        Node::File { name, .. } => ast.text(name, f.source),
+        _ => "",
+    }
+}
+
+/// The functions whose model is explored: function declarations, and
+/// function literals that are neither started nor called in place (a
+/// handler, a callback), that start a goroutine, make a channel, or call a
+/// package function returning something it made (a channel, a sync object,
+/// a struct holding them) in their own body (outside other such literals).
+pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
+    let pkg = Pkg::new(model);
+    find_roots(&pkg)
+}
+
+fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
+    let model = pkg.model;
+    let mut out = Vec::new();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        // Function literals called in place, deferred or started belong to
+        // the function around them.
+        let mut inline_lits: Vec<NodeId> = Vec::new();
+        for (_, node) in ast.nodes_of_kind(NodeKind::CallExpr) {
+            let Node::CallExpr { fun, .. } = *node else {
+                continue;
+            };
+            let mut f = fun;
+            for _ in 0..64 {
+                match *ast.node(f) {
+                    Node::ParenExpr { x, .. } => f = x,
+                    _ => break,
+                }
+            }
+            if matches!(ast.node(f), Node::FuncLit { .. }) {
+                inline_lits.push(f);
+            }
+        }
+        inline_lits.sort_unstable();
+        // The functions whose model holds a node: FuncDecls and the other
+        // literals, by span; a node belongs to the innermost one around it.
+        let mut funcs: Vec<(u32, u32, NodeId)> = ast
+            .nodes()
+            .filter(|(id, n)| match n {
+                Node::FuncDecl { body: Some(_), .. } => true,
+                Node::FuncLit { .. } => inline_lits.binary_search(id).is_err(),
+                _ => false,
+            })
+            .map(|(id, _)| (ast.pos(id), ast.end(id), id))
+            .collect();
+        funcs.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let owner = |n: NodeId| -> Option<NodeId> {
+            let pos = ast.pos(n);
+            let i = funcs.partition_point(|&(start, _, _)| start <= pos);
+            funcs[..i]
+                .iter()
+                .rev()
+                .find(|&&(start, end, _)| start <= pos && pos < end)
+                .map(|&(_, _, id)| id)
+        };
+        let mut set: Vec<NodeId> = Vec::new();
+        for (id, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+            if let Some(o) = owner(id) {
+                set.push(o);
+            }
+        }
+        for (id, node) in ast.nodes_of_kind(NodeKind::CallExpr) {
+            let Node::CallExpr { fun, args, .. } = *node else {
+                continue;
+            };
+            let is_make =
+                matches!(ast.node(fun), Node::Ident { .. }) && ast.text(fun, file.source) == "make";
+            let chan_arg = ast
+                .list(args)
+                .first()
+                .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. }));
+            if is_make && chan_arg {
+                if let Some(o) = owner(id) {
+                    set.push(o);
+                }
+                continue;
+            }
+            // `sync.NewCond(l)`: a condition only other goroutines can
+            // signal, made here.
+            let new_cond = matches!(*ast.node(fun), Node::SelectorExpr { sel, .. }
+                if ast.text(sel, file.source) == "NewCond");
+            if new_cond && model.callee(fi, id).is_func("sync", "NewCond") {
+                if let Some(o) = owner(id) {
+                    set.push(o);
+                }
+                continue;
+            }
+            // A call of a package function that returns something it made
+            // (a constructor of a struct holding channels): the caller
+            // holds followed values too.
+            if pkg.index.may_produce(ast, file.source, fun) {
+                let callee = model.callee(fi, id);
+                if pkg
+                    .index
+                    .target(model, &callee)
+                    .is_some_and(|f| pkg.produces(f))
+                {
+                    if let Some(o) = owner(id) {
+                        set.push(o);
+                    }
+                }
+            }
+        }
+        set.sort_unstable();
+        set.dedup();
+        out.extend(set.into_iter().map(|n| FuncId::new(fi, n)));
+    }
+    out
+}
+
+/// The lowered ops of a function and of the function literals it holds, one
+/// per line, for debugging.
+pub fn debug_body(model: &PackageModel<'_>, func: FuncId) -> String {
+    let pkg = Pkg::new(model);
+    let mut out = String::new();
+    let file = &model.files()[func.file()];
+    let ast = file.parsed.ast();
+    let mut funcs = vec![func];
+    for n in ast.walk(func.node) {
+        if n != func.node && matches!(ast.node(n), Node::FuncLit { .. }) {
+            funcs.push(FuncId::new(func.file(), n));
+        }
+    }
+    for f in funcs {
+        let body = pkg.body(f);
+        let (line, _) = file.parsed.lines().line_col(ast.pos(f.node));
+        out.push_str(&format!(
+            "func at line {line} (unsupported={}, concurrent={}, produces={}):\n",
+            body.unsupported,
+            pkg.concurrent(f),
+            pkg.produces(f)
+        ));
+        for (i, op) in body.ops.iter().enumerate() {
+            out.push_str(&format!("  {i:3}: {op:?}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,911 @@
+//! Lock facts across the package: for each function and method, the
+//! `sync.Mutex`/`sync.RWMutex` locks a call of it acquires, directly or
+//! through the package functions it calls, named relative to what the
+//! caller gives it (its receiver, a pointer parameter, a package-level
+//! mutex). A caller that holds `s.mu` and calls `s.flush()`, which locks
+//! `s.mu` again, deadlocks itself without any goroutine; these summaries
+//! find that with one pass over the package and a fixpoint over its calls.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use goguard_semantic::cfg::Cfg;
+use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
+use goguard_semantic::types::Type;
+use goguard_syntax::{Ast, Child, Node, NodeId, NodeKind, Tok};
+
+use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
+
+use goguard_concurrency::Loc;
+
+use super::concurrency::{line_of, span_of};
+use super::expr::normalized_text;
+use super::flow::anchor;
+use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
+
+/// How many calls deep acquisitions are followed.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// A node of some file of the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    pub file: FileIdx,
+    pub node: NodeId,
+}
+
+/// What a lock path starts from, in the function that takes the lock.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Root {
+    /// The method's pointer receiver.
+    Receiver,
+    /// The parameter at this position (a pointer).
+    Param(usize),
+    /// A package-level variable, by name.
+    Global(Arc<str>),
+}
+
+/// A mutex a call acquires: `root` then `path` (`.mu`, or empty for a
+/// mutex embedded in the root or the root itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acquire {
+    pub root: Root,
+    pub path: String,
+    /// `RLock` rather than `Lock`.
+    pub read: bool,
+    /// The `Lock`/`RLock` call.
+    pub lock: Site,
+    /// The calls that lead from the function's body to the lock, outermost
+    /// first; empty when the function locks it itself.
+    pub via: Vec<Site>,
+}
+
+/// A package function or method: receiver type name (None for a function)
+/// and name.
+pub type FuncKey = (Option<Arc<str>>, Arc<str>);
+
+/// The lock summaries of a package's functions and methods.
+#[derive(Debug, Default)]
+pub struct LockSummaries {
+    acquires: HashMap<FuncKey, Vec<Acquire>>,
+}
+
+impl LockSummaries {
+    /// The mutexes a call of the package function `callee` acquires.
+    pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
+        match key_of(model, callee).and_then(|k| self.acquires.get(&k)) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+}
+
+/// The lock facts of a package (see the module documentation).
+pub struct LockFacts;
+
+impl Analysis for LockFacts {
+    type Output = LockSummaries;
+    const ID: AnalysisId = AnalysisId("lock-facts");
+
+    fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockSummaries {
+        let out = summarize(pkg);
+        counters.add(
+            "functions that lock",
+            out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
+        );
+        out
+    }
+}
+
+/// The key of a package function or method a call runs.
+pub(crate) fn key_of(model: &PackageModel<'_>, callee: &Callee) -> Option<FuncKey> {
+    let own = model.import_path();
+    match callee {
+        Callee::Func(n) if &*n.pkg == own => Some((None, n.name.clone())),
+        Callee::Method { recv, name } if &*recv.pkg == own => {
+            Some((Some(recv.name.clone()), name.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// True for a call of `Lock`/`RLock` (Some(read)) on a sync mutex.
+pub fn lock_call(model: &PackageModel<'_>, file: FileIdx, call: NodeId) -> Option<bool> {
+    lock_kind(&model.callee(file, call))
+}
+
+/// Some(read) when the callee is `Lock`/`RLock` of a sync mutex.
+pub(crate) fn lock_kind(callee: &Callee) -> Option<bool> {
+    match callee {
+        Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
+            match &**name {
+                "Lock" => Some(false),
+                "RLock" => Some(true),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// True when the callee is `Unlock`/`RUnlock` of a sync mutex.
+pub(crate) fn is_unlock(callee: &Callee) -> bool {
+    match callee {
+        Callee::Method { recv, name } if recv.is("sync", "Mutex") || recv.is("sync", "RWMutex") => {
+            matches!(&**name, "Unlock" | "RUnlock")
+        }
+        _ => false,
+    }
+}
+
+/// True when some path from the function's entry reaches `node` without
+/// unlocking `root`+`path` first (so a lock there is taken while a caller
+/// holding the mutex still holds it). True when it cannot tell.
+fn reached_holding(
+    pkg: &PackageScope<'_>,
+    f: &FuncFacts,
+    node: NodeId,
+    root: &Root,
+    path: &str,
+) -> bool {
+    let releases: Vec<NodeId> = f
+        .unlocks
+        .iter()
+        .filter(|(r, p, _)| r == root && same_mutex(p, path))
+        .map(|&(_, _, n)| n)
+        .collect();
+    if releases.is_empty() {
+        return true;
+    }
+    let Some(cfg) = pkg.cfg(f.file, f.decl) else {
+        return true;
+    };
+    let facts = &pkg.files[f.file];
+    let anchor_of = |n: NodeId| -> Option<NodeId> {
+        let mut at = n;
+        for _ in 0..256 {
+            if cfg.locate(at).is_some() {
+                return Some(at);
+            }
+            at = facts.parent(at)?;
+        }
+        None
+    };
+    let Some(target) = anchor_of(node) else {
+        return true;
+    };
+    let stops: Vec<NodeId> = releases.into_iter().filter_map(anchor_of).collect();
+    cfg.first_reachable_from_entry(&mut |n| n == target, &mut |n| stops.contains(&n))
+        .is_some()
+}
+
+/// A call of a package function made by a function, with what it is
+/// given in the caller's terms.
+struct CallSite {
+    call: Site,
+    callee: FuncKey,
+    /// The receiver expression as a lock path of the caller.
+    recv: Option<(Root, String)>,
+    /// The arguments, as lock paths of the caller.
+    args: Vec<Option<(Root, String)>>,
+}
+
+/// One function: its own acquisitions, its calls and its unlocks.
+struct FuncFacts {
+    file: FileIdx,
+    decl: NodeId,
+    direct: Vec<Acquire>,
+    calls: Vec<CallSite>,
+    /// `Unlock`/`RUnlock` calls (not deferred) on its lock paths.
+    unlocks: Vec<(Root, String, NodeId)>,
+}
+
+/// The names a function binds for its receiver and parameters.
+struct Signature {
+    /// The receiver's declaring identifier, when it is a pointer.
+    recv: Option<NodeId>,
+    /// The declaring identifier of each parameter that is a pointer.
+    params: Vec<Option<NodeId>>,
+}
+
+/// True when some file of the package selects `Lock` or `RLock`: without
+/// one, no function of the package locks anything.
+pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
+    pkg.model
+        .files()
+        .iter()
+        .zip(pkg.files)
+        .any(|(file, facts)| {
+            let ast = file.parsed.ast();
+            facts
+                .nodes_of_kind(NodeKind::SelectorExpr)
+                .iter()
+                .any(|&id| match *ast.node(id) {
+                    Node::SelectorExpr { sel, .. } => {
+                        matches!(ast.text(sel, file.source), "Lock" | "RLock")
+                    }
+                    _ => false,
+                })
+        })
+}
+
+fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
+    let model = pkg.model;
+    if !package_locks(pkg) {
+        return LockSummaries::default();
+    }
+    let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        let Node::File { decls, .. } = *ast.node(file.parsed.root()) else {
+            continue;
+        };
+        for &d in ast.list(decls) {
+            let Node::FuncDecl {
+                recv,
+                name,
+                ty,
+                body: Some(body),
+                ..
+            } = *ast.node(d)
+            else {
+                continue;
+            };
+            let recv_name = match recv {
+                Some(r) => match receiver_type_name(ast, file.source, r) {
+                    Some(n) => Some(Arc::<str>::from(n)),
+                    None => continue,
+                },
+                None => None,
+            };
+            let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
+            let sig = signature(ast, recv, ty);
+            let mut f = function_facts(model, fi, body, &sig);
+            f.decl = d;
+            // A lock taken only after the function has released the same
+            // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
+            // is not taken while a caller holds it.
+            let direct = std::mem::take(&mut f.direct);
+            f.direct = direct
+                .into_iter()
+                .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
+                .collect();
+            facts.insert(key, f);
+        }
+    }
+    // Acquisitions through calls, one call level per round.
+    let mut acquires: HashMap<FuncKey, Vec<Acquire>> = facts
+        .iter()
+        .map(|(k, f)| (k.clone(), f.direct.clone()))
+        .collect();
+    for _ in 0..MAX_CALL_DEPTH {
+        let mut changed = false;
+        for (k, f) in &facts {
+            let mut add = Vec::new();
+            for c in &f.calls {
+                let Some(inner) = acquires.get(&c.callee) else {
+                    continue;
+                };
+                for a in inner {
+                    let given = match &a.root {
+                        Root::Receiver => c.recv.clone(),
+                        Root::Param(i) => c.args.get(*i).cloned().flatten(),
+                        Root::Global(g) => Some((Root::Global(g.clone()), String::new())),
+                    };
+                    let Some((root, prefix)) = given else {
+                        continue;
+                    };
+                    let path = format!("{prefix}{}", a.path);
+                    if !reached_holding(pkg, f, c.call.node, &root, &path) {
+                        continue;
+                    }
+                    let mut via = vec![c.call];
+                    via.extend(a.via.iter().copied());
+                    add.push(Acquire {
+                        root,
+                        path,
+                        read: a.read,
+                        lock: a.lock,
+                        via,
+                    });
+                }
+            }
+            let mine = acquires.entry(k.clone()).or_default();
+            for a in add {
+                let known = mine
+                    .iter()
+                    .any(|m| m.root == a.root && m.path == a.path && m.read == a.read);
+                if !known {
+                    mine.push(a);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    LockSummaries { acquires }
+}
+
+fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
+    let mut sig = Signature {
+        recv: None,
+        params: Vec::new(),
+    };
+    if let Some(r) = recv {
+        if let Node::FieldList { list, .. } = *ast.node(r) {
+            if let Some(&field) = ast.list(list).first() {
+                if let Node::Field {
+                    names, ty: Some(t), ..
+                } = *ast.node(field)
+                {
+                    if matches!(ast.node(t), Node::StarExpr { .. }) {
+                        sig.recv = ast.list(names).first().copied();
+                    }
+                }
+            }
+        }
+    }
+    if let Node::FuncType { params, .. } = *ast.node(ty) {
+        if let Node::FieldList { list, .. } = *ast.node(params) {
+            for &field in ast.list(list) {
+                let Node::Field { names, ty, .. } = *ast.node(field) else {
+                    continue;
+                };
+                let pointer = ty.is_some_and(|t| matches!(ast.node(t), Node::StarExpr { .. }));
+                let names = ast.list(names);
+                if names.is_empty() {
+                    sig.params.push(None);
+                }
+                for &n in names {
+                    sig.params.push(pointer.then_some(n));
+                }
+            }
+        }
+    }
+    sig
+}
+
+/// The locks a function body takes and the package calls it makes, outside
+/// function literals, `go` and `defer` statements, and outside branches
+/// taken on a flag (`if lock { mu.Lock() }`: whether the call locks then
+/// depends on what the caller passes).
+fn function_facts(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    body: NodeId,
+    sig: &Signature,
+) -> FuncFacts {
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let mut out = FuncFacts {
+        file: fi,
+        decl: body,
+        direct: Vec::new(),
+        calls: Vec::new(),
+        unlocks: Vec::new(),
+    };
+    let mut stack = vec![body];
+    let mut buf = Vec::new();
+    let mut visited = 0usize;
+    // Receiver and parameters given a new value in the body: a lock
+    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
+    let mut reassigned: Vec<Root> = Vec::new();
+    while let Some(id) = stack.pop() {
+        visited += 1;
+        if visited > 1_000_000 {
+            break;
+        }
+        match *ast.node(id) {
+            Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
+            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
+                // Only the parts that run whatever the flag says.
+                stack.extend(init);
+                stack.push(cond);
+                continue;
+            }
+            Node::AssignStmt { lhs, .. } => {
+                for &l in ast.list(lhs) {
+                    if matches!(ast.node(l), Node::Ident { .. }) {
+                        if let Some((root, path)) = lock_path(model, fi, l, sig) {
+                            if path.is_empty() {
+                                reassigned.push(root);
+                            }
+                        }
+                    }
+                }
+            }
+            Node::CallExpr { fun, args, .. } => {
+                let site = Site { file: fi, node: id };
+                let callee = model.callee(fi, id);
+                if let Some(read) = lock_kind(&callee) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
+                            out.direct.push(Acquire {
+                                root,
+                                path,
+                                read,
+                                lock: site,
+                                via: Vec::new(),
+                            });
+                        }
+                    }
+                } else if is_unlock(&callee) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
+                            out.unlocks.push((root, path, id));
+                        }
+                    }
+                } else {
+                    if let Some(key) = key_of(model, &callee) {
+                        let recv = match (&callee, ast.node(unparen(ast, fun))) {
+                            (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
+                                if is_named(&model.type_of(fi, x), &recv.name) =>
+                            {
+                                lock_path(model, fi, x, sig)
+                            }
+                            _ => None,
+                        };
+                        let args = ast
+                            .list(args)
+                            .iter()
+                            .map(|&a| {
+                                let a = unparen(ast, a);
+                                match *ast.node(a) {
+                                    Node::UnaryExpr {
+                                        op: Tok::And, x, ..
+                                    } => lock_path(model, fi, x, sig),
+                                    _ => lock_path(model, fi, a, sig),
+                                }
+                            })
+                            .collect();
+                        out.calls.push(CallSite {
+                            call: site,
+                            callee: key,
+                            recv,
+                            args,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+        ast.children(id, &mut buf);
+        for &(_, c) in buf.iter().rev() {
+            if let Child::Node(c) = c {
+                stack.push(c);
+            }
+        }
+    }
+    out.direct.retain(|a| !reassigned.contains(&a.root));
+    for c in &mut out.calls {
+        if c.recv.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
+            c.recv = None;
+        }
+        for a in &mut c.args {
+            if a.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
+                *a = None;
+            }
+        }
+    }
+    out
+}
+
+/// True when the outermost function around `func` unlocks the mutex `key`
+/// (by the same text) in a function body other than `func`.
+fn unlocked_elsewhere(cx: &Context<'_>, func: NodeId, key: &str) -> bool {
+    let top = cx
+        .ancestors(func)
+        .filter(|&a| matches!(cx.node(a), Node::FuncDecl { .. } | Node::FuncLit { .. }))
+        .last()
+        .unwrap_or(func);
+    cx.ast().walk(top).any(|id| {
+        let Node::SelectorExpr { x, sel } = *cx.node(id) else {
+            return false;
+        };
+        matches!(cx.text(sel), "Unlock" | "RUnlock")
+            && same_mutex(&normalized_text(cx, x), key)
+            && cx.enclosing_func(id) != Some(func)
+    })
+}
+
+/// The graph nodes of `func` that give the variable `name` a new value:
+/// assignments, declarations, `range` headers.
+fn rebinding_anchors(cx: &Context<'_>, func: NodeId, cfg: &Cfg, name: &str) -> Vec<NodeId> {
+    let names =
+        |list: goguard_syntax::List| cx.ast().list(list).iter().any(|&n| cx.text(n) == name);
+    let mut out = Vec::new();
+    for id in cx.ast().walk(func) {
+        let hit = match *cx.node(id) {
+            Node::AssignStmt { lhs, .. } => names(lhs),
+            Node::ValueSpec { names: n, .. } => names(n),
+            Node::RangeStmt { key, value, .. } => {
+                key.is_some_and(|k| cx.text(k) == name) || value.is_some_and(|v| cx.text(v) == name)
+            }
+            _ => false,
+        };
+        if hit && cx.enclosing_func(id) == Some(func) {
+            if let Some(a) = anchor(cx, func, cfg, id) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// True when `node` runs only on one side of an `if` on a plain flag
+/// inside `func`.
+fn under_flag(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
+    let mut child = node;
+    for a in cx.ancestors(node) {
+        if a == func {
+            return false;
+        }
+        if let Node::IfStmt { cond, init, .. } = *cx.node(a) {
+            if child != cond && Some(child) != init && is_state_flag(cx, cond, func) {
+                return true;
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+/// A plain flag (see [`is_flag`]) that the function sets to `true` or
+/// `false` itself: it records state, such as whether the lock is held.
+fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
+    if !is_flag(cx.ast(), cond) {
+        return false;
+    }
+    let mut c = crate::analyses::expr::unparen(cx, cond);
+    if let Node::UnaryExpr {
+        op: Tok::Not, x, ..
+    } = *cx.node(c)
+    {
+        c = x;
+    }
+    let flag = normalized_text(cx, c);
+    cx.ast().walk(func).any(|id| {
+        let Node::AssignStmt { lhs, rhs, .. } = *cx.node(id) else {
+            return false;
+        };
+        let (lhs, rhs) = (cx.ast().list(lhs), cx.ast().list(rhs));
+        lhs.iter().zip(rhs).any(|(&l, &r)| {
+            matches!(cx.text(r), "true" | "false") && normalized_text(cx, l) == flag
+        })
+    })
+}
+
+/// `flag`, `!flag`, `s.flag`, `!s.flag`: a condition that is a plain value.
+pub(crate) fn is_flag(ast: &Ast, cond: NodeId) -> bool {
+    let mut c = unparen(ast, cond);
+    if let Node::UnaryExpr {
+        op: Tok::Not, x, ..
+    } = *ast.node(c)
+    {
+        c = unparen(ast, x);
+    }
+    matches!(ast.node(c), Node::Ident { .. } | Node::SelectorExpr { .. })
+}
+
+/// True when `ty` is the named type `name` or a pointer to it.
+fn is_named(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Named(n) => &*n.name == name,
+        Type::Pointer(t) => matches!(&**t, Type::Named(n) if &*n.name == name),
+        _ => false,
+    }
+}
+
+/// `x` as a lock path of the function: an identifier (its pointer receiver,
+/// a pointer parameter, a package-level variable) followed by field
+/// selections.
+fn lock_path(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    x: NodeId,
+    sig: &Signature,
+) -> Option<(Root, String)> {
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let mut fields = Vec::new();
+    let mut at = unparen(ast, x);
+    for _ in 0..16 {
+        match *ast.node(at) {
+            Node::SelectorExpr { x, sel } => {
+                fields.push(ast.text(sel, file.source));
+                at = unparen(ast, x);
+            }
+            Node::Ident { .. } => {
+                let b: BindingId = model.resolve(fi, at)?;
+                let binding = model.binding(b);
+                let decl = binding.decl.map(|(_, n)| n);
+                let root = if decl.is_some() && decl == sig.recv {
+                    Root::Receiver
+                } else if let Some(i) = sig.params.iter().position(|p| p.is_some() && *p == decl) {
+                    Root::Param(i)
+                } else if binding.kind == BindingKind::Var && binding.scope.is_none() {
+                    Root::Global(binding.name.clone())
+                } else {
+                    return None;
+                };
+                let path: String = fields.iter().rev().map(|f| format!(".{f}")).collect();
+                return Some((root, path));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+pub(crate) fn unparen(ast: &Ast, mut id: NodeId) -> NodeId {
+    for _ in 0..64 {
+        match *ast.node(id) {
+            Node::ParenExpr { x, .. } => id = x,
+            _ => break,
+        }
+    }
+    id
+}
+
+/// The base type name of a receiver list `(c *C[T])`.
+pub(crate) fn receiver_type_name<'s>(
+    ast: &Ast,
+    source: &'s str,
+    fields: NodeId,
+) -> Option<&'s str> {
+    let Node::FieldList { list, .. } = *ast.node(fields) else {
+        return None;
+    };
+    let &field = ast.list(list).first()?;
+    let Node::Field {
+        ty: Some(mut ty), ..
+    } = *ast.node(field)
+    else {
+        return None;
+    };
+    for _ in 0..8 {
+        match *ast.node(ty) {
+            Node::StarExpr { x, .. }
+            | Node::ParenExpr { x, .. }
+            | Node::IndexExpr { x, .. }
+            | Node::IndexListExpr { x, .. } => ty = x,
+            Node::Ident { .. } => return Some(ast.text(ty, source)),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A mutex locked again while the same path of a function already holds
+/// it: by a second `Lock`/`RLock`, or by a call that acquires it.
+#[derive(Debug, Clone)]
+pub struct Reacquire {
+    /// The mutex as the function spells it (`s.mu`).
+    pub key: String,
+    /// The first `Lock`/`RLock` call.
+    pub first: NodeId,
+    pub first_read: bool,
+    /// The second `Lock`/`RLock` call, or the call that leads to one.
+    pub second: NodeId,
+    pub second_read: bool,
+    /// The `Lock`/`RLock` call that blocks (the same as `second` when the
+    /// function locks again itself).
+    pub lock: Site,
+    /// The calls from `second` down to `lock`, outermost first; empty when
+    /// the function locks again itself.
+    pub via: Vec<Site>,
+}
+
+/// An acquisition at a node of a function's graph.
+struct Acq {
+    anchor: NodeId,
+    /// The call in the function: the lock itself or the call leading to it.
+    call: NodeId,
+    key: String,
+    read: bool,
+    lock: Site,
+    via: Vec<Site>,
+}
+
+/// Every place in the checked file where a function locks a mutex it
+/// already holds on that path (no `Unlock` of it, nor a call that might
+/// unlock it, in between).
+pub fn reacquisitions(cx: &Context<'_>, facts: &LockSummaries) -> Vec<Reacquire> {
+    let mut out = Vec::new();
+    let mut funcs: Vec<NodeId> = cx.nodes_of_kind(NodeKind::FuncDecl).to_vec();
+    funcs.extend_from_slice(cx.nodes_of_kind(NodeKind::FuncLit));
+    funcs.sort_unstable();
+    for func in funcs {
+        let Some(cfg) = cx.cfg(func) else {
+            continue;
+        };
+        reacquisitions_in(cx, facts, func, cfg, &mut out);
+    }
+    out
+}
+
+fn reacquisitions_in(
+    cx: &Context<'_>,
+    facts: &LockSummaries,
+    func: NodeId,
+    cfg: &Cfg,
+    out: &mut Vec<Reacquire>,
+) {
+    let model = cx.model();
+    let fi = cx.file();
+    let mut acqs: Vec<Acq> = Vec::new();
+    // Lock receivers of the direct acquisitions, for the handoff search.
+    let mut receivers: Vec<NodeId> = Vec::new();
+    for id in cx.ast().walk(func) {
+        if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
+            continue;
+        }
+        let Some(a) = anchor(cx, func, cfg, id) else {
+            continue;
+        };
+        if matches!(cx.node(a), Node::GoStmt { .. } | Node::DeferStmt { .. }) {
+            continue;
+        }
+        let Node::CallExpr { fun, args, .. } = *cx.node(id) else {
+            continue;
+        };
+        let fun = crate::analyses::expr::unparen(cx, fun);
+        if let Some(read) = lock_call(model, fi, id) {
+            if let Node::SelectorExpr { x, .. } = *cx.node(fun) {
+                receivers.push(x);
+                acqs.push(Acq {
+                    anchor: a,
+                    call: id,
+                    key: normalized_text(cx, x),
+                    read,
+                    lock: Site { file: fi, node: id },
+                    via: Vec::new(),
+                });
+            }
+            continue;
+        }
+        let callee = model.callee(fi, id);
+        for inner in facts.acquired_by(model, &callee) {
+            let base = match &inner.root {
+                Root::Receiver => match (&callee, cx.node(fun)) {
+                    (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
+                        if is_named(&model.type_of(fi, x), &recv.name) =>
+                    {
+                        normalized_text(cx, x)
+                    }
+                    _ => continue,
+                },
+                Root::Param(i) => match cx.ast().list(args).get(*i) {
+                    Some(&arg) => {
+                        let arg = crate::analyses::expr::unparen(cx, arg);
+                        match *cx.node(arg) {
+                            Node::UnaryExpr {
+                                op: Tok::And, x, ..
+                            } => normalized_text(cx, x),
+                            _ => normalized_text(cx, arg),
+                        }
+                    }
+                    None => continue,
+                },
+                Root::Global(g) => g.to_string(),
+            };
+            let mut via = vec![Site { file: fi, node: id }];
+            via.extend(inner.via.iter().copied());
+            acqs.push(Acq {
+                anchor: a,
+                call: id,
+                key: format!("{base}{}", inner.path),
+                read: inner.read,
+                lock: inner.lock,
+                via,
+            });
+        }
+    }
+    if acqs.iter().all(|a| !a.via.is_empty()) {
+        return;
+    }
+    let ops = mutex_ops(cx, func, cfg);
+    let mut handoffs: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut cache = HashMap::new();
+    for (first, &recv) in acqs.iter().filter(|a| a.via.is_empty()).zip(&receivers) {
+        let unlocks: Vec<NodeId> = ops
+            .iter()
+            .filter(|o| matches!(o.method, "Unlock" | "RUnlock") && same_mutex(&o.key, &first.key))
+            .filter_map(|o| o.anchor)
+            .filter(|&a| !matches!(cx.node(a), Node::DeferStmt { .. }))
+            .collect();
+        // Unlocked by another goroutine (a closure started here, or the
+        // function that started this one): the mutex is handed between
+        // goroutines, and a second Lock waits for the other to release it.
+        if unlocked_elsewhere(cx, func, &first.key) {
+            continue;
+        }
+        // The variable the key starts from is assigned a new value (a walk
+        // up a tree of nodes, a mutex declared in a loop): a different mutex.
+        let root = first.key.split('.').next().unwrap_or_default().to_string();
+        let rebinds = rebinding_anchors(cx, func, cfg, &root);
+        let hand = handoffs
+            .entry(first.key.clone())
+            .or_insert_with(|| owner_handoffs(cx, func, cfg, &owners(cx, recv), &mut cache));
+        let is_target = |n: NodeId| {
+            acqs.iter()
+                .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
+        };
+        let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
+            unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
+        }) else {
+            continue;
+        };
+        let Some(second) = acqs
+            .iter()
+            .find(|a| a.anchor == at && same_mutex(&a.key, &first.key))
+        else {
+            continue;
+        };
+        // `if !locked { mu.Lock() }`: a flag records whether the lock is
+        // held, and the paths that would lock twice are not taken.
+        if under_flag(cx, first.call, func) || under_flag(cx, second.call, func) {
+            continue;
+        }
+        out.push(Reacquire {
+            key: first.key.clone(),
+            first: first.call,
+            first_read: first.read,
+            second: second.call,
+            second_read: second.read,
+            lock: second.lock,
+            via: second.via.clone(),
+        });
+    }
+}
+
+/// Reports a lock taken again: at the second acquisition, with the first
+/// lock, the calls in between and the lock that blocks as related
+/// locations.
+pub fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help: &str) {
+    let loc = |s: Site| Loc::new(s.file, s.node);
+    let first_line = line_of(cx, Loc::new(cx.file(), r.first));
+    let what = match r.via.first() {
+        None => format!("`{}` is locked again", r.key),
+        Some(_) => {
+            let callee = match *cx.node(r.second) {
+                Node::CallExpr { fun, .. } => compact(&normalized_text(cx, fun)),
+                _ => "the callee".to_string(),
+            };
+            format!("`{callee}` locks `{}` again", r.key)
+        }
+    };
+    let msg = if r.first == r.second {
+        format!(
+            "{what} on the next turn of the loop while still held from the turn before: \
+             {consequence}"
+        )
+    } else {
+        format!("{what} while this path already holds it (since {first_line}): {consequence}")
+    };
+    let mut d = cx
+        .diagnostic(r.second, msg)
+        .with_help(help)
+        .with_related(cx.span(r.first), "first locked here");
+    for &c in r.via.iter().skip(1) {
+        d = d.with_related(span_of(cx, loc(c)), "which calls this");
+    }
+    if !r.via.is_empty() {
+        d = d.with_related(span_of(cx, loc(r.lock)), "where it is locked");
+    }
+    cx.report(d);
+}
+
+/// Source text on one line, shortened.
+fn compact(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 40 {
+        let mut t: String = one.chars().take(37).collect();
+        t.push_str("...");
+        t
+    } else {
+        one
+    }
+}

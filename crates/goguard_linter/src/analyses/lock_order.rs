@@ -1,0 +1,480 @@
+//! The lock-order graph of a package: which mutex classes are taken while
+//! which others are held, over every function and the package functions
+//! they call, and the pairs of classes taken in both orders (AB-BA).
+//!
+//! A mutex class is where the mutex lives, not which instance: the field
+//! `raftMu` of any `Replica` is `Replica.raftMu`, a mutex embedded in
+//! `Store` is `Store`, a package-level mutex is its name. The same idea as
+//! the Linux kernel's lockdep: two code paths that take two classes in
+//! opposite orders can deadlock as soon as two goroutines run them at
+//! once, whatever the tests happened to interleave. Two instances of one
+//! class (`from.mu` then `to.mu`) are not an order between classes and are
+//! left to the concurrency model.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use goguard_semantic::cfg::Cfg;
+use goguard_semantic::model::{BindingKind, FileIdx, PackageModel};
+use goguard_semantic::types::Type;
+use goguard_syntax::{Child, Node, NodeId};
+
+use crate::engine::{Analysis, AnalysisId, Counters, PackageScope};
+
+use super::lock_facts::{
+    is_flag, is_unlock, key_of, lock_kind, receiver_type_name, unparen, FuncKey, Site,
+};
+use super::locks::same_mutex;
+
+/// How many calls deep the classes a call acquires are followed.
+const MAX_CALL_DEPTH: usize = 4;
+
+/// One order between two classes: `taken` acquired while `held` is held.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub held: Arc<str>,
+    pub taken: Arc<str>,
+    /// The `Lock` of the held mutex.
+    pub first: Site,
+    /// The `Lock` of the taken mutex, or the call that leads to it.
+    pub second: Site,
+    /// The `Lock` that takes it (the same as `second` for a direct lock).
+    pub lock: Site,
+}
+
+/// Two classes taken in both orders.
+#[derive(Debug, Clone)]
+pub struct Inversion {
+    pub ab: Edge,
+    pub ba: Edge,
+}
+
+/// The lock-order graph's inversions (see the module documentation).
+#[derive(Debug, Default)]
+pub struct LockOrderGraph {
+    pub inversions: Vec<Inversion>,
+}
+
+pub struct LockOrder;
+
+impl Analysis for LockOrder {
+    type Output = LockOrderGraph;
+    const ID: AnalysisId = AnalysisId("lock-order");
+
+    fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockOrderGraph {
+        let g = build(pkg);
+        counters.add("lock-order inversions", g.inversions.len() as u64);
+        g
+    }
+}
+
+/// A lock or unlock call of a function body.
+struct LockSite {
+    call: NodeId,
+    class: Option<Arc<str>>,
+    /// The receiver's text (white space removed), for unlocks that end the
+    /// held section.
+    key: String,
+    lock: bool,
+}
+
+/// What one function body does with mutexes, outside its literals, `go`
+/// and `defer` statements.
+#[derive(Default)]
+struct BodyFacts {
+    locks: Vec<LockSite>,
+    /// Calls of package functions: the call and its callee.
+    calls: Vec<(NodeId, FuncKey)>,
+}
+
+fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
+    let model = pkg.model;
+    if !super::lock_facts::package_locks(pkg) {
+        return LockOrderGraph::default();
+    }
+    // Every function body of the package (declarations and literals).
+    let mut bodies: Vec<(FileIdx, NodeId, NodeId)> = Vec::new();
+    let mut decls: BTreeMap<FuncKey, (FileIdx, NodeId)> = BTreeMap::new();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        for (id, node) in ast.nodes() {
+            match *node {
+                Node::FuncDecl {
+                    recv,
+                    name,
+                    body: Some(body),
+                    ..
+                } => {
+                    bodies.push((fi, id, body));
+                    let recv_name = match recv {
+                        Some(r) => match receiver_type_name(ast, file.source, r) {
+                            Some(n) => Some(Arc::<str>::from(n)),
+                            None => continue,
+                        },
+                        None => None,
+                    };
+                    decls.insert(
+                        (recv_name, Arc::<str>::from(ast.text(name, file.source))),
+                        (fi, id),
+                    );
+                }
+                Node::FuncLit { body, .. } => bodies.push((fi, id, body)),
+                _ => {}
+            }
+        }
+    }
+    let facts: Vec<BodyFacts> = bodies
+        .iter()
+        .map(|&(fi, _, body)| body_facts(model, fi, body))
+        .collect();
+    // Classes each declared function acquires and releases, through calls.
+    let index: BTreeMap<(FileIdx, NodeId), usize> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, &(fi, f, _))| ((fi, f), i))
+        .collect();
+    let mut acquires: BTreeMap<FuncKey, Vec<(Arc<str>, Site)>> = BTreeMap::new();
+    let mut releases: BTreeMap<FuncKey, HashSet<Arc<str>>> = BTreeMap::new();
+    for (k, &(fi, f)) in &decls {
+        let Some(&i) = index.get(&(fi, f)) else {
+            continue;
+        };
+        let mut acq = Vec::new();
+        let mut rel = HashSet::new();
+        for l in &facts[i].locks {
+            let Some(c) = &l.class else { continue };
+            if l.lock {
+                if !acq.iter().any(|(x, _): &(Arc<str>, Site)| x == c) {
+                    acq.push((
+                        c.clone(),
+                        Site {
+                            file: fi,
+                            node: l.call,
+                        },
+                    ));
+                }
+            } else {
+                rel.insert(c.clone());
+            }
+        }
+        // A function releases its caller's lock of a class when some path
+        // from its entry unlocks it before locking it
+        // (`resetTransportAndUnlock`); one that locks and then unlocks it
+        // does not.
+        rel.retain(|c| unlocks_first(pkg, fi, f, &facts[i], c));
+        acquires.insert(k.clone(), acq);
+        releases.insert(k.clone(), rel);
+    }
+    for _ in 0..MAX_CALL_DEPTH {
+        let mut changed = false;
+        for (k, &(fi, f)) in &decls {
+            let Some(&i) = index.get(&(fi, f)) else {
+                continue;
+            };
+            let mut add = Vec::new();
+            for (_, callee) in &facts[i].calls {
+                if let Some(inner) = acquires.get(callee) {
+                    add.extend(inner.iter().cloned());
+                }
+            }
+            let mine = acquires.entry(k.clone()).or_default();
+            for (c, s) in add {
+                if !mine.iter().any(|(x, _)| *x == c) {
+                    mine.push((c, s));
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // The edges: from each lock, the classes acquired before its unlock.
+    let mut edges: Vec<Edge> = Vec::new();
+    for (i, &(fi, func, _)) in bodies.iter().enumerate() {
+        let b = &facts[i];
+        if !b.locks.iter().any(|l| l.lock && l.class.is_some()) {
+            continue;
+        }
+        let Some(cfg) = pkg.cfg(fi, func) else {
+            continue;
+        };
+        let parents = &pkg.files[fi];
+        let anchor_of = |n: NodeId| -> Option<NodeId> {
+            let mut at = n;
+            for _ in 0..256 {
+                if cfg.locate(at).is_some() {
+                    return Some(at);
+                }
+                at = parents.parent(at)?;
+            }
+            None
+        };
+        // Acquisitions at each graph node: (class, the call, the lock).
+        let mut at_node: Vec<(NodeId, Arc<str>, NodeId, Site)> = Vec::new();
+        for l in b.locks.iter().filter(|l| l.lock) {
+            if let (Some(c), Some(a)) = (&l.class, anchor_of(l.call)) {
+                at_node.push((
+                    a,
+                    c.clone(),
+                    l.call,
+                    Site {
+                        file: fi,
+                        node: l.call,
+                    },
+                ));
+            }
+        }
+        for (call, callee) in &b.calls {
+            let Some(a) = anchor_of(*call) else { continue };
+            for (c, s) in acquires.get(callee).into_iter().flatten() {
+                at_node.push((a, c.clone(), *call, *s));
+            }
+        }
+        for l in b.locks.iter().filter(|l| l.lock) {
+            let (Some(held), Some(from)) = (&l.class, anchor_of(l.call)) else {
+                continue;
+            };
+            let mut stops: Vec<NodeId> = b
+                .locks
+                .iter()
+                .filter(|u| !u.lock && same_mutex(&u.key, &l.key))
+                .filter_map(|u| anchor_of(u.call))
+                .collect();
+            for (call, callee) in &b.calls {
+                if releases.get(callee).is_some_and(|r| r.contains(held)) {
+                    stops.extend(anchor_of(*call));
+                }
+            }
+            for n in reachable_avoiding(cfg, from, &stops) {
+                for (a, c, call, lock) in &at_node {
+                    if *a == n && c != held {
+                        edges.push(Edge {
+                            held: held.clone(),
+                            taken: c.clone(),
+                            first: Site {
+                                file: fi,
+                                node: l.call,
+                            },
+                            second: Site {
+                                file: fi,
+                                node: *call,
+                            },
+                            lock: *lock,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    edges.sort_by_key(|a| (a.second, a.first));
+    let mut inversions = Vec::new();
+    let mut pairs: HashSet<(Arc<str>, Arc<str>)> = HashSet::new();
+    for e in &edges {
+        let key = if e.held < e.taken {
+            (e.held.clone(), e.taken.clone())
+        } else {
+            (e.taken.clone(), e.held.clone())
+        };
+        if pairs.contains(&key) {
+            continue;
+        }
+        if let Some(back) = edges
+            .iter()
+            .find(|b| b.held == e.taken && b.taken == e.held)
+        {
+            pairs.insert(key);
+            inversions.push(Inversion {
+                ab: e.clone(),
+                ba: back.clone(),
+            });
+        }
+    }
+    LockOrderGraph { inversions }
+}
+
+/// True when some path from the entry of `func` meets an unlock of class
+/// `class` before any lock of it.
+fn unlocks_first(
+    pkg: &PackageScope<'_>,
+    fi: FileIdx,
+    func: NodeId,
+    b: &BodyFacts,
+    class: &Arc<str>,
+) -> bool {
+    let Some(cfg) = pkg.cfg(fi, func) else {
+        return true;
+    };
+    let parents = &pkg.files[fi];
+    let anchor_of = |n: NodeId| -> Option<NodeId> {
+        let mut at = n;
+        for _ in 0..256 {
+            if cfg.locate(at).is_some() {
+                return Some(at);
+            }
+            at = parents.parent(at)?;
+        }
+        None
+    };
+    let of_class = |lock: bool| -> Vec<NodeId> {
+        b.locks
+            .iter()
+            .filter(|l| l.lock == lock && l.class.as_ref() == Some(class))
+            .filter_map(|l| anchor_of(l.call))
+            .collect()
+    };
+    let (unlocks, locks) = (of_class(false), of_class(true));
+    cfg.first_reachable_from_entry(&mut |n| unlocks.contains(&n), &mut |n| locks.contains(&n))
+        .is_some()
+}
+
+/// The graph nodes reached from just after `from` on paths that meet no
+/// node of `stops` (a stop is not reached through).
+pub(crate) fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> Vec<NodeId> {
+    let Some((b0, i0)) = cfg.locate(from) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    // (block, first node index to visit)
+    let mut stack = vec![(b0, i0 + 1)];
+    let mut budget = 100_000usize;
+    while let Some((b, start)) = stack.pop() {
+        let block = cfg.block(b);
+        let mut stopped = false;
+        for &n in block.nodes.iter().skip(start) {
+            budget = budget.saturating_sub(1);
+            if stops.contains(&n) {
+                stopped = true;
+                break;
+            }
+            out.push(n);
+        }
+        if stopped || budget == 0 {
+            continue;
+        }
+        for &s in &block.succs {
+            if cfg.block(s).live && seen.insert(s) {
+                stack.push((s, 0));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn body_facts(model: &PackageModel<'_>, fi: FileIdx, body: NodeId) -> BodyFacts {
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let mut out = BodyFacts::default();
+    let mut stack = vec![body];
+    let mut buf = Vec::new();
+    let mut visited = 0usize;
+    while let Some(id) = stack.pop() {
+        visited += 1;
+        if visited > 1_000_000 {
+            break;
+        }
+        match *ast.node(id) {
+            Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
+            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
+                stack.extend(init);
+                stack.push(cond);
+                continue;
+            }
+            Node::CallExpr { fun, .. } => {
+                let callee = model.callee(fi, id);
+                let is_lock = lock_kind(&callee).is_some();
+                let is_unlock = !is_lock && is_unlock(&callee);
+                if is_lock || is_unlock {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                        out.locks.push(LockSite {
+                            call: id,
+                            class: class_of(model, fi, x, 0),
+                            key: ast
+                                .text(x, file.source)
+                                .chars()
+                                .filter(|c| !c.is_whitespace())
+                                .collect(),
+                            lock: is_lock,
+                        });
+                    }
+                } else if let Some(k) = key_of(model, &callee) {
+                    out.calls.push((id, k));
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+        ast.children(id, &mut buf);
+        for &(_, c) in buf.iter().rev() {
+            if let Child::Node(c) = c {
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The class of the mutex `x` (see the module documentation); None for a
+/// local mutex or one reached through something other than fields.
+fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Option<Arc<str>> {
+    if depth > 8 {
+        return None;
+    }
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let x = unparen(ast, x);
+    // A field of a named type: `Conn.in`, whatever the field's type.
+    if let Node::SelectorExpr { x: owner, sel } = *ast.node(x) {
+        if let Some((pkg, name)) = named(&model.type_of(fi, owner)) {
+            let field = ast.text(sel, file.source);
+            if &*pkg != "sync" && field != "Mutex" && field != "RWMutex" {
+                return Some(format!("{name}.{field}").into());
+            }
+        }
+    }
+    // A value of a named type that embeds the mutex: the type is the class.
+    if let Some(n) = named(&model.type_of(fi, x)) {
+        if &*n.0 != "sync" {
+            return Some(n.1);
+        }
+    }
+    let class: Arc<str> = match *ast.node(x) {
+        Node::SelectorExpr { x: owner, sel } => {
+            let field = ast.text(sel, file.source);
+            match named(&model.type_of(fi, owner)) {
+                Some((pkg, name)) if &*pkg != "sync" => format!("{name}.{field}").into(),
+                _ => format!("{}.{field}", class_of(model, fi, owner, depth + 1)?).into(),
+            }
+        }
+        Node::Ident { .. } => {
+            let b = model.binding(model.resolve(fi, x)?);
+            if b.kind == BindingKind::Var && b.scope.is_none() {
+                b.name.clone()
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    // `s.Mutex` is the mutex embedded in `s`: the class of `s`.
+    let trimmed = class
+        .strip_suffix(".Mutex")
+        .or_else(|| class.strip_suffix(".RWMutex"))
+        .map(Arc::<str>::from);
+    Some(trimmed.unwrap_or(class))
+}
+
+/// The package and name of a named type or a pointer to one.
+fn named(t: &Type) -> Option<(Arc<str>, Arc<str>)> {
+    match t {
+        Type::Named(n) => Some((n.pkg.clone(), n.name.clone())),
+        Type::Pointer(p) => match &**p {
+            Type::Named(n) => Some((n.pkg.clone(), n.name.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}

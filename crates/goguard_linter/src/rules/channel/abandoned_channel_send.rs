@@ -1,0 +1,122 @@
+//! CH001 abandoned-channel-send: a goroutine blocks forever sending on a
+//! channel whose receiver has left (the most common goroutine leak).
+
+use goguard_concurrency::FindingKind;
+
+use crate::analyses::concurrency::{
+    capacity, chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
+};
+use crate::declare_rule;
+use crate::engine::{Analysis, Context};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a send on a channel that can block forever because the code
+    /// that would receive has already left: the function returned through
+    /// a timeout or `ctx.Done()` case of a `select`, returned early on an
+    /// error, or left its receive loop before every sender was served. The
+    /// finding comes from exploring the interleavings of the function and
+    /// the goroutines it starts (callees in the package are followed), and
+    /// names the path that leads there.
+    ///
+    /// ## Why is this bad?
+    /// A goroutine blocked on a send is never collected: it keeps its stack
+    /// and everything it references for the life of the process. In a
+    /// handler or a retry loop, one leaks per call, until memory runs out or
+    /// the scheduler drowns. Nothing fails loudly; the goroutine count just
+    /// grows.
+    ///
+    /// ## Example
+    /// ```go
+    /// package fetch
+    ///
+    /// import "context"
+    ///
+    /// func load(ctx context.Context, get func() (string, error)) (string, error) {
+    /// 	result := make(chan string)
+    /// 	go func() {
+    /// 		v, _ := get()
+    /// 		result <- v
+    /// 	}()
+    /// 	select {
+    /// 	case v := <-result:
+    /// 		return v, nil
+    /// 	case <-ctx.Done():
+    /// 		return "", ctx.Err()
+    /// 	}
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```go
+    /// package fetch
+    ///
+    /// import "context"
+    ///
+    /// func load(ctx context.Context, get func() (string, error)) (string, error) {
+    /// 	result := make(chan string, 1)
+    /// 	go func() {
+    /// 		v, _ := get()
+    /// 		result <- v
+    /// 	}()
+    /// 	select {
+    /// 	case v := <-result:
+    /// 		return v, nil
+    /// 	case <-ctx.Done():
+    /// 		return "", ctx.Err()
+    /// 	}
+    /// }
+    /// ```
+    ///
+    /// ## Known limitations
+    /// Only channels made in the explored function (or in the package
+    /// functions it calls) are followed. A channel given to code the model
+    /// cannot see (another package, a map, a global, a callback) may be
+    /// used there, so nothing is reported about it; neither about a
+    /// channel received from the caller. Loop bounds are modelled as one or
+    /// two iterations; conditions are either way unless they test the same
+    /// unchanged variables. A model that grows beyond its budget is given
+    /// up silently (`goguard check --stats` counts them). In tests, most
+    /// findings are goroutines left behind when the test fails (`t.Fatal`
+    /// in a timeout case ends only the test's goroutine): real leaks, seen
+    /// only when the test already fails. A loop left when an I/O call
+    /// returns a sentinel error (`io.EOF`) is not reported on, since when
+    /// that happens depends on the other end; but a path where an I/O call
+    /// fails (`err != nil`) is, and can be unreachable when the other end
+    /// cannot fail (a pipe read after the writer stopped blocks rather than
+    /// errors).
+    pub struct AbandonedChannelSend {
+        name: "abandoned-channel-send",
+        code: "CH001",
+        domain: Channel,
+        category: Correctness,
+        status: Stable,
+        requires: &[ConcurrencyModel::ID],
+    }
+}
+
+impl AbandonedChannelSend {
+    fn run(&self, cx: &mut Context<'_>) {
+        let model = cx.analysis::<ConcurrencyModel>();
+        let found: Vec<_> = findings_here(cx, &model, &[FindingKind::BlockedSend])
+            .into_iter()
+            .filter(|f| !f.alone)
+            .collect();
+        for (f, rest) in grouped(found) {
+            let what = format!(
+                "blocks forever sending on `{}` ({})",
+                chan_name(cx, f),
+                capacity(f)
+            );
+            report_blocked(
+                cx,
+                f,
+                &rest,
+                &what,
+                "give the channel room for every value sent on it (`make(chan T, 1)` for one \
+                 result), or send in a `select` that also waits on the cancellation the \
+                 receiver uses",
+            );
+        }
+    }
+}
