@@ -122,15 +122,25 @@ fn slice_make_size(file: &FileInput<'_>, e: NodeId) -> Option<NodeId> {
 }
 
 /// True when slice expression `s` starts at the buffer's start and ends at the size it
-/// was made with (`buf[:size]`, `buf[0:size]`): it is the whole buffer.
+/// was made with (`buf[:size]`, `buf[0:size]`, `buf[:len(buf)]`): it is the whole buffer.
 fn as_long_as(file: &FileInput<'_>, s: NodeId, size: NodeId) -> bool {
     let ast = file.parsed.ast();
-    let Node::SliceExpr { low, high, max, .. } = *ast.node(s) else {
+    let Node::SliceExpr {
+        x, low, high, max, ..
+    } = *ast.node(s)
+    else {
         return false;
     };
     let text = |id: NodeId| ast.text(unparen(file.parsed, id), file.source);
     let from_start = low.is_none_or(|l| text(l) == "0");
-    from_start && max.is_none() && high.is_some_and(|h| text(h) == text(size))
+    let whole_length = |h: NodeId| {
+        let h = text(h);
+        h == text(size)
+            || ["len", "cap"]
+                .iter()
+                .any(|f| h == format!("{f}({})", text(x)))
+    };
+    from_start && max.is_none() && high.is_some_and(whole_length)
 }
 
 /// True when identifier `u` is an argument of a read call (`r.Read(u)`).

@@ -104,6 +104,18 @@ func whole(s *server) {
 	buf := make([]byte, 64)
 	s.last = buf
 }
+
+type msg struct{ data []byte }
+
+func send(out func(*msg)) {
+	buf := make([]byte, 4096)
+	out(&msg{data: buf[:10]})
+}
+
+func kept() *msg {
+	buf := make([]byte, 4096)
+	return &msg{data: buf[:10]}
+}
 ";
 
     #[test]
@@ -128,5 +140,12 @@ func whole(s *server) {
         assert_eq!(kept(SRC, 45), None);
         // A line that makes no buffer.
         assert_eq!(kept(SRC, 15), None);
+        // A literal handed to a call is read, not kept.
+        assert_eq!(kept(SRC, 52), None);
+    }
+
+    #[test]
+    fn a_kept_literal_keeps_its_sub_slices() {
+        assert_eq!(kept(SRC, 57).unwrap().slice, "buf[:10]");
     }
 }

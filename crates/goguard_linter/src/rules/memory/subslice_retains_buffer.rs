@@ -81,8 +81,8 @@ declare_rule! {
     ///   only sub-slices of that variable in the same file; a buffer passed
     ///   to another function that keeps a part of it is not seen.
     /// - A slice as long as the buffer (`buf[:size]` of
-    ///   `make([]byte, size)`) is the whole buffer and is not reported; a
-    ///   bound computed differently but equal is reported.
+    ///   `make([]byte, size)`, `buf[:len(buf)]`) is the whole buffer and is
+    ///   not reported; a bound computed differently but equal is reported.
     /// - Whether the kept part lives long is not known: a sub-slice returned
     ///   to a caller that copies it or drops it soon is reported. A literal
     ///   passed to a call (`stream.Send(&Msg{Data: buf[:n]})`) or kept in a
