@@ -1,5 +1,7 @@
 //! MM004 subslice-retains-buffer.
 
+use goguard_syntax::Node;
+
 use crate::analyses::sub_slices::{kept_sub_slices, KeptSubSlice};
 use crate::declare_rule;
 use crate::engine::Context;
@@ -110,13 +112,19 @@ impl SubsliceRetainsBuffer {
             };
             let name = cx.model().binding(kept.buffer).name.to_string();
             let slice = cx.text(kept.slice).to_string();
+            // The buffer's slice type as written in `make([]T, ...)`.
+            let slice_type = match *cx.node(kept.make) {
+                Node::CallExpr { args, .. } => cx.ast().list(args).first().map(|&t| cx.text(t)),
+                _ => None,
+            }
+            .unwrap_or("[]T");
             let d = cx
                 .diagnostic(
                     kept.slice,
                     format!("{slice} is kept beyond the function and keeps all of {name} ({size}) alive"),
                 )
                 .with_help(format!(
-                    "keep a copy of the part instead: bytes.Clone({slice}) or append([]T(nil), {slice}...)"
+                    "keep a copy of the part instead: append({slice_type}(nil), {slice}...)"
                 ))
                 .with_related(cx.span(kept.make), format!("{name} is allocated here"));
             cx.report(d);
