@@ -15,3 +15,4 @@ pub mod locks;
 pub mod loops;
 pub mod release;
 pub mod shared_writes;
+pub mod sub_slices;

@@ -82,9 +82,7 @@ pub fn read_sites(sites: &[(&Path, u32)]) -> Vec<Option<SourceHazard>> {
         };
         *answer = never_removed(&model, &files, f, line)
             .map(SourceHazard::MapOnlyInserted)
-            .or_else(|| {
-                kept_through_sub_slice(&model, &files[f], f, line).map(SourceHazard::SubSliceKept)
-            });
+            .or_else(|| kept_through_sub_slice(&model, f, line).map(SourceHazard::SubSliceKept));
     }
     answers
 }

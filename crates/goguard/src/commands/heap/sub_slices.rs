@@ -2,18 +2,12 @@
 //!
 //! A slice shares its array: keeping `buf[:32]` of a 64 KiB `buf` keeps all 64 KiB. In a
 //! heap profile this shows only as large objects at the line that made the buffer; the
-//! source says why. The answer is yes when the line assigns `make([]T, ...)` to a local
-//! variable and, in the same file, a slice expression of that variable (`buf[a:b]`) is
-//! stored where it outlives the function: assigned to a field, an element or a package
-//! variable (directly or appended), returned, sent on a channel, or put in a composite
-//! literal. A copy (`bytes.Clone(buf[:32])`, `string(buf[:n])`) is not a sub-slice kept.
+//! source says why. The analysis is the linter's (`analyses::sub_slices`, which MM004
+//! also uses); here it is asked about the site's line, whatever the buffer's size: the
+//! profile already says the site grows.
 
-use std::collections::{HashMap, HashSet};
-
-use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel};
-use goguard_syntax::{Node, NodeId, NodeKind, Tok};
-
-use super::source::unparen;
+use goguard_linter::analyses::sub_slices::kept_sub_slices;
+use goguard_semantic::model::{FileIdx, PackageModel};
 
 /// A buffer kept through a sub-slice of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,146 +23,21 @@ pub struct SubSliceKept {
 /// The sub-slice that keeps the buffer made on line `line` of file `f`, if any.
 pub(super) fn kept_through_sub_slice(
     model: &PackageModel<'_>,
-    file: &FileInput<'_>,
     f: FileIdx,
     line: u32,
 ) -> Option<SubSliceKept> {
+    let file = &model.files()[f];
     let parsed = file.parsed;
     let ast = parsed.ast();
-    let line_of = |id: NodeId| parsed.lines().line_col(ast.pos(id)).0;
-    let mut stored: Option<HashSet<NodeId>> = None;
-    let mut slices_of: Option<HashMap<NodeId, Vec<NodeId>>> = None;
-    for (_, node) in parsed.nodes_of_kind(NodeKind::AssignStmt) {
-        let Node::AssignStmt { lhs, rhs, .. } = *node else {
-            continue;
-        };
-        let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
-        if lhs.len() != rhs.len() {
-            continue;
-        }
-        for (&l, &r) in lhs.iter().zip(rhs) {
-            let r = unparen(parsed, r);
-            if line_of(r) != line || !is_slice_make(file, r) {
-                continue;
-            }
-            let l = unparen(parsed, l);
-            if !matches!(ast.node(l), Node::Ident { .. }) {
-                continue;
-            }
-            let Some(b) = model.resolve(f, l) else {
-                continue;
-            };
-            let binding = model.binding(b);
-            if binding.kind != BindingKind::Var || binding.scope.is_none() {
-                continue;
-            }
-            let stored = stored.get_or_insert_with(|| stored_values(model, f, file));
-            let slices_of = slices_of.get_or_insert_with(|| sub_slices(file));
-            let kept = model
-                .uses(b)
-                .iter()
-                .filter(|u| u.file == f)
-                .flat_map(|u| slices_of.get(&u.ident).into_iter().flatten())
-                .find(|s| stored.contains(s));
-            if let Some(&slice) = kept {
-                return Some(SubSliceKept {
-                    buffer: binding.name.to_string(),
-                    slice: ast.text(slice, file.source).to_string(),
-                    line: line_of(slice),
-                });
-            }
-        }
-    }
-    None
-}
-
-/// `make([]T, ...)`.
-fn is_slice_make(file: &FileInput<'_>, e: NodeId) -> bool {
-    let ast = file.parsed.ast();
-    let Node::CallExpr { fun, args, .. } = *ast.node(e) else {
-        return false;
-    };
-    ast.ident_name(unparen(file.parsed, fun), file.source) == "make"
-        && ast.list(args).first().is_some_and(|&t| {
-            matches!(
-                ast.node(unparen(file.parsed, t)),
-                Node::ArrayType { len: None, .. }
-            )
+    let line_of = |id| parsed.lines().line_col(ast.pos(id)).0;
+    kept_sub_slices(model, f)
+        .into_iter()
+        .find(|k| line_of(k.make) == line)
+        .map(|k| SubSliceKept {
+            buffer: model.binding(k.buffer).name.to_string(),
+            slice: ast.text(k.slice, file.source).to_string(),
+            line: line_of(k.slice),
         })
-}
-
-/// Slice expressions with a bound (`x[a:]`, `x[:b]`), by the identifier they slice.
-fn sub_slices(file: &FileInput<'_>) -> HashMap<NodeId, Vec<NodeId>> {
-    let parsed = file.parsed;
-    let mut out: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
-    for (id, node) in parsed.nodes_of_kind(NodeKind::SliceExpr) {
-        if let Node::SliceExpr { x, low, high, .. } = *node {
-            if low.is_some() || high.is_some() {
-                out.entry(unparen(parsed, x)).or_default().push(id);
-            }
-        }
-    }
-    out
-}
-
-/// Expressions whose value is stored where it outlives the function that computes it:
-/// assigned to a field, an element or a package variable (or appended to one),
-/// returned, sent, or an element of a composite literal.
-fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> HashSet<NodeId> {
-    let parsed = file.parsed;
-    let ast = parsed.ast();
-    let mut out = HashSet::new();
-    // A value, or the values an `append` call adds.
-    let add = |e: NodeId, out: &mut HashSet<NodeId>| {
-        let e = unparen(parsed, e);
-        out.insert(e);
-        if let Node::CallExpr { fun, args, .. } = *ast.node(e) {
-            if ast.ident_name(unparen(parsed, fun), file.source) == "append" {
-                out.extend(ast.list(args).iter().skip(1).map(|&a| unparen(parsed, a)));
-            }
-        }
-    };
-    for (_, node) in parsed.nodes() {
-        match *node {
-            Node::AssignStmt { lhs, tok, rhs, .. } if tok != Tok::Define => {
-                let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
-                if lhs.len() != rhs.len() {
-                    continue;
-                }
-                for (&l, &r) in lhs.iter().zip(rhs) {
-                    let l = unparen(parsed, l);
-                    let lasting = match ast.node(l) {
-                        Node::SelectorExpr { .. } | Node::IndexExpr { .. } => true,
-                        Node::StarExpr { .. } => true,
-                        Node::Ident { .. } => model.resolve(f, l).is_some_and(|b| {
-                            let b = model.binding(b);
-                            b.kind == BindingKind::Var && b.scope.is_none()
-                        }),
-                        _ => false,
-                    };
-                    if lasting {
-                        add(r, &mut out);
-                    }
-                }
-            }
-            Node::ReturnStmt { results, .. } => {
-                for &r in ast.list(results) {
-                    add(r, &mut out);
-                }
-            }
-            Node::SendStmt { value, .. } => add(value, &mut out),
-            Node::CompositeLit { elts, .. } => {
-                for &e in ast.list(elts) {
-                    match *ast.node(e) {
-                        Node::KeyValueExpr { value, .. } => add(value, &mut out),
-                        _ => add(e, &mut out),
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -235,6 +104,18 @@ func whole(s *server) {
 	buf := make([]byte, 64)
 	s.last = buf
 }
+
+type msg struct{ data []byte }
+
+func send(out func(*msg)) {
+	buf := make([]byte, 4096)
+	out(&msg{data: buf[:10]})
+}
+
+func kept() *msg {
+	buf := make([]byte, 4096)
+	return &msg{data: buf[:10]}
+}
 ";
 
     #[test]
@@ -259,5 +140,12 @@ func whole(s *server) {
         assert_eq!(kept(SRC, 45), None);
         // A line that makes no buffer.
         assert_eq!(kept(SRC, 15), None);
+        // A literal handed to a call is read, not kept.
+        assert_eq!(kept(SRC, 52), None);
+    }
+
+    #[test]
+    fn a_kept_literal_keeps_its_sub_slices() {
+        assert_eq!(kept(SRC, 57).unwrap().slice, "buf[:10]");
     }
 }

@@ -12,6 +12,7 @@ pub mod pool_put_without_reset;
 pub mod readmemstats_in_loop;
 pub mod regexp_compile_in_hot_path;
 pub mod string_concat_in_loop;
+pub mod subslice_retains_buffer;
 pub mod unbounded_package_map;
 
 /// The rules of this domain, in code order.
@@ -19,6 +20,7 @@ pub const RULES: &[&dyn Rule] = &[
     &pool_put_without_reset::PoolPutWithoutReset,
     &pool_non_pointer::PoolNonPointer,
     &pool_new_returns_nil::PoolNewReturnsNil,
+    &subslice_retains_buffer::SubsliceRetainsBuffer,
     &string_concat_in_loop::StringConcatInLoop,
     &regexp_compile_in_hot_path::RegexpCompileInHotPath,
     &forced_gc::ForcedGc,
