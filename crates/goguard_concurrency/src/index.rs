@@ -59,7 +59,7 @@ impl FuncIndex {
                         }
                     }
                     Some(r) => {
-                        if let Some(t) = receiver_base(ast, src, r) {
+                        if let Some(t) = goguard_semantic::model::receiver_type_name(ast, src, r) {
                             index.methods.entry((t.into(), fname)).or_insert(id);
                         }
                     }
@@ -270,29 +270,4 @@ fn makes_followed(ast: &Ast, call: NodeId) -> bool {
             .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. })),
         _ => true,
     }
-}
-
-/// The base type name of a receiver list `(c *C[T])`.
-pub(crate) fn receiver_base<'s>(ast: &Ast, source: &'s str, fields: NodeId) -> Option<&'s str> {
-    let Node::FieldList { list, .. } = *ast.node(fields) else {
-        return None;
-    };
-    let &field = ast.list(list).first()?;
-    let Node::Field {
-        ty: Some(mut ty), ..
-    } = *ast.node(field)
-    else {
-        return None;
-    };
-    for _ in 0..8 {
-        match *ast.node(ty) {
-            Node::StarExpr { x, .. }
-            | Node::ParenExpr { x, .. }
-            | Node::IndexExpr { x, .. }
-            | Node::IndexListExpr { x, .. } => ty = x,
-            Node::Ident { .. } => return Some(ast.text(ty, source)),
-            _ => return None,
-        }
-    }
-    None
 }

@@ -590,6 +590,15 @@ impl Ast {
         &self.nodes[id.index()]
     }
 
+    /// The expression inside any parentheses around `id` (`id` itself when there are
+    /// none). Ends: each `ParenExpr` holds a node made before it.
+    pub fn unparen(&self, mut id: NodeId) -> NodeId {
+        while let Node::ParenExpr { x, .. } = *self.node(id) {
+            id = x;
+        }
+        id
+    }
+
     /// The elements of a child list.
     #[inline]
     pub fn list(&self, l: List) -> &[NodeId] {

@@ -933,14 +933,8 @@ impl<'a> Lower<'a> {
         list.iter().map(|&e| self.expr(e)).collect()
     }
 
-    fn unparen(&self, mut e: NodeId) -> NodeId {
-        for _ in 0..64 {
-            match *self.ast.node(e) {
-                Node::ParenExpr { x, .. } => e = x,
-                _ => break,
-            }
-        }
-        e
+    fn unparen(&self, e: NodeId) -> NodeId {
+        self.ast.unparen(e)
     }
 }
 

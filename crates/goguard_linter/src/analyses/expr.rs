@@ -7,14 +7,8 @@ use goguard_syntax::{Node, NodeId, Tok};
 use crate::engine::Context;
 
 /// The expression without enclosing parentheses.
-pub fn unparen(cx: &Context<'_>, mut id: NodeId) -> NodeId {
-    for _ in 0..64 {
-        match *cx.node(id) {
-            Node::ParenExpr { x, .. } => id = x,
-            _ => break,
-        }
-    }
-    id
+pub fn unparen(cx: &Context<'_>, id: NodeId) -> NodeId {
+    cx.ast().unparen(id)
 }
 
 /// The outermost expression that is `id` wrapped in parentheses.

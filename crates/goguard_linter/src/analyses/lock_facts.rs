@@ -251,7 +251,7 @@ fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
                 continue;
             };
             let recv_name = match recv {
-                Some(r) => match receiver_type_name(ast, file.source, r) {
+                Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
                     Some(n) => Some(Arc::<str>::from(n)),
                     None => continue,
                 },
@@ -419,7 +419,7 @@ fn function_facts(
                 let site = Site { file: fi, node: id };
                 let callee = model.callee(fi, id);
                 if let Some(read) = lock_kind(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
                         if let Some((root, path)) = lock_path(model, fi, x, sig) {
                             out.direct.push(Acquire {
                                 root,
@@ -431,14 +431,14 @@ fn function_facts(
                         }
                     }
                 } else if is_unlock(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
                         if let Some((root, path)) = lock_path(model, fi, x, sig) {
                             out.unlocks.push((root, path, id));
                         }
                     }
                 } else {
                     if let Some(key) = key_of(model, &callee) {
-                        let recv = match (&callee, ast.node(unparen(ast, fun))) {
+                        let recv = match (&callee, ast.node(ast.unparen(fun))) {
                             (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
                                 if is_named(&model.type_of(fi, x), &recv.name) =>
                             {
@@ -450,7 +450,7 @@ fn function_facts(
                             .list(args)
                             .iter()
                             .map(|&a| {
-                                let a = unparen(ast, a);
+                                let a = ast.unparen(a);
                                 match *ast.node(a) {
                                     Node::UnaryExpr {
                                         op: Tok::And, x, ..
@@ -579,12 +579,12 @@ fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
 
 /// `flag`, `!flag`, `s.flag`, `!s.flag`: a condition that is a plain value.
 pub(crate) fn is_flag(ast: &Ast, cond: NodeId) -> bool {
-    let mut c = unparen(ast, cond);
+    let mut c = ast.unparen(cond);
     if let Node::UnaryExpr {
         op: Tok::Not, x, ..
     } = *ast.node(c)
     {
-        c = unparen(ast, x);
+        c = ast.unparen(x);
     }
     matches!(ast.node(c), Node::Ident { .. } | Node::SelectorExpr { .. })
 }
@@ -610,12 +610,12 @@ fn lock_path(
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
     let mut fields = Vec::new();
-    let mut at = unparen(ast, x);
+    let mut at = ast.unparen(x);
     for _ in 0..16 {
         match *ast.node(at) {
             Node::SelectorExpr { x, sel } => {
                 fields.push(ast.text(sel, file.source));
-                at = unparen(ast, x);
+                at = ast.unparen(x);
             }
             Node::Ident { .. } => {
                 let b: BindingId = model.resolve(fi, at)?;
@@ -633,45 +633,6 @@ fn lock_path(
                 let path: String = fields.iter().rev().map(|f| format!(".{f}")).collect();
                 return Some((root, path));
             }
-            _ => return None,
-        }
-    }
-    None
-}
-
-pub(crate) fn unparen(ast: &Ast, mut id: NodeId) -> NodeId {
-    for _ in 0..64 {
-        match *ast.node(id) {
-            Node::ParenExpr { x, .. } => id = x,
-            _ => break,
-        }
-    }
-    id
-}
-
-/// The base type name of a receiver list `(c *C[T])`.
-pub(crate) fn receiver_type_name<'s>(
-    ast: &Ast,
-    source: &'s str,
-    fields: NodeId,
-) -> Option<&'s str> {
-    let Node::FieldList { list, .. } = *ast.node(fields) else {
-        return None;
-    };
-    let &field = ast.list(list).first()?;
-    let Node::Field {
-        ty: Some(mut ty), ..
-    } = *ast.node(field)
-    else {
-        return None;
-    };
-    for _ in 0..8 {
-        match *ast.node(ty) {
-            Node::StarExpr { x, .. }
-            | Node::ParenExpr { x, .. }
-            | Node::IndexExpr { x, .. }
-            | Node::IndexListExpr { x, .. } => ty = x,
-            Node::Ident { .. } => return Some(ast.text(ty, source)),
             _ => return None,
         }
     }

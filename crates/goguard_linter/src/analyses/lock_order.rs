@@ -21,9 +21,7 @@ use goguard_syntax::{Child, Node, NodeId};
 
 use crate::engine::{Analysis, AnalysisId, Counters, PackageScope};
 
-use super::lock_facts::{
-    is_flag, is_unlock, key_of, lock_kind, receiver_type_name, unparen, FuncKey, Site,
-};
+use super::lock_facts::{is_flag, is_unlock, key_of, lock_kind, FuncKey, Site};
 use super::locks::same_mutex;
 
 /// How many calls deep the classes a call acquires are followed.
@@ -107,10 +105,12 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
                 } => {
                     bodies.push((fi, id, body));
                     let recv_name = match recv {
-                        Some(r) => match receiver_type_name(ast, file.source, r) {
-                            Some(n) => Some(Arc::<str>::from(n)),
-                            None => continue,
-                        },
+                        Some(r) => {
+                            match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
+                                Some(n) => Some(Arc::<str>::from(n)),
+                                None => continue,
+                            }
+                        }
                         None => None,
                     };
                     decls.insert(
@@ -388,7 +388,7 @@ fn body_facts(model: &PackageModel<'_>, fi: FileIdx, body: NodeId) -> BodyFacts 
                 let is_lock = lock_kind(&callee).is_some();
                 let is_unlock = !is_lock && is_unlock(&callee);
                 if is_lock || is_unlock {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(unparen(ast, fun)) {
+                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
                         out.locks.push(LockSite {
                             call: id,
                             class: class_of(model, fi, x, 0),
@@ -425,7 +425,7 @@ fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Opt
     }
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
-    let x = unparen(ast, x);
+    let x = ast.unparen(x);
     // A field of a named type: `Conn.in`, whatever the field's type.
     if let Node::SelectorExpr { x: owner, sel } = *ast.node(x) {
         if let Some((pkg, name)) = named(&model.type_of(fi, owner)) {

@@ -208,37 +208,14 @@ fn body_unlocks(cx: &Context<'_>, recv: Option<&str>, name: &str) -> Option<bool
             }
             let matches_recv = match (recv, r) {
                 (None, None) => true,
-                (Some(t), Some(fields)) => receiver_type_name(ast, file.source, fields) == Some(t),
+                (Some(t), Some(fields)) => {
+                    goguard_semantic::model::receiver_type_name(ast, file.source, fields) == Some(t)
+                }
                 _ => false,
             };
             if matches_recv {
                 return Some(body.is_some_and(|b| subtree_unlocks(ast, file.source, b)));
             }
-        }
-    }
-    None
-}
-
-/// The base type name of a receiver list `(c *C[T])`.
-fn receiver_type_name<'s>(ast: &Ast, source: &'s str, fields: NodeId) -> Option<&'s str> {
-    let Node::FieldList { list, .. } = *ast.node(fields) else {
-        return None;
-    };
-    let &field = ast.list(list).first()?;
-    let Node::Field {
-        ty: Some(mut ty), ..
-    } = *ast.node(field)
-    else {
-        return None;
-    };
-    for _ in 0..8 {
-        match *ast.node(ty) {
-            Node::StarExpr { x, .. }
-            | Node::ParenExpr { x, .. }
-            | Node::IndexExpr { x, .. }
-            | Node::IndexListExpr { x, .. } => ty = x,
-            Node::Ident { .. } => return Some(ast.text(ty, source)),
-            _ => return None,
         }
     }
     None

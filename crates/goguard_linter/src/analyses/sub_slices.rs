@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use goguard_semantic::model::{BindingId, BindingKind, FileIdx, FileInput, PackageModel};
-use goguard_syntax::{Node, NodeId, NodeKind, ParsedFile, Tok, NO_POS};
+use goguard_syntax::{Node, NodeId, NodeKind, Tok, NO_POS};
 
 /// A buffer kept through a sub-slice of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,11 +60,11 @@ pub fn kept_sub_slices(model: &PackageModel<'_>, f: FileIdx) -> Vec<KeptSubSlice
             continue;
         }
         for (&l, &r) in lhs.iter().zip(rhs) {
-            let r = unparen(parsed, r);
+            let r = parsed.ast().unparen(r);
             let Some(size) = slice_make_size(file, r) else {
                 continue;
             };
-            let l = unparen(parsed, l);
+            let l = parsed.ast().unparen(l);
             if !matches!(ast.node(l), Node::Ident { .. }) {
                 continue;
             }
@@ -108,10 +108,10 @@ fn slice_make_size(file: &FileInput<'_>, e: NodeId) -> Option<NodeId> {
         return None;
     };
     let args = ast.list(args);
-    let is_make = ast.ident_name(unparen(file.parsed, fun), file.source) == "make"
+    let is_make = ast.ident_name(file.parsed.ast().unparen(fun), file.source) == "make"
         && args.first().is_some_and(|&t| {
             matches!(
-                ast.node(unparen(file.parsed, t)),
+                ast.node(file.parsed.ast().unparen(t)),
                 Node::ArrayType { len: None, .. }
             )
         });
@@ -131,7 +131,7 @@ fn as_long_as(file: &FileInput<'_>, s: NodeId, size: NodeId) -> bool {
     else {
         return false;
     };
-    let text = |id: NodeId| ast.text(unparen(file.parsed, id), file.source);
+    let text = |id: NodeId| ast.text(file.parsed.ast().unparen(id), file.source);
     let from_start = low.is_none_or(|l| text(l) == "0");
     let whole_length = |h: NodeId| {
         let h = text(h);
@@ -152,12 +152,13 @@ fn read_into(file: &FileInput<'_>, u: NodeId) -> bool {
         let Node::CallExpr { fun, args, .. } = *node else {
             return false;
         };
-        let name = match *ast.node(unparen(parsed, fun)) {
+        let name = match *ast.node(parsed.ast().unparen(fun)) {
             Node::SelectorExpr { sel, .. } => ast.ident_name(sel, file.source),
             Node::Ident { .. } => ast.ident_name(fun, file.source),
             _ => return false,
         };
-        PARTIAL_READS.contains(&name) && ast.list(args).iter().any(|&a| unparen(parsed, a) == u)
+        PARTIAL_READS.contains(&name)
+            && ast.list(args).iter().any(|&a| parsed.ast().unparen(a) == u)
     })
 }
 
@@ -166,7 +167,7 @@ fn read_into(file: &FileInput<'_>, u: NodeId) -> bool {
 fn const_value(model: &PackageModel<'_>, f: FileIdx, e: NodeId, depth: u32) -> Option<u64> {
     let file = &model.files()[f];
     let ast = file.parsed.ast();
-    let e = unparen(file.parsed, e);
+    let e = file.parsed.ast().unparen(e);
     match *ast.node(e) {
         Node::BasicLit { kind: Tok::Int, .. } => {
             let text = ast.text(e, file.source).replace('_', "");
@@ -228,7 +229,7 @@ fn sub_slices(file: &FileInput<'_>) -> HashMap<NodeId, Vec<NodeId>> {
     for (id, node) in parsed.nodes_of_kind(NodeKind::SliceExpr) {
         if let Node::SliceExpr { x, low, high, .. } = *node {
             if low.is_some() || high.is_some() {
-                out.entry(unparen(parsed, x)).or_default().push(id);
+                out.entry(parsed.ast().unparen(x)).or_default().push(id);
             }
         }
     }
@@ -247,12 +248,12 @@ fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> 
     // A value (through `&`), or the values an `append` call adds (not those spread by
     // `x...`: their elements are copied).
     let add = |e: NodeId, out: &mut HashSet<NodeId>| {
-        let mut e = unparen(parsed, e);
+        let mut e = parsed.ast().unparen(e);
         if let Node::UnaryExpr {
             op: Tok::And, x, ..
         } = *ast.node(e)
         {
-            e = unparen(parsed, x);
+            e = parsed.ast().unparen(x);
         }
         out.insert(e);
         if let Node::CallExpr {
@@ -262,7 +263,7 @@ fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> 
             ..
         } = *ast.node(e)
         {
-            if ast.ident_name(unparen(parsed, fun), file.source) == "append" {
+            if ast.ident_name(parsed.ast().unparen(fun), file.source) == "append" {
                 let args = ast.list(args);
                 let added = if ellipsis == NO_POS {
                     args.get(1..).unwrap_or_default()
@@ -271,12 +272,12 @@ fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> 
                         .unwrap_or_default()
                 };
                 for &a in added {
-                    let mut a = unparen(parsed, a);
+                    let mut a = parsed.ast().unparen(a);
                     if let Node::UnaryExpr {
                         op: Tok::And, x, ..
                     } = *ast.node(a)
                     {
-                        a = unparen(parsed, x);
+                        a = parsed.ast().unparen(x);
                     }
                     out.insert(a);
                 }
@@ -292,7 +293,7 @@ fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> 
                     continue;
                 }
                 for (&l, &r) in lhs.iter().zip(rhs) {
-                    let l = unparen(parsed, l);
+                    let l = parsed.ast().unparen(l);
                     let lasting = match ast.node(l) {
                         Node::SelectorExpr { .. } | Node::IndexExpr { .. } => true,
                         Node::StarExpr { .. } => true,
@@ -339,12 +340,4 @@ fn stored_values(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -> 
         }
     }
     out
-}
-
-/// The expression inside any parentheses.
-fn unparen(parsed: &ParsedFile, mut id: NodeId) -> NodeId {
-    while let Node::ParenExpr { x, .. } = *parsed.ast().node(id) {
-        id = x;
-    }
-    id
 }

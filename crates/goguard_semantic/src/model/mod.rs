@@ -187,6 +187,23 @@ mod universe;
 pub use summary::{FieldDecl, MethodDecl, TypeDecl, VarDecl};
 pub use universe::guess_package_name;
 
+/// The base type name of a method's receiver list: `C` for `(c *C[T])`.
+pub fn receiver_type_name<'s>(
+    ast: &goguard_syntax::Ast,
+    source: &'s str,
+    recv: NodeId,
+) -> Option<&'s str> {
+    let goguard_syntax::Node::FieldList { list, .. } = *ast.node(recv) else {
+        return None;
+    };
+    let &field = ast.list(list).first()?;
+    let goguard_syntax::Node::Field { ty: Some(ty), .. } = *ast.node(field) else {
+        return None;
+    };
+    let (name, _pointer) = typeexpr::base_type_name(ast, ty)?;
+    Some(ast.text(name, source))
+}
+
 /// Builds the summary of a package from its files. Imports without a name
 /// bind a name guessed from their path (see [`summarize_with`]).
 pub fn summarize(import_path: &str, name: &str, files: &[FileInput<'_>]) -> PackageSummary {

@@ -18,8 +18,6 @@ use goguard_semantic::model::{BindingKind, FileIdx, FileInput, PackageModel};
 use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId, NodeKind, Tok};
 
-use super::source::unparen;
-
 /// A map that the site's line inserts into and nothing removes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnlyInserted {
@@ -91,13 +89,13 @@ fn inserted_map(
             continue;
         };
         for &target in ast.list(lhs) {
-            let Node::IndexExpr { x, .. } = *ast.node(unparen(file.parsed, target)) else {
+            let Node::IndexExpr { x, .. } = *ast.node(file.parsed.ast().unparen(target)) else {
                 continue;
             };
             if lines.line_col(ast.pos(target)).0 != line {
                 continue;
             }
-            let map = unparen(file.parsed, x);
+            let map = file.parsed.ast().unparen(x);
             if !matches!(model.type_of(f, map).deref(), Type::Map(..)) {
                 continue;
             }
@@ -138,20 +136,20 @@ fn safe_positions(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) ->
     for (_, node) in parsed.nodes() {
         match *node {
             Node::IndexExpr { x, .. } => {
-                safe.insert(unparen(parsed, x));
+                safe.insert(parsed.ast().unparen(x));
             }
             Node::RangeStmt { x, .. } => {
-                safe.insert(unparen(parsed, x));
+                safe.insert(parsed.ast().unparen(x));
             }
             Node::CallExpr { fun, args, .. } => {
-                let fun = unparen(parsed, fun);
+                let fun = parsed.ast().unparen(fun);
                 let is_len = matches!(ast.node(fun), Node::Ident { .. })
                     && ast.ident_name(fun, file.source) == "len"
                     && model
                         .resolve(f, fun)
                         .is_some_and(|b| model.binding(b).kind == BindingKind::Builtin);
                 if let (true, [arg]) = (is_len, ast.list(args)) {
-                    safe.insert(unparen(parsed, *arg));
+                    safe.insert(parsed.ast().unparen(*arg));
                 }
             }
             _ => {}
@@ -198,13 +196,13 @@ fn initialisations(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -
             continue;
         }
         for (&l, &r) in lhs.iter().zip(rhs) {
-            if !is_fresh_map(file, unparen(parsed, r)) {
+            if !is_fresh_map(file, parsed.ast().unparen(r)) {
                 continue;
             }
-            let l = unparen(parsed, l);
+            let l = parsed.ast().unparen(l);
             let setting_up = match *ast.node(l) {
                 Node::SelectorExpr { x, .. } => {
-                    let x = unparen(parsed, x);
+                    let x = parsed.ast().unparen(x);
                     model.resolve(f, x).is_some_and(|b| {
                         let b = model.binding(b);
                         b.scope.is_some()
@@ -229,11 +227,12 @@ fn initialisations(model: &PackageModel<'_>, f: FileIdx, file: &FileInput<'_>) -
 /// `make(map[K]V...)` or `map[K]V{...}`.
 fn is_fresh_map(file: &FileInput<'_>, e: NodeId) -> bool {
     let ast = file.parsed.ast();
-    let is_map_type = |t: NodeId| matches!(ast.node(unparen(file.parsed, t)), Node::MapType { .. });
+    let is_map_type =
+        |t: NodeId| matches!(ast.node(file.parsed.ast().unparen(t)), Node::MapType { .. });
     match *ast.node(e) {
         Node::CompositeLit { ty: Some(t), .. } => is_map_type(t),
         Node::CallExpr { fun, args, .. } => {
-            ast.ident_name(unparen(file.parsed, fun), file.source) == "make"
+            ast.ident_name(file.parsed.ast().unparen(fun), file.source) == "make"
                 && ast.list(args).first().is_some_and(|&t| is_map_type(t))
         }
         _ => false,
@@ -246,14 +245,14 @@ fn fresh_object_names(file: &FileInput<'_>) -> HashSet<NodeId> {
     let parsed = file.parsed;
     let ast = parsed.ast();
     let fresh = |e: NodeId| {
-        let e = unparen(parsed, e);
+        let e = parsed.ast().unparen(e);
         match *ast.node(e) {
             Node::CompositeLit { .. } => true,
             Node::UnaryExpr {
                 op: Tok::And, x, ..
-            } => matches!(ast.node(unparen(parsed, x)), Node::CompositeLit { .. }),
+            } => matches!(ast.node(parsed.ast().unparen(x)), Node::CompositeLit { .. }),
             Node::CallExpr { fun, .. } => {
-                ast.ident_name(unparen(parsed, fun), file.source) == "new"
+                ast.ident_name(parsed.ast().unparen(fun), file.source) == "new"
             }
             _ => false,
         }

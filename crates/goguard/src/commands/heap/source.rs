@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileInput, PackageModel, Universe};
-use goguard_syntax::{parse_file, Node, NodeId, ParsedFile};
+use goguard_syntax::{parse_file, Node, ParsedFile};
 
 use super::map_inserts::{never_removed, OnlyInserted};
 use super::sub_slices::{kept_through_sub_slice, SubSliceKept};
@@ -92,12 +92,4 @@ fn package_name<'s>(parsed: &ParsedFile, source: &'s str) -> Option<&'s str> {
         Node::File { name, .. } => Some(parsed.ast().ident_name(name, source)),
         _ => None,
     }
-}
-
-/// The expression inside any parentheses.
-pub(super) fn unparen(parsed: &ParsedFile, mut id: NodeId) -> NodeId {
-    while let Node::ParenExpr { x, .. } = *parsed.ast().node(id) {
-        id = x;
-    }
-    id
 }

@@ -268,34 +268,11 @@ fn started_method(cx: &Context<'_>, go: NodeId) -> Option<(NodeId, NodeId)> {
             else {
                 return false;
             };
-            cx.text(n) == name && receiver_type(cx, r) == Some(&*recv.name)
+            cx.text(n) == name
+                && goguard_semantic::model::receiver_type_name(cx.ast(), cx.source(), r)
+                    == Some(&*recv.name)
         })?;
     Some((decl, x))
-}
-
-/// The base type name of a receiver list.
-fn receiver_type<'a>(cx: &Context<'a>, list: NodeId) -> Option<&'a str> {
-    let Node::FieldList { list, .. } = *cx.node(list) else {
-        return None;
-    };
-    let &field = cx.ast().list(list).first()?;
-    let Node::Field {
-        ty: Some(mut t), ..
-    } = *cx.node(field)
-    else {
-        return None;
-    };
-    for _ in 0..8 {
-        match *cx.node(t) {
-            Node::StarExpr { x, .. }
-            | Node::ParenExpr { x, .. }
-            | Node::IndexExpr { x, .. }
-            | Node::IndexListExpr { x, .. } => t = x,
-            Node::Ident { .. } => return Some(cx.text(t)),
-            _ => return None,
-        }
-    }
-    None
 }
 
 /// The binding of a method's receiver name.

@@ -116,21 +116,9 @@ pub(super) fn build(
     Cfg { blocks, index }
 }
 
-/// The expression inside any parentheses.
-fn unparen(ast: &Ast, mut expr: NodeId) -> NodeId {
-    // Parentheses nest at most as deep as the parser allows; bound anyway.
-    for _ in 0..100_000 {
-        match *ast.node(expr) {
-            Node::ParenExpr { x, .. } => expr = x,
-            _ => break,
-        }
-    }
-    expr
-}
-
 /// The call of an expression statement, through parentheses.
 fn call_of(ast: &Ast, expr: NodeId) -> Option<NodeId> {
-    let expr = unparen(ast, expr);
+    let expr = ast.unparen(expr);
     matches!(ast.node(expr), Node::CallExpr { .. }).then_some(expr)
 }
 
@@ -321,7 +309,7 @@ impl<'a> Builder<'a> {
         let Node::CallExpr { fun, .. } = *self.ast.node(call) else {
             return false;
         };
-        let fun = unparen(self.ast, fun);
+        let fun = self.ast.unparen(fun);
         matches!(self.ast.node(fun), Node::Ident { .. }) && self.text(fun) == "panic"
     }
 
