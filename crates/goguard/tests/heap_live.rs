@@ -2,10 +2,9 @@
 //! its heap profile over HTTP, repeated profiles of a service that keeps 64 KiB per
 //! request (`--every`), the gate, and the errors a user meets.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -41,80 +40,17 @@ func main() {
 }
 "#;
 
-/// The service process, killed when dropped.
-struct Service {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{get, json, Service};
 
 fn start(name: &str) -> Service {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("goguard-heap-live-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("main.go"), SERVICE).unwrap();
-    std::fs::write(dir.join("go.mod"), "module example.com/keeper\n\ngo 1.22\n").unwrap();
-    let bin = dir.join("keeper");
-    let out = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&bin)
-        .arg(".")
-        .current_dir(&dir)
-        .output()
-        .expect("the tests need the Go toolchain on PATH");
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut child = Command::new(&bin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    Service {
-        child,
-        addr: line.trim().to_string(),
-    }
-}
-
-/// One plain HTTP/1.0 GET, so the test needs no client library.
-fn get(addr: &str, path: &str) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut body = String::new();
-    s.read_to_string(&mut body).unwrap();
-    assert!(body.starts_with("HTTP/1.0 200"), "{body}");
+    let dir = common::temp_dir("heap-live", name);
+    common::start(&common::build_go(&dir, "example.com/keeper", SERVICE, None))
 }
 
 fn goguard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goguard"))
-        .current_dir(std::env::temp_dir())
-        .arg("heap")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
+    let mut all = vec!["heap"];
+    all.extend_from_slice(args);
+    common::goguard_in(&std::env::temp_dir(), &all)
 }
 
 #[test]

@@ -7,6 +7,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{goguard_in, json, stderr, stdout};
+
 fn data(dir: &str, name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../goguard_runtime/tests")
@@ -25,31 +28,8 @@ fn goguard(args: &[&str]) -> Output {
     goguard_in(&std::env::temp_dir(), args)
 }
 
-fn goguard_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goguard"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run goguard")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("goguard-memory-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("memory", name)
 }
 
 fn series() -> Vec<String> {

@@ -7,6 +7,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{json, stderr, stdout};
+
 fn dumps() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../goguard_runtime/tests/dumps")
 }
@@ -18,31 +21,13 @@ fn dump(name: &str) -> String {
 /// Runs `goguard stacks` from a directory that is not inside a Go module, so
 /// that no source tree is joined unless asked.
 fn goguard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goguard"))
-        .current_dir(std::env::temp_dir())
-        .arg("stacks")
-        .args(args)
-        .output()
-        .expect("run goguard")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+    let mut all = vec!["stacks"];
+    all.extend_from_slice(args);
+    common::goguard_in(&std::env::temp_dir(), &all)
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("goguard-stacks-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("stacks", name)
 }
 
 #[test]

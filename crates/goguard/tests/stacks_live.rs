@@ -4,10 +4,10 @@
 //! each leaking one goroutine per request to `/leak`; repeated snapshots;
 //! and the errors a user meets (nothing listening, no pprof there).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 
 const SERVICE: &str = r#"package main
 
@@ -51,91 +51,21 @@ func main() {
 "#;
 
 /// A service process, killed when dropped.
-struct Service {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{get, json, start};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("goguard-live-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("live", name)
 }
 
 /// Builds the service with the toolchain on PATH; `experiment` sets GOEXPERIMENT.
 fn build(dir: &Path, experiment: Option<&str>) -> PathBuf {
-    std::fs::write(dir.join("main.go"), SERVICE).unwrap();
-    std::fs::write(dir.join("go.mod"), "module example.com/leaky\n\ngo 1.22\n").unwrap();
-    let bin = dir.join("leaky");
-    let mut cmd = Command::new("go");
-    cmd.args(["build", "-o"])
-        .arg(&bin)
-        .arg(".")
-        .current_dir(dir);
-    if let Some(e) = experiment {
-        cmd.env("GOEXPERIMENT", e);
-    }
-    let out = cmd
-        .output()
-        .expect("the tests need the Go toolchain on PATH");
-    assert!(
-        out.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    bin
-}
-
-fn start(bin: &Path) -> Service {
-    let mut child = Command::new(bin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    Service {
-        child,
-        addr: line.trim().to_string(),
-    }
-}
-
-/// One plain HTTP/1.0 GET, so the test needs no client library.
-fn get(addr: &str, path: &str) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut body = String::new();
-    s.read_to_string(&mut body).unwrap();
-    assert!(body.starts_with("HTTP/1.0 200"), "{body}");
+    common::build_go(dir, "example.com/leaky", SERVICE, experiment)
 }
 
 fn goguard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goguard"))
-        .current_dir(std::env::temp_dir())
-        .arg("stacks")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
+    let mut all = vec!["stacks"];
+    all.extend_from_slice(args);
+    common::goguard_in(&std::env::temp_dir(), &all)
 }
 
 /// The leaked sender: blocked in main.lookup, started by main.fetch.
