@@ -177,6 +177,16 @@ pub struct Story {
     pub related: Vec<(Span, String)>,
 }
 
+/// Where the goroutine that performs the finding's operation (the last step of
+/// the witness at the finding's place) was started, when a goroutine did it.
+pub fn actor_start(f: &Finding) -> Option<Loc> {
+    let actor = f.witness.iter().rev().find(|s| s.at == f.at)?.proc;
+    f.witness
+        .iter()
+        .find(|s| matches!(s.kind, StepKind::Started(q) if q == actor))
+        .map(|s| s.at)
+}
+
 pub fn story(cx: &Context<'_>, f: &Finding) -> Story {
     let mut related = Vec::new();
     if let Some(s) = f.spawn {

@@ -11,7 +11,9 @@ use crate::analyses::loops::{
 };
 use goguard_concurrency::{FindingKind, StepKind};
 
-use crate::analyses::concurrency::{chan_name, findings_here, go_span, span_of, ConcurrencyModel};
+use crate::analyses::concurrency::{
+    actor_start, chan_name, findings_here, go_span, span_of, ConcurrencyModel,
+};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -178,18 +180,8 @@ impl ChannelClosedTwice {
                 };
                 d = d.with_related(span_of(cx, first.at), label);
             }
-            let closer = f
-                .witness
-                .iter()
-                .rev()
-                .find(|s| s.at == f.at)
-                .map(|s| s.proc);
-            if let Some(start) = f
-                .witness
-                .iter()
-                .find(|s| matches!(s.kind, StepKind::Started(q) if Some(q) == closer))
-            {
-                d = d.with_related(go_span(cx, start.at), "goroutine started here");
+            if let Some(start) = actor_start(f) {
+                d = d.with_related(go_span(cx, start), "goroutine started here");
             }
             cx.report(d);
         }

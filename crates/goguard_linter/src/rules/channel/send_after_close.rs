@@ -4,7 +4,7 @@
 use goguard_concurrency::{FindingKind, StepKind};
 
 use crate::analyses::concurrency::{
-    chan_name, findings_here, go_span, line_of, span_of, ConcurrencyModel,
+    actor_start, chan_name, findings_here, go_span, line_of, span_of, ConcurrencyModel,
 };
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -106,18 +106,8 @@ impl SendAfterClose {
             if let Some(c) = close {
                 d = d.with_related(span_of(cx, c.at), "closed here first");
             }
-            let sender = f
-                .witness
-                .iter()
-                .rev()
-                .find(|s| s.at == f.at)
-                .map(|s| s.proc);
-            if let Some(start) = f
-                .witness
-                .iter()
-                .find(|s| matches!(s.kind, StepKind::Started(q) if Some(q) == sender))
-            {
-                d = d.with_related(go_span(cx, start.at), "goroutine started here");
+            if let Some(start) = actor_start(f) {
+                d = d.with_related(go_span(cx, start), "goroutine started here");
             }
             cx.report(d);
         }
