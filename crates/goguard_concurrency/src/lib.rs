@@ -32,10 +32,12 @@ pub mod facts;
 mod index;
 pub mod ir;
 pub(crate) mod lower;
+pub mod summary;
 
 pub use explore::search::Budget;
 pub use facts::{ChanInfo, Finding, FindingKind, LockWait, ModelStats, Other, Step, StepKind};
 pub use ir::{FuncId, Loc};
+pub use summary::{NoSummaries, Summaries, SummaryLookup};
 
 use index::FuncIndex;
 use ir::{Body, Expr, Op, Target};
@@ -51,11 +53,24 @@ pub(crate) struct Pkg<'a> {
     bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
     traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
     names_cond_wakeup: OnceCell<bool>,
+    /// What other packages of the module export about their functions.
+    pub imports: &'a dyn SummaryLookup,
+    /// Calls lowered through another package's summary.
+    pub summarised_calls: RefCell<Vec<Loc>>,
 }
 
 impl<'a> Pkg<'a> {
     pub(crate) fn new(model: &'a PackageModel<'a>) -> Pkg<'a> {
+        Pkg::with_imports(model, &NoSummaries)
+    }
+
+    pub(crate) fn with_imports(
+        model: &'a PackageModel<'a>,
+        imports: &'a dyn SummaryLookup,
+    ) -> Pkg<'a> {
         Pkg {
+            imports,
+            summarised_calls: RefCell::new(Vec::new()),
             model,
             index: FuncIndex::build(model),
             interner: Interner::default(),
@@ -104,6 +119,9 @@ impl<'a> Pkg<'a> {
     /// True when a local binding is captured by some function literal:
     /// assignments to it may be seen by another goroutine.
     pub(crate) fn is_captured(&self, b: goguard_semantic::model::BindingId) -> bool {
+        if summary::is_synthetic_param(b) {
+            return false;
+        }
         match self.model.binding(b).decl {
             Some((file, _)) => self.file_captures(file).is_captured(b),
             None => false,
@@ -118,6 +136,12 @@ impl<'a> Pkg<'a> {
         let b = Rc::new(lower::lower(self, func));
         self.bodies.borrow_mut().insert(func, b.clone());
         b
+    }
+
+    /// Registers a body made by the lowering (a summarised call of another
+    /// package's function).
+    pub(crate) fn insert_body(&self, func: FuncId, body: Body) {
+        self.bodies.borrow_mut().insert(func, Rc::new(body));
     }
 
     /// True when the function, or a package function it calls, operates on
@@ -262,6 +286,20 @@ pub struct Analysis {
     pub micros: u64,
     /// Where the package's functions and methods are.
     functions: Option<index::FuncIndex>,
+    /// What the package's functions do with the channels and WaitGroups
+    /// they are given: the fact other packages of the module read.
+    pub summaries: std::sync::Arc<Summaries>,
+    /// Calls of other packages' functions lowered through their summaries,
+    /// sorted.
+    pub summarised_calls: Vec<Loc>,
+}
+
+impl Analysis {
+    /// True when the call at `at` runs another package's function through
+    /// its summary (the operations at `at` are that function's).
+    pub fn is_summarised_call(&self, at: Loc) -> bool {
+        self.summarised_calls.binary_search(&at).is_ok()
+    }
 }
 
 impl Analysis {
@@ -279,8 +317,20 @@ impl Analysis {
 /// Explores the functions of a package that start goroutines or make
 /// channels, and collects what their models find.
 pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
+    analyze_with(model, budget, &NoSummaries)
+}
+
+/// [`analyze`], with what other packages of the module export about their
+/// functions (their [`Summaries`], by import path): a call of a summarised
+/// function performs the operations its summary lists instead of letting
+/// its arguments escape. Also computes this package's summaries.
+pub fn analyze_with(
+    model: &PackageModel<'_>,
+    budget: Budget,
+    imports: &dyn SummaryLookup,
+) -> Analysis {
     let start = Instant::now();
-    let pkg = Pkg::new(model);
+    let pkg = Pkg::with_imports(model, imports);
     let machine_main = |f: FuncId| {
         let file = &model.files()[f.file()];
         let ast = file.parsed.ast();
@@ -353,6 +403,11 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
     // The same operation found from several functions: keep the first.
     out.findings
         .dedup_by(|b, a| a.at == b.at && a.kind == b.kind && a.spawn == b.spawn);
+    out.summaries = std::sync::Arc::new(summary::summarize(&pkg));
+    let mut calls = pkg.summarised_calls.take();
+    calls.sort_unstable();
+    calls.dedup();
+    out.summarised_calls = calls;
     out.micros = start.elapsed().as_micros() as u64;
     out.functions = Some(pkg.index);
     out

@@ -556,6 +556,13 @@ impl<'a> Lower<'a> {
         call: NodeId,
         callee: &Callee,
     ) -> Op {
+        // A function of another package of the module whose facts say what
+        // it does with its arguments.
+        if matches!(target, Target::Dynamic) {
+            if let Some(f) = crate::summary::summarised_call(self.pkg, self.file, callee, call) {
+                return call_op(Target::Static(f), args, call);
+            }
+        }
         if matches!(target, Target::Dynamic) && !api::retains_arguments(callee) {
             return call_op(Target::Dynamic, Vec::new(), call);
         }

@@ -2,11 +2,14 @@
 //! shared analysis, and how rules turn its findings into words: which
 //! goroutine, what it waits on, and what the others did meanwhile.
 
-use goguard_concurrency::{Analysis as ModelAnalysis, Budget, Finding, FindingKind, Loc, StepKind};
+use goguard_concurrency::{
+    Analysis as ModelAnalysis, Budget, Finding, FindingKind, Loc, StepKind, Summaries,
+    SummaryLookup,
+};
 use goguard_diagnostics::Span;
 use goguard_syntax::{Node, NodeId};
 
-use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
+use crate::engine::{Analysis, AnalysisId, Context, Counters, Fact, ImportedFacts, PackageScope};
 
 /// The concurrency model of a package: every function that starts a
 /// goroutine or makes a channel, explored (see `goguard_concurrency`).
@@ -17,13 +20,34 @@ impl Analysis for ConcurrencyModel {
     const ID: AnalysisId = AnalysisId("concurrency-model");
 
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> ModelAnalysis {
-        let a = goguard_concurrency::analyze(pkg.model, Budget::default());
+        let imports = Imported(pkg.imported);
+        let a = goguard_concurrency::analyze_with(pkg.model, Budget::default(), &imports);
+        counters.add("summaries exported", a.summaries.len() as u64);
+        counters.add("calls summarised", a.summarised_calls.len() as u64);
         counters.add("models built", a.built as u64);
         counters.add("models explored", a.models as u64);
         counters.add("models given up", a.gave_up as u64);
         counters.add("states", a.states as u64);
         counters.add("steps", a.work);
         a
+    }
+
+    /// What the package's functions do with the channels and WaitGroups
+    /// they are given, for the packages that call them.
+    fn export(output: &ModelAnalysis) -> Option<Fact> {
+        if output.summaries.is_empty() {
+            return None;
+        }
+        Some(output.summaries.clone())
+    }
+}
+
+/// The summaries other packages of the module exported.
+struct Imported<'a>(&'a ImportedFacts);
+
+impl SummaryLookup for Imported<'_> {
+    fn summaries(&self, import_path: &str) -> Option<&Summaries> {
+        self.0.get::<ConcurrencyModel, Summaries>(import_path)
     }
 }
 
@@ -313,6 +337,20 @@ pub fn grouped<'m>(findings: Vec<&'m Finding>) -> Vec<(&'m Finding, Vec<&'m Find
 
 /// Reports a finding of a blocked operation: message, story, related
 /// locations of the other operations of its group, help.
+/// The function an operation runs in when it is a call of another
+/// package's function whose summary performs it (`util.WaitFor`).
+pub fn inside_call(cx: &Context<'_>, at: Loc) -> Option<String> {
+    if !cx.analysis::<ConcurrencyModel>().is_summarised_call(at) {
+        return None;
+    }
+    let f = &cx.model().files()[at.file()];
+    let ast = f.parsed.ast();
+    match *ast.node(at.node) {
+        Node::CallExpr { fun, .. } => Some(ast.text(fun, f.source).to_string()),
+        _ => None,
+    }
+}
+
 pub fn report_blocked(
     cx: &mut Context<'_>,
     f: &Finding,
@@ -321,7 +359,15 @@ pub fn report_blocked(
     help: &str,
 ) {
     let st = story(cx, f);
-    let mut msg = message(&subject(cx, f), what);
+    // Name the other package's function the operation runs in, unless the
+    // rule already did.
+    let what = match inside_call(cx, f.at) {
+        Some(callee) if !what.contains(&format!("`{callee}`")) => {
+            format!("{what} inside `{callee}`")
+        }
+        _ => what.to_string(),
+    };
+    let mut msg = message(&subject(cx, f), &what);
     if !st.clause.is_empty() {
         msg.push(' ');
         msg.push_str(&st.clause);

@@ -11,11 +11,16 @@
 //!
 //! Analyses record what they did in [`Counters`]; the runner sums them over
 //! the workspace with the time spent (`goguard check --stats`).
+//!
+//! An analysis may also export a small per-package [`Fact`] (like go/analysis
+//! facts): the runner checks packages in dependency order and hands each
+//! package the facts of the module packages it imports ([`ImportedFacts`]).
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use goguard_diagnostics::{FileId, Span};
@@ -38,7 +43,53 @@ pub trait Analysis: 'static {
     const ID: AnalysisId;
     /// Computes the output for the package; `counters` collect statistics.
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> Self::Output;
+
+    /// What packages importing this one may read of the output (a small
+    /// summary, not trees: it lives until the end of the run).
+    fn export(_output: &Self::Output) -> Option<Fact> {
+        None
+    }
 }
+
+/// A fact an analysis exports about a package.
+pub type Fact = Arc<dyn Any + Send + Sync>;
+
+/// The facts of the packages a package imports, by import path and
+/// analysis.
+#[derive(Clone, Default)]
+pub struct ImportedFacts {
+    facts: BTreeMap<(Arc<str>, AnalysisId), Fact>,
+}
+
+impl ImportedFacts {
+    /// Records the facts a package exported.
+    pub fn insert(&mut self, import_path: &str, facts: &[(AnalysisId, Fact)]) {
+        let path: Arc<str> = import_path.into();
+        for (id, f) in facts {
+            self.facts.insert((path.clone(), *id), f.clone());
+        }
+    }
+
+    /// The fact analysis `A` exported about package `import_path`, of type
+    /// `T`.
+    pub fn get<A: Analysis, T: Any>(&self, import_path: &str) -> Option<&T> {
+        self.facts
+            .get(&(Arc::from(import_path), A::ID))
+            .and_then(|f| f.downcast_ref::<T>())
+    }
+
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+}
+
+/// No facts: what a package checked on its own sees.
+pub static NO_FACTS: std::sync::LazyLock<ImportedFacts> =
+    std::sync::LazyLock::new(ImportedFacts::default);
 
 /// Named counts an analysis reports (models built, states explored...).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,6 +169,8 @@ pub struct PackageScope<'a> {
     pub files: &'a [FileFacts<'a>],
     /// The span ids of the package's files, indexed like `model.files()`.
     pub file_ids: &'a [FileId],
+    /// What the analyses exported about the module packages it imports.
+    pub imported: &'a ImportedFacts,
 }
 
 impl<'a> PackageScope<'a> {
@@ -182,6 +235,7 @@ pub struct PackageFacts<'a> {
     /// Analyses being computed (a cycle would otherwise recurse forever).
     running: RefCell<Vec<AnalysisId>>,
     stats: RefCell<Stats>,
+    exported: RefCell<Vec<(AnalysisId, Fact)>>,
 }
 
 impl<'a> PackageFacts<'a> {
@@ -191,6 +245,7 @@ impl<'a> PackageFacts<'a> {
             done: RefCell::new(Vec::new()),
             running: RefCell::new(Vec::new()),
             stats: RefCell::new(Stats::default()),
+            exported: RefCell::new(Vec::new()),
         }
     }
 
@@ -221,8 +276,11 @@ impl<'a> PackageFacts<'a> {
                 let start = Instant::now();
                 let mut counters = Counters::default();
                 let scope = self.scope;
-                let out =
-                    guarded(|| A::run(&scope, &mut counters)).map(|o| Rc::new(o) as Rc<dyn Any>);
+                let out = guarded(|| A::run(&scope, &mut counters));
+                if let Some(fact) = out.as_ref().ok().and_then(A::export) {
+                    self.exported.borrow_mut().push((A::ID, fact));
+                }
+                let out = out.map(|o| Rc::new(o) as Rc<dyn Any>);
                 let elapsed = start.elapsed();
                 self.running.borrow_mut().retain(|&id| id != A::ID);
                 {
@@ -250,6 +308,14 @@ impl<'a> PackageFacts<'a> {
     /// The statistics of the analyses run so far.
     pub fn into_stats(self) -> Stats {
         self.stats.into_inner()
+    }
+
+    /// The statistics and the facts the analyses run so far exported,
+    /// sorted by analysis.
+    pub fn into_parts(self) -> (Stats, Vec<(AnalysisId, Fact)>) {
+        let mut facts = self.exported.into_inner();
+        facts.sort_by_key(|(id, _)| *id);
+        (self.stats.into_inner(), facts)
     }
 }
 

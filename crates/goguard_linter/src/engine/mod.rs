@@ -18,6 +18,6 @@ pub mod settings;
 pub mod suppression;
 pub mod testing;
 
-pub use analysis::{Analysis, AnalysisId, Counters, PackageScope, Stats};
+pub use analysis::{Analysis, AnalysisId, Counters, Fact, ImportedFacts, PackageScope, Stats};
 pub use context::Context;
 pub use rule::{Category, Domain, OptionDefault, OptionValue, Rule, RuleMeta, RuleOption, Status};

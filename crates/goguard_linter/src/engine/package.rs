@@ -15,7 +15,9 @@ use goguard_semantic::load::GoVersion;
 use goguard_semantic::model::{FileInput, PackageModel, Universe};
 use goguard_syntax::{parse_file, ParsedFile};
 
-use super::analysis::{PackageFacts, PackageScope, Stats};
+use super::analysis::{
+    AnalysisId, Fact, ImportedFacts, PackageFacts, PackageScope, Stats, NO_FACTS,
+};
 use super::builtin::{BuiltinRule, INTERNAL_ERROR, SYNTAX_ERROR};
 use super::context::{severity_of, Context, FileScope};
 use super::file_facts::FileFacts;
@@ -113,6 +115,29 @@ pub fn check_package_with_stats(
     rules: &[&'static dyn Rule],
     settings: &Settings,
 ) -> (Vec<Diagnostic>, Stats) {
+    let out = check_package_with_facts(pkg, universe, rules, settings, &NO_FACTS);
+    (out.diagnostics, out.stats)
+}
+
+/// What checking a package produced.
+pub struct PackageOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the shared analyses cost.
+    pub stats: Stats,
+    /// The facts the shared analyses exported about the package, sorted by
+    /// analysis.
+    pub facts: Vec<(AnalysisId, Fact)>,
+}
+
+/// [`check_package`], reading the facts of the module packages it imports
+/// and returning the facts its analyses export.
+pub fn check_package_with_facts(
+    pkg: &PackageInput,
+    universe: &Universe,
+    rules: &[&'static dyn Rule],
+    settings: &Settings,
+    imported: &ImportedFacts,
+) -> PackageOutcome {
     let ids = local_file_ids(pkg.files.len());
     let parsed = parse_package(&pkg.files);
     let inputs = file_inputs(&pkg.files, &parsed);
@@ -168,6 +193,7 @@ pub fn check_package_with_stats(
             model,
             files: &facts,
             file_ids: &ids,
+            imported,
         })
     });
 
@@ -246,8 +272,12 @@ pub fn check_package_with_stats(
                 .is_none_or(|&e| matches!(e, Entry::Rule(_)) || on(e))
         }));
     }
-    let stats = package_facts
-        .map(PackageFacts::into_stats)
+    let (stats, facts) = package_facts
+        .map(PackageFacts::into_parts)
         .unwrap_or_default();
-    (out, stats)
+    PackageOutcome {
+        diagnostics: out,
+        stats,
+        facts,
+    }
 }

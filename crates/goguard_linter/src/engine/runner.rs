@@ -3,12 +3,18 @@
 //! 1. Parse every package and summarize its package-level declarations
 //!    into a [`Universe`] (with the standard-library stubs), then drop the
 //!    trees: summaries are all that crosses package boundaries.
-//! 2. Per package, in parallel: parse again, build the model, run the rules
-//!    ([`check_package`]), keep only the findings and the text of the files
-//!    that have some, and drop the package's trees before the next one.
+//! 2. Per package, in dependency order: waves of packages whose module
+//!    imports were all checked in earlier waves, the packages of a wave in
+//!    parallel (packages in an import cycle, or importing one, come last,
+//!    seeing the facts of the waves before theirs only). Each package:
+//!    parse again, build the model, run the rules ([`check_package`]) with
+//!    the facts the shared analyses exported about the packages checked
+//!    before, keep only the findings, the text of the files that have some
+//!    and the package's own facts, and drop its trees before the next one.
 //!
-//! Memory stays flat (one package's trees per thread), and output is
-//! sorted, so it is the same whatever the number of threads.
+//! Memory stays flat (one package's trees per thread; facts are small
+//! summaries), and output is sorted and each package sees the facts of
+//! the same packages whatever the number of threads, so it is the same.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,9 +25,9 @@ use goguard_semantic::load::{Package, Workspace};
 use goguard_semantic::model::{summarize, PackageSummary, Universe};
 use rayon::prelude::*;
 
-use super::analysis::Stats;
+use super::analysis::{ImportedFacts, Stats};
 use super::package::{
-    check_package_with_stats, file_inputs, parse_package, PackageInput, SourceInput,
+    check_package_with_facts, file_inputs, parse_package, PackageInput, SourceInput,
 };
 use super::panics::guarded;
 use super::settings::Settings;
@@ -118,19 +124,97 @@ fn utf8_source(bytes: Vec<u8>) -> (String, Option<usize>) {
     }
 }
 
-/// Phase 1: the summaries of every (non-external-test) package.
-fn summaries(ws: &Workspace, settings: &Settings) -> Vec<PackageSummary> {
-    ws.packages
+/// Phase 1: the summaries of every (non-external-test) package, and the
+/// import paths of every package, indexed like `ws.packages`.
+fn summaries(ws: &Workspace, settings: &Settings) -> (Vec<PackageSummary>, Vec<Vec<String>>) {
+    let per_package: Vec<(Option<PackageSummary>, Vec<String>)> = ws
+        .packages
         .par_iter()
-        .filter(|p| !p.is_external_test)
-        .filter_map(|p| {
+        .map(|p| {
             let (input, _) = read_package(p, ws, settings);
             let parsed = parse_package(&input.files);
+            let imports = imports_of(&input.files, &parsed);
+            if p.is_external_test {
+                return (None, imports);
+            }
             let inputs = file_inputs(&input.files, &parsed);
             // A crash here loses this package's summary, not the run.
-            guarded(|| summarize(&p.import_path, &p.name, &inputs)).ok()
+            let summary = guarded(|| summarize(&p.import_path, &p.name, &inputs)).ok();
+            (summary, imports)
         })
-        .collect()
+        .collect();
+    let mut summaries = Vec::new();
+    let mut imports = Vec::new();
+    for (s, i) in per_package {
+        summaries.extend(s);
+        imports.push(i);
+    }
+    (summaries, imports)
+}
+
+/// The import paths the files of a package name, sorted.
+fn imports_of(files: &[SourceInput], parsed: &[goguard_syntax::ParsedFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (f, p) in files.iter().zip(parsed) {
+        let ast = p.ast();
+        for (_, node) in ast.nodes_of_kind(goguard_syntax::NodeKind::ImportSpec) {
+            if let goguard_syntax::Node::ImportSpec { path, .. } = *node {
+                let text = ast.text(path, &f.source);
+                out.push(text.trim_matches(|c| c == '"' || c == '`').to_string());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The order in which packages are checked: waves of package indexes,
+/// each package after the module packages it imports (an external test
+/// package after the package it tests). Packages that are part of an
+/// import cycle or import one (or whose imports are otherwise never
+/// ready) form the last wave.
+pub(crate) fn waves(packages: &[Package], imports: &[Vec<String>]) -> Vec<Vec<usize>> {
+    // The package that provides each import path: the first non-external
+    // package of that path (the one whose summary the universe holds).
+    let mut provider: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        if !p.is_external_test {
+            provider.entry(p.import_path.as_str()).or_insert(i);
+        }
+    }
+    let deps: Vec<Vec<usize>> = (0..packages.len())
+        .map(|i| {
+            let mut d: Vec<usize> = imports
+                .get(i)
+                .into_iter()
+                .flatten()
+                .filter_map(|path| provider.get(path.as_str()).copied())
+                .filter(|&j| j != i)
+                .collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+        .collect();
+    let mut done = vec![false; packages.len()];
+    let mut remaining: Vec<usize> = (0..packages.len()).collect();
+    let mut out = Vec::new();
+    while !remaining.is_empty() {
+        let (ready, rest): (Vec<usize>, Vec<usize>) = remaining
+            .iter()
+            .partition(|&&i| deps[i].iter().all(|&j| done[j]));
+        if ready.is_empty() {
+            out.push(rest);
+            break;
+        }
+        for &i in &ready {
+            done[i] = true;
+        }
+        out.push(ready);
+        remaining = rest;
+    }
+    out
 }
 
 /// The path shown for a file: relative to `cwd` when under it.
@@ -154,10 +238,10 @@ pub fn check_workspace(
     let any_rule = rules
         .iter()
         .any(|&r| settings.may_enable(super::registry::Entry::Rule(r)));
-    let summaries = if any_rule {
+    let (summaries, imports) = if any_rule {
         summaries(ws, settings)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     for s in summaries {
         // Packages are in import-path order: the first of a path wins.
@@ -176,44 +260,66 @@ pub fn check_workspace(
         warnings: Vec<String>,
         stats: Stats,
     }
-    let results: Vec<PackageResult> = ws
-        .packages
-        .par_iter()
-        .map(|p| {
-            let (input, warnings) = read_package(p, ws, settings);
-            let (diagnostics, stats) = check_package_with_stats(&input, &universe, rules, settings);
-            let n = input.files.iter().filter(|f| f.report).count();
-            progress(done.fetch_add(n, Ordering::Relaxed) + n);
-            let mut with_findings: Vec<usize> = diagnostics
-                .iter()
-                .flat_map(|d| {
-                    std::iter::once(d.span.file)
-                        .chain(d.related.iter().map(|r| r.span.file))
-                        .chain(
-                            d.fix
-                                .iter()
-                                .flat_map(|f| f.edits.iter().map(|e| e.span.file)),
-                        )
-                })
-                .map(FileId::index)
-                .collect();
-            with_findings.sort_unstable();
-            with_findings.dedup();
-            let mut files_by_index: BTreeMap<usize, SourceInput> =
-                input.files.into_iter().enumerate().collect();
-            let files = with_findings
-                .into_iter()
-                .filter_map(|i| files_by_index.remove(&i).map(|f| (i, f.path, f.source)))
-                .collect();
+    let check = |i: usize, imported: &ImportedFacts| {
+        let p = &ws.packages[i];
+        let (input, warnings) = read_package(p, ws, settings);
+        let outcome = check_package_with_facts(&input, &universe, rules, settings, imported);
+        let diagnostics = outcome.diagnostics;
+        let n = input.files.iter().filter(|f| f.report).count();
+        progress(done.fetch_add(n, Ordering::Relaxed) + n);
+        let mut with_findings: Vec<usize> = diagnostics
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.span.file)
+                    .chain(d.related.iter().map(|r| r.span.file))
+                    .chain(
+                        d.fix
+                            .iter()
+                            .flat_map(|f| f.edits.iter().map(|e| e.span.file)),
+                    )
+            })
+            .map(FileId::index)
+            .collect();
+        with_findings.sort_unstable();
+        with_findings.dedup();
+        let mut files_by_index: BTreeMap<usize, SourceInput> =
+            input.files.into_iter().enumerate().collect();
+        let files = with_findings
+            .into_iter()
+            .filter_map(|i| files_by_index.remove(&i).map(|f| (i, f.path, f.source)))
+            .collect();
+        (
             PackageResult {
                 diagnostics,
                 files,
                 checked: n,
                 warnings,
-                stats,
+                stats: outcome.stats,
+            },
+            outcome.facts,
+        )
+    };
+    // Wave by wave: a package sees the facts of every package of the
+    // earlier waves (its module imports among them).
+    let mut imported = ImportedFacts::default();
+    let mut slots: Vec<Option<PackageResult>> = ws.packages.iter().map(|_| None).collect();
+    for wave in waves(&ws.packages, &imports) {
+        let checked: Vec<(usize, PackageResult, Vec<_>)> = wave
+            .par_iter()
+            .map(|&i| {
+                let (r, facts) = check(i, &imported);
+                (i, r, facts)
+            })
+            .collect();
+        for (i, r, facts) in checked {
+            let p = &ws.packages[i];
+            if !p.is_external_test && !facts.is_empty() {
+                imported.insert(&p.import_path, &facts);
             }
-        })
-        .collect();
+            slots[i] = Some(r);
+        }
+    }
+    let results: Vec<PackageResult> = slots.into_iter().flatten().collect();
 
     let mut out = CheckOutput {
         packages_checked: ws.packages.len(),
@@ -245,4 +351,64 @@ pub fn check_workspace(
     }
     sort_diagnostics(&mut out.diagnostics, &out.files);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(path: &str, external_test: bool) -> Package {
+        Package {
+            module: 0,
+            dir: PathBuf::from(path),
+            import_path: path.to_string(),
+            name: path.rsplit('/').next().unwrap_or(path).to_string(),
+            is_external_test: external_test,
+            files: Vec::new(),
+        }
+    }
+
+    fn imports(list: &[&[&str]]) -> Vec<Vec<String>> {
+        list.iter()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn waves_put_each_package_after_its_module_imports() {
+        let packages = [
+            package("m/api", false),
+            package("m/svc", false),
+            package("m/svc", true),
+            package("m/util", false),
+        ];
+        let imports = imports(&[
+            &["fmt", "m/svc"],
+            &["m/util", "sync"],
+            &["m/svc", "m/util", "testing"],
+            &["fmt"],
+        ]);
+        assert_eq!(
+            waves(&packages, &imports),
+            vec![vec![3], vec![1], vec![0, 2]]
+        );
+    }
+
+    #[test]
+    fn import_cycles_and_what_imports_them_come_last() {
+        let packages = [
+            package("m/a", false),
+            package("m/b", false),
+            package("m/c", false),
+            package("m/d", false),
+        ];
+        let imports = imports(&[&["m/b"], &["m/a"], &["m/a"], &["m/zzz"]]);
+        assert_eq!(waves(&packages, &imports), vec![vec![3], vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn without_imports_everything_is_one_wave() {
+        let packages = [package("m/a", false), package("m/b", false)];
+        assert_eq!(waves(&packages, &[]), vec![vec![0, 1]]);
+    }
 }

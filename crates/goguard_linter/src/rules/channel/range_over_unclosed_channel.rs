@@ -4,7 +4,7 @@
 use goguard_concurrency::FindingKind;
 
 use crate::analyses::concurrency::{
-    chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
+    chan_name, findings_here, grouped, inside_call, report_blocked, ConcurrencyModel,
 };
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -80,7 +80,13 @@ impl RangeOverUnclosedChannel {
         let found = findings_here(cx, &model, &[FindingKind::BlockedRange]);
         for (f, rest) in grouped(found) {
             let name = chan_name(cx, f);
-            let what = format!("waits forever in `for range {name}`: nothing closes `{name}`");
+            let what = match inside_call(cx, f.at) {
+                Some(callee) => format!(
+                    "waits forever in `{callee}`, which ranges over `{name}` until it is closed: \
+                     nothing closes `{name}`"
+                ),
+                None => format!("waits forever in `for range {name}`: nothing closes `{name}`"),
+            };
             report_blocked(
                 cx,
                 f,
