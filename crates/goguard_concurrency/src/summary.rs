@@ -225,17 +225,21 @@ fn param_use(op: &Op, params: &[BindingId]) -> Option<Use> {
 
 /// True when the op does something the model follows beyond plain
 /// computation: an operation on a channel or sync object, a goroutine, or
-/// a call the model would enter or cannot rule out (a function value, an
-/// interface or unresolved method, a package function that is itself
-/// concurrent).
+/// a call of code that may do one (a function value, a package function
+/// that is itself concurrent). Methods of values the model cannot resolve
+/// are unknown code to a caller in another package too: what they are
+/// given is checked like any use of a parameter.
 fn is_loud(pkg: &Pkg<'_>, op: &Op) -> bool {
     let call_is_loud = |c: &Call| match &c.target {
         Target::Static(f) => pkg.concurrent(*f),
-        Target::Dynamic => false,
-        Target::Value(_) | Target::Method(_) | Target::Iface(_) => true,
+        Target::Dynamic | Target::Method(_) | Target::Iface(_) => false,
+        Target::Value(_) => true,
     };
     match op {
-        Op::Call { call, .. } => ir::op_is_concurrent(op) || call_is_loud(call),
+        Op::Call { call, .. } => {
+            (ir::op_is_concurrent(op) && !matches!(call.target, Target::Method(_)))
+                || call_is_loud(call)
+        }
         Op::Defer {
             action: Deferred::Call(c) | Deferred::Recover(c),
             ..

@@ -121,3 +121,15 @@ func HandedTwice() {
 	util.Hand(make(chan int), done)
 	close(done) // want: CH004
 }
+
+// The logger is only printed to; nobody sends on done.
+func HangLogged(l util.Logger) {
+	done := make(chan struct{})
+	util.WaitLogged(l, done) // want: CH002
+}
+
+// util.Each calls a function value first: nothing is known.
+func Called(f func(int)) {
+	ch := make(chan int)
+	util.Each(ch, f)
+}

@@ -78,3 +78,20 @@ func Hand(ch chan int, done chan struct{}) {
 	registry = append(registry, ch)
 	close(done)
 }
+
+// Logger logs.
+type Logger interface {
+	Printf(format string, args ...any)
+}
+
+// WaitLogged says it waits, then receives once from ch.
+func WaitLogged(l Logger, ch <-chan struct{}) {
+	l.Printf("waiting")
+	<-ch
+}
+
+// Each calls f, which may do anything with ch, then sends once.
+func Each(ch chan int, f func(int)) {
+	f(1)
+	ch <- 1
+}
