@@ -55,8 +55,9 @@ pub(crate) struct Pkg<'a> {
     names_cond_wakeup: OnceCell<bool>,
     /// What other packages of the module export about their functions.
     pub imports: &'a dyn SummaryLookup,
-    /// Calls lowered through another package's summary.
-    pub summarised_calls: RefCell<Vec<Loc>>,
+    /// Calls lowered through another package's summary, with where the
+    /// summarised function is declared.
+    pub summarised_calls: RefCell<Vec<(Loc, std::sync::Arc<str>)>>,
 }
 
 impl<'a> Pkg<'a> {
@@ -290,15 +291,20 @@ pub struct Analysis {
     /// they are given: the fact other packages of the module read.
     pub summaries: std::sync::Arc<Summaries>,
     /// Calls of other packages' functions lowered through their summaries,
-    /// sorted.
-    pub summarised_calls: Vec<Loc>,
+    /// with where each function is declared (`util.go:14`), sorted.
+    pub summarised_calls: Vec<(Loc, std::sync::Arc<str>)>,
 }
 
 impl Analysis {
-    /// True when the call at `at` runs another package's function through
-    /// its summary (the operations at `at` are that function's).
-    pub fn is_summarised_call(&self, at: Loc) -> bool {
-        self.summarised_calls.binary_search(&at).is_ok()
+    /// Where the function is declared (`util.go:14`) when the call at `at`
+    /// runs another package's function through its summary (the
+    /// operations at `at` are that function's).
+    pub fn summarised_call(&self, at: Loc) -> Option<&str> {
+        let i = self
+            .summarised_calls
+            .binary_search_by_key(&at, |(l, _)| *l)
+            .ok()?;
+        Some(&self.summarised_calls[i].1)
     }
 }
 
@@ -406,7 +412,7 @@ pub fn analyze_with(
     out.summaries = std::sync::Arc::new(summary::summarize(&pkg));
     let mut calls = pkg.summarised_calls.take();
     calls.sort_unstable();
-    calls.dedup();
+    calls.dedup_by_key(|(l, _)| *l);
     out.summarised_calls = calls;
     out.micros = start.elapsed().as_micros() as u64;
     out.functions = Some(pkg.index);

@@ -66,6 +66,8 @@ pub struct FuncSummary {
     pub steps: Vec<SummaryStep>,
     /// How many results it returns.
     pub results: u32,
+    /// Where it is declared: file name and line (`util.go:14`).
+    pub declared: std::sync::Arc<str>,
 }
 
 /// One operation of a summary on a parameter.
@@ -144,7 +146,13 @@ pub(crate) fn summarize(pkg: &Pkg<'_>) -> Summaries {
             };
             let n_results = results.map_or(0, |r| count_fields(ast, r));
             let func = FuncId::new(fi, id);
-            if let Some(s) = summarize_func(pkg, func, n_results) {
+            let (line, _) = file.parsed.lines().line_col(ast.pos(id));
+            let file_name = file
+                .path
+                .file_name()
+                .map_or_else(|| file.path.to_string_lossy(), |n| n.to_string_lossy());
+            let declared = format!("{file_name}:{line}");
+            if let Some(s) = summarize_func(pkg, func, n_results, declared) {
                 out.funcs
                     .insert((Box::from(recv_name), Box::from(fname)), s);
             }
@@ -341,7 +349,12 @@ fn distances(ops: &[Op], entry: Pc) -> Vec<u32> {
 }
 
 /// The summary of one function, when it has one.
-fn summarize_func(pkg: &Pkg<'_>, func: FuncId, results: u32) -> Option<FuncSummary> {
+fn summarize_func(
+    pkg: &Pkg<'_>,
+    func: FuncId,
+    results: u32,
+    declared: String,
+) -> Option<FuncSummary> {
     let body = pkg.body(func);
     if body.unsupported {
         return None;
@@ -424,6 +437,7 @@ fn summarize_func(pkg: &Pkg<'_>, func: FuncId, results: u32) -> Option<FuncSumma
         keeps,
         steps: now.into_iter().chain(deferred).map(|(_, s)| s).collect(),
         results,
+        declared: declared.into(),
     })
 }
 
@@ -441,9 +455,6 @@ pub(crate) fn summarised_call(
         Callee::Method { recv, name } => (&recv.pkg, &*recv.name, name),
         _ => return None,
     };
-    if **path == *pkg.model.import_path() {
-        return None;
-    }
     let summary = pkg.imports.summaries(path)?.get(recv, name)?;
     // The CallExpr is no function of the package: its id names the
     // synthetic body.
@@ -451,7 +462,7 @@ pub(crate) fn summarised_call(
     pkg.insert_body(func, synthetic_body(summary, func, call));
     pkg.summarised_calls
         .borrow_mut()
-        .push(crate::ir::Loc::new(file, call));
+        .push((crate::ir::Loc::new(file, call), summary.declared.clone()));
     Some(func)
 }
 

@@ -92,7 +92,7 @@ fn wanted() -> BTreeSet<String> {
 fn summaries_of_imported_packages_make_findings_and_keep_clean_cases_clean() {
     let out = run(&["./..."]);
     let want = wanted();
-    assert_eq!(want.len(), 5, "{want:?}");
+    assert_eq!(want.len(), 6, "{want:?}");
     assert_eq!(found(&out), want);
 }
 
@@ -126,5 +126,9 @@ fn findings_say_which_function_of_which_package_blocks() {
         .iter()
         .find(|d| d.code == "CH002")
         .expect("CH002");
-    assert!(hang.message.contains("util.WaitFor"), "{}", hang.message);
+    assert!(
+        hang.message.contains("inside `util.WaitFor` (util.go:"),
+        "{}",
+        hang.message
+    );
 }

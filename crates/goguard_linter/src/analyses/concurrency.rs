@@ -337,16 +337,18 @@ pub fn grouped<'m>(findings: Vec<&'m Finding>) -> Vec<(&'m Finding, Vec<&'m Find
 
 /// Reports a finding of a blocked operation: message, story, related
 /// locations of the other operations of its group, help.
-/// The function an operation runs in when it is a call of another
-/// package's function whose summary performs it (`util.WaitFor`).
-pub fn inside_call(cx: &Context<'_>, at: Loc) -> Option<String> {
-    if !cx.analysis::<ConcurrencyModel>().is_summarised_call(at) {
-        return None;
-    }
+/// The function an operation runs in, and where it is declared, when it
+/// is a call of another package's function whose summary performs it
+/// (`util.WaitFor`, `util.go:14`).
+pub fn inside_call(cx: &Context<'_>, at: Loc) -> Option<(String, String)> {
+    let model = cx.analysis::<ConcurrencyModel>();
+    let declared = model.summarised_call(at)?;
     let f = &cx.model().files()[at.file()];
     let ast = f.parsed.ast();
     match *ast.node(at.node) {
-        Node::CallExpr { fun, .. } => Some(ast.text(fun, f.source).to_string()),
+        Node::CallExpr { fun, .. } => {
+            Some((ast.text(fun, f.source).to_string(), declared.to_string()))
+        }
         _ => None,
     }
 }
@@ -362,8 +364,8 @@ pub fn report_blocked(
     // Name the other package's function the operation runs in, unless the
     // rule already did.
     let what = match inside_call(cx, f.at) {
-        Some(callee) if !what.contains(&format!("`{callee}`")) => {
-            format!("{what} inside `{callee}`")
+        Some((callee, declared)) if !what.contains(&format!("`{callee}`")) => {
+            format!("{what} inside `{callee}` ({declared})")
         }
         _ => what.to_string(),
     };

@@ -81,9 +81,9 @@ impl RangeOverUnclosedChannel {
         for (f, rest) in grouped(found) {
             let name = chan_name(cx, f);
             let what = match inside_call(cx, f.at) {
-                Some(callee) => format!(
-                    "waits forever in `{callee}`, which ranges over `{name}` until it is closed: \
-                     nothing closes `{name}`"
+                Some((callee, declared)) => format!(
+                    "waits forever in `{callee}` ({declared}), which ranges over `{name}` until \
+                     it is closed: nothing closes `{name}`"
                 ),
                 None => format!("waits forever in `for range {name}`: nothing closes `{name}`"),
             };
