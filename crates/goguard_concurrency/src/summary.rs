@@ -560,3 +560,183 @@ pub(crate) fn synthetic_body(summary: &FuncSummary, func: FuncId, at: NodeId) ->
     b.live = ir::liveness(&b.ops);
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goguard_semantic::model::{FileInput, PackageModel, Universe};
+
+    fn summaries_of(src: &str) -> Summaries {
+        let parsed = goguard_syntax::parse_file(src);
+        let path = std::path::PathBuf::from("util.go");
+        let inputs = [FileInput {
+            path: &path,
+            source: src,
+            parsed: &parsed,
+            go_version: goguard_semantic::load::version::NEWEST_KNOWN,
+            is_test: false,
+        }];
+        let universe = Universe::with_stdlib();
+        let model = PackageModel::build("example.com/util", &inputs, &universe);
+        summarize(&Pkg::new(&model))
+    }
+
+    fn step(param: u32, action: Action) -> SummaryStep {
+        SummaryStep { param, action }
+    }
+
+    #[test]
+    fn operations_on_every_path_in_order_deferred_last() {
+        let s = summaries_of(
+            "package util
+
+import (
+	\"fmt\"
+	\"sync\"
+)
+
+func Work(wg *sync.WaitGroup, in <-chan int, out chan<- int) (int, error) {
+	defer wg.Done()
+	v := <-in
+	if v > 0 {
+		fmt.Println(v)
+	}
+	out <- v
+	return v, nil
+}
+
+type S struct{ name string }
+
+func (s *S) Drain(ch chan int) {
+	for range ch {
+		fmt.Println(s.name)
+	}
+}
+",
+        );
+        let work = s.get("", "Work").expect("Work");
+        assert_eq!(work.arity, 3);
+        assert_eq!(work.results, 2);
+        assert!(work.keeps.is_empty());
+        assert_eq!(
+            work.steps,
+            [
+                step(1, Action::Recv),
+                step(2, Action::Send),
+                step(0, Action::WgDone)
+            ]
+        );
+        assert_eq!(&*work.declared, "util.go:8");
+        let drain = s.get("S", "Drain").expect("S.Drain");
+        // The receiver only gives fmt.Println a field, which it does not keep.
+        assert!(drain.keeps.is_empty());
+        assert_eq!(drain.steps, [step(1, Action::Range)]);
+    }
+
+    #[test]
+    fn operations_some_path_may_skip_are_not_summarised() {
+        let s = summaries_of(
+            "package util
+
+import \"errors\"
+
+var kept []chan int
+
+func Checked(ch chan int) error {
+	if ch == nil {
+		return errors.New(\"nil\")
+	}
+	<-ch
+	return nil
+}
+
+func Panics(ch chan int, n int) {
+	if n < 0 {
+		panic(\"negative\")
+	}
+	ch <- n
+}
+
+func Twice(ch chan int) {
+	ch <- 1
+	ch <- 2
+}
+
+func Looping(ch chan int, n int) {
+	for i := 0; i < n; i++ {
+		close(ch)
+	}
+}
+
+func Leaves(ch chan int) {
+	for v := range ch {
+		if v == 0 {
+			return
+		}
+	}
+}
+
+func Stores(ch chan int, done chan struct{}) {
+	kept = append(kept, ch)
+	close(done)
+}
+
+func Spawns(ch chan int) {
+	go func() { ch <- 1 }()
+}
+
+func Selects(ch chan int, quit chan struct{}) {
+	select {
+	case ch <- 1:
+	case <-quit:
+	}
+}
+
+func unexported(ch chan int) {
+	<-ch
+}
+",
+        );
+        for name in [
+            "Checked",
+            "Panics",
+            "Twice",
+            "Looping",
+            "Leaves",
+            "Spawns",
+            "Selects",
+            "unexported",
+        ] {
+            assert_eq!(s.get("", name), None, "{name}");
+        }
+        let stores = s.get("", "Stores").expect("Stores");
+        assert_eq!(stores.keeps, [0]);
+        assert_eq!(stores.steps, [step(1, Action::Close)]);
+    }
+
+    #[test]
+    fn a_synthetic_body_performs_the_steps_then_returns() {
+        let summary = FuncSummary {
+            arity: 2,
+            keeps: vec![0],
+            steps: vec![step(1, Action::Range)],
+            results: 1,
+            declared: "util.go:3".into(),
+        };
+        let at = goguard_syntax::parse_file("package util\n").root();
+        let b = synthetic_body(&summary, FuncId::new(0, at), at);
+        assert!(matches!(b.ops[0], Op::Escape { .. }));
+        assert!(matches!(
+            b.ops[1],
+            Op::Range {
+                body: 2,
+                done: 3,
+                ..
+            }
+        ));
+        assert_eq!(b.ops[2], Op::Goto(1));
+        assert!(matches!(&b.ops[3], Op::Return { values, .. } if values.len() == 1));
+        assert_eq!(b.loop_heads, [1]);
+        assert!(b.params.iter().flatten().all(|&p| is_synthetic_param(p)));
+    }
+}

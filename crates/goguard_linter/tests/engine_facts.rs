@@ -3,7 +3,7 @@
 //! packages it imports export about their functions (which channels and
 //! WaitGroups they send on, receive from, close, range over or keep).
 //!
-//! The fixture module `engine_fixtures/xpkg` is real Go: `util` holds
+//! The fixture module `modules/xpkg` is real Go: `util` holds
 //! helpers, `svc` calls them; `// want: CODE` marks the findings that need
 //! a helper's summary, every other call is a clean case (the helper keeps
 //! the channel, or acts on it only on some paths or in a loop).
@@ -18,7 +18,7 @@ use goguard_linter::engine::settings::Settings;
 use goguard_semantic::load::{load, LoadOptions};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/engine_fixtures/xpkg")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/modules/xpkg")
 }
 
 /// The concurrency rules (stable and preview) on `paths` of the fixture.
