@@ -443,12 +443,14 @@ fn summarize_func(
 
 /// The function a call of another package's function runs when that
 /// package's facts summarise it: a synthetic body at the call site,
-/// registered with the package's bodies.
+/// registered with the package's bodies. `n_args` counts the call's
+/// arguments with the receiver.
 pub(crate) fn summarised_call(
     pkg: &Pkg<'_>,
     file: goguard_semantic::model::FileIdx,
     callee: &Callee,
     call: NodeId,
+    n_args: usize,
 ) -> Option<FuncId> {
     let (path, recv, name) = match callee {
         Callee::Func(f) => (&f.pkg, "", &f.name),
@@ -456,6 +458,11 @@ pub(crate) fn summarised_call(
         _ => return None,
     };
     let summary = pkg.imports.summaries(path)?.get(recv, name)?;
+    // One argument per parameter, the receiver first: anything else (a
+    // method expression `T.M(x)`, variadic extras) is left unknown.
+    if n_args != summary.arity as usize {
+        return None;
+    }
     // The CallExpr is no function of the package: its id names the
     // synthetic body.
     let func = FuncId::new(file, call);

@@ -559,7 +559,9 @@ impl<'a> Lower<'a> {
         // A function of another package of the module whose facts say what
         // it does with its arguments.
         if matches!(target, Target::Dynamic) {
-            if let Some(f) = crate::summary::summarised_call(self.pkg, self.file, callee, call) {
+            let summarised =
+                crate::summary::summarised_call(self.pkg, self.file, callee, call, args.len());
+            if let Some(f) = summarised {
                 return call_op(Target::Static(f), args, call);
             }
         }
