@@ -108,6 +108,10 @@ impl SummaryLookup for NoSummaries {
 pub(crate) fn summarize(pkg: &Pkg<'_>) -> Summaries {
     let model = pkg.model;
     let mut out = Summaries::default();
+    // A name declared twice (files for different platforms): which one a
+    // caller runs is not known, so neither is summarised.
+    let mut seen: std::collections::BTreeSet<(&str, &str)> = Default::default();
+    let mut twice: Vec<(&str, &str)> = Vec::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
         for (id, node) in ast.nodes() {
@@ -122,7 +126,7 @@ pub(crate) fn summarize(pkg: &Pkg<'_>) -> Summaries {
                 continue;
             };
             let fname = ast.text(name, file.source);
-            if !fname.starts_with(|c: char| c.is_ascii_uppercase()) {
+            if !fname.starts_with(char::is_uppercase) {
                 continue;
             }
             let Node::FuncType {
@@ -144,6 +148,10 @@ pub(crate) fn summarize(pkg: &Pkg<'_>) -> Summaries {
                 },
                 None => "",
             };
+            if !seen.insert((recv_name, fname)) {
+                twice.push((recv_name, fname));
+                continue;
+            }
             let n_results = results.map_or(0, |r| count_fields(ast, r));
             let func = FuncId::new(fi, id);
             let (line, _) = file.parsed.lines().line_col(ast.pos(id));
@@ -157,6 +165,9 @@ pub(crate) fn summarize(pkg: &Pkg<'_>) -> Summaries {
                     .insert((Box::from(recv_name), Box::from(fname)), s);
             }
         }
+    }
+    for (recv, name) in twice {
+        out.funcs.remove(&(Box::from(recv), Box::from(name)));
     }
     out
 }
@@ -702,9 +713,18 @@ func Selects(ch chan int, quit chan struct{}) {
 func unexported(ch chan int) {
 	<-ch
 }
+
+func Declared(ch chan int) {
+	<-ch
+}
+
+func Declared(ch chan int) {
+	close(ch)
+}
 ",
         );
         for name in [
+            "Declared",
             "Checked",
             "Panics",
             "Twice",
