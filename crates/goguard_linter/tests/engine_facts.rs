@@ -92,7 +92,7 @@ fn wanted() -> BTreeSet<String> {
 fn summaries_of_imported_packages_make_findings_and_keep_clean_cases_clean() {
     let out = run(&["./..."]);
     let want = wanted();
-    assert_eq!(want.len(), 6, "{want:?}");
+    assert_eq!(want.len(), 8, "{want:?}");
     assert_eq!(found(&out), want);
 }
 

@@ -1,25 +1,21 @@
 //! Where a program's main goroutine runs: `func main` of a `main` package
-//! and the functions of that package only it calls. Blocking forever there
-//! is how a server says "serve until killed", not a leak.
+//! and the functions only it calls (of that package, or exported by another
+//! package of the module that only `main` calls). Blocking forever there is
+//! how a server says "serve until killed", not a leak.
 
 use goguard_syntax::{Node, NodeId};
 
+use crate::engine::main_callers::CrossPackageUse;
 use crate::engine::Context;
 
 /// How many calling functions deep `only_main_calls` looks.
 const MAX_CALLER_DEPTH: usize = 4;
 
 /// True when `node` runs on the goroutine of `func main` of a `main`
-/// package, or of a function of that package that only `main` calls
-/// (directly or through other such functions): its innermost function is
-/// such a declaration, not a literal started as a goroutine.
+/// package, or of a function only `main` calls (directly or through other
+/// such functions, in its package or from another one): its innermost
+/// function is such a declaration, not a literal started as a goroutine.
 pub(crate) fn on_main_goroutine(cx: &Context<'_>, node: NodeId) -> bool {
-    let Node::File { name, .. } = *cx.node(cx.root()) else {
-        return false;
-    };
-    if cx.text(name) != "main" {
-        return false;
-    }
     match cx.enclosing_func(node).map(|f| (f, cx.node(f))) {
         Some((f, Node::FuncDecl { recv: None, .. })) => {
             only_main_calls(cx, cx.file(), f, &mut Vec::new())
@@ -41,10 +37,22 @@ fn only_main_calls(cx: &Context<'_>, file: usize, decl: NodeId, seen: &mut Vec<N
     else {
         return false;
     };
-    if ast.text(name, f.source) == "main" {
+    let fname = ast.text(name, f.source);
+    let main_pkg = matches!(*ast.node(f.parsed.root()), Node::File { name: p, .. } if ast.text(p, f.source) == "main");
+    if fname == "main" && main_pkg {
         return true;
     }
     if seen.len() >= MAX_CALLER_DEPTH || seen.contains(&decl) {
+        return false;
+    }
+    // Calls from other packages of the module: all made by `func main`.
+    let callers = cx.imported().callers();
+    let cross = if main_pkg {
+        CrossPackageUse::None
+    } else {
+        callers.use_of(model.import_path(), fname)
+    };
+    if cross == CrossPackageUse::Elsewhere {
         return false;
     }
     let Some(b) = model.resolve(file, name) else {
@@ -52,7 +60,7 @@ fn only_main_calls(cx: &Context<'_>, file: usize, decl: NodeId, seen: &mut Vec<N
     };
     let uses = model.uses(b);
     if uses.is_empty() {
-        return false;
+        return cross == CrossPackageUse::OnlyMain;
     }
     seen.push(decl);
     let ok = uses.iter().all(|u| {

@@ -55,13 +55,29 @@ pub trait Analysis: 'static {
 pub type Fact = Arc<dyn Any + Send + Sync>;
 
 /// The facts of the packages a package imports, by import path and
-/// analysis.
+/// analysis, and how the other packages of the module call its functions.
 #[derive(Clone, Default)]
 pub struct ImportedFacts {
     facts: BTreeMap<(Arc<str>, AnalysisId), Fact>,
+    callers: Arc<super::main_callers::MainCallers>,
 }
 
 impl ImportedFacts {
+    /// Facts that know how the module's packages call each other.
+    pub fn with_callers(callers: super::main_callers::MainCallers) -> ImportedFacts {
+        ImportedFacts {
+            facts: BTreeMap::new(),
+            callers: Arc::new(callers),
+        }
+    }
+
+    /// How the other packages of the module call the package-level
+    /// functions of every package (from their syntax, gathered before any
+    /// package is checked: callers are checked after what they call).
+    pub fn callers(&self) -> &super::main_callers::MainCallers {
+        &self.callers
+    }
+
     /// Records the facts a package exported.
     pub fn insert(&mut self, import_path: &str, facts: &[(AnalysisId, Fact)]) {
         let path: Arc<str> = import_path.into();

@@ -79,6 +79,12 @@ impl<'a> Context<'a> {
         self.diagnostics
     }
 
+    /// What the checked packages exported about the module packages this
+    /// one imports, and how the module's packages call this one.
+    pub fn imported(&self) -> &'a super::ImportedFacts {
+        self.package.scope().imported
+    }
+
     pub fn model(&self) -> &'a PackageModel<'a> {
         self.model
     }

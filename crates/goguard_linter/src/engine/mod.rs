@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod context;
 pub mod file_facts;
 pub mod fixes;
+pub mod main_callers;
 pub mod package;
 pub mod panics;
 pub mod registry;

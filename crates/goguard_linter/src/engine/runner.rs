@@ -26,6 +26,7 @@ use goguard_semantic::model::{summarize, PackageSummary, Universe};
 use rayon::prelude::*;
 
 use super::analysis::{ImportedFacts, Stats};
+use super::main_callers::{import_uses, ImportUse, MainCallers};
 use super::package::{
     check_package_with_facts, file_inputs, parse_package, PackageInput, SourceInput,
 };
@@ -124,32 +125,59 @@ fn utf8_source(bytes: Vec<u8>) -> (String, Option<usize>) {
     }
 }
 
-/// Phase 1: the summaries of every (non-external-test) package, and the
-/// import paths of every package, indexed like `ws.packages`.
-fn summaries(ws: &Workspace, settings: &Settings) -> (Vec<PackageSummary>, Vec<Vec<String>>) {
-    let per_package: Vec<(Option<PackageSummary>, Vec<String>)> = ws
+/// What phase 1 learns of the workspace.
+struct Phase1 {
+    /// The summaries of every (non-external-test) package.
+    summaries: Vec<PackageSummary>,
+    /// The import paths of every package, indexed like `ws.packages`.
+    imports: Vec<Vec<String>>,
+    /// How packages call each other's functions.
+    callers: MainCallers,
+}
+
+/// Phase 1: summaries, imports and calls between packages.
+fn phase1(ws: &Workspace, settings: &Settings) -> Phase1 {
+    type PerPackage = (Option<PackageSummary>, Vec<String>, Vec<ImportUse>);
+    let per_package: Vec<PerPackage> = ws
         .packages
         .par_iter()
         .map(|p| {
             let (input, _) = read_package(p, ws, settings);
             let parsed = parse_package(&input.files);
             let imports = imports_of(&input.files, &parsed);
+            let uses: Vec<ImportUse> = input
+                .files
+                .iter()
+                .zip(&parsed)
+                .flat_map(|(f, pf)| import_uses(pf.ast(), pf.root(), &f.source))
+                .collect();
             if p.is_external_test {
-                return (None, imports);
+                return (None, imports, uses);
             }
             let inputs = file_inputs(&input.files, &parsed);
             // A crash here loses this package's summary, not the run.
             let summary = guarded(|| summarize(&p.import_path, &p.name, &inputs)).ok();
-            (summary, imports)
+            (summary, imports, uses)
         })
         .collect();
     let mut summaries = Vec::new();
     let mut imports = Vec::new();
-    for (s, i) in per_package {
+    let mut uses = Vec::new();
+    for (s, i, u) in per_package {
         summaries.extend(s);
         imports.push(i);
+        uses.push(u);
     }
-    (summaries, imports)
+    let names: std::collections::HashMap<String, String> = summaries
+        .iter()
+        .map(|s| (s.import_path.to_string(), s.name.to_string()))
+        .collect();
+    let callers = MainCallers::new(&uses, &names);
+    Phase1 {
+        summaries,
+        imports,
+        callers,
+    }
 }
 
 /// The import paths the files of a package name, sorted.
@@ -238,10 +266,18 @@ pub fn check_workspace(
     let any_rule = rules
         .iter()
         .any(|&r| settings.may_enable(super::registry::Entry::Rule(r)));
-    let (summaries, imports) = if any_rule {
-        summaries(ws, settings)
+    let Phase1 {
+        summaries,
+        imports,
+        callers,
+    } = if any_rule {
+        phase1(ws, settings)
     } else {
-        (Vec::new(), Vec::new())
+        Phase1 {
+            summaries: Vec::new(),
+            imports: Vec::new(),
+            callers: MainCallers::default(),
+        }
     };
     for s in summaries {
         // Packages are in import-path order: the first of a path wins.
@@ -301,7 +337,7 @@ pub fn check_workspace(
     };
     // Wave by wave: a package sees the facts of every package of the
     // earlier waves (its module imports among them).
-    let mut imported = ImportedFacts::default();
+    let mut imported = ImportedFacts::with_callers(callers);
     let mut slots: Vec<Option<PackageResult>> = ws.packages.iter().map(|_| None).collect();
     for wave in waves(&ws.packages, &imports) {
         let checked: Vec<(usize, PackageResult, Vec<_>)> = wave

@@ -220,14 +220,15 @@ fn assigned_non_nil(cx: &Context<'_>, is_target: impl Fn(usize, NodeId) -> bool)
 }
 
 /// True inside `func main` of a `main` package (a goroutine it starts
-/// too), or on the goroutine of a function of that package only `main`
-/// calls.
+/// too), or on the goroutine of a function only `main` calls (of that
+/// package, or of another package of the module).
 fn in_main(cx: &Context<'_>, node: NodeId) -> bool {
     let Node::File { name, .. } = *cx.node(cx.root()) else {
         return false;
     };
     if cx.text(name) != "main" {
-        return false;
+        // A function of another package only `main` calls.
+        return on_main_goroutine(cx, node);
     }
     let is_main = |a: NodeId| match *cx.node(a) {
         Node::FuncDecl {
