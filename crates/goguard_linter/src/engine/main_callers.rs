@@ -24,38 +24,30 @@ pub enum CrossPackageUse {
     Elsewhere,
 }
 
-/// One use of an imported package's name, before import names are
-/// resolved to paths.
+/// One use of a name of another package of the module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportUse {
-    /// The import path, or the name the file refers to it by when the
-    /// import has no explicit name (resolved later through package names).
-    pub import: ImportRef,
+    pub path: String,
     /// The selected name (`Run` in `server.Run`); `*` for a dot import.
     pub name: String,
     pub from_main: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportRef {
-    Path(String),
-    /// An import without a name: the candidates' paths, matched against
-    /// the package name each declares.
-    Unnamed {
-        ident: String,
-        paths: Vec<String>,
-    },
-}
-
-/// The uses of imported packages' names in one file.
-pub fn import_uses(ast: &Ast, root: NodeId, source: &str) -> Vec<ImportUse> {
+/// The uses of the names of the module's packages in one file; `module`
+/// gives the name each import path of the module declares (other imports
+/// are ignored).
+pub fn import_uses(
+    ast: &Ast,
+    root: NodeId,
+    source: &str,
+    module: &HashMap<String, String>,
+) -> Vec<ImportUse> {
     let Node::File { name: pkg_name, .. } = *ast.node(root) else {
         return Vec::new();
     };
     let main_pkg = ast.text(pkg_name, source) == "main";
-    // Import names of the file.
-    let mut named: HashMap<&str, String> = HashMap::new();
-    let mut unnamed: Vec<String> = Vec::new();
+    // The names the file refers to the module's packages by.
+    let mut names: HashMap<&str, &str> = HashMap::new();
     let mut out = Vec::new();
     for (_, node) in ast.nodes_of_kind(NodeKind::ImportSpec) {
         let Node::ImportSpec { name, path, .. } = *node else {
@@ -63,25 +55,33 @@ pub fn import_uses(ast: &Ast, root: NodeId, source: &str) -> Vec<ImportUse> {
         };
         let p = ast
             .text(path, source)
-            .trim_matches(|c| c == '"' || c == '`')
-            .to_string();
+            .trim_matches(|c| c == '"' || c == '`');
+        let Some((p, declared)) = module.get_key_value(p) else {
+            continue;
+        };
         match name.map(|n| ast.text(n, source)) {
             Some(".") => out.push(ImportUse {
-                import: ImportRef::Path(p),
+                path: p.clone(),
                 name: "*".to_string(),
                 from_main: false,
             }),
             Some("_") => {}
             Some(n) => {
-                named.insert(n, p);
+                names.insert(n, p);
             }
-            None => unnamed.push(p),
+            None => {
+                names.insert(declared, p);
+            }
         }
     }
-    if named.is_empty() && unnamed.is_empty() {
+    if names.is_empty() {
         return out;
     }
-    let parents = ast.parent_map(root);
+    let parents = if main_pkg {
+        ast.parent_map(root)
+    } else {
+        Vec::new()
+    };
     let parent = |n: NodeId| parents.get(n.index()).copied().flatten();
     for (id, node) in ast.nodes_of_kind(NodeKind::SelectorExpr) {
         let Node::SelectorExpr { x, sel } = *node else {
@@ -90,18 +90,12 @@ pub fn import_uses(ast: &Ast, root: NodeId, source: &str) -> Vec<ImportUse> {
         if !matches!(ast.node(x), Node::Ident { .. }) {
             continue;
         }
-        let ident = ast.text(x, source);
-        let import = match named.get(ident) {
-            Some(p) => ImportRef::Path(p.clone()),
-            None if !unnamed.is_empty() => ImportRef::Unnamed {
-                ident: ident.to_string(),
-                paths: unnamed.clone(),
-            },
-            None => continue,
+        let Some(&path) = names.get(ast.text(x, source)) else {
+            continue;
         };
         let from_main = main_pkg && called_directly_by_main(ast, source, id, &parent);
         out.push(ImportUse {
-            import,
+            path: path.to_string(),
             name: ast.text(sel, source).to_string(),
             from_main,
         });
@@ -146,28 +140,16 @@ pub struct MainCallers {
 }
 
 impl MainCallers {
-    /// Gathers the uses of every package; `names` gives the name each
-    /// import path of the module declares, to resolve imports without a
-    /// name.
-    pub fn new(uses: &[Vec<ImportUse>], names: &HashMap<String, String>) -> MainCallers {
+    /// Gathers the uses of every package.
+    pub fn new(uses: impl IntoIterator<Item = ImportUse>) -> MainCallers {
         let mut out = MainCallers::default();
-        for list in uses {
-            for u in list {
-                let path = match &u.import {
-                    ImportRef::Path(p) => Some(p.clone()),
-                    ImportRef::Unnamed { ident, paths } => paths
-                        .iter()
-                        .find(|p| names.get(*p).is_some_and(|n| n == ident))
-                        .cloned(),
-                };
-                let Some(path) = path else { continue };
-                if u.name == "*" {
-                    out.dot_imported.insert(path);
-                    continue;
-                }
-                let all_main = out.uses.entry((path, u.name.clone())).or_insert(true);
-                *all_main &= u.from_main;
+        for u in uses {
+            if u.name == "*" {
+                out.dot_imported.insert(u.path);
+                continue;
             }
+            let all_main = out.uses.entry((u.path, u.name)).or_insert(true);
+            *all_main &= u.from_main;
         }
         out
     }
@@ -194,8 +176,16 @@ mod tests {
     use super::*;
 
     fn uses(src: &str) -> Vec<ImportUse> {
+        let module: HashMap<String, String> = [
+            ("example.com/m/server", "server"),
+            ("example.com/m/client", "client"),
+            ("example.com/m/dot", "dot"),
+        ]
+        .into_iter()
+        .map(|(p, n)| (p.to_string(), n.to_string()))
+        .collect();
         let parsed = goguard_syntax::parse_file(src);
-        import_uses(parsed.ast(), parsed.root(), src)
+        import_uses(parsed.ast(), parsed.root(), src, &module)
     }
 
     #[test]
@@ -204,6 +194,8 @@ mod tests {
             "package main
 
 import (
+	\"fmt\"
+
 	\"example.com/m/server\"
 	cl \"example.com/m/client\"
 )
@@ -213,7 +205,7 @@ func main() {
 	go server.Background()
 	cl.Dial()
 	f := server.Handler
-	_ = f
+	fmt.Println(f)
 }
 
 func helper() {
@@ -229,13 +221,7 @@ import . \"example.com/m/dot\"
 func Run() { Dot() }
 ",
         );
-        let names: HashMap<String, String> = [
-            ("example.com/m/server".to_string(), "server".to_string()),
-            ("example.com/m/client".to_string(), "client".to_string()),
-        ]
-        .into_iter()
-        .collect();
-        let callers = MainCallers::new(&[main, lib], &names);
+        let callers = MainCallers::new(main.into_iter().chain(lib));
         let s = "example.com/m/server";
         assert_eq!(callers.use_of(s, "Run"), CrossPackageUse::OnlyMain);
         assert_eq!(callers.use_of(s, "Background"), CrossPackageUse::Elsewhere);

@@ -137,6 +137,13 @@ struct Phase1 {
 
 /// Phase 1: summaries, imports and calls between packages.
 fn phase1(ws: &Workspace, settings: &Settings) -> Phase1 {
+    // The module's packages by import path, with the name each declares.
+    let module: std::collections::HashMap<String, String> = ws
+        .packages
+        .iter()
+        .filter(|p| !p.is_external_test)
+        .map(|p| (p.import_path.clone(), p.name.clone()))
+        .collect();
     type PerPackage = (Option<PackageSummary>, Vec<String>, Vec<ImportUse>);
     let per_package: Vec<PerPackage> = ws
         .packages
@@ -145,12 +152,16 @@ fn phase1(ws: &Workspace, settings: &Settings) -> Phase1 {
             let (input, _) = read_package(p, ws, settings);
             let parsed = parse_package(&input.files);
             let imports = imports_of(&input.files, &parsed);
-            let uses: Vec<ImportUse> = input
+            let mut uses: Vec<ImportUse> = input
                 .files
                 .iter()
                 .zip(&parsed)
-                .flat_map(|(f, pf)| import_uses(pf.ast(), pf.root(), &f.source))
+                .flat_map(|(f, pf)| import_uses(pf.ast(), pf.root(), &f.source, &module))
                 .collect();
+            uses.sort_unstable_by(|a, b| {
+                (&a.path, &a.name, a.from_main).cmp(&(&b.path, &b.name, b.from_main))
+            });
+            uses.dedup();
             if p.is_external_test {
                 return (None, imports, uses);
             }
@@ -168,11 +179,7 @@ fn phase1(ws: &Workspace, settings: &Settings) -> Phase1 {
         imports.push(i);
         uses.push(u);
     }
-    let names: std::collections::HashMap<String, String> = summaries
-        .iter()
-        .map(|s| (s.import_path.to_string(), s.name.to_string()))
-        .collect();
-    let callers = MainCallers::new(&uses, &names);
+    let callers = MainCallers::new(uses.into_iter().flatten());
     Phase1 {
         summaries,
         imports,
