@@ -822,39 +822,80 @@ fn reacquisitions_in(
     }
 }
 
-/// Reports a lock taken again: at the second acquisition, with the first
-/// lock, the calls in between and the lock that blocks as related
-/// locations.
-pub fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help: &str) {
+/// Reports locks taken again.
+///
+/// Each finding is where the goroutine blocks: the second `Lock`/`RLock`
+/// (where a goroutine dump shows it waiting), when it is in the checked
+/// file; a lock taken in a helper of another file is reported at the call
+/// that leads to it. The message names both the blocked lock and the call,
+/// and the related locations give the first lock and every call on the way.
+/// Each path (each call made while holding the mutex) is its own finding:
+/// each needs its own fix.
+pub fn report_reacquires(
+    cx: &mut Context<'_>,
+    found: &[&Reacquire],
+    consequence: &str,
+    help: &str,
+) {
+    for r in found {
+        report_reacquire(cx, r, consequence, help);
+    }
+}
+
+fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help: &str) {
     let loc = |s: Site| Loc::new(s.file, s.node);
     let first_line = line_of(cx, Loc::new(cx.file(), r.first));
-    let what = match r.via.first() {
-        None => format!("`{}` is locked again", r.key),
+    let at_lock = r.lock.file == cx.file();
+    let msg = match r.via.first() {
+        None if r.first == r.second => format!(
+            "`{}` is locked again on the next turn of the loop while still held from the turn \
+             before: {consequence}",
+            r.key
+        ),
+        None => format!(
+            "`{}` is locked again while this path already holds it (since {first_line}): \
+             {consequence}",
+            r.key
+        ),
         Some(_) => {
             let callee = match *cx.node(r.second) {
                 Node::CallExpr { fun, .. } => compact(&normalized_text(cx, fun)),
                 _ => "the callee".to_string(),
             };
-            format!("`{callee}` locks `{}` again", r.key)
+            let call_line = line_of(cx, Loc::new(cx.file(), r.second));
+            if at_lock {
+                format!(
+                    "`{}` is locked again here, by the call of `{callee}` at {call_line}, while \
+                     that path already holds it (since {first_line}): {consequence}",
+                    r.key
+                )
+            } else {
+                format!(
+                    "`{callee}` locks `{}` again (at {}) while this path already holds it \
+                     (since {first_line}): {consequence}",
+                    r.key,
+                    line_of(cx, loc(r.lock))
+                )
+            }
         }
     };
-    let msg = if r.first == r.second {
-        format!(
-            "{what} on the next turn of the loop while still held from the turn before: \
-             {consequence}"
-        )
+    let primary = if at_lock {
+        span_of(cx, loc(r.lock))
     } else {
-        format!("{what} while this path already holds it (since {first_line}): {consequence}")
+        cx.span(r.second)
     };
     let mut d = cx
-        .diagnostic(r.second, msg)
+        .diagnostic_at(primary, msg)
         .with_help(help)
         .with_related(cx.span(r.first), "first locked here");
-    for &c in r.via.iter().skip(1) {
-        d = d.with_related(span_of(cx, loc(c)), "which calls this");
-    }
     if !r.via.is_empty() {
-        d = d.with_related(span_of(cx, loc(r.lock)), "where it is locked");
+        d = d.with_related(cx.span(r.second), "called here while holding it");
+        for &c in r.via.iter().skip(1) {
+            d = d.with_related(span_of(cx, loc(c)), "which calls this");
+        }
+        if !at_lock {
+            d = d.with_related(span_of(cx, loc(r.lock)), "where it is locked again");
+        }
     }
     cx.report(d);
 }

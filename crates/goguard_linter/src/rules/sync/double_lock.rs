@@ -6,7 +6,7 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::{reacquisitions, report_reacquire, LockFacts};
+use crate::analyses::lock_facts::{reacquisitions, report_reacquires, LockFacts};
 use crate::analyses::lock_waits::{classify, last_locked, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -19,6 +19,10 @@ declare_rule! {
     /// call to a function or method of the package that locks it (directly
     /// or through the functions it calls, a few calls deep), such as a
     /// method that holds `s.mu` and calls `s.Len()`, which locks `s.mu`.
+    /// The finding is at the `Lock` that blocks (where a goroutine dump shows
+    /// the goroutine waiting), with the first lock and each call on the way
+    /// as related locations; when that `Lock` is in another file, the
+    /// finding is at the call and names the file and line of the `Lock`.
     ///
     /// ## Why is this bad?
     /// Go mutexes are not reentrant: the second `Lock` waits for the first to
@@ -152,17 +156,16 @@ impl DoubleLock {
             }
             cx.report(d);
         }
-        for r in found {
-            if r.first_read && r.second_read {
-                continue;
-            }
-            report_reacquire(
-                cx,
-                &r,
-                "deadlocks: Go mutexes are not reentrant",
-                "release the mutex before this call, or call a variant that expects it held \
+        let mine: Vec<_> = found
+            .iter()
+            .filter(|r| !(r.first_read && r.second_read))
+            .collect();
+        report_reacquires(
+            cx,
+            &mine,
+            "deadlocks: Go mutexes are not reentrant",
+            "release the mutex before this call, or call a variant that expects it held \
                  (a `...Locked` helper that does not lock)",
-            );
-        }
+        );
     }
 }
