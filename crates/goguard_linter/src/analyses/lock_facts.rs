@@ -12,7 +12,7 @@ use std::sync::Arc;
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{Ast, Child, Node, NodeId, NodeKind, Tok};
+use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
 
@@ -21,6 +21,8 @@ use goguard_concurrency::Loc;
 use super::concurrency::{line_of, span_of};
 use super::expr::normalized_text;
 use super::flow::anchor;
+use super::lock_bodies::{package_bodies, Body, OpKind};
+use super::lock_order::{self, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
 /// How many calls deep acquisitions are followed.
@@ -63,13 +65,27 @@ pub struct Acquire {
 /// and name.
 pub type FuncKey = (Option<Arc<str>>, Arc<str>);
 
-/// The lock summaries of a package's functions and methods.
+/// The lock facts of a package: the summaries of its functions and
+/// methods, and what the rules derive from them, computed once per package.
 #[derive(Debug, Default)]
 pub struct LockSummaries {
     acquires: HashMap<FuncKey, Vec<Acquire>>,
+    /// The locks taken again in each file (indexed like `model.files()`).
+    reacquires: Vec<Vec<Reacquire>>,
+    /// The pairs of mutex classes taken in both orders (see [`lock_order`]).
+    pub inversions: Vec<Inversion>,
 }
 
 impl LockSummaries {
+    /// Every place in file `file` where a function locks a mutex it
+    /// already holds (see [`reacquisitions`]).
+    pub fn reacquisitions_in(&self, file: FileIdx) -> &[Reacquire] {
+        match self.reacquires.get(file) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee).and_then(|k| self.acquires.get(&k)) {
@@ -87,10 +103,25 @@ impl Analysis for LockFacts {
     const ID: AnalysisId = AnalysisId("lock-facts");
 
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockSummaries {
-        let out = summarize(pkg);
+        if !package_locks(pkg) {
+            return LockSummaries::default();
+        }
+        let bodies = package_bodies(pkg);
+        let mut out = summarize(pkg, &bodies);
+        out.inversions = lock_order::inversions(pkg, &bodies);
+        counters.add("lock-order inversions", out.inversions.len() as u64);
         counters.add(
             "functions that lock",
             out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
+        );
+        if !out.acquires.is_empty() {
+            out.reacquires = (0..pkg.model.files().len())
+                .map(|fi| pkg.with_file(fi, |cx| reacquisitions(cx, &out)))
+                .collect();
+        }
+        counters.add(
+            "locks taken again",
+            out.reacquires.iter().map(|v| v.len() as u64).sum(),
         );
         out
     }
@@ -228,49 +259,34 @@ pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
         })
 }
 
-fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
+fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let model = pkg.model;
-    if !package_locks(pkg) {
-        return LockSummaries::default();
-    }
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
-    for (fi, file) in model.files().iter().enumerate() {
+    for b in bodies {
+        let file = &model.files()[b.file];
         let ast = file.parsed.ast();
-        let Node::File { decls, .. } = *ast.node(file.parsed.root()) else {
+        let Node::FuncDecl { recv, name, ty, .. } = *ast.node(b.func) else {
             continue;
         };
-        for &d in ast.list(decls) {
-            let Node::FuncDecl {
-                recv,
-                name,
-                ty,
-                body: Some(body),
-                ..
-            } = *ast.node(d)
-            else {
-                continue;
-            };
-            let recv_name = match recv {
-                Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
-                    Some(n) => Some(Arc::<str>::from(n)),
-                    None => continue,
-                },
-                None => None,
-            };
-            let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
-            let sig = signature(ast, recv, ty);
-            let mut f = function_facts(model, fi, body, &sig);
-            f.decl = d;
-            // A lock taken only after the function has released the same
-            // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
-            // is not taken while a caller holds it.
-            let direct = std::mem::take(&mut f.direct);
-            f.direct = direct
-                .into_iter()
-                .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
-                .collect();
-            facts.insert(key, f);
-        }
+        let recv_name = match recv {
+            Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
+                Some(n) => Some(Arc::<str>::from(n)),
+                None => continue,
+            },
+            None => None,
+        };
+        let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
+        let sig = signature(ast, recv, ty);
+        let mut f = function_facts(model, b, &sig);
+        // A lock taken only after the function has released the same
+        // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
+        // is not taken while a caller holds it.
+        let direct = std::mem::take(&mut f.direct);
+        f.direct = direct
+            .into_iter()
+            .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
+            .collect();
+        facts.insert(key, f);
     }
     // Acquisitions through calls, one call level per round.
     let mut acquires: HashMap<FuncKey, Vec<Acquire>> = facts
@@ -324,7 +340,11 @@ fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
             break;
         }
     }
-    LockSummaries { acquires }
+    LockSummaries {
+        acquires,
+        reacquires: Vec::new(),
+        inversions: Vec::new(),
+    }
 }
 
 fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
@@ -366,118 +386,73 @@ fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
     sig
 }
 
-/// The locks a function body takes and the package calls it makes, outside
-/// function literals, `go` and `defer` statements, and outside branches
-/// taken on a flag (`if lock { mu.Lock() }`: whether the call locks then
-/// depends on what the caller passes).
-fn function_facts(
-    model: &PackageModel<'_>,
-    fi: FileIdx,
-    body: NodeId,
-    sig: &Signature,
-) -> FuncFacts {
-    let file = &model.files()[fi];
-    let ast = file.parsed.ast();
+/// The locks a function body takes and the package calls it makes, as
+/// lock paths of the function (see [`Body`] for what is left out).
+fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFacts {
+    let fi = b.file;
     let mut out = FuncFacts {
         file: fi,
-        decl: body,
+        decl: b.func,
         direct: Vec::new(),
         calls: Vec::new(),
         unlocks: Vec::new(),
     };
-    let mut stack = vec![body];
-    let mut buf = Vec::new();
-    let mut visited = 0usize;
-    // Receiver and parameters given a new value in the body: a lock
-    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
-    let mut reassigned: Vec<Root> = Vec::new();
-    while let Some(id) = stack.pop() {
-        visited += 1;
-        if visited > 1_000_000 {
-            break;
-        }
-        match *ast.node(id) {
-            Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
-            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
-                // Only the parts that run whatever the flag says.
-                stack.extend(init);
-                stack.push(cond);
-                continue;
-            }
-            Node::AssignStmt { lhs, .. } => {
-                for &l in ast.list(lhs) {
-                    if matches!(ast.node(l), Node::Ident { .. }) {
-                        if let Some((root, path)) = lock_path(model, fi, l, sig) {
-                            if path.is_empty() {
-                                reassigned.push(root);
-                            }
-                        }
-                    }
+    let path = |x: NodeId| lock_path(model, fi, x, sig);
+    for op in &b.ops {
+        let site = Site {
+            file: fi,
+            node: op.call,
+        };
+        match &op.kind {
+            OpKind::Lock { read } => {
+                if let Some((root, path)) = op.recv.and_then(path) {
+                    out.direct.push(Acquire {
+                        root,
+                        path,
+                        read: *read,
+                        lock: site,
+                        via: Vec::new(),
+                    });
                 }
             }
-            Node::CallExpr { fun, args, .. } => {
-                let site = Site { file: fi, node: id };
-                let callee = model.callee(fi, id);
-                if let Some(read) = lock_kind(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
-                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
-                            out.direct.push(Acquire {
-                                root,
-                                path,
-                                read,
-                                lock: site,
-                                via: Vec::new(),
-                            });
-                        }
-                    }
-                } else if is_unlock(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
-                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
-                            out.unlocks.push((root, path, id));
-                        }
-                    }
-                } else {
-                    if let Some(key) = key_of(model, &callee) {
-                        let recv = match (&callee, ast.node(ast.unparen(fun))) {
-                            (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
-                                if is_named(&model.type_of(fi, x), &recv.name) =>
-                            {
-                                lock_path(model, fi, x, sig)
-                            }
-                            _ => None,
-                        };
-                        let args = ast
-                            .list(args)
-                            .iter()
-                            .map(|&a| {
-                                let a = ast.unparen(a);
-                                match *ast.node(a) {
-                                    Node::UnaryExpr {
-                                        op: Tok::And, x, ..
-                                    } => lock_path(model, fi, x, sig),
-                                    _ => lock_path(model, fi, a, sig),
-                                }
-                            })
-                            .collect();
-                        out.calls.push(CallSite {
-                            call: site,
-                            callee: key,
-                            recv,
-                            args,
-                        });
-                    }
+            OpKind::Unlock => {
+                if let Some((root, path)) = op.recv.and_then(path) {
+                    out.unlocks.push((root, path, op.call));
                 }
             }
-            _ => {}
-        }
-        buf.clear();
-        ast.children(id, &mut buf);
-        for &(_, c) in buf.iter().rev() {
-            if let Child::Node(c) = c {
-                stack.push(c);
+            OpKind::Call { callee, method } => {
+                // A method's receiver, when the call is on a value of the
+                // method's own type (not a promoted method of a field).
+                let recv = match op.recv {
+                    Some(x)
+                        if *method
+                            && callee
+                                .0
+                                .as_deref()
+                                .is_some_and(|t| is_named(&model.type_of(fi, x), t)) =>
+                    {
+                        path(x)
+                    }
+                    _ => None,
+                };
+                out.calls.push(CallSite {
+                    call: site,
+                    callee: callee.clone(),
+                    recv,
+                    args: op.args.iter().map(|&a| path(a)).collect(),
+                });
             }
         }
     }
+    // Receiver and parameters given a new value in the body: a lock
+    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
+    let reassigned: Vec<Root> = b
+        .assigned
+        .iter()
+        .filter_map(|&l| path(l))
+        .filter(|(_, p)| p.is_empty())
+        .map(|(r, _)| r)
+        .collect();
     out.direct.retain(|a| !reassigned.contains(&a.root));
     for c in &mut out.calls {
         if c.recv.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
@@ -675,9 +650,19 @@ struct Acq {
 /// unlock it, in between).
 pub fn reacquisitions(cx: &Context<'_>, facts: &LockSummaries) -> Vec<Reacquire> {
     let mut out = Vec::new();
-    let mut funcs: Vec<NodeId> = cx.nodes_of_kind(NodeKind::FuncDecl).to_vec();
-    funcs.extend_from_slice(cx.nodes_of_kind(NodeKind::FuncLit));
+    // Only functions that lock something themselves can hold a lock when
+    // they lock again: the others need no graph nor walk.
+    let mut funcs: Vec<NodeId> = cx
+        .nodes_of_kind(NodeKind::SelectorExpr)
+        .iter()
+        .filter(|&&id| match *cx.node(id) {
+            Node::SelectorExpr { sel, .. } => matches!(cx.text(sel), "Lock" | "RLock"),
+            _ => false,
+        })
+        .filter_map(|&id| cx.enclosing_func(id))
+        .collect();
     funcs.sort_unstable();
+    funcs.dedup();
     for func in funcs {
         let Some(cfg) = cx.cfg(func) else {
             continue;

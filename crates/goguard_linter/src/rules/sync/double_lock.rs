@@ -6,7 +6,7 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::{reacquisitions, report_reacquires, LockFacts};
+use crate::analyses::lock_facts::{report_reacquires, LockFacts};
 use crate::analyses::lock_waits::{classify, last_locked, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -115,11 +115,11 @@ declare_rule! {
 impl DoubleLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        let found = reacquisitions(cx, &facts);
+        let found = facts.reacquisitions_in(cx.file());
         // The same deadlock seen by the concurrency model (a goroutine
         // blocked on a mutex it holds) is reported once.
         let mut explained: Vec<Loc> = Vec::new();
-        for r in &found {
+        for r in found {
             explained.push(Loc::new(r.lock.file, r.lock.node));
             explained.push(Loc::new(cx.file(), r.second));
         }

@@ -6,8 +6,8 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::Site;
-use crate::analyses::lock_order::{Edge, LockOrder};
+use crate::analyses::lock_facts::{LockFacts, Site};
+use crate::analyses::lock_order::Edge;
 use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -128,13 +128,13 @@ declare_rule! {
         domain: Sync,
         category: Correctness,
         status: Preview,
-        requires: &[LockOrder::ID, ConcurrencyModel::ID],
+        requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }
 
 impl LockOrderInversion {
     fn run(&self, cx: &mut Context<'_>) {
-        let graph = cx.analysis::<LockOrder>();
+        let graph = cx.analysis::<LockFacts>();
         let mut seen: Vec<Loc> = Vec::new();
         for inv in &graph.inversions {
             for s in [inv.ab.lock, inv.ab.second, inv.ba.lock, inv.ba.second] {

@@ -6,7 +6,7 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::{reacquisitions, report_reacquires, LockFacts};
+use crate::analyses::lock_facts::{report_reacquires, LockFacts};
 use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -93,9 +93,9 @@ declare_rule! {
 impl RecursiveReadLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        let found = reacquisitions(cx, &facts);
+        let found = facts.reacquisitions_in(cx.file());
         let mut explained: Vec<Loc> = Vec::new();
-        for r in &found {
+        for r in found {
             explained.push(Loc::new(r.lock.file, r.lock.node));
             explained.push(Loc::new(cx.file(), r.second));
         }
