@@ -4,12 +4,73 @@
 //! the lock-order graph are both derived from it, so each body is walked
 //! and each of its calls resolved once per package.
 
+use std::sync::Arc;
+
 use goguard_semantic::model::{Callee, FileIdx, PackageModel};
+use goguard_semantic::types::Type;
 use goguard_syntax::{Child, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::PackageScope;
 
 use super::lock_facts::{is_flag, is_unlock, key_of, lock_kind, FuncKey};
+
+/// Functions that format their operands with the `fmt` verbs: an operand
+/// that implements `error` or `fmt.Stringer` has its `Error` or `String`
+/// method called (by package and name).
+const FORMATTING_CALLS: &[(&str, &[&str])] = &[
+    (
+        "fmt",
+        &[
+            "Print", "Printf", "Println", "Sprint", "Sprintf", "Sprintln", "Fprint", "Fprintf",
+            "Fprintln", "Errorf", "Append", "Appendf", "Appendln",
+        ],
+    ),
+    (
+        "log",
+        &[
+            "Print", "Printf", "Println", "Fatal", "Fatalf", "Fatalln", "Panic", "Panicf",
+            "Panicln",
+        ],
+    ),
+];
+
+/// The methods of the package a formatting call (see [`FORMATTING_CALLS`])
+/// may call on its operands: for each operand that is a pointer to a type
+/// of the package, that type's `Error` and `String` (whichever it
+/// declares), with the operand.
+pub(crate) fn implicit_calls(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    callee: &Callee,
+    args: &[NodeId],
+) -> Vec<(FuncKey, NodeId)> {
+    let Callee::Func(f) = callee else {
+        return Vec::new();
+    };
+    let formats = FORMATTING_CALLS
+        .iter()
+        .any(|(pkg, names)| *pkg == &*f.pkg && names.contains(&&*f.name));
+    if !formats {
+        return Vec::new();
+    }
+    let own = model.import_path();
+    let mut out = Vec::new();
+    for &a in args {
+        let Type::Pointer(t) = model.type_of(fi, a) else {
+            continue;
+        };
+        let Type::Named(n) = &*t else {
+            continue;
+        };
+        if &*n.pkg != own {
+            continue;
+        }
+        for m in ["Error", "String"] {
+            out.push(((Some(n.name.clone()), Arc::<str>::from(m)), a));
+        }
+    }
+    out
+}
 
 /// What a call of a body does with locks.
 #[derive(Debug, Clone)]
@@ -102,6 +163,18 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
             }
             Node::CallExpr { fun, args, .. } => {
                 let callee = model.callee(fi, id);
+                let operands: Vec<NodeId> = ast.list(args).to_vec();
+                for (key, operand) in implicit_calls(model, fi, &callee, &operands) {
+                    out.ops.push(Op {
+                        call: id,
+                        kind: OpKind::Call {
+                            callee: key,
+                            method: true,
+                        },
+                        recv: Some(operand),
+                        args: Vec::new(),
+                    });
+                }
                 let kind = if let Some(read) = lock_kind(&callee) {
                     Some(OpKind::Lock { read })
                 } else if is_unlock(&callee) {

@@ -21,7 +21,7 @@ use goguard_concurrency::Loc;
 use super::concurrency::{line_of, span_of};
 use super::expr::normalized_text;
 use super::flow::anchor;
-use super::lock_bodies::{package_bodies, Body, OpKind};
+use super::lock_bodies::{implicit_calls, package_bodies, Body, OpKind};
 use super::lock_order::{self, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
@@ -88,7 +88,16 @@ impl LockSummaries {
 
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
-        match key_of(model, callee).and_then(|k| self.acquires.get(&k)) {
+        match key_of(model, callee) {
+            Some(k) => self.acquired_by_key(&k),
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function or method `key`
+    /// acquires.
+    pub fn acquired_by_key(&self, key: &FuncKey) -> &[Acquire] {
+        match self.acquires.get(key) {
             Some(v) => v,
             None => &[],
         }
@@ -713,6 +722,26 @@ fn reacquisitions_in(
             continue;
         }
         let callee = model.callee(fi, id);
+        // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
+        // receiver.
+        let operands: Vec<NodeId> = cx.ast().list(args).to_vec();
+        for (key, operand) in implicit_calls(model, fi, &callee, &operands) {
+            for inner in facts.acquired_by_key(&key) {
+                if inner.root != Root::Receiver {
+                    continue;
+                }
+                let mut via = vec![Site { file: fi, node: id }];
+                via.extend(inner.via.iter().copied());
+                acqs.push(Acq {
+                    anchor: a,
+                    call: id,
+                    key: format!("{}{}", normalized_text(cx, operand), inner.path),
+                    read: inner.read,
+                    lock: inner.lock,
+                    via,
+                });
+            }
+        }
         for inner in facts.acquired_by(model, &callee) {
             let base = match &inner.root {
                 Root::Receiver => match (&callee, cx.node(fun)) {

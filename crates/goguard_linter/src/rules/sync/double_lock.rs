@@ -95,7 +95,9 @@ declare_rule! {
     ///   through two different expressions (an alias, a map element, a
     ///   field of a value loaded from elsewhere) is two mutexes.
     /// - Calls are followed into functions and methods of the same package,
-    ///   four calls deep; interface method calls, function values and other
+    ///   four calls deep, including the `String`/`Error` method that a `fmt`
+    ///   or `log` formatting call calls on an operand that points to a type
+    ///   of the package; interface method calls, function values and other
     ///   packages are not. Value receivers lock a copy and are not followed.
     /// - Locks a function takes only under a plain flag (`if lock {
     ///   mu.Lock() }`) are not counted for its callers, and a call that may
