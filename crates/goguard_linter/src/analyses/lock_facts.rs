@@ -70,6 +70,9 @@ pub type FuncKey = (Option<Arc<str>>, Arc<str>);
 #[derive(Debug, Default)]
 pub struct LockSummaries {
     acquires: HashMap<FuncKey, Vec<Acquire>>,
+    /// The mutexes a call of the function leaves locked for its caller
+    /// (`func (s *S) lock() { s.mu.Lock() }`).
+    held_on_return: HashMap<FuncKey, Vec<Acquire>>,
     /// The locks taken again in each file (indexed like `model.files()`).
     reacquires: Vec<Vec<Reacquire>>,
     /// The pairs of mutex classes taken in both orders (see [`lock_order`]).
@@ -90,6 +93,16 @@ impl LockSummaries {
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee) {
             Some(k) => self.acquired_by_key(&k),
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function `callee` leaves locked
+    /// when it returns: it locks them on every path, unconditionally, and
+    /// unlocks nothing.
+    pub fn held_after(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
+        match key_of(model, callee).and_then(|k| self.held_on_return.get(&k)) {
+            Some(v) => v,
             None => &[],
         }
     }
@@ -239,6 +252,58 @@ struct FuncFacts {
     unlocks: Vec<(Root, String, NodeId)>,
 }
 
+/// The locks a function takes for its caller: `Lock`/`RLock` calls that are
+/// statements of the body itself (not under a condition or in a loop, and
+/// with no `return` or `goto` before them), in
+/// a body that unlocks nothing (no `Unlock`/`RUnlock` anywhere, deferred
+/// or in a literal), so that every return leaves them held.
+fn locked_for_caller(ast: &Ast, source: &str, b: &Body, f: &FuncFacts) -> Vec<Acquire> {
+    let Node::FuncDecl {
+        body: Some(body), ..
+    } = *ast.node(b.func)
+    else {
+        return Vec::new();
+    };
+    let Node::BlockStmt { list, .. } = *ast.node(body) else {
+        return Vec::new();
+    };
+    let statements = ast.list(list);
+    // A statement of the body with no `return` or `goto` before it: every
+    // return passes by it.
+    let top_level = |call: NodeId| {
+        let Some(at) = statements.iter().position(
+            |&st| matches!(*ast.node(st), Node::ExprStmt { x } if ast.unparen(x) == call),
+        ) else {
+            return false;
+        };
+        !statements[..at].iter().any(|&st| {
+            ast.walk(st).any(|id| {
+                matches!(
+                    ast.node(id),
+                    Node::ReturnStmt { .. } | Node::BranchStmt { .. }
+                )
+            })
+        })
+    };
+    let mut held: Vec<Acquire> = f
+        .direct
+        .iter()
+        .filter(|a| top_level(a.lock.node))
+        .cloned()
+        .collect();
+    if held.is_empty() {
+        return held;
+    }
+    let unlocks = ast.walk(body).any(|id| match *ast.node(id) {
+        Node::SelectorExpr { sel, .. } => matches!(ast.text(sel, source), "Unlock" | "RUnlock"),
+        _ => false,
+    });
+    if unlocks {
+        held.clear();
+    }
+    held
+}
+
 /// The names a function binds for its receiver and parameters.
 struct Signature {
     /// The receiver's declaring identifier, when it is a pointer.
@@ -271,6 +336,7 @@ pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
 fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let model = pkg.model;
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
+    let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -287,6 +353,10 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
         let sig = signature(ast, recv, ty);
         let mut f = function_facts(model, b, &sig);
+        let held = locked_for_caller(ast, file.source, b, &f);
+        if !held.is_empty() {
+            held_on_return.insert(key.clone(), held);
+        }
         // A lock taken only after the function has released the same
         // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
         // is not taken while a caller holds it.
@@ -351,6 +421,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     }
     LockSummaries {
         acquires,
+        held_on_return,
         reacquires: Vec::new(),
         inversions: Vec::new(),
     }
@@ -629,9 +700,12 @@ fn lock_path(
 pub struct Reacquire {
     /// The mutex as the function spells it (`s.mu`).
     pub key: String,
-    /// The first `Lock`/`RLock` call.
+    /// The first `Lock`/`RLock` call, or the call of a function that
+    /// returns holding the mutex.
     pub first: NodeId,
     pub first_read: bool,
+    /// When `first` is such a call: the `Lock`/`RLock` it leaves held.
+    pub first_lock: Option<Site>,
     /// The second `Lock`/`RLock` call, or the call that leads to one.
     pub second: NodeId,
     pub second_read: bool,
@@ -652,6 +726,12 @@ struct Acq {
     read: bool,
     lock: Site,
     via: Vec<Site>,
+    /// The mutex is held after this node: a `Lock`/`RLock`, or a call of a
+    /// function that returns holding it.
+    holds: bool,
+    /// What the mutex is reached from at this node (`s.mu` of `s.mu.Lock()`,
+    /// `s` of `s.lock()`), for the calls that might release it.
+    owner: Option<NodeId>,
 }
 
 /// Every place in the checked file where a function locks a mutex it
@@ -659,15 +739,25 @@ struct Acq {
 /// unlock it, in between).
 pub fn reacquisitions(cx: &Context<'_>, facts: &LockSummaries) -> Vec<Reacquire> {
     let mut out = Vec::new();
-    // Only functions that lock something themselves can hold a lock when
-    // they lock again: the others need no graph nor walk.
+    // Only functions that lock something themselves (or call a helper that
+    // returns holding a lock) can hold a lock when they lock again: the
+    // others need no graph nor walk.
+    let helpers: Vec<&str> = facts.held_on_return.keys().map(|k| &*k.1).collect();
     let mut funcs: Vec<NodeId> = cx
         .nodes_of_kind(NodeKind::SelectorExpr)
         .iter()
         .filter(|&&id| match *cx.node(id) {
-            Node::SelectorExpr { sel, .. } => matches!(cx.text(sel), "Lock" | "RLock"),
+            Node::SelectorExpr { sel, .. } => {
+                let name = cx.text(sel);
+                matches!(name, "Lock" | "RLock") || helpers.contains(&name)
+            }
             _ => false,
         })
+        .chain(
+            cx.nodes_of_kind(NodeKind::Ident)
+                .iter()
+                .filter(|&&id| !helpers.is_empty() && helpers.contains(&cx.text(id))),
+        )
         .filter_map(|&id| cx.enclosing_func(id))
         .collect();
     funcs.sort_unstable();
@@ -691,8 +781,6 @@ fn reacquisitions_in(
     let model = cx.model();
     let fi = cx.file();
     let mut acqs: Vec<Acq> = Vec::new();
-    // Lock receivers of the direct acquisitions, for the handoff search.
-    let mut receivers: Vec<NodeId> = Vec::new();
     for id in cx.ast().walk(func) {
         if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
             continue;
@@ -709,7 +797,6 @@ fn reacquisitions_in(
         let fun = crate::analyses::expr::unparen(cx, fun);
         if let Some(read) = lock_call(model, fi, id) {
             if let Node::SelectorExpr { x, .. } = *cx.node(fun) {
-                receivers.push(x);
                 acqs.push(Acq {
                     anchor: a,
                     call: id,
@@ -717,74 +804,81 @@ fn reacquisitions_in(
                     read,
                     lock: Site { file: fi, node: id },
                     via: Vec::new(),
+                    holds: true,
+                    owner: Some(x),
                 });
             }
             continue;
         }
         let callee = model.callee(fi, id);
-        // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
-        // receiver.
-        let operands: Vec<NodeId> = cx.ast().list(args).to_vec();
-        for (key, operand) in implicit_calls(model, fi, &callee, &operands) {
-            for inner in facts.acquired_by_key(&key) {
-                if inner.root != Root::Receiver {
-                    continue;
-                }
-                let mut via = vec![Site { file: fi, node: id }];
-                via.extend(inner.via.iter().copied());
-                acqs.push(Acq {
-                    anchor: a,
-                    call: id,
-                    key: format!("{}{}", normalized_text(cx, operand), inner.path),
-                    read: inner.read,
-                    lock: inner.lock,
-                    via,
-                });
-            }
-        }
-        for inner in facts.acquired_by(model, &callee) {
-            let base = match &inner.root {
-                Root::Receiver => match (&callee, cx.node(fun)) {
-                    (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
-                        if is_named(&model.type_of(fi, x), &recv.name) =>
-                    {
-                        normalized_text(cx, x)
-                    }
-                    _ => continue,
-                },
-                Root::Param(i) => match cx.ast().list(args).get(*i) {
-                    Some(&arg) => {
-                        let arg = crate::analyses::expr::unparen(cx, arg);
-                        match *cx.node(arg) {
-                            Node::UnaryExpr {
-                                op: Tok::And, x, ..
-                            } => normalized_text(cx, x),
-                            _ => normalized_text(cx, arg),
-                        }
-                    }
-                    None => continue,
-                },
-                Root::Global(g) => g.to_string(),
-            };
+        let through = |inner: &Acquire, base: String, owner: Option<NodeId>, holds: bool| {
             let mut via = vec![Site { file: fi, node: id }];
             via.extend(inner.via.iter().copied());
-            acqs.push(Acq {
+            Acq {
                 anchor: a,
                 call: id,
                 key: format!("{base}{}", inner.path),
                 read: inner.read,
                 lock: inner.lock,
                 via,
-            });
+                holds,
+                owner,
+            }
+        };
+        // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
+        // receiver.
+        let operands: Vec<NodeId> = cx.ast().list(args).to_vec();
+        for (key, operand) in implicit_calls(model, fi, &callee, &operands) {
+            for inner in facts.acquired_by_key(&key) {
+                if inner.root == Root::Receiver {
+                    acqs.push(through(inner, normalized_text(cx, operand), None, false));
+                }
+            }
+        }
+        // What the callee's lock path starts from, in this function's terms.
+        let base_of = |root: &Root| -> Option<(String, Option<NodeId>)> {
+            match root {
+                Root::Receiver => match (&callee, cx.node(fun)) {
+                    (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
+                        if is_named(&model.type_of(fi, x), &recv.name) =>
+                    {
+                        Some((normalized_text(cx, x), Some(x)))
+                    }
+                    _ => None,
+                },
+                Root::Param(i) => {
+                    let arg = crate::analyses::expr::unparen(cx, *cx.ast().list(args).get(*i)?);
+                    let arg = match *cx.node(arg) {
+                        Node::UnaryExpr {
+                            op: Tok::And, x, ..
+                        } => x,
+                        _ => arg,
+                    };
+                    Some((normalized_text(cx, arg), Some(arg)))
+                }
+                Root::Global(g) => Some((g.to_string(), None)),
+            }
+        };
+        for inner in facts.acquired_by(model, &callee) {
+            if let Some((base, owner)) = base_of(&inner.root) {
+                acqs.push(through(inner, base, owner, false));
+            }
+        }
+        // A helper that returns holding the mutex takes it for this
+        // function, as a `Lock` here would.
+        for inner in facts.held_after(model, &callee) {
+            if let Some((base, owner)) = base_of(&inner.root) {
+                acqs.push(through(inner, base, owner, true));
+            }
         }
     }
-    if acqs.iter().all(|a| !a.via.is_empty()) {
+    if acqs.iter().all(|a| !a.holds) {
         return;
     }
     let ops = mutex_ops(cx, func, cfg);
-    let mut handoffs: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut handoffs: HashMap<Vec<String>, Vec<NodeId>> = HashMap::new();
     let mut cache = HashMap::new();
-    for (first, &recv) in acqs.iter().filter(|a| a.via.is_empty()).zip(&receivers) {
+    for first in acqs.iter().filter(|a| a.holds) {
         let unlocks: Vec<NodeId> = ops
             .iter()
             .filter(|o| matches!(o.method, "Unlock" | "RUnlock") && same_mutex(&o.key, &first.key))
@@ -801,9 +895,20 @@ fn reacquisitions_in(
         // up a tree of nodes, a mutex declared in a loop): a different mutex.
         let root = first.key.split('.').next().unwrap_or_default().to_string();
         let rebinds = rebinding_anchors(cx, func, cfg, &root);
+        // The texts through which a call could release it: the mutex, and
+        // what it is reached from.
+        let mut owner_texts = vec![first.key.clone()];
+        if let Some(o) = first.owner {
+            owner_texts.extend(owners(cx, o));
+        }
+        if let Some((base, _)) = first.key.rsplit_once('.') {
+            owner_texts.push(base.to_string());
+        }
+        owner_texts.sort();
+        owner_texts.dedup();
         let hand = handoffs
-            .entry(first.key.clone())
-            .or_insert_with(|| owner_handoffs(cx, func, cfg, &owners(cx, recv), &mut cache));
+            .entry(owner_texts.clone())
+            .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
         let is_target = |n: NodeId| {
             acqs.iter()
                 .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
@@ -828,6 +933,7 @@ fn reacquisitions_in(
             key: first.key.clone(),
             first: first.call,
             first_read: first.read,
+            first_lock: (!first.via.is_empty()).then_some(first.lock),
             second: second.call,
             second_read: second.read,
             lock: second.lock,
@@ -898,10 +1004,17 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
     } else {
         cx.span(r.second)
     };
-    let mut d = cx
-        .diagnostic_at(primary, msg)
-        .with_help(help)
-        .with_related(cx.span(r.first), "first locked here");
+    let mut d = cx.diagnostic_at(primary, msg).with_help(help).with_related(
+        cx.span(r.first),
+        if r.first_lock.is_some() {
+            "first locked here, by a call that returns holding it"
+        } else {
+            "first locked here"
+        },
+    );
+    if let Some(l) = r.first_lock {
+        d = d.with_related(span_of(cx, loc(l)), "where that call locks it");
+    }
     if !r.via.is_empty() {
         d = d.with_related(cx.span(r.second), "called here while holding it");
         for &c in r.via.iter().skip(1) {

@@ -19,6 +19,9 @@ declare_rule! {
     /// call to a function or method of the package that locks it (directly
     /// or through the functions it calls, a few calls deep), such as a
     /// method that holds `s.mu` and calls `s.Len()`, which locks `s.mu`.
+    /// A helper that locks for its caller (`func (s *S) lock() {
+    /// s.mu.Lock() }`: it locks unconditionally and unlocks nothing) counts
+    /// as a `Lock` where it is called.
     /// The finding is at the `Lock` that blocks (where a goroutine dump shows
     /// the goroutine waiting), with the first lock and each call on the way
     /// as related locations; when that `Lock` is in another file, the
