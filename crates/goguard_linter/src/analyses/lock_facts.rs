@@ -73,6 +73,9 @@ pub struct LockSummaries {
     /// The mutexes a call of the function leaves locked for its caller
     /// (`func (s *S) lock() { s.mu.Lock() }`).
     held_on_return: HashMap<FuncKey, Vec<Acquire>>,
+    /// The mutexes a call of the function unlocks (not deferred), as lock
+    /// paths of the function (`func (t *T) Unlock() { t.mu.Unlock() }`).
+    releases: HashMap<FuncKey, Vec<(Root, String)>>,
     /// The locks taken again in each file (indexed like `model.files()`).
     reacquires: Vec<Vec<Reacquire>>,
     /// The pairs of mutex classes taken in both orders (see [`lock_order`]).
@@ -102,6 +105,14 @@ impl LockSummaries {
     /// unlocks nothing.
     pub fn held_after(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee).and_then(|k| self.held_on_return.get(&k)) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function `callee` unlocks itself.
+    pub fn released_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[(Root, String)] {
+        match key_of(model, callee).and_then(|k| self.releases.get(&k)) {
             Some(v) => v,
             None => &[],
         }
@@ -337,6 +348,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let model = pkg.model;
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
+    let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -356,6 +368,10 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
+        }
+        if !f.unlocks.is_empty() {
+            let released = f.unlocks.iter().map(|(r, p, _)| (r.clone(), p.clone()));
+            releases.insert(key.clone(), released.collect());
         }
         // A lock taken only after the function has released the same
         // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
@@ -422,6 +438,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     LockSummaries {
         acquires,
         held_on_return,
+        releases,
         reacquires: Vec::new(),
         inversions: Vec::new(),
     }
@@ -781,6 +798,9 @@ fn reacquisitions_in(
     let model = cx.model();
     let fi = cx.file();
     let mut acqs: Vec<Acq> = Vec::new();
+    // Calls of package functions that unlock a mutex (`rt.Unlock()` that
+    // unlocks `rt.mu`): the graph node and the mutex in this function's terms.
+    let mut released: Vec<(NodeId, String)> = Vec::new();
     for id in cx.ast().walk(func) {
         if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
             continue;
@@ -864,6 +884,11 @@ fn reacquisitions_in(
                 acqs.push(through(inner, base, owner, false));
             }
         }
+        for (root, path) in facts.released_by(model, &callee) {
+            if let Some((base, _)) = base_of(root) {
+                released.push((a, format!("{base}{path}")));
+            }
+        }
         // A helper that returns holding the mutex takes it for this
         // function, as a `Lock` here would.
         for inner in facts.held_after(model, &callee) {
@@ -884,6 +909,12 @@ fn reacquisitions_in(
             .filter(|o| matches!(o.method, "Unlock" | "RUnlock") && same_mutex(&o.key, &first.key))
             .filter_map(|o| o.anchor)
             .filter(|&a| !matches!(cx.node(a), Node::DeferStmt { .. }))
+            .chain(
+                released
+                    .iter()
+                    .filter(|(_, k)| same_mutex(k, &first.key))
+                    .map(|&(a, _)| a),
+            )
             .collect();
         // Unlocked by another goroutine (a closure started here, or the
         // function that started this one): the mutex is handed between
@@ -903,6 +934,12 @@ fn reacquisitions_in(
         }
         if let Some((base, _)) = first.key.rsplit_once('.') {
             owner_texts.push(base.to_string());
+        }
+        // A helper that returns holding the mutex may hand it to what it
+        // returns (`txn := s.Write(); ...; txn.End()`): calls through the
+        // variables given its results may release it.
+        if !first.via.is_empty() {
+            owner_texts.extend(result_names(cx, first.call));
         }
         owner_texts.sort();
         owner_texts.dedup();
@@ -940,6 +977,24 @@ fn reacquisitions_in(
             via: second.via.clone(),
         });
     }
+}
+
+/// The names of the variables a call's results are assigned to
+/// (`txn` of `txn := s.Write()`).
+fn result_names(cx: &Context<'_>, call: NodeId) -> Vec<String> {
+    let Some(parent) = cx.parent(call) else {
+        return Vec::new();
+    };
+    let names = match *cx.node(parent) {
+        Node::AssignStmt { lhs, .. } => lhs,
+        Node::ValueSpec { names, .. } => names,
+        _ => return Vec::new(),
+    };
+    cx.ast()
+        .list(names)
+        .iter()
+        .map(|&n| normalized_text(cx, n))
+        .collect()
 }
 
 /// Reports locks taken again.
