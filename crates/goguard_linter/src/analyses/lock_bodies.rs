@@ -106,6 +106,9 @@ pub(crate) struct Body {
     pub ops: Vec<Op>,
     /// Identifiers on the left of assignments.
     pub assigned: Vec<NodeId>,
+    /// Variables declared with a value (`r := s.replica`, `var mu =
+    /// &s.mu`): the declaring identifier and its value.
+    pub defines: Vec<(NodeId, NodeId)>,
 }
 
 /// Every function body of the package with a body, declarations then
@@ -137,6 +140,7 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
         func,
         ops: Vec::new(),
         assigned: Vec::new(),
+        defines: Vec::new(),
     };
     let mut stack = vec![body];
     let mut buf = Vec::new();
@@ -154,11 +158,23 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                 stack.push(cond);
                 continue;
             }
-            Node::AssignStmt { lhs, .. } => {
+            Node::AssignStmt { lhs, tok, rhs, .. } => {
                 for &l in ast.list(lhs) {
                     if matches!(ast.node(l), Node::Ident { .. }) {
                         out.assigned.push(l);
                     }
+                }
+                let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+                if tok == Tok::Define && lhs.len() == rhs.len() {
+                    out.defines
+                        .extend(lhs.iter().copied().zip(rhs.iter().copied()));
+                }
+            }
+            Node::ValueSpec { names, values, .. } => {
+                let (names, values) = (ast.list(names), ast.list(values));
+                if names.len() == values.len() {
+                    out.defines
+                        .extend(names.iter().copied().zip(values.iter().copied()));
                 }
             }
             Node::CallExpr { fun, args, .. } => {

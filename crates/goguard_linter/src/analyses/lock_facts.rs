@@ -494,7 +494,7 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
         calls: Vec::new(),
         unlocks: Vec::new(),
     };
-    let path = |x: NodeId| lock_path(model, fi, x, sig);
+    let path = |x: NodeId| lock_path(model, fi, x, sig, Some(b));
     for op in &b.ops {
         let site = Site {
             file: fi,
@@ -546,7 +546,7 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
     let reassigned: Vec<Root> = b
         .assigned
         .iter()
-        .filter_map(|&l| path(l))
+        .filter_map(|&l| lock_path(model, fi, l, sig, None))
         .filter(|(_, p)| p.is_empty())
         .map(|(r, _)| r)
         .collect();
@@ -672,16 +672,19 @@ fn is_named(ty: &Type, name: &str) -> bool {
 
 /// `x` as a lock path of the function: an identifier (its pointer receiver,
 /// a pointer parameter, a package-level variable) followed by field
-/// selections.
+/// selections. With the function's `body` walk, a local
+/// pointer variable given its value once (`r := s.replica`, `mu := &s.mu`)
+/// stands for that value.
 fn lock_path(
     model: &PackageModel<'_>,
     fi: FileIdx,
     x: NodeId,
     sig: &Signature,
+    body: Option<&Body>,
 ) -> Option<(Root, String)> {
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
-    let mut fields = Vec::new();
+    let mut fields: Vec<&str> = Vec::new();
     let mut at = ast.unparen(x);
     for _ in 0..16 {
         match *ast.node(at) {
@@ -699,6 +702,11 @@ fn lock_path(
                     Root::Param(i)
                 } else if binding.kind == BindingKind::Var && binding.scope.is_none() {
                     Root::Global(binding.name.clone())
+                } else if let Some(value) = body.and_then(|body| alias_value(model, fi, b, body)) {
+                    // Follow the alias to its value, keeping the fields
+                    // selected from it.
+                    at = value;
+                    continue;
                 } else {
                     return None;
                 };
@@ -709,6 +717,36 @@ fn lock_path(
         }
     }
     None
+}
+
+/// The value a local pointer variable is given by its declaration
+/// (`r := s.replica`, `var mu = &s.mu`, without the `&`), when the body
+/// assigns it nowhere else; None otherwise.
+fn alias_value(model: &PackageModel<'_>, fi: FileIdx, b: BindingId, body: &Body) -> Option<NodeId> {
+    let binding = model.binding(b);
+    if binding.kind != BindingKind::Var || binding.scope.is_none() {
+        return None;
+    }
+    let (df, decl) = binding.decl?;
+    if df != fi || !matches!(model.type_of(fi, decl), Type::Pointer(_)) {
+        return None;
+    }
+    let again = body
+        .assigned
+        .iter()
+        .any(|&n| n != decl && model.resolve(fi, n) == Some(b));
+    if again {
+        return None;
+    }
+    let &(_, value) = body.defines.iter().find(|&&(n, _)| n == decl)?;
+    let ast = model.files()[fi].parsed.ast();
+    let v = ast.unparen(value);
+    Some(match *ast.node(v) {
+        Node::UnaryExpr {
+            op: Tok::And, x, ..
+        } => ast.unparen(x),
+        _ => v,
+    })
 }
 
 /// A mutex locked again while the same path of a function already holds

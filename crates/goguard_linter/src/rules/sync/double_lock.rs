@@ -94,9 +94,12 @@ declare_rule! {
     ///
     /// ## Known limitations
     /// - Mutexes are matched by the text of the expression (`s.mu`), mapped
-    ///   through calls by receiver and pointer parameters: a mutex reached
-    ///   through two different expressions (an alias, a map element, a
-    ///   field of a value loaded from elsewhere) is two mutexes.
+    ///   through calls by receiver and pointer parameters; in a callee, a
+    ///   local pointer given its value once (`m := s.meta`, `mu := &s.mu`)
+    ///   is followed to that value. Otherwise a mutex reached through two
+    ///   different expressions (an alias in the function holding the lock,
+    ///   a map element, a field of a value loaded from elsewhere) is two
+    ///   mutexes.
     /// - Calls are followed into functions and methods of the same package,
     ///   four calls deep, including the `String`/`Error` method that a `fmt`
     ///   or `log` formatting call calls on an operand that points to a type
