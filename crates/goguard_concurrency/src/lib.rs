@@ -23,7 +23,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::time::Instant;
 
-use goguard_semantic::model::{FileIdx, PackageModel};
+use goguard_semantic::model::{BindingKind, FileIdx, PackageModel};
 use goguard_syntax::{Node, NodeId, NodeKind};
 use rustc_hash::FxHashMap;
 
@@ -383,6 +383,7 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
 fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
     let model = pkg.model;
     let mut out = Vec::new();
+    let starters = goroutine_starters(model);
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
         // Function literals called in place, deferred or started belong to
@@ -457,6 +458,33 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
                 }
                 continue;
             }
+            // A method that starts a goroutine, called on a local variable
+            // (`rs := &Rows{}; rs.start(ctx)`): the goroutine works on what
+            // this function made, which only this function's model follows
+            // (from the method's own model the receiver is unknown).
+            if let Node::SelectorExpr { x, .. } = *ast.node(fun) {
+                let local = model.resolve(fi, x).is_some_and(|b| {
+                    let binding = model.binding(b);
+                    matches!(binding.kind, BindingKind::Var)
+                        && binding.scope.is_some()
+                        && binding.decl.is_some_and(|(df, dn)| {
+                            df == fi && owner(dn).is_some() && owner(dn) == owner(id)
+                        })
+                });
+                if local {
+                    let callee = model.callee(fi, id);
+                    if pkg
+                        .index
+                        .target(model, &callee)
+                        .is_some_and(|f| starters.contains(&f))
+                    {
+                        if let Some(o) = owner(id) {
+                            set.push(o);
+                        }
+                        continue;
+                    }
+                }
+            }
             // A call of a package function that returns something it made
             // (a constructor of a struct holding channels): the caller
             // holds followed values too.
@@ -476,6 +504,30 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
         set.sort_unstable();
         set.dedup();
         out.extend(set.into_iter().map(|n| FuncId::new(fi, n)));
+    }
+    out
+}
+
+/// The function and method declarations of the package whose body holds a
+/// `go` statement.
+fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId> {
+    let mut out = rustc_hash::FxHashSet::default();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        let mut decls: Vec<(u32, u32, NodeId)> = ast
+            .nodes_of_kind(NodeKind::FuncDecl)
+            .map(|(id, _)| (ast.pos(id), ast.end(id), id))
+            .collect();
+        decls.sort_unstable();
+        for (g, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+            let pos = ast.pos(g);
+            let i = decls.partition_point(|&(start, _, _)| start <= pos);
+            if let Some(&(_, end, id)) = i.checked_sub(1).map(|i| &decls[i]) {
+                if pos < end {
+                    out.insert(FuncId::new(fi, id));
+                }
+            }
+        }
     }
     out
 }
