@@ -635,6 +635,12 @@ fn blocked_op(
                         }
                     }
                 }
+                // A select of one case is that one operation: it blocks
+                // at the case.
+                let node = match cases.as_slice() {
+                    [only] => &only.at,
+                    _ => node,
+                };
                 match (first_recv, first_send) {
                     (Some(r), _) => Some((FindingKind::BlockedRecv, loc(*node), Some(r))),
                     (None, Some(sd)) => Some((FindingKind::BlockedSend, loc(*node), Some(sd))),
