@@ -820,6 +820,32 @@ impl<'a> Lower<'a> {
                 }
                 Shape::Value(Expr::Unknown)
             }
+            FuncApi::ReadsUntilDone => {
+                // `r.Read(buf)` through the interface, then again any
+                // number of times: how many reads it takes is a guess.
+                let vs = self.args(args);
+                let reader = vs.first().cloned().unwrap_or(Expr::Unknown);
+                for v in vs.into_iter().skip(1) {
+                    self.escape(v);
+                }
+                let read = self.emit(call_op(
+                    Target::Iface("Read".into()),
+                    vec![reader, Expr::Unknown],
+                    call,
+                ));
+                let again = self.emit(Op::Branch {
+                    cond: Cond::Nondet,
+                    then: read,
+                    els: PENDING,
+                    counting: true,
+                    reads: Vec::new(),
+                });
+                self.open.push(super::Slot {
+                    pc: again,
+                    index: 1,
+                });
+                Shape::Results(vec![Expr::Unknown; want.max(1)])
+            }
         }
     }
 
