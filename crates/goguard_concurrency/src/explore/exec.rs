@@ -27,7 +27,7 @@ pub(crate) const MAX_PROCS: usize = 6;
 /// followed.
 const MAX_PER_SITE: usize = 3;
 /// Call frames of one goroutine beyond which calls are not entered.
-pub(crate) const MAX_FRAMES: usize = 6;
+pub(crate) const MAX_FRAMES: usize = 8;
 /// Quiet steps of one local run before the process is paused.
 const MAX_LOCAL_STEPS: usize = 400;
 /// WaitGroup counts beyond which the WaitGroup is not followed.
