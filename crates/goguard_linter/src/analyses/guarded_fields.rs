@@ -175,6 +175,13 @@ struct Access {
     released: Option<(usize, NodeId)>,
     returned: bool,
     exempt: bool,
+    /// The method it is in (its declaration's receiver type and name).
+    method: Option<(String, String)>,
+    /// Made through that method's receiver.
+    on_receiver: bool,
+    /// After a `WaitGroup.Wait` of the same function: the goroutines it
+    /// started and waited for are done.
+    joined: bool,
 }
 
 /// A call of a package method on a struct value, and which of its mutex
@@ -183,6 +190,10 @@ struct Access {
 struct MethodCall {
     method: (String, String),
     held: Vec<usize>,
+    /// Made while the value is built (see [`made_here`]).
+    built: bool,
+    /// The method making the call, when it calls through its receiver.
+    from_receiver_of: Option<(String, String)>,
 }
 
 /// What one function declaration gives.
@@ -238,9 +249,10 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
         results.insert((fi, d), r);
     }
     // Methods every package call of which holds a mutex of the receiver:
-    // two rounds, for a locked method that calls another.
-    for _ in 0..2 {
-        let callers = held_by_callers(&results);
+    // a few rounds, for a locked method that calls another.
+    let built_only = called_only_while_built(&results);
+    for _ in 0..4 {
+        let callers = held_by_callers(&results, &built_only);
         let mut changed = Vec::new();
         for &(fi, d) in &funcs {
             let Some(key) = pkg.with_file(fi, |cx| method_key(cx, d)) else {
@@ -270,7 +282,17 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
             results.insert((fi, d), r);
         }
     }
-    let accesses: Vec<Access> = results.into_values().flat_map(|r| r.accesses).collect();
+    let unused = uncalled_unexported(&results);
+    let mut accesses: Vec<Access> = results.into_values().flat_map(|r| r.accesses).collect();
+    for a in &mut accesses {
+        if a.on_receiver && a.method.as_ref().is_some_and(|m| built_only.contains(m)) {
+            a.exempt = true;
+        }
+        // Unexported methods no package code calls run from tests only.
+        if a.method.as_ref().is_some_and(|m| unused.contains(m)) {
+            a.exempt = true;
+        }
+    }
     counters.add("field accesses", accesses.len() as u64);
     let mut out = FieldFindings {
         unguarded: unguarded(&structs, &accesses),
@@ -280,6 +302,75 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
     out.unguarded.sort_by_key(|u| (u.site.file, u.site.node));
     out.mixed.sort_by_key(|m| (m.site.file, m.site.node));
     out
+}
+
+/// Methods called only while their receiver is being built: from
+/// constructors, on values made in the calling function, or from methods
+/// themselves called only so (`NewStore` calls `s.restore()`, which calls
+/// `s.load()`); methods used as values are never among them.
+fn called_only_while_built(
+    results: &BTreeMap<(FileIdx, NodeId), FuncResult>,
+) -> BTreeSet<(String, String)> {
+    let mut escaped: BTreeSet<&(String, String)> = BTreeSet::new();
+    let mut calls: Vec<&MethodCall> = Vec::new();
+    for r in results.values() {
+        escaped.extend(r.escaped.iter());
+        calls.extend(r.calls.iter());
+    }
+    let mut built: BTreeSet<(String, String)> = BTreeSet::new();
+    for _ in 0..4 {
+        let mut next: BTreeMap<&(String, String), bool> = BTreeMap::new();
+        for c in &calls {
+            let ok = c.built
+                || c.from_receiver_of
+                    .as_ref()
+                    .is_some_and(|m| built.contains(m) && *m != c.method);
+            let e = next.entry(&c.method).or_insert(true);
+            *e = *e && ok;
+        }
+        let now: BTreeSet<(String, String)> = next
+            .into_iter()
+            .filter(|(m, ok)| *ok && !escaped.contains(m))
+            .map(|(m, _)| m.clone())
+            .collect();
+        if now == built {
+            break;
+        }
+        built = now;
+    }
+    built
+}
+
+/// Unexported methods that the package's non-test code neither calls nor
+/// uses as a value (helpers for tests, or dead code).
+fn uncalled_unexported(
+    results: &BTreeMap<(FileIdx, NodeId), FuncResult>,
+) -> BTreeSet<(String, String)> {
+    let mut used: BTreeSet<&(String, String)> = BTreeSet::new();
+    for r in results.values() {
+        used.extend(r.escaped.iter());
+        used.extend(r.calls.iter().map(|c| &c.method));
+    }
+    results
+        .values()
+        .flat_map(|r| r.accesses.iter())
+        .filter_map(|a| a.method.as_ref())
+        .filter(|m| m.1.starts_with(|c: char| c.is_ascii_lowercase()) && !used.contains(m))
+        .cloned()
+        .collect()
+}
+
+/// Where the `sync.WaitGroup` `Wait` calls of `func` end.
+fn wait_ends(cx: &Context<'_>, func: NodeId) -> Vec<u32> {
+    cx.ast()
+        .walk(func)
+        .filter(|&id| {
+            matches!(cx.node(id), Node::CallExpr { fun, .. } if matches!(cx.node(unparen(cx, *fun)), Node::SelectorExpr { sel, .. } if cx.text(*sel) == "Wait"))
+                && cx.enclosing_func(id) == Some(func)
+                && matches!(cx.model().callee(cx.file(), id), Callee::Method { recv, name } if recv.is("sync", "WaitGroup") && &*name == "Wait")
+        })
+        .map(|id| cx.ast().end(id))
+        .collect()
 }
 
 /// The struct types declared in the package's non-test files, by name.
@@ -612,33 +703,41 @@ fn documented_held(
     }
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let by_name = name.ends_with("Locked") || name.ends_with("_locked");
-    let by_doc = [
-        "must be called with",
-        "must be called while",
-        "must be called under",
-        "must hold",
-        "must be held",
-        "must already hold",
-        "must already be held",
-        "caller holds",
-        "callers hold",
-        "caller must",
-        "callers must",
-        "lock held",
-        "lock is held",
-        "lock must be held",
-        "while holding",
-        "called with the lock",
-        "called with lock",
-        "called under",
-        "assumes the lock",
-        "assumes lock",
-        "expects the lock",
-        "held by the caller",
-        "holding the lock",
-    ]
-    .iter()
-    .any(|p| text.contains(p));
+    // "Caller should hold the lock", "always call with lock": a method
+    // whose documentation speaks of the lock at all is left to its callers.
+    let mentions_lock = text.contains("lock")
+        || text.contains("mutex")
+        || info
+            .mutexes()
+            .any(|m| names_word(&text, &info.fields[m].name));
+    let by_doc = mentions_lock
+        || [
+            "must be called with",
+            "must be called while",
+            "must be called under",
+            "must hold",
+            "must be held",
+            "must already hold",
+            "must already be held",
+            "caller holds",
+            "callers hold",
+            "caller must",
+            "callers must",
+            "lock held",
+            "lock is held",
+            "lock must be held",
+            "while holding",
+            "called with the lock",
+            "called with lock",
+            "called under",
+            "assumes the lock",
+            "assumes lock",
+            "expects the lock",
+            "held by the caller",
+            "holding the lock",
+        ]
+        .iter()
+        .any(|p| text.contains(p));
     if !(by_name || by_doc) {
         return Vec::new();
     }
@@ -649,12 +748,20 @@ fn documented_held(
 /// in the package holds (methods used as values have unseen callers).
 fn held_by_callers(
     results: &BTreeMap<(FileIdx, NodeId), FuncResult>,
+    built_only: &BTreeSet<(String, String)>,
 ) -> HashMap<(String, String), Vec<usize>> {
     let mut seen: HashMap<(String, String), Vec<usize>> = HashMap::new();
     let mut escaped: BTreeSet<(String, String)> = BTreeSet::new();
     for r in results.values() {
         escaped.extend(r.escaped.iter().cloned());
-        for c in &r.calls {
+        // Calls made while the value is built need no lock.
+        let building = |c: &&MethodCall| {
+            c.built
+                || c.from_receiver_of
+                    .as_ref()
+                    .is_some_and(|m| built_only.contains(m))
+        };
+        for c in r.calls.iter().filter(|c| !building(c)) {
             match seen.get_mut(&c.method) {
                 None => {
                     seen.insert(c.method.clone(), c.held.clone());
@@ -679,6 +786,8 @@ fn scan_function(
 ) -> FuncResult {
     let mut out = FuncResult::default();
     let own = cx.model().import_path().to_string();
+    // Constructors, and methods that initialise their receiver in place
+    // (`w.init(size)`, for a value embedded in another or reused).
     let constructor = match *cx.node(decl) {
         Node::FuncDecl {
             recv: None, name, ..
@@ -686,6 +795,11 @@ fn scan_function(
             let n = cx.text(name);
             n.starts_with("New") || n.starts_with("new") || n == "init"
         }
+        Node::FuncDecl {
+            recv: Some(_),
+            name,
+            ..
+        } => cx.text(name).starts_with("init"),
         _ => false,
     };
     let first_go = cx
@@ -695,7 +809,18 @@ fn scan_function(
         .map(|id| cx.ast().pos(id))
         .min();
     let recv = receiver_name(cx, decl);
-    let recv_type = method_key(cx, decl).map(|k| k.0);
+    let this_method = method_key(cx, decl);
+    let recv_type = this_method.as_ref().map(|k| k.0.clone());
+    // Mutexes held on entry: the receiver's, for a method its callers call
+    // holding them. Function literals not started with `go` run while the
+    // method runs (callbacks, deferred and immediately called literals).
+    let decl_entry: Vec<String> = match (entry, &recv, &recv_type) {
+        (Some(ms), Some(r), Some(t)) => match structs.get(t) {
+            Some(info) => ms.iter().map(|&m| info.guard_key(r, m)).collect(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     // Functions: the declaration and its literals.
     let mut bodies: Vec<NodeId> = vec![decl];
     bodies.extend(
@@ -703,6 +828,7 @@ fn scan_function(
             .walk(decl)
             .filter(|&id| matches!(cx.node(id), Node::FuncLit { .. })),
     );
+    let mut lit_entry: HashMap<NodeId, Vec<String>> = HashMap::new();
     for func in bodies {
         let Some(cfg) = cx.cfg(func) else { continue };
         let mut sels: Vec<(NodeId, String, usize)> = Vec::new();
@@ -732,7 +858,7 @@ fn scan_function(
                 if !info.fields[f].synchronised {
                     sels.push((id, n.name.to_string(), f));
                 }
-            } else if info.mutexes().next().is_some() {
+            } else {
                 // A method of the struct: called, or used as a value.
                 match place_of(cx, id) {
                     Place::Called { call } => {
@@ -742,19 +868,25 @@ fn scan_function(
                 }
             }
         }
-        if sels.is_empty() && calls.is_empty() {
+        let lits: Vec<NodeId> = cx
+            .ast()
+            .walk(func)
+            .filter(|&id| {
+                id != func
+                    && matches!(cx.node(id), Node::FuncLit { .. })
+                    && cx.enclosing_func(id) == Some(func)
+            })
+            .collect();
+        if sels.is_empty() && calls.is_empty() && lits.is_empty() {
             continue;
         }
-        // Mutexes held on entry: the receiver's, for a method its callers
-        // call holding them; nothing for a function literal.
-        let entry_keys: Vec<String> = match (func == decl, entry, &recv, &recv_type) {
-            (true, Some(ms), Some(r), Some(t)) => match structs.get(t) {
-                Some(info) => ms.iter().map(|&m| info.guard_key(r, m)).collect(),
-                None => Vec::new(),
-            },
-            _ => Vec::new(),
+        let entry_keys: Vec<String> = if func == decl {
+            decl_entry.clone()
+        } else {
+            lit_entry.get(&func).cloned().unwrap_or_default()
         };
         let body_locks = !entry_keys.is_empty()
+            || !lits.is_empty()
             || cx.ast().walk(func).any(|id| match *cx.node(id) {
                 Node::SelectorExpr { sel, .. } => {
                     matches!(cx.text(sel), "Lock" | "RLock" | "Unlock" | "RUnlock")
@@ -767,7 +899,19 @@ fn scan_function(
         } else {
             HeldLocks::default()
         };
+        // A function literal not started with `go` runs while this one
+        // runs (a callback, `Range(func...)`, a deferred or immediately
+        // called literal): it holds what is held where it is written.
+        for &lit in &lits {
+            if started_by_go(cx, lit) {
+                continue;
+            }
+            if let Some(a) = super::flow::anchor(cx, func, cfg, lit) {
+                lit_entry.insert(lit, held.must_at(a));
+            }
+        }
         let once = in_once(cx, func);
+        let waits = wait_ends(cx, func);
         for (call, ty, method, x) in calls {
             let Some(info) = structs.get(&ty) else {
                 continue;
@@ -780,9 +924,16 @@ fn scan_function(
                 .mutexes()
                 .filter(|&m| held.must(a, &info.guard_key(&base, m)))
                 .collect();
+            let before_go = first_go.is_none_or(|g| cx.ast().pos(call) < g);
+            let built = before_go && (constructor || made_here(cx, x, decl));
+            let from_receiver_of = this_method
+                .clone()
+                .filter(|_| recv.as_deref() == Some(base.as_str()));
             out.calls.push(MethodCall {
                 method: (ty, method),
                 held: h,
+                built,
+                from_receiver_of,
             });
         }
         for (id, ty, f) in sels {
@@ -801,6 +952,7 @@ fn scan_function(
                 .map(|m| (m, info.guard_key(&base, m)))
                 .collect();
             let kind = access_kind(cx, id);
+            let on_receiver = recv.as_deref() == Some(base.as_str());
             let built = constructor || made_here(cx, x, decl);
             let exempt = once || (built && first_go.is_none_or(|g| cx.ast().pos(id) < g));
             let released = keys
@@ -829,10 +981,24 @@ fn scan_function(
                 released,
                 returned: matches!(place_of(cx, id), Place::Returned),
                 exempt,
+                method: this_method.clone(),
+                on_receiver,
+                joined: waits.iter().any(|&e| e <= cx.ast().pos(id)),
             });
         }
     }
     out
+}
+
+/// True when the function literal `lit` is started with `go lit(...)`.
+fn started_by_go(cx: &Context<'_>, lit: NodeId) -> bool {
+    let Some(call) = cx.parent(outer_paren(cx, lit)) else {
+        return false;
+    };
+    matches!(cx.node(call), Node::CallExpr { fun, .. } if unparen(cx, *fun) == lit)
+        && cx
+            .parent(call)
+            .is_some_and(|g| matches!(cx.node(g), Node::GoStmt { .. }))
 }
 
 /// True when `func` is (inside) a function literal run by `sync.Once`
@@ -1065,8 +1231,12 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             continue;
         }
         let unlocked_writes = unlocked.iter().any(writes);
+        // Reads without the lock in many functions are a design (a single
+        // writer reading its own state, a field set up before use), not a
+        // slip: even a declared guard needs most functions to hold it.
         let strong_reads = !unlocked_writes
-            && (declared || (locked >= READ_MIN && locked >= READ_RATIO * unlocked_funcs.len()));
+            && ((declared && locked >= 2 * unlocked_funcs.len())
+                || (locked >= READ_MIN && locked >= READ_RATIO * unlocked_funcs.len()));
         let Some(witness) = live.iter().find(|a| a.held.contains(&m) && writes(a)) else {
             continue;
         };
@@ -1075,6 +1245,12 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             .iter()
             .any(|a| a.kind == AccessKind::InPlace && a.held.contains(&m));
         for a in &live {
+            // Reported through the receiver only: another value of the
+            // type may be one the function owns (a copy being filled, a
+            // value not yet shared).
+            if !a.on_receiver {
+                continue;
+            }
             let misuse = if a.held.contains(&m) {
                 if a.returned && field.container && in_place_locked {
                     Misuse::Returned
@@ -1134,7 +1310,7 @@ fn mixed_atomic(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> V
         };
         let mut reported: BTreeSet<(FileIdx, NodeId)> = BTreeSet::new();
         for a in &list {
-            if a.exempt || matches!(a.kind, AccessKind::Atomic | AccessKind::Address) {
+            if a.exempt || a.joined || matches!(a.kind, AccessKind::Atomic | AccessKind::Address) {
                 continue;
             }
             if !reported.insert((a.site.file, a.top)) {
@@ -1216,7 +1392,6 @@ fn mixed_atomic_globals(
                 continue;
             }
             let found = pkg.with_file(u.file, |cx| {
-                cx.enclosing_func(u.ident)?;
                 let top = cx
                     .ancestors(u.ident)
                     .filter(|&a| matches!(cx.node(a), Node::FuncDecl { .. }))
@@ -1228,6 +1403,11 @@ fn mixed_atomic_globals(
                     if cx.text(name) == "init" {
                         return None;
                     }
+                }
+                let func = cx.enclosing_func(u.ident)?;
+                let at = cx.ast().pos(u.ident);
+                if wait_ends(cx, func).iter().any(|&e| e <= at) {
+                    return None;
                 }
                 let kind = plain_kind(cx, u.ident)?;
                 Some((top, kind, cx.text(u.ident).to_string()))

@@ -54,6 +54,14 @@ impl HeldLocks {
             .is_some_and(|(m, _)| m.iter().any(|k| same_mutex(k, key)))
     }
 
+    /// The mutexes held at `node` on every path.
+    pub fn must_at(&self, node: NodeId) -> Vec<String> {
+        self.at
+            .get(&node)
+            .map(|(m, _)| m.clone())
+            .unwrap_or_default()
+    }
+
     /// True when `key` is held at `node` on some path.
     pub fn may(&self, node: NodeId, key: &str) -> bool {
         self.at
@@ -73,12 +81,18 @@ impl HeldLocks {
     }
 }
 
-/// The lock changes one CFG node makes (none for `defer` and `go`).
+/// The lock changes one CFG node makes (none for `defer` and `go`). A
+/// `range` header stands for its whole statement in the graph: the
+/// statements of its body are nodes of their own, so bodies are not
+/// entered.
 fn node_ops(cx: &Context<'_>, node: NodeId, helpers: &LockHelpers) -> Vec<LockOp> {
     let mut out = Vec::new();
     if matches!(
         cx.node(node),
-        Node::DeferStmt { .. } | Node::GoStmt { .. } | Node::FuncLit { .. }
+        Node::DeferStmt { .. }
+            | Node::GoStmt { .. }
+            | Node::FuncLit { .. }
+            | Node::RangeStmt { .. }
     ) {
         return out;
     }
@@ -119,7 +133,13 @@ fn node_ops(cx: &Context<'_>, node: NodeId, helpers: &LockHelpers) -> Vec<LockOp
         cx.ast().children(id, &mut buf);
         for &(_, c) in buf.iter().rev() {
             if let goguard_syntax::Child::Node(c) = c {
-                if !matches!(cx.node(c), Node::FuncLit { .. }) {
+                if !matches!(
+                    cx.node(c),
+                    Node::FuncLit { .. }
+                        | Node::BlockStmt { .. }
+                        | Node::CaseClause { .. }
+                        | Node::CommClause { .. }
+                ) {
                     stack.push(c);
                 }
             }
