@@ -152,8 +152,10 @@ enum AccessKind {
     Write,
     /// Its map or slice storage is written (`x.m[k] = v`, `delete`, `append`).
     InPlace,
-    /// `&x.f` given to a sync/atomic function.
+    /// `&x.f` given to a sync/atomic function that changes it.
     Atomic,
+    /// `&x.f` given to a sync/atomic `Load` function.
+    AtomicLoad,
     /// `&x.f` given elsewhere: could be anything.
     Address,
 }
@@ -283,9 +285,18 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
         }
     }
     let unused = uncalled_unexported(&results);
+    // Methods used as values are callbacks: what their callers hold is
+    // not seen (an LRU's eviction hook runs under the cache's lock).
+    let callbacks: BTreeSet<(String, String)> = results
+        .values()
+        .flat_map(|r| r.escaped.iter().cloned())
+        .collect();
     let mut accesses: Vec<Access> = results.into_values().flat_map(|r| r.accesses).collect();
     for a in &mut accesses {
         if a.on_receiver && a.method.as_ref().is_some_and(|m| built_only.contains(m)) {
+            a.exempt = true;
+        }
+        if a.on_receiver && a.method.as_ref().is_some_and(|m| callbacks.contains(m)) {
             a.exempt = true;
         }
         // Unexported methods no package code calls run from tests only.
@@ -761,7 +772,9 @@ fn held_by_callers(
                     .as_ref()
                     .is_some_and(|m| built_only.contains(m))
         };
-        for c in r.calls.iter().filter(|c| !building(c)) {
+        // Nor do a method's calls of itself tell what its callers hold.
+        let recursive = |c: &&MethodCall| c.from_receiver_of.as_ref() == Some(&c.method);
+        for c in r.calls.iter().filter(|c| !building(c) && !recursive(c)) {
             match seen.get_mut(&c.method) {
                 None => {
                     seen.insert(c.method.clone(), c.held.clone());
@@ -1099,6 +1112,10 @@ fn access_kind(cx: &Context<'_>, sel_expr: NodeId) -> AccessKind {
     let parent = cx.parent(outer).map(|p| (p, cx.node(p)));
     match parent {
         Some((_, Node::IncDecStmt { .. })) => return AccessKind::Write,
+        // `x.f.g = v`: what `x.f` holds or points to is changed.
+        Some((p, Node::SelectorExpr { x, .. })) if *x == outer && selected_then_assigned(cx, p) => {
+            return AccessKind::Write
+        }
         Some((p, Node::IndexExpr { x, .. })) if *x == outer => {
             let elem = outer_paren(cx, p);
             let written = match cx.parent(elem).map(|q| cx.node(q)) {
@@ -1138,12 +1155,34 @@ fn access_kind(cx: &Context<'_>, sel_expr: NodeId) -> AccessKind {
         Place::AddressTaken => {
             let addr = outer_paren(cx, cx.parent(outer).unwrap_or(outer));
             match place_of(cx, addr) {
-                Place::Argument { call, .. } if is_atomic_call(cx, call) => AccessKind::Atomic,
+                Place::Argument { call, .. } if is_atomic_call(cx, call) => {
+                    match cx.model().callee(cx.file(), call) {
+                        Callee::Func(n) if n.name.starts_with("Load") => AccessKind::AtomicLoad,
+                        _ => AccessKind::Atomic,
+                    }
+                }
                 _ => AccessKind::Address,
             }
         }
         _ => AccessKind::Read,
     }
+}
+
+/// True when the selector chain starting at `sel_expr` (`x.f.g.h`) is
+/// assigned to or incremented.
+fn selected_then_assigned(cx: &Context<'_>, sel_expr: NodeId) -> bool {
+    let mut e = outer_paren(cx, sel_expr);
+    for _ in 0..8 {
+        match cx.parent(e).map(|p| (p, cx.node(p))) {
+            Some((p, Node::SelectorExpr { x, .. })) if *x == e => e = outer_paren(cx, p),
+            Some((_, Node::IncDecStmt { .. })) => return true,
+            Some((_, &Node::AssignStmt { lhs, tok, .. })) => {
+                return tok != Tok::Define && cx.ast().list(lhs).contains(&e)
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// A call of a `sync/atomic` function.
@@ -1179,7 +1218,10 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
         }
         // Given to sync/atomic somewhere: synchronised another way (SY009
         // reports the plain accesses).
-        if list.iter().any(|a| a.kind == AccessKind::Atomic) {
+        if list
+            .iter()
+            .any(|a| matches!(a.kind, AccessKind::Atomic | AccessKind::AtomicLoad))
+        {
             continue;
         }
         let live: Vec<&Access> = list.into_iter().filter(|a| !a.exempt).collect();
@@ -1240,6 +1282,11 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
         let Some(witness) = live.iter().find(|a| a.held.contains(&m) && writes(a)) else {
             continue;
         };
+        let writers: BTreeSet<(FileIdx, NodeId)> = live
+            .iter()
+            .filter(|a| a.held.contains(&m) && writes(a))
+            .map(|a| (a.site.file, a.top))
+            .collect();
         let mut reported: BTreeSet<(FileIdx, NodeId, u8)> = BTreeSet::new();
         let in_place_locked = live
             .iter()
@@ -1266,7 +1313,9 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
                     continue;
                 }
                 Misuse::ReadAfterUnlock(unlock)
-            } else if strong_reads {
+            } else if strong_reads && !writers.contains(&(a.site.file, a.top)) {
+                // A function that writes the field holding the guard reads
+                // it without: the writer reading its own state.
                 Misuse::Read
             } else {
                 continue;
@@ -1305,13 +1354,48 @@ fn mixed_atomic(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> V
     }
     let mut out = Vec::new();
     for (_, list) in by_field {
-        let Some(atomic) = list.iter().find(|a| a.kind == AccessKind::Atomic) else {
+        let atomic_writes: Vec<&&Access> = list
+            .iter()
+            .filter(|a| a.kind == AccessKind::Atomic)
+            .collect();
+        let Some(atomic) = atomic_writes
+            .first()
+            .copied()
+            .or_else(|| list.iter().find(|a| a.kind == AccessKind::AtomicLoad))
+        else {
             continue;
         };
+        // The mutexes every atomic change is made holding: a plain read
+        // holding one of them cannot overlap a change (the slow path of a
+        // hand-written `sync.Once`).
+        let mut common: Option<Vec<usize>> = None;
+        for w in &atomic_writes {
+            common = Some(match common {
+                None => w.held.clone(),
+                Some(c) => c.into_iter().filter(|m| w.held.contains(m)).collect(),
+            });
+        }
         let mut reported: BTreeSet<(FileIdx, NodeId)> = BTreeSet::new();
         for a in &list {
-            if a.exempt || a.joined || matches!(a.kind, AccessKind::Atomic | AccessKind::Address) {
+            if a.exempt
+                || a.joined
+                || matches!(
+                    a.kind,
+                    AccessKind::Atomic | AccessKind::AtomicLoad | AccessKind::Address
+                )
+            {
                 continue;
+            }
+            if a.kind == AccessKind::Read {
+                // Reads race only with changes: none is atomic, or the
+                // reader holds a lock every atomic change holds.
+                let excluded = match &common {
+                    None => true,
+                    Some(c) => a.held.iter().any(|m| c.contains(m)),
+                };
+                if excluded {
+                    continue;
+                }
             }
             if !reported.insert((a.site.file, a.top)) {
                 continue;
