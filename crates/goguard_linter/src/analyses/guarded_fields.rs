@@ -184,6 +184,8 @@ struct Access {
     /// After a `WaitGroup.Wait` of the same function: the goroutines it
     /// started and waited for are done.
     joined: bool,
+    /// Reached from a local variable of the function (not a parameter).
+    local_base: bool,
 }
 
 /// A call of a package method on a struct value, and which of its mutex
@@ -997,6 +999,7 @@ fn scan_function(
                 method: this_method.clone(),
                 on_receiver,
                 joined: waits.iter().any(|&e| e <= cx.ast().pos(id)),
+                local_base: rooted_in_local(cx, x),
             });
         }
     }
@@ -1036,6 +1039,30 @@ fn in_once(cx: &Context<'_>, func: NodeId) -> bool {
         }
         match cx.enclosing_func(f) {
             Some(outer) if outer != f => f = outer,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when the expression `x` (`b`, `b.stats`) starts from a variable
+/// declared in a function body, not a parameter, receiver or package
+/// variable: it may hold a snapshot or a value no other goroutine sees.
+fn rooted_in_local(cx: &Context<'_>, x: NodeId) -> bool {
+    let mut e = unparen(cx, x);
+    for _ in 0..16 {
+        match *cx.node(e) {
+            Node::SelectorExpr { x, .. } => e = unparen(cx, x),
+            Node::Ident { .. } => {
+                let Some(b) = cx.model().resolve(cx.file(), e) else {
+                    return false;
+                };
+                let binding = cx.model().binding(b);
+                return binding.kind == BindingKind::Var
+                    && binding.scope.is_some_and(|s| {
+                        !matches!(cx.node(s), Node::FuncDecl { .. } | Node::FuncLit { .. })
+                    });
+            }
             _ => return false,
         }
     }
@@ -1309,7 +1336,10 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             } else if matches!(a.kind, AccessKind::Write | AccessKind::InPlace) {
                 Misuse::Write
             } else if let Some((rm, unlock)) = a.released {
-                if rm != m {
+                // A function that wrote the field under the lock reads
+                // back what it wrote (a lazily opened handle, its own
+                // counter): only it changes the field there.
+                if rm != m || writers.contains(&(a.site.file, a.top)) {
                     continue;
                 }
                 Misuse::ReadAfterUnlock(unlock)
@@ -1377,8 +1407,11 @@ fn mixed_atomic(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> V
         }
         let mut reported: BTreeSet<(FileIdx, NodeId)> = BTreeSet::new();
         for a in &list {
+            // Through a local variable: possibly another instance than the
+            // one the atomics change (the inactive half of a double buffer).
             if a.exempt
                 || a.joined
+                || a.local_base
                 || matches!(
                     a.kind,
                     AccessKind::Atomic | AccessKind::AtomicLoad | AccessKind::Address
