@@ -380,6 +380,14 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             .or_default()
             .push(a);
     }
+    // The mutexes of a type each function holds at some access of it.
+    let mut locking: BTreeMap<(&str, FileIdx, NodeId), BTreeSet<usize>> = BTreeMap::new();
+    for a in accesses {
+        locking
+            .entry((a.ty.as_str(), a.site.file, a.top))
+            .or_default()
+            .extend(a.held.iter().copied());
+    }
     let mut out = Vec::new();
     for ((ty, f), list) in by_field {
         let Some(info) = structs.get(ty) else {
@@ -480,6 +488,16 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             } else if !a.may_held.is_empty() || a.kind == AccessKind::Address {
                 continue;
             } else if matches!(a.kind, AccessKind::Write | AccessKind::InPlace) {
+                // Without a comment saying what the mutex guards, a write in
+                // a function that never takes it is most often setup before
+                // the value is shared (`Start`, a state copied into a new
+                // value): only lock-aware functions that slip are reported.
+                let takes_it = locking
+                    .get(&(ty, a.site.file, a.top))
+                    .is_some_and(|h| h.contains(&m));
+                if !declared && !takes_it {
+                    continue;
+                }
                 Misuse::Write
             } else if let Some((rm, unlock)) = a.released {
                 // A function that wrote the field under the lock reads
