@@ -16,7 +16,10 @@ declare_rule! {
     /// the one its declaration names (a field in the group after
     /// `mu sync.Mutex // protects the fields below`, or commented "guarded
     /// by mu"). It then reports, once per function:
-    /// - a write of the field without the guard held;
+    /// - a write of the field without the guard held (when only the
+    ///   accesses tell what guards the field, in a function that takes the
+    ///   guard elsewhere: a write in one that never does is most often
+    ///   setup before the value is shared);
     /// - a read after the function unlocked the guard;
     /// - a read without the guard, where the evidence is strong (the
     ///   declaration says so, or many functions hold it and none writes
