@@ -14,7 +14,7 @@ use crate::engine::{Context, PackageScope};
 
 use super::atomics::{is_atomic_call, rooted_in_local, wait_ends};
 use super::layout::{names_word, StructInfo};
-use super::{Access, AccessKind, FuncResult, MethodCall};
+use super::{Access, AccessKind, FuncResult, MethodCall, Scope};
 
 /// Package methods that lock a mutex of their receiver and never unlock it
 /// (they lock for their caller), or unlock one they never lock.
@@ -25,23 +25,29 @@ pub(super) fn lock_helpers(pkg: &PackageScope<'_>) -> LockHelpers {
         let Node::File { decls, .. } = *ast.node(file.parsed.root()) else {
             continue;
         };
-        for &d in ast.list(decls) {
-            let Node::FuncDecl {
-                recv: Some(_),
-                body: Some(body),
-                ..
-            } = *ast.node(d)
-            else {
-                continue;
-            };
-            let found = pkg.with_file(fi, |cx| {
-                let key = method_key(cx, d)?;
-                let recv = receiver_name(cx, d)?;
+        pkg.with_file(fi, |cx| {
+            for &d in ast.list(decls) {
+                let Node::FuncDecl {
+                    recv: Some(_),
+                    body: Some(body),
+                    ..
+                } = *ast.node(d)
+                else {
+                    continue;
+                };
+                let (Some(key), Some(recv)) = (method_key(cx, d), receiver_name(cx, d)) else {
+                    continue;
+                };
                 let mut locks: BTreeSet<String> = BTreeSet::new();
                 let mut unlocks: BTreeSet<String> = BTreeSet::new();
                 for id in cx.ast().walk(body) {
                     let Node::SelectorExpr { x, sel } = *cx.node(id) else {
                         continue;
+                    };
+                    let acquire = match cx.text(sel) {
+                        "Lock" | "RLock" => true,
+                        "Unlock" | "RUnlock" => false,
+                        _ => continue,
                     };
                     let text = normalized_text(cx, x);
                     let Some(path) = text.strip_prefix(recv.as_str()) else {
@@ -50,26 +56,22 @@ pub(super) fn lock_helpers(pkg: &PackageScope<'_>) -> LockHelpers {
                     if !(path.is_empty() || path.starts_with('.')) {
                         continue;
                     }
-                    match cx.text(sel) {
-                        "Lock" | "RLock" => locks.insert(path.to_string()),
-                        "Unlock" | "RUnlock" => unlocks.insert(path.to_string()),
-                        _ => false,
-                    };
+                    if acquire {
+                        locks.insert(path.to_string());
+                    } else {
+                        unlocks.insert(path.to_string());
+                    }
                 }
-                Some((key, locks, unlocks))
-            });
-            let Some((key, locks, unlocks)) = found else {
-                continue;
-            };
-            let only_locks: Vec<String> = locks.difference(&unlocks).cloned().collect();
-            let only_unlocks: Vec<String> = unlocks.difference(&locks).cloned().collect();
-            if !only_locks.is_empty() {
-                out.locks.insert(key.clone(), only_locks);
+                let only_locks: Vec<String> = locks.difference(&unlocks).cloned().collect();
+                let only_unlocks: Vec<String> = unlocks.difference(&locks).cloned().collect();
+                if !only_locks.is_empty() {
+                    out.locks.insert(key.clone(), only_locks);
+                }
+                if !only_unlocks.is_empty() {
+                    out.unlocks.insert(key, only_unlocks);
+                }
             }
-            if !only_unlocks.is_empty() {
-                out.unlocks.insert(key, only_unlocks);
-            }
-        }
+        });
     }
     out
 }
@@ -176,11 +178,10 @@ pub(super) fn documented_held(
 pub(super) fn scan_function(
     cx: &Context<'_>,
     decl: NodeId,
-    structs: &HashMap<String, StructInfo>,
-    helpers: &LockHelpers,
+    scope: &Scope<'_>,
     entry: Option<&Vec<usize>>,
-    atomic_pkg: bool,
 ) -> FuncResult {
+    let (structs, helpers) = (scope.structs, scope.helpers);
     let mut out = FuncResult::default();
     let own = cx.model().import_path().to_string();
     // Constructors, and methods that initialise their receiver in place
@@ -234,7 +235,7 @@ pub(super) fn scan_function(
             let Node::SelectorExpr { x, sel } = *cx.node(id) else {
                 continue;
             };
-            if cx.enclosing_func(id) != Some(func) {
+            if !scope.names.contains(cx.text(sel)) || cx.enclosing_func(id) != Some(func) {
                 continue;
             }
             let ty = cx.model().type_of(cx.file(), x);
@@ -247,9 +248,6 @@ pub(super) fn scan_function(
             let Some(info) = structs.get(&*n.name) else {
                 continue;
             };
-            if !atomic_pkg && info.mutexes().next().is_none() {
-                continue;
-            }
             let name = cx.text(sel);
             if let Some(f) = info.field(name) {
                 if !info.fields[f].synchronised {

@@ -16,13 +16,14 @@
 //! in the package made holding it). Fields whose type synchronises itself
 //! (channels, `sync` and `sync/atomic` types) are not considered.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use goguard_semantic::model::FileIdx;
 use goguard_syntax::{Node, NodeId};
 
 use crate::engine::{Analysis, AnalysisId, Counters, PackageScope};
 
+use crate::analyses::held_locks::LockHelpers;
 use crate::analyses::lock_facts::Site;
 
 mod accesses;
@@ -154,6 +155,14 @@ struct Access {
     local_base: bool,
 }
 
+/// What the access scan of every function reads.
+struct Scope<'a> {
+    structs: &'a HashMap<String, StructInfo>,
+    helpers: &'a LockHelpers,
+    /// Selected names that may be a considered field or a method.
+    names: &'a HashSet<String>,
+}
+
 /// A call of a package method on a struct value, and which of its mutex
 /// fields the caller holds.
 #[derive(Debug, Clone)]
@@ -189,46 +198,70 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
     let helpers = lock_helpers(pkg);
     // Function declarations of non-test files, with the mutex fields their
     // receiver holds on entry according to names and documentation.
-    let mut funcs: Vec<(FileIdx, NodeId)> = Vec::new();
-    for (fi, file) in pkg.model.files().iter().enumerate() {
-        if file.is_test {
-            continue;
+    let mut funcs: BTreeMap<FileIdx, Vec<NodeId>> = BTreeMap::new();
+    // Names worth a type lookup: fields of the structs considered, methods.
+    let mut names: HashSet<String> = HashSet::new();
+    for info in structs.values() {
+        if atomic_pkg || info.mutexes().next().is_some() {
+            names.extend(info.fields.iter().map(|f| f.name.clone()));
         }
+    }
+    for (fi, file) in pkg.model.files().iter().enumerate() {
         let ast = file.parsed.ast();
         let Node::File { decls, .. } = *ast.node(file.parsed.root()) else {
             continue;
         };
         for &d in ast.list(decls) {
-            if matches!(ast.node(d), Node::FuncDecl { body: Some(_), .. }) {
-                funcs.push((fi, d));
+            if let Node::FuncDecl {
+                recv, name, body, ..
+            } = *ast.node(d)
+            {
+                if recv.is_some() {
+                    names.insert(ast.text(name, file.source).to_string());
+                }
+                if body.is_some() && !file.is_test {
+                    funcs.entry(fi).or_default().push(d);
+                }
             }
         }
     }
+    let scope = Scope {
+        structs: &structs,
+        helpers: &helpers,
+        names: &names,
+    };
     let mut entry: HashMap<(FileIdx, NodeId), Vec<usize>> = HashMap::new();
-    for &(fi, d) in &funcs {
-        let held = pkg.with_file(fi, |cx| documented_held(cx, d, &structs));
-        if !held.is_empty() {
-            entry.insert((fi, d), held);
-        }
+    let mut keys: HashMap<(FileIdx, NodeId), (String, String)> = HashMap::new();
+    for (&fi, decls) in &funcs {
+        pkg.with_file(fi, |cx| {
+            for &d in decls {
+                let held = documented_held(cx, d, &structs);
+                if !held.is_empty() {
+                    entry.insert((fi, d), held);
+                }
+                if let Some(k) = method_key(cx, d) {
+                    keys.insert((fi, d), k);
+                }
+            }
+        });
     }
     let mut results: BTreeMap<(FileIdx, NodeId), FuncResult> = BTreeMap::new();
-    for &(fi, d) in &funcs {
-        let r = pkg.with_file(fi, |cx| {
-            scan_function(cx, d, &structs, &helpers, entry.get(&(fi, d)), atomic_pkg)
+    for (&fi, decls) in &funcs {
+        pkg.with_file(fi, |cx| {
+            for &d in decls {
+                let r = scan_function(cx, d, &scope, entry.get(&(fi, d)));
+                results.insert((fi, d), r);
+            }
         });
-        results.insert((fi, d), r);
     }
     // Methods every package call of which holds a mutex of the receiver:
     // a few rounds, for a locked method that calls another.
     let built_only = called_only_while_built(&results);
     for _ in 0..4 {
         let callers = held_by_callers(&results, &built_only);
-        let mut changed = Vec::new();
-        for &(fi, d) in &funcs {
-            let Some(key) = pkg.with_file(fi, |cx| method_key(cx, d)) else {
-                continue;
-            };
-            let Some(held) = callers.get(&key) else {
+        let mut changed: BTreeMap<FileIdx, Vec<NodeId>> = BTreeMap::new();
+        for (&(fi, d), key) in &keys {
+            let Some(held) = callers.get(key) else {
                 continue;
             };
             let known = entry.entry((fi, d)).or_default();
@@ -239,17 +272,20 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
                 }
             }
             if known.len() != before {
-                changed.push((fi, d));
+                changed.entry(fi).or_default().push(d);
             }
         }
         if changed.is_empty() {
             break;
         }
-        for (fi, d) in changed {
-            let r = pkg.with_file(fi, |cx| {
-                scan_function(cx, d, &structs, &helpers, entry.get(&(fi, d)), atomic_pkg)
+        for (fi, mut decls) in changed {
+            decls.sort_unstable();
+            pkg.with_file(fi, |cx| {
+                for d in decls {
+                    let r = scan_function(cx, d, &scope, entry.get(&(fi, d)));
+                    results.insert((fi, d), r);
+                }
             });
-            results.insert((fi, d), r);
         }
     }
     let unused = uncalled_unexported(&results);
