@@ -25,6 +25,13 @@
 //
 // A kernel is found when a finding of the selected rules starts on one of
 // its bug lines. Findings on other lines are counted as off the bug lines.
+//
+// A second, looser figure also counts a finding whose related locations (the
+// witness: first acquisition, the call that leads to the blocked operation,
+// the goroutine's start) include a bug line of the kernel file: some rules
+// report a deadlock at the call to fix and name the blocked operation as a
+// related location. Both figures are printed; the first is the headline.
+//
 // Nothing here knows any kernel by name.
 package main
 
@@ -43,11 +50,17 @@ import (
 	"strings"
 )
 
+type location struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
 type finding struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	File    string `json:"file"`
-	Line    int    `json:"line"`
+	Code    string     `json:"code"`
+	Message string     `json:"message"`
+	File    string     `json:"file"`
+	Line    int        `json:"line"`
+	Related []location `json:"related"`
 }
 
 type report struct {
@@ -60,6 +73,19 @@ type kernel struct {
 	bugLines map[int]bool
 	hits     []finding
 	off      []finding
+	// Of off: the findings with a related location on a bug line.
+	relatedHits []finding
+}
+
+// relatedOnBugLine reports whether one of f's related locations, in the
+// kernel file, is on a bug line.
+func (k *kernel) relatedOnBugLine(f finding) bool {
+	for _, r := range f.Related {
+		if filepath.ToSlash(r.File) == k.file && k.bugLines[r.Line] {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -72,6 +98,7 @@ func main() {
 	goguard := flag.String("goguard", "target/release/goguard", "goguard binary")
 	sel := flag.String("select", "GR,CH,SY", "rules to run (goguard check --select)")
 	verbose := flag.Bool("v", false, "print every kernel")
+	leakTest := flag.String("leak-test", "", "take the bug lines from this goroutineleakprofile_test.go (GOROOT's copies of the kernels; see leakprofile.go)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: gobench-recall [-goguard PATH] [-select RULES] [-v] GOKER_BLOCKING_DIR")
@@ -82,7 +109,12 @@ func main() {
 	bin, err := filepath.Abs(*goguard)
 	check(err)
 
-	kernels := findKernels(root)
+	var kernels []*kernel
+	if *leakTest != "" {
+		kernels = runtimeKernels(root, *leakTest)
+	} else {
+		kernels = findKernels(root)
+	}
 	if len(kernels) == 0 {
 		fmt.Fprintf(os.Stderr, "no kernels under %s\n", root)
 		os.Exit(2)
@@ -114,14 +146,22 @@ func main() {
 			k.hits = append(k.hits, f)
 		} else {
 			k.off = append(k.off, f)
+			if k.relatedOnBugLine(f) {
+				k.relatedHits = append(k.relatedHits, f)
+			}
 		}
 	}
 
 	found, off, noLines := 0, 0, 0
+	foundRelated, offRelated := 0, 0
 	for _, k := range kernels {
 		if len(k.hits) > 0 {
 			found++
 		}
+		if len(k.hits) > 0 || len(k.relatedHits) > 0 {
+			foundRelated++
+		}
+		offRelated += len(k.off) - len(k.relatedHits)
 		if len(k.bugLines) == 0 {
 			noLines++
 		}
@@ -137,13 +177,19 @@ func main() {
 				fmt.Printf("     hit  %s:%d %s %s\n", filepath.Base(f.File), f.Line, f.Code, short(f.Message))
 			}
 			for _, f := range k.off {
-				fmt.Printf("     off  %s:%d %s %s\n", filepath.Base(f.File), f.Line, f.Code, short(f.Message))
+				tag := "off "
+				if k.relatedOnBugLine(f) {
+					tag = "rel "
+				}
+				fmt.Printf("     %s %s:%d %s %s\n", tag, filepath.Base(f.File), f.Line, f.Code, short(f.Message))
 			}
 		}
 	}
-	fmt.Printf("kernels: %d (%d without bug lines from their description)\n", len(kernels), noLines)
+	fmt.Printf("kernels: %d (%d without bug lines)\n", len(kernels), noLines)
 	fmt.Printf("found at the bug lines: %d/%d\n", found, len(kernels))
 	fmt.Printf("findings off the bug lines: %d (%.2f per kernel)\n", off, float64(off)/float64(len(kernels)))
+	fmt.Printf("found counting related locations: %d/%d\n", foundRelated, len(kernels))
+	fmt.Printf("findings with no location on the bug lines: %d (%.2f per kernel)\n", offRelated, float64(offRelated)/float64(len(kernels)))
 }
 
 func short(s string) string {
