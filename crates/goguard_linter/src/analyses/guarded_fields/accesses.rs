@@ -228,7 +228,6 @@ pub(super) fn scan_function(
     );
     let mut lit_entry: HashMap<NodeId, Vec<String>> = HashMap::new();
     for func in bodies {
-        let Some(cfg) = cx.cfg(func) else { continue };
         let mut sels: Vec<(NodeId, String, usize)> = Vec::new();
         let mut calls: Vec<(NodeId, String, String, NodeId)> = Vec::new();
         for id in cx.ast().walk(func) {
@@ -250,7 +249,7 @@ pub(super) fn scan_function(
             };
             let name = cx.text(sel);
             if let Some(f) = info.field(name) {
-                if !info.fields[f].synchronised {
+                if !info.fields[f].synchronised && scope.considered(info) {
                     sels.push((id, n.name.to_string(), f));
                 }
             } else {
@@ -280,28 +279,34 @@ pub(super) fn scan_function(
         } else {
             lit_entry.get(&func).cloned().unwrap_or_default()
         };
+        // Without a lock operation, an entry lock or a package method call,
+        // nothing is held anywhere in the function: no graph is needed.
         let body_locks = !entry_keys.is_empty()
-            || !lits.is_empty()
+            || !calls.is_empty()
             || cx.ast().walk(func).any(|id| match *cx.node(id) {
                 Node::SelectorExpr { sel, .. } => {
                     matches!(cx.text(sel), "Lock" | "RLock" | "Unlock" | "RUnlock")
                 }
                 _ => false,
-            })
-            || !calls.is_empty();
-        let held = if body_locks {
-            held_locks(cx, cfg, &entry_keys, helpers)
-        } else {
-            HeldLocks::default()
+            });
+        let cfg = if body_locks { cx.cfg(func) } else { None };
+        let held = match cfg {
+            Some(cfg) => held_locks(cx, cfg, &entry_keys, helpers),
+            None => HeldLocks::default(),
+        };
+        // Where a node is in the graph (itself when there is no graph).
+        let anchor = |n: NodeId| match cfg {
+            Some(cfg) => crate::analyses::flow::anchor(cx, func, cfg, n),
+            None => Some(n),
         };
         // A function literal not started with `go` runs while this one
         // runs (a callback, `Range(func...)`, a deferred or immediately
         // called literal): it holds what is held where it is written.
         for &lit in &lits {
-            if started_by_go(cx, lit) {
+            if cfg.is_none() || started_by_go(cx, lit) {
                 continue;
             }
-            if let Some(a) = crate::analyses::flow::anchor(cx, func, cfg, lit) {
+            if let Some(a) = anchor(lit) {
                 lit_entry.insert(lit, held.must_at(a));
             }
         }
@@ -311,7 +316,7 @@ pub(super) fn scan_function(
             let Some(info) = structs.get(&ty) else {
                 continue;
             };
-            let Some(a) = crate::analyses::flow::anchor(cx, func, cfg, call) else {
+            let Some(a) = anchor(call) else {
                 continue;
             };
             let base = normalized_text(cx, x);
@@ -338,7 +343,7 @@ pub(super) fn scan_function(
             let Node::SelectorExpr { x, .. } = *cx.node(id) else {
                 continue;
             };
-            let Some(a) = crate::analyses::flow::anchor(cx, func, cfg, id) else {
+            let Some(a) = anchor(id) else {
                 continue;
             };
             let base = normalized_text(cx, x);
@@ -350,9 +355,10 @@ pub(super) fn scan_function(
             let on_receiver = recv.as_deref() == Some(base.as_str());
             let built = constructor || made_here(cx, x, decl);
             let exempt = once || (built && first_go.is_none_or(|g| cx.ast().pos(id) < g));
-            let released = keys
-                .iter()
-                .find_map(|(m, k)| held.released_before(cfg, a, k).map(|u| (*m, u)));
+            let released = cfg.and_then(|cfg| {
+                keys.iter()
+                    .find_map(|(m, k)| held.released_before(cfg, a, k).map(|u| (*m, u)))
+            });
             out.accesses.push(Access {
                 site: Site {
                     file: cx.file(),

@@ -161,6 +161,16 @@ struct Scope<'a> {
     helpers: &'a LockHelpers,
     /// Selected names that may be a considered field or a method.
     names: &'a HashSet<String>,
+    /// The package uses sync/atomic: fields of structs without a mutex
+    /// matter too (SY009).
+    atomic_pkg: bool,
+}
+
+impl Scope<'_> {
+    /// Whether the fields of this struct are followed.
+    fn considered(&self, info: &StructInfo) -> bool {
+        self.atomic_pkg || info.mutexes().next().is_some()
+    }
 }
 
 /// A call of a package method on a struct value, and which of its mutex
@@ -229,6 +239,7 @@ fn infer(pkg: &PackageScope<'_>, counters: &mut Counters) -> FieldFindings {
         structs: &structs,
         helpers: &helpers,
         names: &names,
+        atomic_pkg,
     };
     let mut entry: HashMap<(FileIdx, NodeId), Vec<usize>> = HashMap::new();
     let mut keys: HashMap<(FileIdx, NodeId), (String, String)> = HashMap::new();
