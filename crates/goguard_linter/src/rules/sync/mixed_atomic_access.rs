@@ -13,12 +13,17 @@ declare_rule! {
     /// Finds fields of the package's structs and package-level variables
     /// that are given to the `sync/atomic` functions (`atomic.AddInt64(&s.n,
     /// 1)`, `atomic.LoadUint32(&state)`) and also read or written plainly
-    /// (`s.n++`, `if state == 1`), once per function. Plain accesses while
-    /// the value is built (a local made by a composite literal or `new`,
-    /// `New*` and `init` functions before their first `go` statement), in
-    /// `sync.Once` functions and in test files do not count. The typed
-    /// atomics (`atomic.Int64`) cannot be accessed plainly and are not
-    /// concerned.
+    /// (`s.n++`, `if state == 1`), once per function. Not counted: plain
+    /// accesses while the value is built (a local made by a composite
+    /// literal or `new`, `New*` and `init` functions and `init*` methods
+    /// before their first `go` statement), in `sync.Once` functions, in
+    /// test files and in unexported methods only tests call, after a
+    /// `sync.WaitGroup` `Wait` of the same function (the goroutines that
+    /// changed it are done), through a local variable (it may hold another
+    /// instance than the one the atomics change), and plain reads holding
+    /// a mutex that every atomic change also holds (the slow path of a
+    /// hand-written `sync.Once`). The typed atomics (`atomic.Int64`) cannot
+    /// be accessed plainly and are not concerned.
     ///
     /// ## Why is this bad?
     /// An atomic operation is only atomic against other atomic operations
@@ -71,12 +76,13 @@ declare_rule! {
     ///   their declaration; a value given to atomics through a pointer held
     ///   in another variable (`p := &s.n; atomic.AddInt64(p, 1)`) is not
     ///   seen.
-    /// - A plain read made while holding a mutex that every writer also
-    ///   holds is safe, but is still reported: the rule does not check
-    ///   which locks the atomic writers hold.
+    /// - Which mutex an atomic change holds is known only for the mutexes
+    ///   of the same struct reached from the same value; a plain read under
+    ///   another lock that all changes hold is still reported.
     /// - Plain accesses after the value is shared but before other
     ///   goroutines can reach it in fact (a value stored in a map under a
-    ///   lock, then initialised) are reported.
+    ///   lock, then initialised) are reported; accesses through local
+    ///   variables are not, even when they alias the shared value.
     pub struct MixedAtomicAccess {
         name: "mixed-atomic-access",
         code: "SY009",

@@ -20,22 +20,29 @@ declare_rule! {
     ///   accesses tell what guards the field, in a function that takes the
     ///   guard elsewhere: a write in one that never does is most often
     ///   setup before the value is shared);
-    /// - a read after the function unlocked the guard;
+    /// - a read after the function unlocked the guard (unless the function
+    ///   itself wrote the field under it: it reads back its own value);
     /// - a read without the guard, where the evidence is strong (the
     ///   declaration says so, or many functions hold it and none writes
-    ///   without it);
+    ///   without it) and the reading function does not itself write the
+    ///   field under the guard;
     /// - a guarded map or slice, written in place under the guard, returned
     ///   while the guard is held: the caller reads it after the unlock.
     ///
+    /// Findings are reported on accesses through the method's receiver.
     /// Not counted: test files, code that builds the value before it is
     /// shared (a local made by a composite literal or `new`, `New*` and
-    /// `init` functions, up to their first `go` statement), functions run
-    /// by `sync.Once`, fields also given to `sync/atomic` (SY009), fields
-    /// of types that synchronise themselves (channels, `sync` and atomic
-    /// types), and methods their callers call with the lock held (named
-    /// `...Locked`, documented "must be called with mu held", or every call
-    /// in the package holds it). A method that locks the receiver's mutex
-    /// and returns without unlocking it is taken to lock it for its caller.
+    /// `init` functions, up to their first `go` statement, and methods
+    /// only they call), functions run by `sync.Once`, fields also given to
+    /// `sync/atomic` (SY009), fields of types that synchronise themselves
+    /// (channels, `sync` and atomic types), methods used as values
+    /// (callbacks whose callers are not seen), unexported methods no
+    /// package code calls, and methods their callers call with the lock
+    /// held (named `...Locked`, documentation that speaks of the lock, or
+    /// every call in the package holds it). A method that locks the
+    /// receiver's mutex and returns without unlocking it is taken to lock
+    /// it for its caller; a function literal not started with `go` holds
+    /// what is held where it is written.
     ///
     /// ## Why is this bad?
     /// A mutex protects a field only if every access takes it. One write
