@@ -10,6 +10,7 @@ pub mod guarded_fields;
 pub mod handoff;
 pub mod held_locks;
 pub mod http;
+pub mod lock_bodies;
 pub mod lock_facts;
 pub mod lock_order;
 pub mod lock_waits;
