@@ -196,6 +196,17 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Items(n) => Value::Items(*n),
+            Expr::Len(x) => match self.eval(at, x)? {
+                Value::Nil => Value::Int(0),
+                Value::Items(n) => Value::Int(i64::from(n)),
+                _ => Value::Unknown,
+            },
+            Expr::Append(x, k) => match self.eval(at, x)? {
+                Value::Nil => items(*k),
+                Value::Items(n) => items(n.saturating_add(*k)),
+                _ => Value::Unknown,
+            },
             Expr::Test(c) => match self.cond(at, c, &|_| false) {
                 Ok(b) => Value::Bool(b),
                 Err(Need::Sym(s)) => return Err(Need::Sym(s)),
@@ -313,6 +324,19 @@ impl State {
                             self.escape(&v);
                         }
                     }
+                    // `c.L = &s.mu`: the locker a Cond made as a struct's
+                    // zero field waits with; anything but a mutex the model
+                    // follows leaves the Cond unfollowed.
+                    // (`L` is the only field another package can set.)
+                    Some(Obj::Cond(c)) => {
+                        let escaped = c.escaped;
+                        c.locker = v.clone();
+                        if escaped {
+                            self.escape(&v);
+                        } else if !matches!(self.obj(&v), Some(Obj::Mutex(_))) {
+                            self.escape(&xv);
+                        }
+                    }
                     // Stored into something the model does not follow.
                     _ => self.escape(&v),
                 }
@@ -398,3 +422,16 @@ impl State {
         }
     }
 }
+
+/// A slice of `n` elements, followed while it stays short: longer ones
+/// would only multiply the states.
+fn items(n: u8) -> Value {
+    if n <= MAX_ITEMS {
+        Value::Items(n)
+    } else {
+        Value::Unknown
+    }
+}
+
+/// The longest slice whose length the model follows.
+const MAX_ITEMS: u8 = 2;

@@ -233,6 +233,15 @@ impl<'a> Lower<'a> {
                 let v = self.expr_depth(el, d);
                 self.escape(v);
             }
+            // A slice literal: its length is followed (`len(s) == 0`).
+            let keyed = elts
+                .iter()
+                .any(|&el| matches!(self.ast.node(el), Node::KeyValueExpr { .. }));
+            if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) && !keyed {
+                if let Ok(n) = u8::try_from(elts.len()) {
+                    return Expr::Items(n);
+                }
+            }
             return Expr::Unknown;
         }
         let mut fields = Vec::new();
@@ -258,16 +267,17 @@ impl<'a> Lower<'a> {
         Expr::Struct {
             fields,
             sync_fields: self.sync_fields(&t),
-            zeros: self.zero_fields(&t),
+            zeros: self.zero_fields(&t, e),
             ty: self.own_type_name(&t),
             at: e,
         }
     }
 
     /// The zero values of a struct type's plain fields the model follows:
-    /// booleans, integers, and nil channels, pointers, functions and
-    /// interfaces.
-    fn zero_fields(&self, t: &Type) -> Arc<[(FieldId, Expr)]> {
+    /// booleans, integers, nil channels, pointers, functions, interfaces
+    /// and slices, and conditions (`sync.Cond`, whose `L` is set later) made
+    /// with the struct at `at`.
+    fn zero_fields(&self, t: &Type, at: NodeId) -> Arc<[(FieldId, Expr)]> {
         let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
             return Vec::new().into();
         };
@@ -275,12 +285,19 @@ impl<'a> Lower<'a> {
             .iter()
             .filter(|f| !f.embedded && api::sync_kind(&f.ty).is_none())
             .filter_map(|f| {
+                if f.ty.is_named("sync", "Cond") {
+                    let z = Expr::NewCond(Box::new(Expr::Nil), at);
+                    return Some((self.pkg.interner.field(&f.name), z));
+                }
                 let z = match self.pkg.model.underlying(&f.ty) {
                     Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
                     Type::Basic(n) if n.starts_with("int") || n.starts_with("uint") => Expr::Int(0),
-                    Type::Chan(..) | Type::Pointer(_) | Type::Func(_) | Type::Interface => {
-                        Expr::Nil
-                    }
+                    // A nil slice: its length (0) is followed.
+                    Type::Chan(..)
+                    | Type::Pointer(_)
+                    | Type::Func(_)
+                    | Type::Interface
+                    | Type::Slice(_) => Expr::Nil,
                     _ => return None,
                 };
                 Some((self.pkg.interner.field(&f.name), z))
@@ -336,7 +353,7 @@ impl<'a> Lower<'a> {
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
-                zeros: self.zero_fields(t),
+                zeros: self.zero_fields(t, at),
                 ty: self.own_type_name(t),
                 at,
             },
@@ -589,11 +606,20 @@ impl<'a> Lower<'a> {
                 Shape::Value(Expr::Recover)
             }
             "append" => {
-                let vs = self.args(args);
-                for v in vs.into_iter().skip(1) {
+                let spread = matches!(*self.ast.node(call), Node::CallExpr { ellipsis, .. } if ellipsis != goguard_syntax::NO_POS);
+                let mut vs = self.args(args).into_iter();
+                let base = vs.next().unwrap_or(Expr::Unknown);
+                let added = vs.len();
+                for v in vs {
                     self.escape(v);
                 }
-                Shape::Value(Expr::Unknown)
+                // The slice appended to, longer by the values listed.
+                match u8::try_from(added) {
+                    Ok(k) if !spread && base != Expr::Unknown => {
+                        Shape::Value(Expr::Append(Box::new(base), k))
+                    }
+                    _ => Shape::Value(Expr::Unknown),
+                }
             }
             _ => {
                 self.args(args);
@@ -1205,8 +1231,8 @@ impl<'a> Lower<'a> {
             };
             if let Some(op) = cmp {
                 let pred = self.keys().pred(e);
-                let a = self.expr(x);
-                let b = self.expr(y);
+                let a = self.cmp_operand(x);
+                let b = self.cmp_operand(y);
                 if a != Expr::Unknown && b != Expr::Unknown {
                     return Cond::Cmp { op, a, b, pred };
                 }
@@ -1227,6 +1253,27 @@ impl<'a> Lower<'a> {
             (None, Expr::Bool(b)) => Cond::Const(b),
             _ => Cond::Nondet,
         }
+    }
+
+    /// An operand of an integer comparison: `len(s)` of a slice the model
+    /// may follow is its length, anything else its value.
+    fn cmp_operand(&mut self, e: NodeId) -> Expr {
+        let e = self.unparen(e);
+        if let Node::CallExpr { args, .. } = *self.ast.node(e) {
+            let args = self.list(args);
+            let path = args.len() == 1
+                && matches!(
+                    self.ast.node(self.unparen(args[0])),
+                    Node::Ident { .. } | Node::SelectorExpr { .. }
+                );
+            if path && self.pkg.model.callee(self.file, e).is_builtin("len") {
+                let t = self.type_of(args[0]);
+                if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) {
+                    return Expr::Len(Box::new(self.expr(args[0])));
+                }
+            }
+        }
+        self.expr(e)
     }
 
     fn is_nil(&self, e: NodeId) -> bool {
