@@ -155,8 +155,10 @@ pub enum Expr {
     /// A slice the model made with this many elements (`[]T{a, b}`): only
     /// its length is followed (a nil slice is `Nil`, of length 0).
     Items(u8),
-    /// `len(x)` of a slice the model follows (nil, made here, appended to).
-    Len(Box<Expr>),
+    /// `len(x)` of a slice: its length when the model follows it (nil,
+    /// made here, appended to), else the symbol the same expression stands
+    /// for in loop bounds and counts, if any.
+    Len(Box<Expr>, Option<SymId>),
     /// `append(x, a, b)`: `x` with as many more elements.
     Append(Box<Expr>, u8),
 }
@@ -606,7 +608,7 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::Add(x, _)
             | Expr::CancelOf(x)
             | Expr::CondLocker(x)
-            | Expr::Len(x)
+            | Expr::Len(x, _)
             | Expr::Append(x, _) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),

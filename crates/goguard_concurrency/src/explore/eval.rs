@@ -196,11 +196,15 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
-            Expr::Items(n) => Value::Items(*n),
-            Expr::Len(x) => match self.eval(at, x)? {
-                Value::Nil => Value::Int(0),
-                Value::Items(n) => Value::Int(i64::from(n)),
-                _ => Value::Unknown,
+            Expr::Items(n) => items(*n),
+            Expr::Len(x, sym) => match (self.eval(at, x)?, sym) {
+                (Value::Nil, _) => Value::Int(0),
+                (Value::Items(n), _) => Value::Int(i64::from(n)),
+                (_, Some(s)) => match self.sym(s.0) {
+                    Some(v) => Value::Int(i64::from(v)),
+                    None => return Err(Need::Sym(s.0)),
+                },
+                (_, None) => Value::Unknown,
             },
             Expr::Append(x, k) => match self.eval(at, x)? {
                 Value::Nil => items(*k),

@@ -605,6 +605,17 @@ impl<'a> Lower<'a> {
                 self.args(args);
                 Shape::Value(Expr::Recover)
             }
+            // `len(s)` of a slice: followed when the model knows the slice.
+            "len"
+                if args.len() == 1
+                    && matches!(
+                        self.pkg.model.underlying(&self.type_of(args[0])),
+                        Type::Slice(_)
+                    ) =>
+            {
+                let x = self.expr(args[0]);
+                Shape::Value(Expr::Len(Box::new(x), None))
+            }
             "append" => {
                 let spread = matches!(*self.ast.node(call), Node::CallExpr { ellipsis, .. } if ellipsis != goguard_syntax::NO_POS);
                 let mut vs = self.args(args).into_iter();
@@ -663,6 +674,11 @@ impl<'a> Lower<'a> {
                 Some(k) => Expr::Sym(self.pkg.interner.sym(k)),
                 None => Expr::Unknown,
             },
+            // The same, unless the model knows the slice's length.
+            Expr::Len(x, None) => {
+                let sym = self.keys().key(n).map(|k| self.pkg.interner.sym(k));
+                Expr::Len(x, sym)
+            }
             e => e,
         }
     }
@@ -1231,8 +1247,8 @@ impl<'a> Lower<'a> {
             };
             if let Some(op) = cmp {
                 let pred = self.keys().pred(e);
-                let a = self.cmp_operand(x);
-                let b = self.cmp_operand(y);
+                let a = self.expr(x);
+                let b = self.expr(y);
                 if a != Expr::Unknown && b != Expr::Unknown {
                     return Cond::Cmp { op, a, b, pred };
                 }
@@ -1253,27 +1269,6 @@ impl<'a> Lower<'a> {
             (None, Expr::Bool(b)) => Cond::Const(b),
             _ => Cond::Nondet,
         }
-    }
-
-    /// An operand of an integer comparison: `len(s)` of a slice the model
-    /// may follow is its length, anything else its value.
-    fn cmp_operand(&mut self, e: NodeId) -> Expr {
-        let e = self.unparen(e);
-        if let Node::CallExpr { args, .. } = *self.ast.node(e) {
-            let args = self.list(args);
-            let path = args.len() == 1
-                && matches!(
-                    self.ast.node(self.unparen(args[0])),
-                    Node::Ident { .. } | Node::SelectorExpr { .. }
-                );
-            if path && self.pkg.model.callee(self.file, e).is_builtin("len") {
-                let t = self.type_of(args[0]);
-                if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) {
-                    return Expr::Len(Box::new(self.expr(args[0])));
-                }
-            }
-        }
-        self.expr(e)
     }
 
     fn is_nil(&self, e: NodeId) -> bool {
