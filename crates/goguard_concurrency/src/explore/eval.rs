@@ -207,6 +207,8 @@ impl State {
                 (_, None) => Value::Unknown,
             },
             Expr::Append(x, k) => match self.eval(at, x)? {
+                // `append(s)` of a nil slice is still nil.
+                Value::Nil if *k == 0 => Value::Nil,
                 Value::Nil => items(*k),
                 Value::Items(n) => items(n.saturating_add(*k)),
                 _ => Value::Unknown,
@@ -390,7 +392,8 @@ impl State {
             },
             Cond::IsNil { expr, pred: p } => match self.eval(at, expr)? {
                 Value::Nil => Ok(true),
-                Value::Ref(_) | Value::Func(_) | Value::NonNil => Ok(false),
+                // A slice literal or an append of values is never nil.
+                Value::Ref(_) | Value::Func(_) | Value::NonNil | Value::Items(_) => Ok(false),
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),
