@@ -98,6 +98,7 @@ func main() {
 	goguard := flag.String("goguard", "target/release/goguard", "goguard binary")
 	sel := flag.String("select", "GR,CH,SY", "rules to run (goguard check --select)")
 	verbose := flag.Bool("v", false, "print every kernel")
+	leakTest := flag.String("leak-test", "", "take the bug lines from this goroutineleakprofile_test.go (GOROOT's copies of the kernels; see leakprofile.go)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: gobench-recall [-goguard PATH] [-select RULES] [-v] GOKER_BLOCKING_DIR")
@@ -108,7 +109,12 @@ func main() {
 	bin, err := filepath.Abs(*goguard)
 	check(err)
 
-	kernels := findKernels(root)
+	var kernels []*kernel
+	if *leakTest != "" {
+		kernels = runtimeKernels(root, *leakTest)
+	} else {
+		kernels = findKernels(root)
+	}
 	if len(kernels) == 0 {
 		fmt.Fprintf(os.Stderr, "no kernels under %s\n", root)
 		os.Exit(2)
@@ -179,7 +185,7 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("kernels: %d (%d without bug lines from their description)\n", len(kernels), noLines)
+	fmt.Printf("kernels: %d (%d without bug lines)\n", len(kernels), noLines)
 	fmt.Printf("found at the bug lines: %d/%d\n", found, len(kernels))
 	fmt.Printf("findings off the bug lines: %d (%.2f per kernel)\n", off, float64(off)/float64(len(kernels)))
 	fmt.Printf("found counting related locations: %d/%d\n", foundRelated, len(kernels))

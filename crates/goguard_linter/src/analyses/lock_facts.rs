@@ -12,7 +12,7 @@ use std::sync::Arc;
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{Ast, Child, Node, NodeId, NodeKind, Tok};
+use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
 
@@ -21,6 +21,8 @@ use goguard_concurrency::Loc;
 use super::concurrency::{line_of, span_of};
 use super::expr::normalized_text;
 use super::flow::anchor;
+use super::lock_bodies::{implicit_calls, package_bodies, Body, OpKind};
+use super::lock_order::{self, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
 /// How many calls deep acquisitions are followed.
@@ -63,16 +65,63 @@ pub struct Acquire {
 /// and name.
 pub type FuncKey = (Option<Arc<str>>, Arc<str>);
 
-/// The lock summaries of a package's functions and methods.
+/// The lock facts of a package: the summaries of its functions and
+/// methods, and what the rules derive from them, computed once per package.
 #[derive(Debug, Default)]
 pub struct LockSummaries {
     acquires: HashMap<FuncKey, Vec<Acquire>>,
+    /// The mutexes a call of the function leaves locked for its caller
+    /// (`func (s *S) lock() { s.mu.Lock() }`).
+    held_on_return: HashMap<FuncKey, Vec<Acquire>>,
+    /// The mutexes a call of the function unlocks (not deferred), as lock
+    /// paths of the function (`func (t *T) Unlock() { t.mu.Unlock() }`).
+    releases: HashMap<FuncKey, Vec<(Root, String)>>,
+    /// The locks taken again in each file (indexed like `model.files()`).
+    reacquires: Vec<Vec<Reacquire>>,
+    /// The pairs of mutex classes taken in both orders (see [`lock_order`]).
+    pub inversions: Vec<Inversion>,
 }
 
 impl LockSummaries {
+    /// Every place in file `file` where a function locks a mutex it
+    /// already holds (see [`reacquisitions`]).
+    pub fn reacquisitions_in(&self, file: FileIdx) -> &[Reacquire] {
+        match self.reacquires.get(file) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
-        match key_of(model, callee).and_then(|k| self.acquires.get(&k)) {
+        match key_of(model, callee) {
+            Some(k) => self.acquired_by_key(&k),
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function `callee` leaves locked
+    /// when it returns: it locks them on every path, unconditionally, and
+    /// unlocks nothing.
+    pub fn held_after(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
+        match key_of(model, callee).and_then(|k| self.held_on_return.get(&k)) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function `callee` unlocks itself.
+    pub fn released_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[(Root, String)] {
+        match key_of(model, callee).and_then(|k| self.releases.get(&k)) {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+
+    /// The mutexes a call of the package function or method `key`
+    /// acquires.
+    pub fn acquired_by_key(&self, key: &FuncKey) -> &[Acquire] {
+        match self.acquires.get(key) {
             Some(v) => v,
             None => &[],
         }
@@ -87,10 +136,25 @@ impl Analysis for LockFacts {
     const ID: AnalysisId = AnalysisId("lock-facts");
 
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockSummaries {
-        let out = summarize(pkg);
+        if !package_locks(pkg) {
+            return LockSummaries::default();
+        }
+        let bodies = package_bodies(pkg);
+        let mut out = summarize(pkg, &bodies);
+        out.inversions = lock_order::inversions(pkg, &bodies);
+        counters.add("lock-order inversions", out.inversions.len() as u64);
         counters.add(
             "functions that lock",
             out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
+        );
+        if !out.acquires.is_empty() {
+            out.reacquires = (0..pkg.model.files().len())
+                .map(|fi| pkg.with_file(fi, |cx| reacquisitions(cx, &out)))
+                .collect();
+        }
+        counters.add(
+            "locks taken again",
+            out.reacquires.iter().map(|v| v.len() as u64).sum(),
         );
         out
     }
@@ -199,6 +263,58 @@ struct FuncFacts {
     unlocks: Vec<(Root, String, NodeId)>,
 }
 
+/// The locks a function takes for its caller: `Lock`/`RLock` calls that are
+/// statements of the body itself (not under a condition or in a loop, and
+/// with no `return` or `goto` before them), in
+/// a body that unlocks nothing (no `Unlock`/`RUnlock` anywhere, deferred
+/// or in a literal), so that every return leaves them held.
+fn locked_for_caller(ast: &Ast, source: &str, b: &Body, f: &FuncFacts) -> Vec<Acquire> {
+    let Node::FuncDecl {
+        body: Some(body), ..
+    } = *ast.node(b.func)
+    else {
+        return Vec::new();
+    };
+    let Node::BlockStmt { list, .. } = *ast.node(body) else {
+        return Vec::new();
+    };
+    let statements = ast.list(list);
+    // A statement of the body with no `return` or `goto` before it: every
+    // return passes by it.
+    let top_level = |call: NodeId| {
+        let Some(at) = statements.iter().position(
+            |&st| matches!(*ast.node(st), Node::ExprStmt { x } if ast.unparen(x) == call),
+        ) else {
+            return false;
+        };
+        !statements[..at].iter().any(|&st| {
+            ast.walk(st).any(|id| {
+                matches!(
+                    ast.node(id),
+                    Node::ReturnStmt { .. } | Node::BranchStmt { .. }
+                )
+            })
+        })
+    };
+    let mut held: Vec<Acquire> = f
+        .direct
+        .iter()
+        .filter(|a| top_level(a.lock.node))
+        .cloned()
+        .collect();
+    if held.is_empty() {
+        return held;
+    }
+    let unlocks = ast.walk(body).any(|id| match *ast.node(id) {
+        Node::SelectorExpr { sel, .. } => matches!(ast.text(sel, source), "Unlock" | "RUnlock"),
+        _ => false,
+    });
+    if unlocks {
+        held.clear();
+    }
+    held
+}
+
 /// The names a function binds for its receiver and parameters.
 struct Signature {
     /// The receiver's declaring identifier, when it is a pointer.
@@ -228,49 +344,44 @@ pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
         })
 }
 
-fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
+fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let model = pkg.model;
-    if !package_locks(pkg) {
-        return LockSummaries::default();
-    }
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
-    for (fi, file) in model.files().iter().enumerate() {
+    let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
+    let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
+    for b in bodies {
+        let file = &model.files()[b.file];
         let ast = file.parsed.ast();
-        let Node::File { decls, .. } = *ast.node(file.parsed.root()) else {
+        let Node::FuncDecl { recv, name, ty, .. } = *ast.node(b.func) else {
             continue;
         };
-        for &d in ast.list(decls) {
-            let Node::FuncDecl {
-                recv,
-                name,
-                ty,
-                body: Some(body),
-                ..
-            } = *ast.node(d)
-            else {
-                continue;
-            };
-            let recv_name = match recv {
-                Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
-                    Some(n) => Some(Arc::<str>::from(n)),
-                    None => continue,
-                },
-                None => None,
-            };
-            let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
-            let sig = signature(ast, recv, ty);
-            let mut f = function_facts(model, fi, body, &sig);
-            f.decl = d;
-            // A lock taken only after the function has released the same
-            // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
-            // is not taken while a caller holds it.
-            let direct = std::mem::take(&mut f.direct);
-            f.direct = direct
-                .into_iter()
-                .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
-                .collect();
-            facts.insert(key, f);
+        let recv_name = match recv {
+            Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
+                Some(n) => Some(Arc::<str>::from(n)),
+                None => continue,
+            },
+            None => None,
+        };
+        let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
+        let sig = signature(ast, recv, ty);
+        let mut f = function_facts(model, b, &sig);
+        let held = locked_for_caller(ast, file.source, b, &f);
+        if !held.is_empty() {
+            held_on_return.insert(key.clone(), held);
         }
+        if !f.unlocks.is_empty() {
+            let released = f.unlocks.iter().map(|(r, p, _)| (r.clone(), p.clone()));
+            releases.insert(key.clone(), released.collect());
+        }
+        // A lock taken only after the function has released the same
+        // mutex (`unlockWaitAndLockAgain`, `resetTransportAndUnlock`)
+        // is not taken while a caller holds it.
+        let direct = std::mem::take(&mut f.direct);
+        f.direct = direct
+            .into_iter()
+            .filter(|a| reached_holding(pkg, &f, a.lock.node, &a.root, &a.path))
+            .collect();
+        facts.insert(key, f);
     }
     // Acquisitions through calls, one call level per round.
     let mut acquires: HashMap<FuncKey, Vec<Acquire>> = facts
@@ -324,7 +435,13 @@ fn summarize(pkg: &PackageScope<'_>) -> LockSummaries {
             break;
         }
     }
-    LockSummaries { acquires }
+    LockSummaries {
+        acquires,
+        held_on_return,
+        releases,
+        reacquires: Vec::new(),
+        inversions: Vec::new(),
+    }
 }
 
 fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
@@ -366,118 +483,73 @@ fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
     sig
 }
 
-/// The locks a function body takes and the package calls it makes, outside
-/// function literals, `go` and `defer` statements, and outside branches
-/// taken on a flag (`if lock { mu.Lock() }`: whether the call locks then
-/// depends on what the caller passes).
-fn function_facts(
-    model: &PackageModel<'_>,
-    fi: FileIdx,
-    body: NodeId,
-    sig: &Signature,
-) -> FuncFacts {
-    let file = &model.files()[fi];
-    let ast = file.parsed.ast();
+/// The locks a function body takes and the package calls it makes, as
+/// lock paths of the function (see [`Body`] for what is left out).
+fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFacts {
+    let fi = b.file;
     let mut out = FuncFacts {
         file: fi,
-        decl: body,
+        decl: b.func,
         direct: Vec::new(),
         calls: Vec::new(),
         unlocks: Vec::new(),
     };
-    let mut stack = vec![body];
-    let mut buf = Vec::new();
-    let mut visited = 0usize;
-    // Receiver and parameters given a new value in the body: a lock
-    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
-    let mut reassigned: Vec<Root> = Vec::new();
-    while let Some(id) = stack.pop() {
-        visited += 1;
-        if visited > 1_000_000 {
-            break;
-        }
-        match *ast.node(id) {
-            Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
-            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
-                // Only the parts that run whatever the flag says.
-                stack.extend(init);
-                stack.push(cond);
-                continue;
-            }
-            Node::AssignStmt { lhs, .. } => {
-                for &l in ast.list(lhs) {
-                    if matches!(ast.node(l), Node::Ident { .. }) {
-                        if let Some((root, path)) = lock_path(model, fi, l, sig) {
-                            if path.is_empty() {
-                                reassigned.push(root);
-                            }
-                        }
-                    }
+    let path = |x: NodeId| lock_path(model, fi, x, sig, Some(b));
+    for op in &b.ops {
+        let site = Site {
+            file: fi,
+            node: op.call,
+        };
+        match &op.kind {
+            OpKind::Lock { read } => {
+                if let Some((root, path)) = op.recv.and_then(path) {
+                    out.direct.push(Acquire {
+                        root,
+                        path,
+                        read: *read,
+                        lock: site,
+                        via: Vec::new(),
+                    });
                 }
             }
-            Node::CallExpr { fun, args, .. } => {
-                let site = Site { file: fi, node: id };
-                let callee = model.callee(fi, id);
-                if let Some(read) = lock_kind(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
-                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
-                            out.direct.push(Acquire {
-                                root,
-                                path,
-                                read,
-                                lock: site,
-                                via: Vec::new(),
-                            });
-                        }
-                    }
-                } else if is_unlock(&callee) {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
-                        if let Some((root, path)) = lock_path(model, fi, x, sig) {
-                            out.unlocks.push((root, path, id));
-                        }
-                    }
-                } else {
-                    if let Some(key) = key_of(model, &callee) {
-                        let recv = match (&callee, ast.node(ast.unparen(fun))) {
-                            (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
-                                if is_named(&model.type_of(fi, x), &recv.name) =>
-                            {
-                                lock_path(model, fi, x, sig)
-                            }
-                            _ => None,
-                        };
-                        let args = ast
-                            .list(args)
-                            .iter()
-                            .map(|&a| {
-                                let a = ast.unparen(a);
-                                match *ast.node(a) {
-                                    Node::UnaryExpr {
-                                        op: Tok::And, x, ..
-                                    } => lock_path(model, fi, x, sig),
-                                    _ => lock_path(model, fi, a, sig),
-                                }
-                            })
-                            .collect();
-                        out.calls.push(CallSite {
-                            call: site,
-                            callee: key,
-                            recv,
-                            args,
-                        });
-                    }
+            OpKind::Unlock => {
+                if let Some((root, path)) = op.recv.and_then(path) {
+                    out.unlocks.push((root, path, op.call));
                 }
             }
-            _ => {}
-        }
-        buf.clear();
-        ast.children(id, &mut buf);
-        for &(_, c) in buf.iter().rev() {
-            if let Child::Node(c) = c {
-                stack.push(c);
+            OpKind::Call { callee, method } => {
+                // A method's receiver, when the call is on a value of the
+                // method's own type (not a promoted method of a field).
+                let recv = match op.recv {
+                    Some(x)
+                        if *method
+                            && callee
+                                .0
+                                .as_deref()
+                                .is_some_and(|t| is_named(&model.type_of(fi, x), t)) =>
+                    {
+                        path(x)
+                    }
+                    _ => None,
+                };
+                out.calls.push(CallSite {
+                    call: site,
+                    callee: callee.clone(),
+                    recv,
+                    args: op.args.iter().map(|&a| path(a)).collect(),
+                });
             }
         }
     }
+    // Receiver and parameters given a new value in the body: a lock
+    // through them may be on another object (`c = c.parent; c.mu.Lock()`).
+    let reassigned: Vec<Root> = b
+        .assigned
+        .iter()
+        .filter_map(|&l| lock_path(model, fi, l, sig, None))
+        .filter(|(_, p)| p.is_empty())
+        .map(|(r, _)| r)
+        .collect();
     out.direct.retain(|a| !reassigned.contains(&a.root));
     for c in &mut out.calls {
         if c.recv.as_ref().is_some_and(|(r, _)| reassigned.contains(r)) {
@@ -600,16 +672,19 @@ fn is_named(ty: &Type, name: &str) -> bool {
 
 /// `x` as a lock path of the function: an identifier (its pointer receiver,
 /// a pointer parameter, a package-level variable) followed by field
-/// selections.
+/// selections. With the function's `body` walk, a local
+/// pointer variable given its value once (`r := s.replica`, `mu := &s.mu`)
+/// stands for that value.
 fn lock_path(
     model: &PackageModel<'_>,
     fi: FileIdx,
     x: NodeId,
     sig: &Signature,
+    body: Option<&Body>,
 ) -> Option<(Root, String)> {
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
-    let mut fields = Vec::new();
+    let mut fields: Vec<&str> = Vec::new();
     let mut at = ast.unparen(x);
     for _ in 0..16 {
         match *ast.node(at) {
@@ -627,6 +702,11 @@ fn lock_path(
                     Root::Param(i)
                 } else if binding.kind == BindingKind::Var && binding.scope.is_none() {
                     Root::Global(binding.name.clone())
+                } else if let Some(value) = body.and_then(|body| alias_value(model, fi, b, body)) {
+                    // Follow the alias to its value, keeping the fields
+                    // selected from it.
+                    at = value;
+                    continue;
                 } else {
                     return None;
                 };
@@ -639,15 +719,48 @@ fn lock_path(
     None
 }
 
+/// The value a local pointer variable is given by its declaration
+/// (`r := s.replica`, `var mu = &s.mu`, without the `&`), when the body
+/// assigns it nowhere else; None otherwise.
+fn alias_value(model: &PackageModel<'_>, fi: FileIdx, b: BindingId, body: &Body) -> Option<NodeId> {
+    let binding = model.binding(b);
+    if binding.kind != BindingKind::Var || binding.scope.is_none() {
+        return None;
+    }
+    let (df, decl) = binding.decl?;
+    if df != fi || !matches!(model.type_of(fi, decl), Type::Pointer(_)) {
+        return None;
+    }
+    let again = body
+        .assigned
+        .iter()
+        .any(|&n| n != decl && model.resolve(fi, n) == Some(b));
+    if again {
+        return None;
+    }
+    let &(_, value) = body.defines.iter().find(|&&(n, _)| n == decl)?;
+    let ast = model.files()[fi].parsed.ast();
+    let v = ast.unparen(value);
+    Some(match *ast.node(v) {
+        Node::UnaryExpr {
+            op: Tok::And, x, ..
+        } => ast.unparen(x),
+        _ => v,
+    })
+}
+
 /// A mutex locked again while the same path of a function already holds
 /// it: by a second `Lock`/`RLock`, or by a call that acquires it.
 #[derive(Debug, Clone)]
 pub struct Reacquire {
     /// The mutex as the function spells it (`s.mu`).
     pub key: String,
-    /// The first `Lock`/`RLock` call.
+    /// The first `Lock`/`RLock` call, or the call of a function that
+    /// returns holding the mutex.
     pub first: NodeId,
     pub first_read: bool,
+    /// When `first` is such a call: the `Lock`/`RLock` it leaves held.
+    pub first_lock: Option<Site>,
     /// The second `Lock`/`RLock` call, or the call that leads to one.
     pub second: NodeId,
     pub second_read: bool,
@@ -668,6 +781,12 @@ struct Acq {
     read: bool,
     lock: Site,
     via: Vec<Site>,
+    /// The mutex is held after this node: a `Lock`/`RLock`, or a call of a
+    /// function that returns holding it.
+    holds: bool,
+    /// What the mutex is reached from at this node (`s.mu` of `s.mu.Lock()`,
+    /// `s` of `s.lock()`), for the calls that might release it.
+    owner: Option<NodeId>,
 }
 
 /// Every place in the checked file where a function locks a mutex it
@@ -675,9 +794,29 @@ struct Acq {
 /// unlock it, in between).
 pub fn reacquisitions(cx: &Context<'_>, facts: &LockSummaries) -> Vec<Reacquire> {
     let mut out = Vec::new();
-    let mut funcs: Vec<NodeId> = cx.nodes_of_kind(NodeKind::FuncDecl).to_vec();
-    funcs.extend_from_slice(cx.nodes_of_kind(NodeKind::FuncLit));
+    // Only functions that lock something themselves (or call a helper that
+    // returns holding a lock) can hold a lock when they lock again: the
+    // others need no graph nor walk.
+    let helpers: Vec<&str> = facts.held_on_return.keys().map(|k| &*k.1).collect();
+    let mut funcs: Vec<NodeId> = cx
+        .nodes_of_kind(NodeKind::SelectorExpr)
+        .iter()
+        .filter(|&&id| match *cx.node(id) {
+            Node::SelectorExpr { sel, .. } => {
+                let name = cx.text(sel);
+                matches!(name, "Lock" | "RLock") || helpers.contains(&name)
+            }
+            _ => false,
+        })
+        .chain(
+            cx.nodes_of_kind(NodeKind::Ident)
+                .iter()
+                .filter(|&&id| !helpers.is_empty() && helpers.contains(&cx.text(id))),
+        )
+        .filter_map(|&id| cx.enclosing_func(id))
+        .collect();
     funcs.sort_unstable();
+    funcs.dedup();
     for func in funcs {
         let Some(cfg) = cx.cfg(func) else {
             continue;
@@ -697,8 +836,9 @@ fn reacquisitions_in(
     let model = cx.model();
     let fi = cx.file();
     let mut acqs: Vec<Acq> = Vec::new();
-    // Lock receivers of the direct acquisitions, for the handoff search.
-    let mut receivers: Vec<NodeId> = Vec::new();
+    // Calls of package functions that unlock a mutex (`rt.Unlock()` that
+    // unlocks `rt.mu`): the graph node and the mutex in this function's terms.
+    let mut released: Vec<(NodeId, String)> = Vec::new();
     for id in cx.ast().walk(func) {
         if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
             continue;
@@ -715,7 +855,6 @@ fn reacquisitions_in(
         let fun = crate::analyses::expr::unparen(cx, fun);
         if let Some(read) = lock_call(model, fi, id) {
             if let Node::SelectorExpr { x, .. } = *cx.node(fun) {
-                receivers.push(x);
                 acqs.push(Acq {
                     anchor: a,
                     call: id,
@@ -723,59 +862,97 @@ fn reacquisitions_in(
                     read,
                     lock: Site { file: fi, node: id },
                     via: Vec::new(),
+                    holds: true,
+                    owner: Some(x),
                 });
             }
             continue;
         }
         let callee = model.callee(fi, id);
-        for inner in facts.acquired_by(model, &callee) {
-            let base = match &inner.root {
-                Root::Receiver => match (&callee, cx.node(fun)) {
-                    (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
-                        if is_named(&model.type_of(fi, x), &recv.name) =>
-                    {
-                        normalized_text(cx, x)
-                    }
-                    _ => continue,
-                },
-                Root::Param(i) => match cx.ast().list(args).get(*i) {
-                    Some(&arg) => {
-                        let arg = crate::analyses::expr::unparen(cx, arg);
-                        match *cx.node(arg) {
-                            Node::UnaryExpr {
-                                op: Tok::And, x, ..
-                            } => normalized_text(cx, x),
-                            _ => normalized_text(cx, arg),
-                        }
-                    }
-                    None => continue,
-                },
-                Root::Global(g) => g.to_string(),
-            };
+        let through = |inner: &Acquire, base: String, owner: Option<NodeId>, holds: bool| {
             let mut via = vec![Site { file: fi, node: id }];
             via.extend(inner.via.iter().copied());
-            acqs.push(Acq {
+            Acq {
                 anchor: a,
                 call: id,
                 key: format!("{base}{}", inner.path),
                 read: inner.read,
                 lock: inner.lock,
                 via,
-            });
+                holds,
+                owner,
+            }
+        };
+        // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
+        // receiver.
+        let operands: Vec<NodeId> = cx.ast().list(args).to_vec();
+        for (key, operand) in implicit_calls(model, fi, &callee, &operands) {
+            for inner in facts.acquired_by_key(&key) {
+                if inner.root == Root::Receiver {
+                    acqs.push(through(inner, normalized_text(cx, operand), None, false));
+                }
+            }
+        }
+        // What the callee's lock path starts from, in this function's terms.
+        let base_of = |root: &Root| -> Option<(String, Option<NodeId>)> {
+            match root {
+                Root::Receiver => match (&callee, cx.node(fun)) {
+                    (Callee::Method { recv, .. }, &Node::SelectorExpr { x, .. })
+                        if is_named(&model.type_of(fi, x), &recv.name) =>
+                    {
+                        Some((normalized_text(cx, x), Some(x)))
+                    }
+                    _ => None,
+                },
+                Root::Param(i) => {
+                    let arg = crate::analyses::expr::unparen(cx, *cx.ast().list(args).get(*i)?);
+                    let arg = match *cx.node(arg) {
+                        Node::UnaryExpr {
+                            op: Tok::And, x, ..
+                        } => x,
+                        _ => arg,
+                    };
+                    Some((normalized_text(cx, arg), Some(arg)))
+                }
+                Root::Global(g) => Some((g.to_string(), None)),
+            }
+        };
+        for inner in facts.acquired_by(model, &callee) {
+            if let Some((base, owner)) = base_of(&inner.root) {
+                acqs.push(through(inner, base, owner, false));
+            }
+        }
+        for (root, path) in facts.released_by(model, &callee) {
+            if let Some((base, _)) = base_of(root) {
+                released.push((a, format!("{base}{path}")));
+            }
+        }
+        // A helper that returns holding the mutex takes it for this
+        // function, as a `Lock` here would.
+        for inner in facts.held_after(model, &callee) {
+            if let Some((base, owner)) = base_of(&inner.root) {
+                acqs.push(through(inner, base, owner, true));
+            }
         }
     }
-    if acqs.iter().all(|a| !a.via.is_empty()) {
+    if acqs.iter().all(|a| !a.holds) {
         return;
     }
     let ops = mutex_ops(cx, func, cfg);
-    let mut handoffs: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut handoffs: HashMap<Vec<String>, Vec<NodeId>> = HashMap::new();
     let mut cache = HashMap::new();
-    for (first, &recv) in acqs.iter().filter(|a| a.via.is_empty()).zip(&receivers) {
+    for first in acqs.iter().filter(|a| a.holds) {
         let unlocks: Vec<NodeId> = ops
             .iter()
             .filter(|o| matches!(o.method, "Unlock" | "RUnlock") && same_mutex(&o.key, &first.key))
             .filter_map(|o| o.anchor)
             .filter(|&a| !matches!(cx.node(a), Node::DeferStmt { .. }))
+            .chain(
+                released
+                    .iter()
+                    .filter(|(_, k)| same_mutex(k, &first.key))
+                    .map(|&(a, _)| a),
+            )
             .collect();
         // Unlocked by another goroutine (a closure started here, or the
         // function that started this one): the mutex is handed between
@@ -787,9 +964,26 @@ fn reacquisitions_in(
         // up a tree of nodes, a mutex declared in a loop): a different mutex.
         let root = first.key.split('.').next().unwrap_or_default().to_string();
         let rebinds = rebinding_anchors(cx, func, cfg, &root);
+        // The texts through which a call could release it: the mutex, and
+        // what it is reached from.
+        let mut owner_texts = vec![first.key.clone()];
+        if let Some(o) = first.owner {
+            owner_texts.extend(owners(cx, o));
+        }
+        if let Some((base, _)) = first.key.rsplit_once('.') {
+            owner_texts.push(base.to_string());
+        }
+        // A helper that returns holding the mutex may hand it to what it
+        // returns (`txn := s.Write(); ...; txn.End()`): calls through the
+        // variables given its results may release it.
+        if !first.via.is_empty() {
+            owner_texts.extend(result_names(cx, first.call));
+        }
+        owner_texts.sort();
+        owner_texts.dedup();
         let hand = handoffs
-            .entry(first.key.clone())
-            .or_insert_with(|| owner_handoffs(cx, func, cfg, &owners(cx, recv), &mut cache));
+            .entry(owner_texts.clone())
+            .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
         let is_target = |n: NodeId| {
             acqs.iter()
                 .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
@@ -814,6 +1008,7 @@ fn reacquisitions_in(
             key: first.key.clone(),
             first: first.call,
             first_read: first.read,
+            first_lock: (!first.via.is_empty()).then_some(first.lock),
             second: second.call,
             second_read: second.read,
             lock: second.lock,
@@ -822,39 +1017,105 @@ fn reacquisitions_in(
     }
 }
 
-/// Reports a lock taken again: at the second acquisition, with the first
-/// lock, the calls in between and the lock that blocks as related
-/// locations.
-pub fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help: &str) {
+/// The names of the variables a call's results are assigned to
+/// (`txn` of `txn := s.Write()`).
+fn result_names(cx: &Context<'_>, call: NodeId) -> Vec<String> {
+    let Some(parent) = cx.parent(call) else {
+        return Vec::new();
+    };
+    let names = match *cx.node(parent) {
+        Node::AssignStmt { lhs, .. } => lhs,
+        Node::ValueSpec { names, .. } => names,
+        _ => return Vec::new(),
+    };
+    cx.ast()
+        .list(names)
+        .iter()
+        .map(|&n| normalized_text(cx, n))
+        .collect()
+}
+
+/// Reports locks taken again.
+///
+/// Each finding is where the goroutine blocks: the second `Lock`/`RLock`
+/// (where a goroutine dump shows it waiting), when it is in the checked
+/// file; a lock taken in a helper of another file is reported at the call
+/// that leads to it. The message names both the blocked lock and the call,
+/// and the related locations give the first lock and every call on the way.
+/// Each path (each call made while holding the mutex) is its own finding:
+/// each needs its own fix.
+pub fn report_reacquires(
+    cx: &mut Context<'_>,
+    found: &[&Reacquire],
+    consequence: &str,
+    help: &str,
+) {
+    for r in found {
+        report_reacquire(cx, r, consequence, help);
+    }
+}
+
+fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help: &str) {
     let loc = |s: Site| Loc::new(s.file, s.node);
     let first_line = line_of(cx, Loc::new(cx.file(), r.first));
-    let what = match r.via.first() {
-        None => format!("`{}` is locked again", r.key),
+    let at_lock = r.lock.file == cx.file();
+    let msg = match r.via.first() {
+        None if r.first == r.second => format!(
+            "`{}` is locked again on the next turn of the loop while still held from the turn \
+             before: {consequence}",
+            r.key
+        ),
+        None => format!(
+            "`{}` is locked again while this path already holds it (since {first_line}): \
+             {consequence}",
+            r.key
+        ),
         Some(_) => {
             let callee = match *cx.node(r.second) {
                 Node::CallExpr { fun, .. } => compact(&normalized_text(cx, fun)),
                 _ => "the callee".to_string(),
             };
-            format!("`{callee}` locks `{}` again", r.key)
+            let call_line = line_of(cx, Loc::new(cx.file(), r.second));
+            if at_lock {
+                format!(
+                    "`{}` is locked again here, by the call of `{callee}` at {call_line}, while \
+                     that path already holds it (since {first_line}): {consequence}",
+                    r.key
+                )
+            } else {
+                format!(
+                    "`{callee}` locks `{}` again (at {}) while this path already holds it \
+                     (since {first_line}): {consequence}",
+                    r.key,
+                    line_of(cx, loc(r.lock))
+                )
+            }
         }
     };
-    let msg = if r.first == r.second {
-        format!(
-            "{what} on the next turn of the loop while still held from the turn before: \
-             {consequence}"
-        )
+    let primary = if at_lock {
+        span_of(cx, loc(r.lock))
     } else {
-        format!("{what} while this path already holds it (since {first_line}): {consequence}")
+        cx.span(r.second)
     };
-    let mut d = cx
-        .diagnostic(r.second, msg)
-        .with_help(help)
-        .with_related(cx.span(r.first), "first locked here");
-    for &c in r.via.iter().skip(1) {
-        d = d.with_related(span_of(cx, loc(c)), "which calls this");
+    let mut d = cx.diagnostic_at(primary, msg).with_help(help).with_related(
+        cx.span(r.first),
+        if r.first_lock.is_some() {
+            "first locked here, by a call that returns holding it"
+        } else {
+            "first locked here"
+        },
+    );
+    if let Some(l) = r.first_lock {
+        d = d.with_related(span_of(cx, loc(l)), "where that call locks it");
     }
     if !r.via.is_empty() {
-        d = d.with_related(span_of(cx, loc(r.lock)), "where it is locked");
+        d = d.with_related(cx.span(r.second), "called here while holding it");
+        for &c in r.via.iter().skip(1) {
+            d = d.with_related(span_of(cx, loc(c)), "which calls this");
+        }
+        if !at_lock {
+            d = d.with_related(span_of(cx, loc(r.lock)), "where it is locked again");
+        }
     }
     cx.report(d);
 }

@@ -17,11 +17,12 @@ use std::sync::Arc;
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingKind, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{Child, Node, NodeId};
+use goguard_syntax::{Node, NodeId};
 
-use crate::engine::{Analysis, AnalysisId, Counters, PackageScope};
+use crate::engine::PackageScope;
 
-use super::lock_facts::{is_flag, is_unlock, key_of, lock_kind, FuncKey, Site};
+use super::lock_bodies::{Body, OpKind};
+use super::lock_facts::{FuncKey, Site};
 use super::locks::same_mutex;
 
 /// How many calls deep the classes a call acquires are followed.
@@ -47,25 +48,6 @@ pub struct Inversion {
     pub ba: Edge,
 }
 
-/// The lock-order graph's inversions (see the module documentation).
-#[derive(Debug, Default)]
-pub struct LockOrderGraph {
-    pub inversions: Vec<Inversion>,
-}
-
-pub struct LockOrder;
-
-impl Analysis for LockOrder {
-    type Output = LockOrderGraph;
-    const ID: AnalysisId = AnalysisId("lock-order");
-
-    fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LockOrderGraph {
-        let g = build(pkg);
-        counters.add("lock-order inversions", g.inversions.len() as u64);
-        g
-    }
-}
-
 /// A lock or unlock call of a function body.
 struct LockSite {
     call: NodeId,
@@ -85,53 +67,37 @@ struct BodyFacts {
     calls: Vec<(NodeId, FuncKey)>,
 }
 
-fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
+/// The package's inversions: pairs of classes taken in both orders, from
+/// the shared walk of its bodies.
+pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversion> {
     let model = pkg.model;
-    if !super::lock_facts::package_locks(pkg) {
-        return LockOrderGraph::default();
-    }
     // Every function body of the package (declarations and literals).
-    let mut bodies: Vec<(FileIdx, NodeId, NodeId)> = Vec::new();
     let mut decls: BTreeMap<FuncKey, (FileIdx, NodeId)> = BTreeMap::new();
-    for (fi, file) in model.files().iter().enumerate() {
+    for b in bodies {
+        let file = &model.files()[b.file];
         let ast = file.parsed.ast();
-        for (id, node) in ast.nodes() {
-            match *node {
-                Node::FuncDecl {
-                    recv,
-                    name,
-                    body: Some(body),
-                    ..
-                } => {
-                    bodies.push((fi, id, body));
-                    let recv_name = match recv {
-                        Some(r) => {
-                            match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
-                                Some(n) => Some(Arc::<str>::from(n)),
-                                None => continue,
-                            }
-                        }
-                        None => None,
-                    };
-                    decls.insert(
-                        (recv_name, Arc::<str>::from(ast.text(name, file.source))),
-                        (fi, id),
-                    );
-                }
-                Node::FuncLit { body, .. } => bodies.push((fi, id, body)),
-                _ => {}
-            }
-        }
+        let Node::FuncDecl { recv, name, .. } = *ast.node(b.func) else {
+            continue;
+        };
+        let recv_name = match recv {
+            Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
+                Some(n) => Some(Arc::<str>::from(n)),
+                None => continue,
+            },
+            None => None,
+        };
+        decls.insert(
+            (recv_name, Arc::<str>::from(ast.text(name, file.source))),
+            (b.file, b.func),
+        );
     }
-    let facts: Vec<BodyFacts> = bodies
-        .iter()
-        .map(|&(fi, _, body)| body_facts(model, fi, body))
-        .collect();
+    let facts: Vec<BodyFacts> = bodies.iter().map(|b| body_facts(model, b)).collect();
+    let bodies: Vec<(FileIdx, NodeId)> = bodies.iter().map(|b| (b.file, b.func)).collect();
     // Classes each declared function acquires and releases, through calls.
     let index: BTreeMap<(FileIdx, NodeId), usize> = bodies
         .iter()
         .enumerate()
-        .map(|(i, &(fi, f, _))| ((fi, f), i))
+        .map(|(i, &(fi, f))| ((fi, f), i))
         .collect();
     let mut acquires: BTreeMap<FuncKey, Vec<(Arc<str>, Site)>> = BTreeMap::new();
     let mut releases: BTreeMap<FuncKey, HashSet<Arc<str>>> = BTreeMap::new();
@@ -191,7 +157,7 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
     }
     // The edges: from each lock, the classes acquired before its unlock.
     let mut edges: Vec<Edge> = Vec::new();
-    for (i, &(fi, func, _)) in bodies.iter().enumerate() {
+    for (i, &(fi, func)) in bodies.iter().enumerate() {
         let b = &facts[i];
         if !b.locks.iter().any(|l| l.lock && l.class.is_some()) {
             continue;
@@ -290,7 +256,7 @@ fn build(pkg: &PackageScope<'_>) -> LockOrderGraph {
             });
         }
     }
-    LockOrderGraph { inversions }
+    inversions
 }
 
 /// True when some path from the entry of `func` meets an unlock of class
@@ -364,54 +330,24 @@ pub(crate) fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> V
     out
 }
 
-fn body_facts(model: &PackageModel<'_>, fi: FileIdx, body: NodeId) -> BodyFacts {
-    let file = &model.files()[fi];
+fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
+    let file = &model.files()[b.file];
     let ast = file.parsed.ast();
     let mut out = BodyFacts::default();
-    let mut stack = vec![body];
-    let mut buf = Vec::new();
-    let mut visited = 0usize;
-    while let Some(id) = stack.pop() {
-        visited += 1;
-        if visited > 1_000_000 {
-            break;
-        }
-        match *ast.node(id) {
-            Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
-            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
-                stack.extend(init);
-                stack.push(cond);
-                continue;
-            }
-            Node::CallExpr { fun, .. } => {
-                let callee = model.callee(fi, id);
-                let is_lock = lock_kind(&callee).is_some();
-                let is_unlock = !is_lock && is_unlock(&callee);
-                if is_lock || is_unlock {
-                    if let Node::SelectorExpr { x, .. } = *ast.node(ast.unparen(fun)) {
-                        out.locks.push(LockSite {
-                            call: id,
-                            class: class_of(model, fi, x, 0),
-                            key: ast
-                                .text(x, file.source)
-                                .chars()
-                                .filter(|c| !c.is_whitespace())
-                                .collect(),
-                            lock: is_lock,
-                        });
-                    }
-                } else if let Some(k) = key_of(model, &callee) {
-                    out.calls.push((id, k));
-                }
-            }
+    for op in &b.ops {
+        match (&op.kind, op.recv) {
+            (OpKind::Lock { .. } | OpKind::Unlock, Some(x)) => out.locks.push(LockSite {
+                call: op.call,
+                class: class_of(model, b.file, x, 0),
+                key: ast
+                    .text(x, file.source)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect(),
+                lock: matches!(op.kind, OpKind::Lock { .. }),
+            }),
+            (OpKind::Call { callee, .. }, _) => out.calls.push((op.call, callee.clone())),
             _ => {}
-        }
-        buf.clear();
-        ast.children(id, &mut buf);
-        for &(_, c) in buf.iter().rev() {
-            if let Child::Node(c) = c {
-                stack.push(c);
-            }
         }
     }
     out

@@ -8,6 +8,7 @@ pub mod fixes;
 pub mod flow;
 pub mod handoff;
 pub mod http;
+pub mod lock_bodies;
 pub mod lock_facts;
 pub mod lock_order;
 pub mod lock_waits;

@@ -6,7 +6,7 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::{reacquisitions, report_reacquire, LockFacts};
+use crate::analyses::lock_facts::{report_reacquires, LockFacts};
 use crate::analyses::lock_waits::{classify, last_locked, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -19,6 +19,13 @@ declare_rule! {
     /// call to a function or method of the package that locks it (directly
     /// or through the functions it calls, a few calls deep), such as a
     /// method that holds `s.mu` and calls `s.Len()`, which locks `s.mu`.
+    /// A helper that locks for its caller (`func (s *S) lock() {
+    /// s.mu.Lock() }`: it locks unconditionally and unlocks nothing) counts
+    /// as a `Lock` where it is called.
+    /// The finding is at the `Lock` that blocks (where a goroutine dump shows
+    /// the goroutine waiting), with the first lock and each call on the way
+    /// as related locations; when that `Lock` is in another file, the
+    /// finding is at the call and names the file and line of the `Lock`.
     ///
     /// ## Why is this bad?
     /// Go mutexes are not reentrant: the second `Lock` waits for the first to
@@ -87,11 +94,16 @@ declare_rule! {
     ///
     /// ## Known limitations
     /// - Mutexes are matched by the text of the expression (`s.mu`), mapped
-    ///   through calls by receiver and pointer parameters: a mutex reached
-    ///   through two different expressions (an alias, a map element, a
-    ///   field of a value loaded from elsewhere) is two mutexes.
+    ///   through calls by receiver and pointer parameters; in a callee, a
+    ///   local pointer given its value once (`m := s.meta`, `mu := &s.mu`)
+    ///   is followed to that value. Otherwise a mutex reached through two
+    ///   different expressions (an alias in the function holding the lock,
+    ///   a map element, a field of a value loaded from elsewhere) is two
+    ///   mutexes.
     /// - Calls are followed into functions and methods of the same package,
-    ///   four calls deep; interface method calls, function values and other
+    ///   four calls deep, including the `String`/`Error` method that a `fmt`
+    ///   or `log` formatting call calls on an operand that points to a type
+    ///   of the package; interface method calls, function values and other
     ///   packages are not. Value receivers lock a copy and are not followed.
     /// - Locks a function takes only under a plain flag (`if lock {
     ///   mu.Lock() }`) are not counted for its callers, and a call that may
@@ -111,11 +123,11 @@ declare_rule! {
 impl DoubleLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        let found = reacquisitions(cx, &facts);
+        let found = facts.reacquisitions_in(cx.file());
         // The same deadlock seen by the concurrency model (a goroutine
         // blocked on a mutex it holds) is reported once.
         let mut explained: Vec<Loc> = Vec::new();
-        for r in &found {
+        for r in found {
             explained.push(Loc::new(r.lock.file, r.lock.node));
             explained.push(Loc::new(cx.file(), r.second));
         }
@@ -152,17 +164,16 @@ impl DoubleLock {
             }
             cx.report(d);
         }
-        for r in found {
-            if r.first_read && r.second_read {
-                continue;
-            }
-            report_reacquire(
-                cx,
-                &r,
-                "deadlocks: Go mutexes are not reentrant",
-                "release the mutex before this call, or call a variant that expects it held \
+        let mine: Vec<_> = found
+            .iter()
+            .filter(|r| !(r.first_read && r.second_read))
+            .collect();
+        report_reacquires(
+            cx,
+            &mine,
+            "deadlocks: Go mutexes are not reentrant",
+            "release the mutex before this call, or call a variant that expects it held \
                  (a `...Locked` helper that does not lock)",
-            );
-        }
+        );
     }
 }

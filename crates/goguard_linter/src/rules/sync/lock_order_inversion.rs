@@ -6,8 +6,8 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::Site;
-use crate::analyses::lock_order::{Inversion, LockOrder};
+use crate::analyses::lock_facts::{LockFacts, Site};
+use crate::analyses::lock_order::Edge;
 use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -128,20 +128,27 @@ declare_rule! {
         domain: Sync,
         category: Correctness,
         status: Preview,
-        requires: &[LockOrder::ID, ConcurrencyModel::ID],
+        requires: &[LockFacts::ID, ConcurrencyModel::ID],
     }
 }
 
 impl LockOrderInversion {
     fn run(&self, cx: &mut Context<'_>) {
-        let graph = cx.analysis::<LockOrder>();
+        let graph = cx.analysis::<LockFacts>();
         let mut seen: Vec<Loc> = Vec::new();
         for inv in &graph.inversions {
             for s in [inv.ab.lock, inv.ab.second, inv.ba.lock, inv.ba.second] {
                 seen.push(Loc::new(s.file, s.node));
             }
-            if inv.ab.second.file == cx.file() {
-                report_inversion(cx, inv);
+            // Reported on the order whose two locks one function takes
+            // itself, when one is (both locks in view); else the first.
+            let (ab, ba) = if inv.ab.lock != inv.ab.second && inv.ba.lock == inv.ba.second {
+                (&inv.ba, &inv.ab)
+            } else {
+                (&inv.ab, &inv.ba)
+            };
+            if ab.second.file == cx.file() {
+                report_inversion(cx, ab, ba);
             }
         }
         let model = cx.analysis::<ConcurrencyModel>();
@@ -197,21 +204,30 @@ impl LockOrderInversion {
     }
 }
 
-/// Reports two classes of mutexes taken in opposite orders, at the place
-/// where the second order is taken.
-fn report_inversion(cx: &mut Context<'_>, inv: &Inversion) {
+/// Reports two classes of mutexes taken in opposite orders, at the `Lock`
+/// that blocks on the path `ab` (where a goroutine dump shows it waiting)
+/// when that is in the checked file, else at the call that leads to it.
+fn report_inversion(cx: &mut Context<'_>, ab: &Edge, ba: &Edge) {
     let loc = |s: Site| Loc::new(s.file, s.node);
-    let (ab, ba) = (&inv.ab, &inv.ba);
+    let at_lock = ab.lock.file == cx.file();
+    let through = if ab.lock == ab.second {
+        String::new()
+    } else if at_lock {
+        format!(", by the call at {},", line_of(cx, loc(ab.second)))
+    } else {
+        format!(" (at {})", line_of(cx, loc(ab.lock)))
+    };
     let msg = format!(
-        "`{}` is taken while `{}` is held (since {}), and {} takes them in the opposite order: \
-         two goroutines running both paths deadlock",
+        "`{}` is taken{through} while `{}` is held (since {}), and {} takes them in the \
+         opposite order: two goroutines running both paths deadlock",
         ab.taken,
         ab.held,
         line_of(cx, loc(ab.first)),
         line_of(cx, loc(ba.second)),
     );
+    let primary = if at_lock { ab.lock } else { ab.second };
     let mut d = cx
-        .diagnostic_at(span_of(cx, loc(ab.second)), msg)
+        .diagnostic_at(span_of(cx, loc(primary)), msg)
         .with_help(
             "take the two mutexes in one order everywhere, or release the first before taking \
              the second",
@@ -221,10 +237,15 @@ fn report_inversion(cx: &mut Context<'_>, inv: &Inversion) {
             format!("`{}` is taken here", ab.held),
         );
     if ab.lock != ab.second {
-        d = d.with_related(
-            span_of(cx, loc(ab.lock)),
-            format!("`{}` is taken here", ab.taken),
-        );
+        let (other, label) = if at_lock {
+            (
+                ab.second,
+                format!("called here while `{}` is held", ab.held),
+            )
+        } else {
+            (ab.lock, format!("`{}` is taken here", ab.taken))
+        };
+        d = d.with_related(span_of(cx, loc(other)), label);
     }
     d = d
         .with_related(

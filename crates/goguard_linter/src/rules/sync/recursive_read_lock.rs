@@ -6,7 +6,7 @@ use goguard_concurrency::{FindingKind, Loc};
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
 };
-use crate::analyses::lock_facts::{reacquisitions, report_reacquire, LockFacts};
+use crate::analyses::lock_facts::{report_reacquires, LockFacts};
 use crate::analyses::lock_waits::{classify, last_locked, spawn_of, LockDeadlock};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
@@ -16,7 +16,8 @@ declare_rule! {
     /// Finds a `sync.RWMutex` read-locked while the same path of the function
     /// already holds its read lock: a second `RLock` with no `RUnlock` in
     /// between, or a call to a function or method of the package that
-    /// read-locks it (directly or a few calls deep).
+    /// read-locks it (directly or a few calls deep). Reported at the `RLock`
+    /// that blocks, as SY002 double-lock does.
     ///
     /// ## Why is this bad?
     /// A writer calling `Lock` blocks new readers until it gets the lock.
@@ -92,9 +93,9 @@ declare_rule! {
 impl RecursiveReadLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
-        let found = reacquisitions(cx, &facts);
+        let found = facts.reacquisitions_in(cx.file());
         let mut explained: Vec<Loc> = Vec::new();
-        for r in &found {
+        for r in found {
             explained.push(Loc::new(r.lock.file, r.lock.node));
             explained.push(Loc::new(cx.file(), r.second));
         }
@@ -134,17 +135,16 @@ impl RecursiveReadLock {
             }
             cx.report(d);
         }
-        for r in found {
-            if !(r.first_read && r.second_read) {
-                continue;
-            }
-            report_reacquire(
-                cx,
-                &r,
-                "deadlocks once a writer calls `Lock` between the two read locks",
-                "take the read lock once: call a variant that expects it held, or release it \
+        let mine: Vec<_> = found
+            .iter()
+            .filter(|r| r.first_read && r.second_read)
+            .collect();
+        report_reacquires(
+            cx,
+            &mine,
+            "deadlocks once a writer calls `Lock` between the two read locks",
+            "take the read lock once: call a variant that expects it held, or release it \
                  before this call",
-            );
-        }
+        );
     }
 }

@@ -1,0 +1,3 @@
+module goguard.dev/bench/realfix-recall
+
+go 1.26
