@@ -17,9 +17,9 @@ package main
 // it runs itself, package functions and methods called by name, the
 // package methods an interface method call may run, and the package's
 // function literals of the type of a function value it calls,
-// transitively; goroutines it starts are other entries). Calls through the
-// standard library (io.ReadFull calling back a package Read) are not
-// followed. No description is
+// the methods of package values given to another package's function
+// (io.ReadFull calling back a Read method), transitively; goroutines it
+// starts are other entries). No description is
 // read and no judgement is made: this is the runtime's ground truth.
 
 import (
@@ -256,6 +256,15 @@ func reachableOps(body *ast.BlockStmt, info *types.Info, decls map[types.Object]
 					return false
 				}
 			case *ast.SelectStmt:
+				// The compiler turns a select of one case without default
+				// into the plain operation, and a goroutine blocked there
+				// shows that operation's wait reason: leave its operation
+				// unmarked so that it counts as itself.
+				if len(n.Body.List) == 1 {
+					if cc, ok := n.Body.List[0].(*ast.CommClause); ok && cc.Comm != nil {
+						return true
+					}
+				}
 				reason := "select"
 				if len(n.Body.List) == 0 {
 					reason = "select (no cases)"
@@ -308,6 +317,13 @@ func reachableOps(body *ast.BlockStmt, info *types.Info, decls map[types.Object]
 					if fd := decls[fn.Origin()]; fd != nil {
 						work = append(work, fd.Body)
 					}
+					// A function of another package (io.ReadFull) may call
+					// back the methods of the package values it is given.
+					if fn.Pkg() != nil && fn.Pkg().Name() != "main" {
+						for _, arg := range n.Args {
+							work = append(work, methodBodies(info.Types[arg].Type, decls)...)
+						}
+					}
 					// An interface method runs the method of any package
 					// type that implements the interface.
 					for _, m := range implementations(fn, decls) {
@@ -317,6 +333,28 @@ func reachableOps(body *ast.BlockStmt, info *types.Info, decls map[types.Object]
 			}
 			return true
 		})
+	}
+	return out
+}
+
+// methodBodies lists the bodies of the package methods of t's method set
+// (for an interface, of the package types implementing it).
+func methodBodies(t types.Type, decls map[types.Object]*ast.FuncDecl) []*ast.BlockStmt {
+	if t == nil {
+		return nil
+	}
+	var out []*ast.BlockStmt
+	ms := types.NewMethodSet(t)
+	for i := 0; i < ms.Len(); i++ {
+		fn, _ := ms.At(i).Obj().(*types.Func)
+		if fd := decls[ms.At(i).Obj()]; fd != nil {
+			out = append(out, fd.Body)
+		} else if fn != nil {
+			// An interface value: what implements it in the package.
+			for _, m := range implementations(fn, decls) {
+				out = append(out, m.Body)
+			}
+		}
 	}
 	return out
 }

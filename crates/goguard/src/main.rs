@@ -47,6 +47,8 @@ enum Command {
 enum DebugCommand {
     /// Parse every .go file under the paths and report syntax errors and throughput.
     Parse(commands::debug_parse::ParseArgs),
+    /// Show what the concurrency model makes of one package, and why it is silent.
+    Concurrency(commands::debug_concurrency::ConcurrencyArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,9 @@ fn main() -> ExitCode {
         Command::Debug {
             command: DebugCommand::Parse(args),
         } => commands::debug_parse::run(args),
+        Command::Debug {
+            command: DebugCommand::Concurrency(args),
+        } => commands::debug_concurrency::run(args),
     };
     match result {
         Ok(code) => code,

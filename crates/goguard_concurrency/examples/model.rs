@@ -1,9 +1,9 @@
 //! Prints what the concurrency model finds in one package (a directory of
 //! .go files, or single files), with witnesses; `--ops` also prints the
 //! lowered ops of every explored function, `--all-ops` those of every
-//! function declared.
+//! function declared, `--why` what `goguard debug concurrency` prints.
 //!
-//!     cargo run -p goguard_concurrency --example model -- DIR [--ops]
+//!     cargo run -p goguard_concurrency --example model -- DIR [--ops|--why]
 
 use std::path::PathBuf;
 
@@ -15,7 +15,8 @@ fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let ops = args.iter().any(|a| a == "--ops");
     let all_ops = args.iter().any(|a| a == "--all-ops");
-    args.retain(|a| a != "--ops" && a != "--all-ops");
+    let why = args.iter().any(|a| a == "--why");
+    args.retain(|a| a != "--ops" && a != "--all-ops" && a != "--why");
     let mut paths: Vec<PathBuf> = Vec::new();
     for a in &args {
         let p = PathBuf::from(a);
@@ -66,6 +67,10 @@ fn main() {
         }
     }
     let budget = goguard_concurrency::Budget::default();
+    if why {
+        print!("{}", goguard_concurrency::explain(&model, budget));
+        return;
+    }
     let a = goguard_concurrency::analyze(&model, budget);
     let line = |l: goguard_concurrency::Loc| {
         let f = &inputs[l.file()];

@@ -23,7 +23,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::time::Instant;
 
-use goguard_semantic::model::{FileIdx, PackageModel};
+use goguard_semantic::model::{BindingKind, FileIdx, PackageModel};
 use goguard_syntax::{Node, NodeId, NodeKind};
 use rustc_hash::FxHashMap;
 
@@ -279,6 +279,29 @@ impl Analysis {
 /// Explores the functions of a package that start goroutines or make
 /// channels, and collects what their models find.
 pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
+    run(model, budget, None)
+}
+
+/// What the model of each root is and why it reports what it does: the
+/// lowered ops (values the model does not follow show as `Unknown`: they
+/// escape), the states explored and whether the search gave up (which
+/// budget), the findings, and every blocked operation it did not report
+/// with the reason (a guess, a partner that may still come, a state not
+/// explored). For `goguard debug concurrency`.
+pub fn explain(model: &PackageModel<'_>, budget: Budget) -> String {
+    let mut out = String::new();
+    let a = run(model, budget, Some(&mut out));
+    out.push_str(&format!(
+        "package: {} models, {} given up, {} states, {} findings\n",
+        a.models,
+        a.gave_up,
+        a.states,
+        a.findings.len()
+    ));
+    out
+}
+
+fn run(model: &PackageModel<'_>, budget: Budget, mut explain: Option<&mut String>) -> Analysis {
     let start = Instant::now();
     let pkg = Pkg::new(model);
     let machine_main = |f: FuncId| {
@@ -315,9 +338,26 @@ pub fn analyze(model: &PackageModel<'_>, budget: Budget) -> Analysis {
                 .map(|_| RefCell::new(FxHashMap::default())),
             root,
             root_is_main: machine_main(root),
+            notes: explain.is_some().then(|| RefCell::new(Vec::new())),
         };
         let t0 = Instant::now();
         let (findings, stats) = explore::search::explore(&machine, root, budget);
+        if let Some(text) = explain.as_deref_mut() {
+            let notes = machine
+                .notes
+                .as_ref()
+                .map(|n| n.borrow().clone())
+                .unwrap_or_default();
+            explain_root(
+                &pkg,
+                root,
+                &stats,
+                machine.work.get(),
+                &findings,
+                &notes,
+                text,
+            );
+        }
         if std::env::var_os("GOGUARD_MODEL_ROOTS").is_some() {
             let f = &model.files()[root.file()];
             let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(root.node));
@@ -383,6 +423,7 @@ pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
 fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
     let model = pkg.model;
     let mut out = Vec::new();
+    let starters = goroutine_starters(model);
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
         // Function literals called in place, deferred or started belong to
@@ -457,6 +498,33 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
                 }
                 continue;
             }
+            // A method that starts a goroutine, called on a local variable
+            // (`rs := &Rows{}; rs.start(ctx)`): the goroutine works on what
+            // this function made, which only this function's model follows
+            // (from the method's own model the receiver is unknown).
+            if let Node::SelectorExpr { x, .. } = *ast.node(fun) {
+                let local = model.resolve(fi, x).is_some_and(|b| {
+                    let binding = model.binding(b);
+                    matches!(binding.kind, BindingKind::Var)
+                        && binding.scope.is_some()
+                        && binding.decl.is_some_and(|(df, dn)| {
+                            df == fi && owner(dn).is_some() && owner(dn) == owner(id)
+                        })
+                });
+                if local {
+                    let callee = model.callee(fi, id);
+                    if pkg
+                        .index
+                        .target(model, &callee)
+                        .is_some_and(|f| starters.contains(&f))
+                    {
+                        if let Some(o) = owner(id) {
+                            set.push(o);
+                        }
+                        continue;
+                    }
+                }
+            }
             // A call of a package function that returns something it made
             // (a constructor of a struct holding channels): the caller
             // holds followed values too.
@@ -476,6 +544,103 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
         set.sort_unstable();
         set.dedup();
         out.extend(set.into_iter().map(|n| FuncId::new(fi, n)));
+    }
+    out
+}
+
+/// The explanation of one root's model.
+fn explain_root(
+    pkg: &Pkg<'_>,
+    root: FuncId,
+    stats: &facts::ModelStats,
+    work: u64,
+    findings: &[Finding],
+    notes: &[(Option<Loc>, String)],
+    out: &mut String,
+) {
+    let model = pkg.model;
+    let place = |l: Loc| {
+        let f = &model.files()[l.file()];
+        let (line, col) = f.parsed.lines().line_col(f.parsed.ast().pos(l.node));
+        format!("{}:{line}:{col}", f.path.display())
+    };
+    out.push_str(&format!(
+        "root {}: {} states, {} quiet steps{}\n",
+        place(Loc::new(root.file(), root.node)),
+        stats.states,
+        work,
+        if stats.gave_up { ", given up" } else { "" }
+    ));
+    let file = &model.files()[root.file()];
+    let ast = file.parsed.ast();
+    for n in ast.walk(root.node) {
+        let is_func = n == root.node || matches!(ast.node(n), Node::FuncLit { .. });
+        if !is_func {
+            continue;
+        }
+        let f = FuncId::new(root.file(), n);
+        let body = pkg.body(f);
+        out.push_str(&format!("  ops of {}:\n", place(Loc::new(root.file(), n))));
+        for (i, op) in body.ops.iter().enumerate() {
+            out.push_str(&format!(
+                "    {i:3}: {}\n",
+                name_fields(pkg, &format!("{op:?}"))
+            ));
+        }
+    }
+    for f in findings {
+        out.push_str(&format!("  finding {:?} at {}\n", f.kind, place(f.at)));
+    }
+    for (at, why) in notes {
+        match at {
+            Some(l) => out.push_str(&format!("  {}: {why}\n", place(*l))),
+            None => out.push_str(&format!("  {why}\n")),
+        }
+    }
+}
+
+/// `FieldId(3)` in debug output, followed by the field's name.
+fn name_fields(pkg: &Pkg<'_>, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("FieldId(") {
+        let (head, tail) = rest.split_at(i + "FieldId(".len());
+        out.push_str(head);
+        let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
+        out.push_str(&digits);
+        rest = &tail[digits.len()..];
+        if let Some(name) = digits
+            .parse()
+            .ok()
+            .and_then(|d| pkg.interner.field_name(ir::FieldId(d)))
+        {
+            out.push_str(&format!(" .{name}"));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The function and method declarations of the package whose body holds a
+/// `go` statement.
+fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId> {
+    let mut out = rustc_hash::FxHashSet::default();
+    for (fi, file) in model.files().iter().enumerate() {
+        let ast = file.parsed.ast();
+        let mut decls: Vec<(u32, u32, NodeId)> = ast
+            .nodes_of_kind(NodeKind::FuncDecl)
+            .map(|(id, _)| (ast.pos(id), ast.end(id), id))
+            .collect();
+        decls.sort_unstable();
+        for (g, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+            let pos = ast.pos(g);
+            let i = decls.partition_point(|&(start, _, _)| start <= pos);
+            if let Some(&(_, end, id)) = i.checked_sub(1).map(|i| &decls[i]) {
+                if pos < end {
+                    out.insert(FuncId::new(fi, id));
+                }
+            }
+        }
     }
     out
 }

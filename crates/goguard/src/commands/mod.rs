@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod debug_concurrency;
 pub mod debug_parse;
 pub mod explain;
 pub mod fetch;

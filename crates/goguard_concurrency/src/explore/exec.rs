@@ -27,7 +27,7 @@ pub(crate) const MAX_PROCS: usize = 6;
 /// followed.
 const MAX_PER_SITE: usize = 3;
 /// Call frames of one goroutine beyond which calls are not entered.
-pub(crate) const MAX_FRAMES: usize = 6;
+pub(crate) const MAX_FRAMES: usize = 8;
 /// Quiet steps of one local run before the process is paused.
 const MAX_LOCAL_STEPS: usize = 400;
 /// WaitGroup counts beyond which the WaitGroup is not followed.
@@ -117,6 +117,26 @@ pub(crate) struct Machine<'p> {
     /// The explored function is `main` of a `main` package: its return
     /// ends the program.
     pub root_is_main: bool,
+    /// When explaining (`goguard debug concurrency`): why each blocked
+    /// operation was not reported, and why the search gave up.
+    pub notes: Option<std::cell::RefCell<Vec<Note>>>,
+}
+
+/// Why something was not reported: at an operation, or about the whole
+/// model (None).
+pub(crate) type Note = (Option<Loc>, String);
+
+impl Machine<'_> {
+    /// Records a note for the explanation, once.
+    pub(crate) fn note(&self, at: Option<Loc>, why: impl FnOnce() -> String) {
+        if let Some(notes) = &self.notes {
+            let why = why();
+            let mut n = notes.borrow_mut();
+            if !n.iter().any(|(a, w)| *a == at && *w == why) {
+                n.push((at, why));
+            }
+        }
+    }
 }
 
 fn at_of(file: u32, node: goguard_syntax::NodeId) -> Loc {

@@ -3,7 +3,7 @@
 //! process, or a rendezvous of two on an unbuffered channel) and which
 //! processes sit at a loud step none of the transitions takes: blocked.
 
-use crate::ir::{CaseKind, Expr, Loc, Op, Place, RangeKind, SyncOp};
+use crate::ir::{CaseKind, Loc, Op, Place, RangeKind, SyncOp};
 use crate::lower::api::MethodApi;
 
 use super::eval::{At, Need};
@@ -161,36 +161,6 @@ impl Machine<'_> {
             _ => {}
         }
         out
-    }
-
-    /// True when some process other than `p` offers to send on `chan`.
-    fn sender_waiting(&self, s: &mut State, p: ProcId, chan: &Value) -> bool {
-        for q in 0..s.procs.len() as ProcId {
-            if q == p || s.procs[q as usize].status != Status::Run || s.procs[q as usize].paused {
-                continue;
-            }
-            let Step::Op(body, pc) = self.step_of(s, q) else {
-                continue;
-            };
-            let at = self.at_p(s, q);
-            let chans: Vec<&Expr> = match body.ops.get(pc as usize) {
-                Some(Op::Send { ch, .. }) => vec![ch],
-                Some(Op::Select { cases, .. }) => cases
-                    .iter()
-                    .filter_map(|c| match &c.kind {
-                        CaseKind::Send { ch, .. } => Some(ch),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for ch in chans {
-                if s.eval(at, ch).ok().as_ref() == Some(chan) {
-                    return true;
-                }
-            }
-        }
-        false
     }
 
     /// Every transition of `s`, and the processes blocked in it (bit set).
@@ -353,6 +323,12 @@ impl Machine<'_> {
                         default,
                         at: sel,
                     } => {
+                        // A case ready whatever the timing (buffered
+                        // data or room, a closed channel) rules `default`
+                        // out. A partner waiting for a rendezvous does
+                        // not: the model runs each process's quiet steps
+                        // at once, so a partner shown waiting may in truth
+                        // still be on its way when the select polls.
                         let mut ready = false;
                         for c in cases {
                             let loc = self.loc(&s, p, c.at);
@@ -363,7 +339,12 @@ impl Machine<'_> {
                                     let v = s.eval(at, value)?;
                                     let mut st = s.clone();
                                     self.send(&mut st, p, &chv, v, Cont::Pc(c.body), loc, true, mv);
-                                    if self.follows_chan(&s, &chv) && mv.out.len() > before {
+                                    let buffered = matches!(s.obj(&chv),
+                                        Some(Obj::Chan(ch)) if ch.cap > 0 || ch.closed);
+                                    if self.follows_chan(&s, &chv)
+                                        && buffered
+                                        && mv.out.len() > before
+                                    {
                                         ready = true;
                                     }
                                 }
@@ -382,10 +363,7 @@ impl Machine<'_> {
                                         true,
                                         mv,
                                     )?;
-                                    if self.follows_chan(&s, &chv)
-                                        && (mv.out.len() > before
-                                            || self.sender_waiting(&mut s, p, &chv))
-                                    {
+                                    if self.follows_chan(&s, &chv) && mv.out.len() > before {
                                         ready = true;
                                     }
                                 }

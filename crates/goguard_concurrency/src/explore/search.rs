@@ -111,6 +111,17 @@ pub(crate) fn explore(
             continue;
         }
         if nodes.len() >= budget.max_states || machine.work.get() > machine.max_work {
+            if !gave_up {
+                machine.note(None, || {
+                    format!(
+                        "gave up: {} states (budget {}), {} quiet steps (budget {})",
+                        nodes.len(),
+                        budget.max_states,
+                        machine.work.get(),
+                        machine.max_work
+                    )
+                });
+            }
             gave_up = true;
             unexpanded.push(id);
             continue;
@@ -152,15 +163,28 @@ pub(crate) fn explore(
             );
         }
         for p in 0..s.procs.len() as ProcId {
+            if blocked & (1 << p) == 0 {
+                continue;
+            }
             // `main` waiting forever is how a program serves forever.
             let main_waits = p == 0 && machine.root_is_main;
-            if blocked & (1 << p) != 0
-                && !s.guessed
-                && !main_waits
-                && !counts_approximate(machine, &s)
-            {
-                if let Some(c) = candidate(machine, &s, id, p) {
-                    candidates.push(c);
+            let silenced = if s.guessed {
+                Some("a guess on the way (a loop count, a test of data the model does not follow, a Cond woken by code it may not see)")
+            } else if main_waits {
+                Some("main of a main package waits forever by design")
+            } else if counts_approximate(machine, &s) {
+                Some("two large constants stand in for each other")
+            } else {
+                None
+            };
+            match silenced {
+                Some(why) => machine.note(blocked_op(machine, &s, p).map(|b| b.1), || {
+                    format!("blocked here, not reported: {why}")
+                }),
+                None => {
+                    if let Some(c) = candidate(machine, &s, id, p) {
+                        candidates.push(c);
+                    }
                 }
             }
         }
@@ -259,6 +283,13 @@ pub(crate) fn explore(
     let mut reported: Vec<(Option<Loc>, Loc, FindingKind)> = Vec::new();
     for c in candidates {
         if can_move[c.state as usize] & (1 << c.proc) != 0 {
+            machine.note(Some(c.at), || {
+                if unexpanded.is_empty() {
+                    "blocked here, not reported: another path moves it on (a partner, or an escaped value anyone may use)".to_string()
+                } else {
+                    "blocked here, not reported: another path moves it on, or a state not explored (budget, a local run too long, a crash) may".to_string()
+                }
+            });
             continue;
         }
         let key = (c.spawn, c.at, c.kind);
@@ -314,6 +345,18 @@ pub(crate) fn explore(
             alone: false,
             lock_waits: Vec::new(),
         });
+    }
+    // Local runs cut short by the work budget leave states never expanded
+    // too: the model was given up even when no state was left to pop.
+    if !gave_up && machine.work.get() > machine.max_work {
+        machine.note(None, || {
+            format!(
+                "gave up: {} quiet steps (budget {}) in local runs",
+                machine.work.get(),
+                machine.max_work
+            )
+        });
+        gave_up = true;
     }
     (findings, ModelStats { states: n, gave_up })
 }
@@ -426,9 +469,15 @@ fn full_by_approximate_cap(m: &Machine<'_>, s: &State, p: ProcId) -> bool {
 fn candidate(m: &Machine<'_>, s: &State, id: u32, p: ProcId) -> Option<Candidate> {
     let (kind, at, chan) = blocked_op(m, s, p)?;
     if full_by_approximate_cap(m, s, p) {
+        m.note(Some(at), || {
+            "blocked here, not reported: the buffer is full only by the small count standing for a larger capacity".to_string()
+        });
         return None;
     }
     if kind == FindingKind::BlockedWait && lone_count_chosen(m, s) {
+        m.note(Some(at), || {
+            "blocked here, not reported: a WaitGroup count compared with a loop over a collection of unknown length".to_string()
+        });
         return None;
     }
     let others = (0..s.procs.len() as ProcId)
@@ -586,6 +635,12 @@ fn blocked_op(
                         }
                     }
                 }
+                // A select of one case is that one operation: it blocks
+                // at the case.
+                let node = match cases.as_slice() {
+                    [only] => &only.at,
+                    _ => node,
+                };
                 match (first_recv, first_send) {
                     (Some(r), _) => Some((FindingKind::BlockedRecv, loc(*node), Some(r))),
                     (None, Some(sd)) => Some((FindingKind::BlockedSend, loc(*node), Some(sd))),

@@ -128,6 +128,9 @@ pub(crate) enum FuncApi {
     Notify,
     /// errors.New, fmt.Errorf: an error that is not nil.
     NewError,
+    /// io.ReadFull(r, buf) and friends: calls `r.Read` until it has what
+    /// it wants (once or more), so a reader of the package runs.
+    ReadsUntilDone,
 }
 
 const FUNCS: &[(&str, &str, FuncApi)] = &[
@@ -148,6 +151,9 @@ const FUNCS: &[(&str, &str, FuncApi)] = &[
     ("os/signal", "Notify", FuncApi::Notify),
     ("errors", "New", FuncApi::NewError),
     ("fmt", "Errorf", FuncApi::NewError),
+    ("io", "ReadFull", FuncApi::ReadsUntilDone),
+    ("io", "ReadAtLeast", FuncApi::ReadsUntilDone),
+    ("io", "ReadAll", FuncApi::ReadsUntilDone),
 ];
 
 pub(crate) fn func(callee: &Callee) -> Option<FuncApi> {

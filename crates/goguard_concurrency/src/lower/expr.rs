@@ -14,6 +14,10 @@ use crate::ir::{
     RangeKind, SymId, SyncKind, Target, Var,
 };
 
+/// How deep the lowering follows embedded structs to find a promoted
+/// field or method (as the semantic model does).
+const MAX_EMBED_DEPTH: usize = 8;
+
 /// Channel capacities above this are not followed (the model would need a
 /// state per buffered element).
 const MAX_CAP: i64 = 4;
@@ -182,6 +186,7 @@ impl<'a> Lower<'a> {
                 name: name.into(),
             };
             let xv = self.expr_depth(x, d);
+            let xv = self.through_embedded(xv, &xt, name);
             return match self.pkg.index.target(model, &callee) {
                 Some(f) => Expr::Bound(Box::new(xv), f),
                 None => {
@@ -195,7 +200,72 @@ impl<'a> Lower<'a> {
         if name == "L" && is_sync_cond(&xt) {
             return Expr::CondLocker(Box::new(xv));
         }
+        let xv = self.through_embedded(xv, &xt, name);
         Expr::Field(Box::new(xv), self.pkg.interner.field(name))
+    }
+
+    /// `x` extended by the embedded fields Go goes through to reach member
+    /// `name` of a value of type `xt` (`s.stopper` on a struct embedding
+    /// `*Raft` reads `s.Raft.stopper`), so that a promoted field or method
+    /// receiver is the value the model stored.
+    pub(super) fn through_embedded(&self, x: Expr, xt: &Type, name: &str) -> Expr {
+        let mut x = x;
+        for f in self.embedded_path(xt, name) {
+            x = Expr::Field(Box::new(x), self.pkg.interner.field(&f));
+        }
+        x
+    }
+
+    /// The embedded fields (outermost first) through which member `name` of
+    /// a value of type `xt` is promoted; empty when it is declared on the
+    /// type itself, ambiguous or not found. The search is breadth-first,
+    /// as Go's selector rule: the shallowest depth wins.
+    fn embedded_path(&self, xt: &Type, name: &str) -> Vec<Arc<str>> {
+        let model = self.pkg.model;
+        let Some(n) = xt.deref().named_ref() else {
+            return Vec::new();
+        };
+        let mut level: Vec<(goguard_semantic::types::NamedRef, Vec<Arc<str>>)> =
+            vec![(n.clone(), Vec::new())];
+        let mut seen: Vec<goguard_semantic::types::NamedRef> = Vec::new();
+        for _ in 0..MAX_EMBED_DEPTH {
+            let mut found: Vec<Vec<Arc<str>>> = Vec::new();
+            let mut next = Vec::new();
+            for (n, path) in level {
+                if seen.contains(&n) {
+                    continue;
+                }
+                seen.push(n.clone());
+                let Some(decl) = model.type_decl(&n) else {
+                    continue;
+                };
+                if decl.is_interface() {
+                    continue;
+                }
+                let has = decl.methods.iter().any(|m| &*m.name == name)
+                    || decl.fields.iter().any(|f| &*f.name == name);
+                if has {
+                    found.push(path.clone());
+                }
+                for f in decl.fields.iter().filter(|f| f.embedded) {
+                    if let Some(e) = f.ty.deref().named_ref() {
+                        let mut p = path.clone();
+                        p.push(f.name.clone());
+                        next.push((e.clone(), p));
+                    }
+                }
+            }
+            match found.len() {
+                0 => {}
+                1 => return found.pop().unwrap_or_default(),
+                _ => return Vec::new(),
+            }
+            if next.is_empty() {
+                break;
+            }
+            level = next;
+        }
+        Vec::new()
     }
 
     /// A function literal as a value.
@@ -500,6 +570,7 @@ impl<'a> Lower<'a> {
                     return Shape::Op(call_op(Target::Value(v), all, call));
                 }
                 let recv = self.expr(x);
+                let recv = self.through_embedded(recv, &xt, name);
                 let mut all = vec![recv];
                 all.extend(self.args(args));
                 if let Some(f) = self.pkg.index.target(model, &callee) {
@@ -749,6 +820,32 @@ impl<'a> Lower<'a> {
                 }
                 Shape::Value(Expr::Unknown)
             }
+            FuncApi::ReadsUntilDone => {
+                // `r.Read(buf)` through the interface, then again any
+                // number of times: how many reads it takes is a guess.
+                let vs = self.args(args);
+                let reader = vs.first().cloned().unwrap_or(Expr::Unknown);
+                for v in vs.into_iter().skip(1) {
+                    self.escape(v);
+                }
+                let read = self.emit(call_op(
+                    Target::Iface("Read".into()),
+                    vec![reader, Expr::Unknown],
+                    call,
+                ));
+                let again = self.emit(Op::Branch {
+                    cond: Cond::Nondet,
+                    then: read,
+                    els: PENDING,
+                    counting: true,
+                    reads: Vec::new(),
+                });
+                self.open.push(super::Slot {
+                    pc: again,
+                    index: 1,
+                });
+                Shape::Results(vec![Expr::Unknown; want.max(1)])
+            }
         }
     }
 
@@ -856,7 +953,9 @@ impl<'a> Lower<'a> {
                     return Place::Escape;
                 }
                 let xv = self.expr(x);
-                Place::Field(xv, self.pkg.interner.field(self.text(sel)))
+                let name = self.text(sel);
+                let xv = self.through_embedded(xv, &self.type_of(x), name);
+                Place::Field(xv, self.pkg.interner.field(name))
             }
             Node::IndexExpr { x, index, .. } => {
                 self.expr(x);

@@ -71,6 +71,15 @@ impl Interner {
         f
     }
 
+    /// The name of an interned field (for debug output).
+    pub(crate) fn field_name(&self, f: FieldId) -> Option<String> {
+        let i = self.inner.borrow();
+        i.fields
+            .iter()
+            .find(|(_, &id)| id == f)
+            .map(|(name, _)| name.clone())
+    }
+
     fn known_pred(&self, key: &str) -> Option<PredId> {
         self.inner.borrow().preds.get(key).copied()
     }

@@ -6,7 +6,9 @@ pub mod cond_wait_without_loop;
 pub mod double_lock;
 pub mod lock_not_released;
 pub mod lock_order_inversion;
+pub mod mixed_atomic_access;
 pub mod recursive_read_lock;
+pub mod unguarded_field_access;
 pub mod unsynchronized_map_write;
 pub mod unsynchronized_shared_write;
 pub mod write_under_read_lock;
@@ -20,5 +22,7 @@ pub const RULES: &[&dyn Rule] = &[
     &write_under_read_lock::WriteUnderReadLock,
     &unsynchronized_map_write::UnsynchronizedMapWrite,
     &unsynchronized_shared_write::UnsynchronizedSharedWrite,
+    &mixed_atomic_access::MixedAtomicAccess,
     &cond_wait_without_loop::CondWaitWithoutLoop,
+    &unguarded_field_access::UnguardedFieldAccess,
 ];
