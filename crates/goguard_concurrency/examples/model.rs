@@ -83,9 +83,13 @@ fn main() {
     };
     for f in &a.findings {
         println!(
-            "{:?} at {} (proc {} spawned at {}) chan {:?} alone={}",
+            "{:?} at {} (root {}, proc {} spawned at {}) chan {:?} alone={}",
             f.kind,
             line(f.at),
+            line(goguard_concurrency::Loc {
+                file: f.root.file() as u32,
+                node: f.root.node
+            }),
             f.proc,
             f.spawn.map_or("-".into(), line),
             f.chan.map(|c| (line(c.alloc), c.cap)),

@@ -152,6 +152,15 @@ pub enum Expr {
     /// A comparison or boolean operator used as a value (`return x != nil`):
     /// the boolean when the model can decide the condition, else unknown.
     Test(Box<Cond>),
+    /// A slice the model made with this many elements (`[]T{a, b}`): only
+    /// its length is followed (a nil slice is `Nil`, of length 0).
+    Items(u8),
+    /// `len(x)` of a slice: its length when the model follows it (nil,
+    /// made here, appended to), else the symbol the same expression stands
+    /// for in loop bounds and counts, if any.
+    Len(Box<Expr>, Option<SymId>),
+    /// `append(x, a, b)`: `x` with as many more elements.
+    Append(Box<Expr>, u8),
 }
 
 /// A channel's capacity.
@@ -598,7 +607,9 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::Not(x)
             | Expr::Add(x, _)
             | Expr::CancelOf(x)
-            | Expr::CondLocker(x) => expr(x, f),
+            | Expr::CondLocker(x)
+            | Expr::Len(x, _)
+            | Expr::Append(x, _) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {

@@ -196,6 +196,23 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
+            Expr::Items(n) => items(*n),
+            Expr::Len(x, sym) => match (self.eval(at, x)?, sym) {
+                (Value::Nil, _) => Value::Int(0),
+                (Value::Items(n), _) => Value::Int(i64::from(n)),
+                (_, Some(s)) => match self.sym(s.0) {
+                    Some(v) => Value::Int(i64::from(v)),
+                    None => return Err(Need::Sym(s.0)),
+                },
+                (_, None) => Value::Unknown,
+            },
+            Expr::Append(x, k) => match self.eval(at, x)? {
+                // `append(s)` of a nil slice is still nil.
+                Value::Nil if *k == 0 => Value::Nil,
+                Value::Nil => items(*k),
+                Value::Items(n) => items(n.saturating_add(*k)),
+                _ => Value::Unknown,
+            },
             Expr::Test(c) => match self.cond(at, c, &|_| false) {
                 Ok(b) => Value::Bool(b),
                 Err(Need::Sym(s)) => return Err(Need::Sym(s)),
@@ -313,6 +330,19 @@ impl State {
                             self.escape(&v);
                         }
                     }
+                    // `c.L = &s.mu`: the locker a Cond made as a struct's
+                    // zero field waits with; anything but a mutex the model
+                    // follows leaves the Cond unfollowed.
+                    // (`L` is the only field another package can set.)
+                    Some(Obj::Cond(c)) => {
+                        let escaped = c.escaped;
+                        c.locker = v.clone();
+                        if escaped {
+                            self.escape(&v);
+                        } else if !matches!(self.obj(&v), Some(Obj::Mutex(_))) {
+                            self.escape(&xv);
+                        }
+                    }
                     // Stored into something the model does not follow.
                     _ => self.escape(&v),
                 }
@@ -362,7 +392,8 @@ impl State {
             },
             Cond::IsNil { expr, pred: p } => match self.eval(at, expr)? {
                 Value::Nil => Ok(true),
-                Value::Ref(_) | Value::Func(_) | Value::NonNil => Ok(false),
+                // A slice literal or an append of values is never nil.
+                Value::Ref(_) | Value::Func(_) | Value::NonNil | Value::Items(_) => Ok(false),
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),
@@ -398,3 +429,16 @@ impl State {
         }
     }
 }
+
+/// A slice of `n` elements, followed while it stays short: longer ones
+/// would only multiply the states.
+fn items(n: u8) -> Value {
+    if n <= MAX_ITEMS {
+        Value::Items(n)
+    } else {
+        Value::Unknown
+    }
+}
+
+/// The longest slice whose length the model follows.
+const MAX_ITEMS: u8 = 2;

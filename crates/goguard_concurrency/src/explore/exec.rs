@@ -805,7 +805,13 @@ impl Machine<'_> {
                 ..
             } => match kind {
                 RangeKind::Counted(sym) => {
-                    let n = s.sym(sym.0).ok_or(Need::Sym(sym.0))?;
+                    // A slice whose length the model follows runs exactly
+                    // that many times, like the tests of its length.
+                    let n = match s.eval(at, x)? {
+                        Value::Nil => 0,
+                        Value::Items(n) => n,
+                        _ => s.sym(sym.0).ok_or(Need::Sym(sym.0))?,
+                    };
                     let f = s.procs[p as usize].frames.last_mut().expect("frame");
                     let count = loop_count(f, *loop_id);
                     if count < n {

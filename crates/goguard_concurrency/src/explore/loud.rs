@@ -921,53 +921,57 @@ impl Machine<'_> {
                     mv.push(st, &[p], ev(EventKind::Waited), None);
                 }
             }
-            (SyncOp::CondWait, Some(Obj::Cond(c))) if !c.escaped => match status {
-                Status::Run => {
-                    let mut st = s.clone();
-                    let locker = c.locker.clone();
-                    if let Some(Obj::Mutex(mm)) = st.obj_mut(&locker) {
-                        mm.writer = None;
-                    }
-                    if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
-                        cm.waiting |= 1 << p;
-                    }
-                    st.procs[p as usize].status = Status::CondWaiting;
-                    mv.push(st, &[p], ev(EventKind::Waited), None);
-                }
-                // The condition the wait loop tests is data the model does
-                // not follow: another goroutine may change it and signal in
-                // code the model cannot see. Waking is always possible, as
-                // a guess. A package that never names Signal or Broadcast
-                // cannot wake a Cond it keeps.
-                Status::CondWaiting if self.pkg.names_cond_wakeup() => {
-                    let mut st = s.clone();
-                    st.procs[p as usize].status = Status::CondWoken;
-                    if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
-                        cm.waiting &= !(1 << p);
-                    }
-                    st.guessed = true;
-                    mv.push(st, &[p], Vec::new(), None);
-                }
-                Status::CondWoken => {
-                    let free = match st_mutex(s, &c.locker) {
-                        Some((w, r, esc)) => esc || (w.is_none() && r == 0),
-                        None => true,
-                    };
-                    if free {
+            // A Cond with no locker yet (a struct's zero field) is not
+            // followed.
+            (SyncOp::CondWait, Some(Obj::Cond(c))) if !c.escaped && c.locker != Value::Nil => {
+                match status {
+                    Status::Run => {
                         let mut st = s.clone();
-                        if let Some(Obj::Mutex(mm)) = st.obj_mut(&c.locker) {
-                            if !mm.escaped {
-                                mm.writer = Some(p);
-                            }
+                        let locker = c.locker.clone();
+                        if let Some(Obj::Mutex(mm)) = st.obj_mut(&locker) {
+                            mm.writer = None;
                         }
-                        st.procs[p as usize].status = Status::Run;
-                        self.cont(&mut st, p, cont);
-                        mv.push(st, &[p], ev(EventKind::Locked), None);
+                        if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
+                            cm.waiting |= 1 << p;
+                        }
+                        st.procs[p as usize].status = Status::CondWaiting;
+                        mv.push(st, &[p], ev(EventKind::Waited), None);
                     }
+                    // The condition the wait loop tests is data the model does
+                    // not follow: another goroutine may change it and signal in
+                    // code the model cannot see. Waking is always possible, as
+                    // a guess. A package that never names Signal or Broadcast
+                    // cannot wake a Cond it keeps.
+                    Status::CondWaiting if self.pkg.names_cond_wakeup() => {
+                        let mut st = s.clone();
+                        st.procs[p as usize].status = Status::CondWoken;
+                        if let Some(Obj::Cond(cm)) = st.obj_mut(t) {
+                            cm.waiting &= !(1 << p);
+                        }
+                        st.guessed = true;
+                        mv.push(st, &[p], Vec::new(), None);
+                    }
+                    Status::CondWoken => {
+                        let free = match st_mutex(s, &c.locker) {
+                            Some((w, r, esc)) => esc || (w.is_none() && r == 0),
+                            None => true,
+                        };
+                        if free {
+                            let mut st = s.clone();
+                            if let Some(Obj::Mutex(mm)) = st.obj_mut(&c.locker) {
+                                if !mm.escaped {
+                                    mm.writer = Some(p);
+                                }
+                            }
+                            st.procs[p as usize].status = Status::Run;
+                            self.cont(&mut st, p, cont);
+                            mv.push(st, &[p], ev(EventKind::Locked), None);
+                        }
+                    }
+                    // Waits for a Signal or Broadcast the model would see.
+                    Status::CondWaiting | Status::Done => {}
                 }
-                // Waits for a Signal or Broadcast the model would see.
-                Status::CondWaiting | Status::Done => {}
-            },
+            }
             (SyncOp::CondSignal | SyncOp::CondBroadcast, Some(Obj::Cond(c))) if !c.escaped => {
                 let waiting: Vec<ProcId> =
                     (0..32u8).filter(|&q| c.waiting & (1 << q) != 0).collect();

@@ -33,6 +33,8 @@ pub(crate) enum Value {
     /// whether it is closed depends on code it cannot see, so a branch on
     /// it is a guess.
     EnvOk,
+    /// A slice the model made, known only by its number of elements.
+    Items(u8),
 }
 
 /// A heap object.
@@ -336,7 +338,11 @@ impl State {
                     for (_, v) in &mut s.fields {
                         if matches!(
                             v,
-                            Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil
+                            Value::Bool(_)
+                                | Value::Int(_)
+                                | Value::Nil
+                                | Value::NonNil
+                                | Value::Items(_)
                         ) {
                             *v = Value::Unknown;
                         }

@@ -303,6 +303,15 @@ impl<'a> Lower<'a> {
                 let v = self.expr_depth(el, d);
                 self.escape(v);
             }
+            // A slice literal: its length is followed (`len(s) == 0`).
+            let keyed = elts
+                .iter()
+                .any(|&el| matches!(self.ast.node(el), Node::KeyValueExpr { .. }));
+            if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) && !keyed {
+                if let Ok(n) = u8::try_from(elts.len()) {
+                    return Expr::Items(n);
+                }
+            }
             return Expr::Unknown;
         }
         let mut fields = Vec::new();
@@ -328,16 +337,17 @@ impl<'a> Lower<'a> {
         Expr::Struct {
             fields,
             sync_fields: self.sync_fields(&t),
-            zeros: self.zero_fields(&t),
+            zeros: self.zero_fields(&t, e),
             ty: self.own_type_name(&t),
             at: e,
         }
     }
 
     /// The zero values of a struct type's plain fields the model follows:
-    /// booleans, integers, and nil channels, pointers, functions and
-    /// interfaces.
-    fn zero_fields(&self, t: &Type) -> Arc<[(FieldId, Expr)]> {
+    /// booleans, integers, nil channels, pointers, functions, interfaces
+    /// and slices, and conditions (`sync.Cond`, whose `L` is set later) made
+    /// with the struct at `at`.
+    fn zero_fields(&self, t: &Type, at: NodeId) -> Arc<[(FieldId, Expr)]> {
         let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
             return Vec::new().into();
         };
@@ -345,12 +355,19 @@ impl<'a> Lower<'a> {
             .iter()
             .filter(|f| !f.embedded && api::sync_kind(&f.ty).is_none())
             .filter_map(|f| {
+                if f.ty.is_named("sync", "Cond") {
+                    let z = Expr::NewCond(Box::new(Expr::Nil), at);
+                    return Some((self.pkg.interner.field(&f.name), z));
+                }
                 let z = match self.pkg.model.underlying(&f.ty) {
                     Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
                     Type::Basic(n) if n.starts_with("int") || n.starts_with("uint") => Expr::Int(0),
-                    Type::Chan(..) | Type::Pointer(_) | Type::Func(_) | Type::Interface => {
-                        Expr::Nil
-                    }
+                    // A nil slice: its length (0) is followed.
+                    Type::Chan(..)
+                    | Type::Pointer(_)
+                    | Type::Func(_)
+                    | Type::Interface
+                    | Type::Slice(_) => Expr::Nil,
                     _ => return None,
                 };
                 Some((self.pkg.interner.field(&f.name), z))
@@ -406,7 +423,7 @@ impl<'a> Lower<'a> {
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
                 sync_fields: self.sync_fields(t),
-                zeros: self.zero_fields(t),
+                zeros: self.zero_fields(t, at),
                 ty: self.own_type_name(t),
                 at,
             },
@@ -659,12 +676,32 @@ impl<'a> Lower<'a> {
                 self.args(args);
                 Shape::Value(Expr::Recover)
             }
+            // `len(s)` of a slice: followed when the model knows the slice.
+            "len"
+                if args.len() == 1
+                    && matches!(
+                        self.pkg.model.underlying(&self.type_of(args[0])),
+                        Type::Slice(_)
+                    ) =>
+            {
+                let x = self.expr(args[0]);
+                Shape::Value(Expr::Len(Box::new(x), None))
+            }
             "append" => {
-                let vs = self.args(args);
-                for v in vs.into_iter().skip(1) {
+                let spread = matches!(*self.ast.node(call), Node::CallExpr { ellipsis, .. } if ellipsis != goguard_syntax::NO_POS);
+                let mut vs = self.args(args).into_iter();
+                let base = vs.next().unwrap_or(Expr::Unknown);
+                let added = vs.len();
+                for v in vs {
                     self.escape(v);
                 }
-                Shape::Value(Expr::Unknown)
+                // The slice appended to, longer by the values listed.
+                match u8::try_from(added) {
+                    Ok(k) if !spread && base != Expr::Unknown => {
+                        Shape::Value(Expr::Append(Box::new(base), k))
+                    }
+                    _ => Shape::Value(Expr::Unknown),
+                }
             }
             _ => {
                 self.args(args);
@@ -708,6 +745,11 @@ impl<'a> Lower<'a> {
                 Some(k) => Expr::Sym(self.pkg.interner.sym(k)),
                 None => Expr::Unknown,
             },
+            // The same, unless the model knows the slice's length.
+            Expr::Len(x, None) => {
+                let sym = self.keys().key(n).map(|k| self.pkg.interner.sym(k));
+                Expr::Len(x, sym)
+            }
             e => e,
         }
     }
