@@ -12,6 +12,10 @@ use goguard_syntax::{Child, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::PackageScope;
 
+use super::cond_lockers::{
+    cond_of_locker, field_locker, locker_mutex, named_type, new_cond_arg, record_cond_field,
+    CondFields,
+};
 use super::lock_facts::{is_flag, is_unlock, key_of, lock_kind, FuncKey};
 
 /// Functions that format their operands with the `fmt` verbs: an operand
@@ -90,6 +94,10 @@ pub(crate) struct Op {
     pub call: NodeId,
     pub kind: OpKind,
     pub recv: Option<NodeId>,
+    /// Fields selected after `recv` to reach the mutex (`.mu` when
+    /// `s.cond.L.Lock()` locks `s.mu`, see [`super::cond_lockers`]); empty
+    /// otherwise.
+    pub suffix: String,
     /// The call's arguments, `&` removed.
     pub args: Vec<NodeId>,
 }
@@ -112,10 +120,12 @@ pub(crate) struct Body {
 }
 
 /// Every function body of the package with a body, declarations then
-/// literals of each file, in file order.
-pub(crate) fn package_bodies(pkg: &PackageScope<'_>) -> Vec<Body> {
+/// literals of each file, in file order; and the mutexes behind the
+/// package's condition-variable fields.
+pub(crate) fn package_bodies(pkg: &PackageScope<'_>) -> (Vec<Body>, CondFields) {
     let model = pkg.model;
     let mut out = Vec::new();
+    let mut conds = CondFields::new();
     for (fi, file) in model.files().iter().enumerate() {
         let ast = file.parsed.ast();
         let facts = &pkg.files[fi];
@@ -125,14 +135,73 @@ pub(crate) fn package_bodies(pkg: &PackageScope<'_>) -> Vec<Body> {
                     Node::FuncDecl { body: Some(b), .. } | Node::FuncLit { body: b, .. } => b,
                     _ => continue,
                 };
-                out.push(walk(model, fi, func, body));
+                out.push(walk(model, fi, func, body, &mut conds));
             }
         }
     }
-    out
+    for b in &mut out {
+        resolve_cond_lockers(model, b, &conds);
+    }
+    (out, conds)
 }
 
-fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Body {
+/// Rewrites the `c.L.Lock()` and `c.L.Unlock()` of a body to the mutex
+/// given to `sync.NewCond` when the package says which it is (see
+/// [`super::cond_lockers`]).
+fn resolve_cond_lockers(model: &PackageModel<'_>, b: &mut Body, conds: &CondFields) {
+    let fi = b.file;
+    for i in 0..b.ops.len() {
+        let op = &b.ops[i];
+        if !matches!(op.kind, OpKind::Lock { .. } | OpKind::Unlock) {
+            continue;
+        }
+        let Some(cond) = op.recv.and_then(|x| cond_of_locker(model, fi, x)) else {
+            continue;
+        };
+        let target = field_locker(model, fi, cond, conds)
+            .or_else(|| local_locker(model, b, cond).map(|(m, read)| (m, String::new(), read)));
+        let Some((recv, suffix, read)) = target else {
+            continue;
+        };
+        let op = &mut b.ops[i];
+        op.recv = Some(recv);
+        op.suffix = suffix;
+        if let OpKind::Lock { read: r } = &mut op.kind {
+            *r = read;
+        }
+    }
+}
+
+/// The mutex a local condition variable of the body locks: `c` declared
+/// by `c := sync.NewCond(&s.mu)` and given no other value.
+fn local_locker(model: &PackageModel<'_>, b: &Body, cond: NodeId) -> Option<(NodeId, bool)> {
+    let fi = b.file;
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let binding = model.resolve(fi, ast.unparen(cond))?;
+    let (df, decl) = model.binding(binding).decl?;
+    if df != fi {
+        return None;
+    }
+    let again = b
+        .assigned
+        .iter()
+        .any(|&n| n != decl && model.resolve(fi, n) == Some(binding));
+    if again {
+        return None;
+    }
+    let &(_, value) = b.defines.iter().find(|&&(n, _)| n == decl)?;
+    let arg = new_cond_arg(model, fi, value)?;
+    Some(locker_mutex(ast, file.source, arg))
+}
+
+fn walk(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    func: NodeId,
+    body: NodeId,
+    conds: &mut CondFields,
+) -> Body {
     let file = &model.files()[fi];
     let ast = file.parsed.ast();
     let mut out = Body {
@@ -165,6 +234,13 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                     }
                 }
                 let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+                if lhs.len() == rhs.len() {
+                    for (&l, &r) in lhs.iter().zip(rhs) {
+                        if let Some(arg) = new_cond_arg(model, fi, r) {
+                            record_cond_field(model, fi, l, arg, conds);
+                        }
+                    }
+                }
                 if tok == Tok::Define && lhs.len() == rhs.len() {
                     out.defines
                         .extend(lhs.iter().copied().zip(rhs.iter().copied()));
@@ -175,6 +251,20 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                 if names.len() == values.len() {
                     out.defines
                         .extend(names.iter().copied().zip(values.iter().copied()));
+                }
+            }
+            Node::CompositeLit { elts, .. } => {
+                // A condition variable built in a literal: its mutex is
+                // not a field of the value assigned (`&T{c: sync.NewCond(&mu)}`).
+                for &e in ast.list(elts) {
+                    if let Node::KeyValueExpr { key, value, .. } = *ast.node(e) {
+                        if new_cond_arg(model, fi, value).is_some() {
+                            if let Some(t) = named_type(&model.type_of(fi, id)) {
+                                let field = Arc::<str>::from(ast.text(key, file.source));
+                                conds.insert((t, field), None);
+                            }
+                        }
+                    }
                 }
             }
             Node::CallExpr { fun, args, .. } => {
@@ -188,6 +278,7 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                             method: true,
                         },
                         recv: Some(operand),
+                        suffix: String::new(),
                         args: Vec::new(),
                     });
                 }
@@ -195,6 +286,12 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                     Some(OpKind::Lock { read })
                 } else if is_unlock(&callee) {
                     Some(OpKind::Unlock)
+                } else if let Some(unlock) = cond_locker_call(model, fi, fun) {
+                    Some(if unlock {
+                        OpKind::Unlock
+                    } else {
+                        OpKind::Lock { read: false }
+                    })
                 } else {
                     key_of(model, &callee).map(|k| OpKind::Call {
                         callee: k,
@@ -223,6 +320,7 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
                         call: id,
                         kind,
                         recv,
+                        suffix: String::new(),
                         args,
                     });
                 }
@@ -238,4 +336,20 @@ fn walk(model: &PackageModel<'_>, fi: FileIdx, func: NodeId, body: NodeId) -> Bo
         }
     }
     out
+}
+
+/// Some(true) for `c.L.Unlock`, Some(false) for `c.L.Lock`, where `c` is
+/// a condition variable.
+pub(crate) fn cond_locker_call(model: &PackageModel<'_>, fi: FileIdx, fun: NodeId) -> Option<bool> {
+    let file = &model.files()[fi];
+    let ast = file.parsed.ast();
+    let Node::SelectorExpr { x, sel } = *ast.node(ast.unparen(fun)) else {
+        return None;
+    };
+    let unlock = match ast.text(sel, file.source) {
+        "Lock" => false,
+        "Unlock" => true,
+        _ => return None,
+    };
+    cond_of_locker(model, fi, x).map(|_| unlock)
 }

@@ -19,9 +19,10 @@ use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
 use goguard_concurrency::Loc;
 
 use super::concurrency::{line_of, span_of};
+use super::cond_lockers::{locker_text, CondFields};
 use super::expr::normalized_text;
 use super::flow::anchor;
-use super::lock_bodies::{implicit_calls, package_bodies, Body, OpKind};
+use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
 use super::lock_order::{self, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
@@ -80,6 +81,8 @@ pub struct LockSummaries {
     reacquires: Vec<Vec<Reacquire>>,
     /// The pairs of mutex classes taken in both orders (see [`lock_order`]).
     pub inversions: Vec<Inversion>,
+    /// The mutexes behind fields of condition variables.
+    cond_fields: CondFields,
 }
 
 impl LockSummaries {
@@ -139,8 +142,9 @@ impl Analysis for LockFacts {
         if !package_locks(pkg) {
             return LockSummaries::default();
         }
-        let bodies = package_bodies(pkg);
+        let (bodies, cond_fields) = package_bodies(pkg);
         let mut out = summarize(pkg, &bodies);
+        out.cond_fields = cond_fields;
         out.inversions = lock_order::inversions(pkg, &bodies);
         counters.add("lock-order inversions", out.inversions.len() as u64);
         counters.add(
@@ -441,6 +445,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         releases,
         reacquires: Vec::new(),
         inversions: Vec::new(),
+        cond_fields: CondFields::new(),
     }
 }
 
@@ -496,13 +501,16 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
     };
     let path = |x: NodeId| lock_path(model, fi, x, sig, Some(b));
     for op in &b.ops {
+        // The mutex of the operation: its receiver's path, then the fields
+        // a condition variable's `L` stands for.
+        let mutex = |x: NodeId| path(x).map(|(root, p)| (root, format!("{p}{}", op.suffix)));
         let site = Site {
             file: fi,
             node: op.call,
         };
         match &op.kind {
             OpKind::Lock { read } => {
-                if let Some((root, path)) = op.recv.and_then(path) {
+                if let Some((root, path)) = op.recv.and_then(mutex) {
                     out.direct.push(Acquire {
                         root,
                         path,
@@ -513,7 +521,7 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                 }
             }
             OpKind::Unlock => {
-                if let Some((root, path)) = op.recv.and_then(path) {
+                if let Some((root, path)) = op.recv.and_then(mutex) {
                     out.unlocks.push((root, path, op.call));
                 }
             }
@@ -853,6 +861,25 @@ fn reacquisitions_in(
             continue;
         };
         let fun = crate::analyses::expr::unparen(cx, fun);
+        // `c.L.Lock()`: a lock of the mutex given to `sync.NewCond`.
+        if cond_locker_call(model, fi, fun) == Some(false) {
+            if let Node::SelectorExpr { x, .. } = *cx.node(fun) {
+                // Without a known mutex, `c.L` is a mutex of its own.
+                let (key, read) = locker_text(cx, func, x, &facts.cond_fields)
+                    .unwrap_or_else(|| (normalized_text(cx, x), false));
+                acqs.push(Acq {
+                    anchor: a,
+                    call: id,
+                    key,
+                    read,
+                    lock: Site { file: fi, node: id },
+                    via: Vec::new(),
+                    holds: true,
+                    owner: None,
+                });
+            }
+            continue;
+        }
         if let Some(read) = lock_call(model, fi, id) {
             if let Node::SelectorExpr { x, .. } = *cx.node(fun) {
                 acqs.push(Acq {
@@ -938,7 +965,15 @@ fn reacquisitions_in(
     if acqs.iter().all(|a| !a.holds) {
         return;
     }
-    let ops = mutex_ops(cx, func, cfg);
+    let mut ops = mutex_ops(cx, func, cfg);
+    // `c.L.Unlock()` unlocks the mutex given to `sync.NewCond`.
+    for o in &mut ops {
+        if let Node::SelectorExpr { x, .. } = *cx.node(o.selector) {
+            if let Some((key, _)) = locker_text(cx, func, x, &facts.cond_fields) {
+                o.key = key;
+            }
+        }
+    }
     let mut handoffs: HashMap<Vec<String>, Vec<NodeId>> = HashMap::new();
     let mut cache = HashMap::new();
     for first in acqs.iter().filter(|a| a.holds) {

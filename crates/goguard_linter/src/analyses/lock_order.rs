@@ -338,11 +338,16 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
         match (&op.kind, op.recv) {
             (OpKind::Lock { .. } | OpKind::Unlock, Some(x)) => out.locks.push(LockSite {
                 call: op.call,
-                class: class_of(model, b.file, x, 0),
+                class: if op.suffix.is_empty() {
+                    class_of(model, b.file, x, 0)
+                } else {
+                    suffix_class(model, b.file, x, &op.suffix)
+                },
                 key: ast
                     .text(x, file.source)
                     .chars()
                     .filter(|c| !c.is_whitespace())
+                    .chain(op.suffix.chars())
                     .collect(),
                 lock: matches!(op.kind, OpKind::Lock { .. }),
             }),
@@ -401,6 +406,29 @@ fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Opt
         .or_else(|| class.strip_suffix(".RWMutex"))
         .map(Arc::<str>::from);
     Some(trimmed.unwrap_or(class))
+}
+
+/// The class of the mutex reached from `x` by the field `suffix` (`.mu`):
+/// `T.mu` for `x` of named type `T`, as [`class_of`] names a field; None
+/// for longer paths.
+fn suffix_class(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    x: NodeId,
+    suffix: &str,
+) -> Option<Arc<str>> {
+    let field = suffix.strip_prefix('.')?;
+    if field.contains('.') {
+        return None;
+    }
+    let (pkg, name) = named(&model.type_of(fi, x))?;
+    if &*pkg == "sync" {
+        return None;
+    }
+    if field == "Mutex" || field == "RWMutex" {
+        return Some(name);
+    }
+    Some(format!("{name}.{field}").into())
 }
 
 /// The package and name of a named type or a pointer to one.

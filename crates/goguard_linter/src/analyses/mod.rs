@@ -2,6 +2,7 @@
 
 pub mod closers;
 pub mod concurrency;
+pub mod cond_lockers;
 pub mod entry;
 pub mod expr;
 pub mod fixes;
