@@ -22,6 +22,9 @@
 //     Lock, RLock or Wait is looked up in the kernel's code, and every line
 //     holding it counts.
 //  4. Kernel lines whose trailing comment says they block (`// block here`).
+//  5. The case of a one-case select (no default) on a bug line: the compiler
+//     lowers such a select to its case's operation, where the goroutine
+//     blocks.
 //
 // A kernel is found when a finding of the selected rules starts on one of
 // its bug lines. Findings on other lines are counted as off the bug lines.
@@ -41,6 +44,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -342,7 +348,30 @@ func bugLines(dir, kernelFile string) map[int]bool {
 			lines[n] = true
 		}
 	}
+
+	// 5. A select of one case without default on a bug line: the compiler
+	// turns it into its case's operation, where the goroutine blocks, so
+	// the case's line is a bug line too.
+	oneCaseSelects(kernelFile, src, lines)
 	return lines
+}
+
+func oneCaseSelects(path string, src []byte, lines map[int]bool) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, 0)
+	if err != nil {
+		return
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectStmt)
+		if !ok || len(sel.Body.List) != 1 || !lines[fset.Position(sel.Pos()).Line] {
+			return true
+		}
+		if cc, ok := sel.Body.List[0].(*ast.CommClause); ok && cc.Comm != nil {
+			lines[fset.Position(cc.Comm.Pos()).Line] = true
+		}
+		return true
+	})
 }
 
 // nearestBlocking returns line n when it holds a blocking operation, else
