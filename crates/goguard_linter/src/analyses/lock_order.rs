@@ -39,6 +39,23 @@ pub struct Edge {
     pub second: Site,
     /// The `Lock` that takes it (the same as `second` for a direct lock).
     pub lock: Site,
+    /// Other classes the function holds on every path to `first`, each with
+    /// whether it holds it exclusively (`Lock`, not `RLock`): gate locks.
+    pub gates: Vec<(Arc<str>, bool)>,
+}
+
+impl Edge {
+    /// True when this order and `other` both run under a common gate lock
+    /// that at least one of them holds exclusively: the two cannot run at
+    /// once, so their opposite orders cannot deadlock.
+    fn gated_with(&self, other: &Edge) -> bool {
+        self.gates.iter().any(|(g, excl)| {
+            other
+                .gates
+                .iter()
+                .any(|(h, other_excl)| g == h && (*excl || *other_excl))
+        })
+    }
 }
 
 /// Two classes taken in both orders.
@@ -56,6 +73,8 @@ struct LockSite {
     /// held section.
     key: String,
     lock: bool,
+    /// An `RLock` (for a lock).
+    read: bool,
 }
 
 /// What one function body does with mutexes, outside its literals, `go`
@@ -212,9 +231,13 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                     stops.extend(anchor_of(*call));
                 }
             }
+            let mut gates: Option<Vec<(Arc<str>, bool)>> = None;
             for n in reachable_avoiding(cfg, from, &stops) {
                 for (a, c, call, lock) in &at_node {
                     if *a == n && c != held {
+                        let gates = gates
+                            .get_or_insert_with(|| gates_at(cfg, b, l, from, held, &anchor_of))
+                            .clone();
                         edges.push(Edge {
                             held: held.clone(),
                             taken: c.clone(),
@@ -227,6 +250,7 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                                 node: *call,
                             },
                             lock: *lock,
+                            gates,
                         });
                     }
                 }
@@ -247,7 +271,7 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         }
         if let Some(back) = edges
             .iter()
-            .find(|b| b.held == e.taken && b.taken == e.held)
+            .find(|b| b.held == e.taken && b.taken == e.held && !e.gated_with(b))
         {
             pairs.insert(key);
             inversions.push(Inversion {
@@ -257,6 +281,39 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         }
     }
     inversions
+}
+
+/// The gate locks of lock `l` (class `held`, at graph node `from`): the
+/// other classes whose lock dominates `from` with no unlock of the same
+/// mutex on a path between them, so that the function holds them on every
+/// path to `l`; each with whether it is held exclusively.
+fn gates_at(
+    cfg: &Cfg,
+    b: &BodyFacts,
+    l: &LockSite,
+    from: NodeId,
+    held: &Arc<str>,
+    anchor_of: &dyn Fn(NodeId) -> Option<NodeId>,
+) -> Vec<(Arc<str>, bool)> {
+    let mut out: Vec<(Arc<str>, bool)> = Vec::new();
+    for g in b.locks.iter().filter(|g| g.lock && g.call != l.call) {
+        let (Some(class), Some(at)) = (&g.class, anchor_of(g.call)) else {
+            continue;
+        };
+        if class == held || at == from || !cfg.dominates(at, from) {
+            continue;
+        }
+        let released_between = b
+            .locks
+            .iter()
+            .filter(|u| !u.lock && same_mutex(&u.key, &g.key))
+            .filter_map(|u| anchor_of(u.call))
+            .any(|u| cfg.reaches(at, u) && cfg.reaches(u, from));
+        if !released_between && !out.iter().any(|(c, _)| c == class) {
+            out.push((class.clone(), !g.read));
+        }
+    }
+    out
 }
 
 /// True when some path from the entry of `func` meets an unlock of class
@@ -350,6 +407,7 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
                     .chain(op.suffix.chars())
                     .collect(),
                 lock: matches!(op.kind, OpKind::Lock { .. }),
+                read: matches!(op.kind, OpKind::Lock { read: true }),
             }),
             (OpKind::Call { callee, .. }, _) => out.calls.push((op.call, callee.clone())),
             _ => {}

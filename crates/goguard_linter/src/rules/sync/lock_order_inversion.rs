@@ -23,7 +23,11 @@ declare_rule! {
     ///   wherever `B` is locked, directly or by a package function called a
     ///   few calls deep, while `A` is held; a pair of classes taken in both
     ///   orders is reported where the second order is taken, with both
-    ///   paths as related locations;
+    ///   paths as related locations. Two orders that both run while their
+    ///   functions hold a common *gate* mutex (locked before on every path,
+    ///   not released in between), held exclusively by at least one of
+    ///   them, cannot run at once and are not reported; a gate both hold
+    ///   only with `RLock` excludes nothing;
     /// - the concurrency model, which runs a function and the goroutines it
     ///   starts and reports goroutines that each hold a mutex the next one
     ///   waits for, also between instances of one class (`from.mu` and
@@ -112,7 +116,8 @@ declare_rule! {
     ///   (except under a plain flag, `if lock { mu.Lock() }`). Two classes
     ///   taken in both orders deadlock only if two goroutines run both paths
     ///   at once on related instances; the rule does not check that they
-    ///   can.
+    ///   can, beyond gate mutexes the two functions take themselves (a gate
+    ///   held by their callers is not seen).
     /// - Between instances of one class, only goroutines the model follows
     ///   are seen: those started by one function (the model's root) and the
     ///   package functions they call, a few frames deep; mutexes that escape
