@@ -181,14 +181,7 @@ fn candidate(cx: &Context<'_>, func: NodeId) -> Option<Candidate> {
     };
     let recv_name = match recv {
         Some(r) => {
-            let Node::FieldList { list, .. } = *cx.node(r) else {
-                return None;
-            };
-            let field = *cx.ast().list(list).first()?;
-            let Node::Field { ty: Some(t), .. } = *cx.node(field) else {
-                return None;
-            };
-            receiver_type_name(cx, t)?
+            goguard_semantic::model::receiver_type_name(cx.ast(), cx.source(), r)?.to_string()
         }
         None => String::new(),
     };
@@ -220,19 +213,6 @@ fn candidate(cx: &Context<'_>, func: NodeId) -> Option<Candidate> {
         params: out,
         variadic,
     })
-}
-
-/// `T` for a receiver of type `T`, `*T`, `T[K]` or `*T[K]`.
-fn receiver_type_name(cx: &Context<'_>, mut t: NodeId) -> Option<String> {
-    for _ in 0..8 {
-        match *cx.node(t) {
-            Node::StarExpr { x, .. } | Node::ParenExpr { x, .. } => t = x,
-            Node::IndexExpr { x, .. } | Node::IndexListExpr { x, .. } => t = x,
-            Node::Ident { .. } => return Some(cx.text(t).to_string()),
-            _ => return None,
-        }
-    }
-    None
 }
 
 /// True when every use of parameter `p` in `func` only reads it.

@@ -119,6 +119,26 @@ pub(crate) struct Body {
     pub defines: Vec<(NodeId, NodeId)>,
 }
 
+impl Body {
+    /// The key of a declared function's body (`(Some("T"), "m")` for a
+    /// method of `T` or `*T`); None for a literal, or a receiver whose type
+    /// is not a name.
+    pub(crate) fn decl_key(&self, model: &PackageModel<'_>) -> Option<FuncKey> {
+        let file = &model.files()[self.file];
+        let ast = file.parsed.ast();
+        let Node::FuncDecl { recv, name, .. } = *ast.node(self.func) else {
+            return None;
+        };
+        let recv_name = match recv {
+            Some(r) => Some(Arc::<str>::from(
+                goguard_semantic::model::receiver_type_name(ast, file.source, r)?,
+            )),
+            None => None,
+        };
+        Some((recv_name, Arc::<str>::from(ast.text(name, file.source))))
+    }
+}
+
 /// Every function body of the package with a body, declarations then
 /// literals of each file, in file order; and the mutexes behind the
 /// package's condition-variable fields.

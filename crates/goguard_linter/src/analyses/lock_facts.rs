@@ -356,17 +356,12 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
-        let Node::FuncDecl { recv, name, ty, .. } = *ast.node(b.func) else {
+        let Node::FuncDecl { recv, ty, .. } = *ast.node(b.func) else {
             continue;
         };
-        let recv_name = match recv {
-            Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
-                Some(n) => Some(Arc::<str>::from(n)),
-                None => continue,
-            },
-            None => None,
+        let Some(key) = b.decl_key(model) else {
+            continue;
         };
-        let key = (recv_name, Arc::<str>::from(ast.text(name, file.source)));
         let sig = signature(ast, recv, ty);
         let mut f = function_facts(model, b, &sig);
         let held = locked_for_caller(ast, file.source, b, &f);

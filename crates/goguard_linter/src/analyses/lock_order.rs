@@ -93,22 +93,9 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
     // Every function body of the package (declarations and literals).
     let mut decls: BTreeMap<FuncKey, (FileIdx, NodeId)> = BTreeMap::new();
     for b in bodies {
-        let file = &model.files()[b.file];
-        let ast = file.parsed.ast();
-        let Node::FuncDecl { recv, name, .. } = *ast.node(b.func) else {
-            continue;
-        };
-        let recv_name = match recv {
-            Some(r) => match goguard_semantic::model::receiver_type_name(ast, file.source, r) {
-                Some(n) => Some(Arc::<str>::from(n)),
-                None => continue,
-            },
-            None => None,
-        };
-        decls.insert(
-            (recv_name, Arc::<str>::from(ast.text(name, file.source))),
-            (b.file, b.func),
-        );
+        if let Some(key) = b.decl_key(model) {
+            decls.insert(key, (b.file, b.func));
+        }
     }
     let facts: Vec<BodyFacts> = bodies.iter().map(|b| body_facts(model, b)).collect();
     let bodies: Vec<(FileIdx, NodeId)> = bodies.iter().map(|b| (b.file, b.func)).collect();
