@@ -95,6 +95,16 @@ impl LockSummaries {
         }
     }
 
+    /// Where the locks taken again in `file` are (each second lock and the
+    /// call that leads there), so that a rule reporting the same deadlock
+    /// from the concurrency model reports it once.
+    pub fn reacquisition_locs(&self, file: FileIdx) -> Vec<Loc> {
+        self.reacquisitions_in(file)
+            .iter()
+            .flat_map(|r| [Loc::new(r.lock.file, r.lock.node), Loc::new(file, r.second)])
+            .collect()
+    }
+
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee) {

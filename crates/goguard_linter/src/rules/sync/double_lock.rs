@@ -1,7 +1,7 @@
 //! SY002 double-lock: a mutex locked again on a path that already holds it,
 //! by the function itself or by a package function it calls.
 
-use goguard_concurrency::{FindingKind, Loc};
+use goguard_concurrency::FindingKind;
 
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
@@ -126,11 +126,7 @@ impl DoubleLock {
         let found = facts.reacquisitions_in(cx.file());
         // The same deadlock seen by the concurrency model (a goroutine
         // blocked on a mutex it holds) is reported once.
-        let mut explained: Vec<Loc> = Vec::new();
-        for r in found {
-            explained.push(Loc::new(r.lock.file, r.lock.node));
-            explained.push(Loc::new(cx.file(), r.second));
-        }
+        let mut explained = facts.reacquisition_locs(cx.file());
         let model = cx.analysis::<ConcurrencyModel>();
         for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
             let Some(LockDeadlock::SelfHeld { wait }) = classify(f) else {

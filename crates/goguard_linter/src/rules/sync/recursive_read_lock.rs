@@ -1,7 +1,7 @@
 //! SY003 recursive-read-lock: `RLock` taken again on a path that already
 //! holds the read lock.
 
-use goguard_concurrency::{FindingKind, Loc};
+use goguard_concurrency::FindingKind;
 
 use crate::analyses::concurrency::{
     findings_here, line_of, message, span_of, subject, ConcurrencyModel,
@@ -94,11 +94,7 @@ impl RecursiveReadLock {
     fn run(&self, cx: &mut Context<'_>) {
         let facts = cx.analysis::<LockFacts>();
         let found = facts.reacquisitions_in(cx.file());
-        let mut explained: Vec<Loc> = Vec::new();
-        for r in found {
-            explained.push(Loc::new(r.lock.file, r.lock.node));
-            explained.push(Loc::new(cx.file(), r.second));
-        }
+        let mut explained = facts.reacquisition_locs(cx.file());
         let model = cx.analysis::<ConcurrencyModel>();
         for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
             let Some(LockDeadlock::ReadAgain { wait, writer }) = classify(f) else {
