@@ -12,6 +12,12 @@ const STANDARD_ALIASES: &[(&str, &str)] = &[("golang.org/x/net/context", "contex
 /// Markers after which a copied package's own import path starts.
 const COPY_MARKERS: &[&str] = &["/vendor/", "/Godeps/_workspace/src/"];
 
+/// The import path an import spec's literal holds (`"net/http"` or a raw
+/// string), without its quotes.
+pub fn unquote(lit: &str) -> &str {
+    lit.trim_matches(|c| c == '"' || c == '`')
+}
+
 /// The import path a package is known by: the copied path of a vendored or
 /// Godeps copy, then the standard-library package an alias stands for.
 pub fn canonical(path: &str) -> &str {

@@ -53,9 +53,7 @@ pub fn import_uses(
         let Node::ImportSpec { name, path, .. } = *node else {
             continue;
         };
-        let p = ast
-            .text(path, source)
-            .trim_matches(|c| c == '"' || c == '`');
+        let p = goguard_semantic::importpath::unquote(ast.text(path, source));
         let Some((p, declared)) = module.get_key_value(p) else {
             continue;
         };

@@ -195,7 +195,7 @@ fn imports_of(files: &[SourceInput], parsed: &[goguard_syntax::ParsedFile]) -> V
         for (_, node) in ast.nodes_of_kind(goguard_syntax::NodeKind::ImportSpec) {
             if let goguard_syntax::Node::ImportSpec { path, .. } = *node {
                 let text = ast.text(path, &f.source);
-                out.push(text.trim_matches(|c| c == '"' || c == '`').to_string());
+                out.push(goguard_semantic::importpath::unquote(text).to_string());
             }
         }
     }

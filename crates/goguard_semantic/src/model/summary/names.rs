@@ -157,5 +157,5 @@ pub(super) fn file_imports<'s>(
 /// known ([`crate::importpath::canonical`]: vendored copies and aliases of
 /// standard-library packages name the original).
 pub(crate) fn import_path_text(lit: &str) -> &str {
-    crate::importpath::canonical(lit.trim_matches(|c| c == '"' || c == '`'))
+    crate::importpath::canonical(crate::importpath::unquote(lit))
 }
