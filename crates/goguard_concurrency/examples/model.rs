@@ -1,9 +1,10 @@
 //! Prints what the concurrency model finds in one package (a directory of
 //! .go files, or single files), with witnesses; `--ops` also prints the
 //! lowered ops of every explored function, `--all-ops` those of every
-//! function declared, `--why` what `goguard debug concurrency` prints.
+//! function declared. Why a blocked operation is not reported is what
+//! `goguard debug concurrency` prints.
 //!
-//!     cargo run -p goguard_concurrency --example model -- DIR [--ops|--why]
+//!     cargo run -p goguard_concurrency --example model -- DIR [--ops|--all-ops]
 
 use std::path::PathBuf;
 
@@ -15,8 +16,7 @@ fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let ops = args.iter().any(|a| a == "--ops");
     let all_ops = args.iter().any(|a| a == "--all-ops");
-    let why = args.iter().any(|a| a == "--why");
-    args.retain(|a| a != "--ops" && a != "--all-ops" && a != "--why");
+    args.retain(|a| a != "--ops" && a != "--all-ops");
     let mut paths: Vec<PathBuf> = Vec::new();
     for a in &args {
         let p = PathBuf::from(a);
@@ -66,12 +66,7 @@ fn main() {
             println!("{}", goguard_concurrency::debug_body(&model, f));
         }
     }
-    let budget = goguard_concurrency::Budget::default();
-    if why {
-        print!("{}", goguard_concurrency::explain(&model, budget));
-        return;
-    }
-    let a = goguard_concurrency::analyze(&model, budget);
+    let a = goguard_concurrency::analyze(&model, goguard_concurrency::Budget::default());
     let line = |l: goguard_concurrency::Loc| {
         let f = &inputs[l.file()];
         let (line, _) = f.parsed.lines().line_col(f.parsed.ast().pos(l.node));
