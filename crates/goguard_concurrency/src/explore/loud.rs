@@ -516,10 +516,7 @@ impl Machine<'_> {
         case: bool,
         mv: &mut Moves<'_>,
     ) {
-        let chan = match s.obj(c) {
-            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
-            _ => None,
-        };
+        let chan = followed_chan(s, c);
         let ev = |kind| Event {
             proc: p,
             kind,
@@ -629,10 +626,7 @@ impl Machine<'_> {
         mv: &mut Moves<'_>,
     ) -> Result<(), Need> {
         let at = self.at_p(s, p);
-        let chan = match s.obj(c) {
-            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
-            _ => None,
-        };
+        let chan = followed_chan(s, c);
         let ev = |kind| Event {
             proc: p,
             kind,
@@ -693,10 +687,7 @@ impl Machine<'_> {
     }
 
     fn close(&self, s: &mut State, p: ProcId, c: &Value, loc: Loc, cont: Cont, mv: &mut Moves<'_>) {
-        let chan = match s.obj(c) {
-            Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
-            _ => None,
-        };
+        let chan = followed_chan(s, c);
         let ev = vec![Event {
             proc: p,
             kind: EventKind::Closed,
@@ -1041,6 +1032,15 @@ impl Machine<'_> {
 fn st_mutex(s: &State, v: &Value) -> Option<(Option<ProcId>, u8, bool)> {
     match s.obj(v) {
         Some(Obj::Mutex(m)) => Some((m.writer, m.readers, m.escaped)),
+        _ => None,
+    }
+}
+
+/// The allocation site of the channel `c` when the model follows it (made
+/// where it sees, not escaped), for the events that name it.
+fn followed_chan(s: &State, c: &Value) -> Option<Loc> {
+    match s.obj(c) {
+        Some(Obj::Chan(ch)) if !ch.escaped => Some(ch.alloc),
         _ => None,
     }
 }
