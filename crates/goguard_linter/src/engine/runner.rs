@@ -19,13 +19,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use goguard_diagnostics::{sort_diagnostics, Diagnostic, FileId, Files, Span};
 use goguard_semantic::load::{Package, Workspace};
 use goguard_semantic::model::{summarize, PackageSummary, Universe};
 use rayon::prelude::*;
 
-use super::analysis::{ImportedFacts, Stats};
+use super::analysis::{AnalysisId, Fact, ImportedFacts, Stats};
 use super::main_callers::{import_uses, ImportUse, MainCallers};
 use super::package::{
     check_package_with_facts, file_inputs, parse_package, PackageInput, SourceInput,
@@ -125,6 +126,51 @@ fn utf8_source(bytes: Vec<u8>) -> (String, Option<usize>) {
     }
 }
 
+/// The packages of a run, checked each once the packages it waits for are
+/// done; `R` is a package's result.
+struct Schedule<'a, R, C>
+where
+    C: Fn(usize, &ImportedFacts) -> (R, Vec<(AnalysisId, Fact)>) + Sync,
+{
+    packages: &'a [Package],
+    /// What every package sees before the facts of its imports.
+    base: ImportedFacts,
+    /// How many of its waits each package still waits for.
+    pending: Vec<AtomicUsize>,
+    waits: &'a [Vec<usize>],
+    dependents: &'a [Vec<usize>],
+    /// The facts each checked package exported.
+    facts: Vec<OnceLock<Vec<(AnalysisId, Fact)>>>,
+    results: Vec<OnceLock<R>>,
+    check: &'a C,
+}
+
+impl<'a, R: Send + Sync, C> Schedule<'a, R, C>
+where
+    C: Fn(usize, &ImportedFacts) -> (R, Vec<(AnalysisId, Fact)>) + Sync,
+{
+    /// Checks package `i` with the facts of what it waits for, then starts
+    /// each dependent this was the last wait of.
+    fn run<'s>(&'s self, scope: &rayon::Scope<'s>, i: usize) {
+        let mut imported = self.base.clone();
+        for &j in &self.waits[i] {
+            let p = &self.packages[j];
+            let facts = self.facts[j].get().map(Vec::as_slice).unwrap_or_default();
+            if !p.is_external_test && !facts.is_empty() {
+                imported.insert(&p.import_path, facts);
+            }
+        }
+        let (r, facts) = (self.check)(i, &imported);
+        let _ = self.facts[i].set(facts);
+        let _ = self.results[i].set(r);
+        for &d in &self.dependents[i] {
+            if self.pending[d].fetch_sub(1, Ordering::AcqRel) == 1 {
+                scope.spawn(move |scope| self.run(scope, d));
+            }
+        }
+    }
+}
+
 /// What phase 1 learns of the workspace.
 struct Phase1 {
     /// The summaries of every (non-external-test) package.
@@ -210,28 +256,7 @@ fn imports_of(files: &[SourceInput], parsed: &[goguard_syntax::ParsedFile]) -> V
 /// import cycle or import one (or whose imports are otherwise never
 /// ready) form the last wave.
 pub(crate) fn waves(packages: &[Package], imports: &[Vec<String>]) -> Vec<Vec<usize>> {
-    // The package that provides each import path: the first non-external
-    // package of that path (the one whose summary the universe holds).
-    let mut provider: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, p) in packages.iter().enumerate() {
-        if !p.is_external_test {
-            provider.entry(p.import_path.as_str()).or_insert(i);
-        }
-    }
-    let deps: Vec<Vec<usize>> = (0..packages.len())
-        .map(|i| {
-            let mut d: Vec<usize> = imports
-                .get(i)
-                .into_iter()
-                .flatten()
-                .filter_map(|path| provider.get(path.as_str()).copied())
-                .filter(|&j| j != i)
-                .collect();
-            d.sort_unstable();
-            d.dedup();
-            d
-        })
-        .collect();
+    let deps = module_deps(packages, imports);
     let mut done = vec![false; packages.len()];
     let mut remaining: Vec<usize> = (0..packages.len()).collect();
     let mut out = Vec::new();
@@ -250,6 +275,51 @@ pub(crate) fn waves(packages: &[Package], imports: &[Vec<String>]) -> Vec<Vec<us
         remaining = rest;
     }
     out
+}
+
+/// For each package, the packages of the module it imports (indexes,
+/// sorted).
+fn module_deps(packages: &[Package], imports: &[Vec<String>]) -> Vec<Vec<usize>> {
+    // The package that provides each import path: the first non-external
+    // package of that path (the one whose summary the universe holds).
+    let mut provider: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        if !p.is_external_test {
+            provider.entry(p.import_path.as_str()).or_insert(i);
+        }
+    }
+    (0..packages.len())
+        .map(|i| {
+            let mut d: Vec<usize> = imports
+                .get(i)
+                .into_iter()
+                .flatten()
+                .filter_map(|path| provider.get(path.as_str()).copied())
+                .filter(|&j| j != i)
+                .collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+        .collect()
+}
+
+/// What each package waits for before it is checked: the module packages
+/// it imports from an earlier wave (see [`waves`]). Their facts are the
+/// ones it sees; packages of an import cycle do not wait for each other
+/// and see none of each other's facts.
+fn waits(packages: &[Package], imports: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let mut wave_of = vec![0usize; packages.len()];
+    for (w, wave) in waves(packages, imports).iter().enumerate() {
+        for &i in wave {
+            wave_of[i] = w;
+        }
+    }
+    let mut deps = module_deps(packages, imports);
+    for (i, d) in deps.iter_mut().enumerate() {
+        d.retain(|&j| wave_of[j] < wave_of[i]);
+    }
+    deps
 }
 
 /// The path shown for a file: relative to `cwd` when under it.
@@ -342,27 +412,38 @@ pub fn check_workspace(
             outcome.facts,
         )
     };
-    // Wave by wave: a package sees the facts of every package of the
-    // earlier waves (its module imports among them).
-    let mut imported = ImportedFacts::with_callers(callers);
-    let mut slots: Vec<Option<PackageResult>> = ws.packages.iter().map(|_| None).collect();
-    for wave in waves(&ws.packages, &imports) {
-        let checked: Vec<(usize, PackageResult, Vec<_>)> = wave
-            .par_iter()
-            .map(|&i| {
-                let (r, facts) = check(i, &imported);
-                (i, r, facts)
-            })
-            .collect();
-        for (i, r, facts) in checked {
-            let p = &ws.packages[i];
-            if !p.is_external_test && !facts.is_empty() {
-                imported.insert(&p.import_path, &facts);
-            }
-            slots[i] = Some(r);
+    // Each package is checked as soon as the packages it waits for are
+    // done (no barrier between waves), and sees their facts.
+    let waits = waits(&ws.packages, &imports);
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); ws.packages.len()];
+    for (i, w) in waits.iter().enumerate() {
+        for &j in w {
+            dependents[j].push(i);
         }
     }
-    let results: Vec<PackageResult> = slots.into_iter().flatten().collect();
+    let schedule = Schedule {
+        packages: &ws.packages,
+        base: ImportedFacts::with_callers(callers),
+        pending: waits.iter().map(|w| AtomicUsize::new(w.len())).collect(),
+        waits: &waits,
+        dependents: &dependents,
+        facts: ws.packages.iter().map(|_| OnceLock::new()).collect(),
+        results: ws.packages.iter().map(|_| OnceLock::new()).collect(),
+        check: &check,
+    };
+    rayon::scope(|scope| {
+        for (i, w) in waits.iter().enumerate() {
+            if w.is_empty() {
+                let schedule = &schedule;
+                scope.spawn(move |scope| schedule.run(scope, i));
+            }
+        }
+    });
+    let results: Vec<PackageResult> = schedule
+        .results
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        .collect();
 
     let mut out = CheckOutput {
         packages_checked: ws.packages.len(),
