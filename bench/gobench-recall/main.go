@@ -14,7 +14,10 @@
 //  1. Backtraces in the README: for each goroutine, the innermost frame in
 //     the kernel file (where that goroutine is blocked); when that line holds
 //     no blocking operation, the nearest line within two that does (some
-//     backtraces predate a small edit of the kernel file).
+//     backtraces predate a small edit of the kernel file). Backtraces taken
+//     before GoBench added the header comment to the kernel file are
+//     recognised by frames whose line falls outside the function they name,
+//     and shifted by the header's length (see backtraceShift).
 //  2. Lines the README's prose names ("line 36", "Line 20 missing unlock").
 //  3. The blocking operations the interleaving diagrams name (README and
 //     kernel comments: the `///` or `//` tables with one column per
@@ -263,6 +266,7 @@ func bugLines(dir, kernelFile string) map[int]bool {
 	base := filepath.Base(kernelFile)
 
 	// 1. Backtraces: the first frame of each goroutine in the kernel file.
+	shift := backtraceShift(string(readme), base, kernelFile)
 	inGoroutine, seenFrame := false, false
 	for _, l := range strings.Split(string(readme), "\n") {
 		t := strings.TrimSpace(l)
@@ -277,15 +281,9 @@ func bugLines(dir, kernelFile string) map[int]bool {
 			inGoroutine = false
 			continue
 		}
-		if i := strings.Index(t, base+":"); i >= 0 {
-			rest := t[i+len(base)+1:]
-			if j := strings.IndexAny(rest, " \t"); j >= 0 {
-				rest = rest[:j]
-			}
-			if n, err := strconv.Atoi(rest); err == nil {
-				lines[nearestBlocking(code, n)] = true
-				seenFrame = true
-			}
+		if n, ok := frameFileLine(t, base); ok {
+			lines[nearestBlocking(code, n+shift)] = true
+			seenFrame = true
 		}
 	}
 
@@ -372,6 +370,90 @@ func oneCaseSelects(path string, src []byte, lines map[int]bool) {
 		}
 		return true
 	})
+}
+
+// funcRanges returns the line range of each function declared in the
+// kernel file, by name, and the number of lines of the comment block that
+// opens the file (the project/issue header GoBench added to each kernel).
+func funcRanges(file string) (map[string][][2]int, int) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
+	if err != nil {
+		return nil, 0
+	}
+	out := map[string][][2]int{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			r := [2]int{fset.Position(fd.Pos()).Line, fset.Position(fd.End()).Line}
+			out[fd.Name.Name] = append(out[fd.Name.Name], r)
+		}
+	}
+	header := 0
+	if len(f.Comments) > 0 && fset.Position(f.Comments[0].Pos()).Line == 1 && f.Comments[0].End() < f.Package {
+		header = fset.Position(f.Comments[0].End()).Line
+	}
+	return out, header
+}
+
+// frameFunc is the declared function a backtrace frame names:
+// "pkg.(*T).name(...)", "pkg.name.func1(...)" -> "name".
+var frameFunc = regexp.MustCompile(`^[\w./-]*?\.(?:\(\*?\w+\)\.)?(\w+)(?:\.func\d+)*(?:\.\d+)*\(`)
+
+// frameFileLine returns the line of a backtrace's file:line entry when it
+// names the kernel file.
+func frameFileLine(t, base string) (int, bool) {
+	i := strings.Index(t, base+":")
+	if i < 0 {
+		return 0, false
+	}
+	rest := t[i+len(base)+1:]
+	if j := strings.IndexAny(rest, " \t"); j >= 0 {
+		rest = rest[:j]
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil
+}
+
+// backtraceShift returns how many lines to add to the README's backtrace
+// lines. Some backtraces were taken before GoBench added the header comment
+// to the kernel file. All backtraces of a README come from one version of
+// the file, so they are shifted together: when some frame lies outside the
+// function it names, and every frame shifted by the header's length lies
+// inside its function, the shift is the header's length; otherwise none.
+func backtraceShift(readme, base, kernelFile string) int {
+	funcs, header := funcRanges(kernelFile)
+	if header == 0 {
+		return 0
+	}
+	inside := func(name string, l int) bool {
+		for _, r := range funcs[name] {
+			if l >= r[0] && l <= r[1] {
+				return true
+			}
+		}
+		return false
+	}
+	outside, shiftedAllInside, frames := false, true, 0
+	prev := ""
+	for _, l := range strings.Split(readme, "\n") {
+		t := strings.TrimSpace(l)
+		if n, ok := frameFileLine(t, base); ok {
+			if m := frameFunc.FindStringSubmatch(prev); m != nil {
+				frames++
+				if !inside(m[1], n) {
+					outside = true
+				}
+				if !inside(m[1], n+header) {
+					shiftedAllInside = false
+				}
+			}
+		}
+		prev = t
+	}
+	if frames > 0 && outside && shiftedAllInside {
+		return header
+	}
+	return 0
 }
 
 // nearestBlocking returns line n when it holds a blocking operation, else
