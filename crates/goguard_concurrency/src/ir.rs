@@ -161,6 +161,10 @@ pub enum Expr {
     Len(Box<Expr>, Option<SymId>),
     /// `append(x, a, b)`: `x` with as many more elements.
     Append(Box<Expr>, u8),
+    /// A value stored in a field that no code of the package reads: what
+    /// it refers to is kept (it escapes with the struct), a plain value
+    /// (boolean, integer, nil-ness, length) is unknown.
+    Unread(Box<Expr>),
 }
 
 /// A channel's capacity.
@@ -609,7 +613,8 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CancelOf(x)
             | Expr::CondLocker(x)
             | Expr::Len(x, _)
-            | Expr::Append(x, _) => expr(x, f),
+            | Expr::Append(x, _)
+            | Expr::Unread(x) => expr(x, f),
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {

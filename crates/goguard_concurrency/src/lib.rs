@@ -53,6 +53,8 @@ pub(crate) struct Pkg<'a> {
     bodies: RefCell<FxHashMap<FuncId, Rc<Body>>>,
     traits: RefCell<FxHashMap<(FuncId, Trait), bool>>,
     names_cond_wakeup: OnceCell<bool>,
+    /// Field names the package's code reads somewhere (see `field_is_read`).
+    read_fields: OnceCell<rustc_hash::FxHashSet<ir::FieldId>>,
     /// What other packages of the module export about their functions.
     pub imports: &'a dyn SummaryLookup,
     /// Calls lowered through another package's summary, with where the
@@ -80,6 +82,7 @@ impl<'a> Pkg<'a> {
             bodies: RefCell::new(FxHashMap::default()),
             traits: RefCell::new(FxHashMap::default()),
             names_cond_wakeup: OnceCell::new(),
+            read_fields: OnceCell::new(),
         }
     }
 
@@ -96,6 +99,42 @@ impl<'a> Pkg<'a> {
                 })
             })
         })
+    }
+
+    /// True when some code of the package reads a field of this name: a
+    /// selector `x.name` anywhere but as the target of a plain `=`
+    /// assignment. A field no code reads holds nothing the model can
+    /// branch on, so the plain values stored there are forgotten (states
+    /// that differ only in them are one); what it refers to (a channel, a
+    /// struct) is kept, since it escapes with the struct.
+    pub(crate) fn field_is_read(&self, field: ir::FieldId) -> bool {
+        self.read_fields
+            .get_or_init(|| {
+                let mut read = rustc_hash::FxHashSet::default();
+                for f in self.model.files() {
+                    let ast = f.parsed.ast();
+                    let mut stored = rustc_hash::FxHashSet::default();
+                    for (_, n) in ast.nodes_of_kind(NodeKind::AssignStmt) {
+                        if let Node::AssignStmt {
+                            lhs,
+                            tok: goguard_syntax::token::Tok::Assign,
+                            ..
+                        } = *n
+                        {
+                            stored.extend(ast.list(lhs).iter().copied());
+                        }
+                    }
+                    for (id, n) in ast.nodes_of_kind(NodeKind::SelectorExpr) {
+                        if let Node::SelectorExpr { sel, .. } = *n {
+                            if !stored.contains(&id) {
+                                read.insert(self.interner.field(ast.text(sel, f.source)));
+                            }
+                        }
+                    }
+                }
+                read
+            })
+            .contains(&field)
     }
 
     pub(crate) fn parent(&self, file: FileIdx, node: NodeId) -> Option<NodeId> {

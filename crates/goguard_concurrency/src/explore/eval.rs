@@ -213,6 +213,10 @@ impl State {
                 Value::Items(n) => items(n.saturating_add(*k)),
                 _ => Value::Unknown,
             },
+            Expr::Unread(x) => match self.eval(at, x)? {
+                Value::Ref(r) => Value::Ref(r),
+                _ => Value::Unknown,
+            },
             Expr::Test(c) => match self.cond(at, c, &|_| false) {
                 Ok(b) => Value::Bool(b),
                 Err(Need::Sym(s)) => return Err(Need::Sym(s)),

@@ -96,6 +96,27 @@ pub(crate) enum Step {
     Done,
 }
 
+/// A fork a local run went through (the state it forked to), and the forks
+/// before it on the same path.
+struct PathFork {
+    fingerprint: u64,
+    before: Option<Rc<PathFork>>,
+}
+
+impl PathFork {
+    /// True when the path went through a fork to this state.
+    fn went_through(path: &Option<Rc<PathFork>>, fingerprint: u64) -> bool {
+        let mut at = path.as_deref();
+        while let Some(f) = at {
+            if f.fingerprint == fingerprint {
+                return true;
+            }
+            at = f.before.as_deref();
+        }
+        false
+    }
+}
+
 /// The outcome of one quiet step.
 enum Local {
     Continue,
@@ -181,10 +202,14 @@ impl Machine<'_> {
     /// goroutine started on the way. Returns the resulting states.
     pub(crate) fn settle(&self, s: State, p: ProcId) -> Vec<State> {
         let mut out = Vec::new();
-        let mut work = vec![s];
+        // Each path carries the forks it went through, to tell a loop that
+        // comes back to a state it was in from two paths that join.
+        let mut work: Vec<(State, Option<Rc<PathFork>>)> = vec![(s, None)];
         let mut seen = rustc_hash::FxHashSet::default();
         let mut steps = 0usize;
-        while let Some(mut s) = work.pop() {
+        // A loop that can go round forever without a loud step.
+        let mut spin: Option<State> = None;
+        while let Some((mut s, path)) = work.pop() {
             loop {
                 steps += 1;
                 self.work.set(self.work.get() + 1);
@@ -204,26 +229,45 @@ impl Machine<'_> {
                     Local::Fork(states) => {
                         for mut st in states {
                             self.forget_dead(&mut st);
-                            // Renumbering costs; it is needed where a loop
-                            // comes back (its garbage differs each round),
-                            // elsewhere paths that join meet again at the end.
-                            if self.loops_back(&st, p) {
-                                st.canonicalize();
-                            }
-                            if seen.insert(st.fingerprint()) {
-                                work.push(st);
+                            // Renumbered so that paths that join (after a
+                            // branch on a value the model does not follow)
+                            // meet at the next fork as one state instead of
+                            // doubling at every branch, and so that a loop
+                            // coming back is seen although its garbage
+                            // differs each round.
+                            st.canonicalize();
+                            let fp = st.fingerprint();
+                            if seen.insert(fp) {
+                                let here = Rc::new(PathFork {
+                                    fingerprint: fp,
+                                    before: path.clone(),
+                                });
+                                work.push((st, Some(here)));
                             } else if self.loops_back(&st, p) {
                                 // A local loop came back to where it was: the
                                 // process can go round forever. Keep it as
                                 // paused: always able to move on.
                                 st.procs[p as usize].paused = true;
                                 out.push(st);
+                            } else if spin.is_none() && PathFork::went_through(&path, fp) {
+                                // The same, seen inside the loop's body. Going
+                                // round does nothing another goroutine can
+                                // see, so it matters only when no path leaves
+                                // the loop (below). (A state another path
+                                // reached is explored there.)
+                                st.procs[p as usize].paused = true;
+                                spin = Some(st);
                             }
                         }
                         break;
                     }
                 }
             }
+        }
+        // A process that can only go round (waiting for a flag another
+        // goroutine sets, say) is still running, not gone.
+        if out.is_empty() {
+            out.extend(spin);
         }
         // Goroutines started on the way run to their first loud step too.
         let mut settled = Vec::new();
@@ -1140,10 +1184,13 @@ impl Machine<'_> {
     }
 
     /// Forgets variables no op can read any more (dead at their frame's
-    /// pc, or every variable of a frame being left), so that states that
-    /// differ only in them are one. Variables captured by closures are kept:
-    /// an assignment must reach the cell the closure shares.
+    /// pc, or every variable of a frame being left), and variables holding
+    /// a value the model does not follow (a variable it has no cell for
+    /// reads as unknown), so that states that differ only in them are one.
+    /// Variables captured by closures are kept: an assignment must reach
+    /// the cell the closure shares.
     pub(crate) fn forget_dead(&self, s: &mut State) {
+        let cells = &s.cells;
         for p in &mut s.procs {
             for f in &mut p.frames {
                 if f.unwind.is_some() {
@@ -1154,9 +1201,11 @@ impl Machine<'_> {
                 let Some(live) = body.live.get(f.pc as usize) else {
                     continue;
                 };
-                f.env.retain(|(v, _)| {
-                    live.binary_search(v).is_ok()
-                        || matches!(v, Var::Binding(b) if self.pkg.is_captured(*b))
+                f.env.retain(|&(v, c)| {
+                    let captured = matches!(v, Var::Binding(b) if self.pkg.is_captured(b));
+                    captured
+                        || (live.binary_search(&v).is_ok()
+                            && cells.get(c as usize) != Some(&Value::Unknown))
                 });
             }
         }

@@ -19,6 +19,10 @@ pub(crate) enum MethodApi {
     GroupGo,
     /// `ctx.Done()`.
     CtxDone,
+    /// `t.Context()` of a test: not done while the test function runs,
+    /// cancelled just before it returns (after the defers it registered
+    /// later, as the testing package does).
+    TestContext,
 }
 
 /// (package, type, method, meaning).
@@ -68,6 +72,12 @@ const METHODS: &[(&str, &str, &str, MethodApi)] = &[
     ),
     ("sync", "Once", "Do", MethodApi::OnceDo),
     ("context", "Context", "Done", MethodApi::CtxDone),
+    // Declared on the unexported type T, B and F embed.
+    ("testing", "common", "Context", MethodApi::TestContext),
+    ("testing", "T", "Context", MethodApi::TestContext),
+    ("testing", "B", "Context", MethodApi::TestContext),
+    ("testing", "F", "Context", MethodApi::TestContext),
+    ("testing", "TB", "Context", MethodApi::TestContext),
     (ERRGROUP, "Group", "Go", MethodApi::GroupGo),
     (ERRGROUP, "Group", "TryGo", MethodApi::GroupGo),
     (ERRGROUP, "Group", "Wait", MethodApi::Sync(SyncOp::WgWait)),

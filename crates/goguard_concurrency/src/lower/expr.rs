@@ -334,6 +334,13 @@ impl<'a> Lower<'a> {
                 }
             }
         }
+        let fields = fields
+            .into_iter()
+            .map(|(f, v)| match self.pkg.field_is_read(f) {
+                true => (f, v),
+                false => (f, unread(v)),
+            })
+            .collect();
         Expr::Struct {
             fields,
             sync_fields: self.sync_fields(&t),
@@ -370,7 +377,14 @@ impl<'a> Lower<'a> {
                     | Type::Slice(_) => Expr::Nil,
                     _ => return None,
                 };
-                Some((self.pkg.interner.field(&f.name), z))
+                let id = self.pkg.interner.field(&f.name);
+                // A nil zero stays: it says the struct is to be filled in
+                // (a call given it is entered).
+                let plain = matches!(z, Expr::Bool(_) | Expr::Int(_));
+                if plain && !self.pkg.field_is_read(id) {
+                    return Some((id, Expr::Unknown));
+                }
+                Some((id, z))
             })
             .collect::<Vec<_>>()
             .into()
@@ -505,6 +519,10 @@ impl<'a> Lower<'a> {
         if matches!(value, Expr::Unknown | Expr::Bool(_) | Expr::Int(_)) && self.boring(&place) {
             return;
         }
+        let value = match &place {
+            Place::Field(_, f) if !self.pkg.field_is_read(*f) => unread(value),
+            _ => value,
+        };
         self.emit(Op::Set {
             place,
             value,
@@ -956,6 +974,29 @@ impl<'a> Lower<'a> {
                 })
             }
             MethodApi::CtxDone => Shape::Value(Expr::CtxDone(Box::new(target))),
+            MethodApi::TestContext => {
+                if !super::runs_test(self.pkg, self.func, self.pkg.model.resolve(self.file, x)) {
+                    // A helper given the test: the context lives longer
+                    // than the helper, and the model does not follow it.
+                    return Shape::Value(Expr::Unknown);
+                }
+                let t = self.temp();
+                self.emit(Op::Set {
+                    place: Place::Decl(t),
+                    value: Expr::NewCancelCtx {
+                        parent: Box::new(Expr::Background),
+                        at: call,
+                    },
+                    shared: false,
+                    next: PENDING,
+                });
+                let cancel = Expr::CancelOf(Box::new(Expr::Var(t)));
+                self.emit(Op::Defer {
+                    action: Deferred::Call(call_op_call(Target::Value(cancel), Vec::new(), call)),
+                    next: PENDING,
+                });
+                Shape::Value(Expr::Var(t))
+            }
         }
     }
 
@@ -1525,5 +1566,19 @@ fn is_sync_cond(t: &Type) -> bool {
     match t {
         Type::Pointer(inner) => inner.is_named("sync", "Cond"),
         _ => t.is_named("sync", "Cond"),
+    }
+}
+
+/// What a field no code of the package reads holds: plain values are
+/// forgotten, references kept (see `Pkg::field_is_read`).
+fn unread(v: Expr) -> Expr {
+    match v {
+        Expr::Unknown
+        | Expr::Nil
+        | Expr::Bool(_)
+        | Expr::Int(_)
+        | Expr::NonNil
+        | Expr::Items(_) => Expr::Unknown,
+        v => Expr::Unread(Box::new(v)),
     }
 }
