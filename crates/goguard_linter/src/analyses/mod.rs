@@ -16,6 +16,7 @@ pub mod lock_facts;
 pub mod lock_order;
 pub mod lock_waits;
 pub mod locks;
+pub mod loop_receivers;
 pub mod loops;
 pub mod release;
 pub mod shared_writes;

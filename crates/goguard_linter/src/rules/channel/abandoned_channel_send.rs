@@ -6,6 +6,7 @@ use goguard_concurrency::FindingKind;
 use crate::analyses::concurrency::{
     capacity, chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
 };
+use crate::analyses::loop_receivers::{LoopReceivers, LoopSend};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -17,7 +18,13 @@ declare_rule! {
     /// error, or left its receive loop before every sender was served. The
     /// finding comes from exploring the interleavings of the function and
     /// the goroutines it starts (callees in the package are followed), and
-    /// names the path that leads there.
+    /// names the path that leads there. Also a plain send on a struct's
+    /// channel field (unbuffered or a buffer of one) whose only receiver in
+    /// the package is one loop of another function, a `select` loop that
+    /// returns on another case (`case <-ctx.Done(): return`, a stop
+    /// channel): once that loop has returned, the send blocks forever (a
+    /// worker's `Run(ctx)` ends at shutdown while producers go on calling
+    /// `Add`).
     ///
     /// ## Why is this bad?
     /// A goroutine blocked on a send is never collected: it keeps its stack
@@ -84,14 +91,20 @@ declare_rule! {
     /// that happens depends on the other end; but a path where an I/O call
     /// fails (`err != nil`) is, and can be unreachable when the other end
     /// cannot fail (a pipe read after the writer stopped blocks rather than
-    /// errors).
+    /// errors). For a field channel received by a loop, the finding says
+    /// what happens if a send comes after the loop has returned; code whose
+    /// senders provably stop first (a lock and a flag the loop sets before
+    /// leaving) is reported anyway. Such a field is followed only when the
+    /// package uses it in no other way (passed on, returned, closed,
+    /// received outside the loop), and sends from test files, from the
+    /// function holding the loop or from functions it calls are left out.
     pub struct AbandonedChannelSend {
         name: "abandoned-channel-send",
         code: "CH001",
         domain: Channel,
         category: Correctness,
         status: Stable,
-        requires: &[ConcurrencyModel::ID],
+        requires: &[ConcurrencyModel::ID, LoopReceivers::ID],
     }
 }
 
@@ -118,5 +131,55 @@ impl AbandonedChannelSend {
                  receiver uses",
             );
         }
+        let loops = cx.analysis::<LoopReceivers>();
+        let here = cx.file();
+        for s in loops.sends.iter().filter(|s| s.file == here) {
+            report_loop_send(cx, s);
+        }
+    }
+}
+
+/// A plain send on a field channel whose only receiver is a loop that can
+/// return: once it has, the send blocks forever.
+fn report_loop_send(cx: &mut Context<'_>, s: &LoopSend) {
+    let cap = if s.cap == 0 {
+        "unbuffered".to_string()
+    } else {
+        format!("buffer of {}, once full", s.cap)
+    };
+    let exit = &s.exit_comm;
+    let d = cx
+        .diagnostic(
+            s.send,
+            format!(
+                "blocks forever sending on `{}` ({cap}) once the loop in `{}` has returned: \
+                 that loop is the only receiver of `{}.{}`, and it leaves when `{exit}` is ready",
+                field_expr(cx, s),
+                s.loop_func,
+                s.owner,
+                s.field
+            ),
+        )
+        .with_help(
+            "send in a `select` that also waits on what ends the loop (the context's Done \
+             channel or the stop channel it watches), so the sender gives up once the loop has \
+             gone",
+        )
+        .with_related(
+            cx.span_in(s.loop_file, s.exit_case),
+            "the loop returns through this case; nothing receives from the channel after it",
+        )
+        .with_related(
+            cx.span_in(s.loop_file, s.recv_case),
+            "the only receive of the channel",
+        );
+    cx.report(d);
+}
+
+/// The channel expression of the send, as written (`j.added`).
+fn field_expr(cx: &Context<'_>, s: &LoopSend) -> String {
+    match *cx.node(s.send) {
+        goguard_syntax::Node::SendStmt { chan, .. } => cx.text(chan).to_string(),
+        _ => s.field.clone(),
     }
 }
