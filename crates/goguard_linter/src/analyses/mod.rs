@@ -19,5 +19,6 @@ pub mod locks;
 pub mod loop_receivers;
 pub mod loops;
 pub mod release;
+pub mod result_channels;
 pub mod shared_writes;
 pub mod sub_slices;

@@ -4,9 +4,10 @@
 use goguard_concurrency::FindingKind;
 
 use crate::analyses::concurrency::{
-    capacity, chan_name, findings_here, grouped, report_blocked, ConcurrencyModel,
+    capacity, chan_name, findings_here, grouped, report_blocked, span_of, ConcurrencyModel,
 };
 use crate::analyses::loop_receivers::{LoopReceivers, LoopSend};
+use crate::analyses::result_channels::{result_sends, ResultSend};
 use crate::declare_rule;
 use crate::engine::{Analysis, Context};
 
@@ -24,7 +25,10 @@ declare_rule! {
     /// returns on another case (`case <-ctx.Done(): return`, a stop
     /// channel): once that loop has returned, the send blocks forever (a
     /// worker's `Run(ctx)` ends at shutdown while producers go on calling
-    /// `Add`).
+    /// `Add`). And the one result a goroutine sends on an unbuffered
+    /// channel that the function starting it returns (`func Go(f func()
+    /// error) chan error`): a caller that stops waiting leaves it blocked,
+    /// wherever that caller is.
     ///
     /// ## Why is this bad?
     /// A goroutine blocked on a send is never collected: it keeps its stack
@@ -115,6 +119,7 @@ impl AbandonedChannelSend {
             .into_iter()
             .filter(|f| !f.alone)
             .collect();
+        let model_lines: Vec<u32> = found.iter().map(|f| span_of(cx, f.at).start).collect();
         for (f, rest) in grouped(found) {
             let what = format!(
                 "blocks forever sending on `{}` ({})",
@@ -130,6 +135,11 @@ impl AbandonedChannelSend {
                  result), or send in a `select` that also waits on the cancellation the \
                  receiver uses",
             );
+        }
+        for r in result_sends(cx) {
+            if !model_lines.contains(&cx.span(r.send).start) {
+                report_result_send(cx, &r);
+            }
         }
         let loops = cx.analysis::<LoopReceivers>();
         let here = cx.file();
@@ -182,4 +192,30 @@ fn field_expr(cx: &Context<'_>, s: &LoopSend) -> String {
         goguard_syntax::Node::SendStmt { chan, .. } => cx.text(chan).to_string(),
         _ => s.field.clone(),
     }
+}
+
+/// The one result a goroutine sends on an unbuffered channel that its
+/// starter returns: a caller that stops waiting leaves it blocked.
+fn report_result_send(cx: &mut Context<'_>, r: &ResultSend) {
+    let caller = match &r.func {
+        Some(f) => format!("the caller of `{f}`"),
+        None => "the caller".to_string(),
+    };
+    let d = cx
+        .diagnostic(
+            r.send,
+            format!(
+                "blocks forever sending on `{}` (unbuffered) when {caller} stops waiting for the \
+                 result (a `select` on a timeout or `ctx.Done()`, an early return): the channel \
+                 is returned to it, and this goroutine sends its one value and ends",
+                r.chan
+            ),
+        )
+        .with_help(
+            "give the channel room for the result (`make(chan T, 1)`): the goroutine then ends \
+             whether or not the caller receives",
+        )
+        .with_related(cx.span(r.made), "made unbuffered here")
+        .with_related(cx.span(r.returned), "returned to the caller here");
+    cx.report(d);
 }
