@@ -14,8 +14,10 @@
 //! analysis. It stays narrow: the channel must not be used in any other way
 //! (passed on, copied, ranged over, closed, received outside the loop), its
 //! buffer (from every `make` that sets the field) must be 0 or 1, and sends
-//! in test files, in the function holding the loop, or in a function that
-//! function calls are left out (they run while the loop runs).
+//! in test files, in the function holding the loop, in a function that
+//! function calls (they run while the loop runs), or in the function that
+//! makes the channel (it sends before anyone can end the loop) are left
+//! out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -94,6 +96,8 @@ struct FieldUses {
     /// Capacities given by `make`; None for one that is not a small
     /// constant.
     caps: Vec<Option<u32>>,
+    /// The functions that set the field (file, top function).
+    makers: Vec<(FileIdx, Option<NodeId>)>,
 }
 
 /// Records the uses of the package's struct fields of channel type in one
@@ -140,7 +144,9 @@ fn collect(cx: &Context<'_>, fields: &mut HashMap<(String, String), FieldUses>) 
             // received from, so it is never judged.
             if !super::expr::is_nil(cx, value) {
                 let k = (n.name.to_string(), cx.text(key).to_string());
-                fields.entry(k).or_default().caps.push(make_cap(cx, value));
+                let uses = fields.entry(k).or_default();
+                uses.caps.push(make_cap(cx, value));
+                uses.makers.push((cx.file(), top_func(cx, lit)));
             }
         }
     }
@@ -179,6 +185,7 @@ fn classify(cx: &Context<'_>, id: NodeId, uses: &mut FieldUses) {
                 Some(i) if l.len() == r.len() => {
                     if !super::expr::is_nil(cx, r[i]) {
                         uses.caps.push(make_cap(cx, r[i]));
+                        uses.makers.push((cx.file(), top_func(cx, parent)));
                     }
                 }
                 _ => uses.other = true,
@@ -289,7 +296,12 @@ fn judge(
         .sends
         .iter()
         .filter(|&&(file, _, top, in_test)| {
-            !in_test && top.is_some() && !(file == loop_file && top == Some(loop_top))
+            // The function that makes the channel sends before it hands
+            // the value to anyone who could end the loop.
+            !in_test
+                && top.is_some()
+                && (file != loop_file || top != Some(loop_top))
+                && !uses.makers.contains(&(file, top))
         })
         .collect();
     let mut out = Vec::new();
