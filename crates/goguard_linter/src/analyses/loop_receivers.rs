@@ -66,9 +66,19 @@ impl Analysis for LoopReceivers {
     const ID: AnalysisId = AnalysisId("loop-receivers");
 
     fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> LoopSends {
+        // Cheap syntactic pass first: only names selected both by a select
+        // case receive in a loop and by a plain send are worth typing.
+        let (mut received, mut sent) = (HashSet::new(), HashSet::new());
+        for file in 0..pkg.model.files().len() {
+            pkg.with_file(file, |cx| candidate_names(cx, &mut received, &mut sent));
+        }
+        let names: HashSet<String> = received.intersection(&sent).cloned().collect();
+        if names.is_empty() {
+            return LoopSends::default();
+        }
         let mut fields: HashMap<(String, String), FieldUses> = HashMap::new();
         for file in 0..pkg.model.files().len() {
-            pkg.with_file(file, |cx| collect(cx, &mut fields));
+            pkg.with_file(file, |cx| collect(cx, &names, &mut fields));
         }
         let mut sends = Vec::new();
         let mut keys: Vec<_> = fields.keys().cloned().collect();
@@ -102,12 +112,19 @@ struct FieldUses {
 
 /// Records the uses of the package's struct fields of channel type in one
 /// file.
-fn collect(cx: &Context<'_>, fields: &mut HashMap<(String, String), FieldUses>) {
+fn collect(
+    cx: &Context<'_>,
+    names: &HashSet<String>,
+    fields: &mut HashMap<(String, String), FieldUses>,
+) {
     let own = cx.model().import_path();
     for &id in cx.nodes_of_kind(NodeKind::SelectorExpr) {
         let Node::SelectorExpr { x, sel } = *cx.node(id) else {
             continue;
         };
+        if !names.contains(cx.text(sel)) {
+            continue;
+        }
         if !matches!(cx.model().type_of(cx.file(), id), Type::Chan(..)) {
             continue;
         }
@@ -124,6 +141,15 @@ fn collect(cx: &Context<'_>, fields: &mut HashMap<(String, String), FieldUses>) 
     }
     // `T{f: make(chan X, n)}`: the key is a bare field name.
     for &lit in cx.nodes_of_kind(NodeKind::CompositeLit) {
+        let Node::CompositeLit { elts, .. } = *cx.node(lit) else {
+            continue;
+        };
+        let keyed = cx.ast().list(elts).iter().any(|&e| {
+            matches!(*cx.node(e), Node::KeyValueExpr { key, .. } if names.contains(cx.text(key)))
+        });
+        if !keyed {
+            continue;
+        }
         let Type::Named(n) = cx.model().type_of(cx.file(), lit).deref().clone() else {
             continue;
         };
@@ -147,6 +173,46 @@ fn collect(cx: &Context<'_>, fields: &mut HashMap<(String, String), FieldUses>) 
                 let uses = fields.entry(k).or_default();
                 uses.caps.push(make_cap(cx, value));
                 uses.makers.push((cx.file(), top_func(cx, lit)));
+            }
+        }
+    }
+}
+
+/// Field names received by a select case inside a loop, and sent on by a
+/// plain send statement, in one file.
+fn candidate_names(cx: &Context<'_>, received: &mut HashSet<String>, sent: &mut HashSet<String>) {
+    for &id in cx.nodes_of_kind(NodeKind::SendStmt) {
+        if let Node::SendStmt { chan, .. } = *cx.node(id) {
+            if let Node::SelectorExpr { sel, .. } = *cx.node(unparen(cx, chan)) {
+                sent.insert(cx.text(sel).to_string());
+            }
+        }
+    }
+    for &id in cx.nodes_of_kind(NodeKind::CommClause) {
+        let Node::CommClause { comm: Some(c), .. } = *cx.node(id) else {
+            continue;
+        };
+        let recv = match *cx.node(c) {
+            Node::ExprStmt { x } => x,
+            Node::AssignStmt { rhs, .. } => match cx.ast().list(rhs) {
+                [r] => *r,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if let Node::UnaryExpr {
+            op: Tok::Arrow, x, ..
+        } = *cx.node(unparen(cx, recv))
+        {
+            if let Node::SelectorExpr { sel, .. } = *cx.node(unparen(cx, x)) {
+                if cx
+                    .parent(id)
+                    .and_then(|b| cx.parent(b))
+                    .and_then(|s| enclosing_loop(cx, s))
+                    .is_some()
+                {
+                    received.insert(cx.text(sel).to_string());
+                }
             }
         }
     }
