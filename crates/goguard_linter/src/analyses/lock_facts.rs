@@ -638,7 +638,10 @@ fn under_flag(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
 }
 
 /// A plain flag (see [`is_flag`]) that the function sets to `true` or
-/// `false` itself: it records state, such as whether the lock is held.
+/// `false` itself next to a lock or unlock taken on one branch (`if !held {
+/// mu.Lock(); held = true }`): it records whether the lock is held. A flag
+/// set beside the function's unconditional lock (`s.drain = true` before
+/// the final `Unlock`) is state the lock guards, not lock state.
 fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
     if !is_flag(cx.ast(), cond) {
         return false;
@@ -656,9 +659,37 @@ fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
             return false;
         };
         let (lhs, rhs) = (cx.ast().list(lhs), cx.ast().list(rhs));
-        lhs.iter().zip(rhs).any(|(&l, &r)| {
+        let sets = lhs.iter().zip(rhs).any(|(&l, &r)| {
             matches!(cx.text(r), "true" | "false") && normalized_text(cx, l) == flag
-        })
+        });
+        sets && beside_conditional_lock(cx, id, func)
+    })
+}
+
+/// True when the statement `stmt` sits in a block, other than the body of
+/// `func`, that also locks or unlocks a mutex (directly or deferred).
+fn beside_conditional_lock(cx: &Context<'_>, stmt: NodeId, func: NodeId) -> bool {
+    let Some(block) = cx.parent(stmt) else {
+        return false;
+    };
+    let Node::BlockStmt { list, .. } = *cx.node(block) else {
+        return false;
+    };
+    if cx.parent(block) == Some(func) {
+        return false;
+    }
+    cx.ast().list(list).iter().any(|&st| {
+        let call = match *cx.node(st) {
+            Node::ExprStmt { x } => x,
+            Node::DeferStmt { call, .. } => call,
+            _ => return false,
+        };
+        let Node::CallExpr { fun, .. } = *cx.node(crate::analyses::expr::unparen(cx, call)) else {
+            return false;
+        };
+        matches!(*cx.node(crate::analyses::expr::unparen(cx, fun)),
+            Node::SelectorExpr { sel, .. }
+                if matches!(cx.text(sel), "Lock" | "RLock" | "Unlock" | "RUnlock"))
     })
 }
 
