@@ -22,8 +22,9 @@ use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
 use super::expr::normalized_text;
 use super::flow::anchor;
+use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
 use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
-use super::lock_order::{self, Inversion};
+use super::lock_order::{self, class_of, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
 /// How many calls deep acquisitions are followed.
@@ -60,6 +61,11 @@ pub struct Acquire {
     /// The calls that lead from the function's body to the lock, outermost
     /// first; empty when the function locks it itself.
     pub via: Vec<Site>,
+    /// The mutex's class (see [`lock_order`]), when it has one.
+    pub class: Option<Arc<str>>,
+    /// Its owner is reached through a back reference (see
+    /// [`super::lock_back_refs`]).
+    pub back: bool,
 }
 
 /// A package function or method: receiver type name (None for a function)
@@ -265,6 +271,9 @@ struct CallSite {
     recv: Option<(Root, String)>,
     /// The arguments, as lock paths of the caller.
     args: Vec<Option<(Root, String)>>,
+    /// The receiver expression and the arguments (`&` removed).
+    recv_node: Option<NodeId>,
+    arg_nodes: Vec<NodeId>,
 }
 
 /// One function: its own acquisitions, its calls and its unlocks.
@@ -420,12 +429,27 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
                     }
                     let mut via = vec![c.call];
                     via.extend(a.via.iter().copied());
+                    // The expression given for the callee's root is the
+                    // owner of a mutex of the root itself.
+                    let given_node = match &a.root {
+                        Root::Receiver => c.recv_node,
+                        Root::Param(i) => c.arg_nodes.get(*i).copied(),
+                        Root::Global(_) => None,
+                    };
+                    let back = match &a.class {
+                        Some(class) if owned_by_root(class, &a.path) => {
+                            given_node.is_some_and(|n| is_back_selection(model, c.call.file, n))
+                        }
+                        _ => a.back,
+                    };
                     add.push(Acquire {
                         root,
                         path,
                         read: a.read,
                         lock: a.lock,
                         via,
+                        class: a.class.clone(),
+                        back,
                     });
                 }
             }
@@ -516,12 +540,19 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
         match &op.kind {
             OpKind::Lock { read } => {
                 if let Some((root, path)) = op.recv.and_then(mutex) {
+                    // A condition variable's locker (a suffix) has no
+                    // class here.
+                    let recv = op.recv.filter(|_| op.suffix.is_empty());
                     out.direct.push(Acquire {
                         root,
                         path,
                         read: *read,
                         lock: site,
                         via: Vec::new(),
+                        class: recv.and_then(|x| class_of(model, fi, x, 0)),
+                        back: recv.is_some_and(|x| {
+                            is_back_selection(model, fi, mutex_owner(model, fi, x))
+                        }),
                     });
                 }
             }
@@ -548,8 +579,10 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                 out.calls.push(CallSite {
                     call: site,
                     callee: callee.clone(),
+                    recv_node: recv.as_ref().and(op.recv),
                     recv,
                     args: op.args.iter().map(|&a| path(a)).collect(),
+                    arg_nodes: op.args.clone(),
                 });
             }
         }
@@ -814,6 +847,10 @@ pub struct Reacquire {
     /// The calls from `second` down to `lock`, outermost first; empty when
     /// the function locks again itself.
     pub via: Vec<Site>,
+    /// When the second lock names the mutex differently, through a back
+    /// reference to the owner of the first (see
+    /// [`super::lock_back_refs`]): its text here and the mutex's class.
+    pub back_ref: Option<(String, Arc<str>)>,
 }
 
 /// An acquisition at a node of a function's graph.
@@ -831,6 +868,20 @@ struct Acq {
     /// What the mutex is reached from at this node (`s.mu` of `s.mu.Lock()`,
     /// `s` of `s.lock()`), for the calls that might release it.
     owner: Option<NodeId>,
+    /// The mutex's class, and whether its owner is reached through a back
+    /// reference (see [`super::lock_back_refs`]).
+    class: Option<Arc<str>>,
+    back: bool,
+}
+
+impl Acq {
+    /// True when this acquisition takes the mutex `first` holds: the same
+    /// text, or the same class with one of the two reached through a back
+    /// reference to the other's owner.
+    fn takes(&self, first: &Acq) -> bool {
+        same_mutex(&self.key, &first.key)
+            || (self.back != first.back && self.class.is_some() && self.class == first.class)
+    }
 }
 
 /// Every place in the checked file where a function locks a mutex it
@@ -912,6 +963,8 @@ fn reacquisitions_in(
                     via: Vec::new(),
                     holds: true,
                     owner: None,
+                    class: None,
+                    back: false,
                 });
             }
             continue;
@@ -927,6 +980,8 @@ fn reacquisitions_in(
                     via: Vec::new(),
                     holds: true,
                     owner: Some(x),
+                    class: class_of(model, fi, x, 0),
+                    back: is_back_selection(model, fi, mutex_owner(model, fi, x)),
                 });
             }
             continue;
@@ -935,6 +990,14 @@ fn reacquisitions_in(
         let through = |inner: &Acquire, base: String, owner: Option<NodeId>, holds: bool| {
             let mut via = vec![Site { file: fi, node: id }];
             via.extend(inner.via.iter().copied());
+            // What this function gives for the callee's root owns the
+            // mutex when the root does.
+            let back = match &inner.class {
+                Some(class) if owned_by_root(class, &inner.path) => {
+                    owner.is_some_and(|o| is_back_selection(model, fi, o))
+                }
+                _ => inner.back,
+            };
             Acq {
                 anchor: a,
                 call: id,
@@ -944,6 +1007,8 @@ fn reacquisitions_in(
                 via,
                 holds,
                 owner,
+                class: inner.class.clone(),
+                back,
             }
         };
         // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
@@ -1055,19 +1120,13 @@ fn reacquisitions_in(
         let hand = handoffs
             .entry(owner_texts.clone())
             .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
-        let is_target = |n: NodeId| {
-            acqs.iter()
-                .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
-        };
+        let is_target = |n: NodeId| acqs.iter().any(|a| a.anchor == n && a.takes(first));
         let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
             unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
         }) else {
             continue;
         };
-        let Some(second) = acqs
-            .iter()
-            .find(|a| a.anchor == at && same_mutex(&a.key, &first.key))
-        else {
+        let Some(second) = acqs.iter().find(|a| a.anchor == at && a.takes(first)) else {
             continue;
         };
         // `if !locked { mu.Lock() }`: a flag records whether the lock is
@@ -1084,6 +1143,8 @@ fn reacquisitions_in(
             second_read: second.read,
             lock: second.lock,
             via: second.via.clone(),
+            back_ref: (!same_mutex(&second.key, &first.key))
+                .then(|| (second.key.clone(), second.class.clone().unwrap_or_default())),
         });
     }
 }
@@ -1130,16 +1191,24 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
     let loc = |s: Site| Loc::new(s.file, s.node);
     let first_line = line_of(cx, Loc::new(cx.file(), r.first));
     let at_lock = r.lock.file == cx.file();
+    let shown = match &r.back_ref {
+        None => format!("`{}`", r.key),
+        Some((text, class)) => {
+            let owner = class.split('.').next().unwrap_or_default();
+            format!(
+                "`{}` (as `{text}`, which points back to the same `{owner}`)",
+                r.key
+            )
+        }
+    };
     let msg = match r.via.first() {
         None if r.first == r.second => format!(
-            "`{}` is locked again on the next turn of the loop while still held from the turn \
-             before: {consequence}",
-            r.key
+            "{shown} is locked again on the next turn of the loop while still held from the turn \
+             before: {consequence}"
         ),
         None => format!(
-            "`{}` is locked again while this path already holds it (since {first_line}): \
-             {consequence}",
-            r.key
+            "{shown} is locked again while this path already holds it (since {first_line}): \
+             {consequence}"
         ),
         Some(_) => {
             let callee = match *cx.node(r.second) {
@@ -1149,15 +1218,13 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
             let call_line = line_of(cx, Loc::new(cx.file(), r.second));
             if at_lock {
                 format!(
-                    "`{}` is locked again here, by the call of `{callee}` at {call_line}, while \
-                     that path already holds it (since {first_line}): {consequence}",
-                    r.key
+                    "{shown} is locked again here, by the call of `{callee}` at {call_line}, while \
+                     that path already holds it (since {first_line}): {consequence}"
                 )
             } else {
                 format!(
-                    "`{callee}` locks `{}` again (at {}) while this path already holds it \
+                    "`{callee}` locks {shown} again (at {}) while this path already holds it \
                      (since {first_line}): {consequence}",
-                    r.key,
                     line_of(cx, loc(r.lock))
                 )
             }
