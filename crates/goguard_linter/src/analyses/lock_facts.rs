@@ -21,7 +21,7 @@ use goguard_concurrency::Loc;
 use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
 use super::expr::normalized_text;
-use super::flow::anchor;
+use super::flow::{anchor, leak_exits, LeakExit, Search};
 use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
 use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
 use super::lock_order::{self, class_of, Inversion};
@@ -1245,6 +1245,15 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
     );
     if let Some(l) = r.first_lock {
         d = d.with_related(span_of(cx, loc(l)), "where that call locks it");
+        // The helper's exits all leave the mutex held: one of them is
+        // where an unlock may be missing.
+        for exit in helper_exits(cx, l) {
+            let label = match exit {
+                LeakExit::Return(_) => "the helper returns here still holding it",
+                _ => "the helper ends here still holding it",
+            };
+            d = d.with_related(exit.span(cx), label);
+        }
     }
     if !r.via.is_empty() {
         d = d.with_related(cx.span(r.second), "called here while holding it");
@@ -1256,6 +1265,24 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
         }
     }
     cx.report(d);
+}
+
+/// The exits of the function of the checked file that takes the lock
+/// `lock` and returns holding it (up to eight).
+fn helper_exits(cx: &Context<'_>, lock: Site) -> Vec<LeakExit> {
+    if lock.file != cx.file() {
+        return Vec::new();
+    }
+    let Some(func) = cx.enclosing_func(lock.node) else {
+        return Vec::new();
+    };
+    let Some(cfg) = cx.cfg(func) else {
+        return Vec::new();
+    };
+    let Some(at) = anchor(cx, func, cfg, lock.node) else {
+        return Vec::new();
+    };
+    leak_exits(cx, func, cfg, at, &Search::stopping_at(&|_| false), 8)
 }
 
 /// Source text on one line, shortened.
