@@ -19,8 +19,16 @@ use goguard_syntax::{Node, NodeId};
 use super::lock_order::named;
 
 /// True when `x` selects a field of a named type from a value of another
-/// named type (`r.store`: a `*Store` out of a `*Replica`).
-pub(crate) fn is_back_selection(model: &PackageModel<'_>, fi: FileIdx, x: NodeId) -> bool {
+/// named type (`r.store`: a `*Store` out of a `*Replica`), and the owner of
+/// the mutex's class `class` is not the type selected from either (a field
+/// of interface type that a `DB` uses to reach the value it wraps is not a
+/// reference back to a `DB`).
+pub(crate) fn is_back_selection(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    x: NodeId,
+    class: Option<&str>,
+) -> bool {
     let ast = model.files()[fi].parsed.ast();
     let Node::SelectorExpr { x: from, .. } = *ast.node(ast.unparen(x)) else {
         return false;
@@ -31,7 +39,8 @@ pub(crate) fn is_back_selection(model: &PackageModel<'_>, fi: FileIdx, x: NodeId
     ) else {
         return false;
     };
-    &*pkg != "sync" && &*from_pkg != "sync" && to != from
+    let owner = class.and_then(|c| c.split('.').next());
+    &*pkg != "sync" && &*from_pkg != "sync" && to != from && owner != Some(&*from)
 }
 
 /// The value whose mutex `mutex` is (the receiver of `Lock`): `s` of

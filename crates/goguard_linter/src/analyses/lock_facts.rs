@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
-use goguard_semantic::types::Type;
+use goguard_semantic::types::{NamedRef, Type};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
@@ -26,6 +26,9 @@ use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
 use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
 use super::lock_order::{self, class_of, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
+
+/// The text of a lock path from a value the function cannot name.
+const UNNAMED: &str = "?";
 
 /// How many calls deep acquisitions are followed.
 const MAX_CALL_DEPTH: usize = 4;
@@ -46,6 +49,10 @@ pub enum Root {
     Param(usize),
     /// A package-level variable, by name.
     Global(Arc<str>),
+    /// A value the function cannot name (a local given by a constructor):
+    /// kept only for a mutex reached through a back reference, which is
+    /// matched by class (see [`super::lock_back_refs`]).
+    Unknown,
 }
 
 /// A mutex a call acquires: `root` then `path` (`.mu`, or empty for a
@@ -89,6 +96,9 @@ pub struct LockSummaries {
     pub inversions: Vec<Inversion>,
     /// The mutexes behind fields of condition variables.
     cond_fields: CondFields,
+    /// Methods of interface types of the package that one type of the
+    /// package implements: the interface's key and that type's method.
+    dispatch: HashMap<FuncKey, FuncKey>,
 }
 
 impl LockSummaries {
@@ -114,7 +124,7 @@ impl LockSummaries {
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee) {
-            Some(k) => self.acquired_by_key(&k),
+            Some(k) => self.acquired_by_key(self.dispatch.get(&k).unwrap_or(&k)),
             None => &[],
         }
     }
@@ -372,6 +382,17 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
+    // The types of the package that declare each method name.
+    let mut declaring: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
+    for b in bodies {
+        if let Some((Some(t), m)) = b.decl_key(model) {
+            let types = declaring.entry(m).or_default();
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    let mut dispatch: HashMap<FuncKey, FuncKey> = HashMap::new();
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -382,7 +403,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
             continue;
         };
         let sig = signature(ast, recv, ty);
-        let mut f = function_facts(model, b, &sig);
+        let mut f = function_facts(model, b, &sig, &declaring, &mut dispatch);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
@@ -419,7 +440,13 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
                         Root::Receiver => c.recv.clone(),
                         Root::Param(i) => c.args.get(*i).cloned().flatten(),
                         Root::Global(g) => Some((Root::Global(g.clone()), String::new())),
+                        Root::Unknown => Some((Root::Unknown, String::new())),
                     };
+                    // A mutex reached through a back reference is matched
+                    // by class: it need not be named in the caller's terms.
+                    let given = given.or_else(|| {
+                        (a.back && a.class.is_some()).then(|| (Root::Unknown, String::new()))
+                    });
                     let Some((root, prefix)) = given else {
                         continue;
                     };
@@ -434,12 +461,11 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
                     let given_node = match &a.root {
                         Root::Receiver => c.recv_node,
                         Root::Param(i) => c.arg_nodes.get(*i).copied(),
-                        Root::Global(_) => None,
+                        Root::Global(_) | Root::Unknown => None,
                     };
                     let back = match &a.class {
-                        Some(class) if owned_by_root(class, &a.path) => {
-                            given_node.is_some_and(|n| is_back_selection(model, c.call.file, n))
-                        }
+                        Some(class) if owned_by_root(class, &a.path) => given_node
+                            .is_some_and(|n| is_back_selection(model, c.call.file, n, Some(class))),
                         _ => a.back,
                     };
                     add.push(Acquire {
@@ -475,6 +501,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         reacquires: Vec::new(),
         inversions: Vec::new(),
         cond_fields: CondFields::new(),
+        dispatch,
     }
 }
 
@@ -519,7 +546,13 @@ fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
 
 /// The locks a function body takes and the package calls it makes, as
 /// lock paths of the function (see [`Body`] for what is left out).
-fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFacts {
+fn function_facts(
+    model: &PackageModel<'_>,
+    b: &Body,
+    sig: &Signature,
+    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+    dispatch: &mut HashMap<FuncKey, FuncKey>,
+) -> FuncFacts {
     let fi = b.file;
     let mut out = FuncFacts {
         file: fi,
@@ -551,7 +584,13 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                         via: Vec::new(),
                         class: recv.and_then(|x| class_of(model, fi, x, 0)),
                         back: recv.is_some_and(|x| {
-                            is_back_selection(model, fi, mutex_owner(model, fi, x))
+                            let class = class_of(model, fi, x, 0);
+                            is_back_selection(
+                                model,
+                                fi,
+                                mutex_owner(model, fi, x),
+                                class.as_deref(),
+                            )
                         }),
                     });
                 }
@@ -561,16 +600,32 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                     out.unlocks.push((root, path, op.call));
                 }
             }
-            OpKind::Call { callee, method } => {
+            OpKind::Call {
+                callee,
+                method,
+                interface,
+            } => {
+                // A method of an interface of the package runs the method
+                // of the one type of the package that declares it, if one.
+                let mut callee = callee.clone();
+                if *interface {
+                    let Some(only) = sole_implementer(model, &callee, declaring) else {
+                        continue;
+                    };
+                    let concrete = (Some(only), callee.1.clone());
+                    dispatch.insert(callee, concrete.clone());
+                    callee = concrete;
+                }
                 // A method's receiver, when the call is on a value of the
                 // method's own type (not a promoted method of a field).
                 let recv = match op.recv {
                     Some(x)
                         if *method
-                            && callee
-                                .0
-                                .as_deref()
-                                .is_some_and(|t| is_named(&model.type_of(fi, x), t)) =>
+                            && (*interface
+                                || callee
+                                    .0
+                                    .as_deref()
+                                    .is_some_and(|t| is_named(&model.type_of(fi, x), t))) =>
                     {
                         path(x)
                     }
@@ -578,7 +633,7 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                 };
                 out.calls.push(CallSite {
                     call: site,
-                    callee: callee.clone(),
+                    callee,
                     recv_node: recv.as_ref().and(op.recv),
                     recv,
                     args: op.args.iter().map(|&a| path(a)).collect(),
@@ -608,6 +663,31 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
         }
     }
     out
+}
+
+/// The one type of the package that implements the interface of the
+/// method `callee` (every method the interface declares, by name and
+/// signature), among the types declaring a method of that name; None when
+/// none or several do.
+fn sole_implementer(
+    model: &PackageModel<'_>,
+    callee: &FuncKey,
+    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+) -> Option<Arc<str>> {
+    let own = model.import_path();
+    let iface = model.type_decl(&NamedRef::new(own, callee.0.as_deref()?))?;
+    let candidates = declaring.get(&callee.1)?;
+    let mut found = candidates.iter().filter(|t| {
+        model.type_decl(&NamedRef::new(own, t)).is_some_and(|d| {
+            iface.methods.iter().all(|m| {
+                d.methods
+                    .iter()
+                    .any(|dm| dm.name == m.name && dm.sig == m.sig)
+            })
+        })
+    });
+    let first = found.next()?.clone();
+    found.next().is_none().then_some(first)
 }
 
 /// True when the outermost function around `func` unlocks the mutex `key`
@@ -981,7 +1061,12 @@ fn reacquisitions_in(
                     holds: true,
                     owner: Some(x),
                     class: class_of(model, fi, x, 0),
-                    back: is_back_selection(model, fi, mutex_owner(model, fi, x)),
+                    back: is_back_selection(
+                        model,
+                        fi,
+                        mutex_owner(model, fi, x),
+                        class_of(model, fi, x, 0).as_deref(),
+                    ),
                 });
             }
             continue;
@@ -994,7 +1079,7 @@ fn reacquisitions_in(
             // mutex when the root does.
             let back = match &inner.class {
                 Some(class) if owned_by_root(class, &inner.path) => {
-                    owner.is_some_and(|o| is_back_selection(model, fi, o))
+                    owner.is_some_and(|o| is_back_selection(model, fi, o, Some(class)))
                 }
                 _ => inner.back,
             };
@@ -1043,6 +1128,7 @@ fn reacquisitions_in(
                     Some((normalized_text(cx, arg), Some(arg)))
                 }
                 Root::Global(g) => Some((g.to_string(), None)),
+                Root::Unknown => Some((UNNAMED.to_string(), None)),
             }
         };
         for inner in facts.acquired_by(model, &callee) {
@@ -1195,10 +1281,17 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
         None => format!("`{}`", r.key),
         Some((text, class)) => {
             let owner = class.split('.').next().unwrap_or_default();
-            format!(
-                "`{}` (as `{text}`, which points back to the same `{owner}`)",
-                r.key
-            )
+            if text.starts_with(UNNAMED) {
+                format!(
+                    "`{}` (reached again through a reference back to the same `{owner}`)",
+                    r.key
+                )
+            } else {
+                format!(
+                    "`{}` (as `{text}`, which points back to the same `{owner}`)",
+                    r.key
+                )
+            }
         }
     };
     let msg = match r.via.first() {
