@@ -28,6 +28,10 @@ declare_rule! {
     /// locked is reported, since the caller that gets the error does not
     /// unlock.
     ///
+    /// The finding is at the `Lock`, with each exit that leaves the mutex
+    /// held (each `return`, or the end of the function; up to eight) as a
+    /// related location: that is where the unlock is missing.
+    ///
     /// ## Why is this bad?
     /// The early return that forgets the unlock — typically on an error
     /// path — leaves the mutex locked: the next goroutine that locks it
