@@ -83,8 +83,13 @@ pub(crate) enum OpKind {
     Lock { read: bool },
     /// `Unlock` or `RUnlock` of a sync mutex.
     Unlock,
-    /// A call of a function or method of the package.
-    Call { callee: FuncKey, method: bool },
+    /// A call of a function or method of the package; `interface` when the
+    /// method is one of an interface type of the package.
+    Call {
+        callee: FuncKey,
+        method: bool,
+        interface: bool,
+    },
 }
 
 /// A call of a body, with `recv` the expression it selects from (`x` in
@@ -296,6 +301,7 @@ fn walk(
                         kind: OpKind::Call {
                             callee: key,
                             method: true,
+                            interface: false,
                         },
                         recv: Some(operand),
                         suffix: String::new(),
@@ -316,6 +322,8 @@ fn walk(
                     key_of(model, &callee).map(|k| OpKind::Call {
                         callee: k,
                         method: matches!(callee, Callee::Method { .. }),
+                        interface: matches!(&callee, Callee::Method { recv, .. }
+                            if model.type_decl(recv).is_some_and(|d| d.underlying == Type::Interface)),
                     })
                 };
                 if let Some(kind) = kind {

@@ -405,7 +405,12 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
 
 /// The class of the mutex `x` (see the module documentation); None for a
 /// local mutex or one reached through something other than fields.
-fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Option<Arc<str>> {
+pub(crate) fn class_of(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    x: NodeId,
+    depth: u32,
+) -> Option<Arc<str>> {
     if depth > 8 {
         return None;
     }
@@ -477,7 +482,7 @@ fn suffix_class(
 }
 
 /// The package and name of a named type or a pointer to one.
-fn named(t: &Type) -> Option<(Arc<str>, Arc<str>)> {
+pub(crate) fn named(t: &Type) -> Option<(Arc<str>, Arc<str>)> {
     match t {
         Type::Named(n) => Some((n.pkg.clone(), n.name.clone())),
         Type::Pointer(p) => match &**p {

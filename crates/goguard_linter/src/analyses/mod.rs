@@ -11,6 +11,7 @@ pub mod guarded_fields;
 pub mod handoff;
 pub mod held_locks;
 pub mod http;
+pub mod lock_back_refs;
 pub mod lock_bodies;
 pub mod lock_facts;
 pub mod lock_order;
