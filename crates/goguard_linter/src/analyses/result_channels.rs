@@ -8,7 +8,9 @@
 //! function cannot follow the channel, so the shape is judged here, in the
 //! function itself: a buffer of one is the whole fix.
 //!
-//! Narrow on purpose: the channel is made unbuffered in the function by
+//! Narrow on purpose: the function is exported (the callers of an
+//! unexported function or a literal are in the package, where the model
+//! explores them), the channel is made unbuffered in the function by
 //! `ch := make(chan T)`, used there only by the goroutine (a function
 //! literal started with `go`) and by `return ch`; the goroutine only sends
 //! on it, outside any `select` and any loop, each send but the last one
@@ -30,10 +32,10 @@ pub struct ResultSend {
     /// The `make` call and the `return` handing the channel out.
     pub made: NodeId,
     pub returned: NodeId,
-    /// The channel variable's name and the returning function's name
-    /// (None for a function literal).
+    /// The channel variable's name and the returning (exported) function's
+    /// name.
     pub chan: String,
-    pub func: Option<String>,
+    pub func: String,
 }
 
 /// The result sends of this file's functions.
@@ -42,13 +44,17 @@ pub fn result_sends(cx: &Context<'_>) -> Vec<ResultSend> {
     let mut funcs = cx.nodes_of_kind(NodeKind::FuncDecl).to_vec();
     funcs.extend_from_slice(cx.nodes_of_kind(NodeKind::FuncLit));
     for func in funcs {
+        // Exported functions only: the callers of the others are in the
+        // package, where the model explores them with this function entered
+        // (and sees whether they receive), as it does for a literal's.
         let (body, name) = match *cx.node(func) {
             Node::FuncDecl {
                 body: Some(b),
                 name,
                 ..
-            } => (b, Some(cx.text(name).to_string())),
-            Node::FuncLit { body, .. } => (body, None),
+            } if cx.text(name).starts_with(|c: char| c.is_uppercase()) => {
+                (b, cx.text(name).to_string())
+            }
             _ => continue,
         };
         let Node::BlockStmt { list, .. } = *cx.node(body) else {
@@ -58,7 +64,7 @@ pub fn result_sends(cx: &Context<'_>) -> Vec<ResultSend> {
             let Some((var, made)) = made_unbuffered(cx, stmt) else {
                 continue;
             };
-            if let Some(found) = judge(cx, func, var, made, name.clone()) {
+            if let Some(found) = judge(cx, func, var, made, &name) {
                 out.extend(found);
             }
         }
@@ -104,7 +110,7 @@ fn judge(
     func: NodeId,
     var: BindingId,
     made: NodeId,
-    name: Option<String>,
+    name: &str,
 ) -> Option<Vec<ResultSend>> {
     let mut returned = None;
     let mut lit = None;
@@ -153,7 +159,7 @@ fn judge(
                 made,
                 returned,
                 chan: chan.clone(),
-                func: name.clone(),
+                func: name.to_string(),
             })
             .collect(),
     )

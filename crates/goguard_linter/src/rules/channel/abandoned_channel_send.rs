@@ -197,10 +197,7 @@ fn field_expr(cx: &Context<'_>, s: &LoopSend) -> String {
 /// The one result a goroutine sends on an unbuffered channel that its
 /// starter returns: a caller that stops waiting leaves it blocked.
 fn report_result_send(cx: &mut Context<'_>, r: &ResultSend) {
-    let caller = match &r.func {
-        Some(f) => format!("the caller of `{f}`"),
-        None => "the caller".to_string(),
-    };
+    let caller = format!("the caller of `{}`", r.func);
     let d = cx
         .diagnostic(
             r.send,
