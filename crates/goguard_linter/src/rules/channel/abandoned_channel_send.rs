@@ -26,9 +26,9 @@ declare_rule! {
     /// channel): once that loop has returned, the send blocks forever (a
     /// worker's `Run(ctx)` ends at shutdown while producers go on calling
     /// `Add`). And the one result a goroutine sends on an unbuffered
-    /// channel that the function starting it returns (`func Go(f func()
-    /// error) chan error`): a caller that stops waiting leaves it blocked,
-    /// wherever that caller is.
+    /// channel that the exported function starting it returns (`func Go(f
+    /// func() error) chan error`): a caller that stops waiting leaves it
+    /// blocked, wherever that caller is.
     ///
     /// ## Why is this bad?
     /// A goroutine blocked on a send is never collected: it keeps its stack
