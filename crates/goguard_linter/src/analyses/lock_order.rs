@@ -11,7 +11,7 @@
 //! class (`from.mu` then `to.mu`) are not an order between classes and are
 //! left to the concurrency model.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use goguard_semantic::cfg::{BlockId, Cfg};
@@ -28,6 +28,10 @@ use super::locks::same_mutex;
 
 /// How many calls deep the classes a call acquires are followed.
 const MAX_CALL_DEPTH: usize = 4;
+
+/// Gate locks: classes held on every path to a lock, each with whether it
+/// is held exclusively.
+type Gates = Vec<(Arc<str>, bool)>;
 
 /// One order between two classes: `taken` acquired while `held` is held.
 #[derive(Debug, Clone)]
@@ -46,6 +50,10 @@ pub struct Edge {
     /// The held mutex is the caller's, held on entry: `first` is then the
     /// function's `Unlock` of it, not a `Lock`.
     pub held_on_entry: bool,
+    /// The held mutex is held with `RLock`.
+    pub held_read: bool,
+    /// The taken mutex is taken with `RLock`.
+    pub taken_read: bool,
 }
 
 impl Edge {
@@ -153,6 +161,21 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
             break;
         }
     }
+    // The `RLock` calls, and the gates of every write lock of each class.
+    let read_locks: HashSet<Site> = bodies
+        .iter()
+        .zip(&facts)
+        .flat_map(|(&(fi, _), b)| {
+            b.locks
+                .iter()
+                .filter(|l| l.lock && l.read)
+                .map(move |l| Site {
+                    file: fi,
+                    node: l.call,
+                })
+        })
+        .collect();
+    let mut writers: HashMap<Arc<str>, Vec<Gates>> = HashMap::new();
     // The edges: from each lock, the classes acquired before its unlock.
     let mut edges: Vec<Edge> = Vec::new();
     for (i, &(fi, func)) in bodies.iter().enumerate() {
@@ -199,6 +222,10 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
             let (Some(held), Some(from)) = (&l.class, anchor_of(l.call)) else {
                 continue;
             };
+            if !l.read {
+                let gates = gates_at(cfg, b, l, from, held, &anchor_of);
+                writers.entry(held.clone()).or_default().push(gates);
+            }
             let mut stops: Vec<NodeId> = b
                 .locks
                 .iter()
@@ -231,6 +258,8 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                             lock: *lock,
                             gates,
                             held_on_entry: false,
+                            held_read: l.read,
+                            taken_read: read_locks.contains(lock),
                         });
                     }
                 }
@@ -291,6 +320,8 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                         lock: *lock,
                         gates: Vec::new(),
                         held_on_entry: true,
+                        held_read: false,
+                        taken_read: read_locks.contains(lock),
                     });
                 }
             }
@@ -308,10 +339,13 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         if pairs.contains(&key) {
             continue;
         }
-        if let Some(back) = edges
-            .iter()
-            .find(|b| b.held == e.taken && b.taken == e.held && !e.gated_with(b))
-        {
+        if let Some(back) = edges.iter().find(|b| {
+            b.held == e.taken
+                && b.taken == e.held
+                && !e.gated_with(b)
+                && can_block(e, b, &writers)
+                && can_block(b, e, &writers)
+        }) {
             pairs.insert(key);
             inversions.push(Inversion {
                 ab: e.clone(),
@@ -320,6 +354,27 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         }
     }
     inversions
+}
+
+/// True when the order `other` can block on the class `held` holds: one
+/// of the two takes it exclusively, or a writer can queue on it while
+/// `held` holds it for reading (Go's `RLock` waits for a queued `Lock`).
+/// A writer cannot queue there when the package has none, or when every
+/// one of them runs under a gate lock that `held` holds, one of the two
+/// exclusively.
+fn can_block(held: &Edge, other: &Edge, writers: &HashMap<Arc<str>, Vec<Gates>>) -> bool {
+    if !(held.held_read && other.taken_read) {
+        return true;
+    }
+    writers.get(&held.held).is_some_and(|ws| {
+        ws.iter().any(|w| {
+            !w.iter().any(|(g, excl)| {
+                held.gates
+                    .iter()
+                    .any(|(h, held_excl)| g == h && (*excl || *held_excl))
+            })
+        })
+    })
 }
 
 /// The gate locks of lock `l` (class `held`, at graph node `from`): the
