@@ -359,11 +359,17 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
 /// True when the order `other` can block on the class `held` holds: one
 /// of the two takes it exclusively, or a writer can queue on it while
 /// `held` holds it for reading (Go's `RLock` waits for a queued `Lock`).
-/// A writer cannot queue there when the package has none, or when every
-/// one of them runs under a gate lock that `held` holds, one of the two
-/// exclusively.
+/// A writer cannot queue there when the mutex is not exported and the
+/// package has none, or when every one of them runs under a gate lock that
+/// `held` holds, one of the two exclusively.
 fn can_block(held: &Edge, other: &Edge, writers: &HashMap<Arc<str>, Vec<Gates>>) -> bool {
     if !(held.held_read && other.taken_read) {
+        return true;
+    }
+    // Another package may lock an exported mutex (`T.Mu`, a mutex embedded
+    // in an exported `T`, a package-level `Mu`) for writing.
+    let last = held.held.rsplit('.').next().unwrap_or_default();
+    if last.starts_with(|c: char| c.is_uppercase()) {
         return true;
     }
     writers.get(&held.held).is_some_and(|ws| {

@@ -36,9 +36,9 @@ declare_rule! {
     ///   them, cannot run at once and are not reported; a gate both hold
     ///   only with `RLock` excludes nothing. A mutex one path holds and
     ///   the other takes, both with `RLock`, only blocks when a writer can
-    ///   queue in between: not when the package never locks it for
-    ///   writing, nor when every writer runs under a gate the reader
-    ///   holds, one of the two exclusively;
+    ///   queue in between: not when it is unexported and the package
+    ///   never locks it for writing, nor when every writer runs under a
+    ///   gate the reader holds, one of the two exclusively;
     /// - the concurrency model, which runs a function and the goroutines it
     ///   starts and reports goroutines that each hold a mutex the next one
     ///   waits for, also between instances of one class (`from.mu` and
