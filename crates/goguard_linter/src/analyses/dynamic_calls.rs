@@ -27,6 +27,10 @@ use super::lock_facts::FuncKey;
 /// field given a literal is three).
 const MAX_VALUE_DEPTH: u32 = 6;
 
+/// How many values one call's resolution may visit (a parameter passed on
+/// by many calls fans out); past it the call is not followed.
+const MAX_VALUES_VISITED: usize = 256;
+
 /// A field of a named type of the package: the type and the field.
 type FieldKey = (Arc<str>, Arc<str>);
 
@@ -160,7 +164,8 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if !self.values(body, fun, 0, &mut out) {
+        let mut budget = MAX_VALUES_VISITED;
+        if !self.values(body, fun, 0, &mut budget, &mut out) {
             return Vec::new();
         }
         out.sort_unstable();
@@ -236,10 +241,18 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
 
     /// Adds to `out` the bodies the function value `e` (in `body`) may
     /// be; false when one of its values is not known.
-    fn values(&self, body: usize, e: NodeId, depth: u32, out: &mut Vec<usize>) -> bool {
-        if depth > MAX_VALUE_DEPTH {
+    fn values(
+        &self,
+        body: usize,
+        e: NodeId,
+        depth: u32,
+        budget: &mut usize,
+        out: &mut Vec<usize>,
+    ) -> bool {
+        if depth > MAX_VALUE_DEPTH || *budget == 0 {
             return false;
         }
+        *budget -= 1;
         let model = self.model;
         let fi = self.bodies[body].file;
         let file = &model.files()[fi];
@@ -265,7 +278,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                     }
                     BindingKind::Var if b.scope.is_some() && !self.reassigned.contains(&id) => {
                         match b.decl.and_then(|d| self.defines.get(&d)) {
-                            Some(&(db, value)) => self.values(db, value, depth + 1, out),
+                            Some(&(db, value)) => self.values(db, value, depth + 1, budget, out),
                             None => false,
                         }
                     }
@@ -277,7 +290,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                             return false;
                         };
                         calls.iter().all(|(cb, args)| match args.get(*pos) {
-                            Some(&a) => self.values(*cb, a, depth + 1, out),
+                            Some(&a) => self.values(*cb, a, depth + 1, budget, out),
                             None => false,
                         })
                     }
@@ -302,7 +315,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                         match self.field_values.get(&key) {
                             Some(values) => values
                                 .iter()
-                                .all(|&(vb, v)| self.values(vb, v, depth + 1, out)),
+                                .all(|&(vb, v)| self.values(vb, v, depth + 1, budget, out)),
                             None => false,
                         }
                     }
@@ -313,7 +326,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 let args = ast.list(args);
                 match model.callee(fi, e) {
                     Callee::Conversion(_) if args.len() == 1 => {
-                        self.values(body, args[0], depth + 1, out)
+                        self.values(body, args[0], depth + 1, budget, out)
                     }
                     _ => false,
                 }
