@@ -282,7 +282,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                             None => false,
                         }
                     }
-                    BindingKind::Param => {
+                    BindingKind::Param if !self.reassigned.contains(&id) => {
                         let Some((key, pos)) = b.decl.and_then(|d| self.params.get(&d)) else {
                             return false;
                         };
