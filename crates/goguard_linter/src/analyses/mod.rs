@@ -3,6 +3,7 @@
 pub mod closers;
 pub mod concurrency;
 pub mod cond_lockers;
+pub mod dynamic_calls;
 pub mod entry;
 pub mod expr;
 pub mod fixes;
