@@ -33,8 +33,6 @@ pub(crate) enum Value {
     /// whether it is closed depends on code it cannot see, so a branch on
     /// it is a guess.
     EnvOk,
-    /// A slice the model made, known only by its number of elements.
-    Items(u8),
 }
 
 /// A heap object.
@@ -64,6 +62,13 @@ pub(crate) enum Obj {
     Bound {
         func: FuncId,
         recv: Value,
+    },
+    /// The backing array of a slice the model made: its elements. `append`
+    /// makes a new one; `s[i] = v` stores into it, seen by every slice
+    /// sharing it.
+    List {
+        elems: Vec<Value>,
+        escaped: bool,
     },
 }
 
@@ -338,11 +343,7 @@ impl State {
                     for (_, v) in &mut s.fields {
                         if matches!(
                             v,
-                            Value::Bool(_)
-                                | Value::Int(_)
-                                | Value::Nil
-                                | Value::NonNil
-                                | Value::Items(_)
+                            Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil
                         ) {
                             *v = Value::Unknown;
                         }
@@ -378,6 +379,14 @@ impl State {
                     }
                 }
                 Obj::Bound { recv, .. } => stack.push(recv.clone()),
+                // Code given a slice can read its elements and store others.
+                Obj::List { elems, escaped } => {
+                    if *escaped {
+                        continue;
+                    }
+                    *escaped = true;
+                    stack.extend(elems.iter().cloned());
+                }
             }
         }
     }
@@ -480,6 +489,11 @@ impl State {
                             }
                         }
                         Obj::Bound { recv, .. } => queue.push_back(Item::Val(recv.clone())),
+                        Obj::List { elems, .. } => {
+                            for v in elems {
+                                queue.push_back(Item::Val(v.clone()));
+                            }
+                        }
                         Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
                     }
                 }
@@ -524,6 +538,7 @@ impl State {
                     env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map))
                 }
                 Obj::Bound { recv, .. } => map_val(recv, &heap_map),
+                Obj::List { elems, .. } => elems.iter_mut().for_each(|v| map_val(v, &heap_map)),
                 Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
             }
         }
