@@ -453,6 +453,47 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// True when the function lowered is a test, benchmark or fuzz target
+    /// (`func TestX(t *testing.T)`), not a closure or helper inside one.
+    fn in_test_function(&self) -> bool {
+        let Node::FuncDecl {
+            recv: None, name, ..
+        } = *self.ast.node(self.func.node)
+        else {
+            return false;
+        };
+        let name = self.text(name);
+        ["Test", "Benchmark", "Fuzz"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    }
+
+    /// `t.Context()` in the test function: a context cancelled when that
+    /// function returns (a deferred cancel), so never done while it runs,
+    /// and done for the goroutines it leaves behind.
+    fn test_context(&mut self, call: NodeId) -> Shape {
+        let t = self.temp();
+        self.emit(Op::Set {
+            place: Place::Decl(t),
+            value: Expr::NewCancelCtx {
+                parent: Box::new(Expr::Background),
+                at: call,
+            },
+            shared: false,
+            next: PENDING,
+        });
+        self.emit(Op::Defer {
+            action: Deferred::Call(Call {
+                target: Target::Value(Expr::CancelOf(Box::new(Expr::Var(t)))),
+                args: Vec::new(),
+                results: Vec::new(),
+                at: call,
+            }),
+            next: PENDING,
+        });
+        Shape::Value(Expr::Var(t))
+    }
+
     /// True when the expression is a slice (not an array, map or string):
     /// the values the model follows in it.
     pub(super) fn is_slice(&self, e: NodeId) -> bool {
@@ -582,6 +623,9 @@ impl<'a> Lower<'a> {
                 return Shape::Exit(ExitKind::Goexit);
             }
             return Shape::Exit(ExitKind::NoReturn);
+        }
+        if api::test_context(&callee) && self.in_test_function() {
+            return self.test_context(call);
         }
         if let Some(f) = api::func(&callee) {
             return self.func_api(call, f, args, want);
@@ -1043,6 +1087,9 @@ impl<'a> Lower<'a> {
                 if self.is_slice(x) {
                     return Place::Index(xv, iv);
                 }
+                // A map keeps its key too (`stops[ch] = struct{}{}`): code
+                // ranging over the map later reaches it.
+                self.escape(iv);
                 Place::Escape
             }
             Node::StarExpr { x, .. } => {
