@@ -162,10 +162,17 @@ pub enum Expr {
     Len(Box<Expr>, Option<SymId>),
     /// `append(x, a, b)`: `x` with these more elements.
     Append(Box<Expr>, Vec<Expr>),
-    /// `x[i]` of a slice: the element when the model follows the slice and
+    /// A map the model made with these entries (`map[K]V{k: v}`,
+    /// `make(map[K]V)`): its keys and values are followed.
+    MapItems(Vec<(Expr, Expr)>),
+    /// `x[i]` of a slice (or `m[k]` of a map): the element when the model follows the slice and
     /// the index; otherwise unknown, and the slice's elements escape (they
     /// are read where the model cannot tell which).
     Index(Box<Expr>, Box<Expr>),
+    /// The `ok` of `v, ok := m[k]`: whether the map the model follows has
+    /// the key; a guess when the map is one it made but can no longer tell
+    /// (a key it does not know, code it does not see); unknown otherwise.
+    HasKey(Box<Expr>, Box<Expr>),
     /// The element of slice `x` that the current iteration of range loop
     /// `loop_id` visits (the value variable of `for _, v := range x`).
     RangeElem(Box<Expr>, u32),
@@ -205,7 +212,7 @@ pub enum Place {
     /// variables and the closures capturing them behave), then assigns.
     Decl(Var),
     Field(Expr, FieldId),
-    /// `x[i] = v` of a slice: the element when the model follows the slice
+    /// `x[i] = v` of a slice (or `m[k] = v` of a map): the element when the model follows the slice
     /// and the index; otherwise the value and the slice's elements escape.
     Index(Expr, Expr),
     /// Discarded (`_`).
@@ -626,7 +633,11 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
                 vs.iter().for_each(|v| expr(v, f));
             }
             Expr::Items(vs) => vs.iter().for_each(|v| expr(v, f)),
-            Expr::Index(x, i) => {
+            Expr::MapItems(kvs) => kvs.iter().for_each(|(k, v)| {
+                expr(k, f);
+                expr(v, f);
+            }),
+            Expr::Index(x, i) | Expr::HasKey(x, i) => {
                 expr(x, f);
                 expr(i, f);
             }

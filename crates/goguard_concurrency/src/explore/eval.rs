@@ -250,6 +250,15 @@ impl State {
                     }
                 }
             }
+            Expr::MapItems(kvs) => {
+                let mut entries: Vec<(Value, Value)> = Vec::with_capacity(kvs.len());
+                for (k, v) in kvs {
+                    let k = self.eval(at, k)?;
+                    let v = self.eval(at, v)?;
+                    entries.push((k, v));
+                }
+                self.map(entries)?
+            }
             Expr::Index(x, i) => {
                 let xv = self.eval(at, x)?;
                 let iv = self.eval(at, i)?;
@@ -257,6 +266,14 @@ impl State {
                     (Some(Obj::List { elems, .. }), Value::Int(k)) => {
                         usize::try_from(*k).ok().and_then(|k| elems.get(k)).cloned()
                     }
+                    // A key not in the map gives the zero value, which the
+                    // model does not know.
+                    (Some(Obj::Map { entries, .. }), k) if known_key(k) => Some(
+                        entries
+                            .iter()
+                            .find(|(ek, _)| ek == k)
+                            .map_or(Value::Unknown, |(_, v)| v.clone()),
+                    ),
                     _ => None,
                 };
                 match elem {
@@ -269,6 +286,20 @@ impl State {
                     }
                 }
             }
+            Expr::HasKey(x, k) => {
+                let xv = self.eval(at, x)?;
+                let kv = self.eval(at, k)?;
+                match self.obj(&xv) {
+                    Some(Obj::Map {
+                        entries,
+                        escaped: false,
+                    }) if known_key(&kv) => Value::Bool(entries.iter().any(|(ek, _)| *ek == kv)),
+                    // Which keys it holds depends on what the model does
+                    // not follow: a branch on it is a guess.
+                    Some(Obj::Map { .. }) => Value::EnvOk,
+                    _ => Value::Unknown,
+                }
+            }
             Expr::RangeElem(x, loop_id) => {
                 let xv = self.eval(at, x)?;
                 let frame = self.procs[at.proc as usize].frames.last();
@@ -276,6 +307,9 @@ impl State {
                 let elem = match self.obj(&xv) {
                     Some(Obj::List { elems, .. }) if count > 0 => {
                         elems.get(usize::from(count) - 1).cloned()
+                    }
+                    Some(Obj::Map { entries, .. }) if count > 0 => {
+                        entries.get(usize::from(count) - 1).map(|(_, v)| v.clone())
                     }
                     _ => None,
                 };
@@ -347,10 +381,49 @@ impl State {
         }))
     }
 
-    /// The length of a slice the model follows.
+    /// A map of these entries, followed while it stays small, like a slice.
+    fn map(&mut self, entries: Vec<(Value, Value)>) -> Result<Value, Need> {
+        if entries.len() > usize::from(MAX_ITEMS) || !entries.iter().all(|(k, _)| known_key(k)) {
+            for (k, v) in &entries {
+                self.escape(k);
+                self.escape(v);
+            }
+            return Ok(Value::Unknown);
+        }
+        self.check_heap()?;
+        Ok(self.alloc(Obj::Map {
+            entries,
+            escaped: false,
+        }))
+    }
+
+    /// `m[k] = v` into a map the model follows: Some(escaped) when stored,
+    /// None when the model cannot tell where (a key it does not know, a map
+    /// grown past what it follows).
+    fn store_entry(&mut self, m: &Value, k: &Value, v: &Value) -> Option<bool> {
+        if !known_key(k) {
+            return None;
+        }
+        let Some(Obj::Map { entries, escaped }) = self.obj_mut(m) else {
+            return None;
+        };
+        if let Some(slot) = entries.iter_mut().find(|(ek, _)| ek == k) {
+            slot.1 = v.clone();
+            return Some(*escaped);
+        }
+        if entries.len() >= usize::from(MAX_ITEMS) {
+            return None;
+        }
+        entries.push((k.clone(), v.clone()));
+        Some(*escaped)
+    }
+
+    /// The length of a slice (or map) the model follows.
     pub(crate) fn list_len(&self, v: &Value) -> Option<u8> {
         match self.obj(v) {
             Some(Obj::List { elems, .. }) => u8::try_from(elems.len()).ok(),
+            // Code the model does not see may add or delete entries.
+            Some(Obj::Map { entries, escaped }) if !escaped => u8::try_from(entries.len()).ok(),
             _ => None,
         }
     }
@@ -432,6 +505,10 @@ impl State {
                     }
                     _ => None,
                 };
+                let slot = match slot {
+                    Some(e) => Some(e),
+                    None => self.store_entry(&xv, &iv, &v),
+                };
                 match slot {
                     Some(false) => {}
                     Some(true) => self.escape(&v),
@@ -439,6 +516,7 @@ impl State {
                     // every element may be read by anyone.
                     None => {
                         self.escape(&xv);
+                        self.escape(&iv);
                         self.escape(&v);
                     }
                 }
@@ -554,6 +632,14 @@ impl State {
             }
         }
     }
+}
+
+/// A map key the model can compare: a small value or an object's identity.
+fn known_key(k: &Value) -> bool {
+    matches!(
+        k,
+        Value::Int(_) | Value::Bool(_) | Value::Nil | Value::Ref(_) | Value::Func(_)
+    )
 }
 
 /// The longest slice whose length the model follows.

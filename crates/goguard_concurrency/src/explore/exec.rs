@@ -827,9 +827,12 @@ impl Machine<'_> {
                         set_loop_count(f, *loop_id, count + 1);
                         // The index of a slice the model follows, so that
                         // `s[i]` in the body is the element visited.
-                        let key = match list {
-                            Some(_) => Value::Int(i64::from(count)),
-                            None => Value::Unknown,
+                        let key = match (s.obj(&xv), list) {
+                            (Some(Obj::Map { entries, .. }), Some(_)) => entries
+                                .get(usize::from(count))
+                                .map_or(Value::Unknown, |(k, _)| k.clone()),
+                            (_, Some(_)) => Value::Int(i64::from(count)),
+                            _ => Value::Unknown,
                         };
                         s.assign(at, dst, key)?;
                         self.set_pc(s, p, *b);
@@ -1116,6 +1119,10 @@ impl Machine<'_> {
                         // escapes, and the others may see that.
                         _ => return Ok(true),
                     },
+                    Some(Obj::Map { entries, escaped }) if !escaped => entries
+                        .iter()
+                        .find(|(k, _)| *k == iv)
+                        .map_or(Value::Unknown, |(_, v)| v.clone()),
                     _ => return Ok(false),
                 }
             }
@@ -1168,6 +1175,9 @@ impl Machine<'_> {
             Some(Obj::Ctx { done }) => deep(done),
             Some(Obj::Cancel { ctx }) => deep(ctx),
             Some(Obj::List { elems, escaped }) => !escaped && elems.iter().any(deep),
+            Some(Obj::Map { entries, escaped }) => {
+                !escaped && entries.iter().any(|(k, v)| deep(k) || deep(v))
+            }
             None => false,
         }
     }

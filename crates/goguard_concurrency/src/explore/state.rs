@@ -70,6 +70,12 @@ pub(crate) enum Obj {
         elems: Vec<Value>,
         escaped: bool,
     },
+    /// A map the model made: its entries in the order they were added (a
+    /// `range` visits them in that order, one of the orders Go may take).
+    Map {
+        entries: Vec<(Value, Value)>,
+        escaped: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -387,6 +393,16 @@ impl State {
                     *escaped = true;
                     stack.extend(elems.iter().cloned());
                 }
+                Obj::Map { entries, escaped } => {
+                    if *escaped {
+                        continue;
+                    }
+                    *escaped = true;
+                    for (k, v) in entries.iter() {
+                        stack.push(k.clone());
+                        stack.push(v.clone());
+                    }
+                }
             }
         }
     }
@@ -494,6 +510,12 @@ impl State {
                                 queue.push_back(Item::Val(v.clone()));
                             }
                         }
+                        Obj::Map { entries, .. } => {
+                            for (k, v) in entries {
+                                queue.push_back(Item::Val(k.clone()));
+                                queue.push_back(Item::Val(v.clone()));
+                            }
+                        }
                         Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
                     }
                 }
@@ -539,6 +561,10 @@ impl State {
                 }
                 Obj::Bound { recv, .. } => map_val(recv, &heap_map),
                 Obj::List { elems, .. } => elems.iter_mut().for_each(|v| map_val(v, &heap_map)),
+                Obj::Map { entries, .. } => entries.iter_mut().for_each(|(k, v)| {
+                    map_val(k, &heap_map);
+                    map_val(v, &heap_map);
+                }),
                 Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
             }
         }

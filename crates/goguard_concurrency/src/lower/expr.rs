@@ -121,7 +121,7 @@ impl<'a> Lower<'a> {
             Node::IndexExpr { x, index, .. } => {
                 let xv = self.expr_depth(x, d);
                 let iv = self.expr_depth(index, d);
-                if self.is_slice(x) {
+                if self.is_slice(x) || self.is_map(x) {
                     return Expr::Index(Box::new(xv), Box::new(iv));
                 }
                 Expr::Unknown
@@ -314,6 +314,17 @@ impl<'a> Lower<'a> {
             if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) && !keyed {
                 return Expr::Items(vs);
             }
+            // A map literal: its keys and values are followed.
+            if matches!(self.pkg.model.underlying(&t), Type::Map(..)) {
+                let keys: Vec<Expr> = elts
+                    .iter()
+                    .map(|&el| match *self.ast.node(el) {
+                        Node::KeyValueExpr { key, .. } => self.expr_depth(key, d),
+                        _ => Expr::Unknown,
+                    })
+                    .collect();
+                return Expr::MapItems(keys.into_iter().zip(vs).collect());
+            }
             // Maps, arrays, keyed slices: the elements are stored where the
             // model does not follow them.
             for v in vs {
@@ -498,6 +509,11 @@ impl<'a> Lower<'a> {
     /// the values the model follows in it.
     pub(super) fn is_slice(&self, e: NodeId) -> bool {
         matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Slice(_))
+    }
+
+    /// True when the expression is a map.
+    pub(super) fn is_map(&self, e: NodeId) -> bool {
+        matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Map(..))
     }
 
     /// The value of a call used as an expression.
@@ -738,6 +754,14 @@ impl<'a> Lower<'a> {
             "make" => Shape::Value(self.make(call, args)),
             // The elements of the source end in a slice the model does not
             // follow.
+            // The entry is gone, which the model does not follow: what the
+            // map holds may be used by anyone.
+            "delete" | "clear" => {
+                for v in self.args(args) {
+                    self.escape(v);
+                }
+                Shape::Value(Expr::Unknown)
+            }
             "copy" => {
                 for v in self.args(args) {
                     self.escape(v);
@@ -760,7 +784,7 @@ impl<'a> Lower<'a> {
                 if args.len() == 1
                     && matches!(
                         self.pkg.model.underlying(&self.type_of(args[0])),
-                        Type::Slice(_)
+                        Type::Slice(_) | Type::Map(..)
                     ) =>
             {
                 let x = self.expr(args[0]);
@@ -806,6 +830,9 @@ impl<'a> Lower<'a> {
             // `make([]T, 0, n)`: an empty slice, appended to later.
             if matches!(sizes.first(), Some(Expr::Int(0))) && self.is_slice(call) {
                 return Expr::Items(Vec::new());
+            }
+            if self.is_map(call) {
+                return Expr::MapItems(Vec::new());
             }
             return Expr::Unknown;
         }
@@ -1084,11 +1111,11 @@ impl<'a> Lower<'a> {
             Node::IndexExpr { x, index, .. } => {
                 let xv = self.expr(x);
                 let iv = self.expr(index);
-                if self.is_slice(x) {
-                    return Place::Index(xv, iv);
-                }
                 // A map keeps its key too (`stops[ch] = struct{}{}`): code
                 // ranging over the map later reaches it.
+                if self.is_slice(x) || self.is_map(x) {
+                    return Place::Index(xv, iv);
+                }
                 self.escape(iv);
                 Place::Escape
             }
@@ -1161,6 +1188,18 @@ impl<'a> Lower<'a> {
             Node::CallExpr { .. } => {
                 let places: Vec<Place> = lhs.iter().map(|&l| self.place(l, define)).collect();
                 self.call(r, places);
+            }
+            // `v, ok := m[k]`: the value when the model follows the map.
+            Node::IndexExpr { x, index, .. } if self.is_map(x) => {
+                let m = self.expr(x);
+                let k = self.expr(index);
+                let v = Expr::Index(Box::new(m.clone()), Box::new(k.clone()));
+                let p = self.place(lhs[0], define);
+                self.set(p, v);
+                if let Some(&o) = lhs.get(1) {
+                    let p = self.place(o, define);
+                    self.set(p, Expr::HasKey(Box::new(m), Box::new(k)));
+                }
             }
             Node::TypeAssertExpr { x, .. } => {
                 let v = self.expr(x);

@@ -649,11 +649,12 @@ impl<'a> Lower<'a> {
         if let Some(v) = value {
             let place = self.place(v, tok == Tok::Define);
             // The element visited, when the model follows the slice.
-            let elem = if matches!(kind, RangeKind::Counted(_)) && self.is_slice(x) {
-                Expr::RangeElem(Box::new(xv_elem), loop_id)
-            } else {
-                Expr::Unknown
-            };
+            let elem =
+                if matches!(kind, RangeKind::Counted(_)) && (self.is_slice(x) || self.is_map(x)) {
+                    Expr::RangeElem(Box::new(xv_elem), loop_id)
+                } else {
+                    Expr::Unknown
+                };
             if place != Place::Discard {
                 self.emit(Op::Set {
                     place,
