@@ -214,7 +214,7 @@ pub enum Place {
     Field(Expr, FieldId),
     /// `x[i] = v` of a slice (or `m[k] = v` of a map): the element when the model follows the slice
     /// and the index; otherwise the value and the slice's elements escape.
-    Index(Expr, Expr),
+    Index(Box<Expr>, Box<Expr>),
     /// Discarded (`_`).
     Discard,
     /// Somewhere the model does not follow (a global, a map, a slice): the

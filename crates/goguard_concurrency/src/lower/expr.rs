@@ -1114,7 +1114,7 @@ impl<'a> Lower<'a> {
                 // A map keeps its key too (`stops[ch] = struct{}{}`): code
                 // ranging over the map later reaches it.
                 if self.is_slice(x) || self.is_map(x) {
-                    return Place::Index(xv, iv);
+                    return Place::Index(Box::new(xv), Box::new(iv));
                 }
                 self.escape(iv);
                 Place::Escape
