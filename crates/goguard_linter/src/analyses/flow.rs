@@ -109,7 +109,26 @@ pub fn leak_path(
     from: NodeId,
     search: &Search<'_>,
 ) -> Option<LeakExit> {
-    let (first_block, index) = cfg.locate(from)?;
+    leak_exits(cx, func, cfg, from, search, 1)
+        .into_iter()
+        .next()
+}
+
+/// The exits (at most `limit`) that paths from just after `from` reach
+/// as [`leak_path`] finds one, nearest first: each return, fall-off, loop
+/// back or overwrite that leaves the value held.
+pub fn leak_exits(
+    cx: &Context<'_>,
+    func: NodeId,
+    cfg: &Cfg,
+    from: NodeId,
+    search: &Search<'_>,
+    limit: usize,
+) -> Vec<LeakExit> {
+    let mut found: Vec<LeakExit> = Vec::new();
+    let Some((first_block, index)) = cfg.locate(from) else {
+        return found;
+    };
     let exit = cfg.exit();
     // Breadth-first, so the exit reported is one through the fewest blocks.
     // A state is (block, first node, facts, held elsewhere).
@@ -117,11 +136,14 @@ pub fn leak_path(
         VecDeque::from([(first_block, index + 1, true, false)]);
     let mut seen: HashSet<(BlockId, bool, bool)> = HashSet::new();
     while let Some((b, start, mut facts, mut held)) = queue.pop_front() {
+        if found.len() >= limit {
+            break;
+        }
         let block = cfg.block(b);
         let mut stopped = false;
         for &n in block.nodes.iter().skip(start) {
             if n == from && search.loop_back_leaks && !held {
-                return Some(LeakExit::LoopBack(
+                found.push(LeakExit::LoopBack(
                     enclosing_loop(cx, func, from).unwrap_or(from),
                 ));
             }
@@ -130,7 +152,9 @@ pub fn leak_path(
                 break;
             }
             if (search.overwrite)(n) {
-                return Some(LeakExit::Overwritten(n));
+                found.push(LeakExit::Overwritten(n));
+                stopped = true;
+                break;
             }
             if (search.holds)(n) {
                 held = true;
@@ -149,7 +173,7 @@ pub fn leak_path(
             if s == exit {
                 if let Some(e) = exit_of(cx, func, cfg, block, last) {
                     if !(search.ignore_exit)(e) {
-                        return Some(e);
+                        found.push(e);
                     }
                 }
                 continue;
@@ -167,7 +191,14 @@ pub fn leak_path(
             }
         }
     }
-    None
+    let mut exits: Vec<LeakExit> = Vec::new();
+    for e in found {
+        if !exits.contains(&e) {
+            exits.push(e);
+        }
+    }
+    exits.truncate(limit);
+    exits
 }
 
 /// For a node that is a condition — of an `if`, a `for`, a case of a switch

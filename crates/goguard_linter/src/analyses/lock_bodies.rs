@@ -83,8 +83,13 @@ pub(crate) enum OpKind {
     Lock { read: bool },
     /// `Unlock` or `RUnlock` of a sync mutex.
     Unlock,
-    /// A call of a function or method of the package.
-    Call { callee: FuncKey, method: bool },
+    /// A call of a function or method of the package; `interface` when the
+    /// method is one of an interface type of the package.
+    Call {
+        callee: FuncKey,
+        method: bool,
+        interface: bool,
+    },
 }
 
 /// A call of a body, with `recv` the expression it selects from (`x` in
@@ -117,6 +122,13 @@ pub(crate) struct Body {
     /// Variables declared with a value (`r := s.replica`, `var mu =
     /// &s.mu`): the declaring identifier and its value.
     pub defines: Vec<(NodeId, NodeId)>,
+    /// Calls that name no function of the package: through a function
+    /// value (a variable, parameter or field) or of a literal called at
+    /// once (see [`super::dynamic_calls`]).
+    pub value_calls: Vec<NodeId>,
+    /// Values given to fields of the package's named types (`x.f = v`,
+    /// `T{f: v}`): the type, the field and the value.
+    pub field_stores: Vec<(Arc<str>, Arc<str>, NodeId)>,
 }
 
 impl Body {
@@ -230,6 +242,8 @@ fn walk(
         ops: Vec::new(),
         assigned: Vec::new(),
         defines: Vec::new(),
+        value_calls: Vec::new(),
+        field_stores: Vec::new(),
     };
     let mut stack = vec![body];
     let mut buf = Vec::new();
@@ -241,7 +255,9 @@ fn walk(
         }
         match *ast.node(id) {
             Node::FuncLit { .. } | Node::GoStmt { .. } | Node::DeferStmt { .. } => continue,
-            Node::IfStmt { init, cond, .. } if is_flag(ast, cond) => {
+            Node::IfStmt { init, cond, .. }
+                if is_flag(ast, cond) && !declared_by(ast, file.source, init, cond) =>
+            {
                 // Only the parts that run whatever the flag says.
                 stack.extend(init);
                 stack.push(cond);
@@ -259,11 +275,22 @@ fn walk(
                         if let Some(arg) = new_cond_arg(model, fi, r) {
                             record_cond_field(model, fi, l, arg, conds);
                         }
+                        if let Node::SelectorExpr { x, sel } = *ast.node(ast.unparen(l)) {
+                            if let Some(t) = own_named_type(model, &model.type_of(fi, x)) {
+                                let field = Arc::<str>::from(ast.text(sel, file.source));
+                                out.field_stores.push((t, field, r));
+                            }
+                        }
                     }
                 }
                 if tok == Tok::Define && lhs.len() == rhs.len() {
                     out.defines
                         .extend(lhs.iter().copied().zip(rhs.iter().copied()));
+                } else if tok == Tok::Define && lhs.len() == 2 && rhs.len() == 1 {
+                    // `v, ok := m[k]` gives `v` the element.
+                    if let Node::IndexExpr { .. } = ast.node(ast.unparen(rhs[0])) {
+                        out.defines.push((lhs[0], rhs[0]));
+                    }
                 }
             }
             Node::ValueSpec { names, values, .. } => {
@@ -278,11 +305,14 @@ fn walk(
                 // not a field of the value assigned (`&T{c: sync.NewCond(&mu)}`).
                 for &e in ast.list(elts) {
                     if let Node::KeyValueExpr { key, value, .. } = *ast.node(e) {
+                        let field = Arc::<str>::from(ast.text(key, file.source));
                         if new_cond_arg(model, fi, value).is_some() {
                             if let Some(t) = named_type(&model.type_of(fi, id)) {
-                                let field = Arc::<str>::from(ast.text(key, file.source));
-                                conds.insert((t, field), None);
+                                conds.insert((t, field.clone()), None);
                             }
+                        }
+                        if let Some(t) = own_named_type(model, &model.type_of(fi, id)) {
+                            out.field_stores.push((t, field, value));
                         }
                     }
                 }
@@ -296,6 +326,7 @@ fn walk(
                         kind: OpKind::Call {
                             callee: key,
                             method: true,
+                            interface: false,
                         },
                         recv: Some(operand),
                         suffix: String::new(),
@@ -316,8 +347,15 @@ fn walk(
                     key_of(model, &callee).map(|k| OpKind::Call {
                         callee: k,
                         method: matches!(callee, Callee::Method { .. }),
+                        interface: matches!(&callee, Callee::Method { recv, .. }
+                            if model.type_decl(recv).is_some_and(|d| d.underlying == Type::Interface)),
                     })
                 };
+                if kind.is_none()
+                    && matches!(callee, Callee::Value(_) | Callee::Lit(_) | Callee::Unknown)
+                {
+                    out.value_calls.push(id);
+                }
                 if let Some(kind) = kind {
                     let recv = match *ast.node(ast.unparen(fun)) {
                         Node::SelectorExpr { x, .. } => Some(x),
@@ -356,6 +394,41 @@ fn walk(
         }
     }
     out
+}
+
+/// True when the flag `cond` (`ok`, `!ok`) is a name the if statement's
+/// own `init` declares (`if v, ok := m[k]; ok`): the body's own lookup
+/// decides it, not its caller.
+fn declared_by(ast: &goguard_syntax::Ast, src: &str, init: Option<NodeId>, cond: NodeId) -> bool {
+    let Some(init) = init else {
+        return false;
+    };
+    let Node::AssignStmt {
+        lhs,
+        tok: Tok::Define,
+        ..
+    } = *ast.node(init)
+    else {
+        return false;
+    };
+    let mut c = ast.unparen(cond);
+    if let Node::UnaryExpr {
+        op: Tok::Not, x, ..
+    } = *ast.node(c)
+    {
+        c = ast.unparen(x);
+    }
+    let name = ast.text(c, src);
+    ast.list(lhs).iter().any(|&l| ast.text(l, src) == name)
+}
+
+/// The name of a named type of the package, or of the type a pointer
+/// points to.
+fn own_named_type(model: &PackageModel<'_>, t: &Type) -> Option<Arc<str>> {
+    match t.deref() {
+        Type::Named(n) if &*n.pkg == model.import_path() => Some(n.name.clone()),
+        _ => None,
+    }
 }
 
 /// Some(true) for `c.L.Unlock`, Some(false) for `c.L.Lock`, where `c` is

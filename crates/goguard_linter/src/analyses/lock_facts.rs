@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
-use goguard_semantic::types::Type;
+use goguard_semantic::types::{NamedRef, Type};
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
@@ -21,10 +21,14 @@ use goguard_concurrency::Loc;
 use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
 use super::expr::normalized_text;
-use super::flow::anchor;
+use super::flow::{anchor, leak_exits, LeakExit, Search};
+use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
 use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
-use super::lock_order::{self, Inversion};
+use super::lock_order::{self, class_of, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
+
+/// The text of a lock path from a value the function cannot name.
+const UNNAMED: &str = "?";
 
 /// How many calls deep acquisitions are followed.
 const MAX_CALL_DEPTH: usize = 4;
@@ -45,6 +49,10 @@ pub enum Root {
     Param(usize),
     /// A package-level variable, by name.
     Global(Arc<str>),
+    /// A value the function cannot name (a local given by a constructor):
+    /// kept only for a mutex reached through a back reference, which is
+    /// matched by class (see [`super::lock_back_refs`]).
+    Unknown,
 }
 
 /// A mutex a call acquires: `root` then `path` (`.mu`, or empty for a
@@ -60,6 +68,11 @@ pub struct Acquire {
     /// The calls that lead from the function's body to the lock, outermost
     /// first; empty when the function locks it itself.
     pub via: Vec<Site>,
+    /// The mutex's class (see [`lock_order`]), when it has one.
+    pub class: Option<Arc<str>>,
+    /// Its owner is reached through a back reference (see
+    /// [`super::lock_back_refs`]).
+    pub back: bool,
 }
 
 /// A package function or method: receiver type name (None for a function)
@@ -83,6 +96,9 @@ pub struct LockSummaries {
     pub inversions: Vec<Inversion>,
     /// The mutexes behind fields of condition variables.
     cond_fields: CondFields,
+    /// Methods of interface types of the package that one type of the
+    /// package implements: the interface's key and that type's method.
+    dispatch: HashMap<FuncKey, FuncKey>,
 }
 
 impl LockSummaries {
@@ -108,7 +124,7 @@ impl LockSummaries {
     /// The mutexes a call of the package function `callee` acquires.
     pub fn acquired_by(&self, model: &PackageModel<'_>, callee: &Callee) -> &[Acquire] {
         match key_of(model, callee) {
-            Some(k) => self.acquired_by_key(&k),
+            Some(k) => self.acquired_by_key(self.dispatch.get(&k).unwrap_or(&k)),
             None => &[],
         }
     }
@@ -265,6 +281,9 @@ struct CallSite {
     recv: Option<(Root, String)>,
     /// The arguments, as lock paths of the caller.
     args: Vec<Option<(Root, String)>>,
+    /// The receiver expression and the arguments (`&` removed).
+    recv_node: Option<NodeId>,
+    arg_nodes: Vec<NodeId>,
 }
 
 /// One function: its own acquisitions, its calls and its unlocks.
@@ -363,6 +382,17 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
+    // The types of the package that declare each method name.
+    let mut declaring: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
+    for b in bodies {
+        if let Some((Some(t), m)) = b.decl_key(model) {
+            let types = declaring.entry(m).or_default();
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    let mut dispatch: HashMap<FuncKey, FuncKey> = HashMap::new();
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -373,7 +403,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
             continue;
         };
         let sig = signature(ast, recv, ty);
-        let mut f = function_facts(model, b, &sig);
+        let mut f = function_facts(model, b, &sig, &declaring, &mut dispatch);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
@@ -410,7 +440,13 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
                         Root::Receiver => c.recv.clone(),
                         Root::Param(i) => c.args.get(*i).cloned().flatten(),
                         Root::Global(g) => Some((Root::Global(g.clone()), String::new())),
+                        Root::Unknown => Some((Root::Unknown, String::new())),
                     };
+                    // A mutex reached through a back reference is matched
+                    // by class: it need not be named in the caller's terms.
+                    let given = given.or_else(|| {
+                        (a.back && a.class.is_some()).then(|| (Root::Unknown, String::new()))
+                    });
                     let Some((root, prefix)) = given else {
                         continue;
                     };
@@ -420,12 +456,26 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
                     }
                     let mut via = vec![c.call];
                     via.extend(a.via.iter().copied());
+                    // The expression given for the callee's root is the
+                    // owner of a mutex of the root itself.
+                    let given_node = match &a.root {
+                        Root::Receiver => c.recv_node,
+                        Root::Param(i) => c.arg_nodes.get(*i).copied(),
+                        Root::Global(_) | Root::Unknown => None,
+                    };
+                    let back = match &a.class {
+                        Some(class) if owned_by_root(class, &a.path) => given_node
+                            .is_some_and(|n| is_back_selection(model, c.call.file, n, Some(class))),
+                        _ => a.back,
+                    };
                     add.push(Acquire {
                         root,
                         path,
                         read: a.read,
                         lock: a.lock,
                         via,
+                        class: a.class.clone(),
+                        back,
                     });
                 }
             }
@@ -451,6 +501,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         reacquires: Vec::new(),
         inversions: Vec::new(),
         cond_fields: CondFields::new(),
+        dispatch,
     }
 }
 
@@ -495,7 +546,13 @@ fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
 
 /// The locks a function body takes and the package calls it makes, as
 /// lock paths of the function (see [`Body`] for what is left out).
-fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFacts {
+fn function_facts(
+    model: &PackageModel<'_>,
+    b: &Body,
+    sig: &Signature,
+    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+    dispatch: &mut HashMap<FuncKey, FuncKey>,
+) -> FuncFacts {
     let fi = b.file;
     let mut out = FuncFacts {
         file: fi,
@@ -516,12 +573,25 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
         match &op.kind {
             OpKind::Lock { read } => {
                 if let Some((root, path)) = op.recv.and_then(mutex) {
+                    // A condition variable's locker (a suffix) has no
+                    // class here.
+                    let recv = op.recv.filter(|_| op.suffix.is_empty());
                     out.direct.push(Acquire {
                         root,
                         path,
                         read: *read,
                         lock: site,
                         via: Vec::new(),
+                        class: recv.and_then(|x| class_of(model, fi, x, 0)),
+                        back: recv.is_some_and(|x| {
+                            let class = class_of(model, fi, x, 0);
+                            is_back_selection(
+                                model,
+                                fi,
+                                mutex_owner(model, fi, x),
+                                class.as_deref(),
+                            )
+                        }),
                     });
                 }
             }
@@ -530,16 +600,32 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                     out.unlocks.push((root, path, op.call));
                 }
             }
-            OpKind::Call { callee, method } => {
+            OpKind::Call {
+                callee,
+                method,
+                interface,
+            } => {
+                // A method of an interface of the package runs the method
+                // of the one type of the package that declares it, if one.
+                let mut callee = callee.clone();
+                if *interface {
+                    let Some(only) = sole_implementer(model, &callee, declaring) else {
+                        continue;
+                    };
+                    let concrete = (Some(only), callee.1.clone());
+                    dispatch.insert(callee, concrete.clone());
+                    callee = concrete;
+                }
                 // A method's receiver, when the call is on a value of the
                 // method's own type (not a promoted method of a field).
                 let recv = match op.recv {
                     Some(x)
                         if *method
-                            && callee
-                                .0
-                                .as_deref()
-                                .is_some_and(|t| is_named(&model.type_of(fi, x), t)) =>
+                            && (*interface
+                                || callee
+                                    .0
+                                    .as_deref()
+                                    .is_some_and(|t| is_named(&model.type_of(fi, x), t))) =>
                     {
                         path(x)
                     }
@@ -547,9 +633,11 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
                 };
                 out.calls.push(CallSite {
                     call: site,
-                    callee: callee.clone(),
+                    callee,
+                    recv_node: recv.as_ref().and(op.recv),
                     recv,
                     args: op.args.iter().map(|&a| path(a)).collect(),
+                    arg_nodes: op.args.clone(),
                 });
             }
         }
@@ -575,6 +663,31 @@ fn function_facts(model: &PackageModel<'_>, b: &Body, sig: &Signature) -> FuncFa
         }
     }
     out
+}
+
+/// The one type of the package that implements the interface of the
+/// method `callee` (every method the interface declares, by name and
+/// signature), among the types declaring a method of that name; None when
+/// none or several do.
+fn sole_implementer(
+    model: &PackageModel<'_>,
+    callee: &FuncKey,
+    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+) -> Option<Arc<str>> {
+    let own = model.import_path();
+    let iface = model.type_decl(&NamedRef::new(own, callee.0.as_deref()?))?;
+    let candidates = declaring.get(&callee.1)?;
+    let mut found = candidates.iter().filter(|t| {
+        model.type_decl(&NamedRef::new(own, t)).is_some_and(|d| {
+            iface.methods.iter().all(|m| {
+                d.methods
+                    .iter()
+                    .any(|dm| dm.name == m.name && dm.sig == m.sig)
+            })
+        })
+    });
+    let first = found.next()?.clone();
+    found.next().is_none().then_some(first)
 }
 
 /// True when the outermost function around `func` unlocks the mutex `key`
@@ -638,7 +751,10 @@ fn under_flag(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
 }
 
 /// A plain flag (see [`is_flag`]) that the function sets to `true` or
-/// `false` itself: it records state, such as whether the lock is held.
+/// `false` itself next to a lock or unlock taken on one branch (`if !held {
+/// mu.Lock(); held = true }`): it records whether the lock is held. A flag
+/// set beside the function's unconditional lock (`s.drain = true` before
+/// the final `Unlock`) is state the lock guards, not lock state.
 fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
     if !is_flag(cx.ast(), cond) {
         return false;
@@ -656,9 +772,37 @@ fn is_state_flag(cx: &Context<'_>, cond: NodeId, func: NodeId) -> bool {
             return false;
         };
         let (lhs, rhs) = (cx.ast().list(lhs), cx.ast().list(rhs));
-        lhs.iter().zip(rhs).any(|(&l, &r)| {
+        let sets = lhs.iter().zip(rhs).any(|(&l, &r)| {
             matches!(cx.text(r), "true" | "false") && normalized_text(cx, l) == flag
-        })
+        });
+        sets && beside_conditional_lock(cx, id, func)
+    })
+}
+
+/// True when the statement `stmt` sits in a block, other than the body of
+/// `func`, that also locks or unlocks a mutex (directly or deferred).
+fn beside_conditional_lock(cx: &Context<'_>, stmt: NodeId, func: NodeId) -> bool {
+    let Some(block) = cx.parent(stmt) else {
+        return false;
+    };
+    let Node::BlockStmt { list, .. } = *cx.node(block) else {
+        return false;
+    };
+    if cx.parent(block) == Some(func) {
+        return false;
+    }
+    cx.ast().list(list).iter().any(|&st| {
+        let call = match *cx.node(st) {
+            Node::ExprStmt { x } => x,
+            Node::DeferStmt { call, .. } => call,
+            _ => return false,
+        };
+        let Node::CallExpr { fun, .. } = *cx.node(crate::analyses::expr::unparen(cx, call)) else {
+            return false;
+        };
+        matches!(*cx.node(crate::analyses::expr::unparen(cx, fun)),
+            Node::SelectorExpr { sel, .. }
+                if matches!(cx.text(sel), "Lock" | "RLock" | "Unlock" | "RUnlock"))
     })
 }
 
@@ -783,6 +927,10 @@ pub struct Reacquire {
     /// The calls from `second` down to `lock`, outermost first; empty when
     /// the function locks again itself.
     pub via: Vec<Site>,
+    /// When the second lock names the mutex differently, through a back
+    /// reference to the owner of the first (see
+    /// [`super::lock_back_refs`]): its text here and the mutex's class.
+    pub back_ref: Option<(String, Arc<str>)>,
 }
 
 /// An acquisition at a node of a function's graph.
@@ -800,6 +948,20 @@ struct Acq {
     /// What the mutex is reached from at this node (`s.mu` of `s.mu.Lock()`,
     /// `s` of `s.lock()`), for the calls that might release it.
     owner: Option<NodeId>,
+    /// The mutex's class, and whether its owner is reached through a back
+    /// reference (see [`super::lock_back_refs`]).
+    class: Option<Arc<str>>,
+    back: bool,
+}
+
+impl Acq {
+    /// True when this acquisition takes the mutex `first` holds: the same
+    /// text, or the same class with one of the two reached through a back
+    /// reference to the other's owner.
+    fn takes(&self, first: &Acq) -> bool {
+        same_mutex(&self.key, &first.key)
+            || (self.back != first.back && self.class.is_some() && self.class == first.class)
+    }
 }
 
 /// Every place in the checked file where a function locks a mutex it
@@ -881,6 +1043,8 @@ fn reacquisitions_in(
                     via: Vec::new(),
                     holds: true,
                     owner: None,
+                    class: None,
+                    back: false,
                 });
             }
             continue;
@@ -896,6 +1060,13 @@ fn reacquisitions_in(
                     via: Vec::new(),
                     holds: true,
                     owner: Some(x),
+                    class: class_of(model, fi, x, 0),
+                    back: is_back_selection(
+                        model,
+                        fi,
+                        mutex_owner(model, fi, x),
+                        class_of(model, fi, x, 0).as_deref(),
+                    ),
                 });
             }
             continue;
@@ -904,6 +1075,14 @@ fn reacquisitions_in(
         let through = |inner: &Acquire, base: String, owner: Option<NodeId>, holds: bool| {
             let mut via = vec![Site { file: fi, node: id }];
             via.extend(inner.via.iter().copied());
+            // What this function gives for the callee's root owns the
+            // mutex when the root does.
+            let back = match &inner.class {
+                Some(class) if owned_by_root(class, &inner.path) => {
+                    owner.is_some_and(|o| is_back_selection(model, fi, o, Some(class)))
+                }
+                _ => inner.back,
+            };
             Acq {
                 anchor: a,
                 call: id,
@@ -913,6 +1092,8 @@ fn reacquisitions_in(
                 via,
                 holds,
                 owner,
+                class: inner.class.clone(),
+                back,
             }
         };
         // `fmt.Printf("%v", s)` calls `s.String()`: the operand is its
@@ -947,6 +1128,7 @@ fn reacquisitions_in(
                     Some((normalized_text(cx, arg), Some(arg)))
                 }
                 Root::Global(g) => Some((g.to_string(), None)),
+                Root::Unknown => Some((UNNAMED.to_string(), None)),
             }
         };
         for inner in facts.acquired_by(model, &callee) {
@@ -1024,19 +1206,13 @@ fn reacquisitions_in(
         let hand = handoffs
             .entry(owner_texts.clone())
             .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
-        let is_target = |n: NodeId| {
-            acqs.iter()
-                .any(|a| a.anchor == n && same_mutex(&a.key, &first.key))
-        };
+        let is_target = |n: NodeId| acqs.iter().any(|a| a.anchor == n && a.takes(first));
         let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
             unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
         }) else {
             continue;
         };
-        let Some(second) = acqs
-            .iter()
-            .find(|a| a.anchor == at && same_mutex(&a.key, &first.key))
-        else {
+        let Some(second) = acqs.iter().find(|a| a.anchor == at && a.takes(first)) else {
             continue;
         };
         // `if !locked { mu.Lock() }`: a flag records whether the lock is
@@ -1053,6 +1229,8 @@ fn reacquisitions_in(
             second_read: second.read,
             lock: second.lock,
             via: second.via.clone(),
+            back_ref: (!same_mutex(&second.key, &first.key))
+                .then(|| (second.key.clone(), second.class.clone().unwrap_or_default())),
         });
     }
 }
@@ -1099,16 +1277,31 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
     let loc = |s: Site| Loc::new(s.file, s.node);
     let first_line = line_of(cx, Loc::new(cx.file(), r.first));
     let at_lock = r.lock.file == cx.file();
+    let shown = match &r.back_ref {
+        None => format!("`{}`", r.key),
+        Some((text, class)) => {
+            let owner = class.split('.').next().unwrap_or_default();
+            if text.starts_with(UNNAMED) {
+                format!(
+                    "`{}` (reached again through a reference back to the same `{owner}`)",
+                    r.key
+                )
+            } else {
+                format!(
+                    "`{}` (as `{text}`, which points back to the same `{owner}`)",
+                    r.key
+                )
+            }
+        }
+    };
     let msg = match r.via.first() {
         None if r.first == r.second => format!(
-            "`{}` is locked again on the next turn of the loop while still held from the turn \
-             before: {consequence}",
-            r.key
+            "{shown} is locked again on the next turn of the loop while still held from the turn \
+             before: {consequence}"
         ),
         None => format!(
-            "`{}` is locked again while this path already holds it (since {first_line}): \
-             {consequence}",
-            r.key
+            "{shown} is locked again while this path already holds it (since {first_line}): \
+             {consequence}"
         ),
         Some(_) => {
             let callee = match *cx.node(r.second) {
@@ -1118,15 +1311,13 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
             let call_line = line_of(cx, Loc::new(cx.file(), r.second));
             if at_lock {
                 format!(
-                    "`{}` is locked again here, by the call of `{callee}` at {call_line}, while \
-                     that path already holds it (since {first_line}): {consequence}",
-                    r.key
+                    "{shown} is locked again here, by the call of `{callee}` at {call_line}, while \
+                     that path already holds it (since {first_line}): {consequence}"
                 )
             } else {
                 format!(
-                    "`{callee}` locks `{}` again (at {}) while this path already holds it \
+                    "`{callee}` locks {shown} again (at {}) while this path already holds it \
                      (since {first_line}): {consequence}",
-                    r.key,
                     line_of(cx, loc(r.lock))
                 )
             }
@@ -1147,6 +1338,15 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
     );
     if let Some(l) = r.first_lock {
         d = d.with_related(span_of(cx, loc(l)), "where that call locks it");
+        // The helper's exits all leave the mutex held: one of them is
+        // where an unlock may be missing.
+        for exit in helper_exits(cx, l) {
+            let label = match exit {
+                LeakExit::Return(_) => "the helper returns here still holding it",
+                _ => "the helper ends here still holding it",
+            };
+            d = d.with_related(exit.span(cx), label);
+        }
     }
     if !r.via.is_empty() {
         d = d.with_related(cx.span(r.second), "called here while holding it");
@@ -1158,6 +1358,24 @@ fn report_reacquire(cx: &mut Context<'_>, r: &Reacquire, consequence: &str, help
         }
     }
     cx.report(d);
+}
+
+/// The exits of the function of the checked file that takes the lock
+/// `lock` and returns holding it (up to eight).
+fn helper_exits(cx: &Context<'_>, lock: Site) -> Vec<LeakExit> {
+    if lock.file != cx.file() {
+        return Vec::new();
+    }
+    let Some(func) = cx.enclosing_func(lock.node) else {
+        return Vec::new();
+    };
+    let Some(cfg) = cx.cfg(func) else {
+        return Vec::new();
+    };
+    let Some(at) = anchor(cx, func, cfg, lock.node) else {
+        return Vec::new();
+    };
+    leak_exits(cx, func, cfg, at, &Search::stopping_at(&|_| false), 8)
 }
 
 /// Source text on one line, shortened.

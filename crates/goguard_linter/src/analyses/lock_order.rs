@@ -11,22 +11,27 @@
 //! class (`from.mu` then `to.mu`) are not an order between classes and are
 //! left to the concurrency model.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use goguard_semantic::cfg::Cfg;
+use goguard_semantic::cfg::{BlockId, Cfg};
 use goguard_semantic::model::{BindingKind, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
 use goguard_syntax::{Node, NodeId};
 
 use crate::engine::PackageScope;
 
+use super::dynamic_calls::DynamicCalls;
 use super::lock_bodies::{Body, OpKind};
-use super::lock_facts::{FuncKey, Site};
+use super::lock_facts::Site;
 use super::locks::same_mutex;
 
 /// How many calls deep the classes a call acquires are followed.
 const MAX_CALL_DEPTH: usize = 4;
+
+/// Gate locks: classes held on every path to a lock, each with whether it
+/// is held exclusively.
+type Gates = Vec<(Arc<str>, bool)>;
 
 /// One order between two classes: `taken` acquired while `held` is held.
 #[derive(Debug, Clone)]
@@ -42,6 +47,13 @@ pub struct Edge {
     /// Other classes the function holds on every path to `first`, each with
     /// whether it holds it exclusively (`Lock`, not `RLock`): gate locks.
     pub gates: Vec<(Arc<str>, bool)>,
+    /// The held mutex is the caller's, held on entry: `first` is then the
+    /// function's `Unlock` of it, not a `Lock`.
+    pub held_on_entry: bool,
+    /// The held mutex is held with `RLock`.
+    pub held_read: bool,
+    /// The taken mutex is taken with `RLock`.
+    pub taken_read: bool,
 }
 
 impl Edge {
@@ -82,35 +94,26 @@ struct LockSite {
 #[derive(Default)]
 struct BodyFacts {
     locks: Vec<LockSite>,
-    /// Calls of package functions: the call and its callee.
-    calls: Vec<(NodeId, FuncKey)>,
+    /// Calls that may run bodies of the package: the call and the bodies
+    /// (by index).
+    calls: Vec<(NodeId, Vec<usize>)>,
 }
 
 /// The package's inversions: pairs of classes taken in both orders, from
 /// the shared walk of its bodies.
 pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversion> {
     let model = pkg.model;
-    // Every function body of the package (declarations and literals).
-    let mut decls: BTreeMap<FuncKey, (FileIdx, NodeId)> = BTreeMap::new();
-    for b in bodies {
-        if let Some(key) = b.decl_key(model) {
-            decls.insert(key, (b.file, b.func));
-        }
-    }
-    let facts: Vec<BodyFacts> = bodies.iter().map(|b| body_facts(model, b)).collect();
-    let bodies: Vec<(FileIdx, NodeId)> = bodies.iter().map(|b| (b.file, b.func)).collect();
-    // Classes each declared function acquires and releases, through calls.
-    let index: BTreeMap<(FileIdx, NodeId), usize> = bodies
+    let dynamic = DynamicCalls::new(model, bodies);
+    let facts: Vec<BodyFacts> = bodies
         .iter()
         .enumerate()
-        .map(|(i, &(fi, f))| ((fi, f), i))
+        .map(|(i, b)| body_facts(model, &dynamic, i, b))
         .collect();
-    let mut acquires: BTreeMap<FuncKey, Vec<(Arc<str>, Site)>> = BTreeMap::new();
-    let mut releases: BTreeMap<FuncKey, HashSet<Arc<str>>> = BTreeMap::new();
-    for (k, &(fi, f)) in &decls {
-        let Some(&i) = index.get(&(fi, f)) else {
-            continue;
-        };
+    let bodies: Vec<(FileIdx, NodeId)> = bodies.iter().map(|b| (b.file, b.func)).collect();
+    // Classes each body acquires and releases, through calls.
+    let mut acquires: Vec<Vec<(Arc<str>, Site)>> = Vec::with_capacity(bodies.len());
+    let mut releases: Vec<HashSet<Arc<str>>> = Vec::with_capacity(bodies.len());
+    for (i, &(fi, f)) in bodies.iter().enumerate() {
         let mut acq = Vec::new();
         let mut rel = HashSet::new();
         for l in &facts[i].locks {
@@ -134,22 +137,19 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         // (`resetTransportAndUnlock`); one that locks and then unlocks it
         // does not.
         rel.retain(|c| unlocks_first(pkg, fi, f, &facts[i], c));
-        acquires.insert(k.clone(), acq);
-        releases.insert(k.clone(), rel);
+        acquires.push(acq);
+        releases.push(rel);
     }
     for _ in 0..MAX_CALL_DEPTH {
         let mut changed = false;
-        for (k, &(fi, f)) in &decls {
-            let Some(&i) = index.get(&(fi, f)) else {
-                continue;
-            };
+        for i in 0..bodies.len() {
             let mut add = Vec::new();
-            for (_, callee) in &facts[i].calls {
-                if let Some(inner) = acquires.get(callee) {
-                    add.extend(inner.iter().cloned());
+            for (_, callees) in &facts[i].calls {
+                for &c in callees {
+                    add.extend(acquires[c].iter().cloned());
                 }
             }
-            let mine = acquires.entry(k.clone()).or_default();
+            let mine = &mut acquires[i];
             for (c, s) in add {
                 if !mine.iter().any(|(x, _)| *x == c) {
                     mine.push((c, s));
@@ -161,11 +161,26 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
             break;
         }
     }
+    // The `RLock` calls, and the gates of every write lock of each class.
+    let read_locks: HashSet<Site> = bodies
+        .iter()
+        .zip(&facts)
+        .flat_map(|(&(fi, _), b)| {
+            b.locks
+                .iter()
+                .filter(|l| l.lock && l.read)
+                .map(move |l| Site {
+                    file: fi,
+                    node: l.call,
+                })
+        })
+        .collect();
+    let mut writers: HashMap<Arc<str>, Vec<Gates>> = HashMap::new();
     // The edges: from each lock, the classes acquired before its unlock.
     let mut edges: Vec<Edge> = Vec::new();
     for (i, &(fi, func)) in bodies.iter().enumerate() {
         let b = &facts[i];
-        if !b.locks.iter().any(|l| l.lock && l.class.is_some()) {
+        if releases[i].is_empty() && !b.locks.iter().any(|l| l.lock && l.class.is_some()) {
             continue;
         }
         let Some(cfg) = pkg.cfg(fi, func) else {
@@ -197,9 +212,9 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                 ));
             }
         }
-        for (call, callee) in &b.calls {
+        for (call, callees) in &b.calls {
             let Some(a) = anchor_of(*call) else { continue };
-            for (c, s) in acquires.get(callee).into_iter().flatten() {
+            for (c, s) in callees.iter().flat_map(|&c| &acquires[c]) {
                 at_node.push((a, c.clone(), *call, *s));
             }
         }
@@ -207,14 +222,18 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
             let (Some(held), Some(from)) = (&l.class, anchor_of(l.call)) else {
                 continue;
             };
+            if !l.read {
+                let gates = gates_at(cfg, b, l, from, held, &anchor_of);
+                writers.entry(held.clone()).or_default().push(gates);
+            }
             let mut stops: Vec<NodeId> = b
                 .locks
                 .iter()
                 .filter(|u| !u.lock && same_mutex(&u.key, &l.key))
                 .filter_map(|u| anchor_of(u.call))
                 .collect();
-            for (call, callee) in &b.calls {
-                if releases.get(callee).is_some_and(|r| r.contains(held)) {
+            for (call, callees) in &b.calls {
+                if callees.iter().any(|&c| releases[c].contains(held)) {
                     stops.extend(anchor_of(*call));
                 }
             }
@@ -238,8 +257,72 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
                             },
                             lock: *lock,
                             gates,
+                            held_on_entry: false,
+                            held_read: l.read,
+                            taken_read: read_locks.contains(lock),
                         });
                     }
+                }
+            }
+        }
+        // A class the body unlocks before locking it (`URLUnlock` ending
+        // what `URLLock` left held) is held by its caller from the entry to
+        // that unlock: what the body takes before it is taken while the
+        // class is held. Only unlocks that no lock of the same mutex in the
+        // body reaches count (`if a { m.Lock() }; ...; if a { m.Unlock() }`
+        // ends the body's own lock).
+        let mut entry_held: Vec<&Arc<str>> = releases[i].iter().collect();
+        entry_held.sort();
+        for held in entry_held {
+            let unlocks: Vec<(NodeId, NodeId)> = b
+                .locks
+                .iter()
+                .filter(|u| !u.lock && u.class.as_ref() == Some(held))
+                .filter_map(|u| Some((anchor_of(u.call)?, u)))
+                .filter(|(at, u)| {
+                    !b.locks.iter().any(|l| {
+                        l.lock
+                            && same_mutex(&l.key, &u.key)
+                            && anchor_of(l.call).is_some_and(|la| cfg.reaches(la, *at))
+                    })
+                })
+                .map(|(at, u)| (at, u.call))
+                .collect();
+            if unlocks.is_empty() {
+                continue;
+            }
+            let mut stops: Vec<NodeId> = unlocks.iter().map(|&(a, _)| a).collect();
+            for (call, callees) in &b.calls {
+                if callees.iter().any(|&c| releases[c].contains(held)) {
+                    stops.extend(anchor_of(*call));
+                }
+            }
+            for n in reachable_from_entry_avoiding(cfg, &stops) {
+                for (a, c, call, lock) in &at_node {
+                    if *a != n || c == held {
+                        continue;
+                    }
+                    let Some(&(_, unlock)) = unlocks.iter().find(|&&(u, _)| cfg.reaches(n, u))
+                    else {
+                        continue;
+                    };
+                    edges.push(Edge {
+                        held: held.clone(),
+                        taken: c.clone(),
+                        first: Site {
+                            file: fi,
+                            node: unlock,
+                        },
+                        second: Site {
+                            file: fi,
+                            node: *call,
+                        },
+                        lock: *lock,
+                        gates: Vec::new(),
+                        held_on_entry: true,
+                        held_read: false,
+                        taken_read: read_locks.contains(lock),
+                    });
                 }
             }
         }
@@ -256,10 +339,13 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         if pairs.contains(&key) {
             continue;
         }
-        if let Some(back) = edges
-            .iter()
-            .find(|b| b.held == e.taken && b.taken == e.held && !e.gated_with(b))
-        {
+        if let Some(back) = edges.iter().find(|b| {
+            b.held == e.taken
+                && b.taken == e.held
+                && !e.gated_with(b)
+                && can_block(e, b, &writers)
+                && can_block(b, e, &writers)
+        }) {
             pairs.insert(key);
             inversions.push(Inversion {
                 ab: e.clone(),
@@ -268,6 +354,33 @@ pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversi
         }
     }
     inversions
+}
+
+/// True when the order `other` can block on the class `held` holds: one
+/// of the two takes it exclusively, or a writer can queue on it while
+/// `held` holds it for reading (Go's `RLock` waits for a queued `Lock`).
+/// A writer cannot queue there when the mutex is not exported and the
+/// package has none, or when every one of them runs under a gate lock that
+/// `held` holds, one of the two exclusively.
+fn can_block(held: &Edge, other: &Edge, writers: &HashMap<Arc<str>, Vec<Gates>>) -> bool {
+    if !(held.held_read && other.taken_read) {
+        return true;
+    }
+    // Another package may lock an exported mutex (`T.Mu`, a mutex embedded
+    // in an exported `T`, a package-level `Mu`) for writing.
+    let last = held.held.rsplit('.').next().unwrap_or_default();
+    if last.starts_with(|c: char| c.is_uppercase()) {
+        return true;
+    }
+    writers.get(&held.held).is_some_and(|ws| {
+        ws.iter().any(|w| {
+            !w.iter().any(|(g, excl)| {
+                held.gates
+                    .iter()
+                    .any(|(h, held_excl)| g == h && (*excl || *held_excl))
+            })
+        })
+    })
 }
 
 /// The gate locks of lock `l` (class `held`, at graph node `from`): the
@@ -344,10 +457,22 @@ pub(crate) fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> V
     let Some((b0, i0)) = cfg.locate(from) else {
         return Vec::new();
     };
+    reachable_from(cfg, (b0, i0 + 1), stops)
+}
+
+/// The graph nodes reached from the entry on paths that meet no node of
+/// `stops`.
+fn reachable_from_entry_avoiding(cfg: &Cfg, stops: &[NodeId]) -> Vec<NodeId> {
+    reachable_from(cfg, (cfg.entry(), 0), stops)
+}
+
+/// The graph nodes reached from node index `start.1` of block `start.0`
+/// on paths that meet no node of `stops`.
+fn reachable_from(cfg: &Cfg, start: (BlockId, usize), stops: &[NodeId]) -> Vec<NodeId> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     // (block, first node index to visit)
-    let mut stack = vec![(b0, i0 + 1)];
+    let mut stack = vec![start];
     let mut budget = 100_000usize;
     while let Some((b, start)) = stack.pop() {
         let block = cfg.block(b);
@@ -374,7 +499,12 @@ pub(crate) fn reachable_avoiding(cfg: &Cfg, from: NodeId, stops: &[NodeId]) -> V
     out
 }
 
-fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
+fn body_facts(
+    model: &PackageModel<'_>,
+    dynamic: &DynamicCalls<'_, '_>,
+    index: usize,
+    b: &Body,
+) -> BodyFacts {
     let file = &model.files()[b.file];
     let ast = file.parsed.ast();
     let mut out = BodyFacts::default();
@@ -383,7 +513,11 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
             (OpKind::Lock { .. } | OpKind::Unlock, Some(x)) => out.locks.push(LockSite {
                 call: op.call,
                 class: if op.suffix.is_empty() {
-                    class_of(model, b.file, x, 0)
+                    class_of(model, b.file, x, 0).or_else(|| {
+                        // A local given its mutex once (`um, ok := s.m[k]`).
+                        let (vf, v) = dynamic.local_value(b.file, x)?;
+                        class_of(model, vf, v, 0)
+                    })
                 } else {
                     suffix_class(model, b.file, x, &op.suffix)
                 },
@@ -396,8 +530,18 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
                 lock: matches!(op.kind, OpKind::Lock { .. }),
                 read: matches!(op.kind, OpKind::Lock { read: true }),
             }),
-            (OpKind::Call { callee, .. }, _) => out.calls.push((op.call, callee.clone())),
+            (OpKind::Call { callee, .. }, _) => {
+                if let Some(c) = dynamic.body_of(callee) {
+                    out.calls.push((op.call, vec![c]));
+                }
+            }
             _ => {}
+        }
+    }
+    for &call in &b.value_calls {
+        let targets = dynamic.targets(index, call);
+        if !targets.is_empty() {
+            out.calls.push((call, targets));
         }
     }
     out
@@ -405,7 +549,12 @@ fn body_facts(model: &PackageModel<'_>, b: &Body) -> BodyFacts {
 
 /// The class of the mutex `x` (see the module documentation); None for a
 /// local mutex or one reached through something other than fields.
-fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Option<Arc<str>> {
+pub(crate) fn class_of(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    x: NodeId,
+    depth: u32,
+) -> Option<Arc<str>> {
     if depth > 8 {
         return None;
     }
@@ -443,6 +592,14 @@ fn class_of(model: &PackageModel<'_>, fi: FileIdx, x: NodeId, depth: u32) -> Opt
                 return None;
             }
         }
+        // The elements of a map, slice or array of mutexes share one class
+        // (`Set.m[]`), as the elements of a type share their fields'.
+        Node::IndexExpr { x: container, .. } => match model.type_of(fi, container).deref() {
+            Type::Map(..) | Type::Slice(_) | Type::Array(_) => {
+                format!("{}[]", class_of(model, fi, container, depth + 1)?).into()
+            }
+            _ => return None,
+        },
         _ => return None,
     };
     // `s.Mutex` is the mutex embedded in `s`: the class of `s`.
@@ -477,7 +634,7 @@ fn suffix_class(
 }
 
 /// The package and name of a named type or a pointer to one.
-fn named(t: &Type) -> Option<(Arc<str>, Arc<str>)> {
+pub(crate) fn named(t: &Type) -> Option<(Arc<str>, Arc<str>)> {
     match t {
         Type::Named(n) => Some((n.pkg.clone(), n.name.clone())),
         Type::Pointer(p) => match &**p {

@@ -3,6 +3,7 @@
 pub mod closers;
 pub mod concurrency;
 pub mod cond_lockers;
+pub mod dynamic_calls;
 pub mod entry;
 pub mod expr;
 pub mod fixes;
@@ -11,6 +12,7 @@ pub mod guarded_fields;
 pub mod handoff;
 pub mod held_locks;
 pub mod http;
+pub mod lock_back_refs;
 pub mod lock_bodies;
 pub mod lock_facts;
 pub mod lock_order;

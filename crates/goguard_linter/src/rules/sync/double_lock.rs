@@ -21,7 +21,8 @@ declare_rule! {
     /// method that holds `s.mu` and calls `s.Len()`, which locks `s.mu`.
     /// A helper that locks for its caller (`func (s *S) lock() {
     /// s.mu.Lock() }`: it locks unconditionally and unlocks nothing) counts
-    /// as a `Lock` where it is called.
+    /// as a `Lock` where it is called; its exits, which all return holding
+    /// the mutex, are related locations.
     /// The finding is at the `Lock` that blocks (where a goroutine dump shows
     /// the goroutine waiting), with the first lock and each call on the way
     /// as related locations; when that `Lock` is in another file, the
@@ -96,15 +97,22 @@ declare_rule! {
     /// - Mutexes are matched by the text of the expression (`s.mu`), mapped
     ///   through calls by receiver and pointer parameters; in a callee, a
     ///   local pointer given its value once (`m := s.meta`, `mu := &s.mu`)
-    ///   is followed to that value. Otherwise a mutex reached through two
-    ///   different expressions (an alias in the function holding the lock,
-    ///   a map element, a field of a value loaded from elsewhere) is two
-    ///   mutexes.
+    ///   is followed to that value. A mutex reached through a back
+    ///   reference to a value of its owner's type (`r.store.mu` while
+    ///   holding `s.mu`, `r` a `*Replica` whose field `store` is a
+    ///   `*Store`; or an interface field the owner handed to a helper it
+    ///   built) is taken to be the held one: that is what such a field is
+    ///   for, though nothing proves it points to that very value. A field
+    ///   of the owner's own type (`n.parent.mu`) is another value. Otherwise
+    ///   a mutex reached through two different expressions (an alias in the
+    ///   function holding the lock, a map element) is two mutexes.
     /// - Calls are followed into functions and methods of the same package,
     ///   four calls deep, including the `String`/`Error` method that a `fmt`
     ///   or `log` formatting call calls on an operand that points to a type
-    ///   of the package; interface method calls, function values and other
-    ///   packages are not. Value receivers lock a copy and are not followed.
+    ///   of the package, and a method of an interface of the package that
+    ///   exactly one type of the package implements (that type's method);
+    ///   other interface method calls, function values and other packages
+    ///   are not. Value receivers lock a copy and are not followed.
     /// - Locks a function takes only under a plain flag (`if lock {
     ///   mu.Lock() }`) are not counted for its callers, and a call that may
     ///   unlock the mutex (given its owner, with a body that unlocks) ends

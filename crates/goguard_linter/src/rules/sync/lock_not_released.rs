@@ -7,7 +7,7 @@ use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
 use crate::analyses::expr::{normalized_text, outer_paren, place_of, unparen, Place};
-use crate::analyses::flow::{entry_reaches, leak_path, reports_failure, LeakExit, Search};
+use crate::analyses::flow::{entry_reaches, leak_exits, reports_failure, LeakExit, Search};
 use crate::analyses::locks::{mutex_ops, owner_handoffs, owners, same_mutex, MutexOp};
 use crate::declare_rule;
 use crate::engine::Context;
@@ -27,6 +27,10 @@ declare_rule! {
     /// when they succeed: a path that returns an error with the mutex still
     /// locked is reported, since the caller that gets the error does not
     /// unlock.
+    ///
+    /// The finding is at the `Lock`, with each exit that leaves the mutex
+    /// held (each `return`, or the end of the function; up to eight) as a
+    /// related location: that is where the unlock is missing.
     ///
     /// ## Why is this bad?
     /// The early return that forgets the unlock — typically on an error
@@ -228,37 +232,48 @@ fn check_call(
         ignore_exit: &succeeding,
         ..Search::stopping_at(&stop)
     };
-    let exit = leak_path(cx, func, cfg, stmt, &search)?;
+    // Every exit that leaves the lock held is where an unlock is missing.
+    let exits = leak_exits(cx, func, cfg, stmt, &search, MAX_EXITS_SHOWN);
+    if exits.is_empty() {
+        return None;
+    }
     let shown = cx.text(receiver);
     if hands_over {
-        return Some(
-            cx.diagnostic(
+        let mut d = cx
+            .diagnostic(
                 call,
                 format!("{shown}.{lock}() is still held when this function returns an error"),
             )
             .with_help(format!(
                 "call {shown}.{unlock}() before returning the error: the function keeps the lock for its caller only when it succeeds, and a caller that gets an error does not unlock"
-            ))
-            .with_related(exit.span(cx), format!("returns an error here with {shown} still locked")),
-        );
-    }
-    let label = match exit {
-        LeakExit::Return(_) => format!("returns here with {shown} still locked"),
-        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
-            format!("the function ends here with {shown} still locked")
+            ));
+        for exit in exits {
+            d = d.with_related(
+                exit.span(cx),
+                format!("returns an error here with {shown} still locked"),
+            );
         }
-    };
-    Some(
-        cx.diagnostic(
-            call,
-            format!("{shown}.{lock}() is not released on every path"),
-        )
+        return Some(d);
+    }
+    let mut d = cx
+        .diagnostic(call, format!("{shown}.{lock}() is not released on every path"))
         .with_help(format!(
             "call {shown}.{unlock}() on every path, usually with `defer {shown}.{unlock}()` right after the lock"
-        ))
-        .with_related(exit.span(cx), label),
-    )
+        ));
+    for exit in exits {
+        let label = match exit {
+            LeakExit::Return(_) => format!("returns here with {shown} still locked"),
+            LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
+                format!("the function ends here with {shown} still locked")
+            }
+        };
+        d = d.with_related(exit.span(cx), label);
+    }
+    Some(d)
 }
+
+/// How many exits that leave the lock held a finding points at.
+const MAX_EXITS_SHOWN: usize = 8;
 
 /// A function whose name says it takes a lock for its caller: one of its
 /// words is "lock" or "rlock" (`lockIfOpen`, `tryRLock`; not `handleBlock`,

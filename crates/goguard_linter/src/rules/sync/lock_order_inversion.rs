@@ -19,15 +19,26 @@ declare_rule! {
     /// then `a`. Two analyses find it:
     /// - the package's lock-order graph: mutexes by class (the field `mu`
     ///   of any `Replica` is `Replica.mu`, a mutex embedded in `Cache` is
-    ///   `Cache`, a package-level mutex is its name), an order `A -> B`
+    ///   `Cache`, a package-level mutex is its name, the elements of a map
+    ///   or slice of mutexes `s.m[k]` are `Set.m[]`), an order `A -> B`
     ///   wherever `B` is locked, directly or by a package function called a
-    ///   few calls deep, while `A` is held; a pair of classes taken in both
+    ///   few calls deep, while `A` is held. Calls are followed through
+    ///   function values (a field, parameter or local, when every value
+    ///   the package gives it is a function of the package) and through
+    ///   methods of an interface that one type of the package implements.
+    ///   A function that unlocks a mutex before locking it holds it from
+    ///   its caller on entry: what it locks before that unlock is an order
+    ///   too. A pair of classes taken in both
     ///   orders is reported where the second order is taken, with both
     ///   paths as related locations. Two orders that both run while their
     ///   functions hold a common *gate* mutex (locked before on every path,
     ///   not released in between), held exclusively by at least one of
     ///   them, cannot run at once and are not reported; a gate both hold
-    ///   only with `RLock` excludes nothing;
+    ///   only with `RLock` excludes nothing. A mutex one path holds and
+    ///   the other takes, both with `RLock`, only blocks when a writer can
+    ///   queue in between: not when it is unexported and the package
+    ///   never locks it for writing, nor when every writer runs under a
+    ///   gate the reader holds, one of the two exclusively;
     /// - the concurrency model, which runs a function and the goroutines it
     ///   starts and reports goroutines that each hold a mutex the next one
     ///   waits for, also between instances of one class (`from.mu` and
@@ -222,12 +233,19 @@ fn report_inversion(cx: &mut Context<'_>, ab: &Edge, ba: &Edge) {
     } else {
         format!(" (at {})", line_of(cx, loc(ab.lock)))
     };
+    let since = if ab.held_on_entry {
+        format!(
+            "held by the caller: the function unlocks it at {}",
+            line_of(cx, loc(ab.first))
+        )
+    } else {
+        format!("since {}", line_of(cx, loc(ab.first)))
+    };
     let msg = format!(
-        "`{}` is taken{through} while `{}` is held (since {}), and {} takes them in the \
+        "`{}` is taken{through} while `{}` is held ({since}), and {} takes them in the \
          opposite order: two goroutines running both paths deadlock",
         ab.taken,
         ab.held,
-        line_of(cx, loc(ab.first)),
         line_of(cx, loc(ba.second)),
     );
     let primary = if at_lock { ab.lock } else { ab.second };
@@ -237,10 +255,7 @@ fn report_inversion(cx: &mut Context<'_>, ab: &Edge, ba: &Edge) {
             "take the two mutexes in one order everywhere, or release the first before taking \
              the second",
         )
-        .with_related(
-            span_of(cx, loc(ab.first)),
-            format!("`{}` is taken here", ab.held),
-        );
+        .with_related(span_of(cx, loc(ab.first)), held_label(ab, false));
     if ab.lock != ab.second {
         let (other, label) = if at_lock {
             (
@@ -253,10 +268,7 @@ fn report_inversion(cx: &mut Context<'_>, ab: &Edge, ba: &Edge) {
         d = d.with_related(span_of(cx, loc(other)), label);
     }
     d = d
-        .with_related(
-            span_of(cx, loc(ba.first)),
-            format!("the other path takes `{}` here", ba.held),
-        )
+        .with_related(span_of(cx, loc(ba.first)), held_label(ba, true))
         .with_related(
             span_of(cx, loc(ba.second)),
             format!("then `{}` here", ba.taken),
@@ -268,4 +280,21 @@ fn report_inversion(cx: &mut Context<'_>, ab: &Edge, ba: &Edge) {
         );
     }
     cx.report(d);
+}
+
+/// The label of the related location where an order's held mutex is
+/// taken, or, when its caller holds it on entry, released.
+fn held_label(e: &Edge, other_path: bool) -> String {
+    match (e.held_on_entry, other_path) {
+        (false, false) => format!("`{}` is taken here", e.held),
+        (false, true) => format!("the other path takes `{}` here", e.held),
+        (true, false) => format!(
+            "`{}` is held on entry (by the caller) and unlocked here",
+            e.held
+        ),
+        (true, true) => format!(
+            "the other path holds `{}` on entry (by its caller) and unlocks it here",
+            e.held
+        ),
+    }
 }

@@ -78,8 +78,10 @@ declare_rule! {
     ///
     /// ## Known limitations
     /// The same as SY002 double-lock: mutexes matched by the text of the
-    /// expression, calls followed into the package four calls deep, locks
-    /// under a plain flag not counted for callers.
+    /// expression or through a back reference to their owner's type, calls
+    /// followed into the package four calls deep (and into the one package
+    /// type implementing a package interface), locks under a plain flag not
+    /// counted for callers.
     pub struct RecursiveReadLock {
         name: "recursive-read-lock",
         code: "SY003",

@@ -1,0 +1,347 @@
+//! Which bodies of the package a call may run when the call does not name
+//! a declared function of the package: a method of an interface of the
+//! package (its one implementation in the package), a function value (a
+//! field, a parameter, a local, a method value) or a literal called at
+//! once.
+//!
+//! A function value is followed through every value the package gives
+//! it: every assignment of the field (`s.cb = s.handle`, `T{cb: f}`),
+//! every argument given to the parameter by the package's calls of its
+//! function, the one definition of a local. When any of them is not a
+//! function of the package (a value from another package, a call's
+//! result, a local given several values), the call is not followed at
+//! all: the lock analyses would otherwise mistake one of its values for
+//! the only one.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, Member, PackageModel};
+use goguard_syntax::{Node, NodeId};
+
+use super::lock_bodies::{Body, OpKind};
+use super::lock_facts::FuncKey;
+
+/// How many values deep a function value is followed (a parameter given a
+/// field given a literal is three).
+const MAX_VALUE_DEPTH: u32 = 6;
+
+/// How many values one call's resolution may visit (a parameter passed on
+/// by many calls fans out); past it the call is not followed.
+const MAX_VALUES_VISITED: usize = 256;
+
+/// A field of a named type of the package: the type and the field.
+type FieldKey = (Arc<str>, Arc<str>);
+
+/// The package's bodies, indexed for resolving calls to them.
+pub(crate) struct DynamicCalls<'m, 'a> {
+    model: &'m PackageModel<'a>,
+    bodies: &'m [Body],
+    /// Declared functions and methods: their body.
+    decls: BTreeMap<FuncKey, usize>,
+    /// Function literals, by file and node: their body.
+    lits: HashMap<(FileIdx, NodeId), usize>,
+    /// Methods each receiver type of the package declares.
+    methods: HashMap<Arc<str>, HashSet<Arc<str>>>,
+    /// Values given to each field of the package's types: the body that
+    /// gives it and the value.
+    field_values: HashMap<FieldKey, Vec<(usize, NodeId)>>,
+    /// The package's calls of each declared function (interface methods
+    /// resolved): the calling body and the call's arguments.
+    call_args: HashMap<FuncKey, Vec<(usize, Vec<NodeId>)>>,
+    /// Locals declared with a value: the declaring identifier, the body
+    /// that declares it and the value.
+    defines: HashMap<(FileIdx, NodeId), (usize, NodeId)>,
+    /// Locals given a value again after their declaration.
+    reassigned: HashSet<BindingId>,
+    /// Parameters of declared functions: the declaring identifier, the
+    /// function and the position.
+    params: HashMap<(FileIdx, NodeId), (FuncKey, usize)>,
+    /// The one implementing type of the package of each interface asked
+    /// about (None: none, several, or methods not all known).
+    implementers: RefCell<HashMap<Arc<str>, Option<Arc<str>>>>,
+}
+
+impl<'m, 'a> DynamicCalls<'m, 'a> {
+    pub(crate) fn new(model: &'m PackageModel<'a>, bodies: &'m [Body]) -> Self {
+        let mut out = DynamicCalls {
+            model,
+            bodies,
+            decls: BTreeMap::new(),
+            lits: HashMap::new(),
+            methods: HashMap::new(),
+            field_values: HashMap::new(),
+            call_args: HashMap::new(),
+            defines: HashMap::new(),
+            reassigned: HashSet::new(),
+            params: HashMap::new(),
+            implementers: RefCell::new(HashMap::new()),
+        };
+        for (i, b) in bodies.iter().enumerate() {
+            let file = &model.files()[b.file];
+            let ast = file.parsed.ast();
+            match *ast.node(b.func) {
+                Node::FuncLit { .. } => {
+                    out.lits.insert((b.file, b.func), i);
+                }
+                Node::FuncDecl { ty, .. } => {
+                    let Some(key) = b.decl_key(model) else {
+                        continue;
+                    };
+                    if let Some(t) = &key.0 {
+                        out.methods
+                            .entry(t.clone())
+                            .or_default()
+                            .insert(key.1.clone());
+                    }
+                    if let Node::FuncType { params, .. } = *ast.node(ty) {
+                        if let Node::FieldList { list, .. } = *ast.node(params) {
+                            let names = ast.list(list).iter().flat_map(|&f| match *ast.node(f) {
+                                Node::Field { names, .. } => ast.list(names).to_vec(),
+                                _ => Vec::new(),
+                            });
+                            for (pos, name) in names.enumerate() {
+                                out.params.insert((b.file, name), (key.clone(), pos));
+                            }
+                        }
+                    }
+                    out.decls.insert(key, i);
+                }
+                _ => {}
+            }
+            for (t, f, v) in &b.field_stores {
+                out.field_values
+                    .entry((t.clone(), f.clone()))
+                    .or_default()
+                    .push((i, *v));
+            }
+            for &(name, value) in &b.defines {
+                out.defines.insert((b.file, name), (i, value));
+            }
+        }
+        for b in bodies {
+            for &n in &b.assigned {
+                let Some(id) = model.resolve(b.file, n) else {
+                    continue;
+                };
+                if model.binding(id).decl != Some((b.file, n)) {
+                    out.reassigned.insert(id);
+                }
+            }
+        }
+        for (i, b) in bodies.iter().enumerate() {
+            for op in &b.ops {
+                if let OpKind::Call { callee, .. } = &op.kind {
+                    let key = out.resolve_key(callee).unwrap_or_else(|| callee.clone());
+                    out.call_args
+                        .entry(key)
+                        .or_default()
+                        .push((i, op.args.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The body a call of the package function or method `key` runs: its
+    /// declaration, or for a method of an interface of the package, the
+    /// method of the one type of the package that implements it.
+    pub(crate) fn body_of(&self, key: &FuncKey) -> Option<usize> {
+        if let Some(&i) = self.decls.get(key) {
+            return Some(i);
+        }
+        self.resolve_key(key)
+            .and_then(|k| self.decls.get(&k).copied())
+    }
+
+    /// The bodies a call that names no package function may run (see the
+    /// module documentation); empty when not known.
+    pub(crate) fn targets(&self, body: usize, call: NodeId) -> Vec<usize> {
+        let fi = self.bodies[body].file;
+        let ast = self.model.files()[fi].parsed.ast();
+        let Node::CallExpr { fun, .. } = *ast.node(call) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut budget = MAX_VALUES_VISITED;
+        if !self.values(body, fun, 0, &mut budget, &mut out) {
+            return Vec::new();
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The value a local variable `ident` (of file `fi`) is declared with,
+    /// when it is given no other: its file and node.
+    pub(crate) fn local_value(&self, fi: FileIdx, ident: NodeId) -> Option<(FileIdx, NodeId)> {
+        let id = self.model.resolve(fi, ident)?;
+        let b = self.model.binding(id);
+        if b.kind != BindingKind::Var || b.scope.is_none() || self.reassigned.contains(&id) {
+            return None;
+        }
+        let &(db, v) = self.defines.get(&b.decl?)?;
+        Some((self.bodies[db].file, v))
+    }
+
+    /// The interface method `key` resolved to its one implementation in
+    /// the package, when `key` is a method of an interface of the package.
+    fn resolve_key(&self, key: &FuncKey) -> Option<FuncKey> {
+        let iface = key.0.as_ref()?;
+        let t = self.implementer(iface)?;
+        Some((Some(t), key.1.clone()))
+    }
+
+    fn implementer(&self, iface: &Arc<str>) -> Option<Arc<str>> {
+        if let Some(known) = self.implementers.borrow().get(iface) {
+            return known.clone();
+        }
+        let mut names = HashSet::new();
+        let found = if self.interface_methods(iface, 0, &mut names) && !names.is_empty() {
+            let mut types = self
+                .methods
+                .iter()
+                .filter(|(t, m)| *t != iface && names.iter().all(|n| m.contains(n)))
+                .map(|(t, _)| t.clone());
+            match (types.next(), types.next()) {
+                (Some(t), None) => Some(t),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        self.implementers
+            .borrow_mut()
+            .insert(iface.clone(), found.clone());
+        found
+    }
+
+    /// Adds the methods of interface `name` of the package to `out`; false
+    /// when it is not an interface of the package or embeds one of
+    /// another package.
+    fn interface_methods(&self, name: &str, depth: u32, out: &mut HashSet<Arc<str>>) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        let Some(decl) = self.model.summary().type_decl(name) else {
+            return false;
+        };
+        if !decl.is_interface() {
+            return false;
+        }
+        out.extend(decl.methods.iter().map(|m| m.name.clone()));
+        decl.embeds.iter().all(|e| match e.named_ref() {
+            Some(n) if &*n.pkg == self.model.import_path() => {
+                self.interface_methods(&n.name, depth + 1, out)
+            }
+            _ => false,
+        })
+    }
+
+    /// Adds to `out` the bodies the function value `e` (in `body`) may
+    /// be; false when one of its values is not known.
+    fn values(
+        &self,
+        body: usize,
+        e: NodeId,
+        depth: u32,
+        budget: &mut usize,
+        out: &mut Vec<usize>,
+    ) -> bool {
+        if depth > MAX_VALUE_DEPTH || *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let model = self.model;
+        let fi = self.bodies[body].file;
+        let file = &model.files()[fi];
+        let ast = file.parsed.ast();
+        let e = ast.unparen(e);
+        match *ast.node(e) {
+            Node::FuncLit { .. } => match self.lits.get(&(fi, e)) {
+                Some(&i) => {
+                    out.push(i);
+                    true
+                }
+                None => false,
+            },
+            Node::Ident { .. } => {
+                let Some(id) = model.resolve(fi, e) else {
+                    return false;
+                };
+                let b = model.binding(id);
+                match b.kind {
+                    BindingKind::Builtin => &*b.name == "nil",
+                    BindingKind::Func if b.scope.is_none() => {
+                        self.push_decl(&(None, b.name.clone()), out)
+                    }
+                    BindingKind::Var if b.scope.is_some() && !self.reassigned.contains(&id) => {
+                        match b.decl.and_then(|d| self.defines.get(&d)) {
+                            Some(&(db, value)) => self.values(db, value, depth + 1, budget, out),
+                            None => false,
+                        }
+                    }
+                    BindingKind::Param if !self.reassigned.contains(&id) => {
+                        let Some((key, pos)) = b.decl.and_then(|d| self.params.get(&d)) else {
+                            return false;
+                        };
+                        let Some(calls) = self.call_args.get(key) else {
+                            return false;
+                        };
+                        calls.iter().all(|(cb, args)| match args.get(*pos) {
+                            Some(&a) => self.values(*cb, a, depth + 1, budget, out),
+                            None => false,
+                        })
+                    }
+                    _ => false,
+                }
+            }
+            Node::SelectorExpr { x, sel } => {
+                let name = ast.text(sel, file.source);
+                let recv_ty = model.type_of(fi, x);
+                match model.lookup_member(&recv_ty, name) {
+                    Some(Member::Method { recv, .. }) if &*recv.pkg == model.import_path() => {
+                        self.push_decl(&(Some(recv.name.clone()), Arc::from(name)), out)
+                    }
+                    Some(Member::Field { .. }) => {
+                        let Some(t) = recv_ty
+                            .named_ref()
+                            .filter(|n| &*n.pkg == model.import_path())
+                        else {
+                            return false;
+                        };
+                        let key = (t.name.clone(), Arc::<str>::from(name));
+                        match self.field_values.get(&key) {
+                            Some(values) => values
+                                .iter()
+                                .all(|&(vb, v)| self.values(vb, v, depth + 1, budget, out)),
+                            None => false,
+                        }
+                    }
+                    _ => false,
+                }
+            }
+            Node::CallExpr { args, .. } => {
+                let args = ast.list(args);
+                match model.callee(fi, e) {
+                    Callee::Conversion(_) if args.len() == 1 => {
+                        self.values(body, args[0], depth + 1, budget, out)
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn push_decl(&self, key: &FuncKey, out: &mut Vec<usize>) -> bool {
+        match self.body_of(key) {
+            Some(i) => {
+                out.push(i);
+                true
+            }
+            None => false,
+        }
+    }
+}
