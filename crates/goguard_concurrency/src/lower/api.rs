@@ -19,10 +19,6 @@ pub(crate) enum MethodApi {
     GroupGo,
     /// `ctx.Done()`.
     CtxDone,
-    /// `t.Context()` of a test: not done while the test function runs,
-    /// cancelled just before it returns (after the defers it registered
-    /// later, as the testing package does).
-    TestContext,
 }
 
 /// (package, type, method, meaning).
@@ -72,12 +68,6 @@ const METHODS: &[(&str, &str, &str, MethodApi)] = &[
     ),
     ("sync", "Once", "Do", MethodApi::OnceDo),
     ("context", "Context", "Done", MethodApi::CtxDone),
-    // Declared on the unexported type T, B and F embed.
-    ("testing", "common", "Context", MethodApi::TestContext),
-    ("testing", "T", "Context", MethodApi::TestContext),
-    ("testing", "B", "Context", MethodApi::TestContext),
-    ("testing", "F", "Context", MethodApi::TestContext),
-    ("testing", "TB", "Context", MethodApi::TestContext),
     (ERRGROUP, "Group", "Go", MethodApi::GroupGo),
     (ERRGROUP, "Group", "TryGo", MethodApi::GroupGo),
     (ERRGROUP, "Group", "Wait", MethodApi::Sync(SyncOp::WgWait)),
@@ -206,6 +196,16 @@ pub(crate) fn ends_test_goroutine(callee: &Callee) -> bool {
     matches!(callee, Callee::Method { recv, name }
         if &*recv.pkg == "testing"
             && matches!(&**name, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow"))
+}
+
+/// True for `t.Context()` of a test, benchmark or fuzz target: cancelled
+/// when the test function returns, just before its Cleanup functions run
+/// (declared on `testing.common`, which `T`, `B` and `F` embed).
+pub(crate) fn test_context(callee: &Callee) -> bool {
+    matches!(callee, Callee::Method { recv, name }
+        if &*recv.pkg == "testing"
+            && matches!(&*recv.name, "T" | "B" | "F" | "TB" | "common")
+            && &**name == "Context")
 }
 
 pub(crate) fn retains_arguments(callee: &Callee) -> bool {

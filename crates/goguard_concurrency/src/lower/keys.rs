@@ -157,14 +157,14 @@ impl Interner {
     }
 
     /// True for a boolean variable assigned from the `ok` of a receive (or
-    /// an expression of one), or a flag shared with a closure: the model
-    /// follows its value.
+    /// an expression of one), or a flag only ever assigned `true` or
+    /// `false`: the model follows its value.
     pub(crate) fn tracked_bool(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
         if let Some(&t) = self.inner.borrow().tracked_bool.get(&b) {
             return t;
         }
         let t = is_recv_ok(pkg, b)
-            || is_flag(pkg, b)
+            || is_literal_flag(pkg, b)
             || pkg.model.uses(b).iter().any(|u| {
                 let ast = pkg.model.files()[u.file].parsed.ast();
                 let Some(p) = pkg.parent(u.file, u.ident) else {
@@ -260,22 +260,14 @@ fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
     }
 }
 
-/// True for a flag only ever assigned `true` or `false`: one a closure
-/// shares with its function (`sent := false; send := func() { if !sent {
-/// ch <- v; sent = true } }`), how code says "once" or "already done"
-/// across calls of the closure, or a local that records that something
-/// happened (`started = true` after a `go` statement, tested before
-/// waiting for what was started). Guessing it either way would invent a
-/// second send, a missing one, or a wait for a goroutine never started.
-fn is_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
-    let binding = pkg.model.binding(b);
-    if binding.kind != BindingKind::Var || binding.scope.is_none() {
-        return false;
-    }
-    let captured = pkg.is_captured(b);
-    // Not captured: only a flag set next to a `go` statement (following
-    // every local flag would multiply states for little).
-    let mut beside_go = false;
+/// True for a boolean only ever assigned `true` or `false`: a flag a
+/// closure shares with its function (`sent := false; send := func() { if
+/// !sent { ch <- v; sent = true } }`), how code says "once" or "already
+/// done" across calls of the closure, or a local "found" mark (`var closed
+/// bool; ... closed = true; break; ... if !closed { list = append(list, s)
+/// }`). Guessing it either way would invent a second send, a missing one, or
+/// a path that drops a value the model follows.
+fn is_literal_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
     let uses = pkg.model.uses(b);
     let mut assigned = false;
     for u in uses.iter() {
@@ -304,26 +296,8 @@ fn is_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
             return false;
         }
         assigned = true;
-        if !captured && !beside_go {
-            beside_go = pkg
-                .parent(u.file, p)
-                .is_some_and(|block| statements_start_goroutine(ast, block));
-        }
     }
-    assigned && (captured || beside_go)
-}
-
-/// True when a block's (or a case's) own statements include a `go`
-/// statement.
-fn statements_start_goroutine(ast: &goguard_syntax::Ast, block: NodeId) -> bool {
-    let list = match *ast.node(block) {
-        Node::BlockStmt { list, .. } => list,
-        Node::CaseClause { body, .. } | Node::CommClause { body, .. } => body,
-        _ => return false,
-    };
-    ast.list(list)
-        .iter()
-        .any(|&st| matches!(ast.node(st), Node::GoStmt { .. }))
+    assigned
 }
 
 /// True for a variable declared as the `ok` of a receive (`v, ok := <-ch`,

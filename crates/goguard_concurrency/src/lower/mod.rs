@@ -166,43 +166,6 @@ pub(crate) fn lower(pkg: &Pkg<'_>, func: FuncId) -> Body {
 
 /// The bindings of the names of a parameter, result or receiver list (None
 /// for unnamed or blank ones, one per type when unnamed).
-/// True when `func` is the function a test runs (`TestX`, `BenchmarkX`,
-/// `FuzzX`, or a function literal given only the test, as `t.Run` takes)
-/// and `t` is its test parameter.
-pub(super) fn runs_test(pkg: &Pkg<'_>, func: FuncId, t: Option<BindingId>) -> bool {
-    let Some(t) = t else {
-        return false;
-    };
-    let file = func.file();
-    let f = &pkg.model.files()[file];
-    let ast = f.parsed.ast();
-    let ty = match *ast.node(func.node) {
-        Node::FuncDecl {
-            recv: None,
-            name,
-            ty,
-            ..
-        } => {
-            let name = ast.text(name, f.source);
-            if !["Test", "Benchmark", "Fuzz"]
-                .iter()
-                .any(|p| name.starts_with(p))
-            {
-                return false;
-            }
-            ty
-        }
-        Node::FuncLit { ty, .. } => ty,
-        _ => return false,
-    };
-    let Node::FuncType { params, .. } = *ast.node(ty) else {
-        return false;
-    };
-    let mut names = Vec::new();
-    field_names(pkg, file, ast, params, &mut names);
-    names == [Some(t)]
-}
-
 fn field_names(
     pkg: &Pkg<'_>,
     file: FileIdx,
@@ -656,6 +619,7 @@ impl<'a> Lower<'a> {
     ) {
         let kind = self.range_kind(x);
         let xv = self.expr(x);
+        let xv_elem = xv.clone();
         let loop_id = self.next_loop();
         if matches!(kind, RangeKind::Counted(_)) {
             self.emit(Op::LoopEnter {
@@ -684,10 +648,17 @@ impl<'a> Lower<'a> {
         }];
         if let Some(v) = value {
             let place = self.place(v, tok == Tok::Define);
+            // The element visited, when the model follows the slice.
+            let elem =
+                if matches!(kind, RangeKind::Counted(_)) && (self.is_slice(x) || self.is_map(x)) {
+                    Expr::RangeElem(Box::new(xv_elem), loop_id)
+                } else {
+                    Expr::Unknown
+                };
             if place != Place::Discard {
                 self.emit(Op::Set {
                     place,
-                    value: Expr::Unknown,
+                    value: elem,
                     shared: false,
                     next: PENDING,
                 });
