@@ -17,7 +17,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, Member, PackageModel};
+use goguard_semantic::model::{
+    BindingId, BindingKind, Callee, FileIdx, Member, MethodDecl, PackageModel,
+};
+use goguard_semantic::types::NamedRef;
 use goguard_syntax::{Node, NodeId};
 
 use super::lock_bodies::{Body, OpKind};
@@ -187,25 +190,47 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
 
     /// The interface method `key` resolved to its one implementation in
     /// the package, when `key` is a method of an interface of the package.
-    fn resolve_key(&self, key: &FuncKey) -> Option<FuncKey> {
+    pub(crate) fn resolve_key(&self, key: &FuncKey) -> Option<FuncKey> {
         let iface = key.0.as_ref()?;
         let t = self.implementer(iface)?;
         Some((Some(t), key.1.clone()))
     }
 
+    /// The one type of the package that implements interface `iface`:
+    /// among the types whose methods the package declares (a type that
+    /// has them only by embedding does not count), the one declaring
+    /// every method of the interface, embedded ones included, by name and
+    /// signature. None when none or several do, or when the interface
+    /// embeds one of another package.
     fn implementer(&self, iface: &Arc<str>) -> Option<Arc<str>> {
         if let Some(known) = self.implementers.borrow().get(iface) {
             return known.clone();
         }
-        let mut names = HashSet::new();
-        let found = if self.interface_methods(iface, 0, &mut names) && !names.is_empty() {
-            let mut types = self
+        let mut wanted = Vec::new();
+        let found = if self.interface_methods(iface, 0, &mut wanted) && !wanted.is_empty() {
+            let own = self.model.import_path();
+            let mut types: Vec<&Arc<str>> = self
                 .methods
                 .iter()
-                .filter(|(t, m)| *t != iface && names.iter().all(|n| m.contains(n)))
-                .map(|(t, _)| t.clone());
-            match (types.next(), types.next()) {
-                (Some(t), None) => Some(t),
+                .filter(|(t, m)| {
+                    *t != iface
+                        && wanted.iter().all(|w| m.contains(&w.name))
+                        && self
+                            .model
+                            .type_decl(&NamedRef::new(own, t))
+                            .is_some_and(|d| {
+                                wanted.iter().all(|w| {
+                                    d.methods
+                                        .iter()
+                                        .any(|dm| dm.name == w.name && dm.sig == w.sig)
+                                })
+                            })
+                })
+                .map(|(t, _)| t)
+                .collect();
+            types.sort_unstable();
+            match types.as_slice() {
+                [t] => Some((*t).clone()),
                 _ => None,
             }
         } else {
@@ -220,7 +245,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
     /// Adds the methods of interface `name` of the package to `out`; false
     /// when it is not an interface of the package or embeds one of
     /// another package.
-    fn interface_methods(&self, name: &str, depth: u32, out: &mut HashSet<Arc<str>>) -> bool {
+    fn interface_methods(&self, name: &str, depth: u32, out: &mut Vec<MethodDecl>) -> bool {
         if depth > 4 {
             return false;
         }
@@ -230,7 +255,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         if !decl.is_interface() {
             return false;
         }
-        out.extend(decl.methods.iter().map(|m| m.name.clone()));
+        out.extend(decl.methods.iter().cloned());
         decl.embeds.iter().all(|e| match e.named_ref() {
             Some(n) if &*n.pkg == self.model.import_path() => {
                 self.interface_methods(&n.name, depth + 1, out)

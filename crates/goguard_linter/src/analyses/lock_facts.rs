@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
-use goguard_semantic::types::{NamedRef, Type};
+use goguard_semantic::types::Type;
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
@@ -20,6 +20,7 @@ use goguard_concurrency::Loc;
 
 use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
+use super::dynamic_calls::DynamicCalls;
 use super::expr::normalized_text;
 use super::flow::{anchor, leak_exits, LeakExit, Search};
 use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
@@ -169,9 +170,12 @@ impl Analysis for LockFacts {
             return LockSummaries::default();
         }
         let (bodies, cond_fields) = package_bodies(pkg);
-        let mut out = summarize(pkg, &bodies);
+        // One resolution of calls through interfaces and function values
+        // for the summaries and the lock order.
+        let dynamic = DynamicCalls::new(pkg.model, &bodies);
+        let mut out = summarize(pkg, &bodies, &dynamic);
         out.cond_fields = cond_fields;
-        out.inversions = lock_order::inversions(pkg, &bodies);
+        out.inversions = lock_order::inversions(pkg, &bodies, &dynamic);
         counters.add("lock-order inversions", out.inversions.len() as u64);
         counters.add(
             "functions that lock",
@@ -377,21 +381,15 @@ pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
         })
 }
 
-fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
+fn summarize(
+    pkg: &PackageScope<'_>,
+    bodies: &[Body],
+    dynamic: &DynamicCalls<'_, '_>,
+) -> LockSummaries {
     let model = pkg.model;
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
-    // The types of the package that declare each method name.
-    let mut declaring: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
-    for b in bodies {
-        if let Some((Some(t), m)) = b.decl_key(model) {
-            let types = declaring.entry(m).or_default();
-            if !types.contains(&t) {
-                types.push(t);
-            }
-        }
-    }
     let mut dispatch: HashMap<FuncKey, FuncKey> = HashMap::new();
     for b in bodies {
         let file = &model.files()[b.file];
@@ -403,7 +401,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
             continue;
         };
         let sig = signature(ast, recv, ty);
-        let mut f = function_facts(model, b, &sig, &declaring, &mut dispatch);
+        let mut f = function_facts(model, b, &sig, dynamic, &mut dispatch);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
@@ -550,7 +548,7 @@ fn function_facts(
     model: &PackageModel<'_>,
     b: &Body,
     sig: &Signature,
-    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+    dynamic: &DynamicCalls<'_, '_>,
     dispatch: &mut HashMap<FuncKey, FuncKey>,
 ) -> FuncFacts {
     let fi = b.file;
@@ -606,13 +604,12 @@ fn function_facts(
                 interface,
             } => {
                 // A method of an interface of the package runs the method
-                // of the one type of the package that declares it, if one.
+                // of the one type of the package that implements it, if one.
                 let mut callee = callee.clone();
                 if *interface {
-                    let Some(only) = sole_implementer(model, &callee, declaring) else {
+                    let Some(concrete) = dynamic.resolve_key(&callee) else {
                         continue;
                     };
-                    let concrete = (Some(only), callee.1.clone());
                     dispatch.insert(callee, concrete.clone());
                     callee = concrete;
                 }
@@ -663,31 +660,6 @@ fn function_facts(
         }
     }
     out
-}
-
-/// The one type of the package that implements the interface of the
-/// method `callee` (every method the interface declares, by name and
-/// signature), among the types declaring a method of that name; None when
-/// none or several do.
-fn sole_implementer(
-    model: &PackageModel<'_>,
-    callee: &FuncKey,
-    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
-) -> Option<Arc<str>> {
-    let own = model.import_path();
-    let iface = model.type_decl(&NamedRef::new(own, callee.0.as_deref()?))?;
-    let candidates = declaring.get(&callee.1)?;
-    let mut found = candidates.iter().filter(|t| {
-        model.type_decl(&NamedRef::new(own, t)).is_some_and(|d| {
-            iface.methods.iter().all(|m| {
-                d.methods
-                    .iter()
-                    .any(|dm| dm.name == m.name && dm.sig == m.sig)
-            })
-        })
-    });
-    let first = found.next()?.clone();
-    found.next().is_none().then_some(first)
 }
 
 /// True when the outermost function around `func` unlocks the mutex `key`
