@@ -5,7 +5,9 @@
 //! once.
 //!
 //! A function value is followed through every value the package gives
-//! it: every assignment of the field (`s.cb = s.handle`, `T{cb: f}`),
+//! it: every assignment of the field (`s.cb = s.handle`, `T{cb: f}`), of
+//! an element of a map or slice field (`s.cmds[k] = f`, the literal given
+//! to the field; `make` gives none),
 //! every argument given to the parameter by the package's calls of its
 //! function, the one definition of a local. When any of them is not a
 //! function of the package (a value from another package, a call's
@@ -322,7 +324,33 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                     _ => false,
                 }
             }
+            // An element of a map or slice field: every element the package
+            // stores in it, in a literal given to the field or by index.
+            Node::IndexExpr { x, .. } => {
+                let Some(key) = self.field_key(fi, x) else {
+                    return false;
+                };
+                let element = (key.0.clone(), Arc::<str>::from(format!("{}[]", key.1)));
+                let whole = self.field_values.get(&key).into_iter().flatten();
+                let stored = self.field_values.get(&element).into_iter().flatten();
+                whole
+                    .copied()
+                    .all(|(vb, v)| self.elements(vb, v, depth, budget, out))
+                    && stored
+                        .copied()
+                        .all(|(vb, v)| self.values(vb, v, depth + 1, budget, out))
+            }
             Node::SelectorExpr { x, sel } => {
+                // `T.m` names a method with its receiver as first parameter:
+                // its arguments would not line up with the call's.
+                if let Node::Ident { .. } = *ast.node(ast.unparen(x)) {
+                    if model
+                        .resolve(fi, ast.unparen(x))
+                        .is_some_and(|id| model.binding(id).kind == BindingKind::TypeName)
+                    {
+                        return false;
+                    }
+                }
                 let name = ast.text(sel, file.source);
                 let recv_ty = model.type_of(fi, x);
                 match model.lookup_member(&recv_ty, name) {
@@ -356,6 +384,62 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                     _ => false,
                 }
             }
+            _ => false,
+        }
+    }
+
+    /// The field `T.f` that `x` (of file `fi`) selects, for a named type
+    /// `T` of the package.
+    fn field_key(&self, fi: FileIdx, x: NodeId) -> Option<FieldKey> {
+        let model = self.model;
+        let file = &model.files()[fi];
+        let ast = file.parsed.ast();
+        let Node::SelectorExpr { x: owner, sel } = *ast.node(ast.unparen(x)) else {
+            return None;
+        };
+        let name = ast.text(sel, file.source);
+        let recv_ty = model.type_of(fi, owner);
+        if !matches!(
+            model.lookup_member(&recv_ty, name),
+            Some(Member::Field { .. })
+        ) {
+            return None;
+        }
+        let t = recv_ty
+            .named_ref()
+            .filter(|n| &*n.pkg == model.import_path())?;
+        Some((t.name.clone(), Arc::from(name)))
+    }
+
+    /// Adds to `out` the bodies the elements of the map or slice value `e`
+    /// (in `body`, given to a field) may be: the values of a literal; none
+    /// for `make(...)` or `nil`. False for any other value.
+    fn elements(
+        &self,
+        body: usize,
+        e: NodeId,
+        depth: u32,
+        budget: &mut usize,
+        out: &mut Vec<usize>,
+    ) -> bool {
+        let fi = self.bodies[body].file;
+        let ast = self.model.files()[fi].parsed.ast();
+        let e = ast.unparen(e);
+        match *ast.node(e) {
+            Node::CompositeLit { elts, .. } => ast.list(elts).iter().all(|&el| {
+                let v = match *ast.node(el) {
+                    Node::KeyValueExpr { value, .. } => value,
+                    _ => el,
+                };
+                self.values(body, v, depth + 1, budget, out)
+            }),
+            Node::CallExpr { .. } => {
+                matches!(self.model.callee(fi, e), Callee::Builtin(ref b) if &**b == "make")
+            }
+            Node::Ident { .. } => self.model.resolve(fi, e).is_some_and(|id| {
+                let b = self.model.binding(id);
+                b.kind == BindingKind::Builtin && &*b.name == "nil"
+            }),
             _ => false,
         }
     }

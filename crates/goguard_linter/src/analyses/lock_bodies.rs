@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use goguard_semantic::model::{Callee, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{Child, Node, NodeId, NodeKind, Tok};
+use goguard_syntax::{Ast, Child, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::PackageScope;
 
@@ -127,7 +127,8 @@ pub(crate) struct Body {
     /// once (see [`super::dynamic_calls`]).
     pub value_calls: Vec<NodeId>,
     /// Values given to fields of the package's named types (`x.f = v`,
-    /// `T{f: v}`): the type, the field and the value.
+    /// `T{f: v}`), and to their elements (`x.f[k] = v`, as the field
+    /// `f[]`): the type, the field and the value.
     pub field_stores: Vec<(Arc<str>, Arc<str>, NodeId)>,
 }
 
@@ -275,9 +276,19 @@ fn walk(
                         if let Some(arg) = new_cond_arg(model, fi, r) {
                             record_cond_field(model, fi, l, arg, conds);
                         }
-                        if let Node::SelectorExpr { x, sel } = *ast.node(ast.unparen(l)) {
+                        // `x.f = v`, or `x.f[k] = v` (an element: the field
+                        // `f[]`).
+                        let (target, element) = match *ast.node(ast.unparen(l)) {
+                            Node::IndexExpr { x, .. } => (ast.unparen(x), true),
+                            _ => (ast.unparen(l), false),
+                        };
+                        if let Node::SelectorExpr { x, sel } = *ast.node(target) {
                             if let Some(t) = own_named_type(model, &model.type_of(fi, x)) {
-                                let field = Arc::<str>::from(ast.text(sel, file.source));
+                                let name = ast.text(sel, file.source);
+                                let field = match element {
+                                    true => Arc::<str>::from(format!("{name}[]")),
+                                    false => Arc::<str>::from(name),
+                                };
                                 out.field_stores.push((t, field, r));
                             }
                         }
@@ -364,15 +375,7 @@ fn walk(
                     let args = ast
                         .list(args)
                         .iter()
-                        .map(|&a| {
-                            let a = ast.unparen(a);
-                            match *ast.node(a) {
-                                Node::UnaryExpr {
-                                    op: Tok::And, x, ..
-                                } => x,
-                                _ => a,
-                            }
-                        })
+                        .map(|&a| unaddressed(ast, a))
                         .collect();
                     out.ops.push(Op {
                         call: id,
@@ -445,4 +448,15 @@ pub(crate) fn cond_locker_call(model: &PackageModel<'_>, fi: FileIdx, fun: NodeI
         _ => return None,
     };
     cond_of_locker(model, fi, x).map(|_| unlock)
+}
+
+/// A call's argument without parentheses and `&` (`&s.mu` is `s.mu`).
+pub(crate) fn unaddressed(ast: &Ast, a: NodeId) -> NodeId {
+    let a = ast.unparen(a);
+    match *ast.node(a) {
+        Node::UnaryExpr {
+            op: Tok::And, x, ..
+        } => x,
+        _ => a,
+    }
 }

@@ -24,7 +24,9 @@ use super::dynamic_calls::DynamicCalls;
 use super::expr::normalized_text;
 use super::flow::{anchor, leak_exits, LeakExit, Search};
 use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
-use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
+use super::lock_bodies::{
+    cond_locker_call, implicit_calls, package_bodies, unaddressed, Body, OpKind,
+};
 use super::lock_order::{self, class_of, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
@@ -100,6 +102,19 @@ pub struct LockSummaries {
     /// Methods of interface types of the package that one type of the
     /// package implements: the interface's key and that type's method.
     dispatch: HashMap<FuncKey, FuncKey>,
+    /// Calls through function values (see [`super::dynamic_calls`]): the
+    /// declared functions they may run, and whether some body they may
+    /// run unlocks a mutex itself.
+    value_calls: HashMap<Site, ValueCall>,
+}
+
+/// What a call through a function value may run.
+#[derive(Debug, Default)]
+struct ValueCall {
+    /// The declared functions and methods among its values.
+    callees: Vec<FuncKey>,
+    /// Some value (a literal included) unlocks a mutex itself.
+    unlocks: bool,
 }
 
 impl LockSummaries {
@@ -391,6 +406,7 @@ fn summarize(
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
     let mut dispatch: HashMap<FuncKey, FuncKey> = HashMap::new();
+    let value_calls = value_calls(model, bodies, dynamic);
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -401,7 +417,7 @@ fn summarize(
             continue;
         };
         let sig = signature(ast, recv, ty);
-        let mut f = function_facts(model, b, &sig, dynamic, &mut dispatch);
+        let mut f = function_facts(model, b, &sig, dynamic, &mut dispatch, &value_calls);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
@@ -500,7 +516,42 @@ fn summarize(
         inversions: Vec::new(),
         cond_fields: CondFields::new(),
         dispatch,
+        value_calls,
     }
+}
+
+/// The calls through function values of every body of the package that
+/// may run a declared function of the package.
+fn value_calls(
+    model: &PackageModel<'_>,
+    bodies: &[Body],
+    dynamic: &DynamicCalls<'_, '_>,
+) -> HashMap<Site, ValueCall> {
+    let mut out = HashMap::new();
+    for (i, b) in bodies.iter().enumerate() {
+        for &call in &b.value_calls {
+            let targets = dynamic.targets(i, call);
+            let callees: Vec<FuncKey> = targets
+                .iter()
+                .filter_map(|&t| bodies[t].decl_key(model))
+                .collect();
+            if callees.is_empty() {
+                continue;
+            }
+            let unlocks = targets.iter().any(|&t| {
+                bodies[t]
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op.kind, OpKind::Unlock))
+            });
+            let site = Site {
+                file: b.file,
+                node: call,
+            };
+            out.insert(site, ValueCall { callees, unlocks });
+        }
+    }
+    out
 }
 
 fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
@@ -550,6 +601,7 @@ fn function_facts(
     sig: &Signature,
     dynamic: &DynamicCalls<'_, '_>,
     dispatch: &mut HashMap<FuncKey, FuncKey>,
+    value_calls: &HashMap<Site, ValueCall>,
 ) -> FuncFacts {
     let fi = b.file;
     let mut out = FuncFacts {
@@ -637,6 +689,36 @@ fn function_facts(
                     arg_nodes: op.args.clone(),
                 });
             }
+        }
+    }
+    // A call through a function value runs one of its values with the
+    // call's arguments; what a method value was bound to is not known here.
+    for &call in &b.value_calls {
+        let site = Site {
+            file: fi,
+            node: call,
+        };
+        let Some(v) = value_calls.get(&site) else {
+            continue;
+        };
+        let ast = model.files()[fi].parsed.ast();
+        let Node::CallExpr { args, .. } = *ast.node(call) else {
+            continue;
+        };
+        let arg_nodes: Vec<NodeId> = ast
+            .list(args)
+            .iter()
+            .map(|&a| unaddressed(ast, a))
+            .collect();
+        for callee in &v.callees {
+            out.calls.push(CallSite {
+                call: site,
+                callee: callee.clone(),
+                recv: None,
+                recv_node: None,
+                args: arg_nodes.iter().map(|&a| path(a)).collect(),
+                arg_nodes: arg_nodes.clone(),
+            });
         }
     }
     // Receiver and parameters given a new value in the body: a lock
@@ -986,6 +1068,9 @@ fn reacquisitions_in(
     // Calls of package functions that unlock a mutex (`rt.Unlock()` that
     // unlocks `rt.mu`): the graph node and the mutex in this function's terms.
     let mut released: Vec<(NodeId, String)> = Vec::new();
+    // Calls through function values one of whose values unlocks a mutex:
+    // which one is not known, so they end every held section.
+    let mut value_unlocks: Vec<NodeId> = Vec::new();
     for id in cx.ast().walk(func) {
         if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
             continue;
@@ -1103,7 +1188,21 @@ fn reacquisitions_in(
                 Root::Unknown => Some((UNNAMED.to_string(), None)),
             }
         };
-        for inner in facts.acquired_by(model, &callee) {
+        // A call through a function value: what its declared values
+        // acquire, with the call's arguments for their parameters.
+        let value = facts.value_calls.get(&Site { file: fi, node: id });
+        if value.is_some_and(|v| v.unlocks) {
+            value_unlocks.push(a);
+        }
+        let through_value = value
+            .into_iter()
+            .flat_map(|v| &v.callees)
+            .flat_map(|k| facts.acquired_by_key(k));
+        for inner in facts
+            .acquired_by(model, &callee)
+            .iter()
+            .chain(through_value)
+        {
             if let Some((base, owner)) = base_of(&inner.root) {
                 acqs.push(through(inner, base, owner, false));
             }
@@ -1180,7 +1279,10 @@ fn reacquisitions_in(
             .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
         let is_target = |n: NodeId| acqs.iter().any(|a| a.anchor == n && a.takes(first));
         let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
-            unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
+            unlocks.contains(&n)
+                || hand.contains(&n)
+                || rebinds.contains(&n)
+                || value_unlocks.contains(&n)
         }) else {
             continue;
         };
