@@ -358,13 +358,9 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                         self.push_decl(&(Some(recv.name.clone()), Arc::from(name)), out)
                     }
                     Some(Member::Field { .. }) => {
-                        let Some(t) = recv_ty
-                            .named_ref()
-                            .filter(|n| &*n.pkg == model.import_path())
-                        else {
+                        let Some(key) = self.field_key(fi, e) else {
                             return false;
                         };
-                        let key = (t.name.clone(), Arc::<str>::from(name));
                         match self.field_values.get(&key) {
                             Some(values) => values
                                 .iter()
