@@ -107,6 +107,18 @@ pub(crate) struct Op {
     pub args: Vec<NodeId>,
 }
 
+/// A value given to a field of a named type of the package.
+#[derive(Debug)]
+pub(crate) struct FieldStore {
+    /// The type and the field (`f[]` for an element of `f`).
+    pub ty: Arc<str>,
+    pub field: Arc<str>,
+    pub value: NodeId,
+    /// The expression whose field it is (`x` of `x.f = v`); None in a
+    /// literal.
+    pub owner: Option<NodeId>,
+}
+
 /// One function body of the package (a declaration's or a literal's), and
 /// what it does outside its literals, `go` and `defer` statements, and
 /// outside branches taken on a plain flag (`if lock { mu.Lock() }`:
@@ -128,8 +140,8 @@ pub(crate) struct Body {
     pub value_calls: Vec<NodeId>,
     /// Values given to fields of the package's named types (`x.f = v`,
     /// `T{f: v}`), and to their elements (`x.f[k] = v`, as the field
-    /// `f[]`): the type, the field and the value.
-    pub field_stores: Vec<(Arc<str>, Arc<str>, NodeId)>,
+    /// `f[]`).
+    pub field_stores: Vec<FieldStore>,
 }
 
 impl Body {
@@ -289,7 +301,12 @@ fn walk(
                                     true => Arc::<str>::from(format!("{name}[]")),
                                     false => Arc::<str>::from(name),
                                 };
-                                out.field_stores.push((t, field, r));
+                                out.field_stores.push(FieldStore {
+                                    ty: t,
+                                    field,
+                                    value: r,
+                                    owner: Some(x),
+                                });
                             }
                         }
                     }
@@ -323,7 +340,12 @@ fn walk(
                             }
                         }
                         if let Some(t) = own_named_type(model, &model.type_of(fi, id)) {
-                            out.field_stores.push((t, field, value));
+                            out.field_stores.push(FieldStore {
+                                ty: t,
+                                field,
+                                value,
+                                owner: None,
+                            });
                         }
                     }
                 }

@@ -111,8 +111,11 @@ pub struct LockSummaries {
 /// What a call through a function value may run.
 #[derive(Debug, Default)]
 struct ValueCall {
-    /// The declared functions and methods among its values.
-    callees: Vec<FuncKey>,
+    /// The declared functions and methods among its values, each with
+    /// the receiver it runs on when the call names it (a method value
+    /// stored in a field of its own receiver, called through that field:
+    /// the value whose field is called).
+    callees: Vec<(FuncKey, Option<NodeId>)>,
     /// Some value (a literal included) unlocks a mutex itself.
     unlocks: bool,
 }
@@ -530,15 +533,25 @@ fn value_calls(
     let mut out = HashMap::new();
     for (i, b) in bodies.iter().enumerate() {
         for &call in &b.value_calls {
-            let targets = dynamic.targets(i, call);
-            let callees: Vec<FuncKey> = targets
+            let targets = dynamic.bound_targets(i, call);
+            let callees: Vec<(FuncKey, Option<NodeId>)> = targets
                 .iter()
-                .filter_map(|&t| bodies[t].decl_key(model))
+                .filter_map(|&(t, recv)| {
+                    let key = bodies[t].decl_key(model)?;
+                    // Only a receiver of the method's own type (not one
+                    // whose embedded field declares it).
+                    let recv = recv.filter(|&x| {
+                        key.0
+                            .as_deref()
+                            .is_some_and(|n| is_named(&model.type_of(b.file, x), n))
+                    });
+                    Some((key, recv))
+                })
                 .collect();
             if callees.is_empty() {
                 continue;
             }
-            let unlocks = targets.iter().any(|&t| {
+            let unlocks = targets.iter().any(|&(t, _)| {
                 bodies[t]
                     .ops
                     .iter()
@@ -692,7 +705,8 @@ fn function_facts(
         }
     }
     // A call through a function value runs one of its values with the
-    // call's arguments; what a method value was bound to is not known here.
+    // call's arguments, and a method value bound to the value whose field
+    // is called on that value.
     for &call in &b.value_calls {
         let site = Site {
             file: fi,
@@ -710,12 +724,13 @@ fn function_facts(
             .iter()
             .map(|&a| unaddressed(ast, a))
             .collect();
-        for callee in &v.callees {
+        for (callee, bound) in &v.callees {
+            let recv = bound.and_then(path);
             out.calls.push(CallSite {
                 call: site,
                 callee: callee.clone(),
-                recv: None,
-                recv_node: None,
+                recv_node: recv.as_ref().and(*bound),
+                recv,
                 args: arg_nodes.iter().map(|&a| path(a)).collect(),
                 arg_nodes: arg_nodes.clone(),
             });
@@ -1194,17 +1209,20 @@ fn reacquisitions_in(
         if value.is_some_and(|v| v.unlocks) {
             value_unlocks.push(a);
         }
-        let through_value = value
-            .into_iter()
-            .flat_map(|v| &v.callees)
-            .flat_map(|k| facts.acquired_by_key(k));
-        for inner in facts
-            .acquired_by(model, &callee)
-            .iter()
-            .chain(through_value)
-        {
+        for inner in facts.acquired_by(model, &callee) {
             if let Some((base, owner)) = base_of(&inner.root) {
                 acqs.push(through(inner, base, owner, false));
+            }
+        }
+        for (key, bound) in value.into_iter().flat_map(|v| &v.callees) {
+            for inner in facts.acquired_by_key(key) {
+                let base = match (&inner.root, bound) {
+                    (Root::Receiver, &Some(x)) => Some((normalized_text(cx, x), Some(x))),
+                    _ => base_of(&inner.root),
+                };
+                if let Some((base, owner)) = base {
+                    acqs.push(through(inner, base, owner, false));
+                }
             }
         }
         for (root, path) in facts.released_by(model, &callee) {
