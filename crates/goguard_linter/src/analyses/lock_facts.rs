@@ -196,6 +196,10 @@ impl Analysis for LockFacts {
         out.inversions = lock_order::inversions(pkg, &bodies, &dynamic);
         counters.add("lock-order inversions", out.inversions.len() as u64);
         counters.add(
+            "calls through function values followed",
+            out.value_calls.len() as u64,
+        );
+        counters.add(
             "functions that lock",
             out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
         );
