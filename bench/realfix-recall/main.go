@@ -246,15 +246,20 @@ func checkAt(gitDir, rev string, files []string, dir, bin, sel string) []finding
 	var dirs []string
 	for _, f := range files {
 		d := path.Dir(f)
-		if d == "." || !exists(gitDir, rev, d) {
-			continue // a file at the root, or a directory new in the fix
+		if d != "." && !exists(gitDir, rev, d) {
+			continue // a directory new in the fix
 		}
 		if !paths[d] {
 			dirs = append(dirs, d)
 		}
 		paths[d] = true
-		// The package is the Go files directly in d, not its subtree.
-		for _, l := range strings.Split(string(git(gitDir, "ls-tree", "--name-only", rev, d+"/")), "\n") {
+		// The package is the Go files directly in d, not its subtree (for
+		// the root package, the Go files at the top of the tree).
+		tree := []string{"ls-tree", "--name-only", rev}
+		if d != "." {
+			tree = append(tree, d+"/")
+		}
+		for _, l := range strings.Split(string(git(gitDir, tree...)), "\n") {
 			if strings.HasSuffix(l, ".go") {
 				paths[l] = true
 			}
@@ -290,7 +295,11 @@ func checkAt(gitDir, rev string, files []string, dir, bin, sel string) []finding
 
 	var args []string
 	for _, d := range dirs {
-		args = append(args, "./"+d)
+		if d == "." {
+			args = append(args, ".")
+		} else {
+			args = append(args, "./"+d)
+		}
 	}
 	cmd := exec.Command(bin, append([]string{"check", "--no-progress", "--preview", "--select", sel, "--format", "json"}, args...)...)
 	cmd.Dir = dir

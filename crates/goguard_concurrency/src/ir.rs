@@ -152,15 +152,30 @@ pub enum Expr {
     /// A comparison or boolean operator used as a value (`return x != nil`):
     /// the boolean when the model can decide the condition, else unknown.
     Test(Box<Cond>),
-    /// A slice the model made with this many elements (`[]T{a, b}`): only
-    /// its length is followed (a nil slice is `Nil`, of length 0).
-    Items(u8),
+    /// A slice the model made with these elements (`[]T{a, b}`): its
+    /// length and its elements are followed (a nil slice is `Nil`, of
+    /// length 0).
+    Items(Vec<Expr>),
     /// `len(x)` of a slice: its length when the model follows it (nil,
     /// made here, appended to), else the symbol the same expression stands
     /// for in loop bounds and counts, if any.
     Len(Box<Expr>, Option<SymId>),
-    /// `append(x, a, b)`: `x` with as many more elements.
-    Append(Box<Expr>, u8),
+    /// `append(x, a, b)`: `x` with these more elements.
+    Append(Box<Expr>, Vec<Expr>),
+    /// A map the model made with these entries (`map[K]V{k: v}`,
+    /// `make(map[K]V)`): its keys and values are followed.
+    MapItems(Vec<(Expr, Expr)>),
+    /// `x[i]` of a slice (or `m[k]` of a map): the element when the model follows the slice and
+    /// the index; otherwise unknown, and the slice's elements escape (they
+    /// are read where the model cannot tell which).
+    Index(Box<Expr>, Box<Expr>),
+    /// The `ok` of `v, ok := m[k]`: whether the map the model follows has
+    /// the key; a guess when the map is one it made but can no longer tell
+    /// (a key it does not know, code it does not see); unknown otherwise.
+    HasKey(Box<Expr>, Box<Expr>),
+    /// The element of slice `x` that the current iteration of range loop
+    /// `loop_id` visits (the value variable of `for _, v := range x`).
+    RangeElem(Box<Expr>, u32),
 }
 
 /// A channel's capacity.
@@ -197,6 +212,9 @@ pub enum Place {
     /// variables and the closures capturing them behave), then assigns.
     Decl(Var),
     Field(Expr, FieldId),
+    /// `x[i] = v` of a slice (or `m[k] = v` of a map): the element when the model follows the slice
+    /// and the index; otherwise the value and the slice's elements escape.
+    Index(Box<Expr>, Box<Expr>),
     /// Discarded (`_`).
     Discard,
     /// Somewhere the model does not follow (a global, a map, a slice): the
@@ -609,7 +627,20 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             | Expr::CancelOf(x)
             | Expr::CondLocker(x)
             | Expr::Len(x, _)
-            | Expr::Append(x, _) => expr(x, f),
+            | Expr::RangeElem(x, _) => expr(x, f),
+            Expr::Append(x, vs) => {
+                expr(x, f);
+                vs.iter().for_each(|v| expr(v, f));
+            }
+            Expr::Items(vs) => vs.iter().for_each(|v| expr(v, f)),
+            Expr::MapItems(kvs) => kvs.iter().for_each(|(k, v)| {
+                expr(k, f);
+                expr(v, f);
+            }),
+            Expr::Index(x, i) | Expr::HasKey(x, i) => {
+                expr(x, f);
+                expr(i, f);
+            }
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),
             Expr::MakeChan {
@@ -621,8 +652,13 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
         }
     }
     fn place(p: &Place, f: &mut dyn FnMut(&Expr)) {
-        if let Place::Field(x, _) = p {
-            expr(x, f);
+        match p {
+            Place::Field(x, _) => expr(x, f),
+            Place::Index(x, i) => {
+                expr(x, f);
+                expr(i, f);
+            }
+            _ => {}
         }
     }
     fn cond(c: &Cond, f: &mut dyn FnMut(&Expr)) {

@@ -196,23 +196,131 @@ impl State {
                 self.alloc(Obj::Ctx { done })
             }
             Expr::NonNil => Value::NonNil,
-            Expr::Items(n) => items(*n),
-            Expr::Len(x, sym) => match (self.eval(at, x)?, sym) {
-                (Value::Nil, _) => Value::Int(0),
-                (Value::Items(n), _) => Value::Int(i64::from(n)),
-                (_, Some(s)) => match self.sym(s.0) {
-                    Some(v) => Value::Int(i64::from(v)),
-                    None => return Err(Need::Sym(s.0)),
-                },
-                (_, None) => Value::Unknown,
-            },
-            Expr::Append(x, k) => match self.eval(at, x)? {
-                // `append(s)` of a nil slice is still nil.
-                Value::Nil if *k == 0 => Value::Nil,
-                Value::Nil => items(*k),
-                Value::Items(n) => items(n.saturating_add(*k)),
-                _ => Value::Unknown,
-            },
+            Expr::Items(es) => {
+                let mut elems = Vec::with_capacity(es.len());
+                for e in es {
+                    elems.push(self.eval(at, e)?);
+                }
+                self.list(elems)?
+            }
+            Expr::Len(x, sym) => {
+                let xv = self.eval(at, x)?;
+                match (&xv, self.list_len(&xv), sym) {
+                    (Value::Nil, _, _) => Value::Int(0),
+                    (_, Some(n), _) => Value::Int(i64::from(n)),
+                    (_, None, Some(s)) => match self.sym(s.0) {
+                        Some(v) => Value::Int(i64::from(v)),
+                        None => return Err(Need::Sym(s.0)),
+                    },
+                    (_, None, None) => Value::Unknown,
+                }
+            }
+            Expr::Append(x, es) => {
+                let base = self.eval(at, x)?;
+                let mut added = Vec::with_capacity(es.len());
+                for e in es {
+                    added.push(self.eval(at, e)?);
+                }
+                let old = match (&base, self.obj(&base)) {
+                    // `append(s)` of a nil slice is still nil.
+                    (Value::Nil, _) if added.is_empty() => return Ok(Value::Nil),
+                    (Value::Nil, _) => Some(Vec::new()),
+                    (
+                        _,
+                        Some(Obj::List {
+                            elems,
+                            escaped: false,
+                        }),
+                    ) => Some(elems.clone()),
+                    _ => None,
+                };
+                match old {
+                    Some(mut elems) => {
+                        elems.extend(added);
+                        self.list(elems)?
+                    }
+                    // Appended to a slice the model does not follow: the
+                    // values are kept where it cannot see them.
+                    None => {
+                        self.escape(&base);
+                        for v in &added {
+                            self.escape(v);
+                        }
+                        Value::Unknown
+                    }
+                }
+            }
+            Expr::MapItems(kvs) => {
+                let mut entries: Vec<(Value, Value)> = Vec::with_capacity(kvs.len());
+                for (k, v) in kvs {
+                    let k = self.eval(at, k)?;
+                    let v = self.eval(at, v)?;
+                    entries.push((k, v));
+                }
+                self.map(entries)?
+            }
+            Expr::Index(x, i) => {
+                let xv = self.eval(at, x)?;
+                let iv = self.eval(at, i)?;
+                let elem = match (self.obj(&xv), &iv) {
+                    (Some(Obj::List { elems, .. }), Value::Int(k)) => {
+                        usize::try_from(*k).ok().and_then(|k| elems.get(k)).cloned()
+                    }
+                    // A key not in the map gives the zero value, which the
+                    // model does not know.
+                    (Some(Obj::Map { entries, .. }), k) if known_key(k) => Some(
+                        entries
+                            .iter()
+                            .find(|(ek, _)| ek == k)
+                            .map_or(Value::Unknown, |(_, v)| v.clone()),
+                    ),
+                    _ => None,
+                };
+                match elem {
+                    Some(v) => v,
+                    None => {
+                        // Some element the model cannot tell: any of them
+                        // may be used from here on.
+                        self.escape(&xv);
+                        Value::Unknown
+                    }
+                }
+            }
+            Expr::HasKey(x, k) => {
+                let xv = self.eval(at, x)?;
+                let kv = self.eval(at, k)?;
+                match self.obj(&xv) {
+                    Some(Obj::Map {
+                        entries,
+                        escaped: false,
+                    }) if known_key(&kv) => Value::Bool(entries.iter().any(|(ek, _)| *ek == kv)),
+                    // Which keys it holds depends on what the model does
+                    // not follow: a branch on it is a guess.
+                    Some(Obj::Map { .. }) => Value::EnvOk,
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::RangeElem(x, loop_id) => {
+                let xv = self.eval(at, x)?;
+                let frame = self.procs[at.proc as usize].frames.last();
+                let count = frame.map_or(0, |f| super::exec::loop_count(f, *loop_id));
+                let elem = match self.obj(&xv) {
+                    Some(Obj::List { elems, .. }) if count > 0 => {
+                        elems.get(usize::from(count) - 1).cloned()
+                    }
+                    Some(Obj::Map { entries, .. }) if count > 0 => {
+                        entries.get(usize::from(count) - 1).map(|(_, v)| v.clone())
+                    }
+                    _ => None,
+                };
+                match elem {
+                    Some(v) => v,
+                    None => {
+                        self.escape(&xv);
+                        Value::Unknown
+                    }
+                }
+            }
             Expr::Test(c) => match self.cond(at, c, &|_| false) {
                 Ok(b) => Value::Bool(b),
                 Err(Need::Sym(s)) => return Err(Need::Sym(s)),
@@ -254,6 +362,70 @@ impl State {
                 self.alloc(Obj::Cancel { ctx })
             }
         })
+    }
+
+    /// A slice of these elements, followed while it stays short (longer
+    /// ones would only multiply the states): past that, unknown, and the
+    /// elements escape.
+    fn list(&mut self, elems: Vec<Value>) -> Result<Value, Need> {
+        if elems.len() > usize::from(MAX_ITEMS) {
+            for v in &elems {
+                self.escape(v);
+            }
+            return Ok(Value::Unknown);
+        }
+        self.check_heap()?;
+        Ok(self.alloc(Obj::List {
+            elems,
+            escaped: false,
+        }))
+    }
+
+    /// A map of these entries, followed while it stays small, like a slice.
+    fn map(&mut self, entries: Vec<(Value, Value)>) -> Result<Value, Need> {
+        if entries.len() > usize::from(MAX_ITEMS) || !entries.iter().all(|(k, _)| known_key(k)) {
+            for (k, v) in &entries {
+                self.escape(k);
+                self.escape(v);
+            }
+            return Ok(Value::Unknown);
+        }
+        self.check_heap()?;
+        Ok(self.alloc(Obj::Map {
+            entries,
+            escaped: false,
+        }))
+    }
+
+    /// `m[k] = v` into a map the model follows: Some(escaped) when stored,
+    /// None when the model cannot tell where (a key it does not know, a map
+    /// grown past what it follows).
+    fn store_entry(&mut self, m: &Value, k: &Value, v: &Value) -> Option<bool> {
+        if !known_key(k) {
+            return None;
+        }
+        let Some(Obj::Map { entries, escaped }) = self.obj_mut(m) else {
+            return None;
+        };
+        if let Some(slot) = entries.iter_mut().find(|(ek, _)| ek == k) {
+            slot.1 = v.clone();
+            return Some(*escaped);
+        }
+        if entries.len() >= usize::from(MAX_ITEMS) {
+            return None;
+        }
+        entries.push((k.clone(), v.clone()));
+        Some(*escaped)
+    }
+
+    /// The length of a slice (or map) the model follows.
+    pub(crate) fn list_len(&self, v: &Value) -> Option<u8> {
+        match self.obj(v) {
+            Some(Obj::List { elems, .. }) => u8::try_from(elems.len()).ok(),
+            // Code the model does not see may add or delete entries.
+            Some(Obj::Map { entries, escaped }) if !escaped => u8::try_from(entries.len()).ok(),
+            _ => None,
+        }
     }
 
     fn check_heap(&self) -> Result<(), Need> {
@@ -317,6 +489,38 @@ impl State {
                 }
             }
             Place::Decl(var) => self.declare(at, *var, v),
+            Place::Index(x, i) => {
+                let xv = self.eval(at, x)?;
+                let iv = self.eval(at, i)?;
+                let slot = match (self.obj_mut(&xv), &iv) {
+                    (Some(Obj::List { elems, escaped }), Value::Int(k)) => {
+                        let escaped = *escaped;
+                        match usize::try_from(*k).ok().and_then(|k| elems.get_mut(k)) {
+                            Some(slot) => {
+                                *slot = v.clone();
+                                Some(escaped)
+                            }
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let slot = match slot {
+                    Some(e) => Some(e),
+                    None => self.store_entry(&xv, &iv, &v),
+                };
+                match slot {
+                    Some(false) => {}
+                    Some(true) => self.escape(&v),
+                    // Stored where the model cannot tell: the value and
+                    // every element may be read by anyone.
+                    None => {
+                        self.escape(&xv);
+                        self.escape(&iv);
+                        self.escape(&v);
+                    }
+                }
+            }
             Place::Field(x, f) => {
                 let xv = self.eval(at, x)?;
                 match self.obj_mut(&xv) {
@@ -393,7 +597,7 @@ impl State {
             Cond::IsNil { expr, pred: p } => match self.eval(at, expr)? {
                 Value::Nil => Ok(true),
                 // A slice literal or an append of values is never nil.
-                Value::Ref(_) | Value::Func(_) | Value::NonNil | Value::Items(_) => Ok(false),
+                Value::Ref(_) | Value::Func(_) | Value::NonNil => Ok(false),
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),
@@ -430,14 +634,12 @@ impl State {
     }
 }
 
-/// A slice of `n` elements, followed while it stays short: longer ones
-/// would only multiply the states.
-fn items(n: u8) -> Value {
-    if n <= MAX_ITEMS {
-        Value::Items(n)
-    } else {
-        Value::Unknown
-    }
+/// A map key the model can compare: a small value or an object's identity.
+fn known_key(k: &Value) -> bool {
+    matches!(
+        k,
+        Value::Int(_) | Value::Bool(_) | Value::Nil | Value::Ref(_) | Value::Func(_)
+    )
 }
 
 /// The longest slice whose length the model follows.

@@ -700,6 +700,13 @@ impl Machine<'_> {
                 }
             }
             Op::Go { call, next } => {
+                // `go cancel()` of a context the model follows: the cancel
+                // runs as a step of its own (see `loud.rs`).
+                if matches!(call.target, Target::Value(_))
+                    && self.call_is_loud(s, at, &call.target, &call.args)?
+                {
+                    return Ok(Local::Stop);
+                }
                 let mut args = Vec::with_capacity(call.args.len());
                 for a in &call.args {
                     args.push(s.eval(at, a)?);
@@ -807,16 +814,27 @@ impl Machine<'_> {
                 RangeKind::Counted(sym) => {
                     // A slice whose length the model follows runs exactly
                     // that many times, like the tests of its length.
-                    let n = match s.eval(at, x)? {
-                        Value::Nil => 0,
-                        Value::Items(n) => n,
+                    let xv = s.eval(at, x)?;
+                    let list = s.list_len(&xv);
+                    let n = match (&xv, list) {
+                        (Value::Nil, _) => 0,
+                        (_, Some(n)) => n,
                         _ => s.sym(sym.0).ok_or(Need::Sym(sym.0))?,
                     };
                     let f = s.procs[p as usize].frames.last_mut().expect("frame");
                     let count = loop_count(f, *loop_id);
                     if count < n {
                         set_loop_count(f, *loop_id, count + 1);
-                        s.assign(at, dst, Value::Unknown)?;
+                        // The index of a slice the model follows, so that
+                        // `s[i]` in the body is the element visited.
+                        let key = match (s.obj(&xv), list) {
+                            (Some(Obj::Map { entries, .. }), Some(_)) => entries
+                                .get(usize::from(count))
+                                .map_or(Value::Unknown, |(k, _)| k.clone()),
+                            (_, Some(_)) => Value::Int(i64::from(count)),
+                            _ => Value::Unknown,
+                        };
+                        s.assign(at, dst, key)?;
                         self.set_pc(s, p, *b);
                     } else {
                         self.set_pc(s, p, *done);
@@ -1087,6 +1105,27 @@ impl Machine<'_> {
                 }
             }
             Place::Var(var) => s.read_var(at, *var),
+            Place::Index(x, i) => {
+                let xv = s.eval(at, x)?;
+                let iv = s.eval(at, i)?;
+                match s.obj(&xv) {
+                    Some(Obj::List { elems, escaped }) if !escaped => match iv {
+                        Value::Int(k) => usize::try_from(k)
+                            .ok()
+                            .and_then(|k| elems.get(k))
+                            .cloned()
+                            .unwrap_or(Value::Unknown),
+                        // Which element changes is not known: every one
+                        // escapes, and the others may see that.
+                        _ => return Ok(true),
+                    },
+                    Some(Obj::Map { entries, escaped }) if !escaped => entries
+                        .iter()
+                        .find(|(k, _)| *k == iv)
+                        .map_or(Value::Unknown, |(_, v)| v.clone()),
+                    _ => return Ok(false),
+                }
+            }
             _ => return Ok(false),
         };
         Ok(!(old == Value::Unknown && *v == Value::Unknown))
@@ -1135,6 +1174,10 @@ impl Machine<'_> {
             Some(Obj::Bound { recv, .. }) => deep(recv),
             Some(Obj::Ctx { done }) => deep(done),
             Some(Obj::Cancel { ctx }) => deep(ctx),
+            Some(Obj::List { elems, escaped }) => !escaped && elems.iter().any(deep),
+            Some(Obj::Map { entries, escaped }) => {
+                !escaped && entries.iter().any(|(k, v)| deep(k) || deep(v))
+            }
             None => false,
         }
     }

@@ -452,6 +452,22 @@ impl Machine<'_> {
                             _ => {}
                         }
                     }
+                    // `go cancel()`: the goroutine does nothing but cancel,
+                    // so it runs at once, as one of its schedules. Every
+                    // state explored is then one where it is done, whose
+                    // successors are all explored: a goroutine found
+                    // blocked forever is, though the schedules where the
+                    // cancel comes later are not seen.
+                    Op::Go { call, next } => {
+                        if let crate::ir::Target::Value(e) = &call.target {
+                            let v = s.eval(at, e)?;
+                            if let Some(Obj::Cancel { ctx }) = s.obj(&v) {
+                                let ctx = ctx.clone();
+                                let loc = self.loc(&s, p, call.at);
+                                self.cancel(&mut s, p, &ctx, loc, Cont::Pc(*next), mv);
+                            }
+                        }
+                    }
                     Op::OnceDo { once, f, next, .. } => {
                         let o = s.eval(at, once)?;
                         let done = matches!(s.obj(&o), Some(Obj::Once { done: true }));

@@ -33,8 +33,6 @@ pub(crate) enum Value {
     /// whether it is closed depends on code it cannot see, so a branch on
     /// it is a guess.
     EnvOk,
-    /// A slice the model made, known only by its number of elements.
-    Items(u8),
 }
 
 /// A heap object.
@@ -64,6 +62,19 @@ pub(crate) enum Obj {
     Bound {
         func: FuncId,
         recv: Value,
+    },
+    /// The backing array of a slice the model made: its elements. `append`
+    /// makes a new one; `s[i] = v` stores into it, seen by every slice
+    /// sharing it.
+    List {
+        elems: Vec<Value>,
+        escaped: bool,
+    },
+    /// A map the model made: its entries in the order they were added (a
+    /// `range` visits them in that order, one of the orders Go may take).
+    Map {
+        entries: Vec<(Value, Value)>,
+        escaped: bool,
     },
 }
 
@@ -338,11 +349,7 @@ impl State {
                     for (_, v) in &mut s.fields {
                         if matches!(
                             v,
-                            Value::Bool(_)
-                                | Value::Int(_)
-                                | Value::Nil
-                                | Value::NonNil
-                                | Value::Items(_)
+                            Value::Bool(_) | Value::Int(_) | Value::Nil | Value::NonNil
                         ) {
                             *v = Value::Unknown;
                         }
@@ -378,6 +385,24 @@ impl State {
                     }
                 }
                 Obj::Bound { recv, .. } => stack.push(recv.clone()),
+                // Code given a slice can read its elements and store others.
+                Obj::List { elems, escaped } => {
+                    if *escaped {
+                        continue;
+                    }
+                    *escaped = true;
+                    stack.extend(elems.iter().cloned());
+                }
+                Obj::Map { entries, escaped } => {
+                    if *escaped {
+                        continue;
+                    }
+                    *escaped = true;
+                    for (k, v) in entries.iter() {
+                        stack.push(k.clone());
+                        stack.push(v.clone());
+                    }
+                }
             }
         }
     }
@@ -480,6 +505,17 @@ impl State {
                             }
                         }
                         Obj::Bound { recv, .. } => queue.push_back(Item::Val(recv.clone())),
+                        Obj::List { elems, .. } => {
+                            for v in elems {
+                                queue.push_back(Item::Val(v.clone()));
+                            }
+                        }
+                        Obj::Map { entries, .. } => {
+                            for (k, v) in entries {
+                                queue.push_back(Item::Val(k.clone()));
+                                queue.push_back(Item::Val(v.clone()));
+                            }
+                        }
                         Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
                     }
                 }
@@ -524,6 +560,11 @@ impl State {
                     env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map))
                 }
                 Obj::Bound { recv, .. } => map_val(recv, &heap_map),
+                Obj::List { elems, .. } => elems.iter_mut().for_each(|v| map_val(v, &heap_map)),
+                Obj::Map { entries, .. } => entries.iter_mut().for_each(|(k, v)| {
+                    map_val(k, &heap_map);
+                    map_val(v, &heap_map);
+                }),
                 Obj::Mutex(_) | Obj::Wg(_) | Obj::Once { .. } => {}
             }
         }

@@ -198,6 +198,16 @@ pub(crate) fn ends_test_goroutine(callee: &Callee) -> bool {
             && matches!(&**name, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow"))
 }
 
+/// True for `t.Context()` of a test, benchmark or fuzz target: cancelled
+/// when the test function returns, just before its Cleanup functions run
+/// (declared on `testing.common`, which `T`, `B` and `F` embed).
+pub(crate) fn test_context(callee: &Callee) -> bool {
+    matches!(callee, Callee::Method { recv, name }
+        if &*recv.pkg == "testing"
+            && matches!(&*recv.name, "T" | "B" | "F" | "TB" | "common")
+            && &**name == "Context")
+}
+
 pub(crate) fn retains_arguments(callee: &Callee) -> bool {
     match callee {
         Callee::Func(n) => !NON_RETAINING.contains(&&*n.pkg),

@@ -119,8 +119,11 @@ impl<'a> Lower<'a> {
             Node::CompositeLit { .. } => self.composite(e, d),
             Node::TypeAssertExpr { x, .. } => self.expr_depth(x, d),
             Node::IndexExpr { x, index, .. } => {
-                self.expr_depth(x, d);
-                self.expr_depth(index, d);
+                let xv = self.expr_depth(x, d);
+                let iv = self.expr_depth(index, d);
+                if self.is_slice(x) || self.is_map(x) {
+                    return Expr::Index(Box::new(xv), Box::new(iv));
+                }
                 Expr::Unknown
             }
             Node::IndexListExpr { x, .. } => {
@@ -130,9 +133,14 @@ impl<'a> Lower<'a> {
             Node::SliceExpr {
                 x, low, high, max, ..
             } => {
-                self.expr_depth(x, d);
+                let xv = self.expr_depth(x, d);
                 for part in [low, high, max].into_iter().flatten() {
                     self.expr_depth(part, d);
+                }
+                // A part of a slice the model follows is not followed: its
+                // elements may be used from there.
+                if self.is_slice(x) {
+                    self.escape(xv);
                 }
                 Expr::Unknown
             }
@@ -297,20 +305,30 @@ impl<'a> Lower<'a> {
                 .as_ref()
                 .is_some_and(|d| d.fields.is_empty() && !elts.is_empty())
         {
-            // Slices, maps, arrays: the elements are stored where the model
-            // does not follow them.
-            for &el in elts {
-                let v = self.expr_depth(el, d);
-                self.escape(v);
-            }
-            // A slice literal: its length is followed (`len(s) == 0`).
+            // A slice literal: its length and elements are followed
+            // (`len(s) == 0`, `for _, ch := range []chan T{a, b}`).
             let keyed = elts
                 .iter()
                 .any(|&el| matches!(self.ast.node(el), Node::KeyValueExpr { .. }));
+            let vs: Vec<Expr> = elts.iter().map(|&el| self.expr_depth(el, d)).collect();
             if matches!(self.pkg.model.underlying(&t), Type::Slice(_)) && !keyed {
-                if let Ok(n) = u8::try_from(elts.len()) {
-                    return Expr::Items(n);
-                }
+                return Expr::Items(vs);
+            }
+            // A map literal: its keys and values are followed.
+            if matches!(self.pkg.model.underlying(&t), Type::Map(..)) {
+                let keys: Vec<Expr> = elts
+                    .iter()
+                    .map(|&el| match *self.ast.node(el) {
+                        Node::KeyValueExpr { key, .. } => self.expr_depth(key, d),
+                        _ => Expr::Unknown,
+                    })
+                    .collect();
+                return Expr::MapItems(keys.into_iter().zip(vs).collect());
+            }
+            // Maps, arrays, keyed slices: the elements are stored where the
+            // model does not follow them.
+            for v in vs {
+                self.escape(v);
             }
             return Expr::Unknown;
         }
@@ -418,7 +436,12 @@ impl<'a> Lower<'a> {
             return Expr::Nil;
         }
         match self.pkg.model.underlying(t) {
-            Type::Chan(..) | Type::Interface | Type::Pointer(_) | Type::Func(_) => Expr::Nil,
+            // A nil slice: its length (0) and what is appended are followed.
+            Type::Chan(..)
+            | Type::Interface
+            | Type::Pointer(_)
+            | Type::Func(_)
+            | Type::Slice(_) => Expr::Nil,
             Type::Basic(n) if &*n == "bool" => Expr::Bool(false),
             Type::Struct => Expr::Struct {
                 fields: Vec::new(),
@@ -439,6 +462,58 @@ impl<'a> Lower<'a> {
                 next: PENDING,
             });
         }
+    }
+
+    /// True when the function lowered is a test, benchmark or fuzz target
+    /// (`func TestX(t *testing.T)`), not a closure or helper inside one.
+    fn in_test_function(&self) -> bool {
+        let Node::FuncDecl {
+            recv: None, name, ..
+        } = *self.ast.node(self.func.node)
+        else {
+            return false;
+        };
+        let name = self.text(name);
+        ["Test", "Benchmark", "Fuzz"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    }
+
+    /// `t.Context()` in the test function: a context cancelled when that
+    /// function returns (a deferred cancel), so never done while it runs,
+    /// and done for the goroutines it leaves behind.
+    fn test_context(&mut self, call: NodeId) -> Shape {
+        let t = self.temp();
+        self.emit(Op::Set {
+            place: Place::Decl(t),
+            value: Expr::NewCancelCtx {
+                parent: Box::new(Expr::Background),
+                at: call,
+            },
+            shared: false,
+            next: PENDING,
+        });
+        self.emit(Op::Defer {
+            action: Deferred::Call(Call {
+                target: Target::Value(Expr::CancelOf(Box::new(Expr::Var(t)))),
+                args: Vec::new(),
+                results: Vec::new(),
+                at: call,
+            }),
+            next: PENDING,
+        });
+        Shape::Value(Expr::Var(t))
+    }
+
+    /// True when the expression is a slice (not an array, map or string):
+    /// the values the model follows in it.
+    pub(super) fn is_slice(&self, e: NodeId) -> bool {
+        matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Slice(_))
+    }
+
+    /// True when the expression is a map.
+    pub(super) fn is_map(&self, e: NodeId) -> bool {
+        matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Map(..))
     }
 
     /// The value of a call used as an expression.
@@ -565,6 +640,9 @@ impl<'a> Lower<'a> {
             }
             return Shape::Exit(ExitKind::NoReturn);
         }
+        if api::test_context(&callee) && self.in_test_function() {
+            return self.test_context(call);
+        }
         if let Some(f) = api::func(&callee) {
             return self.func_api(call, f, args, want);
         }
@@ -674,6 +752,22 @@ impl<'a> Lower<'a> {
                 Shape::Exit(ExitKind::Panic)
             }
             "make" => Shape::Value(self.make(call, args)),
+            // The elements of the source end in a slice the model does not
+            // follow.
+            // The entry is gone, which the model does not follow: what the
+            // map holds may be used by anyone.
+            "delete" | "clear" => {
+                for v in self.args(args) {
+                    self.escape(v);
+                }
+                Shape::Value(Expr::Unknown)
+            }
+            "copy" => {
+                for v in self.args(args) {
+                    self.escape(v);
+                }
+                Shape::Value(Expr::Unknown)
+            }
             "new" => {
                 let t = args
                     .first()
@@ -690,7 +784,7 @@ impl<'a> Lower<'a> {
                 if args.len() == 1
                     && matches!(
                         self.pkg.model.underlying(&self.type_of(args[0])),
-                        Type::Slice(_)
+                        Type::Slice(_) | Type::Map(..)
                     ) =>
             {
                 let x = self.expr(args[0]);
@@ -700,17 +794,18 @@ impl<'a> Lower<'a> {
                 let spread = matches!(*self.ast.node(call), Node::CallExpr { ellipsis, .. } if ellipsis != goguard_syntax::NO_POS);
                 let mut vs = self.args(args).into_iter();
                 let base = vs.next().unwrap_or(Expr::Unknown);
-                let added = vs.len();
-                for v in vs {
+                let added: Vec<Expr> = vs.collect();
+                // The slice appended to, with the values listed.
+                if !spread && base != Expr::Unknown {
+                    return Shape::Value(Expr::Append(Box::new(base), added));
+                }
+                // `append(s, t...)`, or to a slice not followed: the
+                // elements of both end where the model does not follow.
+                self.escape(base);
+                for v in added {
                     self.escape(v);
                 }
-                // The slice appended to, longer by the values listed.
-                match u8::try_from(added) {
-                    Ok(k) if !spread && base != Expr::Unknown => {
-                        Shape::Value(Expr::Append(Box::new(base), k))
-                    }
-                    _ => Shape::Value(Expr::Unknown),
-                }
+                Shape::Value(Expr::Unknown)
             }
             _ => {
                 self.args(args);
@@ -730,10 +825,15 @@ impl<'a> Lower<'a> {
                 .map(|t| self.pkg.model.underlying(&t)),
             Some(Type::Chan(..))
         ) || matches!(self.ast.node(ty), Node::ChanType { .. });
-        for &a in &args[1..] {
-            self.expr(a);
-        }
+        let sizes: Vec<Expr> = args[1..].iter().map(|&a| self.expr(a)).collect();
         if !is_chan {
+            // `make([]T, 0, n)`: an empty slice, appended to later.
+            if matches!(sizes.first(), Some(Expr::Int(0))) && self.is_slice(call) {
+                return Expr::Items(Vec::new());
+            }
+            if self.is_map(call) {
+                return Expr::MapItems(Vec::new());
+            }
             return Expr::Unknown;
         }
         let cap = match args.get(1) {
@@ -1009,8 +1109,14 @@ impl<'a> Lower<'a> {
                 Place::Field(xv, self.pkg.interner.field(name))
             }
             Node::IndexExpr { x, index, .. } => {
-                self.expr(x);
-                self.expr(index);
+                let xv = self.expr(x);
+                let iv = self.expr(index);
+                // A map keeps its key too (`stops[ch] = struct{}{}`): code
+                // ranging over the map later reaches it.
+                if self.is_slice(x) || self.is_map(x) {
+                    return Place::Index(Box::new(xv), Box::new(iv));
+                }
+                self.escape(iv);
                 Place::Escape
             }
             Node::StarExpr { x, .. } => {
@@ -1082,6 +1188,18 @@ impl<'a> Lower<'a> {
             Node::CallExpr { .. } => {
                 let places: Vec<Place> = lhs.iter().map(|&l| self.place(l, define)).collect();
                 self.call(r, places);
+            }
+            // `v, ok := m[k]`: the value when the model follows the map.
+            Node::IndexExpr { x, index, .. } if self.is_map(x) => {
+                let m = self.expr(x);
+                let k = self.expr(index);
+                let v = Expr::Index(Box::new(m.clone()), Box::new(k.clone()));
+                let p = self.place(lhs[0], define);
+                self.set(p, v);
+                if let Some(&o) = lhs.get(1) {
+                    let p = self.place(o, define);
+                    self.set(p, Expr::HasKey(Box::new(m), Box::new(k)));
+                }
             }
             Node::TypeAssertExpr { x, .. } => {
                 let v = self.expr(x);

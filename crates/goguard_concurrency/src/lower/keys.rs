@@ -157,14 +157,14 @@ impl Interner {
     }
 
     /// True for a boolean variable assigned from the `ok` of a receive (or
-    /// an expression of one), or a flag shared with a closure: the model
-    /// follows its value.
+    /// an expression of one), or a flag only ever assigned `true` or
+    /// `false`: the model follows its value.
     pub(crate) fn tracked_bool(&self, pkg: &Pkg<'_>, b: BindingId) -> bool {
         if let Some(&t) = self.inner.borrow().tracked_bool.get(&b) {
             return t;
         }
         let t = is_recv_ok(pkg, b)
-            || is_captured_flag(pkg, b)
+            || is_literal_flag(pkg, b)
             || pkg.model.uses(b).iter().any(|u| {
                 let ast = pkg.model.files()[u.file].parsed.ast();
                 let Some(p) = pkg.parent(u.file, u.ident) else {
@@ -260,15 +260,14 @@ fn is_write(pkg: &Pkg<'_>, file: FileIdx, ident: NodeId) -> bool {
     }
 }
 
-/// True for a flag a closure shares with its function (`sent := false;
-/// send := func() { if !sent { ch <- v; sent = true } }`): captured, and only
-/// ever assigned `true` or `false`. Such a flag is how code says "once" or
-/// "already done" across calls of the closure, so guessing it either way
-/// would invent a second send or a missing one.
-fn is_captured_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
-    if !pkg.is_captured(b) {
-        return false;
-    }
+/// True for a boolean only ever assigned `true` or `false`: a flag a
+/// closure shares with its function (`sent := false; send := func() { if
+/// !sent { ch <- v; sent = true } }`), how code says "once" or "already
+/// done" across calls of the closure, or a local "found" mark (`var closed
+/// bool; ... closed = true; break; ... if !closed { list = append(list, s)
+/// }`). Guessing it either way would invent a second send, a missing one, or
+/// a path that drops a value the model follows.
+fn is_literal_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
     let uses = pkg.model.uses(b);
     let mut assigned = false;
     for u in uses.iter() {

@@ -619,6 +619,7 @@ impl<'a> Lower<'a> {
     ) {
         let kind = self.range_kind(x);
         let xv = self.expr(x);
+        let xv_elem = xv.clone();
         let loop_id = self.next_loop();
         if matches!(kind, RangeKind::Counted(_)) {
             self.emit(Op::LoopEnter {
@@ -647,10 +648,17 @@ impl<'a> Lower<'a> {
         }];
         if let Some(v) = value {
             let place = self.place(v, tok == Tok::Define);
+            // The element visited, when the model follows the slice.
+            let elem =
+                if matches!(kind, RangeKind::Counted(_)) && (self.is_slice(x) || self.is_map(x)) {
+                    Expr::RangeElem(Box::new(xv_elem), loop_id)
+                } else {
+                    Expr::Unknown
+                };
             if place != Place::Discard {
                 self.emit(Op::Set {
                     place,
-                    value: Expr::Unknown,
+                    value: elem,
                     shared: false,
                     next: PENDING,
                 });
