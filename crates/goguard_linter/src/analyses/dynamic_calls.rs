@@ -5,7 +5,9 @@
 //! once.
 //!
 //! A function value is followed through every value the package gives
-//! it: every assignment of the field (`s.cb = s.handle`, `T{cb: f}`),
+//! it: every assignment of the field (`s.cb = s.handle`, `T{cb: f}`), of
+//! an element of a map or slice field (`s.cmds[k] = f`, the literal given
+//! to the field; `make` gives none),
 //! every argument given to the parameter by the package's calls of its
 //! function, the one definition of a local. When any of them is not a
 //! function of the package (a value from another package, a call's
@@ -17,7 +19,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, Member, PackageModel};
+use goguard_semantic::model::{
+    BindingId, BindingKind, Callee, FileIdx, Member, MethodDecl, PackageModel,
+};
+use goguard_semantic::types::NamedRef;
 use goguard_syntax::{Node, NodeId};
 
 use super::lock_bodies::{Body, OpKind};
@@ -34,6 +39,14 @@ const MAX_VALUES_VISITED: usize = 256;
 /// A field of a named type of the package: the type and the field.
 type FieldKey = (Arc<str>, Arc<str>);
 
+/// What one call's resolution found: the bodies, each with whether it is a
+/// method value bound to the value whose field the call selects; and how
+/// many more values it may visit.
+struct Found {
+    budget: usize,
+    bodies: Vec<(usize, bool)>,
+}
+
 /// The package's bodies, indexed for resolving calls to them.
 pub(crate) struct DynamicCalls<'m, 'a> {
     model: &'m PackageModel<'a>,
@@ -45,8 +58,8 @@ pub(crate) struct DynamicCalls<'m, 'a> {
     /// Methods each receiver type of the package declares.
     methods: HashMap<Arc<str>, HashSet<Arc<str>>>,
     /// Values given to each field of the package's types: the body that
-    /// gives it and the value.
-    field_values: HashMap<FieldKey, Vec<(usize, NodeId)>>,
+    /// gives it, the value, and the expression whose field it is.
+    field_values: HashMap<FieldKey, Vec<(usize, NodeId, Option<NodeId>)>>,
     /// The package's calls of each declared function (interface methods
     /// resolved): the calling body and the call's arguments.
     call_args: HashMap<FuncKey, Vec<(usize, Vec<NodeId>)>>,
@@ -110,11 +123,11 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 }
                 _ => {}
             }
-            for (t, f, v) in &b.field_stores {
+            for st in &b.field_stores {
                 out.field_values
-                    .entry((t.clone(), f.clone()))
+                    .entry((st.ty.clone(), st.field.clone()))
                     .or_default()
-                    .push((i, *v));
+                    .push((i, st.value, st.owner));
             }
             for &(name, value) in &b.defines {
                 out.defines.insert((b.file, name), (i, value));
@@ -158,16 +171,47 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
     /// The bodies a call that names no package function may run (see the
     /// module documentation); empty when not known.
     pub(crate) fn targets(&self, body: usize, call: NodeId) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .bound_targets(body, call)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// The bodies a call that names no package function may run, as
+    /// [`Self::targets`], each with the receiver it runs on when known: a
+    /// method value stored in a field of its own receiver (`s.onStop =
+    /// s.stop`, `s.cmds["stop"] = s.stop`), called through that field of
+    /// some value (`x.onStop()`, `x.cmds[k]()`), runs on that value (`x`).
+    pub(crate) fn bound_targets(&self, body: usize, call: NodeId) -> Vec<(usize, Option<NodeId>)> {
         let fi = self.bodies[body].file;
         let ast = self.model.files()[fi].parsed.ast();
         let Node::CallExpr { fun, .. } = *ast.node(call) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        let mut budget = MAX_VALUES_VISITED;
-        if !self.values(body, fun, 0, &mut budget, &mut out) {
+        let mut found = Found {
+            budget: MAX_VALUES_VISITED,
+            bodies: Vec::new(),
+        };
+        if !self.values(body, fun, 0, None, &mut found) {
             return Vec::new();
         }
+        // The value whose field is called: `x` of `x.f()` or `x.f[k]()`.
+        let field = match *ast.node(ast.unparen(fun)) {
+            Node::IndexExpr { x, .. } => ast.unparen(x),
+            _ => ast.unparen(fun),
+        };
+        let owner = match *ast.node(field) {
+            Node::SelectorExpr { x, .. } => Some(x),
+            _ => None,
+        };
+        let mut out: Vec<(usize, Option<NodeId>)> = found
+            .bodies
+            .into_iter()
+            .map(|(i, bound)| (i, owner.filter(|_| bound)))
+            .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -187,25 +231,47 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
 
     /// The interface method `key` resolved to its one implementation in
     /// the package, when `key` is a method of an interface of the package.
-    fn resolve_key(&self, key: &FuncKey) -> Option<FuncKey> {
+    pub(crate) fn resolve_key(&self, key: &FuncKey) -> Option<FuncKey> {
         let iface = key.0.as_ref()?;
         let t = self.implementer(iface)?;
         Some((Some(t), key.1.clone()))
     }
 
+    /// The one type of the package that implements interface `iface`:
+    /// among the types whose methods the package declares (a type that
+    /// has them only by embedding does not count), the one declaring
+    /// every method of the interface, embedded ones included, by name and
+    /// signature. None when none or several do, or when the interface
+    /// embeds one of another package.
     fn implementer(&self, iface: &Arc<str>) -> Option<Arc<str>> {
         if let Some(known) = self.implementers.borrow().get(iface) {
             return known.clone();
         }
-        let mut names = HashSet::new();
-        let found = if self.interface_methods(iface, 0, &mut names) && !names.is_empty() {
-            let mut types = self
+        let mut wanted = Vec::new();
+        let found = if self.interface_methods(iface, 0, &mut wanted) && !wanted.is_empty() {
+            let own = self.model.import_path();
+            let mut types: Vec<&Arc<str>> = self
                 .methods
                 .iter()
-                .filter(|(t, m)| *t != iface && names.iter().all(|n| m.contains(n)))
-                .map(|(t, _)| t.clone());
-            match (types.next(), types.next()) {
-                (Some(t), None) => Some(t),
+                .filter(|(t, m)| {
+                    *t != iface
+                        && wanted.iter().all(|w| m.contains(&w.name))
+                        && self
+                            .model
+                            .type_decl(&NamedRef::new(own, t))
+                            .is_some_and(|d| {
+                                wanted.iter().all(|w| {
+                                    d.methods
+                                        .iter()
+                                        .any(|dm| dm.name == w.name && dm.sig == w.sig)
+                                })
+                            })
+                })
+                .map(|(t, _)| t)
+                .collect();
+            types.sort_unstable();
+            match types.as_slice() {
+                [t] => Some((*t).clone()),
                 _ => None,
             }
         } else {
@@ -220,7 +286,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
     /// Adds the methods of interface `name` of the package to `out`; false
     /// when it is not an interface of the package or embeds one of
     /// another package.
-    fn interface_methods(&self, name: &str, depth: u32, out: &mut HashSet<Arc<str>>) -> bool {
+    fn interface_methods(&self, name: &str, depth: u32, out: &mut Vec<MethodDecl>) -> bool {
         if depth > 4 {
             return false;
         }
@@ -230,7 +296,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         if !decl.is_interface() {
             return false;
         }
-        out.extend(decl.methods.iter().map(|m| m.name.clone()));
+        out.extend(decl.methods.iter().cloned());
         decl.embeds.iter().all(|e| match e.named_ref() {
             Some(n) if &*n.pkg == self.model.import_path() => {
                 self.interface_methods(&n.name, depth + 1, out)
@@ -239,20 +305,23 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         })
     }
 
-    /// Adds to `out` the bodies the function value `e` (in `body`) may
-    /// be; false when one of its values is not known.
+    /// Adds to `found` the bodies the function value `e` (in `body`) may
+    /// be; false when one of its values is not known. `bind` is the
+    /// expression (in `body`) whose field is given `e`, when the call
+    /// selects that field directly: a method value of it is bound to the
+    /// call's value.
     fn values(
         &self,
         body: usize,
         e: NodeId,
         depth: u32,
-        budget: &mut usize,
-        out: &mut Vec<usize>,
+        bind: Option<NodeId>,
+        found: &mut Found,
     ) -> bool {
-        if depth > MAX_VALUE_DEPTH || *budget == 0 {
+        if depth > MAX_VALUE_DEPTH || found.budget == 0 {
             return false;
         }
-        *budget -= 1;
+        found.budget -= 1;
         let model = self.model;
         let fi = self.bodies[body].file;
         let file = &model.files()[fi];
@@ -261,7 +330,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         match *ast.node(e) {
             Node::FuncLit { .. } => match self.lits.get(&(fi, e)) {
                 Some(&i) => {
-                    out.push(i);
+                    found.bodies.push((i, false));
                     true
                 }
                 None => false,
@@ -274,11 +343,11 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 match b.kind {
                     BindingKind::Builtin => &*b.name == "nil",
                     BindingKind::Func if b.scope.is_none() => {
-                        self.push_decl(&(None, b.name.clone()), out)
+                        self.push_decl(&(None, b.name.clone()), false, found)
                     }
                     BindingKind::Var if b.scope.is_some() && !self.reassigned.contains(&id) => {
                         match b.decl.and_then(|d| self.defines.get(&d)) {
-                            Some(&(db, value)) => self.values(db, value, depth + 1, budget, out),
+                            Some(&(db, value)) => self.values(db, value, depth + 1, None, found),
                             None => false,
                         }
                     }
@@ -290,32 +359,64 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                             return false;
                         };
                         calls.iter().all(|(cb, args)| match args.get(*pos) {
-                            Some(&a) => self.values(*cb, a, depth + 1, budget, out),
+                            Some(&a) => self.values(*cb, a, depth + 1, None, found),
                             None => false,
                         })
                     }
                     _ => false,
                 }
             }
+            // An element of a map or slice field: every element the package
+            // stores in it, in a literal given to the field or by index.
+            Node::IndexExpr { x, .. } => {
+                let Some(key) = self.field_key(fi, x) else {
+                    return false;
+                };
+                let element = (key.0.clone(), Arc::<str>::from(format!("{}[]", key.1)));
+                let whole = self.field_values.get(&key).into_iter().flatten();
+                let stored = self.field_values.get(&element).into_iter().flatten();
+                let bind = |owner: Option<NodeId>| owner.filter(|_| depth == 0);
+                whole
+                    .copied()
+                    .all(|(vb, v, o)| self.elements(vb, v, depth, bind(o), found))
+                    && stored
+                        .copied()
+                        .all(|(vb, v, o)| self.values(vb, v, depth + 1, bind(o), found))
+            }
             Node::SelectorExpr { x, sel } => {
+                // `T.m` names a method with its receiver as first parameter:
+                // its arguments would not line up with the call's.
+                if let Node::Ident { .. } = *ast.node(ast.unparen(x)) {
+                    if model
+                        .resolve(fi, ast.unparen(x))
+                        .is_some_and(|id| model.binding(id).kind == BindingKind::TypeName)
+                    {
+                        return false;
+                    }
+                }
                 let name = ast.text(sel, file.source);
                 let recv_ty = model.type_of(fi, x);
                 match model.lookup_member(&recv_ty, name) {
                     Some(Member::Method { recv, .. }) if &*recv.pkg == model.import_path() => {
-                        self.push_decl(&(Some(recv.name.clone()), Arc::from(name)), out)
+                        // A method value of the value whose field it is
+                        // given.
+                        let bound = bind.is_some_and(|o| {
+                            let (o, x) = (ast.unparen(o), ast.unparen(x));
+                            matches!(*ast.node(o), Node::Ident { .. })
+                                && model.resolve(fi, o).is_some()
+                                && model.resolve(fi, o) == model.resolve(fi, x)
+                        });
+                        self.push_decl(&(Some(recv.name.clone()), Arc::from(name)), bound, found)
                     }
                     Some(Member::Field { .. }) => {
-                        let Some(t) = recv_ty
-                            .named_ref()
-                            .filter(|n| &*n.pkg == model.import_path())
-                        else {
+                        let Some(key) = self.field_key(fi, e) else {
                             return false;
                         };
-                        let key = (t.name.clone(), Arc::<str>::from(name));
                         match self.field_values.get(&key) {
-                            Some(values) => values
-                                .iter()
-                                .all(|&(vb, v)| self.values(vb, v, depth + 1, budget, out)),
+                            Some(values) => values.iter().all(|&(vb, v, o)| {
+                                let bind = o.filter(|_| depth == 0);
+                                self.values(vb, v, depth + 1, bind, found)
+                            }),
                             None => false,
                         }
                     }
@@ -326,7 +427,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 let args = ast.list(args);
                 match model.callee(fi, e) {
                     Callee::Conversion(_) if args.len() == 1 => {
-                        self.values(body, args[0], depth + 1, budget, out)
+                        self.values(body, args[0], depth + 1, None, found)
                     }
                     _ => false,
                 }
@@ -335,10 +436,66 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         }
     }
 
-    fn push_decl(&self, key: &FuncKey, out: &mut Vec<usize>) -> bool {
+    /// The field `T.f` that `x` (of file `fi`) selects, for a named type
+    /// `T` of the package.
+    fn field_key(&self, fi: FileIdx, x: NodeId) -> Option<FieldKey> {
+        let model = self.model;
+        let file = &model.files()[fi];
+        let ast = file.parsed.ast();
+        let Node::SelectorExpr { x: owner, sel } = *ast.node(ast.unparen(x)) else {
+            return None;
+        };
+        let name = ast.text(sel, file.source);
+        let recv_ty = model.type_of(fi, owner);
+        if !matches!(
+            model.lookup_member(&recv_ty, name),
+            Some(Member::Field { .. })
+        ) {
+            return None;
+        }
+        let t = recv_ty
+            .named_ref()
+            .filter(|n| &*n.pkg == model.import_path())?;
+        Some((t.name.clone(), Arc::from(name)))
+    }
+
+    /// Adds to `out` the bodies the elements of the map or slice value `e`
+    /// (in `body`, given to a field) may be: the values of a literal; none
+    /// for `make(...)` or `nil`. False for any other value.
+    fn elements(
+        &self,
+        body: usize,
+        e: NodeId,
+        depth: u32,
+        bind: Option<NodeId>,
+        found: &mut Found,
+    ) -> bool {
+        let fi = self.bodies[body].file;
+        let ast = self.model.files()[fi].parsed.ast();
+        let e = ast.unparen(e);
+        match *ast.node(e) {
+            Node::CompositeLit { elts, .. } => ast.list(elts).iter().all(|&el| {
+                let v = match *ast.node(el) {
+                    Node::KeyValueExpr { value, .. } => value,
+                    _ => el,
+                };
+                self.values(body, v, depth + 1, bind, found)
+            }),
+            Node::CallExpr { .. } => {
+                matches!(self.model.callee(fi, e), Callee::Builtin(ref b) if &**b == "make")
+            }
+            Node::Ident { .. } => self.model.resolve(fi, e).is_some_and(|id| {
+                let b = self.model.binding(id);
+                b.kind == BindingKind::Builtin && &*b.name == "nil"
+            }),
+            _ => false,
+        }
+    }
+
+    fn push_decl(&self, key: &FuncKey, bound: bool, found: &mut Found) -> bool {
         match self.body_of(key) {
             Some(i) => {
-                out.push(i);
+                found.bodies.push((i, bound));
                 true
             }
             None => false,

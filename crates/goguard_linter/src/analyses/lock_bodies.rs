@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use goguard_semantic::model::{Callee, FileIdx, PackageModel};
 use goguard_semantic::types::Type;
-use goguard_syntax::{Child, Node, NodeId, NodeKind, Tok};
+use goguard_syntax::{Ast, Child, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::PackageScope;
 
@@ -107,6 +107,18 @@ pub(crate) struct Op {
     pub args: Vec<NodeId>,
 }
 
+/// A value given to a field of a named type of the package.
+#[derive(Debug)]
+pub(crate) struct FieldStore {
+    /// The type and the field (`f[]` for an element of `f`).
+    pub ty: Arc<str>,
+    pub field: Arc<str>,
+    pub value: NodeId,
+    /// The expression whose field it is (`x` of `x.f = v`); None in a
+    /// literal.
+    pub owner: Option<NodeId>,
+}
+
 /// One function body of the package (a declaration's or a literal's), and
 /// what it does outside its literals, `go` and `defer` statements, and
 /// outside branches taken on a plain flag (`if lock { mu.Lock() }`:
@@ -127,8 +139,9 @@ pub(crate) struct Body {
     /// once (see [`super::dynamic_calls`]).
     pub value_calls: Vec<NodeId>,
     /// Values given to fields of the package's named types (`x.f = v`,
-    /// `T{f: v}`): the type, the field and the value.
-    pub field_stores: Vec<(Arc<str>, Arc<str>, NodeId)>,
+    /// `T{f: v}`), and to their elements (`x.f[k] = v`, as the field
+    /// `f[]`).
+    pub field_stores: Vec<FieldStore>,
 }
 
 impl Body {
@@ -275,10 +288,25 @@ fn walk(
                         if let Some(arg) = new_cond_arg(model, fi, r) {
                             record_cond_field(model, fi, l, arg, conds);
                         }
-                        if let Node::SelectorExpr { x, sel } = *ast.node(ast.unparen(l)) {
+                        // `x.f = v`, or `x.f[k] = v` (an element: the field
+                        // `f[]`).
+                        let (target, element) = match *ast.node(ast.unparen(l)) {
+                            Node::IndexExpr { x, .. } => (ast.unparen(x), true),
+                            _ => (ast.unparen(l), false),
+                        };
+                        if let Node::SelectorExpr { x, sel } = *ast.node(target) {
                             if let Some(t) = own_named_type(model, &model.type_of(fi, x)) {
-                                let field = Arc::<str>::from(ast.text(sel, file.source));
-                                out.field_stores.push((t, field, r));
+                                let name = ast.text(sel, file.source);
+                                let field = match element {
+                                    true => Arc::<str>::from(format!("{name}[]")),
+                                    false => Arc::<str>::from(name),
+                                };
+                                out.field_stores.push(FieldStore {
+                                    ty: t,
+                                    field,
+                                    value: r,
+                                    owner: Some(x),
+                                });
                             }
                         }
                     }
@@ -312,7 +340,12 @@ fn walk(
                             }
                         }
                         if let Some(t) = own_named_type(model, &model.type_of(fi, id)) {
-                            out.field_stores.push((t, field, value));
+                            out.field_stores.push(FieldStore {
+                                ty: t,
+                                field,
+                                value,
+                                owner: None,
+                            });
                         }
                     }
                 }
@@ -364,15 +397,7 @@ fn walk(
                     let args = ast
                         .list(args)
                         .iter()
-                        .map(|&a| {
-                            let a = ast.unparen(a);
-                            match *ast.node(a) {
-                                Node::UnaryExpr {
-                                    op: Tok::And, x, ..
-                                } => x,
-                                _ => a,
-                            }
-                        })
+                        .map(|&a| unaddressed(ast, a))
                         .collect();
                     out.ops.push(Op {
                         call: id,
@@ -445,4 +470,15 @@ pub(crate) fn cond_locker_call(model: &PackageModel<'_>, fi: FileIdx, fun: NodeI
         _ => return None,
     };
     cond_of_locker(model, fi, x).map(|_| unlock)
+}
+
+/// A call's argument without parentheses and `&` (`&s.mu` is `s.mu`).
+pub(crate) fn unaddressed(ast: &Ast, a: NodeId) -> NodeId {
+    let a = ast.unparen(a);
+    match *ast.node(a) {
+        Node::UnaryExpr {
+            op: Tok::And, x, ..
+        } => x,
+        _ => a,
+    }
 }

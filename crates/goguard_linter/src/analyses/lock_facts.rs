@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use goguard_semantic::cfg::Cfg;
 use goguard_semantic::model::{BindingId, BindingKind, Callee, FileIdx, PackageModel};
-use goguard_semantic::types::{NamedRef, Type};
+use goguard_semantic::types::Type;
 use goguard_syntax::{Ast, Node, NodeId, NodeKind, Tok};
 
 use crate::engine::{Analysis, AnalysisId, Context, Counters, PackageScope};
@@ -20,10 +20,13 @@ use goguard_concurrency::Loc;
 
 use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
+use super::dynamic_calls::DynamicCalls;
 use super::expr::normalized_text;
 use super::flow::{anchor, leak_exits, LeakExit, Search};
 use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
-use super::lock_bodies::{cond_locker_call, implicit_calls, package_bodies, Body, OpKind};
+use super::lock_bodies::{
+    cond_locker_call, implicit_calls, package_bodies, unaddressed, Body, OpKind,
+};
 use super::lock_order::{self, class_of, Inversion};
 use super::locks::{mutex_ops, owner_handoffs, owners, same_mutex};
 
@@ -99,6 +102,22 @@ pub struct LockSummaries {
     /// Methods of interface types of the package that one type of the
     /// package implements: the interface's key and that type's method.
     dispatch: HashMap<FuncKey, FuncKey>,
+    /// Calls through function values (see [`super::dynamic_calls`]): the
+    /// declared functions they may run, and whether some body they may
+    /// run unlocks a mutex itself.
+    value_calls: HashMap<Site, ValueCall>,
+}
+
+/// What a call through a function value may run.
+#[derive(Debug, Default)]
+struct ValueCall {
+    /// The declared functions and methods among its values, each with
+    /// the receiver it runs on when the call names it (a method value
+    /// stored in a field of its own receiver, called through that field:
+    /// the value whose field is called).
+    callees: Vec<(FuncKey, Option<NodeId>)>,
+    /// Some value (a literal included) unlocks a mutex itself.
+    unlocks: bool,
 }
 
 impl LockSummaries {
@@ -169,10 +188,17 @@ impl Analysis for LockFacts {
             return LockSummaries::default();
         }
         let (bodies, cond_fields) = package_bodies(pkg);
-        let mut out = summarize(pkg, &bodies);
+        // One resolution of calls through interfaces and function values
+        // for the summaries and the lock order.
+        let dynamic = DynamicCalls::new(pkg.model, &bodies);
+        let mut out = summarize(pkg, &bodies, &dynamic);
         out.cond_fields = cond_fields;
-        out.inversions = lock_order::inversions(pkg, &bodies);
+        out.inversions = lock_order::inversions(pkg, &bodies, &dynamic);
         counters.add("lock-order inversions", out.inversions.len() as u64);
+        counters.add(
+            "calls through function values followed",
+            out.value_calls.len() as u64,
+        );
         counters.add(
             "functions that lock",
             out.acquires.values().filter(|v| !v.is_empty()).count() as u64,
@@ -377,22 +403,17 @@ pub(crate) fn package_locks(pkg: &PackageScope<'_>) -> bool {
         })
 }
 
-fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
+fn summarize(
+    pkg: &PackageScope<'_>,
+    bodies: &[Body],
+    dynamic: &DynamicCalls<'_, '_>,
+) -> LockSummaries {
     let model = pkg.model;
     let mut facts: BTreeMap<FuncKey, FuncFacts> = BTreeMap::new();
     let mut held_on_return: HashMap<FuncKey, Vec<Acquire>> = HashMap::new();
     let mut releases: HashMap<FuncKey, Vec<(Root, String)>> = HashMap::new();
-    // The types of the package that declare each method name.
-    let mut declaring: HashMap<Arc<str>, Vec<Arc<str>>> = HashMap::new();
-    for b in bodies {
-        if let Some((Some(t), m)) = b.decl_key(model) {
-            let types = declaring.entry(m).or_default();
-            if !types.contains(&t) {
-                types.push(t);
-            }
-        }
-    }
     let mut dispatch: HashMap<FuncKey, FuncKey> = HashMap::new();
+    let value_calls = value_calls(model, bodies, dynamic);
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
@@ -403,7 +424,7 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
             continue;
         };
         let sig = signature(ast, recv, ty);
-        let mut f = function_facts(model, b, &sig, &declaring, &mut dispatch);
+        let mut f = function_facts(model, b, &sig, dynamic, &mut dispatch, &value_calls);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
             held_on_return.insert(key.clone(), held);
@@ -502,7 +523,52 @@ fn summarize(pkg: &PackageScope<'_>, bodies: &[Body]) -> LockSummaries {
         inversions: Vec::new(),
         cond_fields: CondFields::new(),
         dispatch,
+        value_calls,
     }
+}
+
+/// The calls through function values of every body of the package that
+/// may run a declared function of the package.
+fn value_calls(
+    model: &PackageModel<'_>,
+    bodies: &[Body],
+    dynamic: &DynamicCalls<'_, '_>,
+) -> HashMap<Site, ValueCall> {
+    let mut out = HashMap::new();
+    for (i, b) in bodies.iter().enumerate() {
+        for &call in &b.value_calls {
+            let targets = dynamic.bound_targets(i, call);
+            let callees: Vec<(FuncKey, Option<NodeId>)> = targets
+                .iter()
+                .filter_map(|&(t, recv)| {
+                    let key = bodies[t].decl_key(model)?;
+                    // Only a receiver of the method's own type (not one
+                    // whose embedded field declares it).
+                    let recv = recv.filter(|&x| {
+                        key.0
+                            .as_deref()
+                            .is_some_and(|n| is_named(&model.type_of(b.file, x), n))
+                    });
+                    Some((key, recv))
+                })
+                .collect();
+            if callees.is_empty() {
+                continue;
+            }
+            let unlocks = targets.iter().any(|&(t, _)| {
+                bodies[t]
+                    .ops
+                    .iter()
+                    .any(|op| matches!(op.kind, OpKind::Unlock))
+            });
+            let site = Site {
+                file: b.file,
+                node: call,
+            };
+            out.insert(site, ValueCall { callees, unlocks });
+        }
+    }
+    out
 }
 
 fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
@@ -550,8 +616,9 @@ fn function_facts(
     model: &PackageModel<'_>,
     b: &Body,
     sig: &Signature,
-    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
+    dynamic: &DynamicCalls<'_, '_>,
     dispatch: &mut HashMap<FuncKey, FuncKey>,
+    value_calls: &HashMap<Site, ValueCall>,
 ) -> FuncFacts {
     let fi = b.file;
     let mut out = FuncFacts {
@@ -606,13 +673,12 @@ fn function_facts(
                 interface,
             } => {
                 // A method of an interface of the package runs the method
-                // of the one type of the package that declares it, if one.
+                // of the one type of the package that implements it, if one.
                 let mut callee = callee.clone();
                 if *interface {
-                    let Some(only) = sole_implementer(model, &callee, declaring) else {
+                    let Some(concrete) = dynamic.resolve_key(&callee) else {
                         continue;
                     };
-                    let concrete = (Some(only), callee.1.clone());
                     dispatch.insert(callee, concrete.clone());
                     callee = concrete;
                 }
@@ -642,6 +708,38 @@ fn function_facts(
             }
         }
     }
+    // A call through a function value runs one of its values with the
+    // call's arguments, and a method value bound to the value whose field
+    // is called on that value.
+    for &call in &b.value_calls {
+        let site = Site {
+            file: fi,
+            node: call,
+        };
+        let Some(v) = value_calls.get(&site) else {
+            continue;
+        };
+        let ast = model.files()[fi].parsed.ast();
+        let Node::CallExpr { args, .. } = *ast.node(call) else {
+            continue;
+        };
+        let arg_nodes: Vec<NodeId> = ast
+            .list(args)
+            .iter()
+            .map(|&a| unaddressed(ast, a))
+            .collect();
+        for (callee, bound) in &v.callees {
+            let recv = bound.and_then(path);
+            out.calls.push(CallSite {
+                call: site,
+                callee: callee.clone(),
+                recv_node: recv.as_ref().and(*bound),
+                recv,
+                args: arg_nodes.iter().map(|&a| path(a)).collect(),
+                arg_nodes: arg_nodes.clone(),
+            });
+        }
+    }
     // Receiver and parameters given a new value in the body: a lock
     // through them may be on another object (`c = c.parent; c.mu.Lock()`).
     let reassigned: Vec<Root> = b
@@ -663,31 +761,6 @@ fn function_facts(
         }
     }
     out
-}
-
-/// The one type of the package that implements the interface of the
-/// method `callee` (every method the interface declares, by name and
-/// signature), among the types declaring a method of that name; None when
-/// none or several do.
-fn sole_implementer(
-    model: &PackageModel<'_>,
-    callee: &FuncKey,
-    declaring: &HashMap<Arc<str>, Vec<Arc<str>>>,
-) -> Option<Arc<str>> {
-    let own = model.import_path();
-    let iface = model.type_decl(&NamedRef::new(own, callee.0.as_deref()?))?;
-    let candidates = declaring.get(&callee.1)?;
-    let mut found = candidates.iter().filter(|t| {
-        model.type_decl(&NamedRef::new(own, t)).is_some_and(|d| {
-            iface.methods.iter().all(|m| {
-                d.methods
-                    .iter()
-                    .any(|dm| dm.name == m.name && dm.sig == m.sig)
-            })
-        })
-    });
-    let first = found.next()?.clone();
-    found.next().is_none().then_some(first)
 }
 
 /// True when the outermost function around `func` unlocks the mutex `key`
@@ -1014,6 +1087,9 @@ fn reacquisitions_in(
     // Calls of package functions that unlock a mutex (`rt.Unlock()` that
     // unlocks `rt.mu`): the graph node and the mutex in this function's terms.
     let mut released: Vec<(NodeId, String)> = Vec::new();
+    // Calls through function values one of whose values unlocks a mutex:
+    // which one is not known, so they end every held section.
+    let mut value_unlocks: Vec<NodeId> = Vec::new();
     for id in cx.ast().walk(func) {
         if !matches!(cx.node(id), Node::CallExpr { .. }) || cx.enclosing_func(id) != Some(func) {
             continue;
@@ -1131,9 +1207,26 @@ fn reacquisitions_in(
                 Root::Unknown => Some((UNNAMED.to_string(), None)),
             }
         };
+        // A call through a function value: what its declared values
+        // acquire, with the call's arguments for their parameters.
+        let value = facts.value_calls.get(&Site { file: fi, node: id });
+        if value.is_some_and(|v| v.unlocks) {
+            value_unlocks.push(a);
+        }
         for inner in facts.acquired_by(model, &callee) {
             if let Some((base, owner)) = base_of(&inner.root) {
                 acqs.push(through(inner, base, owner, false));
+            }
+        }
+        for (key, bound) in value.into_iter().flat_map(|v| &v.callees) {
+            for inner in facts.acquired_by_key(key) {
+                let base = match (&inner.root, bound) {
+                    (Root::Receiver, &Some(x)) => Some((normalized_text(cx, x), Some(x))),
+                    _ => base_of(&inner.root),
+                };
+                if let Some((base, owner)) = base {
+                    acqs.push(through(inner, base, owner, false));
+                }
             }
         }
         for (root, path) in facts.released_by(model, &callee) {
@@ -1208,7 +1301,10 @@ fn reacquisitions_in(
             .or_insert_with(|| owner_handoffs(cx, func, cfg, &owner_texts, &mut cache));
         let is_target = |n: NodeId| acqs.iter().any(|a| a.anchor == n && a.takes(first));
         let Some(at) = cfg.first_reachable(first.anchor, &mut |n| is_target(n), &mut |n| {
-            unlocks.contains(&n) || hand.contains(&n) || rebinds.contains(&n)
+            unlocks.contains(&n)
+                || hand.contains(&n)
+                || rebinds.contains(&n)
+                || value_unlocks.contains(&n)
         }) else {
             continue;
         };

@@ -101,13 +101,16 @@ struct BodyFacts {
 
 /// The package's inversions: pairs of classes taken in both orders, from
 /// the shared walk of its bodies.
-pub(crate) fn inversions(pkg: &PackageScope<'_>, bodies: &[Body]) -> Vec<Inversion> {
+pub(crate) fn inversions(
+    pkg: &PackageScope<'_>,
+    bodies: &[Body],
+    dynamic: &DynamicCalls<'_, '_>,
+) -> Vec<Inversion> {
     let model = pkg.model;
-    let dynamic = DynamicCalls::new(model, bodies);
     let facts: Vec<BodyFacts> = bodies
         .iter()
         .enumerate()
-        .map(|(i, b)| body_facts(model, &dynamic, i, b))
+        .map(|(i, b)| body_facts(model, dynamic, i, b))
         .collect();
     let bodies: Vec<(FileIdx, NodeId)> = bodies.iter().map(|b| (b.file, b.func)).collect();
     // Classes each body acquires and releases, through calls.

@@ -109,10 +109,16 @@ declare_rule! {
     /// - Calls are followed into functions and methods of the same package,
     ///   four calls deep, including the `String`/`Error` method that a `fmt`
     ///   or `log` formatting call calls on an operand that points to a type
-    ///   of the package, and a method of an interface of the package that
-    ///   exactly one type of the package implements (that type's method);
-    ///   other interface method calls, function values and other packages
-    ///   are not. Value receivers lock a copy and are not followed.
+    ///   of the package, a method of an interface of the package that
+    ///   exactly one type of the package implements (that type's method),
+    ///   and a function value (a field, a map or slice element of a field,
+    ///   a parameter, a local) whose every value the package gives is a
+    ///   function of the package (each declared one, with the call's
+    ///   arguments: a method value's bound receiver is not known, so only
+    ///   mutexes reached from parameters or package variables carry over).
+    ///   Other interface method calls, function values with a value from
+    ///   elsewhere (a caller, `append`), and other packages are not
+    ///   followed. Value receivers lock a copy and are not followed.
     /// - Locks a function takes only under a plain flag (`if lock {
     ///   mu.Lock() }`) are not counted for its callers, and a call that may
     ///   unlock the mutex (given its owner, with a body that unlocks) ends

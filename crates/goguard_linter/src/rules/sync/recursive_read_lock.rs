@@ -79,9 +79,10 @@ declare_rule! {
     /// ## Known limitations
     /// The same as SY002 double-lock: mutexes matched by the text of the
     /// expression or through a back reference to their owner's type, calls
-    /// followed into the package four calls deep (and into the one package
-    /// type implementing a package interface), locks under a plain flag not
-    /// counted for callers.
+    /// followed into the package four calls deep (into the one package type
+    /// implementing a package interface, and through function values whose
+    /// every value is a function of the package), locks under a plain flag
+    /// not counted for callers.
     pub struct RecursiveReadLock {
         name: "recursive-read-lock",
         code: "SY003",
