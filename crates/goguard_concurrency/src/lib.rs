@@ -63,10 +63,6 @@ pub(crate) struct Pkg<'a> {
 }
 
 impl<'a> Pkg<'a> {
-    pub(crate) fn new(model: &'a PackageModel<'a>) -> Pkg<'a> {
-        Pkg::with_imports(model, &NoSummaries)
-    }
-
     pub(crate) fn with_imports(
         model: &'a PackageModel<'a>,
         imports: &'a dyn SummaryLookup,
@@ -520,11 +516,6 @@ fn pkg_name<'m>(model: &'m PackageModel<'_>) -> &'m str {
 /// handler, a callback), that start a goroutine, make a channel, or call a
 /// package function returning something it made (a channel, a sync object,
 /// a struct holding them) in their own body (outside other such literals).
-pub fn roots(model: &PackageModel<'_>) -> Vec<FuncId> {
-    let pkg = Pkg::new(model);
-    find_roots(&pkg)
-}
-
 fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
     let model = pkg.model;
     let mut out = Vec::new();
@@ -745,35 +736,6 @@ fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId>
                     out.insert(FuncId::new(fi, id));
                 }
             }
-        }
-    }
-    out
-}
-
-/// The lowered ops of a function and of the function literals it holds, one
-/// per line, for debugging.
-pub fn debug_body(model: &PackageModel<'_>, func: FuncId) -> String {
-    let pkg = Pkg::new(model);
-    let mut out = String::new();
-    let file = &model.files()[func.file()];
-    let ast = file.parsed.ast();
-    let mut funcs = vec![func];
-    for n in ast.walk(func.node) {
-        if n != func.node && matches!(ast.node(n), Node::FuncLit { .. }) {
-            funcs.push(FuncId::new(func.file(), n));
-        }
-    }
-    for f in funcs {
-        let body = pkg.body(f);
-        let (line, _) = file.parsed.lines().line_col(ast.pos(f.node));
-        out.push_str(&format!(
-            "func at line {line} (unsupported={}, concurrent={}, produces={}):\n",
-            body.unsupported,
-            pkg.concurrent(f),
-            pkg.produces(f)
-        ));
-        for (i, op) in body.ops.iter().enumerate() {
-            out.push_str(&format!("  {i:3}: {op:?}\n"));
         }
     }
     out

@@ -596,7 +596,7 @@ mod tests {
         }];
         let universe = Universe::with_stdlib();
         let model = PackageModel::build("example.com/util", &inputs, &universe);
-        summarize(&Pkg::new(&model))
+        summarize(&Pkg::with_imports(&model, &NoSummaries))
     }
 
     fn step(param: u32, action: Action) -> SummaryStep {
