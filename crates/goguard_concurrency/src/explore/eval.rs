@@ -51,6 +51,19 @@ impl State {
         }
     }
 
+    /// The element a read of the slice or map `xv` found, or, when the
+    /// model cannot tell which element it is, Unknown: any of its elements
+    /// may then be used from here on, so they escape.
+    fn element_or_escape(&mut self, elem: Option<Value>, xv: &Value) -> Value {
+        match elem {
+            Some(v) => v,
+            None => {
+                self.escape(xv);
+                Value::Unknown
+            }
+        }
+    }
+
     pub(crate) fn eval(&mut self, at: At, e: &Expr) -> Result<Value, Need> {
         Ok(match e {
             Expr::Unknown => Value::Unknown,
@@ -280,15 +293,7 @@ impl State {
                     ),
                     _ => None,
                 };
-                match elem {
-                    Some(v) => v,
-                    None => {
-                        // Some element the model cannot tell: any of them
-                        // may be used from here on.
-                        self.escape(&xv);
-                        Value::Unknown
-                    }
-                }
+                self.element_or_escape(elem, &xv)
             }
             Expr::HasKey(x, k) => {
                 let xv = self.eval(at, x)?;
@@ -317,13 +322,7 @@ impl State {
                     }
                     _ => None,
                 };
-                match elem {
-                    Some(v) => v,
-                    None => {
-                        self.escape(&xv);
-                        Value::Unknown
-                    }
-                }
+                self.element_or_escape(elem, &xv)
             }
             Expr::Test(c) => match self.cond(at, c, &|_| false) {
                 Ok(b) => Value::Bool(b),
