@@ -1,7 +1,7 @@
 //! SY009's half of guarded-field inference: what sync/atomic functions are
 //! given, and the plain accesses of the same fields and package variables.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use goguard_semantic::model::{BindingKind, Callee, FileIdx};
 use goguard_syntax::{Node, NodeId, Tok};
@@ -11,7 +11,7 @@ use crate::analyses::lock_facts::Site;
 use crate::engine::{Context, PackageScope};
 
 use super::layout::StructInfo;
-use super::{Access, AccessKind, MixedAtomic};
+use super::{accesses_by_field, Access, AccessKind, MixedAtomic};
 
 /// Where the `sync.WaitGroup` `Wait` calls of `func` end.
 pub(super) fn wait_ends(cx: &Context<'_>, func: NodeId) -> Vec<u32> {
@@ -68,13 +68,7 @@ pub(super) fn mixed_atomic(
     structs: &HashMap<String, StructInfo>,
     accesses: &[Access],
 ) -> Vec<MixedAtomic> {
-    let mut by_field: BTreeMap<(&str, usize), Vec<&Access>> = BTreeMap::new();
-    for a in accesses {
-        by_field
-            .entry((a.ty.as_str(), a.field))
-            .or_default()
-            .push(a);
-    }
+    let by_field = accesses_by_field(accesses);
     let mut out = Vec::new();
     for (_, list) in by_field {
         let atomic_writes: Vec<&&Access> = list

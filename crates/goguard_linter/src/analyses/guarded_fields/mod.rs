@@ -418,8 +418,9 @@ fn held_by_callers(
     seen
 }
 
-/// Fields that hold their guard per access, grouped by field.
-fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<Unguarded> {
+/// The accesses grouped by field (struct type name, field index), in a
+/// stable order.
+fn accesses_by_field(accesses: &[Access]) -> BTreeMap<(&str, usize), Vec<&Access>> {
     let mut by_field: BTreeMap<(&str, usize), Vec<&Access>> = BTreeMap::new();
     for a in accesses {
         by_field
@@ -427,6 +428,12 @@ fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<
             .or_default()
             .push(a);
     }
+    by_field
+}
+
+/// Fields that hold their guard per access, grouped by field.
+fn unguarded(structs: &HashMap<String, StructInfo>, accesses: &[Access]) -> Vec<Unguarded> {
+    let by_field = accesses_by_field(accesses);
     // The mutexes of a type each function holds at some access of it.
     let mut locking: BTreeMap<(&str, FileIdx, NodeId), BTreeSet<usize>> = BTreeMap::new();
     for a in accesses {
