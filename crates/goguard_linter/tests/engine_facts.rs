@@ -8,6 +8,8 @@
 //! a helper's summary, every other call is a clean case (the helper keeps
 //! the channel, or acts on it only on some paths or in a loop).
 
+mod engine_support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -46,18 +48,7 @@ fn run(paths: &[&str]) -> CheckOutput {
 
 /// `path:line CODE` per finding.
 fn found(out: &CheckOutput) -> BTreeSet<String> {
-    out.diagnostics
-        .iter()
-        .map(|d| {
-            let (start, _) = out.files.positions(d.span);
-            format!(
-                "{}:{} {}",
-                out.files.get(d.span.file).path(),
-                start.line,
-                d.code
-            )
-        })
-        .collect()
+    engine_support::finding_lines(out).into_iter().collect()
 }
 
 /// `path:line CODE` per `// want: CODE` in the fixture's Go files.

@@ -13,7 +13,7 @@ use goguard_linter::engine::{Context, Rule};
 use goguard_semantic::load::{load, LoadOptions};
 
 mod engine_support;
-use engine_support::SampleRule;
+use engine_support::{finding_lines as lines, SampleRule};
 
 const DEFER_LOOP: &str = "package svc
 
@@ -70,22 +70,6 @@ fn config(dir: &Path, text: &str) -> Settings {
         &goguard_linter::engine::registry::entries(&goguard_linter::rules::all()),
     )
     .unwrap()
-}
-
-/// `path:line CODE` per finding.
-fn lines(out: &CheckOutput) -> Vec<String> {
-    out.diagnostics
-        .iter()
-        .map(|d| {
-            let (start, _) = out.files.positions(d.span);
-            format!(
-                "{}:{} {}",
-                out.files.get(d.span.file).path(),
-                start.line,
-                d.code
-            )
-        })
-        .collect()
 }
 
 const GO_MOD: &str = "module example.com/p\n\ngo 1.22\n";

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use goguard_linter::engine::runner::CheckOutput;
 use goguard_linter::engine::Context;
 use goguard_syntax::{Node, NodeKind};
 
@@ -51,4 +52,20 @@ impl SampleRule {
             }
         }
     }
+}
+
+/// `path:line CODE` per finding of a check, in output order.
+pub fn finding_lines(out: &CheckOutput) -> Vec<String> {
+    out.diagnostics
+        .iter()
+        .map(|d| {
+            let (start, _) = out.files.positions(d.span);
+            format!(
+                "{}:{} {}",
+                out.files.get(d.span.file).path(),
+                start.line,
+                d.code
+            )
+        })
+        .collect()
 }
