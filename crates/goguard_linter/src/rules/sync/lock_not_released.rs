@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use goguard_concurrency::{FindingKind, Loc};
-use goguard_diagnostics::Diagnostic;
+use goguard_diagnostics::{Diagnostic, Span};
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
@@ -199,11 +199,20 @@ fn report_waits_on_ended_holders(
         let mut d = cx.diagnostic_at(span_of(cx, wait.at), msg).with_help(
             "release the mutex on every path of the code that locks it, usually with `defer` right after the lock",
         );
-        let exits = taken
-            .filter(|l| l.file() == cx.file())
-            .and_then(|l| check_call(cx, l.node, per_func, cache))
-            .map(|leak| leak.related)
-            .unwrap_or_default();
+        // This rule's own finding for the holder's lock: its locations other
+        // than the lock are the exits that leave it held.
+        let exits: Vec<(Span, String)> = match taken.filter(|l| l.file() == cx.file()) {
+            Some(l) => check_call(cx, l.node, per_func, cache)
+                .map(|leak| {
+                    let primary = (leak.span, "returns here still holding it".to_string());
+                    std::iter::once(primary)
+                        .chain(leak.related.into_iter().map(|r| (r.span, r.label)))
+                        .filter(|(at, _)| *at != cx.span(l.node))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
         if let Some(l) = taken {
             d = d.with_related(span_of(cx, l), "locked here");
         }
@@ -212,8 +221,8 @@ fn report_waits_on_ended_holders(
                 d = d.with_related(span_of(cx, end), "ends here still holding it");
             }
         }
-        for r in exits {
-            d = d.with_related(r.span, r.label);
+        for (at, label) in exits {
+            d = d.with_related(at, label);
         }
         if let Some(s) = holder_spawn {
             d = d.with_related(span_of(cx, s), "the goroutine holding it, started here");
