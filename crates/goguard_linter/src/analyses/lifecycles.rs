@@ -76,32 +76,64 @@ impl Lifecycles {
     fn is_empty(&self) -> bool {
         self.constructors.is_empty() && self.starters.is_empty() && self.loops.is_empty()
     }
+
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.constructors
+            .keys()
+            .chain(self.starters.keys().map(|(_, m)| m))
+            .chain(self.loops.keys().map(|(_, m)| m))
+    }
+}
+
+/// The package's lifecycles, and the names of the functions and methods
+/// that start a value here or in the module packages it imports: a call
+/// of any other name is not looked at.
+#[derive(Debug, Default)]
+pub struct PackageLifecycles {
+    pub own: Arc<Lifecycles>,
+    pub names: BTreeSet<String>,
 }
 
 pub struct LifecycleValues;
 
 impl Analysis for LifecycleValues {
-    type Output = Arc<Lifecycles>;
+    type Output = PackageLifecycles;
     const ID: AnalysisId = AnalysisId("lifecycles");
 
-    fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> Arc<Lifecycles> {
+    fn run(pkg: &PackageScope<'_>, counters: &mut Counters) -> PackageLifecycles {
+        // Methods first (syntax only); functions, which need types, only
+        // when some method starts a loop.
         let mut bodies = Bodies::default();
         for file in 0..pkg.model.files().len() {
-            pkg.with_file(file, |cx| collect(cx, &mut bodies));
+            pkg.with_file(file, |cx| collect_methods(cx, &mut bodies));
         }
-        let out = resolve(&bodies);
+        let mut out = resolve_methods(&bodies);
+        if !out.is_empty() {
+            let names: BTreeSet<String> = out.names().cloned().collect();
+            for file in 0..pkg.model.files().len() {
+                pkg.with_file(file, |cx| collect_funcs(cx, &names, &mut bodies));
+            }
+            resolve_constructors(&bodies, &mut out);
+        }
         counters.add("stoppable loops", out.loops.len() as u64);
         counters.add("constructors", out.constructors.len() as u64);
-        Arc::new(out)
+        let mut names: BTreeSet<String> = out.names().cloned().collect();
+        for imported in pkg.imported.all::<LifecycleValues, Arc<Lifecycles>>() {
+            names.extend(imported.names().cloned());
+        }
+        PackageLifecycles {
+            own: Arc::new(out),
+            names,
+        }
     }
 
     /// The package's constructors and starting methods, for the packages
     /// calling them.
-    fn export(output: &Arc<Lifecycles>) -> Option<Fact> {
-        if output.constructors.is_empty() && output.starters.is_empty() {
+    fn export(output: &PackageLifecycles) -> Option<Fact> {
+        if output.own.constructors.is_empty() && output.own.starters.is_empty() {
             return None;
         }
-        Some(output.clone())
+        Some(output.own.clone())
     }
 }
 
@@ -165,8 +197,9 @@ struct Bodies {
     called_plainly: BTreeSet<String>,
 }
 
-/// Records the method and function bodies of one file.
-fn collect(cx: &Context<'_>, bodies: &mut Bodies) {
+/// Records the method bodies of one file, and the methods it calls other
+/// than as a goroutine's body.
+fn collect_methods(cx: &Context<'_>, bodies: &mut Bodies) {
     for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
         let Node::CallExpr { fun, .. } = *cx.node(call) else {
             continue;
@@ -188,24 +221,34 @@ fn collect(cx: &Context<'_>, bodies: &mut Bodies) {
         else {
             continue;
         };
-        let controlled = takes_control(cx, ty);
-        match recv {
-            Some(recv) => {
-                let Some((recv_name, type_name)) = receiver(cx, recv) else {
-                    continue;
-                };
-                let mut m = method_body(cx, body, recv_name);
-                m.controlled = controlled;
-                bodies
-                    .methods
-                    .insert((type_name.to_string(), cx.text(name).to_string()), m);
-            }
-            None => {
-                let mut f = func_body(cx, body);
-                f.excluded |= controlled;
-                bodies.funcs.insert(cx.text(name).to_string(), f);
-            }
-        }
+        let Some((recv_name, type_name)) = recv.and_then(|r| receiver(cx, r)) else {
+            continue;
+        };
+        let mut m = method_body(cx, body, recv_name);
+        m.controlled = takes_control(cx, ty);
+        bodies
+            .methods
+            .insert((type_name.to_string(), cx.text(name).to_string()), m);
+    }
+}
+
+/// Records the bodies of one file's package functions, looking at calls of
+/// the methods `names` only.
+fn collect_funcs(cx: &Context<'_>, names: &BTreeSet<String>, bodies: &mut Bodies) {
+    for &decl in cx.nodes_of_kind(NodeKind::FuncDecl) {
+        let Node::FuncDecl {
+            recv: None,
+            name,
+            ty,
+            body: Some(body),
+            ..
+        } = *cx.node(decl)
+        else {
+            continue;
+        };
+        let mut f = func_body(cx, body, names);
+        f.excluded |= takes_control(cx, ty);
+        bodies.funcs.insert(cx.text(name).to_string(), f);
     }
 }
 
@@ -372,7 +415,7 @@ fn in_any(cx: &Context<'_>, id: NodeId, lits: &BTreeSet<NodeId>) -> bool {
 }
 
 /// Walks a package function's body (literals only when started with `go`).
-fn func_body(cx: &Context<'_>, body: NodeId) -> FuncBody {
+fn func_body(cx: &Context<'_>, body: NodeId, names: &BTreeSet<String>) -> FuncBody {
     let own = cx.model().import_path();
     let mut f = FuncBody::default();
     let local_type = |x: NodeId| -> Option<String> {
@@ -394,7 +437,7 @@ fn func_body(cx: &Context<'_>, body: NodeId) -> FuncBody {
         };
         let (x, m) = selector(cx, unparen(cx, fun))?;
         let x = unparen(cx, x);
-        if !matches!(cx.node(x), Node::Ident { .. }) {
+        if !names.contains(m) || !matches!(cx.node(x), Node::Ident { .. }) {
             return None;
         }
         let ty = local_type(x)?;
@@ -475,8 +518,8 @@ fn func_body(cx: &Context<'_>, body: NodeId) -> FuncBody {
     f
 }
 
-/// From the bodies to the ways values start.
-fn resolve(bodies: &Bodies) -> Lifecycles {
+/// From the method bodies to the loops and the methods starting them.
+fn resolve_methods(bodies: &Bodies) -> Lifecycles {
     let mut out = Lifecycles::default();
     let methods_of = |ty: &str| -> Vec<String> {
         bodies
@@ -611,8 +654,12 @@ fn resolve(bodies: &Bodies) -> Lifecycles {
         }
         out.starters.extend(added);
     }
-    // Constructors: start a loop on a local value and return it, or return
-    // another constructor's value.
+    out
+}
+
+/// Constructors: functions starting a loop on a local value and returning
+/// it, or returning another constructor's value.
+fn resolve_constructors(bodies: &Bodies, out: &mut Lifecycles) {
     for _ in 0..MAX_DEPTH {
         let mut added = Vec::new();
         for (name, body) in &bodies.funcs {
@@ -645,7 +692,6 @@ fn resolve(bodies: &Bodies) -> Lifecycles {
         }
         out.constructors.extend(added);
     }
-    out
 }
 
 /// The facts about the package `pkg` (this one or an imported module
@@ -653,7 +699,7 @@ fn resolve(bodies: &Bodies) -> Lifecycles {
 pub fn lifecycles_of(cx: &Context<'_>, pkg: &str) -> Option<Arc<Lifecycles>> {
     if pkg == cx.model().import_path() {
         let own = cx.analysis::<LifecycleValues>();
-        return (!own.is_empty()).then(|| (*own).clone());
+        return (!own.own.is_empty()).then(|| own.own.clone());
     }
     cx.imported()
         .get::<LifecycleValues, Arc<Lifecycles>>(pkg)

@@ -144,8 +144,23 @@ declare_rule! {
 
 impl WorkerNotStopped {
     fn run(&self, cx: &mut Context<'_>) {
+        let names = cx.analysis::<LifecycleValues>();
+        if names.names.is_empty() {
+            return;
+        }
         let mut found = Vec::new();
         for &call in cx.nodes_of_kind(NodeKind::CallExpr) {
+            // By name first: resolving every call would cost types.
+            let Some(fun) = call_fun(cx, call).map(|f| unparen(cx, f)) else {
+                continue;
+            };
+            let name = match cx.node(fun) {
+                Node::Ident { .. } => cx.text(fun),
+                _ => selector(cx, fun).map_or("", |(_, n)| n),
+            };
+            if !names.names.contains(name) {
+                continue;
+            }
             if let Some(start) = started_by_call(cx, call) {
                 found.push(start);
             }
