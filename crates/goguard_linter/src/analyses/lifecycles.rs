@@ -1,9 +1,10 @@
 //! Values that run a goroutine until they are stopped: a struct type of the
 //! package has a loop method (`run`) that keeps receiving from a field of its
-//! receiver (`case <-s.stopc:`, `<-s.ctx.Done()`, `range s.reqs`), and a
-//! stop method (`Stop`, `Close`, `Shutdown`...) that closes or sends on that
-//! field, or calls a function field (the `cancel` of the context the loop
-//! waits on). Whoever starts the loop owns the value: the goroutine ends
+//! receiver (`case <-s.stopc:`, `<-s.ctx.Done()`, `range s.reqs`) or calling
+//! a field's methods (`s.queue.Next()`), and a stop method (`Stop`, `Close`,
+//! `Shutdown`...) that closes or sends on that field, calls the field's own
+//! stop method (`s.queue.Close()`), or calls a function field (the `cancel`
+//! of the context the loop waits on). Whoever starts the loop owns the value: the goroutine ends
 //! only when someone calls the stop method.
 //!
 //! The analysis finds, per package, how such values start:
@@ -146,6 +147,8 @@ struct MethodBody {
     started_waits: Waits,
     /// Fields closed or sent on.
     signals: BTreeSet<String>,
+    /// Fields whose own stop method it calls (`r.buf.Close()`).
+    stops_fields: BTreeSet<String>,
     /// Names called as `r.x()`: methods, or function fields.
     calls: BTreeSet<String>,
     /// Names started as `go r.x()` or from a literal started with `go`.
@@ -161,11 +164,14 @@ struct Waits {
     fields: BTreeSet<String>,
     /// Whether a loop receives from `r.f.Done()`.
     done: bool,
+    /// Fields whose methods a loop calls (`r.buf.Dequeue()`, which blocks
+    /// until `r.buf.Close()`).
+    called: BTreeSet<String>,
 }
 
 impl Waits {
     fn is_empty(&self) -> bool {
-        self.fields.is_empty() && !self.done
+        self.fields.is_empty() && !self.done && self.called.is_empty()
     }
 }
 
@@ -370,6 +376,8 @@ fn method_body(cx: &Context<'_>, body: NodeId, recv: &str) -> MethodBody {
                 let fun = unparen(cx, fun);
                 if let Some(name) = of_receiver(cx, fun, recv) {
                     m.calls.insert(name.to_string());
+                } else if let Some(field) = field_method_call(cx, fun, recv, STOP_METHODS) {
+                    m.stops_fields.insert(field.to_string());
                 } else if matches!(cx.node(fun), Node::Ident { .. }) && cx.text(fun) == "close" {
                     if let Some(&arg) = cx.ast().list(args).first() {
                         if let Some(f) = of_receiver(cx, arg, recv) {
@@ -385,10 +393,32 @@ fn method_body(cx: &Context<'_>, body: NodeId, recv: &str) -> MethodBody {
     m
 }
 
-/// The receiver's fields a loop body receives from (not inside literals).
+/// `r.f.m` with `r` the receiver and `m` one of `methods` (any when
+/// empty): the field's name.
+fn field_method_call<'a>(
+    cx: &Context<'a>,
+    fun: NodeId,
+    recv: &str,
+    methods: &[&str],
+) -> Option<&'a str> {
+    let (x, m) = selector(cx, fun)?;
+    if !methods.is_empty() && !methods.contains(&m) {
+        return None;
+    }
+    of_receiver(cx, x, recv)
+}
+
+/// The receiver's fields a loop body receives from or calls methods of
+/// (not inside literals).
 fn loop_waits(cx: &Context<'_>, body: NodeId, recv: &str, waits: &mut Waits) {
     visit(cx, body, |id| match *cx.node(id) {
         Node::FuncLit { .. } => false,
+        Node::CallExpr { fun, .. } => {
+            if let Some(field) = field_method_call(cx, unparen(cx, fun), recv, &[]) {
+                waits.called.insert(field.to_string());
+            }
+            true
+        }
         Node::UnaryExpr {
             op: Tok::Arrow, x, ..
         } => {
@@ -536,10 +566,10 @@ fn resolve_methods(bodies: &Bodies) -> Lifecycles {
     };
     // What a method and the methods of the receiver it calls signal, and
     // whether they call a function field.
-    let signals = |ty: &str, name: &str| -> (BTreeSet<String>, bool) {
+    let signals = |ty: &str, name: &str| -> (BTreeSet<String>, BTreeSet<String>, bool) {
         let mut seen = BTreeSet::new();
         let mut todo = vec![(name.to_string(), 0)];
-        let (mut fields, mut calls_field) = (BTreeSet::new(), false);
+        let (mut fields, mut stopped, mut calls_field) = (BTreeSet::new(), BTreeSet::new(), false);
         while let Some((m, depth)) = todo.pop() {
             if depth > MAX_DEPTH || !seen.insert(m.clone()) {
                 continue;
@@ -548,6 +578,7 @@ fn resolve_methods(bodies: &Bodies) -> Lifecycles {
                 continue;
             };
             fields.extend(body.signals.iter().cloned());
+            stopped.extend(body.stops_fields.iter().cloned());
             for c in &body.calls {
                 if is_method(ty, c) {
                     todo.push((c.clone(), depth + 1));
@@ -556,7 +587,7 @@ fn resolve_methods(bodies: &Bodies) -> Lifecycles {
                 }
             }
         }
-        (fields, calls_field)
+        (fields, stopped, calls_field)
     };
     // The methods calling one of `stops` on their receiver, through other
     // methods.
@@ -585,8 +616,10 @@ fn resolve_methods(bodies: &Bodies) -> Lifecycles {
             .into_iter()
             .filter(|s| STOP_METHODS.contains(&s.as_str()))
             .filter(|s| {
-                let (fields, calls_field) = signals(ty, s);
-                fields.iter().any(|f| waits.fields.contains(f)) || (waits.done && calls_field)
+                let (fields, stopped, calls_field) = signals(ty, s);
+                fields.iter().any(|f| waits.fields.contains(f))
+                    || stopped.iter().any(|f| waits.called.contains(f))
+                    || (waits.done && calls_field)
             })
             .collect()
     };

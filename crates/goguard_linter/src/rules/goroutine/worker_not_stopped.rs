@@ -23,9 +23,10 @@ declare_rule! {
     /// and then not stopped on some path to a return. Such a value has a
     /// loop method that keeps receiving from a field of its receiver (a
     /// quit channel, a request channel, `ctx.Done()` of a context it holds)
-    /// and a `Stop`, `Close`, `Shutdown`, `Terminate`, `Cancel` or `Release`
-    /// method that closes or sends on that field, or calls the `cancel`
-    /// stored beside the context. The goroutine starts with `go v.run()`, a
+    /// or keeps calling the methods of a field (`p.queue.Next()`), and a
+    /// `Stop`, `Close`, `Shutdown`, `Terminate`, `Cancel` or `Release`
+    /// method that closes or sends on that field, stops that field
+    /// (`p.queue.Close()`), or calls the `cancel` stored beside the context. The goroutine starts with `go v.run()`, a
     /// method that starts it (`v.Start()`), or a constructor of the module
     /// that starts it and returns the value (`n := newNode()`), also one of
     /// another package of the module.
