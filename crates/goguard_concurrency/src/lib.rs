@@ -55,6 +55,8 @@ pub(crate) struct Pkg<'a> {
     names_cond_wakeup: OnceCell<bool>,
     /// Field names the package's code reads somewhere (see `field_is_read`).
     read_fields: OnceCell<rustc_hash::FxHashSet<ir::FieldId>>,
+    /// Field names only ever given `true` or `false` (see `field_is_flag`).
+    flag_fields: OnceCell<rustc_hash::FxHashSet<ir::FieldId>>,
     /// What other packages of the module export about their functions.
     pub imports: &'a dyn SummaryLookup,
     /// Calls lowered through another package's summary, with where the
@@ -79,6 +81,7 @@ impl<'a> Pkg<'a> {
             traits: RefCell::new(FxHashMap::default()),
             names_cond_wakeup: OnceCell::new(),
             read_fields: OnceCell::new(),
+            flag_fields: OnceCell::new(),
         }
     }
 
@@ -129,6 +132,82 @@ impl<'a> Pkg<'a> {
                     }
                 }
                 read
+            })
+            .contains(&field)
+    }
+
+    /// True for a field name that every store in the package gives the
+    /// literal `true` or `false` (`x.closed = true`, `T{closed: false}`),
+    /// with at least one such store and no other write (`&x.closed`, a
+    /// computed value): a flag saying "already done" (closed, stopped,
+    /// quiescing) that decides whether a channel operation runs, followed
+    /// as the same idiom on a local variable is.
+    pub(crate) fn field_is_flag(&self, field: ir::FieldId) -> bool {
+        self.flag_fields
+            .get_or_init(|| {
+                let mut literal = rustc_hash::FxHashSet::default();
+                let mut other = rustc_hash::FxHashSet::default();
+                for f in self.model.files() {
+                    let ast = f.parsed.ast();
+                    let is_bool = |v: NodeId| {
+                        matches!(ast.node(v), Node::Ident { .. })
+                            && matches!(ast.text(v, f.source), "true" | "false")
+                    };
+                    let field_of = |x: NodeId| match *ast.node(x) {
+                        Node::SelectorExpr { sel, .. } => {
+                            Some(self.interner.field(ast.text(sel, f.source)))
+                        }
+                        _ => None,
+                    };
+                    for (_, n) in ast.nodes_of_kind(NodeKind::AssignStmt) {
+                        let Node::AssignStmt { lhs, rhs, tok, .. } = *n else {
+                            continue;
+                        };
+                        let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+                        for (i, &l) in lhs.iter().enumerate() {
+                            let Some(id) = field_of(l) else { continue };
+                            let lit = tok == goguard_syntax::token::Tok::Assign
+                                && lhs.len() == rhs.len()
+                                && is_bool(rhs[i]);
+                            if lit {
+                                literal.insert(id);
+                            } else {
+                                other.insert(id);
+                            }
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::KeyValueExpr) {
+                        let Node::KeyValueExpr { key, value, .. } = *n else {
+                            continue;
+                        };
+                        if !matches!(ast.node(key), Node::Ident { .. }) {
+                            continue;
+                        }
+                        let id = self.interner.field(ast.text(key, f.source));
+                        if is_bool(value) {
+                            literal.insert(id);
+                        } else {
+                            other.insert(id);
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::UnaryExpr) {
+                        if let Node::UnaryExpr {
+                            op: goguard_syntax::token::Tok::And,
+                            x,
+                            ..
+                        } = *n
+                        {
+                            other.extend(field_of(x));
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::IncDecStmt) {
+                        if let Node::IncDecStmt { x, .. } = *n {
+                            other.extend(field_of(x));
+                        }
+                    }
+                }
+                literal.retain(|id| !other.contains(id));
+                literal
             })
             .contains(&field)
     }
