@@ -673,10 +673,11 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
                 }
                 continue;
             }
-            // A method that starts a goroutine, called on a local variable
-            // (`rs := &Rows{}; rs.start(ctx)`): the goroutine works on what
-            // this function made, which only this function's model follows
-            // (from the method's own model the receiver is unknown).
+            // A method that starts a goroutine or makes a channel, called
+            // on a local variable (`rs := &Rows{}; rs.start(ctx)`): the
+            // goroutine or channel works on what this function made, which
+            // only this function's model follows (from the method's own
+            // model the receiver is unknown).
             if let Node::SelectorExpr { x, .. } = *ast.node(fun) {
                 let local = model.resolve(fi, x).is_some_and(|b| {
                     let binding = model.binding(b);
@@ -797,7 +798,9 @@ fn name_fields(pkg: &Pkg<'_>, text: &str) -> String {
 }
 
 /// The function and method declarations of the package whose body holds a
-/// `go` statement.
+/// `go` statement or makes a channel (`make(chan T, n)`): called on a value
+/// the caller made (`rc := &RowChannel{}; rc.init(1)`), they start work on
+/// it or give it a channel that only the caller's model follows.
 fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId> {
     let mut out = rustc_hash::FxHashSet::default();
     for (fi, file) in model.files().iter().enumerate() {
@@ -807,7 +810,20 @@ fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId>
             .map(|(id, _)| (ast.pos(id), ast.end(id), id))
             .collect();
         decls.sort_unstable();
-        for (g, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+        let makes_chan = ast.nodes_of_kind(NodeKind::CallExpr).filter_map(|(id, n)| {
+            let Node::CallExpr { fun, args, .. } = *n else {
+                return None;
+            };
+            let chan = matches!(ast.node(fun), Node::Ident { .. })
+                && ast.text(fun, file.source) == "make"
+                && ast
+                    .list(args)
+                    .first()
+                    .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. }));
+            chan.then_some(id)
+        });
+        let starts = ast.nodes_of_kind(NodeKind::GoStmt).map(|(id, _)| id);
+        for g in starts.chain(makes_chan) {
             let pos = ast.pos(g);
             let i = decls.partition_point(|&(start, _, _)| start <= pos);
             if let Some(&(_, end, id)) = i.checked_sub(1).map(|i| &decls[i]) {
