@@ -55,6 +55,8 @@ pub(crate) struct Pkg<'a> {
     names_cond_wakeup: OnceCell<bool>,
     /// Field names the package's code reads somewhere (see `field_is_read`).
     read_fields: OnceCell<rustc_hash::FxHashSet<ir::FieldId>>,
+    /// Field names only ever given `true` or `false` (see `field_is_flag`).
+    flag_fields: OnceCell<rustc_hash::FxHashSet<ir::FieldId>>,
     /// What other packages of the module export about their functions.
     pub imports: &'a dyn SummaryLookup,
     /// Calls lowered through another package's summary, with where the
@@ -79,6 +81,7 @@ impl<'a> Pkg<'a> {
             traits: RefCell::new(FxHashMap::default()),
             names_cond_wakeup: OnceCell::new(),
             read_fields: OnceCell::new(),
+            flag_fields: OnceCell::new(),
         }
     }
 
@@ -129,6 +132,82 @@ impl<'a> Pkg<'a> {
                     }
                 }
                 read
+            })
+            .contains(&field)
+    }
+
+    /// True for a field name that every store in the package gives the
+    /// literal `true` or `false` (`x.closed = true`, `T{closed: false}`),
+    /// with at least one such store and no other write (`&x.closed`, a
+    /// computed value): a flag saying "already done" (closed, stopped,
+    /// quiescing) that decides whether a channel operation runs, followed
+    /// as the same idiom on a local variable is.
+    pub(crate) fn field_is_flag(&self, field: ir::FieldId) -> bool {
+        self.flag_fields
+            .get_or_init(|| {
+                let mut literal = rustc_hash::FxHashSet::default();
+                let mut other = rustc_hash::FxHashSet::default();
+                for f in self.model.files() {
+                    let ast = f.parsed.ast();
+                    let is_bool = |v: NodeId| {
+                        matches!(ast.node(v), Node::Ident { .. })
+                            && matches!(ast.text(v, f.source), "true" | "false")
+                    };
+                    let field_of = |x: NodeId| match *ast.node(x) {
+                        Node::SelectorExpr { sel, .. } => {
+                            Some(self.interner.field(ast.text(sel, f.source)))
+                        }
+                        _ => None,
+                    };
+                    for (_, n) in ast.nodes_of_kind(NodeKind::AssignStmt) {
+                        let Node::AssignStmt { lhs, rhs, tok, .. } = *n else {
+                            continue;
+                        };
+                        let (lhs, rhs) = (ast.list(lhs), ast.list(rhs));
+                        for (i, &l) in lhs.iter().enumerate() {
+                            let Some(id) = field_of(l) else { continue };
+                            let lit = tok == goguard_syntax::token::Tok::Assign
+                                && lhs.len() == rhs.len()
+                                && is_bool(rhs[i]);
+                            if lit {
+                                literal.insert(id);
+                            } else {
+                                other.insert(id);
+                            }
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::KeyValueExpr) {
+                        let Node::KeyValueExpr { key, value, .. } = *n else {
+                            continue;
+                        };
+                        if !matches!(ast.node(key), Node::Ident { .. }) {
+                            continue;
+                        }
+                        let id = self.interner.field(ast.text(key, f.source));
+                        if is_bool(value) {
+                            literal.insert(id);
+                        } else {
+                            other.insert(id);
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::UnaryExpr) {
+                        if let Node::UnaryExpr {
+                            op: goguard_syntax::token::Tok::And,
+                            x,
+                            ..
+                        } = *n
+                        {
+                            other.extend(field_of(x));
+                        }
+                    }
+                    for (_, n) in ast.nodes_of_kind(NodeKind::IncDecStmt) {
+                        if let Node::IncDecStmt { x, .. } = *n {
+                            other.extend(field_of(x));
+                        }
+                    }
+                }
+                literal.retain(|id| !other.contains(id));
+                literal
             })
             .contains(&field)
     }
@@ -594,10 +673,11 @@ fn find_roots(pkg: &Pkg<'_>) -> Vec<FuncId> {
                 }
                 continue;
             }
-            // A method that starts a goroutine, called on a local variable
-            // (`rs := &Rows{}; rs.start(ctx)`): the goroutine works on what
-            // this function made, which only this function's model follows
-            // (from the method's own model the receiver is unknown).
+            // A method that starts a goroutine or makes a channel, called
+            // on a local variable (`rs := &Rows{}; rs.start(ctx)`): the
+            // goroutine or channel works on what this function made, which
+            // only this function's model follows (from the method's own
+            // model the receiver is unknown).
             if let Node::SelectorExpr { x, .. } = *ast.node(fun) {
                 let local = model.resolve(fi, x).is_some_and(|b| {
                     let binding = model.binding(b);
@@ -718,7 +798,9 @@ fn name_fields(pkg: &Pkg<'_>, text: &str) -> String {
 }
 
 /// The function and method declarations of the package whose body holds a
-/// `go` statement.
+/// `go` statement or makes a channel (`make(chan T, n)`): called on a value
+/// the caller made (`rc := &RowChannel{}; rc.init(1)`), they start work on
+/// it or give it a channel that only the caller's model follows.
 fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId> {
     let mut out = rustc_hash::FxHashSet::default();
     for (fi, file) in model.files().iter().enumerate() {
@@ -728,7 +810,20 @@ fn goroutine_starters(model: &PackageModel<'_>) -> rustc_hash::FxHashSet<FuncId>
             .map(|(id, _)| (ast.pos(id), ast.end(id), id))
             .collect();
         decls.sort_unstable();
-        for (g, _) in ast.nodes_of_kind(NodeKind::GoStmt) {
+        let makes_chan = ast.nodes_of_kind(NodeKind::CallExpr).filter_map(|(id, n)| {
+            let Node::CallExpr { fun, args, .. } = *n else {
+                return None;
+            };
+            let chan = matches!(ast.node(fun), Node::Ident { .. })
+                && ast.text(fun, file.source) == "make"
+                && ast
+                    .list(args)
+                    .first()
+                    .is_some_and(|&a| matches!(ast.node(a), Node::ChanType { .. }));
+            chan.then_some(id)
+        });
+        let starts = ast.nodes_of_kind(NodeKind::GoStmt).map(|(id, _)| id);
+        for g in starts.chain(makes_chan) {
             let pos = ast.pos(g);
             let i = decls.partition_point(|&(start, _, _)| start <= pos);
             if let Some(&(_, end, id)) = i.checked_sub(1).map(|i| &decls[i]) {

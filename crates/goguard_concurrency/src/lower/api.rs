@@ -131,7 +131,26 @@ pub(crate) enum FuncApi {
     /// io.ReadFull(r, buf) and friends: calls `r.Read` until it has what
     /// it wants (once or more), so a reader of the package runs.
     ReadsUntilDone,
+    /// The functions of sync/atomic on integers.
+    Atomic(AtomicOp),
 }
+
+/// What a function of sync/atomic does to the integer it points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AtomicOp {
+    /// `LoadT(p)`: reads it.
+    Load,
+    /// `StoreT(p, v)`: writes v.
+    Store,
+    /// `AddT(p, n)`: adds n, gives the new value.
+    Add,
+    /// `SwapT`, `CompareAndSwapT`: may change it to a value the model
+    /// does not compute.
+    Change,
+}
+
+/// The integer types of sync/atomic's functions (`LoadInt32`, ...).
+const ATOMIC_INTS: &[&str] = &["Int32", "Int64", "Uint32", "Uint64", "Uintptr"];
 
 const FUNCS: &[(&str, &str, FuncApi)] = &[
     ("context", "Background", FuncApi::Background),
@@ -160,6 +179,9 @@ pub(crate) fn func(callee: &Callee) -> Option<FuncApi> {
     let Callee::Func(n) = callee else {
         return None;
     };
+    if &*n.pkg == "sync/atomic" {
+        return atomic(&n.name).map(FuncApi::Atomic);
+    }
     FUNCS
         .iter()
         .find(|(p, f, _)| n.is(p, f))
@@ -229,4 +251,19 @@ pub(crate) fn retains_arguments(callee: &Callee) -> bool {
         Callee::Func(n) => !NON_RETAINING.contains(&&*n.pkg),
         _ => true,
     }
+}
+
+/// The meaning of a sync/atomic function on integers, by name.
+fn atomic(name: &str) -> Option<AtomicOp> {
+    let ops = [
+        ("CompareAndSwap", AtomicOp::Change),
+        ("Swap", AtomicOp::Change),
+        ("Load", AtomicOp::Load),
+        ("Store", AtomicOp::Store),
+        ("Add", AtomicOp::Add),
+    ];
+    let (op, ty) = ops
+        .iter()
+        .find_map(|&(prefix, op)| name.strip_prefix(prefix).map(|ty| (op, ty)))?;
+    ATOMIC_INTS.contains(&ty).then_some(op)
 }

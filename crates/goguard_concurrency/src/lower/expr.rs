@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use goguard_semantic::model::{BindingId, BindingKind, Callee, Member};
+use goguard_semantic::model::{BindingId, BindingKind, Callee, FieldDecl, Member};
 use goguard_semantic::types::{ChanDir, Type};
 use goguard_syntax::{Node, NodeId, Tok};
 
-use super::api::{self, FuncApi, MethodApi};
+use super::api::{self, AtomicOp, FuncApi, MethodApi};
 use super::keys::Keys;
 use super::{Lower, PENDING};
 use crate::ir::{
@@ -17,6 +17,8 @@ use crate::ir::{
 /// How deep the lowering follows embedded structs to find a promoted
 /// field or method (as the semantic model does).
 const MAX_EMBED_DEPTH: usize = 8;
+/// How deep struct values held in fields get zeros of their own.
+const MAX_NESTED_ZEROS: u32 = 3;
 
 /// Channel capacities above this are not followed (the model would need a
 /// state per buffered element).
@@ -394,10 +396,34 @@ impl<'a> Lower<'a> {
         let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
             return Vec::new().into();
         };
-        decl.fields
+        self.zeros_of(t, &decl.fields, at, 0)
+    }
+
+    /// The zeros of `fields` (of a struct of type `owner`), as
+    /// [`Self::zero_fields`]; a field of an unnamed struct type
+    /// (`mu struct{ sync.Mutex; closing bool }`) is a struct of its own
+    /// with its sync objects and zeros, so that `s.mu.Lock()` and
+    /// `s.mu.closing` are followed as they are on a named type.
+    /// A field holding a struct of a type the package declares (by value,
+    /// embedded or not: `RowChannel` in `outbox`) is a struct of its own too,
+    /// down to [`MAX_NESTED_ZEROS`], when it holds something followed.
+    fn zeros_of(
+        &self,
+        owner: &Type,
+        fields: &[FieldDecl],
+        at: NodeId,
+        depth: u32,
+    ) -> Arc<[(FieldId, Expr)]> {
+        fields
             .iter()
-            .filter(|f| !f.embedded && api::sync_kind(&f.ty).is_none())
+            .filter(|f| api::sync_kind(&f.ty).is_none())
             .filter_map(|f| {
+                if let Some(z) = self.struct_value_zero(&f.ty, at, depth) {
+                    return Some((self.pkg.interner.field(&f.name), z));
+                }
+                if f.embedded {
+                    return None;
+                }
                 if f.ty.is_named("sync", "Cond") {
                     let z = Expr::NewCond(Box::new(Expr::Nil), at);
                     return Some((self.pkg.interner.field(&f.name), z));
@@ -411,6 +437,17 @@ impl<'a> Lower<'a> {
                     | Type::Func(_)
                     | Type::Interface
                     | Type::Slice(_) => Expr::Nil,
+                    // Nested unnamed structs are one level deep: owner is named.
+                    Type::Struct if f.ty == Type::Struct => {
+                        let inner = self.pkg.model.unnamed_struct_fields(owner, &f.name)?;
+                        Expr::Struct {
+                            fields: Vec::new(),
+                            sync_fields: self.syncs_of(&inner),
+                            zeros: self.zeros_of(&Type::Unknown, &inner, at, depth + 1),
+                            ty: None,
+                            at,
+                        }
+                    }
                     _ => return None,
                 };
                 let id = self.pkg.interner.field(&f.name);
@@ -426,12 +463,41 @@ impl<'a> Lower<'a> {
             .into()
     }
 
+    /// The zero of a field of struct type `t` declared in the package and
+    /// held by value, when it holds a sync object or a plain value followed.
+    fn struct_value_zero(&self, t: &Type, at: NodeId, depth: u32) -> Option<Expr> {
+        if depth >= MAX_NESTED_ZEROS || !matches!(t, Type::Named(_)) {
+            return None;
+        }
+        let ty = self.own_type_name(t)?;
+        let decl = t.named_ref().and_then(|n| self.pkg.model.type_decl(n))?;
+        if !matches!(decl.underlying, Type::Struct) {
+            return None;
+        }
+        let sync_fields = self.syncs_of(&decl.fields);
+        let zeros = self.zeros_of(t, &decl.fields, at, depth + 1);
+        if sync_fields.is_empty() && zeros.iter().all(|(_, z)| *z == Expr::Unknown) {
+            return None;
+        }
+        Some(Expr::Struct {
+            fields: Vec::new(),
+            sync_fields,
+            zeros,
+            ty: Some(ty),
+            at,
+        })
+    }
+
     /// The fields of a struct type whose zero value is a sync object.
     fn sync_fields(&self, t: &Type) -> Arc<[(FieldId, SyncKind)]> {
         let Some(decl) = t.named_ref().and_then(|n| self.pkg.model.type_decl(n)) else {
             return Vec::new().into();
         };
-        decl.fields
+        self.syncs_of(&decl.fields)
+    }
+
+    fn syncs_of(&self, fields: &[FieldDecl]) -> Arc<[(FieldId, SyncKind)]> {
+        fields
             .iter()
             .filter_map(|f| api::sync_kind(&f.ty).map(|k| (self.pkg.interner.field(&f.name), k)))
             .collect::<Vec<_>>()
@@ -1005,6 +1071,7 @@ impl<'a> Lower<'a> {
                 Shape::Value(Expr::Unknown)
             }
             FuncApi::Goexit => Shape::Exit(ExitKind::Goexit),
+            FuncApi::Atomic(op) => self.atomic(op, args),
             FuncApi::NewError => {
                 self.args(args);
                 Shape::Value(Expr::NonNil)
@@ -1429,6 +1496,70 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// `atomic.LoadUint32(&x.f)`, `atomic.StoreInt32(&x.f, v)`, ...: a read
+    /// or a write of the variable or field pointed to, as the same code
+    /// without atomics (conversions of the pointer, `(*uint32)(&x.f)`, are
+    /// looked through). A pointer the model cannot name is a value it does
+    /// not follow.
+    fn atomic(&mut self, op: AtomicOp, args: &[NodeId]) -> Shape {
+        let target = args.first().and_then(|&p| self.pointee(p));
+        let Some(target) = target else {
+            self.args(args);
+            return Shape::Value(Expr::Unknown);
+        };
+        match op {
+            AtomicOp::Load => Shape::Value(self.expr(target)),
+            AtomicOp::Store => {
+                let v = args.get(1).map_or(Expr::Unknown, |&a| self.expr(a));
+                let place = self.place(target, false);
+                self.set(place, v);
+                Shape::Value(Expr::Unknown)
+            }
+            AtomicOp::Add => {
+                let by = match args.get(1).map(|&a| self.expr(a)) {
+                    Some(Expr::Int(n)) => Some(n),
+                    _ => None,
+                };
+                self.increment(target, by);
+                Shape::Value(self.expr(target))
+            }
+            AtomicOp::Change => {
+                self.args(&args[1..]);
+                let place = self.place(target, false);
+                self.set(place, Expr::Unknown);
+                Shape::Value(Expr::Unknown)
+            }
+        }
+    }
+
+    /// The variable or field `&x.f` points to, through conversions of the
+    /// pointer (`(*uint32)(&x.f)`).
+    fn pointee(&self, p: NodeId) -> Option<NodeId> {
+        let mut e = self.unparen(p);
+        for _ in 0..MAX_EMBED_DEPTH {
+            match *self.ast.node(e) {
+                Node::CallExpr { args, .. }
+                    if matches!(self.pkg.model.callee(self.file, e), Callee::Conversion(_))
+                        && self.ast.list(args).len() == 1 =>
+                {
+                    e = self.unparen(self.ast.list(args)[0]);
+                }
+                Node::UnaryExpr {
+                    op: Tok::And, x, ..
+                } => {
+                    let x = self.unparen(x);
+                    return matches!(
+                        self.ast.node(x),
+                        Node::SelectorExpr { .. } | Node::Ident { .. }
+                    )
+                    .then_some(x);
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// True for a comparison of a pseudo-random draw with a constant
     /// (`rand.Intn(2) == 0`, `rand.Float64() < 0.5`) or its negation: it
     /// goes either way in a run, independently of anything else, so the
@@ -1586,6 +1717,12 @@ impl<'a> Lower<'a> {
                 pred: None,
             },
             (None, Expr::Bool(b)) => Cond::Const(b),
+            // A field only ever set to `true` or `false`: a flag the model
+            // follows (`if !s.closed { s.closed = true; close(s.ch) }`).
+            (None, v @ Expr::Field(_, f)) if self.pkg.field_is_flag(f) => Cond::Value {
+                expr: v,
+                pred: None,
+            },
             _ => Cond::Nondet,
         }
     }

@@ -7,7 +7,7 @@
 use goguard_syntax::{Node, NodeId, Tok};
 
 use super::typeexpr::base_type_name;
-use super::{BindingId, FileIdx, Member, PackageModel};
+use super::{BindingId, FieldDecl, FileIdx, Member, PackageModel};
 use crate::types::Type;
 
 /// Deepest expression or type expression followed.
@@ -206,6 +206,57 @@ impl PackageModel<'_> {
             }
         }
         None
+    }
+
+    /// The fields of field `field` of the struct type `owner` declared in
+    /// this package, when that field's type is an unnamed struct
+    /// (`mu struct{ sync.Mutex; closing bool }`, through pointers): their
+    /// names and types in declaration order, embedded fields named after
+    /// their type. None for any other field.
+    pub fn unnamed_struct_fields(&self, owner: &Type, field: &str) -> Option<Vec<FieldDecl>> {
+        let n = owner.named_ref()?;
+        if *n.pkg != *self.import_path {
+            return None;
+        }
+        let owner_st = self.struct_node(*self.type_specs.get(&n.name)?)?;
+        let (ty, _) = self.anon_field(owner_st, field)?;
+        let (f, st) = self.struct_node((owner_st.0, ty))?;
+        let src = self.src(f);
+        let Node::StructType { fields, .. } = *src.ast.node(st) else {
+            return None;
+        };
+        let Node::FieldList { list, .. } = *src.ast.node(fields) else {
+            return None;
+        };
+        let mut out = Vec::new();
+        for &fl in src.ast.list(list) {
+            let Node::Field {
+                names,
+                ty: Some(fty),
+                ..
+            } = *src.ast.node(fl)
+            else {
+                continue;
+            };
+            let t = self.type_of_type_expr(f, fty);
+            let names = src.ast.list(names);
+            if names.is_empty() {
+                if let Some((id, _)) = base_type_name(src.ast, fty) {
+                    out.push(FieldDecl {
+                        name: src.name(id).into(),
+                        ty: t,
+                        embedded: true,
+                    });
+                }
+            } else {
+                out.extend(names.iter().map(|&id| FieldDecl {
+                    name: src.name(id).into(),
+                    ty: t.clone(),
+                    embedded: false,
+                }));
+            }
+        }
+        Some(out)
     }
 
     /// Field or promoted method `name` of the unnamed struct behind `x`.
