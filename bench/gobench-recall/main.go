@@ -19,6 +19,9 @@
 //     recognised by frames whose line falls outside the function they name,
 //     and shifted by the header's length (see backtraceShift).
 //  2. Lines the README's prose names ("line 36", "Line 20 missing unlock").
+//     A named line that holds only a comment (`/// Missing unlock here`)
+//     annotates the statement below it: the next line holding code counts
+//     too.
 //  3. The blocking operations the interleaving diagrams name (README and
 //     kernel comments: the `///` or `//` tables with one column per
 //     goroutine): each cell that is a channel operation (`<-`) or a call of
@@ -257,6 +260,21 @@ func findKernels(root string) []*kernel {
 
 // bugLines reads the kernel's README and source and returns its bug lines
 // (see the package comment).
+// codeAfterComment returns the first line after line n (1-based) that holds
+// code, when line n holds only a `//` comment.
+func codeAfterComment(code []string, n int) (int, bool) {
+	if n < 1 || n > len(code) || !strings.HasPrefix(strings.TrimSpace(code[n-1]), "//") {
+		return 0, false
+	}
+	for i := n; i < len(code); i++ {
+		t := strings.TrimSpace(code[i])
+		if t != "" && !strings.HasPrefix(t, "//") {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
 func bugLines(dir, kernelFile string) map[int]bool {
 	src, err := os.ReadFile(kernelFile)
 	check(err)
@@ -300,6 +318,9 @@ func bugLines(dir, kernelFile string) map[int]bool {
 		for _, m := range lineMention.FindAllStringSubmatch(l, -1) {
 			if n, err := strconv.Atoi(m[1]); err == nil && n <= len(code) {
 				lines[n] = true
+				if next, ok := codeAfterComment(code, n); ok {
+					lines[next] = true
+				}
 			}
 		}
 	}

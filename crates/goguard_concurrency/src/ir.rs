@@ -73,6 +73,11 @@ pub struct SymId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FieldId(pub u32);
 
+/// A named constant whose value the model does not compute (declared in
+/// another package, or not a small integer), interned for the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstId(pub u32);
+
 /// A condition whose value stays the same for the whole run (its variables
 /// are never assigned after their declaration): every test of it agrees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +93,8 @@ pub enum Expr {
     Int(i64),
     /// The current value of a small unknown number.
     Sym(SymId),
+    /// A named constant the model knows by name only.
+    Named(ConstId),
     Var(Var),
     /// `x.f` (through pointers).
     Field(Box<Expr>, FieldId),

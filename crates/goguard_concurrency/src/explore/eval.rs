@@ -70,6 +70,7 @@ impl State {
             Expr::Nil => Value::Nil,
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Int(i) => Value::Int(*i),
+            Expr::Named(c) => Value::Named(*c),
             Expr::Sym(s) => match self.sym(s.0) {
                 Some(v) => Value::Int(i64::from(v)),
                 None => return Err(Need::Sym(s.0)),
@@ -99,6 +100,7 @@ impl State {
                     buf: Vec::new(),
                     closed: false,
                     escaped: false,
+                    lost: false,
                     alloc: Loc {
                         file: at.file,
                         node: *node,
@@ -197,6 +199,7 @@ impl State {
                         buf: Vec::new(),
                         closed: false,
                         escaped: false,
+                        lost: false,
                         alloc: Loc {
                             file: at.file,
                             node: *node,
@@ -383,7 +386,7 @@ impl State {
     fn list(&mut self, elems: Vec<Value>) -> Result<Value, Need> {
         if elems.len() > usize::from(MAX_ITEMS) {
             for v in &elems {
-                self.escape(v);
+                self.escape_lost(v);
             }
             return Ok(Value::Unknown);
         }
@@ -398,8 +401,8 @@ impl State {
     fn map(&mut self, entries: Vec<(Value, Value)>) -> Result<Value, Need> {
         if entries.len() > usize::from(MAX_ITEMS) || !entries.iter().all(|(k, _)| known_key(k)) {
             for (k, v) in &entries {
-                self.escape(k);
-                self.escape(v);
+                self.escape_lost(k);
+                self.escape_lost(v);
             }
             return Ok(Value::Unknown);
         }
@@ -524,13 +527,13 @@ impl State {
                 };
                 match slot {
                     Some(false) => {}
-                    Some(true) => self.escape(&v),
+                    Some(true) => self.escape_lost(&v),
                     // Stored where the model cannot tell: the value and
                     // every element may be read by anyone.
                     None => {
-                        self.escape(&xv);
-                        self.escape(&iv);
-                        self.escape(&v);
+                        self.escape_lost(&xv);
+                        self.escape_lost(&iv);
+                        self.escape_lost(&v);
                     }
                 }
             }
@@ -625,6 +628,11 @@ impl State {
                     CmpOp::Gt => x > y,
                     CmpOp::Ge => x >= y,
                 }),
+                // Constants of an enumeration have distinct values; two
+                // names for one value (`Default = Foo`) are taken to differ.
+                (Value::Named(x), Value::Named(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                    Ok((x == y) == (*op == CmpOp::Eq))
+                }
                 _ => match p {
                     Some(p) => pred(self, p.0),
                     None => Err(Need::Either),

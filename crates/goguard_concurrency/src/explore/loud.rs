@@ -682,7 +682,12 @@ impl Machine<'_> {
             _ if *c == Value::Nil => {}
             _ => {
                 // Not followed: anything may arrive, or a range may end.
+                // On a channel made here that the model lost track of
+                // (stored in a map it cannot follow), whether and when the
+                // code reading it there sends or closes is a guess.
+                let made_here = matches!(s.obj(c), Some(Obj::Chan(ch)) if ch.lost);
                 let mut st = s.clone();
+                st.guessed |= made_here;
                 st.assign(at, dst, Value::Unknown)?;
                 st.assign(at, ok, Value::EnvOk)?;
                 self.cont(&mut st, p, cont);
@@ -694,6 +699,7 @@ impl Machine<'_> {
                 mv.push(st, &[p], events, None);
                 if let Some(d) = done {
                     let mut st = s.clone();
+                    st.guessed |= made_here;
                     self.cont(&mut st, p, d);
                     mv.push(st, &[p], Vec::new(), None);
                 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use goguard_semantic::model::BindingId;
 
-use crate::ir::{FuncId, Loc, Pc, SyncOp, Var};
+use crate::ir::{ConstId, FuncId, Loc, Pc, SyncOp, Var};
 
 pub(crate) type CellId = u32;
 pub(crate) type HeapId = u32;
@@ -25,6 +25,9 @@ pub(crate) enum Value {
     Nil,
     Bool(bool),
     Int(i64),
+    /// A named constant the model knows by name only: equal to itself, and
+    /// taken to differ from every other named constant.
+    Named(ConstId),
     Func(FuncId),
     Ref(HeapId),
     /// Not nil, nothing more known (an error made by errors.New).
@@ -86,6 +89,11 @@ pub(crate) struct Chan {
     /// Code the model does not see may use it: every operation on it can
     /// complete.
     pub escaped: bool,
+    /// Escaped only because the model lost track of where it was stored
+    /// (a map with keys it cannot compare, a long slice), not by being
+    /// handed to code it does not see: what the code that later reads it
+    /// does, and when, is a guess.
+    pub lost: bool,
     /// The `make` call.
     pub alloc: Loc,
     /// The capacity stands for a larger constant (`make(chan T, 10)`): the
@@ -317,6 +325,16 @@ impl State {
     /// Marks a value, and everything reachable from it, as reachable by
     /// code the model does not see.
     pub(crate) fn escape(&mut self, v: &Value) {
+        self.escape_as(v, false);
+    }
+
+    /// Marks a value as escaped because the model lost track of where it
+    /// was stored (see [`Chan::lost`]).
+    pub(crate) fn escape_lost(&mut self, v: &Value) {
+        self.escape_as(v, true);
+    }
+
+    fn escape_as(&mut self, v: &Value, lost: bool) {
         let mut stack = vec![v.clone()];
         let mut steps = 0;
         while let Some(v) = stack.pop() {
@@ -333,9 +351,12 @@ impl State {
             match o {
                 Obj::Chan(c) => {
                     if c.escaped {
+                        // Handed to unseen code after being lost.
+                        c.lost &= lost;
                         continue;
                     }
                     c.escaped = true;
+                    c.lost = lost;
                     // Buffered values may be received by anyone.
                     stack.extend(c.buf.iter().cloned());
                 }

@@ -174,7 +174,15 @@ impl<'a> Lower<'a> {
                 .index
                 .func(&binding.name)
                 .map_or(Expr::Unknown, Expr::Func),
-            BindingKind::Const => self.keys().const_value(b).map_or(Expr::Unknown, Expr::Int),
+            // A constant the model cannot compute is known by its name, so
+            // that `mode == modeA` is decided when `mode` was set from one.
+            BindingKind::Const => self.keys().const_value(b).map_or_else(
+                || {
+                    let path = self.pkg.model.import_path();
+                    Expr::Named(self.pkg.interner.named_const(path, &binding.name))
+                },
+                Expr::Int,
+            ),
             _ => Expr::Unknown,
         }
     }
@@ -182,8 +190,18 @@ impl<'a> Lower<'a> {
     fn selector(&mut self, e: NodeId, x: NodeId, sel: NodeId, d: u32) -> Expr {
         let model = self.pkg.model;
         if let Some(b) = model.resolve(self.file, x) {
-            if let BindingKind::Import { .. } = model.binding(b).kind {
-                return Expr::Unknown;
+            if let BindingKind::Import { path } = &model.binding(b).kind {
+                // A constant of another package: known by its name.
+                let name = self.text(sel);
+                let is_const = model
+                    .universe()
+                    .package(path)
+                    .is_some_and(|p| p.const_type(name).is_some());
+                return if is_const {
+                    Expr::Named(self.pkg.interner.named_const(path, name))
+                } else {
+                    Expr::Unknown
+                };
             }
         }
         let name = self.text(sel);
@@ -470,7 +488,10 @@ impl<'a> Lower<'a> {
 
     /// Lets a value escape (an op, unless it is surely not followed).
     fn escape(&mut self, v: Expr) {
-        if !matches!(v, Expr::Unknown | Expr::Nil | Expr::Bool(_) | Expr::Int(_)) {
+        if !matches!(
+            v,
+            Expr::Unknown | Expr::Nil | Expr::Bool(_) | Expr::Int(_) | Expr::Named(_)
+        ) {
             self.emit(Op::Escape {
                 value: v,
                 next: PENDING,
@@ -599,7 +620,11 @@ impl<'a> Lower<'a> {
             self.escape(value);
             return;
         }
-        if matches!(value, Expr::Unknown | Expr::Bool(_) | Expr::Int(_)) && self.boring(&place) {
+        if matches!(
+            value,
+            Expr::Unknown | Expr::Bool(_) | Expr::Int(_) | Expr::Named(_)
+        ) && self.boring(&place)
+        {
             return;
         }
         let value = match &place {
@@ -885,10 +910,12 @@ impl<'a> Lower<'a> {
         match self.expr(n) {
             Expr::Int(v) if v > 4 => Expr::Sym(self.pkg.interner.sym(v.to_string())),
             // `wg.Add(len(items))` agrees with `for range items`.
-            Expr::Unknown => match self.keys().key(n).filter(|_| self.is_size(n)) {
-                Some(k) => Expr::Sym(self.pkg.interner.sym(k)),
-                None => Expr::Unknown,
-            },
+            Expr::Unknown | Expr::Named(_) => {
+                match self.keys().key(n).filter(|_| self.is_size(n)) {
+                    Some(k) => Expr::Sym(self.pkg.interner.sym(k)),
+                    None => Expr::Unknown,
+                }
+            }
             // The same, unless the model knows the slice's length.
             Expr::Len(x, None) => {
                 let sym = self.keys().key(n).map(|k| self.pkg.interner.sym(k));
@@ -939,7 +966,7 @@ impl<'a> Lower<'a> {
             .filter(|_| simple)
             .map(|k| self.pkg.interner.sym(k));
         match self.expr(n) {
-            Expr::Unknown => sym.map_or(Cap::Unknown, Cap::Sym),
+            Expr::Unknown | Expr::Named(_) => sym.map_or(Cap::Unknown, Cap::Sym),
             e => Cap::Value(Box::new(e), sym),
         }
     }

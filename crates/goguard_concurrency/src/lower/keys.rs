@@ -11,7 +11,7 @@ use goguard_semantic::model::{BindingId, BindingKind, FileIdx};
 use goguard_syntax::{Node, NodeId, Tok};
 use rustc_hash::FxHashMap;
 
-use crate::ir::{FieldId, PredId, SymId};
+use crate::ir::{ConstId, FieldId, PredId, SymId};
 use crate::Pkg;
 
 /// How deep a key is built (operators, selectors).
@@ -26,6 +26,7 @@ pub(crate) struct Interner {
 #[derive(Default)]
 struct InternerInner {
     fields: FxHashMap<String, FieldId>,
+    consts: FxHashMap<String, ConstId>,
     preds: FxHashMap<String, PredId>,
     /// The function whose one run holds every variable of each predicate
     /// (None: some variable is declared in a loop, or in several functions,
@@ -69,6 +70,14 @@ impl Interner {
         let f = FieldId(i.fields.len() as u32);
         i.fields.insert(name.to_string(), f);
         f
+    }
+
+    /// The identity of the named constant `path.name`.
+    pub(crate) fn named_const(&self, path: &str, name: &str) -> ConstId {
+        let mut i = self.inner.borrow_mut();
+        let key = format!("{path}.{name}");
+        let next = ConstId(i.consts.len() as u32);
+        *i.consts.entry(key).or_insert(next)
     }
 
     /// The name of an interned field (for debug output).

@@ -28,9 +28,11 @@ declare_rule! {
     /// locked is reported, since the caller that gets the error does not
     /// unlock.
     ///
-    /// The finding is at the `Lock`, with each exit that leaves the mutex
-    /// held (each `return`, or the end of the function; up to eight) as a
-    /// related location: that is where the unlock is missing.
+    /// The finding is at the first `return` that leaves the mutex held:
+    /// that is where the unlock is missing, and the line a change adding an
+    /// early return touches. The `Lock` and every other exit that leaves the
+    /// mutex held (up to eight) are related locations. A function that only
+    /// falls off its end with the mutex held is reported at the `Lock`.
     ///
     /// ## Why is this bad?
     /// The early return that forgets the unlock — typically on an error
@@ -238,36 +240,58 @@ fn check_call(
         return None;
     }
     let shown = cx.text(receiver);
-    if hands_over {
-        let mut d = cx
-            .diagnostic(
-                call,
-                format!("{shown}.{lock}() is still held when this function returns an error"),
-            )
-            .with_help(format!(
+    let lock_line = {
+        let file = &cx.model().files()[cx.file()];
+        file.parsed.lines().line_col(cx.ast().pos(call)).0
+    };
+    // The finding is at the first `return` that leaves the lock held: the
+    // statement to mend, and the one a change adding an early return
+    // touches. A function that only falls off its end points at the lock.
+    let mut exits = exits;
+    exits.sort_by_key(|e| e.span(cx).start);
+    let primary = exits.iter().position(|e| matches!(e, LeakExit::Return(_)));
+    let (message, help) = if hands_over {
+        (
+            format!("{shown}.{lock}() at line {lock_line} is still held when this returns an error"),
+            format!(
                 "call {shown}.{unlock}() before returning the error: the function keeps the lock for its caller only when it succeeds, and a caller that gets an error does not unlock"
-            ));
-        for exit in exits {
-            d = d.with_related(
-                exit.span(cx),
-                format!("returns an error here with {shown} still locked"),
-            );
+            ),
+        )
+    } else {
+        (
+            format!("{shown}.{lock}() at line {lock_line} is still held when this returns"),
+            format!(
+                "call {shown}.{unlock}() on every path, usually with `defer {shown}.{unlock}()` right after the lock"
+            ),
+        )
+    };
+    let label = |exit: LeakExit| match exit {
+        LeakExit::Return(_) if hands_over => {
+            format!("returns an error here with {shown} still locked")
         }
-        return Some(d);
+        LeakExit::Return(_) => format!("returns here with {shown} still locked"),
+        LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
+            format!("the function ends here with {shown} still locked")
+        }
+    };
+    let mut d = match primary {
+        Some(i) => cx
+            .diagnostic_at(exits[i].span(cx), message)
+            .with_related(cx.span(call), format!("{shown} is locked here")),
+        None if hands_over => cx.diagnostic(
+            call,
+            format!("{shown}.{lock}() is still held when this function returns an error"),
+        ),
+        None => cx.diagnostic(
+            call,
+            format!("{shown}.{lock}() is not released on every path"),
+        ),
     }
-    let mut d = cx
-        .diagnostic(call, format!("{shown}.{lock}() is not released on every path"))
-        .with_help(format!(
-            "call {shown}.{unlock}() on every path, usually with `defer {shown}.{unlock}()` right after the lock"
-        ));
-    for exit in exits {
-        let label = match exit {
-            LeakExit::Return(_) => format!("returns here with {shown} still locked"),
-            LeakExit::FallOff(_) | LeakExit::LoopBack(_) | LeakExit::Overwritten(_) => {
-                format!("the function ends here with {shown} still locked")
-            }
-        };
-        d = d.with_related(exit.span(cx), label);
+    .with_help(help);
+    for (i, exit) in exits.into_iter().enumerate() {
+        if Some(i) != primary {
+            d = d.with_related(exit.span(cx), label(exit));
+        }
     }
     Some(d)
 }
