@@ -180,24 +180,41 @@ impl State {
             }
             Expr::Background => {
                 self.check_heap()?;
-                self.alloc(Obj::Ctx { done: Value::Nil })
+                self.alloc(Obj::Ctx {
+                    done: Value::Nil,
+                    parent: Value::Nil,
+                })
             }
             Expr::CtxDone(x) => {
                 let c = self.eval(at, x)?;
                 match self.obj(&c) {
-                    Some(Obj::Ctx { done }) => done.clone(),
+                    Some(Obj::Ctx { done, .. }) => done.clone(),
                     _ => Value::Unknown,
                 }
             }
             Expr::NewCancelCtx { parent, at: node } => {
                 let p = self.eval(at, parent)?;
-                let parent_never_done = matches!(self.obj(&p), Some(Obj::Ctx { done: Value::Nil }));
+                // A context whose parent is never done, or is cancelled only
+                // by code the model follows (a Done channel it made, not
+                // escaped), gets a Done channel of its own; cancelling the
+                // parent closes it too. Any other parent may be done at any
+                // time: the Done channel is unknown.
+                let (followed, parent, closed) = match self.obj(&p) {
+                    Some(Obj::Ctx {
+                        done: Value::Nil, ..
+                    }) => (true, Value::Nil, false),
+                    Some(Obj::Ctx { done, .. }) => match self.obj(done) {
+                        Some(Obj::Chan(c)) if !c.escaped => (true, p.clone(), c.closed),
+                        _ => (false, Value::Nil, false),
+                    },
+                    _ => (false, Value::Nil, false),
+                };
                 self.check_heap()?;
-                let done = if parent_never_done {
+                let done = if followed {
                     self.alloc(Obj::Chan(Chan {
                         cap: 0,
                         buf: Vec::new(),
-                        closed: false,
+                        closed,
                         escaped: false,
                         lost: false,
                         alloc: Loc {
@@ -209,7 +226,7 @@ impl State {
                 } else {
                     Value::Unknown
                 };
-                self.alloc(Obj::Ctx { done })
+                self.alloc(Obj::Ctx { done, parent })
             }
             Expr::NonNil => Value::NonNil,
             Expr::Unread(x) => match self.eval(at, x)? {

@@ -464,7 +464,7 @@ impl Machine<'_> {
     /// The followed Done channel a cancel function closes.
     fn cancel_chan(&self, s: &State, ctx: &Value) -> Option<Value> {
         match s.obj(ctx) {
-            Some(Obj::Ctx { done }) if self.follows_chan(s, done) => Some(done.clone()),
+            Some(Obj::Ctx { done, .. }) if self.follows_chan(s, done) => Some(done.clone()),
             _ => None,
         }
     }
@@ -1216,7 +1216,7 @@ impl Machine<'_> {
                 .iter()
                 .any(|&(_, c)| s.cells.get(c as usize).is_some_and(deep)),
             Some(Obj::Bound { recv, .. }) => deep(recv),
-            Some(Obj::Ctx { done }) => deep(done),
+            Some(Obj::Ctx { done, .. }) => deep(done),
             Some(Obj::Cancel { ctx }) => deep(ctx),
             Some(Obj::List { elems, escaped }) => !escaped && elems.iter().any(deep),
             Some(Obj::Map { entries, escaped }) => {

@@ -751,7 +751,8 @@ impl Machine<'_> {
         }
     }
 
-    /// A cancel function: closes its context's Done channel once.
+    /// A cancel function: closes its context's Done channel once, and those
+    /// of the contexts derived from it.
     fn cancel(
         &self,
         s: &mut State,
@@ -762,7 +763,7 @@ impl Machine<'_> {
         mv: &mut Moves<'_>,
     ) {
         let mut st = s.clone();
-        if let Some(Obj::Ctx { done }) = st.obj(ctx).cloned() {
+        for done in st.cancelled_with(ctx) {
             if let Some(Obj::Chan(ch)) = st.obj_mut(&done) {
                 ch.closed = true;
             }

@@ -50,9 +50,12 @@ pub(crate) enum Obj {
     },
     Cond(CondObj),
     /// A context: its Done channel (Nil: never done; Unknown: done when
-    /// something outside the model decides).
+    /// something outside the model decides), and the followed context it
+    /// was derived from (Nil for none): cancelling that one closes this
+    /// one's Done channel too.
     Ctx {
         done: Value,
+        parent: Value,
     },
     /// The cancel function of a context.
     Cancel {
@@ -294,6 +297,32 @@ impl State {
         }
     }
 
+    /// The Done channels a cancel of `ctx` closes: its own and those of
+    /// every context derived from it, however deep.
+    pub(crate) fn cancelled_with(&self, ctx: &Value) -> Vec<Value> {
+        let mut ctxs = vec![ctx.clone()];
+        loop {
+            let before = ctxs.len();
+            for (i, o) in self.heap.iter().enumerate() {
+                let me = Value::Ref(i as HeapId);
+                if matches!(o, Obj::Ctx { parent, .. } if ctxs.contains(parent))
+                    && !ctxs.contains(&me)
+                {
+                    ctxs.push(me);
+                }
+            }
+            if ctxs.len() == before {
+                break;
+            }
+        }
+        ctxs.iter()
+            .filter_map(|c| match self.obj(c) {
+                Some(Obj::Ctx { done, .. }) => Some(done.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub(crate) fn sym(&self, s: u32) -> Option<u8> {
         self.syms
             .binary_search_by_key(&s, |&(id, _)| id)
@@ -391,11 +420,10 @@ impl State {
                 Obj::Ctx { .. } => {}
                 // Code given a cancel function can cancel: the context's
                 // Done channel may be closed there.
+                // Contexts derived from it are cancelled with it.
                 Obj::Cancel { ctx } => {
                     let ctx = ctx.clone();
-                    if let Some(Obj::Ctx { done }) = self.obj(&ctx) {
-                        stack.push(done.clone());
-                    }
+                    stack.extend(self.cancelled_with(&ctx));
                 }
                 Obj::Closure { env, .. } => {
                     let cells: Vec<CellId> = env.iter().map(|&(_, c)| c).collect();
@@ -518,7 +546,10 @@ impl State {
                             }
                         }
                         Obj::Cond(c) => queue.push_back(Item::Val(c.locker.clone())),
-                        Obj::Ctx { done } => queue.push_back(Item::Val(done.clone())),
+                        Obj::Ctx { done, parent } => {
+                            queue.push_back(Item::Val(done.clone()));
+                            queue.push_back(Item::Val(parent.clone()));
+                        }
                         Obj::Cancel { ctx } => queue.push_back(Item::Val(ctx.clone())),
                         Obj::Closure { env, .. } => {
                             for &(_, c) in env {
@@ -575,7 +606,10 @@ impl State {
                     s.fields.sort_by_key(|a| a.0);
                 }
                 Obj::Cond(c) => map_val(&mut c.locker, &heap_map),
-                Obj::Ctx { done } => map_val(done, &heap_map),
+                Obj::Ctx { done, parent } => {
+                    map_val(done, &heap_map);
+                    map_val(parent, &heap_map);
+                }
                 Obj::Cancel { ctx } => map_val(ctx, &heap_map),
                 Obj::Closure { env, .. } => {
                     env.iter_mut().for_each(|(_, c)| map_cell(c, &cell_map))

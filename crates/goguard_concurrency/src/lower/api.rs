@@ -190,6 +190,22 @@ const NON_RETAINING: &[&str] = &[
     "fmt", "errors", "strings", "strconv", "bytes", "math", "log", "sort", "unicode",
 ];
 
+/// The pseudo-random number packages: a number they draw is independent of
+/// everything the model follows, so a test of it really goes either way.
+const RANDOM_PACKAGES: &[&str] = &["math/rand", "math/rand/v2"];
+
+/// True for a call that draws a pseudo-random number (`rand.Intn(2)`,
+/// `r.Float64()` on a `*rand.Rand`).
+pub(crate) fn draws_random(callee: &Callee) -> bool {
+    let (pkg, name) = match callee {
+        Callee::Func(n) => (&n.pkg, &n.name),
+        Callee::Method { recv, name } if &*recv.name == "Rand" => (&recv.pkg, name),
+        _ => return false,
+    };
+    RANDOM_PACKAGES.contains(&&**pkg)
+        && (name.starts_with("Int") || name.starts_with("Uint") || name.contains("Float"))
+}
+
 /// True for the testing methods that end the calling goroutine with
 /// runtime.Goexit (`t.Fatal`, `t.FailNow`, `t.Skip`...).
 pub(crate) fn ends_test_goroutine(callee: &Callee) -> bool {

@@ -1446,6 +1446,54 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// True for a comparison of a pseudo-random draw with a constant
+    /// (`rand.Intn(2) == 0`, `rand.Float64() < 0.5`) or its negation: it
+    /// goes either way in a run, independently of anything else, so the
+    /// branch is an exact choice rather than a guess on data the model
+    /// does not follow.
+    pub(super) fn random_cond(&self, e: NodeId) -> bool {
+        let e = self.unparen(e);
+        match *self.ast.node(e) {
+            Node::UnaryExpr {
+                op: Tok::Not, x, ..
+            } => self.random_cond(x),
+            Node::BinaryExpr {
+                x,
+                op: Tok::Eql | Tok::Neq | Tok::Lss | Tok::Leq | Tok::Gtr | Tok::Geq,
+                y,
+                ..
+            } => {
+                (self.random_draw(x) && self.constant(y))
+                    || (self.constant(x) && self.random_draw(y))
+            }
+            _ => false,
+        }
+    }
+
+    /// A call drawing a pseudo-random number from constant arguments.
+    fn random_draw(&self, e: NodeId) -> bool {
+        let e = self.unparen(e);
+        let Node::CallExpr { args, .. } = *self.ast.node(e) else {
+            return false;
+        };
+        let args = self.list(args);
+        api::draws_random(&self.pkg.model.callee(self.file, e))
+            && args.iter().all(|&a| self.constant(a))
+    }
+
+    fn constant(&self, e: NodeId) -> bool {
+        let e = self.unparen(e);
+        match self.ast.node(e) {
+            Node::BasicLit { .. } => true,
+            Node::Ident { .. } => self
+                .pkg
+                .model
+                .resolve(self.file, e)
+                .is_some_and(|b| self.pkg.model.binding(b).kind == BindingKind::Const),
+            _ => false,
+        }
+    }
+
     /// A condition.
     pub(super) fn cond(&mut self, e: NodeId) -> Cond {
         self.cond_depth(e, 0)

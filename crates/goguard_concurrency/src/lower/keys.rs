@@ -470,21 +470,52 @@ impl Keys<'_> {
     }
 
     /// The value of an integer constant declared with a literal (or a
-    /// product, sum or difference of such constants).
+    /// product, sum, difference, shift or bitwise combination of such
+    /// constants and `iota`; a spec of a `const` block with no values
+    /// repeats the last values given, with its own `iota`).
     pub(crate) fn const_value(&self, b: BindingId) -> Option<i64> {
-        let (file, decl) = self.pkg.model.binding(b).decl?;
-        let f = &self.pkg.model.files()[file];
-        let ast = f.parsed.ast();
-        let parent = self.pkg.parent(file, decl)?;
-        let Node::ValueSpec { names, values, .. } = *ast.node(parent) else {
+        self.const_binding(b, 0)
+    }
+
+    fn const_binding(&self, b: BindingId, depth: u32) -> Option<i64> {
+        let binding = self.pkg.model.binding(b);
+        if binding.kind != BindingKind::Const {
+            return None;
+        }
+        let (file, decl) = binding.decl?;
+        let ast = self.pkg.model.files()[file].parsed.ast();
+        let spec = self.pkg.parent(file, decl)?;
+        let Node::ValueSpec { names, .. } = *ast.node(spec) else {
             return None;
         };
         let i = ast.list(names).iter().position(|&n| n == decl)?;
+        // The spec's place in its block is `iota`; a spec without values
+        // takes those of the nearest one above that has them.
+        let (iota, values) = match self.pkg.parent(file, spec).map(|g| ast.node(g)) {
+            Some(&Node::GenDecl { specs, .. }) => {
+                let specs = ast.list(specs);
+                let at = specs.iter().position(|&sp| sp == spec)?;
+                let values = specs[..=at]
+                    .iter()
+                    .rev()
+                    .find_map(|&sp| match *ast.node(sp) {
+                        Node::ValueSpec { values, .. } if !ast.list(values).is_empty() => {
+                            Some(values)
+                        }
+                        _ => None,
+                    })?;
+                (at as i64, values)
+            }
+            _ => match *ast.node(spec) {
+                Node::ValueSpec { values, .. } => (0, values),
+                _ => return None,
+            },
+        };
         let &v = ast.list(values).get(i)?;
-        self.const_expr(file, v, 0)
+        self.const_expr(file, v, Some(iota), depth + 1)
     }
 
-    fn const_expr(&self, file: usize, e: NodeId, depth: u32) -> Option<i64> {
+    fn const_expr(&self, file: usize, e: NodeId, iota: Option<i64>, depth: u32) -> Option<i64> {
         if depth > 8 {
             return None;
         }
@@ -492,31 +523,27 @@ impl Keys<'_> {
         let ast = f.parsed.ast();
         match *ast.node(e) {
             Node::BasicLit { kind: Tok::Int, .. } => ast.text(e, f.source).parse().ok(),
-            Node::ParenExpr { x, .. } => self.const_expr(file, x, depth + 1),
-            Node::Ident { .. } => {
-                let b = self.pkg.model.resolve(file, e)?;
-                if self.pkg.model.binding(b).kind != BindingKind::Const {
-                    return None;
+            Node::ParenExpr { x, .. } => self.const_expr(file, x, iota, depth + 1),
+            // `iota` is the universe's: it has no declaration here.
+            Node::Ident { .. } => match self.pkg.model.resolve(file, e) {
+                Some(b) if self.pkg.model.binding(b).decl.is_some() => {
+                    self.const_binding(b, depth + 1)
                 }
-                let (dfile, decl) = self.pkg.model.binding(b).decl?;
-                let dast = self.pkg.model.files()[dfile].parsed.ast();
-                let parent = self.pkg.parent(dfile, decl)?;
-                let Node::ValueSpec { names, values, .. } = *dast.node(parent) else {
-                    return None;
-                };
-                let i = dast.list(names).iter().position(|&n| n == decl)?;
-                let &v = dast.list(values).get(i)?;
-                self.const_expr(dfile, v, depth + 1)
-            }
+                _ if ast.text(e, f.source) == "iota" => iota,
+                _ => None,
+            },
             Node::BinaryExpr { x, op, y, .. } => {
                 let (a, b) = (
-                    self.const_expr(file, x, depth + 1)?,
-                    self.const_expr(file, y, depth + 1)?,
+                    self.const_expr(file, x, iota, depth + 1)?,
+                    self.const_expr(file, y, iota, depth + 1)?,
                 );
                 match op {
                     Tok::Add => a.checked_add(b),
                     Tok::Sub => a.checked_sub(b),
                     Tok::Mul => a.checked_mul(b),
+                    Tok::Shl if (0..62).contains(&b) => a.checked_mul(1 << b),
+                    Tok::Or => Some(a | b),
+                    Tok::And => Some(a & b),
                     _ => None,
                 }
             }
@@ -640,7 +667,7 @@ impl Keys<'_> {
                 self.build(x, out, bs, depth + 1)
             }
             Node::BinaryExpr { x, op, y, .. } => {
-                if let Some(v) = self.const_expr(self.file, e, 0) {
+                if let Some(v) = self.const_expr(self.file, e, None, 0) {
                     out.push_str(&v.to_string());
                     return true;
                 }

@@ -342,11 +342,14 @@ impl<'a> Lower<'a> {
                     self.stmt(i);
                 }
                 let c = self.cond(cond);
-                let counting = self.keys().counts(cond)
-                    || (self.in_loop()
-                        && (self.leaves(body) || else_.is_some_and(|e| self.leaves(e)))
-                        && !self.both_leave(s, body, else_)
-                        && !self.keys().checks_error(cond));
+                let random = self.random_cond(cond);
+                let c = if random { Cond::Nondet } else { c };
+                let counting = !random
+                    && (self.keys().counts(cond)
+                        || (self.in_loop()
+                            && (self.leaves(body) || else_.is_some_and(|e| self.leaves(e)))
+                            && !self.both_leave(s, body, else_)
+                            && !self.keys().checks_error(cond)));
                 let reads = self.reads(cond);
                 let pc = self.emit(Op::Branch {
                     cond: c,
