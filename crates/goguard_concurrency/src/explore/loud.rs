@@ -860,7 +860,12 @@ impl Machine<'_> {
                 }
             }
             (SyncOp::RLock, Some(Obj::Mutex(m))) if !m.escaped => {
-                if m.writer.is_none() && !self.writer_waiting(s, p, t) {
+                // A writer at its `Lock` queues ahead of new readers only
+                // once readers hold the mutex; while it is free the writer
+                // may not have called `Lock` yet, and a reader may come
+                // first (between an `Unlock` and the next `Lock`).
+                let queued = m.readers > 0 && self.writer_waiting(s, p, t);
+                if m.writer.is_none() && !queued {
                     let mut st = s.clone();
                     if let Some(Obj::Mutex(mm)) = st.obj_mut(t) {
                         mm.readers = mm.readers.saturating_add(1);

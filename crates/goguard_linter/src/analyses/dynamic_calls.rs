@@ -9,7 +9,11 @@
 //! an element of a map or slice field (`s.cmds[k] = f`, the literal given
 //! to the field; `make` gives none),
 //! every argument given to the parameter by the package's calls of its
-//! function, the one definition of a local. When any of them is not a
+//! function, the one definition of a local. A value given to the field of
+//! some value `x` (`x.f = v`, directly or through a parameter of a setter
+//! called on `x`) and called through that field of some value (`y.f()`)
+//! is bound to it: a method value of `x` runs on `y`, and a literal that
+//! captured the variable holding `x` sees `y` in it. When any of them is not a
 //! function of the package (a value from another package, a call's
 //! result, a local given several values), the call is not followed at
 //! all: the lock analyses would otherwise mistake one of its values for
@@ -39,12 +43,29 @@ const MAX_VALUES_VISITED: usize = 256;
 /// A field of a named type of the package: the type and the field.
 type FieldKey = (Arc<str>, Arc<str>);
 
-/// What one call's resolution found: the bodies, each with whether it is a
-/// method value bound to the value whose field the call selects; and how
-/// many more values it may visit.
+/// A call of a declared function: the calling body, the receiver
+/// expression and the arguments.
+type CallArgs = (usize, Option<NodeId>, Vec<NodeId>);
+
+/// How a value of a field is bound to the value whose field it is (see the
+/// module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Bound {
+    /// Not bound.
+    No,
+    /// A method value of that value: it is the method's receiver.
+    Receiver,
+    /// A literal that captured that value in the variable declared at this
+    /// identifier (of the literal's file).
+    Captured(NodeId),
+}
+
+/// What one call's resolution found: the bodies, each with how it is
+/// bound to the value whose field the call selects; and how many more
+/// values it may visit.
 struct Found {
     budget: usize,
-    bodies: Vec<(usize, bool)>,
+    bodies: Vec<(usize, Bound)>,
 }
 
 /// The package's bodies, indexed for resolving calls to them.
@@ -61,8 +82,9 @@ pub(crate) struct DynamicCalls<'m, 'a> {
     /// gives it, the value, and the expression whose field it is.
     field_values: HashMap<FieldKey, Vec<(usize, NodeId, Option<NodeId>)>>,
     /// The package's calls of each declared function (interface methods
-    /// resolved): the calling body and the call's arguments.
-    call_args: HashMap<FuncKey, Vec<(usize, Vec<NodeId>)>>,
+    /// resolved): the calling body, the receiver expression and the call's
+    /// arguments.
+    call_args: HashMap<FuncKey, Vec<CallArgs>>,
     /// Locals declared with a value: the declaring identifier, the body
     /// that declares it and the value.
     defines: HashMap<(FileIdx, NodeId), (usize, NodeId)>,
@@ -71,6 +93,9 @@ pub(crate) struct DynamicCalls<'m, 'a> {
     /// Parameters of declared functions: the declaring identifier, the
     /// function and the position.
     params: HashMap<(FileIdx, NodeId), (FuncKey, usize)>,
+    /// Receivers of declared methods: the declaring identifier and the
+    /// method.
+    receivers: HashMap<(FileIdx, NodeId), FuncKey>,
     /// The one implementing type of the package of each interface asked
     /// about (None: none, several, or methods not all known).
     implementers: RefCell<HashMap<Arc<str>, Option<Arc<str>>>>,
@@ -89,6 +114,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
             defines: HashMap::new(),
             reassigned: HashSet::new(),
             params: HashMap::new(),
+            receivers: HashMap::new(),
             implementers: RefCell::new(HashMap::new()),
         };
         for (i, b) in bodies.iter().enumerate() {
@@ -98,10 +124,21 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 Node::FuncLit { .. } => {
                     out.lits.insert((b.file, b.func), i);
                 }
-                Node::FuncDecl { ty, .. } => {
+                Node::FuncDecl { ty, recv, .. } => {
                     let Some(key) = b.decl_key(model) else {
                         continue;
                     };
+                    let recv_names = recv.map(|r| match *ast.node(r) {
+                        Node::FieldList { list, .. } => ast.list(list).to_vec(),
+                        _ => Vec::new(),
+                    });
+                    for f in recv_names.unwrap_or_default() {
+                        if let Node::Field { names, .. } = *ast.node(f) {
+                            for &name in ast.list(names) {
+                                out.receivers.insert((b.file, name), key.clone());
+                            }
+                        }
+                    }
                     if let Some(t) = &key.0 {
                         out.methods
                             .entry(t.clone())
@@ -150,7 +187,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                     out.call_args
                         .entry(key)
                         .or_default()
-                        .push((i, op.args.clone()));
+                        .push((i, op.recv, op.args.clone()));
                 }
             }
         }
@@ -174,18 +211,25 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         let mut out: Vec<usize> = self
             .bound_targets(body, call)
             .into_iter()
-            .map(|(i, _)| i)
+            .map(|(i, _, _)| i)
             .collect();
         out.dedup();
         out
     }
 
     /// The bodies a call that names no package function may run, as
-    /// [`Self::targets`], each with the receiver it runs on when known: a
-    /// method value stored in a field of its own receiver (`s.onStop =
-    /// s.stop`, `s.cmds["stop"] = s.stop`), called through that field of
-    /// some value (`x.onStop()`, `x.cmds[k]()`), runs on that value (`x`).
-    pub(crate) fn bound_targets(&self, body: usize, call: NodeId) -> Vec<(usize, Option<NodeId>)> {
+    /// [`Self::targets`], each with the value it is bound to when known
+    /// (and how): a method value stored in a field of its own receiver
+    /// (`s.onStop = s.stop`, `s.cmds["stop"] = s.stop`), called through
+    /// that field of some value (`x.onStop()`, `x.cmds[k]()`), runs on that
+    /// value (`x`); a literal that captured the variable holding the value
+    /// whose field it is given (`s.onStop = func() { s.mu.Lock() }`) sees
+    /// `x` in that variable.
+    pub(crate) fn bound_targets(
+        &self,
+        body: usize,
+        call: NodeId,
+    ) -> Vec<(usize, Option<NodeId>, Bound)> {
         let fi = self.bodies[body].file;
         let ast = self.model.files()[fi].parsed.ast();
         let Node::CallExpr { fun, .. } = *ast.node(call) else {
@@ -207,10 +251,13 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
             Node::SelectorExpr { x, .. } => Some(x),
             _ => None,
         };
-        let mut out: Vec<(usize, Option<NodeId>)> = found
+        let mut out: Vec<(usize, Option<NodeId>, Bound)> = found
             .bodies
             .into_iter()
-            .map(|(i, bound)| (i, owner.filter(|_| bound)))
+            .map(|(i, bound)| match owner {
+                Some(o) if bound != Bound::No => (i, Some(o), bound),
+                _ => (i, None, Bound::No),
+            })
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -330,7 +377,10 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         match *ast.node(e) {
             Node::FuncLit { .. } => match self.lits.get(&(fi, e)) {
                 Some(&i) => {
-                    found.bodies.push((i, false));
+                    let bound = bind
+                        .and_then(|o| self.captured_by(fi, e, o))
+                        .map_or(Bound::No, Bound::Captured);
+                    found.bodies.push((i, bound));
                     true
                 }
                 None => false,
@@ -343,11 +393,13 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                 match b.kind {
                     BindingKind::Builtin => &*b.name == "nil",
                     BindingKind::Func if b.scope.is_none() => {
-                        self.push_decl(&(None, b.name.clone()), false, found)
+                        self.push_decl(&(None, b.name.clone()), Bound::No, found)
                     }
+                    // The local's value, in the same function or one
+                    // around it: the same file, so the binding holds.
                     BindingKind::Var if b.scope.is_some() && !self.reassigned.contains(&id) => {
                         match b.decl.and_then(|d| self.defines.get(&d)) {
-                            Some(&(db, value)) => self.values(db, value, depth + 1, None, found),
+                            Some(&(db, value)) => self.values(db, value, depth + 1, bind, found),
                             None => false,
                         }
                     }
@@ -358,8 +410,19 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                         let Some(calls) = self.call_args.get(key) else {
                             return false;
                         };
-                        calls.iter().all(|(cb, args)| match args.get(*pos) {
-                            Some(&a) => self.values(*cb, a, depth + 1, None, found),
+                        // A setter's receiver (or parameter) whose field is
+                        // given the value is, at each call, what the call
+                        // gives it.
+                        let bound_to = bind.and_then(|o| self.param_or_receiver(fi, o, key));
+                        calls.iter().all(|(cb, recv, args)| match args.get(*pos) {
+                            Some(&a) => {
+                                let bind = match bound_to {
+                                    Some(None) => *recv,
+                                    Some(Some(j)) => args.get(j).copied(),
+                                    None => None,
+                                };
+                                self.values(*cb, a, depth + 1, bind, found)
+                            }
                             None => false,
                         })
                     }
@@ -406,6 +469,7 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
                                 && model.resolve(fi, o).is_some()
                                 && model.resolve(fi, o) == model.resolve(fi, x)
                         });
+                        let bound = if bound { Bound::Receiver } else { Bound::No };
                         self.push_decl(&(Some(recv.name.clone()), Arc::from(name)), bound, found)
                     }
                     Some(Member::Field { .. }) => {
@@ -492,7 +556,59 @@ impl<'m, 'a> DynamicCalls<'m, 'a> {
         }
     }
 
-    fn push_decl(&self, key: &FuncKey, bound: bool, found: &mut Found) -> bool {
+    /// Where `o` (an identifier of file `fi`) is a parameter or the
+    /// receiver of the declared function `key`: Some(Some(position)) for a
+    /// parameter, Some(None) for the receiver.
+    fn param_or_receiver(&self, fi: FileIdx, o: NodeId, key: &FuncKey) -> Option<Option<usize>> {
+        let ast = self.model.files()[fi].parsed.ast();
+        let o = ast.unparen(o);
+        if !matches!(ast.node(o), Node::Ident { .. }) {
+            return None;
+        }
+        let id = self.model.resolve(fi, o)?;
+        if self.reassigned.contains(&id) {
+            return None;
+        }
+        let decl = self.model.binding(id).decl?;
+        if self.receivers.get(&decl) == Some(key) {
+            return Some(None);
+        }
+        match self.params.get(&decl) {
+            Some((k, pos)) if k == key => Some(Some(*pos)),
+            _ => None,
+        }
+    }
+
+    /// The declaring identifier of the variable `o` (an identifier of file
+    /// `fi`) when the literal `lit` captures it: a local variable, parameter
+    /// or receiver declared outside the literal and given no other value.
+    fn captured_by(&self, fi: FileIdx, lit: NodeId, o: NodeId) -> Option<NodeId> {
+        let ast = self.model.files()[fi].parsed.ast();
+        let o = ast.unparen(o);
+        if !matches!(ast.node(o), Node::Ident { .. }) {
+            return None;
+        }
+        let id = self.model.resolve(fi, o)?;
+        let b = self.model.binding(id);
+        let local = matches!(
+            b.kind,
+            BindingKind::Var | BindingKind::Param | BindingKind::Receiver
+        ) && b.scope.is_some();
+        if !local || self.reassigned.contains(&id) {
+            return None;
+        }
+        let (df, decl) = b.decl?;
+        let inside = ast.pos(lit) <= ast.pos(decl) && ast.pos(decl) < ast.end(lit);
+        (df == fi && !inside).then_some(decl)
+    }
+
+    /// True when the local variable `id` is given a value again after its
+    /// declaration somewhere in the package.
+    pub(crate) fn reassigned(&self, id: BindingId) -> bool {
+        self.reassigned.contains(&id)
+    }
+
+    fn push_decl(&self, key: &FuncKey, bound: Bound, found: &mut Found) -> bool {
         match self.body_of(key) {
             Some(i) => {
                 found.bodies.push((i, bound));

@@ -20,7 +20,7 @@ use goguard_concurrency::Loc;
 
 use super::concurrency::{line_of, span_of};
 use super::cond_lockers::{locker_text, CondFields};
-use super::dynamic_calls::DynamicCalls;
+use super::dynamic_calls::{Bound, DynamicCalls};
 use super::expr::normalized_text;
 use super::flow::{anchor, leak_exits, LeakExit, Search};
 use super::lock_back_refs::{is_back_selection, mutex_owner, owned_by_root};
@@ -52,6 +52,10 @@ pub enum Root {
     Param(usize),
     /// A package-level variable, by name.
     Global(Arc<str>),
+    /// In a function literal, a variable it captures (declared at this
+    /// identifier, given no other value): named by a caller only when the
+    /// literal is bound to it (see [`super::dynamic_calls`]).
+    Captured(Site),
     /// A value the function cannot name (a local given by a constructor):
     /// kept only for a mutex reached through a back reference, which is
     /// matched by class (see [`super::lock_back_refs`]).
@@ -111,11 +115,12 @@ pub struct LockSummaries {
 /// What a call through a function value may run.
 #[derive(Debug, Default)]
 struct ValueCall {
-    /// The declared functions and methods among its values, each with
-    /// the receiver it runs on when the call names it (a method value
-    /// stored in a field of its own receiver, called through that field:
-    /// the value whose field is called).
-    callees: Vec<(FuncKey, Option<NodeId>)>,
+    /// The declared functions, methods and literals among its values,
+    /// each with the value it is bound to when the call names it (the
+    /// value whose field is called): the receiver of a method value
+    /// stored in a field of its own receiver, or the variable a literal
+    /// captured the field's owner in.
+    callees: Vec<(FuncKey, Option<NodeId>, Option<Site>)>,
     /// Some value (a literal included) unlocks a mutex itself.
     unlocks: bool,
 }
@@ -303,8 +308,10 @@ fn reached_holding(
 struct CallSite {
     call: Site,
     callee: FuncKey,
-    /// The receiver expression as a lock path of the caller.
+    /// The receiver expression as a lock path of the caller (for a bound
+    /// literal: what its captured variable `captured` holds).
     recv: Option<(Root, String)>,
+    captured: Option<Site>,
     /// The arguments, as lock paths of the caller.
     args: Vec<Option<(Root, String)>>,
     /// The receiver expression and the arguments (`&` removed).
@@ -380,6 +387,45 @@ struct Signature {
     recv: Option<NodeId>,
     /// The declaring identifier of each parameter that is a pointer.
     params: Vec<Option<NodeId>>,
+    /// For a literal, the variables it captures that are given no other
+    /// value.
+    captured: Vec<BindingId>,
+}
+
+/// The key of a function literal's summary: no Go name can spell it.
+pub(crate) fn literal_key(file: FileIdx, lit: NodeId) -> FuncKey {
+    (None, Arc::from(format!("func literal {file}/{lit:?}")))
+}
+
+/// The variables of an enclosing function that the literal `lit` (of file
+/// `fi`) uses and that are given no other value than their declaration's:
+/// locals, parameters and receivers.
+fn fixed_captures(
+    model: &PackageModel<'_>,
+    fi: FileIdx,
+    lit: NodeId,
+    dynamic: &DynamicCalls<'_, '_>,
+) -> Vec<BindingId> {
+    let ast = model.files()[fi].parsed.ast();
+    let (start, end) = (ast.pos(lit), ast.end(lit));
+    let mut out: Vec<BindingId> = ast
+        .walk(lit)
+        .filter(|&n| matches!(ast.node(n), Node::Ident { .. }))
+        .filter_map(|n| model.resolve(fi, n))
+        .filter(|&id| {
+            let b = model.binding(id);
+            matches!(
+                b.kind,
+                BindingKind::Var | BindingKind::Param | BindingKind::Receiver
+            ) && b.scope.is_some()
+                && b.decl
+                    .is_some_and(|(df, d)| df == fi && !(start <= ast.pos(d) && ast.pos(d) < end))
+                && !dynamic.reassigned(id)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// True when some file of the package selects `Lock` or `RLock`: without
@@ -417,13 +463,22 @@ fn summarize(
     for b in bodies {
         let file = &model.files()[b.file];
         let ast = file.parsed.ast();
-        let Node::FuncDecl { recv, ty, .. } = *ast.node(b.func) else {
-            continue;
+        let (key, sig) = match *ast.node(b.func) {
+            Node::FuncDecl { recv, ty, .. } => {
+                let Some(key) = b.decl_key(model) else {
+                    continue;
+                };
+                (key, signature(ast, recv, ty))
+            }
+            // A literal has a summary for the calls through the function
+            // values it is given to.
+            Node::FuncLit { ty, .. } => {
+                let mut sig = signature(ast, None, ty);
+                sig.captured = fixed_captures(model, b.file, b.func, dynamic);
+                (literal_key(b.file, b.func), sig)
+            }
+            _ => continue,
         };
-        let Some(key) = b.decl_key(model) else {
-            continue;
-        };
-        let sig = signature(ast, recv, ty);
         let mut f = function_facts(model, b, &sig, dynamic, &mut dispatch, &value_calls);
         let held = locked_for_caller(ast, file.source, b, &f);
         if !held.is_empty() {
@@ -462,6 +517,8 @@ fn summarize(
                         Root::Param(i) => c.args.get(*i).cloned().flatten(),
                         Root::Global(g) => Some((Root::Global(g.clone()), String::new())),
                         Root::Unknown => Some((Root::Unknown, String::new())),
+                        Root::Captured(v) if c.captured == Some(*v) => c.recv.clone(),
+                        Root::Captured(_) => None,
                     };
                     // A mutex reached through a back reference is matched
                     // by class: it need not be named in the caller's terms.
@@ -480,7 +537,7 @@ fn summarize(
                     // The expression given for the callee's root is the
                     // owner of a mutex of the root itself.
                     let given_node = match &a.root {
-                        Root::Receiver => c.recv_node,
+                        Root::Receiver | Root::Captured(_) => c.recv_node,
                         Root::Param(i) => c.arg_nodes.get(*i).copied(),
                         Root::Global(_) | Root::Unknown => None,
                     };
@@ -538,10 +595,32 @@ fn value_calls(
     for (i, b) in bodies.iter().enumerate() {
         for &call in &b.value_calls {
             let targets = dynamic.bound_targets(i, call);
-            let callees: Vec<(FuncKey, Option<NodeId>)> = targets
+            let callees: Vec<(FuncKey, Option<NodeId>, Option<Site>)> = targets
                 .iter()
-                .filter_map(|&(t, recv)| {
-                    let key = bodies[t].decl_key(model)?;
+                .filter_map(|&(t, recv, bound)| {
+                    if let Bound::Captured(decl) = bound {
+                        let captured = Site {
+                            file: bodies[t].file,
+                            node: decl,
+                        };
+                        return Some((
+                            literal_key(bodies[t].file, bodies[t].func),
+                            recv,
+                            Some(captured),
+                        ));
+                    }
+                    let Some(key) = bodies[t].decl_key(model) else {
+                        // A literal not bound to the call's value: its
+                        // parameters and package variables still carry over.
+                        return matches!(
+                            model.files()[bodies[t].file]
+                                .parsed
+                                .ast()
+                                .node(bodies[t].func),
+                            Node::FuncLit { .. }
+                        )
+                        .then(|| (literal_key(bodies[t].file, bodies[t].func), None, None));
+                    };
                     // Only a receiver of the method's own type (not one
                     // whose embedded field declares it).
                     let recv = recv.filter(|&x| {
@@ -549,13 +628,13 @@ fn value_calls(
                             .as_deref()
                             .is_some_and(|n| is_named(&model.type_of(b.file, x), n))
                     });
-                    Some((key, recv))
+                    Some((key, recv, None))
                 })
                 .collect();
             if callees.is_empty() {
                 continue;
             }
-            let unlocks = targets.iter().any(|&(t, _)| {
+            let unlocks = targets.iter().any(|&(t, _, _)| {
                 bodies[t]
                     .ops
                     .iter()
@@ -575,6 +654,7 @@ fn signature(ast: &Ast, recv: Option<NodeId>, ty: NodeId) -> Signature {
     let mut sig = Signature {
         recv: None,
         params: Vec::new(),
+        captured: Vec::new(),
     };
     if let Some(r) = recv {
         if let Node::FieldList { list, .. } = *ast.node(r) {
@@ -702,6 +782,7 @@ fn function_facts(
                     callee,
                     recv_node: recv.as_ref().and(op.recv),
                     recv,
+                    captured: None,
                     args: op.args.iter().map(|&a| path(a)).collect(),
                     arg_nodes: op.args.clone(),
                 });
@@ -728,13 +809,14 @@ fn function_facts(
             .iter()
             .map(|&a| unaddressed(ast, a))
             .collect();
-        for (callee, bound) in &v.callees {
+        for (callee, bound, captured) in &v.callees {
             let recv = bound.and_then(path);
             out.calls.push(CallSite {
                 call: site,
                 callee: callee.clone(),
                 recv_node: recv.as_ref().and(*bound),
                 recv,
+                captured: *captured,
                 args: arg_nodes.iter().map(|&a| path(a)).collect(),
                 arg_nodes: arg_nodes.clone(),
             });
@@ -764,7 +846,8 @@ fn function_facts(
 }
 
 /// True when the outermost function around `func` unlocks the mutex `key`
-/// (by the same text) in a function body other than `func`.
+/// (by the same text) in a function body other than `func` that may run
+/// on another goroutine (not a literal `func` calls itself).
 fn unlocked_elsewhere(cx: &Context<'_>, func: NodeId, key: &str) -> bool {
     let top = cx
         .ancestors(func)
@@ -777,8 +860,99 @@ fn unlocked_elsewhere(cx: &Context<'_>, func: NodeId, key: &str) -> bool {
         };
         matches!(cx.text(sel), "Unlock" | "RUnlock")
             && same_mutex(&normalized_text(cx, x), key)
-            && cx.enclosing_func(id) != Some(func)
+            && !called_by(cx, cx.enclosing_func(id), func)
     })
+}
+
+/// True when `body` is `func`, or a literal that only `func` (or such a
+/// literal of it) calls, on its own goroutine: called at once (deferred
+/// too), or kept in a local variable that is only ever called, never
+/// started with `go` nor handed on.
+fn called_by(cx: &Context<'_>, body: Option<NodeId>, func: NodeId) -> bool {
+    let mut at = body;
+    for _ in 0..8 {
+        let Some(b) = at else {
+            return false;
+        };
+        if b == func {
+            return true;
+        }
+        if !matches!(cx.node(b), Node::FuncLit { .. }) || !only_called(cx, b) {
+            return false;
+        }
+        at = cx.parent(b).and_then(|p| cx.enclosing_func(p));
+    }
+    false
+}
+
+/// True when the literals between `node` and `func` are all called where
+/// they are written, on the same goroutine (`func() { ... }()`, deferred
+/// too).
+fn runs_where_written(cx: &Context<'_>, node: NodeId, func: NodeId) -> bool {
+    let mut at = cx.enclosing_func(node);
+    for _ in 0..8 {
+        match at {
+            Some(b) if b == func => return true,
+            Some(b) if called_at_once(cx, b) => {
+                at = cx.parent(b).and_then(|p| cx.enclosing_func(p));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when the expression `e` is called right where it is written, not
+/// by a `go` statement: `e(...)` or `defer e(...)`.
+fn called_at_once(cx: &Context<'_>, e: NodeId) -> bool {
+    let e = outer_paren_of(cx, e);
+    match cx.parent(e).map(|p| (p, cx.node(p))) {
+        Some((p, &Node::CallExpr { fun, .. })) if outer_paren_of(cx, fun) == e => {
+            !matches!(cx.parent(p).map(|g| cx.node(g)), Some(Node::GoStmt { .. }))
+        }
+        _ => false,
+    }
+}
+
+/// True when the literal `lit` is only called on the goroutine that
+/// reaches it: `func() {...}()` (or deferred), or `f := func() {...}` with
+/// every use of `f` a call outside a `go` statement.
+fn only_called(cx: &Context<'_>, lit: NodeId) -> bool {
+    let called_at_once = |e: NodeId| called_at_once(cx, e);
+    if called_at_once(lit) {
+        return true;
+    }
+    let Some(parent) = cx.parent(outer_paren_of(cx, lit)) else {
+        return false;
+    };
+    let Node::AssignStmt { lhs, rhs, tok, .. } = *cx.node(parent) else {
+        return false;
+    };
+    let (lhs, rhs) = (cx.ast().list(lhs), cx.ast().list(rhs));
+    if tok != Tok::Define || lhs.len() != 1 || rhs.len() != 1 {
+        return false;
+    }
+    let model = cx.model();
+    let Some(id) = model.resolve(cx.file(), lhs[0]) else {
+        return false;
+    };
+    let uses = model.uses(id);
+    !uses.is_empty()
+        && uses
+            .iter()
+            .all(|u| u.file == cx.file() && u.ident != lhs[0] && called_at_once(u.ident))
+}
+
+/// `e` with the parentheses around it.
+fn outer_paren_of(cx: &Context<'_>, e: NodeId) -> NodeId {
+    let mut at = e;
+    while let Some(p) = cx.parent(at) {
+        if !matches!(cx.node(p), Node::ParenExpr { .. }) {
+            break;
+        }
+        at = p;
+    }
+    at
 }
 
 /// The graph nodes of `func` that give the variable `name` a new value:
@@ -932,6 +1106,8 @@ fn lock_path(
                     Root::Param(i)
                 } else if binding.kind == BindingKind::Var && binding.scope.is_none() {
                     Root::Global(binding.name.clone())
+                } else if let (true, Some((df, d))) = (sig.captured.contains(&b), binding.decl) {
+                    Root::Captured(Site { file: df, node: d })
                 } else if let Some(value) = body.and_then(|body| alias_value(model, fi, b, body)) {
                     // Follow the alias to its value, keeping the fields
                     // selected from it.
@@ -1205,6 +1381,7 @@ fn reacquisitions_in(
                 }
                 Root::Global(g) => Some((g.to_string(), None)),
                 Root::Unknown => Some((UNNAMED.to_string(), None)),
+                Root::Captured(_) => None,
             }
         };
         // A call through a function value: what its declared values
@@ -1218,10 +1395,13 @@ fn reacquisitions_in(
                 acqs.push(through(inner, base, owner, false));
             }
         }
-        for (key, bound) in value.into_iter().flat_map(|v| &v.callees) {
+        for (key, bound, captured) in value.into_iter().flat_map(|v| &v.callees) {
             for inner in facts.acquired_by_key(key) {
                 let base = match (&inner.root, bound) {
                     (Root::Receiver, &Some(x)) => Some((normalized_text(cx, x), Some(x))),
+                    (Root::Captured(v), &Some(x)) if *captured == Some(*v) => {
+                        Some((normalized_text(cx, x), Some(x)))
+                    }
                     _ => base_of(&inner.root),
                 };
                 if let Some((base, owner)) = base {
@@ -1260,6 +1440,10 @@ fn reacquisitions_in(
         let unlocks: Vec<NodeId> = ops
             .iter()
             .filter(|o| matches!(o.method, "Unlock" | "RUnlock") && same_mutex(&o.key, &first.key))
+            // An unlock in a literal runs where the literal is called, not
+            // where it is written, unless it is called right there (a call
+            // through a variable holding it is a value call that unlocks).
+            .filter(|o| !o.in_closure || runs_where_written(cx, o.selector, func))
             .filter_map(|o| o.anchor)
             .filter(|&a| !matches!(cx.node(a), Node::DeferStmt { .. }))
             .chain(

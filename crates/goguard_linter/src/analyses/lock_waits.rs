@@ -2,7 +2,7 @@
 //! forever on `Lock`/`RLock` (or on taking a `cond.Wait`'s lock back), and
 //! why, read from who holds the mutexes at the end of the witness.
 
-use goguard_concurrency::{Finding, FindingKind, Loc, LockWait, StepKind};
+use goguard_concurrency::{Finding, FindingKind, Loc, LockWait, Other, StepKind};
 
 /// Why a goroutine waits forever for a mutex.
 #[derive(Debug, Clone)]
@@ -27,6 +27,56 @@ pub enum LockDeadlock {
         holder_at: Loc,
         holder_spawn: Option<Loc>,
     },
+}
+
+/// A goroutine waiting forever for a mutex that goroutines blocked on
+/// nothing hold and never release: they end (or, for the explored
+/// function, return) still holding it, or go on without unlocking it.
+#[derive(Debug, Clone)]
+pub struct HeldByRunning {
+    pub wait: LockWait,
+    /// One of the holders (the first started).
+    pub holder: u8,
+    pub holder_spawn: Option<Loc>,
+}
+
+/// The finding `f` (of the model that found `all`) as a wait for a mutex
+/// whose holders are not blocked forever themselves: no finding of the
+/// same model has any of them blocked anywhere (each ends, or runs on).
+pub fn held_by_running(f: &Finding, all: &[Finding]) -> Option<HeldByRunning> {
+    if f.kind != FindingKind::BlockedLock {
+        return None;
+    }
+    let wait = *f.lock_waits.iter().find(|w| w.proc == f.proc)?;
+    if wait.holders & (1 << f.proc) != 0 || wait.holders == 0 {
+        return None;
+    }
+    // Every holder is another goroutine of the finding.
+    let holders: Vec<&Other> = f
+        .others
+        .iter()
+        .filter(|o| wait.holders & (1 << o.proc) != 0)
+        .collect();
+    if holders.len() as u32 != wait.holders.count_ones() {
+        return None;
+    }
+    // A holder the same model finds blocked forever somewhere holds the
+    // mutex while it waits (CH008's case), whatever it is about to do in
+    // this state.
+    let stuck = |o: &Other| {
+        all.iter().any(|g| {
+            g.root == f.root && g.spawn == o.spawn && (o.spawn.is_some() || g.proc == o.proc)
+        })
+    };
+    if holders.iter().any(|o| stuck(o)) {
+        return None;
+    }
+    let holder = holders.first()?.proc;
+    Some(HeldByRunning {
+        wait,
+        holder,
+        holder_spawn: spawn_of(f, holder),
+    })
 }
 
 /// The reason a blocked-lock finding of the model waits, when the model
@@ -68,6 +118,16 @@ pub fn classify(f: &Finding) -> Option<LockDeadlock> {
         }
     }
     None
+}
+
+/// Where goroutine `proc` ended (its last `return`, or the end of its
+/// body), when the witness shows it.
+pub fn ended_at(f: &Finding, proc: u8) -> Option<Loc> {
+    f.witness
+        .iter()
+        .rev()
+        .find(|s| s.proc == proc && s.kind == StepKind::Returned)
+        .map(|s| s.at)
 }
 
 /// The goroutines a lock wait waits for: the holders, or for a read lock

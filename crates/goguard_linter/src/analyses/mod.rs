@@ -12,6 +12,7 @@ pub mod guarded_fields;
 pub mod handoff;
 pub mod held_locks;
 pub mod http;
+pub mod lifecycles;
 pub mod lock_back_refs;
 pub mod lock_bodies;
 pub mod lock_facts;

@@ -44,6 +44,10 @@ pub enum UseRole {
     Reassign,
     /// Reads it without changing who owns it.
     Other,
+    /// Reads it without changing who owns it, even from a function literal
+    /// that outlives the statement (a goroutine calling a worker's methods
+    /// does not stop it); taken as [`UseRole::Other`] everywhere.
+    Borrow,
 }
 
 /// A value the function must release.
@@ -87,13 +91,16 @@ pub fn role_with_closures(
     classify: &dyn Fn(&Context<'_>, NodeId) -> UseRole,
 ) -> UseRole {
     let role = classify(cx, ident);
+    if role == UseRole::Borrow {
+        return UseRole::Other;
+    }
     match closure_between(cx, ident, func) {
         None => role,
         Some(lit) => match role {
             UseRole::Release | UseRole::Escape => role,
             UseRole::Reassign => UseRole::Escape,
             UseRole::Other if is_immediately_called(cx, lit) => UseRole::Other,
-            UseRole::Other => UseRole::Escape,
+            UseRole::Other | UseRole::Borrow => UseRole::Escape,
         },
     }
 }
@@ -526,6 +533,7 @@ fn holder_use(
             // `h.f` stands for the value itself.
             return match classify(cx, sel_expr) {
                 UseRole::Reassign => UseRole::Escape,
+                UseRole::Borrow => UseRole::Other,
                 role => role,
             };
         }

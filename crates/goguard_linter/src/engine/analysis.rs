@@ -94,6 +94,15 @@ impl ImportedFacts {
             .and_then(|f| f.downcast_ref::<T>())
     }
 
+    /// Every fact analysis `A` exported about the imported packages, of
+    /// type `T`.
+    pub fn all<A: Analysis, T: Any>(&self) -> impl Iterator<Item = &T> + '_ {
+        self.facts
+            .iter()
+            .filter(|((_, id), _)| *id == A::ID)
+            .filter_map(|(_, f)| f.downcast_ref::<T>())
+    }
+
     pub fn len(&self) -> usize {
         self.facts.len()
     }

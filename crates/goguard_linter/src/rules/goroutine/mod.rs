@@ -8,6 +8,7 @@ pub mod goroutine_loop_without_exit;
 pub mod goroutine_uses_response_writer;
 pub mod loop_variable_captured;
 pub mod wait_group_add_in_goroutine;
+pub mod worker_not_stopped;
 
 /// The rules of this domain, in code order.
 pub const RULES: &[&dyn Rule] = &[
@@ -17,4 +18,5 @@ pub const RULES: &[&dyn Rule] = &[
     &goroutine_detached_from_context::GoroutineDetachedFromContext,
     &goroutine_uses_response_writer::GoroutineUsesResponseWriter,
     &block_forever::BlockForever,
+    &worker_not_stopped::WorkerNotStopped,
 ];

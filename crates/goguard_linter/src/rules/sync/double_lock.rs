@@ -113,9 +113,12 @@ declare_rule! {
     ///   exactly one type of the package implements (that type's method),
     ///   and a function value (a field, a map or slice element of a field,
     ///   a parameter, a local) whose every value the package gives is a
-    ///   function of the package (each declared one, with the call's
-    ///   arguments: a method value's bound receiver is not known, so only
-    ///   mutexes reached from parameters or package variables carry over).
+    ///   function of the package (each declared one or literal, with the
+    ///   call's arguments; a method value or literal given to a field of the
+    ///   very value it was taken from or captured, `s.cb = s.stop`, `s.cb =
+    ///   func() { s.mu.Lock() }`, or a setter called on it, runs on the value
+    ///   whose field is called; otherwise only mutexes reached from
+    ///   parameters or package variables carry over).
     ///   Other interface method calls, function values with a value from
     ///   elsewhere (a caller, `append`), and other packages are not
     ///   followed. Value receivers lock a copy and are not followed.

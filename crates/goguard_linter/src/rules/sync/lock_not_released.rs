@@ -2,15 +2,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use goguard_diagnostics::Diagnostic;
+use goguard_concurrency::{FindingKind, Loc};
+use goguard_diagnostics::{Diagnostic, Span};
 use goguard_semantic::model::Callee;
 use goguard_syntax::{Node, NodeId, NodeKind};
 
+use crate::analyses::concurrency::{
+    findings_here, line_of, message, span_of, subject, ConcurrencyModel,
+};
 use crate::analyses::expr::{normalized_text, outer_paren, place_of, unparen, Place};
 use crate::analyses::flow::{entry_reaches, leak_exits, reports_failure, LeakExit, Search};
+use crate::analyses::lock_waits::{
+    classify, ended_at, held_by_running, last_locked, HeldByRunning, LockDeadlock,
+};
 use crate::analyses::locks::{mutex_ops, owner_handoffs, owners, same_mutex, MutexOp};
 use crate::declare_rule;
-use crate::engine::Context;
+use crate::engine::{Analysis, Context};
 
 declare_rule! {
     /// ## What it does
@@ -33,6 +40,13 @@ declare_rule! {
     /// early return touches. The `Lock` and every other exit that leaves the
     /// mutex held (up to eight) are related locations. A function that only
     /// falls off its end with the mutex held is reported at the `Lock`.
+    ///
+    /// Exploring a function and the goroutines it starts (the concurrency
+    /// model) also shows the consequence: a goroutine that ends still
+    /// holding a mutex while another waits forever in `Lock` or `RLock`
+    /// for it. That wait is reported too, at the blocked `Lock`, with the
+    /// lock left held and the exits that leave it held as related
+    /// locations.
     ///
     /// ## Why is this bad?
     /// The early return that forgets the unlock — typically on an error
@@ -105,12 +119,17 @@ declare_rule! {
     ///   reported, whatever happens in between.
     /// - Paths that panic or call `os.Exit`/`log.Fatal` are not considered,
     ///   nor `TryLock`.
+    /// - The blocked waits come from the concurrency model, which follows
+    ///   only mutexes it sees made in the explored function and the
+    ///   goroutines it starts, and reports a wait only when no schedule it
+    ///   explores releases the mutex.
     pub struct LockNotReleased {
         name: "lock-not-released",
         code: "SY001",
         domain: Sync,
         category: Correctness,
         status: Stable,
+        requires: &[ConcurrencyModel::ID],
     }
 }
 
@@ -127,6 +146,88 @@ impl LockNotReleased {
         for d in found {
             cx.report(d);
         }
+        report_waits_on_ended_holders(cx, &mut per_func, &mut cache);
+    }
+}
+
+/// Reports the concurrency model's goroutines blocked forever on a mutex
+/// whose holder goes on (or ends) without releasing it: at the blocked lock, with
+/// where the holder locked it and the exits that leave it held (those of
+/// this rule's own search when the lock is in this file, else where the
+/// holder ended).
+fn report_waits_on_ended_holders(
+    cx: &mut Context<'_>,
+    per_func: &mut HashMap<NodeId, Vec<MutexOp>>,
+    cache: &mut HashMap<String, bool>,
+) {
+    let model = cx.analysis::<ConcurrencyModel>();
+    let mut reported: Vec<Loc> = Vec::new();
+    for f in findings_here(cx, &model, &[FindingKind::BlockedLock]) {
+        // Deadlocks of another shape are the other lock rules' (a holder
+        // blocked forever itself is CH008's, which `held_by_running` leaves).
+        if !matches!(classify(f), None | Some(LockDeadlock::HolderBlocked { .. })) {
+            continue;
+        }
+        let Some(HeldByRunning {
+            wait,
+            holder,
+            holder_spawn,
+        }) = held_by_running(f, &model.findings)
+        else {
+            continue;
+        };
+        if reported.contains(&wait.at) {
+            continue;
+        }
+        reported.push(wait.at);
+        let holder_name = match holder_spawn {
+            Some(s) => format!("the goroutine started at {}", line_of(cx, s)),
+            None => "the function that started it".to_string(),
+        };
+        let taken = last_locked(f, holder);
+        let mut msg = message(
+            &subject(cx, f),
+            &format!(
+                "blocks forever taking a {} of a mutex that {holder_name} holds{} and never releases",
+                if wait.write { "lock" } else { "read lock" },
+                if wait.read_held { " for reading" } else { "" },
+            ),
+        );
+        if let Some(l) = taken {
+            msg.push_str(&format!(" (locked at {})", line_of(cx, l)));
+        }
+        let mut d = cx.diagnostic_at(span_of(cx, wait.at), msg).with_help(
+            "release the mutex on every path of the code that locks it, usually with `defer` right after the lock",
+        );
+        // This rule's own finding for the holder's lock: its locations other
+        // than the lock are the exits that leave it held.
+        let exits: Vec<(Span, String)> = match taken.filter(|l| l.file() == cx.file()) {
+            Some(l) => check_call(cx, l.node, per_func, cache)
+                .map(|leak| {
+                    let primary = (leak.span, "returns here still holding it".to_string());
+                    std::iter::once(primary)
+                        .chain(leak.related.into_iter().map(|r| (r.span, r.label)))
+                        .filter(|(at, _)| *at != cx.span(l.node))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if let Some(l) = taken {
+            d = d.with_related(span_of(cx, l), "locked here");
+        }
+        if exits.is_empty() {
+            if let Some(end) = ended_at(f, holder) {
+                d = d.with_related(span_of(cx, end), "ends here still holding it");
+            }
+        }
+        for (at, label) in exits {
+            d = d.with_related(at, label);
+        }
+        if let Some(s) = holder_spawn {
+            d = d.with_related(span_of(cx, s), "the goroutine holding it, started here");
+        }
+        cx.report(d);
     }
 }
 
