@@ -163,6 +163,13 @@ pub enum Expr {
     /// length and its elements are followed (a nil slice is `Nil`, of
     /// length 0).
     Items(Vec<Expr>),
+    /// `make([]T, n)`: a slice of `n` zero values (`zero` is evaluated
+    /// once per element, so each struct element is its own), followed like
+    /// `Items` when `n` is a small integer the model follows, else unknown.
+    Filled {
+        len: Box<Expr>,
+        zero: Box<Expr>,
+    },
     /// `len(x)` of a slice: its length when the model follows it (nil,
     /// made here, appended to), else the symbol the same expression stands
     /// for in loop bounds and counts, if any.
@@ -652,6 +659,10 @@ pub fn visit_exprs(op: &Op, f: &mut dyn FnMut(&Expr)) {
             Expr::Index(x, i) | Expr::HasKey(x, i) => {
                 expr(x, f);
                 expr(i, f);
+            }
+            Expr::Filled { len, zero } => {
+                expr(len, f);
+                expr(zero, f);
             }
             Expr::NewCancelCtx { parent, .. } => expr(parent, f),
             Expr::Struct { fields, .. } => fields.iter().for_each(|(_, v)| expr(v, f)),

@@ -240,6 +240,16 @@ impl State {
                 }
                 self.list(elems)?
             }
+            Expr::Filled { len, zero } => match self.eval(at, len)? {
+                Value::Int(n) if (0..=i64::from(MAX_ITEMS)).contains(&n) => {
+                    let mut elems = Vec::with_capacity(n as usize);
+                    for _ in 0..n {
+                        elems.push(self.eval(at, zero)?);
+                    }
+                    self.list(elems)?
+                }
+                _ => Value::Unknown,
+            },
             Expr::Len(x, sym) => {
                 let xv = self.eval(at, x)?;
                 match (&xv, self.list_len(&xv), sym) {
@@ -671,4 +681,4 @@ fn known_key(k: &Value) -> bool {
 }
 
 /// The longest slice whose length the model follows.
-const MAX_ITEMS: u8 = 2;
+const MAX_ITEMS: u8 = 4;

@@ -612,6 +612,14 @@ impl<'a> Lower<'a> {
         matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Slice(_))
     }
 
+    /// The zero value of the elements of the slice `e` makes.
+    fn element_zero(&self, e: NodeId) -> Expr {
+        match self.pkg.model.underlying(&self.type_of(e)) {
+            Type::Slice(elem) => self.zero_value(&elem, e),
+            _ => Expr::Unknown,
+        }
+    }
+
     /// True when the expression is a map.
     pub(super) fn is_map(&self, e: NodeId) -> bool {
         matches!(self.pkg.model.underlying(&self.type_of(e)), Type::Map(..))
@@ -939,6 +947,15 @@ impl<'a> Lower<'a> {
             // `make([]T, 0, n)`: an empty slice, appended to later.
             if matches!(sizes.first(), Some(Expr::Int(0))) && self.is_slice(call) {
                 return Expr::Items(Vec::new());
+            }
+            // `make([]T, n)`: n zero values, stored into by index later.
+            if let (Some(len), true) = (sizes.first(), self.is_slice(call)) {
+                if !matches!(len, Expr::Unknown) {
+                    return Expr::Filled {
+                        len: Box::new(len.clone()),
+                        zero: Box::new(self.element_zero(call)),
+                    };
+                }
             }
             if self.is_map(call) {
                 return Expr::MapItems(Vec::new());
