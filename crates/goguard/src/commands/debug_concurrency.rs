@@ -2,6 +2,10 @@
 //! package (the .go files named, or those of a directory): the lowered ops of each
 //! explored function, the states explored and which budget a search gave up on,
 //! the findings, and why each blocked operation it saw was not reported.
+//!
+//! The package is modelled on its own, with the standard library's declarations
+//! but not the module's other packages: their constants, types and summaries are
+//! unknown here, so `goguard check` on the module may decide more than this shows.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
