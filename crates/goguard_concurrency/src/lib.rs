@@ -149,10 +149,7 @@ impl<'a> Pkg<'a> {
                 let mut other = rustc_hash::FxHashSet::default();
                 for f in self.model.files() {
                     let ast = f.parsed.ast();
-                    let is_bool = |v: NodeId| {
-                        matches!(ast.node(v), Node::Ident { .. })
-                            && matches!(ast.text(v, f.source), "true" | "false")
-                    };
+                    let is_bool = |v: NodeId| lower::keys::is_bool_literal(ast, f.source, v);
                     let field_of = |x: NodeId| match *ast.node(x) {
                         Node::SelectorExpr { sel, .. } => {
                             Some(self.interner.field(ast.text(sel, f.source)))

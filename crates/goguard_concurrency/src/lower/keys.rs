@@ -298,15 +298,18 @@ fn is_literal_flag(pkg: &Pkg<'_>, b: BindingId) -> bool {
         if lhs.len() != rhs.len() {
             return false;
         }
-        let r = rhs[i];
-        let literal = matches!(ast.node(r), Node::Ident { .. })
-            && matches!(ast.text(r, source), "true" | "false");
-        if !literal {
+        if !is_bool_literal(ast, source, rhs[i]) {
             return false;
         }
         assigned = true;
     }
     assigned
+}
+
+/// True for the literal `true` or `false` (an identifier of that name; the
+/// flags the model follows are never shadowed booleans).
+pub(crate) fn is_bool_literal(ast: &goguard_syntax::Ast, source: &str, e: NodeId) -> bool {
+    matches!(ast.node(e), Node::Ident { .. }) && matches!(ast.text(e, source), "true" | "false")
 }
 
 /// True for a variable declared as the `ok` of a receive (`v, ok := <-ch`,
