@@ -339,6 +339,9 @@ fn check(cx: &Context<'_>, start: &Start) -> Option<goguard_diagnostics::Diagnos
     };
     let stops = &start.started.stops;
     let stopped_by = &start.started.stopped_by;
+    if deferred_before(cx, func, start.creation, binding, stopped_by) {
+        return None;
+    }
     let classify = |cx: &Context<'_>, ident: NodeId| classify_use(cx, ident, stopped_by);
     let exit = find_leak(cx, &ob, &classify)?;
     let v = cx.text(start.value);
@@ -362,6 +365,35 @@ fn check(cx: &Context<'_>, start: &Start) -> Option<goguard_diagnostics::Diagnos
         .with_help(help)
         .with_related(exit.span(cx), exit.label(&format!("stopping {v}"))),
     )
+}
+
+/// True when a `defer` installed before the start stops the value or hands
+/// it off (`defer n.Stop(); go n.run()`, `defer closeDB(t, db);
+/// db.SetConnMaxLifetime(d)`): it runs at every exit after the start too.
+/// The search from the start sees only what comes after it.
+fn deferred_before(
+    cx: &Context<'_>,
+    func: NodeId,
+    start: NodeId,
+    binding: goguard_semantic::model::BindingId,
+    stopped_by: &[String],
+) -> bool {
+    let Some(cfg) = cx.cfg(func) else {
+        return false;
+    };
+    cx.ast().walk(func).any(|d| {
+        matches!(cx.node(d), Node::DeferStmt { .. })
+            && cx.enclosing_func(d) == Some(func)
+            && cfg.reaches(d, start)
+            && cx.ast().walk(d).any(|id| {
+                matches!(cx.node(id), Node::Ident { .. })
+                    && binding_of(cx, id) == Some(binding)
+                    && matches!(
+                        classify_use(cx, id, stopped_by),
+                        UseRole::Release | UseRole::Escape
+                    )
+            })
+    })
 }
 
 /// What one use of the started value does: a call of a method that stops
