@@ -35,7 +35,9 @@ declare_rule! {
     /// it in a field, map or slice that escapes, passing it to a function
     /// that may keep it, or using it in a function literal that outlives
     /// the statement (`t.Cleanup(func() { n.Stop() })`). The branch where
-    /// the constructor's error is non-nil needs no stop.
+    /// the constructor's error is non-nil needs no stop. A stop or hand-off
+    /// deferred before the start (`defer closeDB(t, db)` before
+    /// `db.SetConnMaxLifetime(d)`) runs after it too, and counts.
     ///
     /// ## Why is this bad?
     /// Nothing else ends the goroutine: it stays blocked in its loop,
